@@ -1,0 +1,98 @@
+#pragma once
+// Datasets: samples as float features plus integer class labels and class names. Loaders
+// validate everything they read and throw DatasetError naming the file, the offset or line,
+// and what was expected.
+
+#include "strata/tensor.h"
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace strata {
+
+struct Dataset
+{
+    std::string name;
+    Shape sampleShape;                    // {C,H,W} for images, {F} for feature vectors
+    std::vector<float> features;          // size() * numel(sampleShape), sample after sample
+    std::vector<int32_t> labels;          // one per sample, in [0, classNames.size())
+    std::vector<std::string> classNames;
+
+    int64_t size() const { return static_cast<int64_t>(labels.size()); }
+    int64_t sampleSize() const { return numel(sampleShape); }
+    int classCount() const { return static_cast<int>(classNames.size()); }
+    const float *sample(int64_t i) const { return features.data() + i * sampleSize(); }
+    // Copies the samples at indices[first, first + count) into a batch tensor
+    // {count, sampleShape...} and their labels into a {count} tensor.
+    void gather(const std::vector<int64_t> &indices, int64_t first, int64_t count, Tensor &x,
+                Tensor &y) const;
+    // The samples [begin, end) as a new dataset (same classes).
+    Dataset slice(int64_t begin, int64_t end) const;
+};
+
+// x' = (x * scale - mean[c]) / std[c], c the channel (first axis of the sample shape; one
+// entry for all features when mean has a single value).
+struct Normalization
+{
+    std::string mode = "none"; // "none", "scale" (to [0,1]), "standardize" (mean/std per channel)
+    float scale = 1.0f;
+    std::vector<float> mean;
+    std::vector<float> std;
+
+    void apply(Dataset &data) const;
+};
+
+struct DatasetSpec
+{
+    // "builtin": generated sets (name: or, and, xor, spirals, circles, moons, blobs, dummy)
+    // "idx": MNIST-format files; "cifar10": CIFAR-10 binary batches; "csv": a CSV table.
+    std::string kind = "builtin";
+    std::string name = "xor";
+    // builtin
+    int64_t samples = 0; // 0: the set's natural size
+    double noise = 0.0;
+    int classes = 0;     // 0: the set's natural count
+    int features = 0;    // dummy: feature count (0: 32)
+    uint64_t seed = 1;
+    // idx / csv: paths relative to the project file's folder (or absolute)
+    std::string trainImages, trainLabels, testImages, testLabels;
+    // cifar10: the training batch files and the test batch file
+    std::vector<std::string> trainFiles;
+    std::string testFile;
+    std::string classNamesFile; // cifar10 batches.meta.txt (optional)
+    // csv
+    std::string trainCsv, testCsv;
+    std::string labelColumn; // column name, or its 0-based index as text; empty: the last
+    int64_t limit = 0;       // use at most this many training samples (0: all)
+    int64_t testLimit = 0;   // use at most this many test samples (0: all)
+    std::string normalization = "none"; // "none", "scale", "standardize"
+    std::vector<std::string> classNames; // overrides names from files when set
+};
+
+struct DatasetBundle
+{
+    Dataset train;
+    std::optional<Dataset> test;
+    Normalization normalization; // fitted on train, already applied to train and test
+};
+
+// Reads a spec from JSON; throws ProjectError with the JSON path of what is wrong.
+DatasetSpec datasetSpecFromJson(const nlohmann::json &j, const std::string &jsonPath);
+nlohmann::json toJson(const DatasetSpec &spec);
+
+// Loads, validates, normalises. Relative paths are resolved against baseDir.
+DatasetBundle loadDataset(const DatasetSpec &spec, const std::string &baseDir);
+
+// The individual loaders (no normalisation).
+Dataset loadIdx(const std::string &imagesPath, const std::string &labelsPath);
+Dataset loadCifar10(const std::vector<std::string> &batchFiles);
+Dataset loadCsv(const std::string &path, const std::string &labelColumn);
+Dataset generateBuiltin(const DatasetSpec &spec);
+// Names of the generated sets, with a one-line description each.
+std::vector<std::pair<std::string, std::string>> builtinDatasets();
+
+} // namespace strata

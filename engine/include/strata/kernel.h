@@ -1,0 +1,32 @@
+#pragma once
+// A kernel runs one node's forward and backward pass on one backend for one batch size. It is
+// created once per compiled network and reused for every batch.
+
+#include "strata/rng.h"
+#include "strata/tensor.h"
+
+#include <vector>
+
+namespace strata {
+
+struct RunContext
+{
+    bool training = false;
+    Rng *rng = nullptr; // for Dropout; the network's dropout stream
+};
+
+class Kernel
+{
+public:
+    virtual ~Kernel() = default;
+    // Writes output from inputs (one per input port).
+    virtual void forward(const std::vector<const Tensor *> &inputs, Tensor &output,
+                         const RunContext &ctx) = 0;
+    // Given dL/d(output), overwrites dL/d(input) for every non-null gradInputs entry and
+    // overwrites the weight gradients given at setup. Called after forward on the same batch.
+    virtual void backward(const std::vector<const Tensor *> &inputs, const Tensor &output,
+                          const Tensor &gradOutput, const std::vector<Tensor *> &gradInputs,
+                          const RunContext &ctx) = 0;
+};
+
+} // namespace strata
