@@ -38,8 +38,7 @@ struct ParamSpec
 struct ShapeInfo
 {
     Shape output;
-    int64_t params = 0; // trainable and non-trainable weights
-    int64_t flops = 0;  // forward multiply-adds × 2, per sample
+    int64_t flops = 0; // forward FLOPs per sample (a multiply-add counts 2)
 };
 
 enum class Init {

@@ -1,0 +1,177 @@
+#pragma once
+// Optimizers and learning-rate schedules, with PyTorch's update rules (torch.optim) and the
+// JSON form they take in a project's training section.
+
+#include "strata/backend.h"
+#include "strata/parameter.h"
+#include "strata/tensor.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace strata {
+
+struct OptimizerSpec
+{
+    std::string type = "adam"; // "sgd", "adam", "adamw", "rmsprop"
+    double lr = 0.001;
+    double momentum = 0;    // sgd, rmsprop
+    double weightDecay = 0; // L2 added to the gradient; decoupled for adamw
+    double beta1 = 0.9, beta2 = 0.999;
+    double eps = 1e-7; // the Keras default; PyTorch's is 1e-8
+    double rho = 0.9;  // rmsprop's smoothing constant (PyTorch's alpha)
+    bool nesterov = false; // sgd; needs momentum > 0
+};
+
+// The optimizer types, in the order a user is offered them.
+std::vector<std::string> optimizerTypes();
+
+// Throws ProjectError("", jsonPath + "/<field>", "expected ... but found ...") for an unknown
+// type, lr <= 0, momentum, betas or rho outside [0, 1), eps <= 0, weight decay < 0, or
+// nesterov without momentum.
+void validate(const OptimizerSpec &spec, const std::string &jsonPath);
+// Keys: type, lr, momentum, weight_decay, beta1, beta2, eps, rho, nesterov. Missing keys keep
+// their defaults; unknown keys and wrong types are refused with the JSON path.
+OptimizerSpec optimizerSpecFromJson(const nlohmann::json &j, const std::string &jsonPath);
+nlohmann::json toJson(const OptimizerSpec &spec);
+
+// Updates a network's parameters in place on their backend. It keeps a reference to the
+// parameter list, which must outlive it and keep its size; its own state (momentum buffers,
+// Adam moments) lives on the same backend, one tensor per trainable parameter and slot.
+class Optimizer
+{
+public:
+    virtual ~Optimizer() = default;
+    Optimizer(const Optimizer &) = delete;
+    Optimizer &operator=(const Optimizer &) = delete;
+
+    // Applies one update to every trainable parameter from its current gradient. Throws Error
+    // when a trainable parameter has no gradient or the parameter list changed size.
+    void step();
+
+    double learningRate() const { return lr_; }
+    // lr >= 0 (a schedule may reach 0); throws Error otherwise.
+    void setLearningRate(double lr);
+    int64_t stepCount() const { return step_; }
+    const OptimizerSpec &spec() const { return spec_; }
+
+    // Host copies of the state, for checkpoints: "<parameter name>/<slot>" for each trainable
+    // parameter and slot (see slotNames()), then "step", a shape-{} tensor holding the step
+    // count (a float: exact up to 2^24 steps; beyond that the count only feeds Adam's bias
+    // correction, which is 1 by then).
+    std::vector<std::pair<std::string, Tensor>> state() const;
+    // Restores state(). Entries without a '/' other than "step" (plain weights kept in the
+    // same file) are ignored. Throws Error naming the entry when one is missing, has another
+    // shape, or is an optimizer entry this optimizer does not have (saved by another type).
+    void loadState(const std::vector<std::pair<std::string, Tensor>> &entries);
+
+    // The per-parameter slots this optimizer keeps: sgd {"momentum"} (none without momentum),
+    // adam/adamw {"exp_avg", "exp_avg_sq"}, rmsprop {"square_avg"} plus "momentum" with
+    // momentum (PyTorch's state names).
+    const std::vector<std::string> &slotNames() const { return slotNames_; }
+
+protected:
+    Optimizer(Backend &backend, std::vector<Parameter> &params, const OptimizerSpec &spec,
+              std::vector<std::string> slotNames);
+    // Updates one trainable parameter; slots are in slotNames() order. stepCount() is already
+    // the 1-based number of this step.
+    virtual void update(Parameter &param, std::vector<Tensor> &slots) = 0;
+
+    Backend &backend_;
+
+private:
+    std::vector<Parameter> &params_;
+    OptimizerSpec spec_;
+    std::vector<std::string> slotNames_;
+    std::vector<std::vector<Tensor>> slots_; // per parameter; empty for frozen ones
+    double lr_;
+    int64_t step_ = 0;
+};
+
+// Validates the spec (ProjectError with an empty JSON path) and builds the optimizer.
+std::unique_ptr<Optimizer> makeOptimizer(const OptimizerSpec &spec, Backend &backend,
+                                         std::vector<Parameter> &params);
+
+struct ScheduleSpec
+{
+    std::string type = "constant"; // "constant", "step", "cosine", "plateau"
+    int stepSize = 10;   // step: epochs between decays
+    double gamma = 0.1;  // step: decay factor
+    int tMax = 0;        // cosine: period in epochs (0: the run's total epochs)
+    double minLr = 0;    // cosine: the floor of the curve; plateau: the lowest LR
+    int patience = 5;    // plateau: epochs without improvement before a reduction
+    double factor = 0.1; // plateau: reduction factor
+};
+
+std::vector<std::string> scheduleTypes();
+
+// Throws ProjectError("", jsonPath + "/<field>", ...) for an unknown type, step_size < 1,
+// gamma <= 0, t_max < 0, min_lr < 0, patience < 0 or factor outside (0, 1).
+void validate(const ScheduleSpec &spec, const std::string &jsonPath);
+// Keys: type, step_size, gamma, t_max, min_lr, patience, factor (missing keys keep defaults).
+ScheduleSpec scheduleSpecFromJson(const nlohmann::json &j, const std::string &jsonPath);
+nlohmann::json toJson(const ScheduleSpec &spec);
+
+// The learning rate per epoch.
+//   constant: base
+//   step:     base * gamma^floor(epoch / step_size)                    (PyTorch StepLR)
+//   cosine:   min + (base - min) * (1 + cos(pi * epoch / t_max)) / 2   (PyTorch
+//             CosineAnnealingLR's closed form: past t_max the curve rises again, as there)
+//   plateau:  starts at base; after `patience` consecutive epochs whose monitored value
+//             (validation loss, lower is better) does not beat the best by more than 1e-4
+//             (absolute), multiplies the LR by factor, never below min_lr, and starts
+//             counting again (Keras ReduceLROnPlateau with min_delta 1e-4, cooldown 0).
+//
+// A user's LR change during training (override) rescales the rest of the schedule: for
+// constant, step and cosine every later LR is the scheduled one times
+// (new LR / scheduled LR of the current epoch), so a step schedule keeps decaying by gamma
+// from the new value; when the scheduled LR of the current epoch is 0 the new LR is kept
+// constant instead. For plateau the new LR becomes the current one and later reductions
+// start from it.
+//
+// The trainer calls lrForEpoch(0) before the first epoch and onEpochEnd(...) after every
+// epoch; the schedule counts the finished epochs itself (part of its state).
+class LrSchedule
+{
+public:
+    // Throws ProjectError (empty JSON path) for a bad spec, Error for baseLr <= 0 or, when the
+    // cosine period comes from it, totalEpochs < 1.
+    LrSchedule(const ScheduleSpec &spec, double baseLr, int totalEpochs);
+
+    // The LR for the 0-based epoch (plateau: the current LR whatever the epoch).
+    double lrForEpoch(int epoch) const;
+    // Records the end of an epoch and returns the LR for the next one.
+    double onEpochEnd(double monitoredValue);
+    // The LR for the epoch now running.
+    double currentLr() const { return lrForEpoch(epochsDone_); }
+    int epochsDone() const { return epochsDone_; }
+    // The user set the LR to lr (> 0) during the epoch now running; see the rule above.
+    void override(double lr);
+
+    const ScheduleSpec &spec() const { return spec_; }
+    // Everything that changes while training, as a small JSON object for checkpoints.
+    nlohmann::json state() const;
+    // Throws Error naming the field when the object is not one state() wrote.
+    void loadState(const nlohmann::json &state);
+
+private:
+    double scheduled(int epoch) const;
+
+    ScheduleSpec spec_;
+    double baseLr_;
+    int tMax_;
+    int epochsDone_ = 0;
+    double scale_ = 1;        // from override, for constant/step/cosine
+    bool held_ = false;       // override at a scheduled LR of 0: keep heldLr_
+    double heldLr_ = 0;
+    double plateauLr_;        // plateau's current LR
+    double best_;             // plateau's best monitored value so far (+inf at first)
+    int wait_ = 0;            // plateau's epochs since the last improvement or reduction
+};
+
+} // namespace strata

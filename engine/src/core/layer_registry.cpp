@@ -1,0 +1,207 @@
+#include "strata/layer.h"
+
+#include "layers/builtin_layers.h"
+
+#include <cmath>
+#include <mutex>
+
+namespace strata {
+
+LayerRegistry &LayerRegistry::instance()
+{
+    static LayerRegistry registry;
+    static std::once_flag once;
+    std::call_once(once, [] { internal::registerBuiltinLayers(registry); });
+    return registry;
+}
+
+void LayerRegistry::add(LayerType type)
+{
+    if (find(type.name))
+        throw Error("Layer type '" + type.name + "' is registered twice");
+    types_.push_back(std::make_unique<LayerType>(std::move(type)));
+}
+
+void LayerRegistry::addKernel(const std::string &type, const std::string &backendKind,
+                              KernelFactory f)
+{
+    for (auto &t : types_) {
+        if (t->name == type) {
+            t->kernels[backendKind] = std::move(f);
+            return;
+        }
+    }
+    throw Error("Cannot add a " + backendKind + " kernel for unknown layer type '" + type + "'");
+}
+
+const LayerType *LayerRegistry::find(const std::string &name) const
+{
+    for (const auto &t : types_)
+        if (t->name == name)
+            return t.get();
+    return nullptr;
+}
+
+const LayerType &LayerRegistry::get(const std::string &name) const
+{
+    if (const LayerType *t = find(name))
+        return *t;
+    std::string known;
+    for (const auto &t : types_)
+        known += (known.empty() ? "" : ", ") + t->name;
+    throw Error("Unknown layer type '" + name + "'. Known types: " + known);
+}
+
+std::vector<const LayerType *> LayerRegistry::all() const
+{
+    std::vector<const LayerType *> out;
+    for (const auto &t : types_)
+        out.push_back(t.get());
+    return out;
+}
+
+namespace {
+
+std::string jsonTypeName(const nlohmann::json &v)
+{
+    return std::string(v.type_name());
+}
+
+std::string formatNumber(double v)
+{
+    if (std::isinf(v))
+        return v > 0 ? "∞" : "-∞";
+    if (v == std::floor(v) && std::fabs(v) < 1e15)
+        return std::to_string(static_cast<long long>(v));
+    std::string s = std::to_string(v);
+    while (!s.empty() && s.back() == '0')
+        s.pop_back();
+    return s;
+}
+
+std::string rangeText(const ParamSpec &p)
+{
+    bool lo = std::isfinite(p.min), hi = std::isfinite(p.max);
+    if (lo && hi)
+        return "between " + formatNumber(p.min) + " and " + formatNumber(p.max);
+    if (lo)
+        return "at least " + formatNumber(p.min);
+    if (hi)
+        return "at most " + formatNumber(p.max);
+    return "a number";
+}
+
+} // namespace
+
+nlohmann::json LayerRegistry::resolveParams(const Node &node) const
+{
+    const LayerType &type = get(node.type);
+    nlohmann::json out = nlohmann::json::object();
+    const nlohmann::json &given = node.params.is_object() ? node.params : nlohmann::json::object();
+    for (auto it = given.begin(); it != given.end(); ++it) {
+        bool known = false;
+        for (const auto &p : type.params)
+            known = known || p.name == it.key();
+        if (!known) {
+            std::string names;
+            for (const auto &p : type.params)
+                names += (names.empty() ? "" : ", ") + p.name;
+            throw ShapeError(node.id, describe(node) + " has no parameter '" + it.key() + "'" +
+                                          (names.empty() ? "" : " (it has: " + names + ")"));
+        }
+    }
+    for (const auto &p : type.params) {
+        nlohmann::json v = given.contains(p.name) ? given.at(p.name) : p.defaultValue;
+        const std::string where = describe(node) + ": parameter '" + p.name + "' ";
+        switch (p.type) {
+        case ParamType::Int: {
+            if (v.is_number_float() && v.get<double>() == std::floor(v.get<double>()))
+                v = static_cast<int64_t>(v.get<double>());
+            if (!v.is_number_integer())
+                throw ShapeError(node.id, where + "must be a whole number, not " +
+                                              jsonTypeName(v));
+            double d = static_cast<double>(v.get<int64_t>());
+            if (d < p.min || d > p.max)
+                throw ShapeError(node.id, where + "must be " + rangeText(p) + ", not " +
+                                              formatNumber(d));
+            break;
+        }
+        case ParamType::Float: {
+            if (!v.is_number())
+                throw ShapeError(node.id, where + "must be a number, not " + jsonTypeName(v));
+            double d = v.get<double>();
+            if (!std::isfinite(d) || d < p.min || d > p.max)
+                throw ShapeError(node.id, where + "must be " + rangeText(p) + ", not " +
+                                              formatNumber(d));
+            v = d;
+            break;
+        }
+        case ParamType::Bool:
+            if (!v.is_boolean())
+                throw ShapeError(node.id, where + "must be true or false, not " +
+                                              jsonTypeName(v));
+            break;
+        case ParamType::Choice: {
+            bool ok = v.is_string();
+            if (ok) {
+                ok = false;
+                for (const auto &c : p.choices)
+                    ok = ok || c == v.get<std::string>();
+            }
+            if (!ok) {
+                std::string choices;
+                for (const auto &c : p.choices)
+                    choices += (choices.empty() ? "" : ", ") + c;
+                throw ShapeError(node.id, where + "must be one of " + choices + ", not " +
+                                              v.dump());
+            }
+            break;
+        }
+        case ParamType::String:
+            if (!v.is_string())
+                throw ShapeError(node.id, where + "must be text, not " + jsonTypeName(v));
+            break;
+        }
+        out[p.name] = v;
+    }
+    return out;
+}
+
+ParamSpec intParam(std::string name, int64_t def, double min, double max, std::string help)
+{
+    return ParamSpec{std::move(name), ParamType::Int, def, min, max, {}, std::move(help)};
+}
+
+ParamSpec floatParam(std::string name, double def, double min, double max, std::string help)
+{
+    return ParamSpec{std::move(name), ParamType::Float, def, min, max, {}, std::move(help)};
+}
+
+ParamSpec boolParam(std::string name, bool def, std::string help)
+{
+    ParamSpec p;
+    p.name = std::move(name);
+    p.type = ParamType::Bool;
+    p.defaultValue = def;
+    p.help = std::move(help);
+    return p;
+}
+
+ParamSpec choiceParam(std::string name, std::string def, std::vector<std::string> choices,
+                      std::string help)
+{
+    ParamSpec p;
+    p.name = std::move(name);
+    p.type = ParamType::Choice;
+    p.defaultValue = std::move(def);
+    p.choices = std::move(choices);
+    p.help = std::move(help);
+    return p;
+}
+
+std::string describe(const Node &node)
+{
+    return node.type + " '" + (node.name.empty() ? node.id : node.name) + "'";
+}
+
+} // namespace strata
