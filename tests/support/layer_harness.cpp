@@ -30,6 +30,11 @@ LayerHarness::LayerHarness(const LayerCase &c, const std::string &backendKind)
     for (const Shape &s : c.inputShapes) {
         inputs.emplace_back(s);
         randomFill(inputs.back(), init);
+        for (int64_t i = 0; i < inputs.back().numel(); ++i) {
+            float &x = inputs.back().data()[i];
+            if (std::fabs(x) < c.inputMargin)
+                x = std::copysign(c.inputMargin, x);
+        }
         inputGrads.emplace_back(s);
     }
     for (const WeightSpec &w : weightSpecs) {

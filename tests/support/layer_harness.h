@@ -17,6 +17,9 @@ struct LayerCase
     std::vector<Shape> inputShapes; // batch included
     bool training = true;
     uint64_t seed = 7;
+    // Random inputs closer than this to 0 are pushed out to it (sign kept), so a finite
+    // difference never straddles a kink at 0 (ReLU, LeakyReLU).
+    float inputMargin = 0;
 };
 
 class LayerHarness

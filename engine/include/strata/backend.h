@@ -91,6 +91,11 @@ public:
     virtual void copyFromHost(const Tensor &host, Tensor &deviceTensor) = 0;
     virtual void copyToHost(const Tensor &deviceTensor, Tensor &host) = 0;
     virtual void synchronize() {}
+    // dst += src (same element count); used to sum gradients where an output feeds several
+    // layers.
+    virtual void accumulate(Tensor &dst, const Tensor &src) = 0;
+    // dst = src on the device.
+    virtual void copy(const Tensor &src, Tensor &dst) = 0;
 
     virtual std::unique_ptr<LossKernel> createLoss(const LossSetup &setup) = 0;
 

@@ -23,8 +23,8 @@ struct OptimizerSpec
     double momentum = 0;    // sgd, rmsprop
     double weightDecay = 0; // L2 added to the gradient; decoupled for adamw
     double beta1 = 0.9, beta2 = 0.999;
-    double eps = 1e-7; // the Keras default; PyTorch's is 1e-8
-    double rho = 0.9;  // rmsprop's smoothing constant (PyTorch's alpha)
+    double eps = 1e-7;     // the Keras default; PyTorch's is 1e-8
+    double rho = 0.9;      // rmsprop's smoothing constant (PyTorch's alpha)
     bool nesterov = false; // sgd; needs momentum > 0
 };
 
@@ -100,12 +100,12 @@ std::unique_ptr<Optimizer> makeOptimizer(const OptimizerSpec &spec, Backend &bac
 struct ScheduleSpec
 {
     std::string type = "constant"; // "constant", "step", "cosine", "plateau"
-    int stepSize = 10;   // step: epochs between decays
-    double gamma = 0.1;  // step: decay factor
-    int tMax = 0;        // cosine: period in epochs (0: the run's total epochs)
-    double minLr = 0;    // cosine: the floor of the curve; plateau: the lowest LR
-    int patience = 5;    // plateau: epochs without improvement before a reduction
-    double factor = 0.1; // plateau: reduction factor
+    int stepSize = 10;             // step: epochs between decays
+    double gamma = 0.1;            // step: decay factor
+    int tMax = 0;                  // cosine: period in epochs (0: the run's total epochs)
+    double minLr = 0;              // cosine: the floor of the curve; plateau: the lowest LR
+    int patience = 5;              // plateau: epochs without improvement before a reduction
+    double factor = 0.1;           // plateau: reduction factor
 };
 
 std::vector<std::string> scheduleTypes();
@@ -166,12 +166,12 @@ private:
     double baseLr_;
     int tMax_;
     int epochsDone_ = 0;
-    double scale_ = 1;        // from override, for constant/step/cosine
-    bool held_ = false;       // override at a scheduled LR of 0: keep heldLr_
+    double scale_ = 1;  // from override, for constant/step/cosine
+    bool held_ = false; // override at a scheduled LR of 0: keep heldLr_
     double heldLr_ = 0;
-    double plateauLr_;        // plateau's current LR
-    double best_;             // plateau's best monitored value so far (+inf at first)
-    int wait_ = 0;            // plateau's epochs since the last improvement or reduction
+    double plateauLr_; // plateau's current LR
+    double best_;      // plateau's best monitored value so far (+inf at first)
+    int wait_ = 0;     // plateau's epochs since the last improvement or reduction
 };
 
 } // namespace strata

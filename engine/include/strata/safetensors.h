@@ -23,7 +23,8 @@ class SafetensorsError : public Error
 public:
     SafetensorsError(const std::string &file, const std::string &what)
         : Error(file + ": " + what), file_(file)
-    {}
+    {
+    }
     const std::string &file() const { return file_; }
 
 private:

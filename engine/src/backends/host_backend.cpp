@@ -32,6 +32,22 @@ void HostBackend::copyToHost(const Tensor &deviceTensor, Tensor &host)
         std::memcpy(host.data(), deviceTensor.data(), sizeof(float) * deviceTensor.numel());
 }
 
+void HostBackend::accumulate(Tensor &dst, const Tensor &src)
+{
+    checkSameSize(src, dst, "accumulate");
+    float *d = dst.data();
+    const float *s = src.data();
+    for (int64_t i = 0, n = dst.numel(); i < n; ++i)
+        d[i] += s[i];
+}
+
+void HostBackend::copy(const Tensor &src, Tensor &dst)
+{
+    checkSameSize(src, dst, "copy");
+    if (src.data() != dst.data())
+        std::memcpy(dst.data(), src.data(), sizeof(float) * src.numel());
+}
+
 std::unique_ptr<LossKernel> HostBackend::createLoss(const LossSetup &setup)
 {
     return makeHostLoss(setup);

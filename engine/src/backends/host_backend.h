@@ -13,6 +13,8 @@ public:
     Tensor allocate(const Shape &shape) override { return Tensor(shape); }
     void copyFromHost(const Tensor &host, Tensor &deviceTensor) override;
     void copyToHost(const Tensor &deviceTensor, Tensor &host) override;
+    void accumulate(Tensor &dst, const Tensor &src) override;
+    void copy(const Tensor &src, Tensor &dst) override;
     std::unique_ptr<LossKernel> createLoss(const LossSetup &setup) override;
     void sgdUpdate(Tensor &w, const Tensor &g, Tensor &velocity, const SgdStep &s) override;
     void adamUpdate(Tensor &w, const Tensor &g, Tensor &m, Tensor &v, const AdamStep &s) override;

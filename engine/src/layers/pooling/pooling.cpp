@@ -1,6 +1,72 @@
-// Placeholder until this layer family lands; replaced by its real definition.
+#include "layers/pooling/pooling.h"
+
 #include "layers/builtin_layers.h"
+#include "layers/layer_util.h"
 
 namespace strata::internal {
-void registerPooling(LayerRegistry &) {}
+
+namespace {
+
+int64_t strideOf(const nlohmann::json &p)
+{
+    const int64_t stride = intOf(p, "stride");
+    return stride == 0 ? intOf(p, "pool") : stride;
+}
+
+LayerType windowedPool(const std::string &name, const std::string &help)
+{
+    LayerType t;
+    t.name = name;
+    t.category = "Pooling";
+    t.help = help;
+    t.params = {
+        intParam("pool", 2, 1, 64, "Pool window height and width in pixels"),
+        intParam("stride", 0, 0, 64, "Step between windows; 0 means the pool size"),
+        choiceParam("padding", "valid", {"valid", "same"},
+                    "valid: no padding, the image shrinks; same: pad so that "
+                    "output = ceil(input / stride)"),
+    };
+    t.inferShape = [](const Node &node, const nlohmann::json &p, const std::vector<Shape> &in) {
+        const int64_t pool = intOf(p, "pool");
+        const Shape out = windowOutputShape(node, in[0], in[0].empty() ? 0 : in[0][0], pool,
+                                            strideOf(p), choiceOf(p, "padding"),
+                                            "pool window");
+        // Each output reads its pool×pool window once.
+        return ShapeInfo{out, numel(out) * pool * pool};
+    };
+    t.kernels["cpu"] = makePool2DCpu;
+    t.kernels["reference"] = makePool2DReference;
+    return t;
+}
+
+} // namespace
+
+Window2D poolWindow(const Shape &input, const nlohmann::json &params)
+{
+    return window2D(input, intOf(params, "pool"), strideOf(params),
+                    choiceOf(params, "padding"));
+}
+
+void registerPooling(LayerRegistry &registry)
+{
+    registry.add(windowedPool("MaxPool2D", "Keeps the largest value of each window: "
+                                           "shrinks the image, keeps strong features"));
+    registry.add(windowedPool("AvgPool2D", "Averages each window (padding left out): "
+                                           "shrinks the image smoothly"));
+
+    LayerType g;
+    g.name = "GlobalAvgPool2D";
+    g.category = "Pooling";
+    g.help = "Averages each channel over the whole image: channels×height×width → channels";
+    g.inferShape = [](const Node &node, const nlohmann::json &, const std::vector<Shape> &in) {
+        requireRank(node, in[0], 3, "an image input (channels×height×width)",
+                    "give the Input node channels, height and width instead of features, and "
+                    "place this layer before any Flatten or Dense");
+        return ShapeInfo{{in[0][0]}, numel(in[0])};
+    };
+    g.kernels["cpu"] = makeGlobalAvgPoolCpu;
+    g.kernels["reference"] = makeGlobalAvgPoolReference;
+    registry.add(std::move(g));
+}
+
 } // namespace strata::internal

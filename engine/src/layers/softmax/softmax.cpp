@@ -1,6 +1,34 @@
-// Placeholder until this layer family lands; replaced by its real definition.
+// Softmax: registration and shape rule. When a model ends in Softmax and trains with
+// cross-entropy, the network fuses the pair in the loss and never calls this layer's
+// backward; the backward still has to be right for a Softmax anywhere else.
+
+#include "layers/softmax/softmax.h"
+
 #include "layers/builtin_layers.h"
+#include "layers/layer_util.h"
 
 namespace strata::internal {
-void registerSoftmax(LayerRegistry &) {}
+
+void registerSoftmax(LayerRegistry &registry)
+{
+    LayerType t;
+    t.name = "Softmax";
+    t.category = "Activation";
+    t.help = "Turns scores into probabilities that sum to 1 (over features, or over channels "
+             "at each pixel)";
+    t.inferShape = [](const Node &node, const nlohmann::json &, const std::vector<Shape> &in) {
+        // Ranks above 4 have no plain oneDNN layout (5 dimensions with the batch).
+        if (in[0].empty() || in[0].size() > 4)
+            throw ShapeError(node.id, describe(node) + " needs features or an image but "
+                                                       "receives " +
+                                          toString(in[0]) +
+                                          ": insert a Flatten layer before it");
+        // max, exp and a divide per element, plus the sum.
+        return ShapeInfo{in[0], 4 * numel(in[0])};
+    };
+    t.kernels["cpu"] = makeSoftmaxCpu;
+    t.kernels["reference"] = makeSoftmaxReference;
+    registry.add(std::move(t));
+}
+
 } // namespace strata::internal

@@ -1,0 +1,132 @@
+// strata-cli: summary, train, eval, predict and devices from the terminal.
+
+#include "cli.h"
+
+#include "strata/errors.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <iostream>
+
+namespace strata::cli {
+
+bool Args::has(const std::string &name) const
+{
+    for (const auto &[k, v] : options)
+        if (k == name)
+            return true;
+    return false;
+}
+
+std::string Args::get(const std::string &name, const std::string &fallback) const
+{
+    for (const auto &[k, v] : options)
+        if (k == name)
+            return v;
+    return fallback;
+}
+
+int Args::getInt(const std::string &name, int fallback) const
+{
+    if (!has(name))
+        return fallback;
+    const std::string v = get(name);
+    try {
+        size_t used = 0;
+        long long n = std::stoll(v, &used);
+        if (used != v.size() || n < 0 || n > 1000000000)
+            throw std::invalid_argument(v);
+        return static_cast<int>(n);
+    } catch (const std::exception &) {
+        throw UsageError{"--" + name + " expects a non-negative whole number, not '" + v + "'"};
+    }
+}
+
+void Args::allowOnly(const std::vector<std::string> &allowed) const
+{
+    for (const auto &[k, v] : options) {
+        bool ok = false;
+        for (const auto &a : allowed)
+            ok = ok || a == k;
+        if (!ok)
+            throw UsageError{"unknown option --" + k};
+    }
+}
+
+Args parseArgs(int argc, char **argv, int first, const std::vector<std::string> &flags)
+{
+    Args a;
+    for (int i = first; i < argc; ++i) {
+        std::string s = argv[i];
+        if (s.rfind("--", 0) == 0 && s.size() > 2) {
+            std::string name = s.substr(2), value;
+            if (auto eq = name.find('='); eq != std::string::npos) {
+                value = name.substr(eq + 1);
+                name = name.substr(0, eq);
+            } else if (std::find(flags.begin(), flags.end(), name) == flags.end()) {
+                if (i + 1 >= argc)
+                    throw UsageError{"--" + name + " needs a value"};
+                value = argv[++i];
+            }
+            a.options.emplace_back(name, value);
+        } else {
+            a.positional.push_back(s);
+        }
+    }
+    return a;
+}
+
+} // namespace strata::cli
+
+namespace {
+
+const char *kUsage =
+    "Usage: strata-cli COMMAND [ARGS]\n"
+    "\n"
+    "Commands:\n"
+    "  summary PROJECT                 layers, output shapes, parameters and FLOPs\n"
+    "  train PROJECT [--epochs N] [--device cpu|cuda[:N]] [--out DIR]\n"
+    "                [--resume CHECKPOINT] [--seed N] [--threads N] [--quiet]\n"
+    "                                  train; writes metrics, weights and checkpoints to DIR\n"
+    "  eval PROJECT --weights FILE     test-set loss, accuracy and confusion matrix\n"
+    "  predict PROJECT --weights FILE --input FILE.csv\n"
+    "                                  class probabilities, one row per input row\n"
+    "  devices                         the devices Strata can train on\n"
+    "  help                            this text\n";
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    using namespace strata::cli;
+    if (argc < 2 || !std::strcmp(argv[1], "help") || !std::strcmp(argv[1], "--help") ||
+        !std::strcmp(argv[1], "-h")) {
+        std::fputs(kUsage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const std::string command = argv[1];
+    try {
+        Args args = parseArgs(argc, argv, 2, {"quiet"});
+        if (command == "summary")
+            return runSummary(args);
+        if (command == "train")
+            return runTrain(args);
+        if (command == "eval")
+            return runEval(args);
+        if (command == "predict")
+            return runPredict(args);
+        if (command == "devices")
+            return runDevices(args);
+        std::cerr << "strata-cli: unknown command '" << command << "'\n\n" << kUsage;
+        return 2;
+    } catch (const UsageError &e) {
+        std::cerr << "strata-cli " << command << ": " << e.message
+                  << "\nRun 'strata-cli help' for usage.\n";
+        return 2;
+    } catch (const std::exception &e) {
+        std::cerr << "strata-cli " << command << ": " << e.what() << "\n";
+        return 1;
+    }
+}

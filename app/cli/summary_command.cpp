@@ -1,0 +1,44 @@
+// strata-cli summary PROJECT and strata-cli devices.
+
+#include "cli.h"
+
+#include "strata/backend.h"
+#include "strata/project.h"
+#include "strata/summary.h"
+
+#include <iostream>
+
+namespace strata::cli {
+
+int runSummary(const Args &args)
+{
+    args.allowOnly({});
+    if (args.positional.size() != 1)
+        throw UsageError{"expects one project file: strata-cli summary PROJECT.strata"};
+    Project project = loadProject(args.positional[0]);
+    GraphAnalysis analysis = analyze(project.graph);
+    std::cout << formatSummary(project.name, project.graph, analysis);
+    if (!analysis.ok()) {
+        std::cerr << "\nThe model has problems:\n";
+        for (const auto &p : analysis.problems(project.graph))
+            std::cerr << "  - " << p << "\n";
+        return 1;
+    }
+    return 0;
+}
+
+int runDevices(const Args &args)
+{
+    args.allowOnly({});
+    for (const DeviceInfo &d : listDevices()) {
+        std::cout << d.id << "\t" << d.name;
+        if (d.memoryBytes > 0)
+            std::cout << "\t" << d.memoryBytes / (1024 * 1024) << " MiB";
+        if (!d.available)
+            std::cout << "\t(unavailable: " << d.whyUnavailable << ")";
+        std::cout << "\n";
+    }
+    return 0;
+}
+
+} // namespace strata::cli

@@ -1,0 +1,28 @@
+#pragma once
+// Running a compiled network over a whole dataset: loss, accuracy, confusion matrix, and
+// class probabilities (strata-cli eval and predict, validation in the trainer).
+
+#include "strata/dataset.h"
+#include "strata/network.h"
+
+#include <vector>
+
+namespace strata {
+
+struct Evaluation
+{
+    double loss = 0;
+    double accuracy = 0;
+    int64_t samples = 0;
+    std::vector<std::vector<int64_t>> confusion; // [true class][predicted class]
+};
+
+// Inference mode, in batches of batchSize.
+Evaluation evaluateDataset(Network &network, const Dataset &data, int batchSize);
+// Class probabilities, {N, K}; samples as rows of `features` (N × the model's input size).
+Tensor predict(Network &network, const std::vector<float> &features, int64_t count,
+               int batchSize);
+// The predicted class of one row of probabilities (threshold 0.5 for one output).
+int predictedClass(const float *probabilities, int64_t k);
+
+} // namespace strata

@@ -1,0 +1,82 @@
+#pragma once
+// A graph compiled for one backend: topological order, weights allocated and initialised
+// once, and per batch size an execution plan whose buffers and kernels are created once and
+// reused for every batch.
+
+#include "strata/backend.h"
+#include "strata/graph.h"
+#include "strata/parameter.h"
+#include "strata/shape_inference.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace strata {
+
+// "keras": Glorot-uniform kernels, zero biases; "pytorch": Kaiming-uniform weights and
+// fan-in-uniform biases (each framework's default).
+enum class InitConvention { Keras, PyTorch };
+InitConvention parseInitConvention(const std::string &text); // throws Error
+
+class Network
+{
+public:
+    // Throws ShapeError/Error listing every problem when the graph cannot train (analysis
+    // not ok), or BackendError when the backend cannot run one of its layers.
+    Network(const Graph &graph, Backend &backend, LossKind loss, InitConvention init,
+            uint64_t seed);
+    ~Network();
+    Network(const Network &) = delete;
+    Network &operator=(const Network &) = delete;
+
+    const Graph &graph() const { return graph_; }
+    const GraphAnalysis &analysis() const { return analysis_; }
+    Backend &backend() { return backend_; }
+    Shape inputShape() const;  // per sample
+    Shape outputShape() const; // per sample
+    LossKind loss() const { return loss_; }
+
+    std::vector<Parameter> &parameters() { return params_; }
+    const std::vector<Parameter> &parameters() const { return params_; }
+
+    // One training step's compute: forward in training mode, the loss, and every gradient.
+    // x: host {N, inputShape...}; labels: host {N}. Does not update weights.
+    void trainStep(const Tensor &x, const Tensor &labels);
+    // Forward in inference mode; adds to the loss totals when labels are given.
+    void evaluate(const Tensor &x, const Tensor *labels = nullptr);
+    // Loss sum, correct count and sample count since the last call.
+    LossTotals takeTotals();
+    // The last forward's outputs as class probabilities on the host ({N, K}): softmax or
+    // sigmoid is applied when the model ends without it and the loss implies it.
+    Tensor probabilities();
+    // True when every gradient of a trainable parameter is finite.
+    bool gradientsFinite();
+
+    // Weights by name, host copies (for files), and back.
+    std::vector<std::pair<std::string, Tensor>> weightsToHost() const;
+    // Copies matching weights in; throws Error naming a missing or mis-shaped weight.
+    void loadWeights(const std::vector<std::pair<std::string, Tensor>> &weights);
+
+    Rng &dropoutRng() { return dropoutRng_; }
+
+private:
+    struct Plan;
+    Plan &planFor(int64_t batch);
+    void runForward(Plan &plan, const Tensor &x, bool training);
+
+    Graph graph_;
+    Backend &backend_;
+    LossKind loss_;
+    GraphAnalysis analysis_;
+    std::vector<std::string> order_;
+    std::vector<Parameter> params_;
+    std::map<std::string, std::vector<size_t>> nodeWeights_; // node id → indices in params_
+    std::map<int64_t, std::unique_ptr<Plan>> plans_;
+    Plan *last_ = nullptr;
+    bool fused_ = false;
+    Rng dropoutRng_;
+};
+
+} // namespace strata

@@ -1,0 +1,90 @@
+#pragma once
+// What a training run reports, as plain values, and a thread-safe queue the studio drains on
+// a timer so the GUI never waits on training.
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace strata {
+
+struct EpochMetrics
+{
+    int epoch = 0; // 0-based
+    double loss = 0, accuracy = 0;
+    bool hasValidation = false;
+    double valLoss = 0, valAccuracy = 0;
+    double seconds = 0;          // training part of the epoch
+    double samplesPerSecond = 0; // training samples / seconds
+    double learningRate = 0;
+    bool best = false; // the best monitored value so far
+    std::vector<std::vector<int64_t>> confusion; // [true class][predicted class], validation
+};
+
+struct StartedEvent
+{
+    std::string device;
+    int64_t trainSamples = 0, validationSamples = 0;
+    int batchesPerEpoch = 0;
+    int epochs = 0;
+    int startEpoch = 0; // > 0 when resumed
+    std::string validationSource; // "validation split 0.3", "test set", "none"
+    std::vector<std::string> classNames;
+};
+
+struct BatchEvent
+{
+    int epoch = 0, batch = 0, batches = 0; // 0-based epoch and batch
+    double loss = 0, accuracy = 0;         // this batch
+    double learningRate = 0;
+    int64_t step = 0;                      // optimizer steps so far
+    double samplesPerSecond = 0;           // over the epoch so far
+};
+
+struct EpochEvent
+{
+    EpochMetrics metrics;
+};
+
+struct LogEvent
+{
+    enum class Level { Info, Warning, Error };
+    Level level = Level::Info;
+    std::string message;
+};
+
+struct FinishedEvent
+{
+    enum class Reason { Completed, Stopped, EarlyStopped, Diverged, Failed };
+    Reason reason = Reason::Completed;
+    std::string message;
+    int epochsRun = 0;
+    int bestEpoch = -1;
+    std::optional<double> testLoss, testAccuracy;
+};
+
+using TrainingEvent = std::variant<StartedEvent, BatchEvent, EpochEvent, LogEvent, FinishedEvent>;
+
+std::string toString(FinishedEvent::Reason reason);
+
+// Many producers, one consumer; push never blocks for long, drain takes everything queued.
+class EventQueue
+{
+public:
+    void push(TrainingEvent event);
+    std::vector<TrainingEvent> drain();
+    // Waits up to timeoutMs for an event (for headless clients).
+    std::vector<TrainingEvent> waitAndDrain(int timeoutMs);
+
+private:
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    std::deque<TrainingEvent> events_;
+};
+
+} // namespace strata

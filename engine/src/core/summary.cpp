@@ -1,0 +1,122 @@
+#include "strata/summary.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace strata {
+
+std::string groupThousands(int64_t v)
+{
+    std::string digits = std::to_string(v < 0 ? -v : v);
+    std::string out;
+    for (size_t i = 0; i < digits.size(); ++i) {
+        if (i && (digits.size() - i) % 3 == 0)
+            out += ',';
+        out += digits[i];
+    }
+    return v < 0 ? "-" + out : out;
+}
+
+std::string humanCount(double v)
+{
+    const char *units[] = {"", " K", " M", " G", " T"};
+    int u = 0;
+    while (v >= 1000 && u < 4) {
+        v /= 1000;
+        ++u;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, u == 0 ? "%.0f%s" : "%.2f%s", v, units[u]);
+    return buf;
+}
+
+std::vector<SummaryRow> summaryRows(const Graph &graph, const GraphAnalysis &analysis)
+{
+    std::vector<SummaryRow> rows;
+    std::vector<std::string> order;
+    try {
+        order = graph.topologicalOrder();
+    } catch (const GraphError &) {
+        for (const Node &n : graph.nodes())
+            order.push_back(n.id);
+    }
+    for (const std::string &id : order) {
+        const Node &n = *graph.find(id);
+        const NodeAnalysis *a = analysis.find(id);
+        SummaryRow r;
+        r.name = n.name.empty() ? n.id : n.name;
+        r.type = n.type;
+        if (a && a->status == NodeStatus::Ok) {
+            r.outputShape = "(None, " + toString(a->output) + ")";
+            r.params = a->params;
+            r.flops = a->flops;
+        } else {
+            r.outputShape = "?";
+            if (a && a->status == NodeStatus::Error)
+                r.problem = a->message;
+        }
+        for (const Edge &e : graph.edges())
+            if (e.to.node == id)
+                r.connectedTo += (r.connectedTo.empty() ? "" : ", ") + e.from.node;
+        rows.push_back(std::move(r));
+    }
+    return rows;
+}
+
+namespace {
+// Display width of UTF-8 text (the × sign is one column, three bytes).
+size_t width(const std::string &s)
+{
+    size_t w = 0;
+    for (unsigned char c : s)
+        w += (c & 0xC0) != 0x80;
+    return w;
+}
+std::string pad(const std::string &s, size_t w, bool right = false)
+{
+    const size_t n = width(s);
+    if (n >= w)
+        return s;
+    return right ? std::string(w - n, ' ') + s : s + std::string(w - n, ' ');
+}
+} // namespace
+
+std::string formatSummary(const std::string &title, const Graph &graph,
+                          const GraphAnalysis &analysis)
+{
+    auto rows = summaryRows(graph, analysis);
+    size_t wName = 12, wShape = 12;
+    for (const auto &r : rows) {
+        wName = std::max(wName, width(r.name) + width(r.type) + 3);
+        wShape = std::max(wShape, width(r.outputShape));
+    }
+    const size_t wParams = 12, wFlops = 12;
+    const size_t total = wName + wShape + wParams + wFlops + 6;
+    std::string out = "Model: \"" + title + "\"\n";
+    out += std::string(total, '_') + "\n";
+    out += pad("Layer (type)", wName) + "  " + pad("Output Shape", wShape) + "  " +
+           pad("Param #", wParams, true) + "  " + pad("FLOPs", wFlops, true) + "\n";
+    out += std::string(total, '=') + "\n";
+    for (const auto &r : rows) {
+        out += pad(r.name + " (" + r.type + ")", wName) + "  " + pad(r.outputShape, wShape) +
+               "  " + pad(groupThousands(r.params), wParams, true) + "  " +
+               pad(r.outputShape == "?" ? "" : humanCount(static_cast<double>(r.flops)), wFlops,
+                   true) +
+               "\n";
+        if (!r.problem.empty())
+            out += "    ! " + r.problem + "\n";
+    }
+    out += std::string(total, '=') + "\n";
+    out += "Total params: " + groupThousands(analysis.totalParams) + "\n";
+    out += "Trainable params: " + groupThousands(analysis.trainableParams) + "\n";
+    out += "Non-trainable params: " +
+           groupThousands(analysis.totalParams - analysis.trainableParams) + "\n";
+    out += "FLOPs per sample (forward): " + humanCount(static_cast<double>(analysis.totalFlops)) +
+           "\n";
+    out += std::string(total, '_') + "\n";
+    for (const auto &e : analysis.errors)
+        out += "! " + e + "\n";
+    return out;
+}
+
+} // namespace strata

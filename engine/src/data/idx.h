@@ -1,0 +1,14 @@
+#pragma once
+// Names for IDX sets, used by loadDataset. Internal.
+
+#include <string>
+#include <vector>
+
+namespace strata::internal {
+
+// T-shirt/top, Trouser, ..., Ankle boot: Fashion-MNIST's classes in label order.
+std::vector<std::string> fashionMnistClassNames();
+// Whether a path looks like Fashion-MNIST ("fashion" anywhere in it, any case).
+bool looksLikeFashionMnist(const std::string &path);
+
+} // namespace strata::internal

@@ -1,0 +1,23 @@
+#pragma once
+// Pooling over NCHW images. MaxPool2D and AvgPool2D slide a square pool window (stride 0
+// means the pool size, as in Keras and PyTorch); AvgPool2D leaves padding out of the
+// average, as Keras does. GlobalAvgPool2D averages each channel over the whole image and
+// gives a flat {C} output, so a Dense can follow directly.
+
+#include "layers/conv2d/conv2d.h" // the sliding-window geometry shared with Conv2D
+
+#include <nlohmann/json.hpp>
+
+namespace strata::internal {
+
+// The window of a MaxPool2D or AvgPool2D node over input {N, C, H, W}, from resolved params.
+Window2D poolWindow(const Shape &input, const nlohmann::json &params);
+
+// Kernels for MaxPool2D and AvgPool2D (the node's type selects max or average).
+std::unique_ptr<Kernel> makePool2DCpu(const KernelSetup &setup);
+std::unique_ptr<Kernel> makePool2DReference(const KernelSetup &setup);
+
+std::unique_ptr<Kernel> makeGlobalAvgPoolCpu(const KernelSetup &setup);
+std::unique_ptr<Kernel> makeGlobalAvgPoolReference(const KernelSetup &setup);
+
+} // namespace strata::internal

@@ -1,0 +1,98 @@
+#include "train/checkpoint.h"
+
+#include "strata/errors.h"
+#include "strata/safetensors.h"
+
+namespace strata::internal {
+
+namespace {
+const char *kWeight = "weight/";
+const char *kOptim = "optim/";
+const char *kBest = "best/";
+
+bool startsWith(const std::string &s, const char *prefix)
+{
+    return s.rfind(prefix, 0) == 0;
+}
+} // namespace
+
+void writeCheckpoint(const std::string &path, const Checkpoint &c)
+{
+    NamedTensors all;
+    for (const auto &[name, t] : c.weights)
+        all.emplace_back(kWeight + name, t);
+    for (const auto &[name, t] : c.optimizer)
+        all.emplace_back(kOptim + name, t);
+    for (const auto &[name, t] : c.best)
+        all.emplace_back(kBest + name, t);
+    nlohmann::json state = c.state;
+    state["format"] = kCheckpointFormat;
+    writeSafetensors(path, all, {{"strata_checkpoint", state.dump()}});
+}
+
+Checkpoint readCheckpoint(const std::string &path)
+{
+    SafetensorsFile file = readSafetensors(path);
+    auto it = file.metadata.find("strata_checkpoint");
+    if (it == file.metadata.end())
+        throw Error(path + ": not a Strata checkpoint (no training state in it); pass a "
+                           "checkpoint.safetensors written by strata-cli train or the studio");
+    Checkpoint c;
+    try {
+        c.state = nlohmann::json::parse(it->second);
+    } catch (const nlohmann::json::exception &e) {
+        throw Error(path + ": the checkpoint's training state is damaged (" + e.what() + ")");
+    }
+    if (!c.state.is_object() || c.state.value("format", 0) != kCheckpointFormat)
+        throw Error(path + ": unsupported checkpoint format; it was written by another version "
+                           "of Strata");
+    for (auto &[name, t] : file.tensors) {
+        if (startsWith(name, kWeight))
+            c.weights.emplace_back(name.substr(7), t);
+        else if (startsWith(name, kOptim))
+            c.optimizer.emplace_back(name.substr(6), t);
+        else if (startsWith(name, kBest))
+            c.best.emplace_back(name.substr(5), t);
+    }
+    return c;
+}
+
+nlohmann::json toJson(const EpochMetrics &m)
+{
+    nlohmann::json j{{"epoch", m.epoch + 1},
+                     {"loss", m.loss},
+                     {"accuracy", m.accuracy},
+                     {"seconds", m.seconds},
+                     {"samples_per_second", m.samplesPerSecond},
+                     {"lr", m.learningRate},
+                     {"best", m.best}};
+    if (m.hasValidation) {
+        j["val_loss"] = m.valLoss;
+        j["val_accuracy"] = m.valAccuracy;
+    }
+    if (!m.confusion.empty())
+        j["confusion"] = m.confusion;
+    return j;
+}
+
+EpochMetrics epochMetricsFromJson(const nlohmann::json &j)
+{
+    EpochMetrics m;
+    m.epoch = j.at("epoch").get<int>() - 1;
+    m.loss = j.at("loss").get<double>();
+    m.accuracy = j.at("accuracy").get<double>();
+    m.seconds = j.value("seconds", 0.0);
+    m.samplesPerSecond = j.value("samples_per_second", 0.0);
+    m.learningRate = j.value("lr", 0.0);
+    m.best = j.value("best", false);
+    if (j.contains("val_loss")) {
+        m.hasValidation = true;
+        m.valLoss = j.at("val_loss").get<double>();
+        m.valAccuracy = j.at("val_accuracy").get<double>();
+    }
+    if (j.contains("confusion"))
+        m.confusion = j.at("confusion").get<std::vector<std::vector<int64_t>>>();
+    return m;
+}
+
+} // namespace strata::internal
