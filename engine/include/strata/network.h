@@ -44,6 +44,9 @@ public:
     // One training step's compute: forward in training mode, the loss, and every gradient.
     // x: host {N, inputShape...}; labels: host {N}. Does not update weights.
     void trainStep(const Tensor &x, const Tensor &labels);
+    // Restores what the last trainStep changed besides gradients (BatchNorm's running
+    // statistics), for the NaN guard: a step that is not applied leaves no trace.
+    void revertStepState();
     // Forward in inference mode; adds to the loss totals when labels are given.
     void evaluate(const Tensor &x, const Tensor *labels = nullptr);
     // Loss sum, correct count and sample count since the last call.
@@ -74,6 +77,7 @@ private:
     std::vector<Parameter> params_;
     std::map<std::string, std::vector<size_t>> nodeWeights_; // node id → indices in params_
     std::map<int64_t, std::unique_ptr<Plan>> plans_;
+    std::vector<std::pair<size_t, Tensor>> stateBackup_; // non-trainable params before a step
     Plan *last_ = nullptr;
     bool fused_ = false;
     Rng dropoutRng_;

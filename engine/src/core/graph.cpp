@@ -3,6 +3,7 @@
 #include "strata/layer.h"
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <map>
 #include <set>
@@ -307,7 +308,8 @@ PortRef parsePort(const std::string &text, bool output, const std::string &file,
     if (port == "in")
         return ref;
     if (port.size() > 2 && port.compare(0, 2, "in") == 0 &&
-        std::all_of(port.begin() + 2, port.end(), [](char c) { return std::isdigit(c); }) &&
+        std::all_of(port.begin() + 2, port.end(),
+                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }) &&
         port.size() < 6) {
         ref.port = std::stoi(port.substr(2));
         return ref;
@@ -341,6 +343,18 @@ Graph Graph::fromJson(const nlohmann::json &j, const std::string &file,
         Node node;
         node.id = n.at("id").get<std::string>();
         node.type = n.at("type").get<std::string>();
+        // An empty id would be replaced by a fresh one, and the file's edges could not
+        // name the node.
+        if (node.id.empty())
+            throw ProjectError(file, path + "/id", "expected a non-empty node id");
+        if (!LayerRegistry::instance().find(node.type)) {
+            std::string known;
+            for (const LayerType *t : LayerRegistry::instance().all())
+                known += (known.empty() ? "" : ", ") + t->name;
+            throw ProjectError(file, path + "/type",
+                               "unknown layer type \"" + node.type + "\"; expected one of " +
+                                   known);
+        }
         if (n.contains("name")) {
             if (!n.at("name").is_string())
                 throw ProjectError(file, path + "/name", "expected a string");
@@ -354,7 +368,10 @@ Graph Graph::fromJson(const nlohmann::json &j, const std::string &file,
         try {
             g.addNode(std::move(node));
         } catch (const GraphError &e) {
-            throw ProjectError(file, path, e.what());
+            // Point at the field at fault: the id (invalid, duplicate) or the type.
+            const bool idProblem =
+                e.kind() == GraphErrorKind::InvalidId || e.kind() == GraphErrorKind::DuplicateId;
+            throw ProjectError(file, path + (idProblem ? "/id" : "/type"), e.what());
         }
     }
     if (j.contains("edges")) {
@@ -370,11 +387,16 @@ Graph Graph::fromJson(const nlohmann::json &j, const std::string &file,
                                    "expected {\"from\": \"node.out\", \"to\": \"node.in\"}");
             Edge edge{parsePort(e.at("from").get<std::string>(), true, file, path + "/from"),
                       parsePort(e.at("to").get<std::string>(), false, file, path + "/to")};
-            try {
-                g.connect(edge);
-            } catch (const GraphError &err) {
-                throw ProjectError(file, path, err.what());
+            if (auto err = g.checkEdge(edge)) {
+                // A missing node or port is the fault of one end (parsePort only lets
+                // output port 0 through); a cycle or a clash is the fault of the link.
+                std::string at = path;
+                if (err->kind() == GraphErrorKind::UnknownNode ||
+                    err->kind() == GraphErrorKind::UnknownPort)
+                    at += g.find(edge.from.node) ? "/to" : "/from";
+                throw ProjectError(file, at, err->what());
             }
+            g.connect(edge);
         }
     }
     return g;

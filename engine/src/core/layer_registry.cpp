@@ -3,6 +3,8 @@
 #include "layers/builtin_layers.h"
 
 #include <cmath>
+#include <cstdio>
+#include <limits>
 #include <mutex>
 
 namespace strata {
@@ -73,10 +75,10 @@ std::string formatNumber(double v)
         return v > 0 ? "∞" : "-∞";
     if (v == std::floor(v) && std::fabs(v) < 1e15)
         return std::to_string(static_cast<long long>(v));
-    std::string s = std::to_string(v);
-    while (!s.empty() && s.back() == '0')
-        s.pop_back();
-    return s;
+    // %g keeps small values readable: std::to_string(1e-7) would print "0.000000".
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+    return buf;
 }
 
 std::string rangeText(const ParamSpec &p)
@@ -115,11 +117,22 @@ nlohmann::json LayerRegistry::resolveParams(const Node &node) const
         const std::string where = describe(node) + ": parameter '" + p.name + "' ";
         switch (p.type) {
         case ParamType::Int: {
-            if (v.is_number_float() && v.get<double>() == std::floor(v.get<double>()))
+            // 3.0 is a whole number; converting is only defined inside int64_t's range.
+            if (v.is_number_float() && std::isfinite(v.get<double>()) &&
+                v.get<double>() == std::floor(v.get<double>())) {
+                if (std::fabs(v.get<double>()) >= 9.2e18)
+                    throw ShapeError(node.id, where + "must be " + rangeText(p) + ", not " +
+                                                  formatNumber(v.get<double>()));
                 v = static_cast<int64_t>(v.get<double>());
+            }
             if (!v.is_number_integer())
-                throw ShapeError(node.id, where + "must be a whole number, not " +
-                                              jsonTypeName(v));
+                throw ShapeError(
+                    node.id, where + "must be a whole number, not " +
+                                 (v.is_number() ? formatNumber(v.get<double>()) : jsonTypeName(v)));
+            // Beyond int64_t the value would wrap round to a negative number.
+            if (v.is_number_unsigned() &&
+                v.get<uint64_t>() > uint64_t(std::numeric_limits<int64_t>::max()))
+                throw ShapeError(node.id, where + "must be " + rangeText(p) + ", not " + v.dump());
             double d = static_cast<double>(v.get<int64_t>());
             if (d < p.min || d > p.max)
                 throw ShapeError(node.id, where + "must be " + rangeText(p) + ", not " +

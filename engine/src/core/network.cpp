@@ -210,6 +210,12 @@ void Network::runForward(Plan &plan, const Tensor &x, bool training)
 void Network::trainStep(const Tensor &x, const Tensor &labels)
 {
     Plan &plan = planFor(x.dim(0));
+    if (stateBackup_.empty())
+        for (size_t i = 0; i < params_.size(); ++i)
+            if (!params_[i].trainable)
+                stateBackup_.emplace_back(i, backend_.allocate(params_[i].value.shape()));
+    for (auto &[i, backup] : stateBackup_)
+        backend_.copy(params_[i].value, backup);
     runForward(plan, x, true);
     backend_.copyFromHost(labels, plan.labels);
     std::fill(plan.delivered.begin(), plan.delivered.end(), 0);
@@ -258,6 +264,12 @@ void Network::trainStep(const Tensor &x, const Tensor &labels)
         for (size_t p = 0; p < step.inputs.size(); ++p)
             deliver(step, p);
     }
+}
+
+void Network::revertStepState()
+{
+    for (auto &[i, backup] : stateBackup_)
+        backend_.copy(backup, params_[i].value);
 }
 
 void Network::evaluate(const Tensor &x, const Tensor *labels)

@@ -5,7 +5,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
+#include <type_traits>
+#include <utility>
 
 namespace strata {
 
@@ -13,18 +16,36 @@ namespace {
 
 using json = nlohmann::json;
 
+// Whether v holds a T exactly. nlohmann's get<T>() is lenient where a project file must not
+// be: it turns true into 1, truncates 2.5 to 2 and wraps -1 round to a huge unsigned seed.
+template <typename T> bool holds(const json &v)
+{
+    if constexpr (std::is_same_v<T, bool>) {
+        return v.is_boolean();
+    } else if constexpr (std::is_same_v<T, std::string>) {
+        return v.is_string();
+    } else if constexpr (std::is_floating_point_v<T>) {
+        return v.is_number();
+    } else {
+        static_assert(std::is_integral_v<T>);
+        if (v.is_number_unsigned())
+            return v.get<uint64_t>() <= uint64_t(std::numeric_limits<T>::max());
+        if (v.is_number_integer())
+            return std::in_range<T>(v.get<int64_t>());
+        return false;
+    }
+}
+
 template <typename T>
 void read(const json &j, const char *key, T &out, const std::string &path, const char *expected)
 {
     if (!j.contains(key))
         return;
-    try {
-        out = j.at(key).get<T>();
-    } catch (const json::exception &) {
+    const json &v = j.at(key);
+    if (!holds<T>(v))
         throw ProjectError("", path + "/" + key,
-                           std::string("expected ") + expected + " but found " +
-                               j.at(key).dump());
-    }
+                           std::string("expected ") + expected + " but found " + v.dump());
+    out = v.get<T>();
 }
 
 void rejectUnknownKeys(const json &j, std::initializer_list<const char *> known,
@@ -121,7 +142,7 @@ Project projectFromJson(const json &j, const std::string &file)
         if (!j.is_object())
             throw ProjectError(file, "", std::string("expected a JSON object but found ") +
                                              j.type_name());
-        if (!j.contains("format_version") || !j.at("format_version").is_number_integer())
+        if (!j.contains("format_version") || !holds<int>(j.at("format_version")))
             throw ProjectError(file, "/format_version",
                                "expected the project format version (a whole number); is "
                                "this a Strata project?");
@@ -152,7 +173,9 @@ Project projectFromJson(const json &j, const std::string &file)
     } catch (const ProjectError &e) {
         if (!e.file().empty() || file.empty())
             throw;
-        throw ProjectError(file, e.jsonPath(), e.what() + (e.jsonPath().size() + 2));
+        // Rebuild the message with the file in front: drop the "jsonPath: " prefix.
+        const size_t prefix = e.jsonPath().empty() ? 0 : e.jsonPath().size() + 2;
+        throw ProjectError(file, e.jsonPath(), e.what() + prefix);
     } catch (const json::exception &e) {
         throw ProjectError(file, "", std::string("malformed project: ") + e.what());
     }
@@ -203,12 +226,21 @@ Project loadProject(const std::string &path)
 
 void saveProject(const Project &project, const std::string &path)
 {
+    // Serialise first: dump() throws on text that is not UTF-8, and a failure here must
+    // leave neither a temporary file nor a damaged project behind.
+    std::string text;
+    try {
+        text = toJson(project).dump(2) + '\n';
+    } catch (const json::exception &e) {
+        throw Error("Cannot write " + path + ": some of its text is not valid UTF-8 (" + e.what() +
+                    ")");
+    }
     const std::string tmp = path + ".saving";
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
         if (!out)
             throw Error("Cannot write " + path + ": the folder is missing or read-only");
-        out << toJson(project).dump(2) << '\n';
+        out << text;
         out.flush();
         if (!out) {
             std::remove(tmp.c_str());

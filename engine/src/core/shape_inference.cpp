@@ -29,7 +29,10 @@ std::vector<std::string> GraphAnalysis::problems(const Graph &graph) const
         if (n.status != NodeStatus::Error)
             continue;
         const Node *node = graph.find(n.id);
-        out.push_back((node ? describe(*node) + ": " : std::string()) + n.message);
+        // Most messages already start with the node ("Dense 'fc1' needs ..."): name it once.
+        const std::string who = node ? describe(*node) : std::string();
+        const bool named = !who.empty() && n.message.compare(0, who.size(), who) == 0;
+        out.push_back((who.empty() || named ? std::string() : who + ": ") + n.message);
     }
     out.insert(out.end(), errors.begin(), errors.end());
     return out;
@@ -57,7 +60,12 @@ GraphAnalysis analyze(const Graph &graph)
         return result;
     }
 
+    // Counted from the graph, not from the nodes that analysed cleanly: an Input with a bad
+    // parameter is still the model's input, and "no Input layer" would mislead.
     std::vector<std::string> inputs;
+    for (const Node &node : graph.nodes())
+        if (node.type == "Input")
+            inputs.push_back(node.id);
     for (const std::string &id : order) {
         const Node &node = *graph.find(id);
         NodeAnalysis &a = result.nodes[index[id]];
@@ -69,8 +77,6 @@ GraphAnalysis analyze(const Graph &graph)
             a.message = e.what();
             continue;
         }
-        if (node.type == "Input")
-            inputs.push_back(id);
         const int portCount = type.inputCount(a.resolvedParams);
         a.inputs.assign(static_cast<size_t>(portCount), Shape{});
         bool ready = true;

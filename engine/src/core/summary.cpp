@@ -1,13 +1,16 @@
 #include "strata/summary.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace strata {
 
 std::string groupThousands(int64_t v)
 {
-    std::string digits = std::to_string(v < 0 ? -v : v);
+    // The magnitude in unsigned arithmetic: -v overflows for the most negative value.
+    const uint64_t magnitude = v < 0 ? uint64_t(0) - uint64_t(v) : uint64_t(v);
+    std::string digits = std::to_string(magnitude);
     std::string out;
     for (size_t i = 0; i < digits.size(); ++i) {
         if (i && (digits.size() - i) % 3 == 0)
@@ -21,7 +24,10 @@ std::string humanCount(double v)
 {
     const char *units[] = {"", " K", " M", " G", " T"};
     int u = 0;
-    while (v >= 1000 && u < 4) {
+    // Move up a unit while the value, rounded as it will be printed, reaches 1000: 999,999
+    // reads "1.00 M", not "1000.00 K".
+    auto rounded = [&] { return u == 0 ? std::round(v) : std::round(v * 100) / 100; };
+    while (std::fabs(rounded()) >= 1000 && u < 4) {
         v /= 1000;
         ++u;
     }

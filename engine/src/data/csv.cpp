@@ -21,6 +21,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <string_view>
 
 namespace strata {
 

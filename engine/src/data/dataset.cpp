@@ -70,12 +70,17 @@ std::string resolve(const std::string &path, const std::string &baseDir)
     return (fs::path(baseDir) / p).lexically_normal().string();
 }
 
+[[noreturn]] void missing(const std::string &kind, const char *field, const char *example)
+{
+    throw DatasetError("A dataset of kind '" + kind + "' needs " + field + ": set " + field +
+                       " to " + example);
+}
+
 void require(const std::string &value, const std::string &kind, const char *field,
              const char *example)
 {
     if (value.empty())
-        throw DatasetError("A dataset of kind '" + kind + "' needs " + field + ": set " + field +
-                           " to " + example);
+        missing(kind, field, example);
 }
 
 int maxLabel(const Dataset &data)
@@ -111,11 +116,9 @@ void alignCsvClasses(Dataset &train, Dataset &test, const std::string &trainPath
         const auto it =
             std::find(train.classNames.begin(), train.classNames.end(), test.classNames[c]);
         if (it == train.classNames.end())
-            throw DatasetError(
-                internal::fileMessage(testPath, "class '" + test.classNames[c] +
-                                                    "' does not appear in the training "
-                                                    "file " +
-                                                    trainPath));
+            throw DatasetError(internal::fileMessage(
+                testPath, "class '" + test.classNames[c] +
+                              "' does not appear in the training file " + trainPath));
         map[c] = static_cast<int32_t>(it - train.classNames.begin());
     }
     for (int32_t &label : test.labels)
@@ -142,21 +145,17 @@ DatasetBundle loadDataset(const DatasetSpec &spec, const std::string &baseDir)
         bundle.train = generateBuiltin(spec);
     } else if (spec.kind == "idx") {
         require(spec.trainImages, spec.kind, "train_images",
-                "the IDX image file, for example "
-                "train-images-idx3-ubyte.gz");
+                "the IDX image file, for example train-images-idx3-ubyte.gz");
         require(spec.trainLabels, spec.kind, "train_labels",
-                "the IDX label file, for example "
-                "train-labels-idx1-ubyte.gz");
+                "the IDX label file, for example train-labels-idx1-ubyte.gz");
         const std::string images = resolve(spec.trainImages, baseDir);
         const std::string labels = resolve(spec.trainLabels, baseDir);
         bundle.train = loadIdx(images, labels);
         if (!spec.testImages.empty() || !spec.testLabels.empty()) {
             require(spec.testImages, spec.kind, "test_images",
-                    "the test image file, since "
-                    "test_labels is set");
+                    "the test image file, since test_labels is set");
             require(spec.testLabels, spec.kind, "test_labels",
-                    "the test label file, since "
-                    "test_images is set");
+                    "the test label file, since test_images is set");
             const std::string testImages = resolve(spec.testImages, baseDir);
             bundle.test = loadIdx(testImages, resolve(spec.testLabels, baseDir));
             requireSameShape(bundle.train, *bundle.test, testImages);
@@ -168,9 +167,8 @@ DatasetBundle loadDataset(const DatasetSpec &spec, const std::string &baseDir)
         pixels = true;
     } else if (spec.kind == "cifar10") {
         if (spec.trainFiles.empty())
-            require("", spec.kind, "train_files",
-                    "the list of batch files, for example "
-                    "[\"data_batch_1.bin\"]");
+            missing(spec.kind, "train_files",
+                    "the list of batch files, for example [\"data_batch_1.bin\"]");
         std::vector<std::string> files;
         for (const std::string &f : spec.trainFiles)
             files.push_back(resolve(f, baseDir));

@@ -123,10 +123,9 @@ std::vector<uint8_t> readPayload(DataFile &file, const IdxHeader &header, const 
     }
     uint8_t extra[1];
     if (file.read(extra, 1) > 0)
-        throwFileError(file.path(),
-                       "has data after offset " + std::to_string(start + header.elements) +
-                           " where the " + what +
-                           "s the header declares end: " + "is the header's count wrong?");
+        throwFileError(file.path(), "has more data after offset " +
+                                        std::to_string(start + header.elements) + ", where the " +
+                                        what + "s the header declares end (is its count wrong?)");
     return bytes;
 }
 

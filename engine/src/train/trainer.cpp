@@ -214,6 +214,13 @@ void Trainer::execute(Run &r)
     r.network = std::make_unique<Network>(project_.graph, *r.backend, loss,
                                           parseInitConvention(spec.init), seed);
     checkCompatibility(*r.network, r.train, loss);
+    if (spec.threads == 0) {
+        // Tiny models lose more to thread synchronisation than they gain from a second core
+        // (and would compete with the GUI thread): below ~20 MFLOP a step, one thread.
+        const double stepFlops = 3.0 * static_cast<double>(r.network->analysis().totalFlops) *
+                                 spec.batchSize;
+        setCpuThreads(stepFlops < 2e7 ? 1 : 0);
+    }
     r.optimizer = makeOptimizer(spec.optimizer, *r.backend, r.network->parameters());
     r.schedule = std::make_unique<LrSchedule>(spec.schedule, spec.optimizer.lr, r.epochs);
     r.shuffleRng.reseed(seed + 1);
@@ -265,7 +272,10 @@ void Trainer::execute(Run &r)
 
     Tensor x, y;
     r.order.resize(static_cast<size_t>(n));
-    auto writeCheckpointAt = [&](int epoch, int batch, const LossTotals &partial) {
+    // shuffleState: the shuffle stream as it must be on resume, i.e. before the permutation
+    // of `epoch` is drawn.
+    auto writeCheckpointAt = [&](int epoch, int batch, const LossTotals &partial,
+                                 const std::array<uint64_t, 4> &shuffleState) {
         if (options_.outDir.empty())
             return;
         Checkpoint c;
@@ -275,11 +285,9 @@ void Trainer::execute(Run &r)
         nlohmann::json history = nlohmann::json::array();
         for (const auto &m : history_)
             history.push_back(internal::toJson(m));
-        // Mid-epoch, the shuffle stream is stored as it was when the epoch began so the same
-        // permutation is drawn again on resume.
         c.state = {{"epoch", epoch},
                    {"batch", batch},
-                   {"shuffle_rng", rngToJson(batch == 0 ? r.shuffleRng.state() : r.epochStartRng)},
+                   {"shuffle_rng", rngToJson(shuffleState)},
                    {"dropout_rng", rngToJson(r.network->dropoutRng().state())},
                    {"schedule", r.schedule->state()},
                    {"partial_loss", partial.lossSum},
@@ -327,7 +335,8 @@ void Trainer::execute(Run &r)
                 }
             }
             if (stopRequested_) {
-                writeCheckpointAt(epoch, b, epochTotals);
+                // The same permutation is drawn again on resume.
+                writeCheckpointAt(epoch, b, epochTotals, r.epochStartRng);
                 result_.reason = FinishedEvent::Reason::Stopped;
                 result_.message = "Stopped at epoch " + std::to_string(epoch + 1) + ", batch " +
                                   std::to_string(b + 1) +
@@ -341,6 +350,7 @@ void Trainer::execute(Run &r)
             r.network->trainStep(x, y);
             LossTotals t = r.network->takeTotals();
             if (!std::isfinite(t.lossSum) || !r.network->gradientsFinite()) {
+                r.network->revertStepState();
                 result_.reason = FinishedEvent::Reason::Diverged;
                 result_.message =
                     "Training diverged at epoch " + std::to_string(epoch + 1) + ", batch " +
@@ -406,7 +416,7 @@ void Trainer::execute(Run &r)
         if (std::fabs(next - before) > 1e-15 * std::max(1.0, before) && epoch + 1 < r.epochs)
             emit(LogEvent{LogEvent::Level::Info,
                           "Learning rate " + std::to_string(before) + " → " + std::to_string(next)});
-        writeCheckpointAt(epoch + 1, 0, {});
+        writeCheckpointAt(epoch + 1, 0, {}, r.shuffleRng.state());
         if (spec.earlyStoppingPatience > 0 && r.sinceBest >= spec.earlyStoppingPatience &&
             epoch + 1 < r.epochs) {
             result_.reason = FinishedEvent::Reason::EarlyStopped;

@@ -47,8 +47,8 @@ void TestCifar10Loader::malformed_data()
     QTest::addColumn<QString>("fragment");
 
     const QByteArray good = cifarBatch({1, 2});
-    QTest::newRow("size not a multiple") << good.left(2 * kRecord - 5) << true
-                                         << "is 6141 bytes, which is not a multiple of 3073";
+    QTest::newRow("size not a multiple")
+        << good.left(2 * kRecord - 5) << true << "is 6141 bytes, which is not a multiple of 3073";
     QTest::newRow("one byte") << QByteArray(1, '\0') << true << "not a multiple of 3073";
     QTest::newRow("label 10") << cifarBatch({3, 10, 4}) << true
                               << "record 1 (offset 3073) has label 10, but CIFAR-10 labels are "
@@ -71,8 +71,7 @@ void TestCifar10Loader::malformed()
     const QString secondName = dir.filePath("data_batch_2.bin");
     if (write)
         writeFile(dir, "data_batch_2.bin", second);
-    const QString message =
-        datasetErrorOf([&] { loadCifar10({first, secondName.toStdString()}); });
+    const QString message = datasetErrorOf([&] { loadCifar10({first, secondName.toStdString()}); });
     QVERIFY2(!message.isEmpty(), "loadCifar10 accepted a malformed batch");
     QVERIFY2(message.contains(secondName), qPrintable(message));
     QVERIFY2(message.contains(fragment), qPrintable(message));
@@ -82,8 +81,8 @@ void TestCifar10Loader::roundTrip()
 {
     QTemporaryDir dir;
     QByteArray batch = cifarBatch({6, 0, 9});
-    batch[kRecord + 1] = char(200);        // record 1: red (0, 0)
-    batch[kRecord + 1 + 1024] = char(201); // green (0, 0)
+    batch[kRecord + 1] = char(200);             // record 1: red (0, 0)
+    batch[kRecord + 1 + 1024] = char(201);      // green (0, 0)
     batch[kRecord + 1 + 2048 + 33] = char(202); // blue (1, 1)
     const Dataset data = loadCifar10({writeFile(dir, "test_batch.bin", batch)});
 

@@ -30,17 +30,19 @@ void TestCsvLoader::malformed_data()
     QTest::addColumn<QString>("labelColumn");
     QTest::addColumn<QString>("fragment");
 
-    QTest::newRow("empty file") << QByteArray() << "" << "is empty";
-    QTest::newRow("blank lines only") << QByteArray("\n  \n\r\n") << "" << "is empty";
+    QTest::newRow("empty file") << QByteArray() << ""
+                                << "is empty";
+    QTest::newRow("blank lines only") << QByteArray("\n  \n\r\n") << ""
+                                      << "is empty";
     QTest::newRow("ragged row") << QByteArray("a,b,y\n1,2,0\n3,0\n4,5,1\n") << ""
                                 << "line 3 has 2 columns but line 1 has 3";
     QTest::newRow("long row") << QByteArray("1,2,0\n3,4,5,1\n") << ""
                               << "line 2 has 4 columns but line 1 has 3";
-    QTest::newRow("non-numeric feature")
-        << QByteArray("a,b,y\n1,2,0\n3,x,1\n") << ""
-        << "line 3, column 2 (b): 'x' is not a number";
+    QTest::newRow("non-numeric feature") << QByteArray("a,b,y\n1,2,0\n3,x,1\n") << ""
+                                         << "line 3, column 2 (b): 'x' is not a number";
     QTest::newRow("non-numeric feature, no header")
-        << QByteArray("1,2,cat\n3,4,dog\n5,six,cat\n") << "" << "line 3, column 2: 'six'";
+        << QByteArray("1,2,cat\n3,4,dog\n5,six,cat\n") << ""
+        << "line 3, column 2: 'six'";
     QTest::newRow("empty feature") << QByteArray("1,2,0\n1,,0\n") << ""
                                    << "line 2, column 2: '' is not a number";
     QTest::newRow("nan feature") << QByteArray("1,2,0\nnan,1,0\n") << ""
@@ -49,7 +51,8 @@ void TestCsvLoader::malformed_data()
         << QByteArray("a,b,y\n1,2,0\n") << "species"
         << "line 1 has no column named 'species' for the labels";
     QTest::newRow("label column index out of range")
-        << QByteArray("1,2,0\n") << "3" << "label column 3 is out of range: line 1 has 3 columns";
+        << QByteArray("1,2,0\n") << "3"
+        << "label column 3 is out of range: line 1 has 3 columns";
     QTest::newRow("only header") << QByteArray("a,b,label\n") << ""
                                  << "has a header row (line 1) but no data rows";
     QTest::newRow("single column") << QByteArray("1\n2\n") << ""
@@ -63,7 +66,8 @@ void TestCsvLoader::malformed_data()
     QTest::newRow("empty label") << QByteArray("1,cat\n3,\n") << ""
                                  << "line 2, column 2: the label is empty";
     QTest::newRow("line numbers count blank lines")
-        << QByteArray("a,b,y\n\n1,2,0\n\n\n1,zz,0\n") << "" << "line 6, column 2 (b)";
+        << QByteArray("a,b,y\n\n1,2,0\n\n\n1,zz,0\n") << ""
+        << "line 6, column 2 (b)";
 }
 
 void TestCsvLoader::malformed()
@@ -74,8 +78,7 @@ void TestCsvLoader::malformed()
 
     QTemporaryDir dir;
     const std::string path = writeFile(dir, "table.csv", content);
-    const QString message =
-        datasetErrorOf([&] { loadCsv(path, labelColumn.toStdString()); });
+    const QString message = datasetErrorOf([&] { loadCsv(path, labelColumn.toStdString()); });
     QVERIFY2(!message.isEmpty(), "loadCsv accepted a malformed table");
     QVERIFY2(message.contains(QString::fromStdString(path)), qPrintable(message));
     QVERIFY2(message.contains(fragment), qPrintable(message));
@@ -100,8 +103,7 @@ void TestCsvLoader::headerAndClassNames()
     QCOMPARE(data.labels, std::vector<int32_t>({0, 1, 2, 0}));
 
     // Sorted, not by first appearance: the same classes in another order get the same numbers.
-    const Dataset shuffled =
-        loadCsv(writeFile(dir, "b.csv", "x,c\n1,zebra\n2,ant\n3,moose\n"), "");
+    const Dataset shuffled = loadCsv(writeFile(dir, "b.csv", "x,c\n1,zebra\n2,ant\n3,moose\n"), "");
     QCOMPARE(shuffled.classNames, std::vector<std::string>({"ant", "moose", "zebra"}));
     QCOMPARE(shuffled.labels, std::vector<int32_t>({2, 0, 1}));
 }
@@ -109,8 +111,7 @@ void TestCsvLoader::headerAndClassNames()
 void TestCsvLoader::noHeaderClassNumbers()
 {
     QTemporaryDir dir;
-    const Dataset data =
-        loadCsv(writeFile(dir, "n.csv", "0.5,1,2\n-1,+2.5,0\n3,4,4.0\n"), "");
+    const Dataset data = loadCsv(writeFile(dir, "n.csv", "0.5,1,2\n-1,+2.5,0\n3,4,4.0\n"), "");
     QCOMPARE(data.size(), 3);
     QCOMPARE(data.sampleShape, Shape({2}));
     QCOMPARE(data.features, std::vector<float>({0.5f, 1, -1, 2.5f, 3, 4}));

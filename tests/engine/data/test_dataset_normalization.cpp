@@ -45,9 +45,10 @@ Dataset tiny(Shape shape, std::vector<float> values)
 // of white pixels.
 void writeImages(const QTemporaryDir &dir)
 {
-    writeFile(dir, "train-images", idx({4, 2, 3}, QByteArray::fromHex("00ff1020304050607080"
-                                                                      "90a0b0c0d0e0f0ff0102"
-                                                                      "03040506")));
+    writeFile(dir, "train-images",
+              idx({4, 2, 3}, QByteArray::fromHex("00ff1020304050607080"
+                                                 "90a0b0c0d0e0f0ff0102"
+                                                 "03040506")));
     writeFile(dir, "train-labels", idxLabels({0, 1, 0, 1}));
     writeFile(dir, "test-images", idx({1, 2, 3}, QByteArray::fromHex("ffffffffffff")));
     writeFile(dir, "test-labels", idxLabels({1}));
@@ -93,8 +94,8 @@ void TestDatasetNormalization::applyFormula()
     n.mean = {1.0f, -1.0f};
     n.std = {2.0f, 4.0f};
     n.apply(d);
-    QCOMPARE(d.features, std::vector<float>({-0.25f, 0.0f, 0.625f, 0.75f,
-                                             0.75f, 1.0f, 1.125f, 1.25f}));
+    QCOMPARE(d.features,
+             std::vector<float>({-0.25f, 0.0f, 0.625f, 0.75f, 0.75f, 1.0f, 1.125f, 1.25f}));
 
     // A single mean/std applies to every channel.
     Dataset e = tiny({2, 1}, {2, 4});
@@ -141,8 +142,7 @@ void TestDatasetNormalization::standardizeImages()
     QVERIFY2(std::fabs(mean) < 1e-5, qPrintable(QString::number(mean)));
     QVERIFY2(std::fabs(sd - 1.0) < 1e-4, qPrintable(QString::number(sd)));
     // The test set gets the training statistics, not its own.
-    const float expected =
-        (255.0f / 255.0f - b.normalization.mean[0]) / b.normalization.std[0];
+    const float expected = (255.0f / 255.0f - b.normalization.mean[0]) / b.normalization.std[0];
     QVERIFY(std::fabs(b.test->features[0] - expected) < 1e-5f);
     QVERIFY(b.test->features[0] > 1.0f);
 }

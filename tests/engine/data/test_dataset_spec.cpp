@@ -153,29 +153,40 @@ void TestDatasetSpec::errors_data()
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("path");
     QTest::addColumn<QString>("fragment");
-    QTest::newRow("not an object") << "[1]" << "/dataset"
+    QTest::newRow("not an object") << "[1]"
+                                   << "/dataset"
                                    << "expected an object but found array";
-    QTest::newRow("unknown kind") << R"({"kind":"hdf5"})" << "/dataset/kind"
+    QTest::newRow("unknown kind") << R"({"kind":"hdf5"})"
+                                  << "/dataset/kind"
                                   << R"(expected one of builtin, idx, cifar10, csv but found )"
                                      R"(string "hdf5")";
-    QTest::newRow("kind not a string") << R"({"kind":3})" << "/dataset/kind"
+    QTest::newRow("kind not a string") << R"({"kind":3})"
+                                       << "/dataset/kind"
                                        << "expected a string but found number 3";
-    QTest::newRow("unknown builtin") << R"({"name":"swirls"})" << "/dataset/name"
+    QTest::newRow("unknown builtin") << R"({"name":"swirls"})"
+                                     << "/dataset/name"
                                      << "expected one of or, and, xor";
     QTest::newRow("unknown normalization")
-        << R"({"normalization":"minmax"})" << "/dataset/normalization"
+        << R"({"normalization":"minmax"})"
+        << "/dataset/normalization"
         << R"(expected one of none, scale, standardize but found string "minmax")";
-    QTest::newRow("samples as text") << R"({"samples":"400"})" << "/dataset/samples"
+    QTest::newRow("samples as text") << R"({"samples":"400"})"
+                                     << "/dataset/samples"
                                      << R"(expected an integer from 0 to )";
-    QTest::newRow("samples negative") << R"({"samples":-1})" << "/dataset/samples"
+    QTest::newRow("samples negative") << R"({"samples":-1})"
+                                      << "/dataset/samples"
                                       << "but found number -1";
-    QTest::newRow("classes fractional") << R"({"classes":2.5})" << "/dataset/classes"
+    QTest::newRow("classes fractional") << R"({"classes":2.5})"
+                                        << "/dataset/classes"
                                         << "but found number 2.5";
-    QTest::newRow("classes too big") << R"({"classes":3000000000})" << "/dataset/classes"
+    QTest::newRow("classes too big") << R"({"classes":3000000000})"
+                                     << "/dataset/classes"
                                      << "an integer from 0 to 2147483647";
-    QTest::newRow("seed negative") << R"({"seed":-7})" << "/dataset/seed"
+    QTest::newRow("seed negative") << R"({"seed":-7})"
+                                   << "/dataset/seed"
                                    << "but found number -7";
-    QTest::newRow("noise as text") << R"({"noise":"a lot"})" << "/dataset/noise"
+    QTest::newRow("noise as text") << R"({"noise":"a lot"})"
+                                   << "/dataset/noise"
                                    << "expected a number ≥ 0 but found string";
     QTest::newRow("train_files not array") << R"({"kind":"cifar10","train_files":"a.bin"})"
                                            << "/dataset/train_files"
@@ -186,9 +197,11 @@ void TestDatasetSpec::errors_data()
     QTest::newRow("label_column object") << R"({"kind":"csv","label_column":{}})"
                                          << "/dataset/label_column"
                                          << "expected a column name or a 0-based column index";
-    QTest::newRow("class_names null") << R"({"class_names":null})" << "/dataset/class_names"
+    QTest::newRow("class_names null") << R"({"class_names":null})"
+                                      << "/dataset/class_names"
                                       << "expected an array of strings but found null";
-    QTest::newRow("limit as bool") << R"({"limit":true})" << "/dataset/limit"
+    QTest::newRow("limit as bool") << R"({"limit":true})"
+                                   << "/dataset/limit"
                                    << "but found boolean true";
 }
 

@@ -61,8 +61,7 @@ void TestGeneratedDatasets::sizes_data()
     QTest::newRow("and") << "and" << qint64(0) << 0 << 0 << qint64(4) << 2 << 2;
     QTest::newRow("xor 10") << "xor" << qint64(10) << 0 << 0 << qint64(10) << 2 << 2;
     QTest::newRow("spirals") << "spirals" << qint64(0) << 0 << 0 << qint64(400) << 2 << 2;
-    QTest::newRow("spirals 3 arms") << "spirals" << qint64(301) << 3 << 0 << qint64(301) << 3
-                                    << 2;
+    QTest::newRow("spirals 3 arms") << "spirals" << qint64(301) << 3 << 0 << qint64(301) << 3 << 2;
     QTest::newRow("circles") << "circles" << qint64(0) << 0 << 0 << qint64(400) << 2 << 2;
     QTest::newRow("circles odd") << "circles" << qint64(51) << 0 << 0 << qint64(51) << 2 << 2;
     QTest::newRow("moons") << "moons" << qint64(0) << 0 << 0 << qint64(400) << 2 << 2;
@@ -184,7 +183,8 @@ void TestGeneratedDatasets::geometry()
     const Dataset spirals = generateBuiltin(builtin("spirals"));
     double maxRadius = 0;
     for (int64_t i = 0; i < spirals.size(); ++i)
-        maxRadius = std::max(maxRadius, std::hypot(double(spirals.sample(i)[0]), double(spirals.sample(i)[1])));
+        maxRadius = std::max(
+            maxRadius, std::hypot(double(spirals.sample(i)[0]), double(spirals.sample(i)[1])));
     QVERIFY(std::fabs(maxRadius - 1.0) < 1e-5);
     // Shuffled: the first quarter already holds both classes.
     std::set<int32_t> early(spirals.labels.begin(), spirals.labels.begin() + 100);
@@ -252,13 +252,13 @@ void TestGeneratedDatasets::refused_data()
                              << "Unknown generated set 'swirls': choose one of or, and, xor";
     QTest::newRow("xor classes") << "xor" << qint64(0) << 3 << 0 << "has 2 classes";
     QTest::newRow("moons features") << "moons" << qint64(0) << 0 << 3 << "has 2 features";
-    QTest::newRow("negative samples") << "spirals" << qint64(-5) << 0 << 0
-                                      << "samples must be positive";
+    QTest::newRow("negative samples")
+        << "spirals" << qint64(-5) << 0 << 0 << "samples must be positive";
     QTest::newRow("control: one dummy sample") << "dummy" << qint64(1) << 0 << 1 << "";
     QTest::newRow("huge") << "dummy" << qint64(100000000) << 0 << 64
                           << "more than a generated set may hold";
-    QTest::newRow("negative classes") << "blobs" << qint64(0) << -2 << 0
-                                      << "classes must be at least 1";
+    QTest::newRow("negative classes")
+        << "blobs" << qint64(0) << -2 << 0 << "classes must be at least 1";
 }
 
 void TestGeneratedDatasets::refused()

@@ -57,7 +57,7 @@ void TestIdxLoader::malformed_data()
                                       << "truncated label data: the header declares 3 bytes after "
                                          "offset 8 but the file ends at offset 9";
     QTest::newRow("trailing data") << goodImages + "zz" << goodLabels << true << "images.idx"
-                                   << "has data after offset 28";
+                                   << "has more data after offset 28";
     QTest::newRow("count mismatch") << goodImages << idxLabels({0, 1}) << true << "labels.idx"
                                     << "has 3 images but";
     QTest::newRow("zero rows") << idx({3, 0, 2}, {}) << goodLabels << true << "images.idx"

@@ -109,12 +109,24 @@ void TestLoadDataset::missingFields_data()
     QTest::addColumn<QString>("kind");
     QTest::addColumn<QString>("set"); // which one field is set
     QTest::addColumn<QString>("fragment");
-    QTest::newRow("idx without images") << "idx" << "labels" << "needs train_images";
-    QTest::newRow("idx without labels") << "idx" << "images" << "needs train_labels";
-    QTest::newRow("idx test images only") << "idx" << "both+testImages" << "needs test_labels";
-    QTest::newRow("cifar10 without files") << "cifar10" << "" << "needs train_files";
-    QTest::newRow("csv without file") << "csv" << "" << "needs train_csv";
-    QTest::newRow("unknown kind") << "hdf5" << "" << "Unknown dataset kind 'hdf5'";
+    QTest::newRow("idx without images") << "idx"
+                                        << "labels"
+                                        << "needs train_images";
+    QTest::newRow("idx without labels") << "idx"
+                                        << "images"
+                                        << "needs train_labels";
+    QTest::newRow("idx test images only") << "idx"
+                                          << "both+testImages"
+                                          << "needs test_labels";
+    QTest::newRow("cifar10 without files") << "cifar10"
+                                           << ""
+                                           << "needs train_files";
+    QTest::newRow("csv without file") << "csv"
+                                      << ""
+                                      << "needs train_csv";
+    QTest::newRow("unknown kind") << "hdf5"
+                                  << ""
+                                  << "Unknown dataset kind 'hdf5'";
 }
 
 void TestLoadDataset::missingFields()

@@ -14,8 +14,7 @@ using namespace strata::testing;
 
 namespace {
 
-LayerCase bnCase(const Shape &input, bool training, double momentum = 0.99,
-                 double epsilon = 1e-3)
+LayerCase bnCase(const Shape &input, bool training, double momentum = 0.99, double epsilon = 1e-3)
 {
     LayerCase c;
     c.node = Node{"bn", "BatchNorm", "bn", {{"momentum", momentum}, {"epsilon", epsilon}}};
@@ -34,12 +33,9 @@ struct BnConfig
 const std::vector<BnConfig> &configs()
 {
     static const std::vector<BnConfig> all{
-        {"image training", {4, 3, 3, 3}, true},
-        {"image 5x4 training", {2, 4, 5, 4}, true},
-        {"flat training", {6, 5}, true},
-        {"flat batch 3 training", {3, 4}, true},
-        {"image evaluation", {3, 3, 2, 4}, false},
-        {"flat evaluation", {5, 4}, false},
+        {"image training", {4, 3, 3, 3}, true},    {"image 5x4 training", {2, 4, 5, 4}, true},
+        {"flat training", {6, 5}, true},           {"flat batch 3 training", {3, 4}, true},
+        {"image evaluation", {3, 3, 2, 4}, false}, {"flat evaluation", {5, 4}, false},
     };
     return all;
 }
@@ -99,8 +95,8 @@ private slots:
     void matchesReference()
     {
         QFETCH(int, config);
-        const LayerCase c = config >= 0   ? bnCase(configs()[size_t(config)].input,
-                                                   configs()[size_t(config)].training)
+        const LayerCase c = config >= 0    ? bnCase(configs()[size_t(config)].input,
+                                                    configs()[size_t(config)].training)
                             : config == -1 ? bnCase({8, 16, 6, 6}, true)
                                            : bnCase({32, 100}, true);
         std::string report;
@@ -129,10 +125,10 @@ private slots:
         LayerHarness h(bnCase({8, 3, 4, 4}, true, momentum, eps), backend.toStdString());
         for (int64_t i = 0; i < h.inputs[0].numel(); ++i)
             h.inputs[0].data()[i] = 3.0f * h.inputs[0].data()[i] + 2.0f; // mean 2, var 3
-        h.weights[0].fill(1.0f); // gamma
-        h.weights[1].fill(0.0f); // beta
-        h.weights[2].fill(0.5f); // running_mean
-        h.weights[3].fill(2.0f); // running_var
+        h.weights[0].fill(1.0f);                                         // gamma
+        h.weights[1].fill(0.0f);                                         // beta
+        h.weights[2].fill(0.5f);                                         // running_mean
+        h.weights[3].fill(2.0f);                                         // running_var
         h.forward();
         const int64_t count = 8 * 4 * 4;
         for (int64_t c = 0; c < 3; ++c) {
@@ -144,8 +140,7 @@ private slots:
             const auto [mean, var] = channelStats(h.inputs[0], c);
             const double unbiased = var * count / (count - 1);
             QVERIFY(std::fabs(h.weights[2].data()[c] - (momentum * 0.5 + 0.1 * mean)) < 1e-5);
-            QVERIFY(std::fabs(h.weights[3].data()[c] - (momentum * 2.0 + 0.1 * unbiased)) <
-                    1e-4);
+            QVERIFY(std::fabs(h.weights[3].data()[c] - (momentum * 2.0 + 0.1 * unbiased)) < 1e-4);
         }
     }
 
@@ -191,8 +186,7 @@ private slots:
         std::vector<Tensor> weights;
         for (const Tensor &w : h.weights)
             weights.push_back(w.clone()); // the harness's forward moved its running stats
-        KernelSetup setup{c.node, params, c.inputShapes, h.outputShape, weights, grads,
-                          *backend};
+        KernelSetup setup{c.node, params, c.inputShapes, h.outputShape, weights, grads, *backend};
         auto kernel = backend->createKernel(setup);
         RunContext ctx{true, nullptr};
         Tensor out(h.outputShape);

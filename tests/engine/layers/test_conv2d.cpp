@@ -21,7 +21,9 @@ struct ConvConfig
 LayerCase convCase(const ConvConfig &k)
 {
     LayerCase c;
-    c.node = Node{"conv", "Conv2D", "conv",
+    c.node = Node{"conv",
+                  "Conv2D",
+                  "conv",
                   {{"filters", k.filters},
                    {"kernel", k.kernel},
                    {"stride", k.stride},
@@ -53,7 +55,9 @@ GraphAnalysis analyzeChain(const Shape &input, const Node &layer)
 {
     Graph g;
     if (input.size() == 3)
-        g.addNode({"in", "Input", "in",
+        g.addNode({"in",
+                   "Input",
+                   "in",
                    {{"channels", input[0]}, {"height", input[1]}, {"width", input[2]}}});
     else
         g.addNode({"in", "Input", "in", {{"features", input[0]}}});
@@ -99,7 +103,7 @@ private slots:
     void matchesReference()
     {
         QFETCH(int, config);
-        ConvConfig k = config >= 0 ? configs()[size_t(config)].second
+        ConvConfig k = config >= 0    ? configs()[size_t(config)].second
                        : config == -1 ? ConvConfig{4, 3, 12, 12, 8, 3, 1, "same", true}
                                       : ConvConfig{4, 3, 12, 12, 8, 5, 2, "valid", true};
         std::string report;
@@ -123,8 +127,7 @@ private slots:
         for (const Tensor &g : h.weightGrads)
             grads.emplace_back(g.shape());
         const nlohmann::json params = LayerRegistry::instance().resolveParams(c.node);
-        KernelSetup setup{c.node, params, c.inputShapes, h.outputShape, h.weights, grads,
-                          *backend};
+        KernelSetup setup{c.node, params, c.inputShapes, h.outputShape, h.weights, grads, *backend};
         auto kernel = backend->createKernel(setup);
         RunContext ctx{true, nullptr};
         Tensor out(h.outputShape);
@@ -144,8 +147,7 @@ private slots:
     {
         QFETCH(QString, backend);
         // 1 channel 3×3 input 1..9, one 2×2 kernel of ones: each output sums a 2×2 block.
-        LayerHarness valid(convCase({1, 1, 3, 3, 1, 2, 1, "valid", false}),
-                           backend.toStdString());
+        LayerHarness valid(convCase({1, 1, 3, 3, 1, 2, 1, "valid", false}), backend.toStdString());
         for (int i = 0; i < 9; ++i)
             valid.inputs[0].data()[i] = float(i + 1);
         valid.weights[0].fill(1.0f);
@@ -161,8 +163,7 @@ private slots:
         same.weights[1].fill(0.5f);
         same.forward();
         QCOMPARE(same.output.toVector(),
-                 (std::vector<float>{12.5f, 16.5f, 9.5f, 24.5f, 28.5f, 15.5f, 15.5f, 17.5f,
-                                     9.5f}));
+                 (std::vector<float>{12.5f, 16.5f, 9.5f, 24.5f, 28.5f, 15.5f, 15.5f, 17.5f, 9.5f}));
     }
 
     void flatInputRefused()
@@ -188,8 +189,8 @@ private slots:
         QVERIFY2(c->message.find("\"same\"") != std::string::npos, c->message.c_str());
 
         // The fix it suggests works.
-        GraphAnalysis fixed = analyzeChain(
-            {1, 3, 4}, {"c1", "Conv2D", "c1", {{"kernel", 5}, {"padding", "same"}}});
+        GraphAnalysis fixed =
+            analyzeChain({1, 3, 4}, {"c1", "Conv2D", "c1", {{"kernel", 5}, {"padding", "same"}}});
         QVERIFY(fixed.ok());
         QCOMPARE(fixed.find("c1")->output, (Shape{32, 3, 4}));
     }
@@ -208,9 +209,10 @@ private slots:
         QCOMPARE(same.find("c1")->output, (Shape{32, 28, 28}));
 
         GraphAnalysis strided = analyzeChain(
-            {3, 32, 32},
-            {"c1", "Conv2D", "c1",
-             {{"filters", 64}, {"kernel", 5}, {"stride", 2}, {"bias", false}}});
+            {3, 32, 32}, {"c1",
+                          "Conv2D",
+                          "c1",
+                          {{"filters", 64}, {"kernel", 5}, {"stride", 2}, {"bias", false}}});
         QCOMPARE(strided.find("c1")->params, int64_t(64 * 3 * 5 * 5));
         QCOMPARE(strided.find("c1")->output, (Shape{64, 14, 14}));
     }

@@ -259,7 +259,8 @@ private slots:
         g.connect({{"in", 0}, {"add", 0}});
         g.connect({{"in", 0}, {"add", 1}});
         // in2 left unconnected: the node says which port.
-        const NodeAnalysis *a = analyze(g).find("add");
+        const GraphAnalysis missing = analyze(g);
+        const NodeAnalysis *a = missing.find("add");
         QCOMPARE(a->status, NodeStatus::Error);
         QVERIFY2(contains(a->message, "in2"), a->message.c_str());
         g.connect({{"in", 0}, {"add", 2}});

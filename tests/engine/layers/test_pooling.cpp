@@ -20,12 +20,11 @@ struct PoolConfig
 LayerCase poolCase(const std::string &type, const PoolConfig &k)
 {
     LayerCase c;
-    c.node = Node{"pool", type, "pool",
-                  type == "GlobalAvgPool2D"
-                      ? nlohmann::json::object()
-                      : nlohmann::json{{"pool", k.pool},
-                                       {"stride", k.stride},
-                                       {"padding", k.padding}}};
+    c.node =
+        Node{"pool", type, "pool",
+             type == "GlobalAvgPool2D"
+                 ? nlohmann::json::object()
+                 : nlohmann::json{{"pool", k.pool}, {"stride", k.stride}, {"padding", k.padding}}};
     c.inputShapes = {{k.batch, k.channels, k.height, k.width}};
     return c;
 }
@@ -112,9 +111,8 @@ private slots:
     {
         for (const char *t : {"MaxPool2D", "AvgPool2D", "GlobalAvgPool2D"}) {
             std::string report;
-            const double err =
-                referenceComparisonError(poolCase(t, {4, 16, 13, 13, 3, 2, "same"}), "cpu",
-                                         &report);
+            const double err = referenceComparisonError(poolCase(t, {4, 16, 13, 13, 3, 2, "same"}),
+                                                        "cpu", &report);
             QVERIFY2(err < 1e-4, (std::string(t) + ": " + report).c_str());
         }
     }
@@ -155,8 +153,7 @@ private slots:
         QCOMPARE(maxSame.output.toVector(), (std::vector<float>{-15, -14, -12, -11}));
         // The gradient goes to each window's maximum only.
         maxSame.backward(Tensor::fromVector({1, 1, 2, 2}, {1, 2, 3, 4}));
-        QCOMPARE(maxSame.inputGrads[0].toVector(),
-                 (std::vector<float>{0, 0, 0, 0, 1, 2, 0, 3, 4}));
+        QCOMPARE(maxSame.inputGrads[0].toVector(), (std::vector<float>{0, 0, 0, 0, 1, 2, 0, 3, 4}));
 
         LayerHarness global(poolCase("GlobalAvgPool2D", {2, 2, 2, 3, 0, 0, ""}), b);
         fillCounting(global.inputs[0]);
@@ -194,7 +191,8 @@ private slots:
         g.addNode({"in", "Input", "in", {{"channels", 2}, {"height", 2}, {"width", 5}}});
         g.addNode({"p1", "MaxPool2D", "p1", {{"pool", 3}}});
         g.connect({{"in", 0}, {"p1", 0}});
-        const NodeAnalysis *p = analyze(g).find("p1");
+        const GraphAnalysis a = analyze(g);
+        const NodeAnalysis *p = a.find("p1");
         QCOMPARE(p->status, NodeStatus::Error);
         QVERIFY2(p->message.find("MaxPool2D 'p1'") != std::string::npos, p->message.c_str());
         QVERIFY2(p->message.find("2×5") != std::string::npos, p->message.c_str());
@@ -207,10 +205,10 @@ private slots:
         g.addNode({"in", "Input", "in", {{"features", 64}}});
         g.addNode({"gap", "GlobalAvgPool2D", "gap", {}});
         g.connect({{"in", 0}, {"gap", 0}});
-        const NodeAnalysis *p = analyze(g).find("gap");
+        const GraphAnalysis a = analyze(g);
+        const NodeAnalysis *p = a.find("gap");
         QCOMPARE(p->status, NodeStatus::Error);
-        QVERIFY2(p->message.find("GlobalAvgPool2D 'gap'") != std::string::npos,
-                 p->message.c_str());
+        QVERIFY2(p->message.find("GlobalAvgPool2D 'gap'") != std::string::npos, p->message.c_str());
         QVERIFY2(p->message.find("channels, height and width") != std::string::npos,
                  p->message.c_str());
     }

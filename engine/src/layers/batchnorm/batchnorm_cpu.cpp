@@ -56,8 +56,7 @@ public:
         diffSrc_ = memory(data, eng, nullptr);
     }
 
-    void forward(const std::vector<const Tensor *> &in, Tensor &out,
-                 const RunContext &ctx) override
+    void forward(const std::vector<const Tensor *> &in, Tensor &out, const RunContext &ctx) override
     {
         src_.set_data_handle(const_cast<float *>(in[0]->data()));
         dst_.set_data_handle(out.data());

@@ -18,10 +18,10 @@ public:
         : l_(batchNormLayout(s)), gamma_(s.weights[0]), beta_(s.weights[1]),
           runningMean_(s.weights[2]), runningVar_(s.weights[3]), dGamma_(s.weightGrads[0]),
           dBeta_(s.weightGrads[1])
-    {}
+    {
+    }
 
-    void forward(const std::vector<const Tensor *> &in, Tensor &out,
-                 const RunContext &ctx) override
+    void forward(const std::vector<const Tensor *> &in, Tensor &out, const RunContext &ctx) override
     {
         const float *x = in[0]->data();
         for (int64_t c = 0; c < l_.channels; ++c) {
@@ -83,8 +83,7 @@ private:
     int64_t count() const { return l_.batch * l_.spatial; }
 
     // f(index) for every value of channel c.
-    template <typename F>
-    void forEach(int64_t c, F f) const
+    template <typename F> void forEach(int64_t c, F f) const
     {
         for (int64_t n = 0; n < l_.batch; ++n)
             for (int64_t s = 0; s < l_.spatial; ++s)

@@ -24,17 +24,15 @@ WindowAxis windowAxis(int64_t in, int64_t kernel, int64_t stride, bool samePaddi
     return a;
 }
 
-Window2D window2D(const Shape &input, int64_t kernel, int64_t stride,
-                  const std::string &padding)
+Window2D window2D(const Shape &input, int64_t kernel, int64_t stride, const std::string &padding)
 {
     const bool same = padding == "same";
     return Window2D{input.at(0), input.at(1), windowAxis(input.at(2), kernel, stride, same),
                     windowAxis(input.at(3), kernel, stride, same)};
 }
 
-Shape windowOutputShape(const Node &node, const Shape &input, int64_t outChannels,
-                        int64_t kernel, int64_t stride, const std::string &padding,
-                        const std::string &window)
+Shape windowOutputShape(const Node &node, const Shape &input, int64_t outChannels, int64_t kernel,
+                        int64_t stride, const std::string &padding, const std::string &window)
 {
     requireRank(node, input, 3, "an image input (channels×height×width)",
                 "give the Input node channels, height and width instead of features, and "
@@ -42,12 +40,11 @@ Shape windowOutputShape(const Node &node, const Shape &input, int64_t outChannel
                 "turn a flat vector back into an image)");
     const Window2D w = window2D({1, input[0], input[1], input[2]}, kernel, stride, padding);
     if (w.rows.out < 1 || w.cols.out < 1)
-        throw ShapeError(node.id, describe(node) + ": the input " + toString({input[1], input[2]}) +
-                                      " (height×width) is smaller than the " +
-                                      toString({kernel, kernel}) + " " + window +
-                                      ": set padding to \"same\" or use a " + window +
-                                      " of at most " +
-                                      std::to_string(std::min(input[1], input[2])));
+        throw ShapeError(node.id,
+                         describe(node) + ": the input " + toString({input[1], input[2]}) +
+                             " (height×width) is smaller than the " + toString({kernel, kernel}) +
+                             " " + window + ": set padding to \"same\" or use a " + window +
+                             " of at most " + std::to_string(std::min(input[1], input[2])));
     return {outChannels, w.rows.out, w.cols.out};
 }
 
@@ -77,8 +74,13 @@ void registerConv2D(LayerRegistry &registry)
     t.weights = [](const Node &, const nlohmann::json &p, const std::vector<Shape> &in) {
         const int64_t filters = intOf(p, "filters"), k = intOf(p, "kernel"), c = in[0][0];
         const int64_t fanIn = c * k * k, fanOut = filters * k * k;
-        std::vector<WeightSpec> w{{"weight", {filters, c, k, k}, Init::GlorotUniform,
-                                   Init::KaimingUniform, fanIn, fanOut, true}};
+        std::vector<WeightSpec> w{{"weight",
+                                   {filters, c, k, k},
+                                   Init::GlorotUniform,
+                                   Init::KaimingUniform,
+                                   fanIn,
+                                   fanOut,
+                                   true}};
         if (boolOf(p, "bias"))
             w.push_back({"bias", {filters}, Init::Zeros, Init::BiasFanIn, fanIn, fanOut, true});
         return w;

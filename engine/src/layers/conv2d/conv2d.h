@@ -36,15 +36,13 @@ struct Window2D
 };
 
 // input: {N, C, H, W}; padding: "valid" or "same".
-Window2D window2D(const Shape &input, int64_t kernel, int64_t stride,
-                  const std::string &padding);
+Window2D window2D(const Shape &input, int64_t kernel, int64_t stride, const std::string &padding);
 
 // The output {C', OH, OW} of a window over a {C, H, W} sample, or a ShapeError naming the
 // node when the input is not an image or a "valid" window does not fit. `window` names the
 // window in messages ("kernel", "pool window").
-Shape windowOutputShape(const Node &node, const Shape &input, int64_t outChannels,
-                        int64_t kernel, int64_t stride, const std::string &padding,
-                        const std::string &window);
+Shape windowOutputShape(const Node &node, const Shape &input, int64_t outChannels, int64_t kernel,
+                        int64_t stride, const std::string &padding, const std::string &window);
 
 std::unique_ptr<Kernel> makeConv2DCpu(const KernelSetup &setup);
 std::unique_ptr<Kernel> makeConv2DReference(const KernelSetup &setup);

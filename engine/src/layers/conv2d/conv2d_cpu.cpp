@@ -84,15 +84,14 @@ public:
 
         const auto bwdWDesc =
             hasBias_ ? convolution_backward_weights::desc(algorithm::convolution_direct, srcAny,
-                                                          wAny, biasMd, dstAny, strides, padL,
-                                                          padR)
+                                                          wAny, biasMd, dstAny, strides, padL, padR)
                      : convolution_backward_weights::desc(algorithm::convolution_direct, srcAny,
                                                           wAny, dstAny, strides, padL, padR);
         bwdWPd_ = convolution_backward_weights::primitive_desc(bwdWDesc, eng, fwdPd_);
         bwdW_ = convolution_backward_weights(bwdWPd_);
 
-        const convolution_backward_data::desc bwdDDesc(algorithm::convolution_direct, srcAny,
-                                                       wAny, dstAny, strides, padL, padR);
+        const convolution_backward_data::desc bwdDDesc(algorithm::convolution_direct, srcAny, wAny,
+                                                       dstAny, strides, padL, padR);
         bwdDPd_ = convolution_backward_data::primitive_desc(bwdDDesc, eng, fwdPd_);
         bwdD_ = convolution_backward_data(bwdDPd_);
 

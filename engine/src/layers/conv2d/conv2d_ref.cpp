@@ -35,11 +35,11 @@ public:
                 for (int64_t oy = 0; oy < g_.rows.out; ++oy)
                     for (int64_t ox = 0; ox < g_.cols.out; ++ox) {
                         double acc = hasBias_ ? b_.data()[f] : 0.0;
-                        forEachTap(oy, ox, [&](int64_t c, int64_t ky, int64_t kx, int64_t iy,
-                                               int64_t ix) {
-                            acc += static_cast<double>(x[inIndex(n, c, iy, ix)]) *
-                                   w_.data()[wIndex(f, c, ky, kx)];
-                        });
+                        forEachTap(oy, ox,
+                                   [&](int64_t c, int64_t ky, int64_t kx, int64_t iy, int64_t ix) {
+                                       acc += static_cast<double>(x[inIndex(n, c, iy, ix)]) *
+                                              w_.data()[wIndex(f, c, ky, kx)];
+                                   });
                         y[outIndex(n, f, oy, ox)] = static_cast<float>(acc);
                     }
     }
@@ -58,13 +58,13 @@ public:
                     for (int64_t ox = 0; ox < g_.cols.out; ++ox) {
                         const double d = dy[outIndex(n, f, oy, ox)];
                         db[static_cast<size_t>(f)] += d;
-                        forEachTap(oy, ox, [&](int64_t c, int64_t ky, int64_t kx, int64_t iy,
-                                               int64_t ix) {
-                            const int64_t xi = inIndex(n, c, iy, ix), wi = wIndex(f, c, ky, kx);
-                            dw[static_cast<size_t>(wi)] += d * x[xi];
-                            if (gin[0])
-                                dx[static_cast<size_t>(xi)] += d * w_.data()[wi];
-                        });
+                        forEachTap(
+                            oy, ox, [&](int64_t c, int64_t ky, int64_t kx, int64_t iy, int64_t ix) {
+                                const int64_t xi = inIndex(n, c, iy, ix), wi = wIndex(f, c, ky, kx);
+                                dw[static_cast<size_t>(wi)] += d * x[xi];
+                                if (gin[0])
+                                    dx[static_cast<size_t>(xi)] += d * w_.data()[wi];
+                            });
                     }
         store(dw, dw_.data());
         if (hasBias_)
@@ -76,8 +76,7 @@ public:
 private:
     // Calls f(c, ky, kx, iy, ix) for every kernel tap of output (oy, ox) that lands inside
     // the image: taps over the padding contribute zero.
-    template <typename F>
-    void forEachTap(int64_t oy, int64_t ox, F f) const
+    template <typename F> void forEachTap(int64_t oy, int64_t ox, F f) const
     {
         const int64_t k = g_.rows.kernel;
         for (int64_t c = 0; c < g_.channels; ++c)

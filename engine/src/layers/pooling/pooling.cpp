@@ -29,8 +29,7 @@ LayerType windowedPool(const std::string &name, const std::string &help)
     t.inferShape = [](const Node &node, const nlohmann::json &p, const std::vector<Shape> &in) {
         const int64_t pool = intOf(p, "pool");
         const Shape out = windowOutputShape(node, in[0], in[0].empty() ? 0 : in[0][0], pool,
-                                            strideOf(p), choiceOf(p, "padding"),
-                                            "pool window");
+                                            strideOf(p), choiceOf(p, "padding"), "pool window");
         // Each output reads its pool×pool window once.
         return ShapeInfo{out, numel(out) * pool * pool};
     };
@@ -43,8 +42,7 @@ LayerType windowedPool(const std::string &name, const std::string &help)
 
 Window2D poolWindow(const Shape &input, const nlohmann::json &params)
 {
-    return window2D(input, intOf(params, "pool"), strideOf(params),
-                    choiceOf(params, "padding"));
+    return window2D(input, intOf(params, "pool"), strideOf(params), choiceOf(params, "padding"));
 }
 
 void registerPooling(LayerRegistry &registry)

@@ -20,8 +20,8 @@ class PoolingCpu final : public Kernel
 {
 public:
     PoolingCpu(CpuBackend &cpu, algorithm algo, const memory::dims &srcDims,
-               const memory::dims &dstDims, const memory::dims &kernel,
-               const memory::dims &strides, const memory::dims &padL, const memory::dims &padR)
+               const memory::dims &dstDims, const memory::dims &kernel, const memory::dims &strides,
+               const memory::dims &padL, const memory::dims &padR)
         : cpu_(cpu)
     {
         auto &eng = cpu_.engine();
@@ -29,8 +29,8 @@ public:
         const memory::desc dst(dstDims, dt::f32, tag::nchw);
         // forward_training even when evaluating: max pooling then records in its workspace
         // which input won each window, and backward routes the gradient there.
-        const pooling_forward::desc fwdDesc(prop_kind::forward_training, algo, src, dst,
-                                            strides, kernel, padL, padR);
+        const pooling_forward::desc fwdDesc(prop_kind::forward_training, algo, src, dst, strides,
+                                            kernel, padL, padR);
         fwdPd_ = pooling_forward::primitive_desc(fwdDesc, eng);
         fwd_ = pooling_forward(fwdPd_);
         const pooling_backward::desc bwdDesc(algo, src, dst, strides, kernel, padL, padR);
@@ -85,9 +85,8 @@ std::unique_ptr<Kernel> makePool2DCpu(const KernelSetup &setup)
     const Window2D g = poolWindow(setup.inputShapes[0], setup.params);
     // Average pooling leaves padding out of the divisor, as Keras does for padding "same"
     // (with "valid" there is no padding and both definitions agree).
-    const algorithm algo = setup.node.type == "MaxPool2D"
-                               ? algorithm::pooling_max
-                               : algorithm::pooling_avg_exclude_padding;
+    const algorithm algo = setup.node.type == "MaxPool2D" ? algorithm::pooling_max
+                                                          : algorithm::pooling_avg_exclude_padding;
     return std::make_unique<PoolingCpu>(
         cpuBackendOf(setup), algo, memory::dims{g.batch, g.channels, g.rows.in, g.cols.in},
         memory::dims{g.batch, g.channels, g.rows.out, g.cols.out},
@@ -100,10 +99,10 @@ std::unique_ptr<Kernel> makeGlobalAvgPoolCpu(const KernelSetup &setup)
 {
     const Shape &in = setup.inputShapes[0];
     // One window covering the whole image gives a 1×1 output per channel.
-    return std::make_unique<PoolingCpu>(
-        cpuBackendOf(setup), algorithm::pooling_avg_exclude_padding, toDims(in),
-        memory::dims{in[0], in[1], 1, 1}, memory::dims{in[2], in[3]}, memory::dims{1, 1},
-        memory::dims{0, 0}, memory::dims{0, 0});
+    return std::make_unique<PoolingCpu>(cpuBackendOf(setup), algorithm::pooling_avg_exclude_padding,
+                                        toDims(in), memory::dims{in[0], in[1], 1, 1},
+                                        memory::dims{in[2], in[3]}, memory::dims{1, 1},
+                                        memory::dims{0, 0}, memory::dims{0, 0});
 }
 
 } // namespace strata::internal

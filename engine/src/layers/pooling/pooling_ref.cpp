@@ -15,7 +15,8 @@ class Pool2DReference final : public Kernel
 public:
     explicit Pool2DReference(const KernelSetup &s)
         : g_(poolWindow(s.inputShapes[0], s.params)), max_(s.node.type == "MaxPool2D")
-    {}
+    {
+    }
 
     void forward(const std::vector<const Tensor *> &in, Tensor &out, const RunContext &) override
     {
@@ -73,8 +74,7 @@ private:
     }
 
     // f(plane, outputIndex, rows, cols) for every window of every (sample, channel) plane.
-    template <typename F>
-    void forEachWindow(F f) const
+    template <typename F> void forEachWindow(F f) const
     {
         int64_t o = 0;
         for (int64_t plane = 0; plane < g_.batch * g_.channels; ++plane)
@@ -104,7 +104,8 @@ public:
     explicit GlobalAvgPoolReference(const KernelSetup &s)
         : planes_(s.inputShapes[0][0] * s.inputShapes[0][1]),
           pixels_(s.inputShapes[0][2] * s.inputShapes[0][3])
-    {}
+    {
+    }
 
     void forward(const std::vector<const Tensor *> &in, Tensor &out, const RunContext &) override
     {

@@ -1,0 +1,299 @@
+// The training dashboard end to end: a real trainer thread feeding the plots, progress and
+// confusion matrix through the event queue; pause, learning-rate change, resume and stop; and
+// the promise that the GUI thread never stalls while training runs.
+
+#include "ui/dataset/dataset_preview.h"
+#include "ui/training/training_dashboard.h"
+#include "widgets/confusion_matrix_view.h"
+#include "widgets/image_grid.h"
+#include "widgets/metric_plot.h"
+#include "widgets/progress_panel.h"
+#include "widgets/scatter_plot.h"
+
+#include "strata/project.h"
+
+#include <QElapsedTimer>
+#include <QPlainTextEdit>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QtTest>
+
+#include <cmath>
+
+using strata::FinishedEvent;
+using strata::ui::DatasetPreview;
+using strata::ui::TrainingDashboard;
+
+namespace {
+
+void chain(strata::Project &p, const std::vector<strata::Node> &nodes)
+{
+    std::string previous;
+    for (const strata::Node &n : nodes) {
+        const std::string id = p.graph.addNode(n);
+        if (!previous.empty())
+            p.graph.connect({{previous, 0}, {id, 0}});
+        previous = id;
+    }
+}
+
+// The classroom OR gate, built in code: 2 → Dense 2 → Sigmoid → Dense 1 → Sigmoid.
+strata::Project orGate(int epochs)
+{
+    strata::Project p;
+    p.name = "OR gate";
+    chain(p, {{"x", "Input", "x", {{"features", 2}}},
+              {"hidden", "Dense", "hidden", {{"units", 2}}},
+              {"hidden_sigmoid", "Sigmoid", "hidden_sigmoid", {}},
+              {"out", "Dense", "out", {{"units", 1}}},
+              {"out_sigmoid", "Sigmoid", "out_sigmoid", {}}});
+    p.dataset.kind = "builtin";
+    p.dataset.name = "or";
+    p.dataset.limit = 3;
+    p.training.epochs = epochs;
+    p.training.batchSize = 3;
+    p.training.loss = "binary_cross_entropy";
+    p.training.optimizer.type = "adam";
+    p.training.optimizer.lr = 0.1;
+    p.training.shuffle = false;
+    p.training.seed = 1;
+    return p;
+}
+
+// Two spirals with a validation split: long enough to pause, change the LR and stop.
+strata::Project spirals(int epochs)
+{
+    strata::Project p;
+    p.name = "Spirals";
+    chain(p, {{"x", "Input", "x", {{"features", 2}}},
+              {"h1", "Dense", "h1", {{"units", 16}}},
+              {"t1", "Tanh", "t1", {}},
+              {"h2", "Dense", "h2", {{"units", 16}}},
+              {"t2", "Tanh", "t2", {}},
+              {"out", "Dense", "out", {{"units", 2}}},
+              {"softmax", "Softmax", "softmax", {}}});
+    p.dataset.kind = "builtin";
+    p.dataset.name = "spirals";
+    p.dataset.samples = 600;
+    p.dataset.noise = 0.1;
+    p.training.epochs = epochs;
+    p.training.batchSize = 8;
+    p.training.loss = "cross_entropy";
+    p.training.optimizer.lr = 0.01;
+    p.training.validationSplit = 0.2;
+    return p;
+}
+
+// Records the longest time between two ticks of a 5 ms timer: how long the GUI thread was
+// busy with something else.
+class GapMeter : public QObject
+{
+public:
+    GapMeter()
+    {
+        timer_.setInterval(5);
+        connect(&timer_, &QTimer::timeout, this, [this] {
+            maxGapMs_ = std::max(maxGapMs_, clock_.restart());
+        });
+        clock_.start();
+        timer_.start();
+    }
+    qint64 maxGapMs() const { return maxGapMs_; }
+
+private:
+    QTimer timer_;
+    QElapsedTimer clock_;
+    qint64 maxGapMs_ = 0;
+};
+
+} // namespace
+
+class TestTrainingDashboard : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void orGateEndToEnd();
+    void pauseLearningRateResumeStop();
+    void stopWhilePaused();
+    void failureIsReportedNotThrown();
+    void datasetPreviewViews();
+};
+
+void TestTrainingDashboard::orGateEndToEnd()
+{
+    constexpr int epochs = 50;
+    TrainingDashboard dashboard;
+    dashboard.resize(1200, 800);
+    dashboard.show();
+    dashboard.setProjectSource([] { return std::make_pair(orGate(epochs), QString()); });
+    QSignalSpy started(&dashboard, &TrainingDashboard::trainingStarted);
+    QSignalSpy finished(&dashboard, &TrainingDashboard::trainingFinished);
+
+    dashboard.startTraining();
+    QCOMPARE(started.count(), 1);
+    QVERIFY(dashboard.isTraining());
+    QTRY_VERIFY_WITH_TIMEOUT(!dashboard.isTraining(), 60000);
+    QCOMPARE(finished.count(), 1);
+    const auto result = finished.at(0).at(0).value<FinishedEvent>();
+    QVERIFY2(result.reason == FinishedEvent::Reason::Completed, result.message.c_str());
+
+    QCOMPARE(int(dashboard.epochs().size()), epochs);
+    QCOMPARE(dashboard.lossPlot()->epochPointCount(), epochs);
+    QCOMPARE(dashboard.accuracyPlot()->epochPointCount(), epochs);
+    QCOMPARE(dashboard.lossPlot()->batchPointCount(), epochs); // 3 samples, batch 3
+    QCOMPARE(dashboard.progressPanel()->value(), dashboard.progressPanel()->maximum());
+    QVERIFY(!dashboard.progressPanel()->deviceText().isEmpty());
+    // The classroom set has no validation data: the matrix explains that instead.
+    QVERIFY(dashboard.confusionMatrix()->matrix().empty());
+    // Adam at 0.1 learns OR's three rows well within 50 epochs.
+    QVERIFY(dashboard.epochs().back().loss < dashboard.epochs().front().loss);
+    QVERIFY(dashboard.logView()->toPlainText().contains("Training completed"));
+
+    // Train again: the plots start over.
+    dashboard.startTraining();
+    QTRY_VERIFY_WITH_TIMEOUT(!dashboard.isTraining(), 60000);
+    QCOMPARE(dashboard.lossPlot()->epochPointCount(), epochs);
+}
+
+void TestTrainingDashboard::pauseLearningRateResumeStop()
+{
+    TrainingDashboard dashboard;
+    dashboard.resize(1200, 800);
+    dashboard.show();
+    dashboard.setProjectSource([] { return std::make_pair(spirals(5000), QString()); });
+    QSignalSpy finished(&dashboard, &TrainingDashboard::trainingFinished);
+    // Measure training, not the window's first layout and paint.
+    QVERIFY(QTest::qWaitForWindowExposed(&dashboard));
+    QTest::qWait(100);
+
+    GapMeter meter;
+    dashboard.startTraining();
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard.epochs().size() >= 3, 60000);
+    // Validation split 0.2: a 2×2 matrix over the 120 held-out points, with the class names.
+    const auto *confusion = dashboard.confusionMatrix();
+    QCOMPARE(confusion->matrix().size(), size_t(2));
+    QCOMPARE(confusion->classNames().size(), 2);
+    qint64 total = 0;
+    for (const auto &row : confusion->matrix())
+        for (qint64 v : row)
+            total += v;
+    QCOMPARE(total, qint64(120));
+    QVERIFY(dashboard.epochs().back().hasValidation);
+
+    dashboard.pauseTraining();
+    QVERIFY(dashboard.isPaused());
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard.logView()->toPlainText().contains("Paused"), 10000);
+    const int frozen = dashboard.lossPlot()->batchPointCount();
+    QTest::qWait(300);
+    QCOMPARE(dashboard.lossPlot()->batchPointCount(), frozen);
+    QVERIFY(dashboard.isTraining());
+
+    dashboard.applyLearningRate(0.002);
+    QCOMPARE(dashboard.lossPlot()->markerCount(), 1);
+    QCOMPARE(dashboard.accuracyPlot()->markerCount(), 1);
+
+    const size_t epochsBefore = dashboard.epochs().size();
+    dashboard.resumeTraining();
+    QVERIFY(!dashboard.isPaused());
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard.epochs().size() >= epochsBefore + 2, 60000);
+    QVERIFY(std::fabs(dashboard.epochs().back().learningRate - 0.002) < 1e-9);
+    // The change was marked once, not again when the batches reported it.
+    QCOMPARE(dashboard.lossPlot()->markerCount(), 1);
+
+    dashboard.stopTraining();
+    QTRY_VERIFY_WITH_TIMEOUT(!dashboard.isTraining(), 30000);
+    QCOMPARE(finished.count(), 1);
+    QVERIFY(dashboard.lastResult()->reason == FinishedEvent::Reason::Stopped);
+    QCOMPARE(dashboard.lossPlot()->epochPointCount(), int(dashboard.epochs().size()));
+
+    qInfo("Largest gap between GUI event-loop iterations while training: %lld ms",
+          static_cast<long long>(meter.maxGapMs()));
+    QVERIFY2(meter.maxGapMs() < 50,
+             qPrintable(QStringLiteral("the GUI thread stalled for %1 ms").arg(meter.maxGapMs())));
+}
+
+void TestTrainingDashboard::stopWhilePaused()
+{
+    TrainingDashboard dashboard;
+    dashboard.setProjectSource([] { return std::make_pair(spirals(5000), QString()); });
+    dashboard.startTraining();
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard.lossPlot()->batchPointCount() > 0, 60000);
+    dashboard.pauseTraining();
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard.logView()->toPlainText().contains("Paused"), 10000);
+    dashboard.stopTraining();
+    QTRY_VERIFY_WITH_TIMEOUT(!dashboard.isTraining(), 30000);
+    QVERIFY(dashboard.lastResult()->reason == FinishedEvent::Reason::Stopped);
+    // The LR is only editable while paused.
+    dashboard.applyLearningRate(0.5);
+    QCOMPARE(dashboard.lossPlot()->markerCount(), 0);
+}
+
+void TestTrainingDashboard::failureIsReportedNotThrown()
+{
+    TrainingDashboard dashboard;
+    QSignalSpy messages(&dashboard, &TrainingDashboard::statusMessage);
+    dashboard.setProjectSource([] {
+        strata::Project p = orGate(5);
+        p.dataset.name = "no_such_set";
+        return std::make_pair(p, QString());
+    });
+    dashboard.startTraining();
+    QTRY_VERIFY_WITH_TIMEOUT(!dashboard.isTraining(), 30000);
+    QVERIFY(dashboard.lastResult()->reason == FinishedEvent::Reason::Failed);
+    QVERIFY(dashboard.logView()->toPlainText().contains("no_such_set"));
+    QVERIFY(!messages.isEmpty());
+}
+
+void TestTrainingDashboard::datasetPreviewViews()
+{
+    DatasetPreview preview;
+    preview.resize(900, 600);
+    QSignalSpy loaded(&preview, &DatasetPreview::loaded);
+
+    strata::DatasetSpec spirals;
+    spirals.kind = "builtin";
+    spirals.name = "spirals";
+    preview.showDataset(spirals, QString());
+    QVERIFY(preview.isLoading());
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+    QCOMPARE(preview.currentView(), DatasetPreview::View::Scatter);
+    QVERIFY(preview.scatterPlot()->pointCount() > 0);
+    QCOMPARE(preview.classCounts()->rowCount(), 2);
+    QVERIFY2(preview.shapeText().startsWith("2 "), qPrintable(preview.shapeText()));
+
+    strata::DatasetSpec dummy;
+    dummy.kind = "builtin";
+    dummy.name = "dummy";
+    dummy.samples = 300;
+    preview.showDataset(dummy, QString());
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 2, 30000);
+    QCOMPARE(preview.currentView(), DatasetPreview::View::Table);
+    QCOMPARE(preview.table()->rowCount(), 100);
+
+    strata::DatasetSpec missing;
+    missing.kind = "idx";
+    missing.trainImages = "does-not-exist-images.gz";
+    missing.trainLabels = "does-not-exist-labels.gz";
+    preview.showDataset(missing, QDir::tempPath());
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 3, 30000);
+    QCOMPARE(preview.currentView(), DatasetPreview::View::Message);
+    QVERIFY2(preview.errorText().contains("does-not-exist"), qPrintable(preview.errorText()));
+
+    // Image sets: the Fashion-MNIST files when the Debian package is installed.
+    const QString fashion = "/usr/share/datasets/fashion-mnist";
+    if (QFileInfo::exists(fashion + "/t10k-images-idx3-ubyte.gz")) {
+        strata::DatasetSpec images;
+        images.kind = "idx";
+        images.trainImages = "t10k-images-idx3-ubyte.gz";
+        images.trainLabels = "t10k-labels-idx1-ubyte.gz";
+        preview.showDataset(images, fashion);
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 4, 60000);
+        QCOMPARE(preview.currentView(), DatasetPreview::View::Images);
+        QCOMPARE(preview.imageGrid()->count(), 40); // 4 of each of the 10 classes
+        QCOMPARE(preview.classCounts()->rowCount(), 10);
+    }
+}
+
+QTEST_MAIN(TestTrainingDashboard)
+#include "test_training_dashboard.moc"

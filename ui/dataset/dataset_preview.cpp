@@ -1,0 +1,311 @@
+#include "ui/dataset/dataset_preview.h"
+
+#include "widgets/image_grid.h"
+#include "widgets/scatter_plot.h"
+
+#include <QApplication>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPointer>
+#include <QProgressBar>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <exception>
+#include <thread>
+
+namespace strata::ui {
+
+namespace {
+
+constexpr int kImagesPerClass = 4;
+constexpr int kMaxImages = 48;
+constexpr int64_t kMaxScatterPoints = 4000;
+constexpr int kTableRows = 100;
+constexpr int kMaxTableColumns = 64;
+
+std::vector<int64_t> countPerClass(const strata::Dataset &data, int classes)
+{
+    std::vector<int64_t> counts(static_cast<size_t>(std::max(classes, 0)), 0);
+    for (int32_t label : data.labels)
+        if (label >= 0 && label < classes)
+            counts[static_cast<size_t>(label)]++;
+    return counts;
+}
+
+QString shapeString(const strata::Shape &shape)
+{
+    QStringList parts;
+    for (int64_t d : shape)
+        parts << QString::number(d);
+    return parts.join(QStringLiteral(" × "));
+}
+
+} // namespace
+
+// What the view needs, computed on the worker thread so a large set (60 000 images) is
+// reduced to a few dozen images and counts before it reaches the GUI thread.
+struct DatasetPreview::Summary
+{
+    QString error;
+    QString name;
+    strata::Shape shape;
+    int64_t trainSize = 0, testSize = 0;
+    bool hasTest = false;
+    QString normalization;
+    QStringList classNames;
+    std::vector<int64_t> trainCounts, testCounts;
+    View view = View::Message;
+    std::vector<QImage> images;
+    QStringList captions;
+    std::vector<QPointF> points;
+    std::vector<int> pointClasses;
+    std::vector<std::vector<float>> rows;
+    std::vector<int> rowLabels;
+};
+
+DatasetPreview::DatasetPreview(QWidget *parent)
+    : QWidget(parent),
+      title_(new QLabel(this)),
+      info_(new QLabel(this)),
+      stack_(new QStackedWidget(this)),
+      message_(new QLabel(this)),
+      images_(new widgets::ImageGrid(this)),
+      scatter_(new widgets::ScatterPlot(this)),
+      table_(new QTableWidget(this)),
+      counts_(new QTableWidget(this))
+{
+    QFont titleFont = title_->font();
+    titleFont.setBold(true);
+    titleFont.setPointSizeF(titleFont.pointSizeF() + 1);
+    title_->setFont(titleFont);
+    info_->setWordWrap(true);
+    info_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    message_->setWordWrap(true);
+    message_->setAlignment(Qt::AlignCenter);
+    message_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    message_->setMargin(12);
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidget(images_);
+    scroll->setWidgetResizable(true);
+    table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
+    stack_->addWidget(message_); // View order matches the enum.
+    stack_->addWidget(scroll);
+    stack_->addWidget(scatter_);
+    stack_->addWidget(table_);
+
+    counts_->setColumnCount(4);
+    counts_->setHorizontalHeaderLabels({tr("Class"), tr("Train"), tr("Share"), tr("Test")});
+    counts_->verticalHeader()->hide();
+    counts_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    counts_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    counts_->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
+    counts_->setMinimumWidth(260);
+
+    auto *split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(stack_);
+    split->addWidget(counts_);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 1);
+    split->setChildrenCollapsible(false);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addWidget(title_);
+    layout->addWidget(info_);
+    layout->addWidget(split, 1);
+    showMessage(tr("No dataset"), false);
+}
+
+DatasetPreview::View DatasetPreview::currentView() const
+{
+    return static_cast<View>(stack_->currentIndex());
+}
+
+void DatasetPreview::showMessage(const QString &text, bool error)
+{
+    message_->setText(text);
+    message_->setStyleSheet(error ? QStringLiteral("color: #c0392b;") : QString());
+    stack_->setCurrentIndex(static_cast<int>(View::Message));
+}
+
+void DatasetPreview::showDataset(const strata::DatasetSpec &spec, const QString &baseDir)
+{
+    const std::uint64_t generation = ++generation_;
+    loading_ = true;
+    error_.clear();
+    title_->setText(QString::fromStdString(spec.name.empty() ? spec.kind : spec.name));
+    info_->setText(tr("Loading…"));
+    showMessage(tr("Loading the dataset…"), false);
+    // The worker owns copies of its inputs; the widget may be gone when it finishes, hence
+    // the application as the context and a QPointer checked on the GUI thread.
+    QPointer<DatasetPreview> self(this);
+    std::thread([self, generation, spec, dir = baseDir.toStdString()] {
+        std::shared_ptr<Summary> summary = summarize(spec, dir);
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, generation, summary] {
+                if (!self || generation != self->generation_)
+                    return; // superseded or closed
+                self->present(*summary);
+            },
+            Qt::QueuedConnection);
+    }).detach();
+}
+
+std::shared_ptr<DatasetPreview::Summary> DatasetPreview::summarize(
+    const strata::DatasetSpec &spec, const std::string &baseDir)
+{
+    auto s = std::make_shared<Summary>();
+    strata::DatasetBundle bundle;
+    try {
+        bundle = strata::loadDataset(spec, baseDir);
+    } catch (const std::exception &e) {
+        s->error = QString::fromUtf8(e.what());
+        return s;
+    }
+    const strata::Dataset &train = bundle.train;
+    s->name = QString::fromStdString(train.name.empty() ? spec.name : train.name);
+    s->shape = train.sampleShape;
+    s->trainSize = train.size();
+    s->hasTest = bundle.test.has_value();
+    s->testSize = s->hasTest ? bundle.test->size() : 0;
+    s->normalization = QString::fromStdString(bundle.normalization.mode);
+    for (const std::string &n : train.classNames)
+        s->classNames << QString::fromStdString(n);
+    s->trainCounts = countPerClass(train, train.classCount());
+    if (bundle.test)
+        s->testCounts = countPerClass(*bundle.test, train.classCount());
+
+    const int64_t n = train.size();
+    const strata::Shape &shape = train.sampleShape;
+    if (shape.size() == 3) {
+        // A few of each class, in the order they appear, so every class shows up.
+        s->view = View::Images;
+        std::vector<int> taken(static_cast<size_t>(train.classCount()), 0);
+        for (int64_t i = 0; i < n && static_cast<int>(s->images.size()) < kMaxImages; ++i) {
+            const int label = train.labels[static_cast<size_t>(i)];
+            if (label < 0 || label >= train.classCount() ||
+                taken[static_cast<size_t>(label)] >= kImagesPerClass)
+                continue;
+            taken[static_cast<size_t>(label)]++;
+            s->images.push_back(widgets::ImageGrid::imageFromChw(
+                train.sample(i), static_cast<int>(shape[0]), static_cast<int>(shape[1]),
+                static_cast<int>(shape[2])));
+            s->captions << s->classNames.value(label, QString::number(label));
+        }
+    } else if (train.sampleSize() == 2) {
+        s->view = View::Scatter;
+        const int64_t stride = std::max<int64_t>(1, (n + kMaxScatterPoints - 1) /
+                                                        kMaxScatterPoints);
+        for (int64_t i = 0; i < n; i += stride) {
+            s->points.emplace_back(train.sample(i)[0], train.sample(i)[1]);
+            s->pointClasses.push_back(train.labels[static_cast<size_t>(i)]);
+        }
+    } else {
+        s->view = View::Table;
+        const int64_t columns = std::min<int64_t>(train.sampleSize(), kMaxTableColumns);
+        for (int64_t i = 0; i < std::min<int64_t>(n, kTableRows); ++i) {
+            s->rows.emplace_back(train.sample(i), train.sample(i) + columns);
+            s->rowLabels.push_back(train.labels[static_cast<size_t>(i)]);
+        }
+    }
+    return s;
+}
+
+void DatasetPreview::present(const Summary &s)
+{
+    loading_ = false;
+    if (!s.error.isEmpty()) {
+        error_ = s.error;
+        shapeText_.clear();
+        info_->setText(tr("The dataset could not be loaded."));
+        counts_->setRowCount(0);
+        showMessage(s.error, true);
+        emit loaded();
+        return;
+    }
+    title_->setText(s.name);
+    shapeText_ = tr("%1 (%2 values per sample)")
+                     .arg(shapeString(s.shape))
+                     .arg(strata::numel(s.shape));
+    info_->setText(tr("%1 training samples%2 · %3 classes · normalisation: %4<br>"
+                      "The model receives <b>%5</b>: set the Input layer to this shape.")
+                       .arg(s.trainSize)
+                       .arg(s.hasTest ? tr(", %1 test samples").arg(s.testSize) : QString())
+                       .arg(s.classNames.size())
+                       .arg(s.normalization)
+                       .arg(shapeText_));
+
+    counts_->setRowCount(static_cast<int>(s.classNames.size()));
+    const int64_t total = std::max<int64_t>(s.trainSize, 1);
+    for (int c = 0; c < s.classNames.size(); ++c) {
+        const int64_t train = c < static_cast<int>(s.trainCounts.size()) ? s.trainCounts[c] : 0;
+        counts_->setItem(c, 0, new QTableWidgetItem(s.classNames[c]));
+        auto *trainItem = new QTableWidgetItem(QString::number(train));
+        trainItem->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        counts_->setItem(c, 1, trainItem);
+        // The share as a small bar, so an unbalanced set is visible at a glance.
+        auto *bar = new QProgressBar(counts_);
+        bar->setRange(0, 1000);
+        bar->setValue(static_cast<int>(1000 * train / total));
+        bar->setFormat(QString::number(100.0 * train / total, 'f', 1) + QLatin1Char('%'));
+        bar->setMaximumHeight(counts_->verticalHeader()->defaultSectionSize() - 4);
+        counts_->setCellWidget(c, 2, bar);
+        const QString test = s.hasTest && c < static_cast<int>(s.testCounts.size())
+                                 ? QString::number(s.testCounts[c])
+                                 : QStringLiteral("–");
+        auto *testItem = new QTableWidgetItem(test);
+        testItem->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        counts_->setItem(c, 3, testItem);
+    }
+    counts_->resizeColumnToContents(1);
+    counts_->resizeColumnToContents(3);
+
+    images_->clear();
+    scatter_->clear();
+    table_->clear();
+    switch (s.view) {
+    case View::Images:
+        images_->setCellSize(s.shape.size() == 3 && s.shape[1] <= 32 ? 56 : 72);
+        images_->setImages(s.images, s.captions);
+        break;
+    case View::Scatter:
+        scatter_->setPoints(s.points, s.pointClasses, s.classNames);
+        break;
+    case View::Table: {
+        const int columns = s.rows.empty() ? 0 : static_cast<int>(s.rows.front().size());
+        table_->setColumnCount(columns + 1);
+        table_->setRowCount(static_cast<int>(s.rows.size()));
+        QStringList headers;
+        for (int c = 0; c < columns; ++c)
+            headers << QStringLiteral("x%1").arg(c);
+        headers << tr("class");
+        table_->setHorizontalHeaderLabels(headers);
+        for (int r = 0; r < static_cast<int>(s.rows.size()); ++r) {
+            for (int c = 0; c < columns; ++c) {
+                auto *item = new QTableWidgetItem(QString::number(s.rows[r][c], 'g', 4));
+                item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+                table_->setItem(r, c, item);
+            }
+            const int label = s.rowLabels[r];
+            table_->setItem(r, columns,
+                            new QTableWidgetItem(s.classNames.value(label, QString::number(label))));
+        }
+        table_->resizeColumnsToContents();
+        break;
+    }
+    case View::Message:
+        break;
+    }
+    stack_->setCurrentIndex(static_cast<int>(s.view));
+    emit loaded();
+}
+
+} // namespace strata::ui

@@ -1,0 +1,77 @@
+#pragma once
+// The dataset preview: what the project's data looks like before training. Image sets show a
+// grid of samples with their class names, 2-feature sets a scatter plot, other vector sets a
+// table of their first rows; every set shows its counts per class and the sample shape the
+// model receives. Loading runs on a worker thread; a loader error is shown in the panel.
+
+#include "strata/dataset.h"
+
+#include <QString>
+#include <QWidget>
+
+#include <cstdint>
+#include <memory>
+
+class QLabel;
+class QStackedWidget;
+class QTableWidget;
+
+namespace strata::widgets {
+class ImageGrid;
+class ScatterPlot;
+} // namespace strata::widgets
+
+namespace strata::ui {
+
+class DatasetPreview : public QWidget
+{
+    Q_OBJECT
+
+public:
+    enum class View { Message, Images, Scatter, Table };
+
+    explicit DatasetPreview(QWidget *parent = nullptr);
+
+    // Starts loading spec (relative paths against baseDir) in the background and returns at
+    // once; a newer call supersedes one still loading. loaded() follows on the GUI thread.
+    void showDataset(const strata::DatasetSpec &spec, const QString &baseDir);
+
+    bool isLoading() const { return loading_; }
+    View currentView() const;
+    // The loader's message when the last load failed, else "".
+    QString errorText() const { return error_; }
+    // E.g. "1 × 28 × 28 (784 values per sample)".
+    QString shapeText() const { return shapeText_; }
+
+    widgets::ImageGrid *imageGrid() const { return images_; }
+    widgets::ScatterPlot *scatterPlot() const { return scatter_; }
+    QTableWidget *table() const { return table_; }
+    QTableWidget *classCounts() const { return counts_; }
+
+signals:
+    // The view shows the data (or the error) of the latest showDataset call.
+    void loaded();
+
+private:
+    struct Summary;
+    static std::shared_ptr<Summary> summarize(const strata::DatasetSpec &spec,
+                                              const std::string &baseDir);
+    void present(const Summary &summary);
+    void showMessage(const QString &text, bool error);
+
+    QLabel *title_ = nullptr;
+    QLabel *info_ = nullptr;
+    QStackedWidget *stack_ = nullptr;
+    QLabel *message_ = nullptr;
+    widgets::ImageGrid *images_ = nullptr;
+    widgets::ScatterPlot *scatter_ = nullptr;
+    QTableWidget *table_ = nullptr;
+    QTableWidget *counts_ = nullptr;
+
+    std::uint64_t generation_ = 0; // the load whose result is still wanted
+    bool loading_ = false;
+    QString error_;
+    QString shapeText_;
+};
+
+} // namespace strata::ui

@@ -1,0 +1,255 @@
+#include "ui/editor/node_item.h"
+
+#include "ui/editor/auto_layout.h"
+#include "ui/editor/node_scene.h"
+#include "ui/theme.h"
+
+#include <strata/layer.h>
+#include <strata/summary.h>
+
+#include <QFontMetricsF>
+#include <QGraphicsScene>
+#include <QPainter>
+#include <QStyleOptionGraphicsItem>
+
+namespace strata::ui {
+
+namespace {
+
+constexpr double kHeaderHeight = 22;
+constexpr double kPortRadius = 5.5;
+constexpr double kCorner = 6;
+
+QString formatValue(const nlohmann::json &v)
+{
+    if (v.is_boolean())
+        return v.get<bool>() ? QStringLiteral("yes") : QStringLiteral("no");
+    if (v.is_string())
+        return QString::fromStdString(v.get<std::string>());
+    if (v.is_number_float())
+        return QString::number(v.get<double>(), 'g', 4);
+    return QString::fromStdString(v.dump());
+}
+
+// "filters 32 · kernel 3 · stride 1": the first parameters of the schema, which registrations
+// list most important first. Input shows the sample shape instead, which is what it means.
+QString keyParameters(const Node &node, const LayerType *type, const NodeAnalysis *analysis)
+{
+    if (!type)
+        return {};
+    if (node.type == "Input" && analysis && analysis->status == NodeStatus::Ok)
+        return QStringLiteral("sample ") + QString::fromStdString(toString(analysis->output));
+    const nlohmann::json &resolved = analysis && analysis->resolvedParams.is_object()
+                                         ? analysis->resolvedParams
+                                         : node.params;
+    QStringList parts;
+    for (const ParamSpec &p : type->params) {
+        if (parts.size() == 3)
+            break;
+        const nlohmann::json v = resolved.contains(p.name) ? resolved.at(p.name)
+                                                           : p.defaultValue;
+        if (p.type == ParamType::Bool && v.is_boolean() && v == p.defaultValue)
+            continue; // "bias yes" says nothing a user needs at a glance
+        parts << QString::fromStdString(p.name) + QLatin1Char(' ') + formatValue(v);
+    }
+    if (parts.isEmpty() && analysis && analysis->status == NodeStatus::Ok)
+        return QStringLiteral("out ") + QString::fromStdString(toString(analysis->output));
+    return parts.join(QStringLiteral(" · "));
+}
+
+} // namespace
+
+PortItem::PortItem(NodeItem *node, bool output, int port)
+    : QGraphicsEllipseItem(-kPortRadius, -kPortRadius, 2 * kPortRadius, 2 * kPortRadius, node),
+      node_(node), output_(output), port_(port)
+{
+    setAcceptHoverEvents(true);
+    setHighlighted(false);
+    setCursor(Qt::CrossCursor);
+    setZValue(2);
+}
+
+PortRef PortItem::ref() const
+{
+    return {node_->id().toStdString(), output_ ? 0 : port_};
+}
+
+void PortItem::setHighlighted(bool on, bool accepted)
+{
+    const double r = on ? kPortRadius + 2.5 : kPortRadius;
+    setRect(-r, -r, 2 * r, 2 * r);
+    QColor fill = output_ ? QColor(0x2e, 0x7d, 0x32) : QColor(0x3b, 0x6e, 0xa8);
+    if (on && !accepted)
+        fill = errorColor();
+    setBrush(fill);
+    setPen(QPen(Qt::white, 1.5));
+}
+
+void PortItem::hoverEnterEvent(QGraphicsSceneHoverEvent *event)
+{
+    setHighlighted(true);
+    QGraphicsEllipseItem::hoverEnterEvent(event);
+}
+
+void PortItem::hoverLeaveEvent(QGraphicsSceneHoverEvent *event)
+{
+    setHighlighted(false);
+    QGraphicsEllipseItem::hoverLeaveEvent(event);
+}
+
+NodeItem::NodeItem(const QString &id) : id_(id)
+{
+    setFlags(ItemIsMovable | ItemIsSelectable | ItemSendsGeometryChanges);
+    setAcceptHoverEvents(true);
+    setZValue(1);
+    output_ = new PortItem(this, true, 0);
+    output_->setPos(kNodeWidth / 2, kHeight);
+    output_->setToolTip(QObject::tr("Output: drag to an input port to link"));
+}
+
+void NodeItem::refresh(const Node &node, int inputCount, const NodeAnalysis *analysis)
+{
+    const LayerType *layer = LayerRegistry::instance().find(node.type);
+    type_ = QString::fromStdString(node.type);
+    name_ = QString::fromStdString(node.name.empty() ? node.id : node.name);
+    category_ = layer ? QString::fromStdString(layer->category) : QString();
+    keyParams_ = strata::ui::keyParameters(node, layer, analysis);
+    status_ = analysis ? analysis->status : NodeStatus::Blocked;
+    message_ = analysis ? QString::fromStdString(analysis->message) : QString();
+    if (analysis && analysis->status == NodeStatus::Ok)
+        weightText_ = analysis->params == 0
+                          ? QObject::tr("no weights")
+                          : QObject::tr("%1 params").arg(
+                                QString::fromStdString(groupThousands(analysis->params)));
+    else
+        weightText_.clear();
+
+    QString tip = QStringLiteral("<b>%1</b> '%2'").arg(type_, name_.toHtmlEscaped());
+    if (layer)
+        tip += QStringLiteral("<br>") + QString::fromStdString(layer->help).toHtmlEscaped();
+    if (analysis && analysis->status == NodeStatus::Ok)
+        tip += QObject::tr("<br>Output %1 · %2 · %3 FLOPs")
+                   .arg(QString::fromStdString(toString(analysis->output)), weightText_,
+                        QString::fromStdString(humanCount(double(analysis->flops))));
+    else if (!message_.isEmpty())
+        tip += QStringLiteral("<br><span style='color:%1'>%2</span>")
+                   .arg(status_ == NodeStatus::Error ? errorColor().name() : "#666666",
+                        message_.toHtmlEscaped());
+    setToolTip(tip);
+    setOpacity(status_ == NodeStatus::Blocked ? 0.55 : 1.0);
+    if (inputCount != static_cast<int>(inputs_.size()))
+        rebuildPorts(inputCount);
+    update();
+}
+
+void NodeItem::rebuildPorts(int inputCount)
+{
+    for (PortItem *p : inputs_)
+        delete p;
+    inputs_.clear();
+    for (int i = 0; i < inputCount; ++i) {
+        auto *port = new PortItem(this, false, i);
+        port->setPos(kNodeWidth * (i + 1) / (inputCount + 1), 0);
+        port->setToolTip(inputCount == 1 ? QObject::tr("Input: drag from an output port here")
+                                         : QObject::tr("Input %1").arg(i));
+        inputs_.push_back(port);
+    }
+}
+
+PortItem *NodeItem::inputPort(int port) const
+{
+    return port >= 0 && port < static_cast<int>(inputs_.size()) ? inputs_[size_t(port)]
+                                                                  : nullptr;
+}
+
+QRectF NodeItem::boundingRect() const
+{
+    // Room for the selection outline and the error badge poking out of the corner.
+    return QRectF(0, 0, kNodeWidth, kHeight).adjusted(-3, -10, 10, 3);
+}
+
+void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *)
+{
+    painter->setRenderHint(QPainter::Antialiasing);
+    const QRectF card(0, 0, kNodeWidth, kHeight);
+    const QColor accent = categoryColor(category_);
+    const bool error = status_ == NodeStatus::Error;
+
+    QPainterPath shape;
+    shape.addRoundedRect(card, kCorner, kCorner);
+    painter->fillPath(shape.translated(0, 1.5), QColor(0, 0, 0, 28)); // soft shadow
+    painter->fillPath(shape, Qt::white);
+
+    // Header band in the category colour, square at the bottom.
+    QPainterPath header;
+    header.addRoundedRect(QRectF(0, 0, kNodeWidth, kHeaderHeight + kCorner), kCorner, kCorner);
+    QPainterPath bottomCut;
+    bottomCut.addRect(QRectF(0, kHeaderHeight, kNodeWidth, kCorner));
+    painter->fillPath(header.subtracted(bottomCut), accent);
+
+    QPen outline(error ? errorColor() : QColor(0xc4, 0xc9, 0xd0), error ? 1.6 : 1.0);
+    if (isSelected())
+        outline = QPen(QColor(0x1e, 0x88, 0xe5), 2.4);
+    painter->setPen(outline);
+    painter->setBrush(Qt::NoBrush);
+    painter->drawPath(shape);
+
+    QFont font = painter->font();
+    font.setPointSizeF(8.5);
+    QFont bold = font;
+    bold.setBold(true);
+    const double pad = 8;
+
+    // Header: type on the left, weight count on the right.
+    painter->setFont(font);
+    const QFontMetricsF fm(font);
+    const double weightWidth = weightText_.isEmpty() ? 0 : fm.horizontalAdvance(weightText_);
+    painter->setPen(QColor(255, 255, 255, 215));
+    painter->drawText(QRectF(pad, 0, kNodeWidth - 2 * pad, kHeaderHeight),
+                      Qt::AlignRight | Qt::AlignVCenter, weightText_);
+    painter->setFont(bold);
+    painter->setPen(Qt::white);
+    const QFontMetricsF bfm(bold);
+    painter->drawText(QRectF(pad, 0, kNodeWidth - 3 * pad - weightWidth, kHeaderHeight),
+                      Qt::AlignLeft | Qt::AlignVCenter,
+                      bfm.elidedText(type_, Qt::ElideRight, kNodeWidth - 3 * pad - weightWidth));
+
+    // Body: the name, then the key parameters.
+    QFont nameFont = bold;
+    nameFont.setPointSizeF(9);
+    painter->setFont(nameFont);
+    painter->setPen(QColor(0x20, 0x24, 0x2a));
+    const QFontMetricsF nfm(nameFont);
+    painter->drawText(QRectF(pad, kHeaderHeight + 3, kNodeWidth - 2 * pad, 18),
+                      Qt::AlignLeft | Qt::AlignVCenter,
+                      nfm.elidedText(name_, Qt::ElideRight, kNodeWidth - 2 * pad));
+    painter->setFont(font);
+    painter->setPen(error ? errorColor() : QColor(0x5f, 0x67, 0x73));
+    const QString detail = error && keyParams_.isEmpty() ? message_ : keyParams_;
+    painter->drawText(QRectF(pad, kHeaderHeight + 21, kNodeWidth - 2 * pad, 16),
+                      Qt::AlignLeft | Qt::AlignVCenter,
+                      fm.elidedText(detail, Qt::ElideRight, kNodeWidth - 2 * pad));
+
+    if (error) {
+        // The badge: a red disc with "!" on the top-right corner.
+        const QRectF badge(kNodeWidth - 9, -9, 18, 18);
+        painter->setPen(QPen(Qt::white, 1.5));
+        painter->setBrush(errorColor());
+        painter->drawEllipse(badge);
+        painter->setFont(bold);
+        painter->setPen(Qt::white);
+        painter->drawText(badge, Qt::AlignCenter, QStringLiteral("!"));
+    }
+}
+
+QVariant NodeItem::itemChange(GraphicsItemChange change, const QVariant &value)
+{
+    if (change == ItemPositionHasChanged)
+        if (auto *nodeScene = qobject_cast<NodeScene *>(scene()))
+            nodeScene->nodeItemMoved(this);
+    if (change == ItemSelectedHasChanged)
+        update();
+    return QGraphicsItem::itemChange(change, value);
+}
+
+} // namespace strata::ui

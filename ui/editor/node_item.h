@@ -1,0 +1,86 @@
+#pragma once
+// One layer on the canvas: a card with the type, the name, the key parameters and the weight
+// count; input ports on top, the output port at the bottom. A node the shape analysis
+// rejects carries a red badge whose tooltip is the engine's message; a node waiting on a
+// broken input is greyed.
+
+#include <strata/graph.h>
+#include <strata/shape_inference.h>
+
+#include <QGraphicsEllipseItem>
+#include <QGraphicsItem>
+#include <QString>
+
+#include <vector>
+
+namespace strata::ui {
+
+class NodeItem;
+
+class PortItem : public QGraphicsEllipseItem
+{
+public:
+    enum { Type = UserType + 11 };
+    PortItem(NodeItem *node, bool output, int port);
+    int type() const override { return Type; }
+
+    NodeItem *node() const { return node_; }
+    bool isOutput() const { return output_; }
+    int port() const { return port_; }
+    PortRef ref() const;
+    QPointF sceneCentre() const { return mapToScene(QPointF(0, 0)); }
+    // Drawn larger while a link is being dragged over it.
+    void setHighlighted(bool on, bool accepted = true);
+
+protected:
+    void hoverEnterEvent(QGraphicsSceneHoverEvent *event) override;
+    void hoverLeaveEvent(QGraphicsSceneHoverEvent *event) override;
+
+private:
+    NodeItem *node_;
+    bool output_;
+    int port_;
+};
+
+class NodeItem : public QGraphicsItem
+{
+public:
+    enum { Type = UserType + 10 };
+    static constexpr double kHeight = 64;
+
+    explicit NodeItem(const QString &id);
+    int type() const override { return Type; }
+
+    QString id() const { return id_; }
+    // Takes the node's current settings and its analysis (null when there is none yet).
+    void refresh(const Node &node, int inputCount, const NodeAnalysis *analysis);
+
+    NodeStatus status() const { return status_; }
+    QString message() const { return message_; }
+    QString title() const { return type_; }
+    QString name() const { return name_; }
+    QString keyParameters() const { return keyParams_; }
+    QString weightText() const { return weightText_; }
+
+    PortItem *inputPort(int port) const;
+    PortItem *outputPort() const { return output_; }
+    int inputCount() const { return static_cast<int>(inputs_.size()); }
+
+    QRectF boundingRect() const override;
+    void paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
+               QWidget *widget) override;
+
+protected:
+    QVariant itemChange(GraphicsItemChange change, const QVariant &value) override;
+
+private:
+    void rebuildPorts(int inputCount);
+
+    QString id_;
+    QString type_, name_, category_, keyParams_, weightText_, message_;
+    NodeStatus status_ = NodeStatus::Blocked;
+    std::vector<PortItem *> inputs_;
+    PortItem *output_ = nullptr;
+};
+
+} // namespace strata::ui

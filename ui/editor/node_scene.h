@@ -1,0 +1,98 @@
+#pragma once
+// The node editor's scene. It observes a Document and mirrors it as items; it never edits
+// the project itself but turns a user's gestures (drop a layer, drag a link, move nodes,
+// delete, paste) into Document edits, which push undo commands.
+
+#include "ui/document.h"
+
+#include <QGraphicsScene>
+#include <QHash>
+#include <QPointer>
+
+namespace strata::ui {
+
+class EdgeItem;
+class NodeItem;
+class PortItem;
+
+// What a palette entry carries when dragged: the layer type name, UTF-8.
+inline constexpr char kLayerMimeType[] = "application/x-strata-layer";
+// Copied layers on the clipboard: a Document::copyFragment() JSON fragment.
+inline constexpr char kNodesMimeType[] = "application/x-strata-nodes";
+
+class NodeScene : public QGraphicsScene
+{
+    Q_OBJECT
+
+public:
+    explicit NodeScene(Document *document, QObject *parent = nullptr);
+
+    Document *document() const { return document_; }
+    NodeItem *nodeItem(const QString &id) const { return nodes_.value(id); }
+    EdgeItem *edgeItem(const Edge &edge) const;
+    QList<NodeItem *> nodeItems() const { return nodes_.values(); }
+    QList<EdgeItem *> edgeItems() const { return edges_.values(); }
+
+    QStringList selectedNodeIds() const;
+    void selectNodes(const QStringList &ids);
+
+    // Gestures, as the Edit menu and the keyboard trigger them. Each returns the reason when
+    // the document refuses (and also emits editRefused).
+    QString deleteSelection();
+    void copySelection();
+    QString cutSelection();
+    QString pasteClipboard();
+    QString duplicateSelection();
+    void selectAllNodes();
+    // A palette entry dropped or double-clicked: the node is centred on scenePos.
+    QString addLayerAt(const QString &type, QPointF scenePos);
+    // Links two ports, or explains why not (editRefused carries the reason too).
+    QString link(const PortRef &output, const PortRef &input);
+
+    // Called by a NodeItem while the user drags it, to keep its links attached.
+    void nodeItemMoved(NodeItem *item);
+
+signals:
+    // An edit the document refused, with the engine's reason and where it happened.
+    void editRefused(const QString &reason, QPointF scenePos);
+    void statusMessage(const QString &text);
+
+protected:
+    void mousePressEvent(QGraphicsSceneMouseEvent *event) override;
+    void mouseMoveEvent(QGraphicsSceneMouseEvent *event) override;
+    void mouseReleaseEvent(QGraphicsSceneMouseEvent *event) override;
+    void dragEnterEvent(QGraphicsSceneDragDropEvent *event) override;
+    void dragMoveEvent(QGraphicsSceneDragDropEvent *event) override;
+    void dropEvent(QGraphicsSceneDragDropEvent *event) override;
+
+private:
+    void rebuild();
+    void addNodeItem(const QString &id);
+    void removeNodeItem(const QString &id);
+    void addEdgeItem(const Edge &edge);
+    void removeEdgeItem(const Edge &edge);
+    void syncPositions(const QStringList &ids);
+    void refreshAnalysis();
+    void refreshNode(NodeItem *item);
+    void growSceneRect();
+    QString pasteFragment(const nlohmann::json &fragment, QPointF offset);
+
+    // Link dragging.
+    PortItem *portAt(QPointF scenePos) const;
+    void finishLinkDrag(QPointF scenePos);
+    void updateLinkDrag(QPointF scenePos);
+
+    Document *document_;
+    QHash<QString, NodeItem *> nodes_;
+    QHash<QString, EdgeItem *> edges_; // keyed by the input port: one link per input
+    bool syncing_ = false;             // applying document positions to items
+
+    QHash<QString, QPointF> pressPositions_; // selected nodes when the mouse went down
+    QGraphicsPathItem *dragLink_ = nullptr;
+    PortItem *dragFrom_ = nullptr;    // where the link being dragged starts
+    PortItem *dragTarget_ = nullptr;  // the port under the cursor, highlighted
+    EdgeItem *detached_ = nullptr;    // an existing link picked up from its input
+    int pasteCount_ = 0;              // successive pastes step further away
+};
+
+} // namespace strata::ui

@@ -1,0 +1,413 @@
+#include "ui/main_window.h"
+
+#include "ui/dataset/dataset_preview.h"
+#include "ui/document.h"
+#include "ui/editor/node_scene.h"
+#include "ui/editor/node_view.h"
+#include "ui/examples_dialog.h"
+#include "ui/inspector/inspector.h"
+#include "ui/palette/layer_palette.h"
+#include "ui/problems_panel.h"
+#include "ui/summary_dialog.h"
+#include "ui/training/training_dashboard.h"
+
+#include <strata/summary.h>
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenu>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStatusBar>
+#include <QUndoView>
+#include <QVBoxLayout>
+
+namespace strata::ui {
+
+namespace {
+
+constexpr int kMaxRecentFiles = 8;
+constexpr int kStateVersion = 1; // bump when the dock set changes
+
+QSettings settings()
+{
+    return QSettings(QStringLiteral("Strata"), QStringLiteral("Strata"));
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent), document_(new Document(this)), scene_(new NodeScene(document_, this))
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/strata.svg")));
+    setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
+
+    // Centre: the canvas under a notice shown while training locks editing.
+    auto *centre = new QWidget(this);
+    auto *centreLayout = new QVBoxLayout(centre);
+    centreLayout->setContentsMargins(0, 0, 0, 0);
+    centreLayout->setSpacing(0);
+    lockNotice_ = new QLabel(centre);
+    lockNotice_->setObjectName(QStringLiteral("lockNotice"));
+    lockNotice_->setAlignment(Qt::AlignCenter);
+    lockNotice_->setStyleSheet(QStringLiteral(
+        "background: #fff4d6; color: #6b4e00; padding: 5px; border-bottom: 1px solid #e8d49a;"));
+    lockNotice_->hide();
+    view_ = new NodeView(scene_, centre);
+    centreLayout->addWidget(lockNotice_);
+    centreLayout->addWidget(view_);
+    setCentralWidget(centre);
+
+    statusSummary_ = new QLabel(this);
+    statusBar()->addPermanentWidget(statusSummary_);
+
+    createDocks();
+    createActions();
+    createMenus();
+    createToolBar();
+    createTrainingPanels();
+
+    connect(scene_, &NodeScene::selectionChanged, this,
+            [this] { inspector_->showNodes(scene_->selectedNodeIds()); });
+    connect(scene_, &NodeScene::editRefused, this,
+            [this](const QString &why) { statusBar()->showMessage(why, 8000); });
+    connect(scene_, &NodeScene::statusMessage, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 4000); });
+    connect(palette_, &LayerPalette::layerActivated, view_, &NodeView::addLayerAtCentre);
+    connect(problems_, &ProblemsPanel::nodeActivated, this, [this](const QString &id) {
+        scene_->selectNodes({id});
+        view_->centreOnNode(id);
+    });
+    connect(document_, &Document::modifiedChanged, this, &MainWindow::updateTitle);
+    connect(document_, &Document::filePathChanged, this, &MainWindow::updateTitle);
+    connect(document_, &Document::settingsChanged, this, &MainWindow::updateTitle);
+    connect(document_, &Document::analysisChanged, this, &MainWindow::updateStatusSummary);
+    connect(document_, &Document::editingLockedChanged, this, &MainWindow::updateLockNotice);
+    connect(document_, &Document::projectReset, this, [this] {
+        inspector_->showNodes({});
+        view_->fitToModel();
+        refreshDatasetPreview();
+    });
+    connect(document_, &Document::settingsChanged, this, &MainWindow::refreshDatasetPreview);
+
+    resize(1440, 900);
+    QSettings s = settings();
+    restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(s.value(QStringLiteral("window/state")).toByteArray(), kStateVersion);
+    rebuildRecentMenu();
+    updateTitle();
+    updateStatusSummary();
+}
+
+MainWindow::~MainWindow() = default;
+
+QDockWidget *MainWindow::addDock(const QString &title, const QString &objectName,
+                                 QWidget *content, Qt::DockWidgetArea area)
+{
+    auto *dock = new QDockWidget(title, this);
+    dock->setObjectName(objectName); // saveState() needs it
+    dock->setWidget(content);
+    addDockWidget(area, dock);
+    return dock;
+}
+
+void MainWindow::createDocks()
+{
+    palette_ = new LayerPalette(this);
+    paletteDock_ = addDock(tr("Layers"), QStringLiteral("paletteDock"), palette_,
+                           Qt::LeftDockWidgetArea);
+    problems_ = new ProblemsPanel(document_, this);
+    problemsDock_ = addDock(tr("Problems"), QStringLiteral("problemsDock"), problems_,
+                            Qt::LeftDockWidgetArea);
+    inspector_ = new Inspector(document_, this);
+    inspectorDock_ = addDock(tr("Inspector"), QStringLiteral("inspectorDock"), inspector_,
+                             Qt::RightDockWidgetArea);
+    history_ = new QUndoView(document_->undoStack(), this);
+    history_->setEmptyLabel(tr("<opened>"));
+    historyDock_ = addDock(tr("History"), QStringLiteral("historyDock"), history_,
+                           Qt::RightDockWidgetArea);
+    tabifyDockWidget(inspectorDock_, historyDock_);
+    inspectorDock_->raise();
+    resizeDocks({paletteDock_, inspectorDock_}, {250, 330}, Qt::Horizontal);
+    resizeDocks({paletteDock_, problemsDock_}, {600, 160}, Qt::Vertical);
+}
+
+void MainWindow::createTrainingPanels()
+{
+    auto *dashboard = new TrainingDashboard(this);
+    dashboard->setProjectSource([this] {
+        const QString path = document_->filePath();
+        const QString base = path.isEmpty() ? QString()
+                                            : QString::fromStdString(projectBaseDir(toStd(path)));
+        return std::make_pair(document_->project(), base);
+    });
+    // The graph must not change under a running trainer.
+    connect(dashboard, &TrainingDashboard::trainingStarted, this,
+            [this] { document_->setEditingLocked(true, tr("Training is running: stop it to "
+                                                          "edit the model")); });
+    connect(dashboard, &TrainingDashboard::trainingFinished, this,
+            [this] { document_->setEditingLocked(false); });
+    connect(dashboard, &TrainingDashboard::statusMessage, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 8000); });
+    setTrainingPanel(dashboard);
+    setDatasetPreview(new DatasetPreview(this));
+}
+
+void MainWindow::setTrainingPanel(QWidget *panel)
+{
+    if (!trainingDock_) {
+        trainingDock_ = addDock(tr("Training"), QStringLiteral("trainingDock"), panel,
+                                Qt::BottomDockWidgetArea);
+        resizeDocks({trainingDock_}, {330}, Qt::Vertical);
+        if (viewMenu_)
+            viewMenu_->addAction(trainingDock_->toggleViewAction());
+        return;
+    }
+    delete trainingDock_->widget();
+    trainingDock_->setWidget(panel);
+}
+
+void MainWindow::setDatasetPreview(QWidget *panel)
+{
+    if (!datasetDock_) {
+        datasetDock_ = addDock(tr("Dataset"), QStringLiteral("datasetDock"), panel,
+                               Qt::BottomDockWidgetArea);
+        if (trainingDock_) {
+            tabifyDockWidget(trainingDock_, datasetDock_);
+            trainingDock_->raise();
+        }
+        // Loading a dataset costs time: only while the preview can be seen.
+        connect(datasetDock_, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+            if (visible)
+                refreshDatasetPreview();
+        });
+        if (viewMenu_)
+            viewMenu_->addAction(datasetDock_->toggleViewAction());
+    } else {
+        delete datasetDock_->widget();
+        datasetDock_->setWidget(panel);
+    }
+    refreshDatasetPreview();
+}
+
+void MainWindow::refreshDatasetPreview()
+{
+    auto *preview = datasetDock_ ? qobject_cast<DatasetPreview *>(datasetDock_->widget())
+                                 : nullptr;
+    if (!preview || preview->visibleRegion().isEmpty())
+        return;
+    const QString path = document_->filePath();
+    const QString base = path.isEmpty() ? examplesDir()
+                                        : QString::fromStdString(projectBaseDir(toStd(path)));
+    preview->showDataset(document_->project().dataset, base);
+}
+
+QString MainWindow::examplesDir()
+{
+    const QString fromEnv = qEnvironmentVariable("STRATA_EXAMPLES_DIR");
+    const QString app = QCoreApplication::applicationDirPath();
+    for (const QString &dir : {fromEnv, app + QStringLiteral("/projects"),
+                               app + QStringLiteral("/../share/strata/projects")})
+        if (!dir.isEmpty() && QFileInfo(dir).isDir())
+            return QDir(dir).absolutePath();
+#ifdef STRATA_EXAMPLES_DIR
+    return QStringLiteral(STRATA_EXAMPLES_DIR);
+#else
+    return app + QStringLiteral("/projects");
+#endif
+}
+
+// --- Files --------------------------------------------------------------------------------
+
+void MainWindow::showError(const QString &title, const QString &text)
+{
+    // Window-modal and non-blocking: the studio (and a test driving it) keeps running.
+    auto *box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("errorBox"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+    statusBar()->showMessage(text, 10000);
+}
+
+bool MainWindow::openFile(const QString &path)
+{
+    try {
+        document_->load(path);
+    } catch (const std::exception &e) {
+        showError(tr("Cannot open project"), QString::fromUtf8(e.what()));
+        return false;
+    }
+    addRecentFile(QFileInfo(path).absoluteFilePath());
+    statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(path)), 4000);
+    return true;
+}
+
+bool MainWindow::saveTo(const QString &path)
+{
+    try {
+        document_->save(path);
+    } catch (const std::exception &e) {
+        showError(tr("Cannot save project"), QString::fromUtf8(e.what()));
+        return false;
+    }
+    addRecentFile(QFileInfo(path).absoluteFilePath());
+    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 4000);
+    return true;
+}
+
+bool MainWindow::save()
+{
+    if (document_->filePath().isEmpty())
+        return saveAs();
+    return saveTo(document_->filePath());
+}
+
+bool MainWindow::saveAs()
+{
+    QString start = document_->filePath();
+    if (start.isEmpty())
+        start = QDir::homePath() + QLatin1Char('/') + document_->projectName() +
+                QStringLiteral(".strata");
+    QString path = QFileDialog::getSaveFileName(this, tr("Save Project As"), start,
+                                                tr("Strata projects (*.strata)"));
+    if (path.isEmpty())
+        return false;
+    if (!path.endsWith(QStringLiteral(".strata")))
+        path += QStringLiteral(".strata");
+    return saveTo(path);
+}
+
+void MainWindow::open()
+{
+    if (!maybeSave())
+        return;
+    const QString start = document_->filePath().isEmpty()
+                              ? examplesDir()
+                              : QFileInfo(document_->filePath()).absolutePath();
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Project"), start,
+                                                      tr("Strata projects (*.strata)"));
+    if (!path.isEmpty())
+        openFile(path);
+}
+
+void MainWindow::newProject()
+{
+    if (!maybeSave())
+        return;
+    document_->reset(Project{});
+}
+
+void MainWindow::showExamples()
+{
+    if (!maybeSave())
+        return;
+    ExamplesDialog dialog(examplesDir(), this);
+    if (dialog.exec() == QDialog::Accepted && !dialog.selectedPath().isEmpty())
+        openFile(dialog.selectedPath());
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!document_->isModified())
+        return true;
+    const auto answer = QMessageBox::warning(
+        this, tr("Unsaved changes"),
+        tr("'%1' has unsaved changes. Save them first?").arg(document_->projectName()),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    if (answer == QMessageBox::Save)
+        return save();
+    return answer == QMessageBox::Discard;
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (!maybeSave()) {
+        event->ignore();
+        return;
+    }
+    QSettings s = settings();
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/state"), saveState(kStateVersion));
+    event->accept();
+}
+
+QStringList MainWindow::recentFiles() const
+{
+    return settings().value(QStringLiteral("recentFiles")).toStringList();
+}
+
+void MainWindow::addRecentFile(const QString &path)
+{
+    QStringList files = recentFiles();
+    files.removeAll(path);
+    files.prepend(path);
+    while (files.size() > kMaxRecentFiles)
+        files.removeLast();
+    settings().setValue(QStringLiteral("recentFiles"), files);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    if (!recentMenu_)
+        return;
+    recentMenu_->clear();
+    const QStringList files = recentFiles();
+    for (const QString &path : files) {
+        QAction *action = recentMenu_->addAction(QFileInfo(path).fileName());
+        action->setToolTip(path);
+        action->setStatusTip(path);
+        connect(action, &QAction::triggered, this, [this, path] {
+            if (maybeSave())
+                openFile(path);
+        });
+    }
+    recentMenu_->setEnabled(!files.isEmpty());
+}
+
+// --- State shown in the frame ------------------------------------------------------------
+
+void MainWindow::updateTitle()
+{
+    const QString file = document_->filePath().isEmpty()
+                             ? tr("not saved")
+                             : QFileInfo(document_->filePath()).fileName();
+    setWindowTitle(QStringLiteral("%1 — %2%3 — Strata")
+                       .arg(document_->projectName(), file,
+                            document_->isModified() ? QStringLiteral("*") : QString()));
+}
+
+void MainWindow::updateStatusSummary()
+{
+    const GraphAnalysis &a = document_->analysis();
+    const int problems = int(a.problems(document_->graph()).size());
+    QString text = tr("%n layer(s)", nullptr, int(document_->graph().nodes().size()));
+    text += QStringLiteral(" · ") +
+            tr("%1 params").arg(QString::fromStdString(groupThousands(a.totalParams)));
+    text += QStringLiteral(" · ") +
+            tr("%1 FLOPs").arg(QString::fromStdString(humanCount(double(a.totalFlops))));
+    if (problems > 0)
+        text += QStringLiteral(" · <span style='color:#d32f2f'><b>%1</b></span>")
+                    .arg(tr("%n problem(s)", nullptr, problems));
+    statusSummary_->setText(text);
+    problemsDock_->setWindowTitle(problems ? tr("Problems (%1)").arg(problems) : tr("Problems"));
+}
+
+void MainWindow::updateLockNotice()
+{
+    const bool locked = document_->isEditingLocked();
+    lockNotice_->setText(QStringLiteral("🔒 ") + document_->lockReason());
+    lockNotice_->setVisible(locked);
+    palette_->setEnabled(!locked);
+    inspector_->setEnabled(!locked);
+    undoAction_->setEnabled(!locked && document_->undoStack()->canUndo());
+    redoAction_->setEnabled(!locked && document_->undoStack()->canRedo());
+}
+
+} // namespace strata::ui

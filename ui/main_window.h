@@ -1,0 +1,120 @@
+#pragma once
+// The studio's main window: the layer palette (left), the node editor (centre), the inspector
+// (right), the problems list, the undo history, and docks for the training dashboard and the
+// dataset preview. It owns the Document; every panel observes it.
+
+#include <QMainWindow>
+#include <QPointer>
+
+class QAction;
+class QDockWidget;
+class QLabel;
+class QListWidget;
+class QMenu;
+class QUndoView;
+
+namespace strata::ui {
+
+class Document;
+class Inspector;
+class LayerPalette;
+class NodeScene;
+class NodeView;
+class ProblemsPanel;
+class SummaryDialog;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    Document *document() const { return document_; }
+    NodeScene *scene() const { return scene_; }
+    NodeView *view() const { return view_; }
+    Inspector *inspector() const { return inspector_; }
+    LayerPalette *palette() const { return palette_; }
+    ProblemsPanel *problems() const { return problems_; }
+
+    // Opens a project. On failure the engine's message is shown in a message box, the
+    // current project stays open, and false is returned.
+    bool openFile(const QString &path);
+    // Saves atomically to path; on failure shows why and returns false.
+    bool saveTo(const QString &path);
+    void newProject();
+
+    // Puts the training dashboard / dataset preview in their docks (replacing any earlier).
+    void setTrainingPanel(QWidget *panel);
+    void setDatasetPreview(QWidget *panel);
+    QDockWidget *trainingDock() const { return trainingDock_; }
+    QDockWidget *datasetDock() const { return datasetDock_; }
+
+    // The folder of the example projects: $STRATA_EXAMPLES_DIR, a "projects" folder next to
+    // the executable or in ../share/strata, else the source tree's.
+    static QString examplesDir();
+    QStringList recentFiles() const;
+
+public slots:
+    bool save();
+    bool saveAs();
+    void open();
+    void showExamples();
+    void showSummary();
+    void showAbout();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createDocks();
+    void createActions();
+    void createMenus();
+    void createToolBar();
+    // The training dashboard and dataset preview from ui/training and ui/dataset.
+    void createTrainingPanels();
+    void updateTitle();
+    void updateStatusSummary();
+    void updateLockNotice();
+    void addRecentFile(const QString &path);
+    void rebuildRecentMenu();
+    void refreshDatasetPreview();
+    // Asks Save / Discard / Cancel when there are unsaved changes; true to go on.
+    bool maybeSave();
+    void showError(const QString &title, const QString &text);
+    QDockWidget *addDock(const QString &title, const QString &objectName, QWidget *content,
+                         Qt::DockWidgetArea area);
+
+    Document *document_;
+    NodeScene *scene_;
+    NodeView *view_;
+    LayerPalette *palette_ = nullptr;
+    Inspector *inspector_ = nullptr;
+    ProblemsPanel *problems_ = nullptr;
+    QUndoView *history_ = nullptr;
+    QLabel *lockNotice_ = nullptr;
+    QLabel *statusSummary_ = nullptr;
+    QDockWidget *paletteDock_ = nullptr;
+    QDockWidget *inspectorDock_ = nullptr;
+    QDockWidget *problemsDock_ = nullptr;
+    QDockWidget *historyDock_ = nullptr;
+    QDockWidget *trainingDock_ = nullptr;
+    QDockWidget *datasetDock_ = nullptr;
+    QPointer<SummaryDialog> summary_;
+    QMenu *recentMenu_ = nullptr;
+    QMenu *viewMenu_ = nullptr;
+
+    QAction *newAction_ = nullptr;
+    QAction *openAction_ = nullptr;
+    QAction *saveAction_ = nullptr;
+    QAction *saveAsAction_ = nullptr;
+    QAction *examplesAction_ = nullptr;
+    QAction *quitAction_ = nullptr;
+    QAction *undoAction_ = nullptr;
+    QAction *redoAction_ = nullptr;
+    QAction *autoLayoutAction_ = nullptr;
+    QAction *summaryAction_ = nullptr;
+};
+
+} // namespace strata::ui

@@ -1,0 +1,517 @@
+#include "ui/training/training_dashboard.h"
+
+#include "strata/trainer.h"
+#include "widgets/confusion_matrix_view.h"
+#include "widgets/metric_plot.h"
+#include "widgets/progress_panel.h"
+
+#include <QCheckBox>
+#include <QDoubleValidator>
+#include <QFileDialog>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QMenu>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSlider>
+#include <QSplitter>
+#include <QStyle>
+#include <QTimer>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <variant>
+
+namespace strata::ui {
+
+namespace {
+
+// 30 Hz: smooth enough to watch, and each tick is one coalesced replot per plot.
+constexpr int kDrainIntervalMs = 33;
+
+bool sameRate(double a, double b)
+{
+    return std::fabs(a - b) <= 1e-9 * std::max({1e-12, std::fabs(a), std::fabs(b)});
+}
+
+QString rateText(double lr)
+{
+    return QString::number(lr, 'g', 4);
+}
+
+QString percent(double fraction)
+{
+    return QString::number(fraction * 100, 'f', 1) + QLatin1Char('%');
+}
+
+QString reasonText(strata::FinishedEvent::Reason reason)
+{
+    using R = strata::FinishedEvent::Reason;
+    switch (reason) {
+    case R::Completed: return TrainingDashboard::tr("Training completed");
+    case R::Stopped: return TrainingDashboard::tr("Training stopped");
+    case R::EarlyStopped: return TrainingDashboard::tr("Stopped early");
+    case R::Diverged: return TrainingDashboard::tr("Training diverged (NaN/Inf)");
+    case R::Failed: return TrainingDashboard::tr("Training failed");
+    }
+    return {};
+}
+
+} // namespace
+
+TrainingDashboard::TrainingDashboard(QWidget *parent)
+    : QWidget(parent), queue_(std::make_shared<strata::EventQueue>()),
+      drainTimer_(new QTimer(this))
+{
+    drainTimer_->setInterval(kDrainIntervalMs);
+    connect(drainTimer_, &QTimer::timeout, this, &TrainingDashboard::drainEvents);
+    buildUi();
+    updateButtons();
+}
+
+TrainingDashboard::~TrainingDashboard()
+{
+    // The trainer's destructor stops and joins; a stop is honoured between two batches, so
+    // this waits at most for the batch in flight.
+    if (trainer_)
+        trainer_->stop();
+    trainer_.reset();
+}
+
+void TrainingDashboard::setProjectSource(ProjectSource source)
+{
+    source_ = std::move(source);
+}
+
+void TrainingDashboard::setOutputDir(const QString &dir)
+{
+    outputDir_ = dir;
+}
+
+void TrainingDashboard::buildUi()
+{
+    lossPlot_ = new widgets::MetricPlot(tr("loss"), this);
+    accuracyPlot_ = new widgets::MetricPlot(tr("accuracy"), this);
+    accuracyPlot_->setValueBounds(0, 1);
+    progress_ = new widgets::ProgressPanel(this);
+    confusion_ = new widgets::ConfusionMatrixView(this);
+    log_ = new QPlainTextEdit(this);
+    log_->setReadOnly(true);
+    log_->setMaximumBlockCount(5000);
+    log_->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+
+    auto *plots = new QSplitter(Qt::Horizontal, this);
+    plots->addWidget(lossPlot_);
+    plots->addWidget(accuracyPlot_);
+    plots->setChildrenCollapsible(false);
+
+    auto *progressBox = new QGroupBox(tr("Progress"), this);
+    auto *progressLayout = new QVBoxLayout(progressBox);
+    progressLayout->addWidget(progress_);
+    progressBox->setMinimumWidth(220);
+    auto *logBox = new QGroupBox(tr("Messages"), this);
+    auto *logLayout = new QVBoxLayout(logBox);
+    logLayout->addWidget(log_);
+
+    auto *bottom = new QSplitter(Qt::Horizontal, this);
+    bottom->addWidget(progressBox);
+    bottom->addWidget(confusion_);
+    bottom->addWidget(logBox);
+    bottom->setStretchFactor(0, 0);
+    bottom->setStretchFactor(1, 1);
+    bottom->setStretchFactor(2, 2);
+    bottom->setChildrenCollapsible(false);
+
+    auto *vertical = new QSplitter(Qt::Vertical, this);
+    vertical->addWidget(plots);
+    vertical->addWidget(bottom);
+    vertical->setStretchFactor(0, 3);
+    vertical->setStretchFactor(1, 2);
+    vertical->setChildrenCollapsible(false);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addWidget(buildToolbar());
+    layout->addWidget(vertical, 1);
+}
+
+QWidget *TrainingDashboard::buildToolbar()
+{
+    auto *bar = new QWidget(this);
+    auto *row = new QHBoxLayout(bar);
+    row->setContentsMargins(0, 0, 0, 0);
+    auto button = [&](const QString &text, QStyle::StandardPixmap icon, const QString &tip) {
+        auto *b = new QPushButton(style()->standardIcon(icon), text, bar);
+        b->setToolTip(tip);
+        row->addWidget(b);
+        return b;
+    };
+    trainButton_ = button(tr("Train"), QStyle::SP_MediaPlay, tr("Train the model from scratch"));
+    pauseButton_ = button(tr("Pause"), QStyle::SP_MediaPause,
+                          tr("Pause after the current batch; the learning rate can then be "
+                             "changed"));
+    resumeButton_ = button(tr("Resume"), QStyle::SP_MediaSeekForward, tr("Continue training"));
+    stopButton_ = button(tr("Stop"), QStyle::SP_MediaStop, tr("Stop after the current batch"));
+    connect(trainButton_, &QPushButton::clicked, this, &TrainingDashboard::startTraining);
+    connect(pauseButton_, &QPushButton::clicked, this, &TrainingDashboard::pauseTraining);
+    connect(resumeButton_, &QPushButton::clicked, this, &TrainingDashboard::resumeTraining);
+    connect(stopButton_, &QPushButton::clicked, this, &TrainingDashboard::stopTraining);
+
+    row->addSpacing(12);
+    row->addWidget(new QLabel(tr("Learning rate"), bar));
+    lrEdit_ = new QLineEdit(bar);
+    lrEdit_->setValidator(new QDoubleValidator(1e-9, 100, 9, lrEdit_));
+    lrEdit_->setPlaceholderText(tr("while paused"));
+    lrEdit_->setMaximumWidth(90);
+    lrEdit_->setToolTip(tr("Pause training to change the learning rate"));
+    row->addWidget(lrEdit_);
+    lrApply_ = new QPushButton(tr("Apply"), bar);
+    row->addWidget(lrApply_);
+    auto apply = [this] {
+        bool ok = false;
+        const double lr = QLocale().toDouble(lrEdit_->text(), &ok);
+        if (!ok) {
+            emit statusMessage(tr("The learning rate must be a positive number"));
+            return;
+        }
+        applyLearningRate(lr);
+    };
+    connect(lrApply_, &QPushButton::clicked, this, apply);
+    connect(lrEdit_, &QLineEdit::returnPressed, this, apply);
+
+    row->addSpacing(12);
+    row->addWidget(new QLabel(tr("Smoothing"), bar));
+    smoothing_ = new QSlider(Qt::Horizontal, bar);
+    smoothing_->setRange(0, 99);
+    smoothing_->setValue(60);
+    smoothing_->setMaximumWidth(140);
+    smoothing_->setToolTip(tr("Exponential moving average of the per-batch curves "
+                              "(as in TensorBoard); 0 shows the raw values"));
+    row->addWidget(smoothing_);
+    smoothingValue_ = new QLabel(QStringLiteral("0.60"), bar);
+    smoothingValue_->setMinimumWidth(smoothingValue_->fontMetrics().horizontalAdvance("0.000"));
+    row->addWidget(smoothingValue_);
+    connect(smoothing_, &QSlider::valueChanged, this, [this](int v) {
+        const double w = v / 100.0;
+        smoothingValue_->setText(QString::number(w, 'f', 2));
+        lossPlot_->setSmoothing(w);
+        accuracyPlot_->setSmoothing(w);
+    });
+    lossPlot_->setSmoothing(0.6);
+    accuracyPlot_->setSmoothing(0.6);
+
+    logScale_ = new QCheckBox(tr("Log scale (loss)"), bar);
+    row->addWidget(logScale_);
+    connect(logScale_, &QCheckBox::toggled, lossPlot_, &widgets::MetricPlot::setLogScale);
+
+    row->addStretch(1);
+    exportButton_ = new QToolButton(bar);
+    exportButton_->setText(tr("Export"));
+    exportButton_->setIcon(style()->standardIcon(QStyle::SP_DialogSaveButton));
+    exportButton_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    exportButton_->setPopupMode(QToolButton::InstantPopup);
+    auto *menu = new QMenu(exportButton_);
+    menu->addAction(tr("Loss plot as PNG…"), this, [this] { exportPlot(lossPlot_, "png"); });
+    menu->addAction(tr("Loss plot as PDF…"), this, [this] { exportPlot(lossPlot_, "pdf"); });
+    menu->addAction(tr("Accuracy plot as PNG…"), this,
+                    [this] { exportPlot(accuracyPlot_, "png"); });
+    menu->addAction(tr("Accuracy plot as PDF…"), this,
+                    [this] { exportPlot(accuracyPlot_, "pdf"); });
+    menu->addSeparator();
+    menu->addAction(tr("Loss data as CSV…"), this, [this] { exportPlot(lossPlot_, "csv"); });
+    menu->addAction(tr("Accuracy data as CSV…"), this,
+                    [this] { exportPlot(accuracyPlot_, "csv"); });
+    menu->addAction(tr("Epoch metrics as CSV (Keras history)…"), this,
+                    &TrainingDashboard::exportCsv);
+    exportButton_->setMenu(menu);
+    row->addWidget(exportButton_);
+    return bar;
+}
+
+void TrainingDashboard::updateButtons()
+{
+    trainButton_->setEnabled(!training_);
+    pauseButton_->setEnabled(training_ && !paused_ && !stopping_);
+    resumeButton_->setEnabled(training_ && paused_ && !stopping_);
+    stopButton_->setEnabled(training_ && !stopping_);
+    const bool lrEditable = training_ && paused_ && !stopping_;
+    lrEdit_->setEnabled(lrEditable);
+    lrApply_->setEnabled(lrEditable);
+}
+
+void TrainingDashboard::startTraining()
+{
+    if (training_)
+        return;
+    if (!source_) {
+        emit statusMessage(tr("Nothing to train: no project is open"));
+        return;
+    }
+    auto [project, baseDir] = source_();
+    if (baseDir.isEmpty())
+        baseDir = QStringLiteral(STRATA_EXAMPLES_DIR);
+
+    trainer_.reset(); // the previous run has finished and been joined
+    queue_ = std::make_shared<strata::EventQueue>();
+    epochs_.clear();
+    result_.reset();
+    classNames_.clear();
+    lastX_ = 0;
+    lastLr_.reset();
+    userLr_.reset();
+    hasValidation_ = false;
+    lossPlot_->clear();
+    accuracyPlot_->clear();
+    confusion_->clear();
+    confusion_->setCaption(tr("Confusion matrix"));
+    confusion_->setPlaceholder(tr("Waiting for the first epoch…"));
+    progress_->reset();
+    log_->clear();
+
+    const QString name = QString::fromStdString(project.name);
+    strata::TrainerOptions options;
+    options.outDir = outputDir_.toStdString();
+    // Runs on the training thread: only a push, never a widget.
+    options.observer = [queue = queue_](const strata::TrainingEvent &e) { queue->push(e); };
+    trainer_ = std::make_unique<strata::Trainer>(std::move(project), baseDir.toStdString(),
+                                                 std::move(options));
+    training_ = true;
+    paused_ = stopping_ = false;
+    appendLog(tr("Training “%1”").arg(name));
+    trainer_->start();
+    drainTimer_->start();
+    updateButtons();
+    emit trainingStarted();
+    emit statusMessage(tr("Training “%1”…").arg(name));
+}
+
+void TrainingDashboard::pauseTraining()
+{
+    if (!training_ || paused_ || stopping_)
+        return;
+    trainer_->pause();
+    paused_ = true;
+    progress_->setPaused(true);
+    if (lastLr_)
+        lrEdit_->setText(QLocale().toString(*lastLr_, 'g', 6));
+    updateButtons();
+    emit statusMessage(tr("Paused: the learning rate can be changed now"));
+}
+
+void TrainingDashboard::resumeTraining()
+{
+    if (!training_ || !paused_ || stopping_)
+        return;
+    trainer_->resume();
+    paused_ = false;
+    progress_->setPaused(false);
+    updateButtons();
+    emit statusMessage(tr("Training resumed"));
+}
+
+void TrainingDashboard::stopTraining()
+{
+    if (!training_ || stopping_)
+        return;
+    // Also wakes a paused trainer. The thread is joined once its FinishedEvent arrives.
+    trainer_->stop();
+    stopping_ = true;
+    updateButtons();
+    emit statusMessage(tr("Stopping after the current batch…"));
+}
+
+void TrainingDashboard::applyLearningRate(double lr)
+{
+    if (!training_ || !paused_ || stopping_) {
+        emit statusMessage(tr("Pause training to change the learning rate"));
+        return;
+    }
+    if (!std::isfinite(lr) || lr <= 0) {
+        emit statusMessage(tr("The learning rate must be a positive number"));
+        return;
+    }
+    trainer_->setLearningRate(lr);
+    userLr_ = lr;
+    const QString label = tr("lr %1").arg(rateText(lr));
+    lossPlot_->addMarker(lastX_, label);
+    accuracyPlot_->addMarker(lastX_, label);
+    appendLog(tr("Learning rate set to %1; it applies from the next batch").arg(rateText(lr)));
+    emit statusMessage(tr("Learning rate set to %1").arg(rateText(lr)));
+}
+
+void TrainingDashboard::drainEvents()
+{
+    for (const strata::TrainingEvent &event : queue_->drain())
+        std::visit([this](const auto &e) { handle(e); }, event);
+}
+
+void TrainingDashboard::handle(const strata::StartedEvent &e)
+{
+    progress_->start(e.epochs, e.batchesPerEpoch, e.startEpoch);
+    progress_->setDevice(QString::fromStdString(e.device));
+    if (paused_)
+        progress_->setPaused(true);
+    classNames_.clear();
+    for (const std::string &n : e.classNames)
+        classNames_ << QString::fromStdString(n);
+    hasValidation_ = e.validationSamples > 0;
+    if (!hasValidation_)
+        confusion_->setPlaceholder(tr("No validation data: set a validation split or a test "
+                                      "set to see the confusion matrix"));
+    appendLog(tr("Device: %1. %2 training samples, %3 batches per epoch; validation: %4.")
+                  .arg(QString::fromStdString(e.device))
+                  .arg(e.trainSamples)
+                  .arg(e.batchesPerEpoch)
+                  .arg(hasValidation_ ? tr("%1 (%2 samples)")
+                                            .arg(QString::fromStdString(e.validationSource))
+                                            .arg(e.validationSamples)
+                                      : tr("none")));
+}
+
+void TrainingDashboard::handle(const strata::BatchEvent &e)
+{
+    const int batches = std::max(e.batches, 1);
+    const double x = e.epoch + static_cast<double>(e.batch + 1) / batches;
+    if (lastLr_ && !sameRate(e.learningRate, *lastLr_)
+        && !(userLr_ && sameRate(e.learningRate, *userLr_))) {
+        // A schedule changed it; mark where this batch began. User changes are marked when
+        // applied.
+        const double start = e.epoch + static_cast<double>(e.batch) / batches;
+        const QString label = tr("lr %1").arg(rateText(e.learningRate));
+        lossPlot_->addMarker(start, label);
+        accuracyPlot_->addMarker(start, label);
+    }
+    if (userLr_ && sameRate(e.learningRate, *userLr_))
+        userLr_.reset();
+    lastLr_ = e.learningRate;
+    lastX_ = x;
+    lossPlot_->addBatchPoint(x, e.loss);
+    accuracyPlot_->addBatchPoint(x, e.accuracy);
+    progress_->setProgress(e.epoch, e.batch, e.samplesPerSecond);
+}
+
+void TrainingDashboard::handle(const strata::EpochEvent &e)
+{
+    const strata::EpochMetrics &m = e.metrics;
+    epochs_.push_back(m);
+    const int x = m.epoch + 1;
+    lossPlot_->addEpochPoint(x, m.loss,
+                             m.hasValidation ? std::optional(m.valLoss) : std::nullopt);
+    accuracyPlot_->addEpochPoint(x, m.accuracy,
+                                 m.hasValidation ? std::optional(m.valAccuracy) : std::nullopt);
+    if (!m.confusion.empty()) {
+        std::vector<std::vector<qint64>> matrix;
+        matrix.reserve(m.confusion.size());
+        for (const auto &row : m.confusion)
+            matrix.emplace_back(row.begin(), row.end());
+        confusion_->setCaption(tr("Validation, epoch %1").arg(x));
+        confusion_->setMatrix(std::move(matrix), classNames_);
+    }
+    // One Keras-like line per epoch.
+    QString line = tr("Epoch %1: loss %2, accuracy %3")
+                       .arg(x)
+                       .arg(m.loss, 0, 'f', 4)
+                       .arg(percent(m.accuracy));
+    if (m.hasValidation)
+        line += tr(", val_loss %1, val_accuracy %2")
+                    .arg(m.valLoss, 0, 'f', 4)
+                    .arg(percent(m.valAccuracy));
+    line += tr(", %1 s").arg(m.seconds, 0, 'f', 2);
+    if (m.best)
+        line += tr(" (best)");
+    appendLog(line);
+}
+
+void TrainingDashboard::handle(const strata::LogEvent &e)
+{
+    const QString text = QString::fromStdString(e.message);
+    switch (e.level) {
+    case strata::LogEvent::Level::Info: appendLog(text); break;
+    case strata::LogEvent::Level::Warning: appendLog(text, QStringLiteral("#a86400")); break;
+    case strata::LogEvent::Level::Error: appendLog(text, QStringLiteral("#c0392b")); break;
+    }
+    emit statusMessage(text);
+}
+
+void TrainingDashboard::handle(const strata::FinishedEvent &e)
+{
+    using R = strata::FinishedEvent::Reason;
+    result_ = e;
+    const bool bad = e.reason == R::Diverged || e.reason == R::Failed;
+    appendLog(QStringLiteral("%1: %2").arg(reasonText(e.reason), QString::fromStdString(e.message)),
+              bad ? QStringLiteral("#c0392b") : QString());
+    if (e.bestEpoch >= 0)
+        appendLog(tr("Best epoch: %1").arg(e.bestEpoch + 1));
+    if (e.testLoss && e.testAccuracy)
+        appendLog(tr("Test set: loss %1, accuracy %2")
+                      .arg(*e.testLoss, 0, 'f', 4)
+                      .arg(percent(*e.testAccuracy)));
+    progress_->finish(e.reason == R::Completed, reasonText(e.reason));
+    emit statusMessage(QString::fromStdString(e.message));
+    joinWhenDone();
+}
+
+void TrainingDashboard::joinWhenDone()
+{
+    // The FinishedEvent is the trainer's last act, but its thread may not have returned yet:
+    // poll instead of blocking the GUI thread on join().
+    if (trainer_ && trainer_->isRunning()) {
+        QTimer::singleShot(5, this, &TrainingDashboard::joinWhenDone);
+        return;
+    }
+    if (trainer_)
+        trainer_->wait();
+    drainTimer_->stop();
+    training_ = paused_ = stopping_ = false;
+    updateButtons();
+    if (result_)
+        emit trainingFinished(*result_);
+}
+
+void TrainingDashboard::appendLog(const QString &text, const QString &color)
+{
+    if (color.isEmpty())
+        log_->appendPlainText(text);
+    else
+        log_->appendHtml(QStringLiteral("<span style=\"color:%1\">%2</span>")
+                             .arg(color, text.toHtmlEscaped()));
+}
+
+void TrainingDashboard::exportPlot(widgets::MetricPlot *plot, const QString &format)
+{
+    const QString filter = format == "png"   ? tr("PNG image (*.png)")
+                           : format == "pdf" ? tr("PDF document (*.pdf)")
+                                             : tr("CSV table (*.csv)");
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export %1").arg(plot->metricName()), plot->metricName() + "." + format,
+        filter);
+    if (path.isEmpty())
+        return;
+    const bool ok = format == "png"   ? plot->savePng(path)
+                    : format == "pdf" ? plot->savePdf(path)
+                                      : plot->saveCsv(path);
+    emit statusMessage(ok ? tr("Saved %1").arg(path) : tr("Could not write %1").arg(path));
+}
+
+void TrainingDashboard::exportCsv()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export epoch metrics"),
+                                                      QStringLiteral("metrics.csv"),
+                                                      tr("CSV table (*.csv)"));
+    if (path.isEmpty())
+        return;
+    try {
+        strata::writeMetricsCsv(epochs_, path.toStdString());
+        emit statusMessage(tr("Saved %1").arg(path));
+    } catch (const std::exception &e) {
+        emit statusMessage(QString::fromStdString(e.what()));
+    }
+}
+
+} // namespace strata::ui

@@ -1,0 +1,119 @@
+#pragma once
+// A live plot of one training metric (loss or accuracy): per-batch training values, smoothed
+// like TensorBoard, and per-epoch training and validation values, with a legend, hover
+// read-out, learning-rate markers, log scale, and export to PNG, PDF and CSV.
+
+#include <QColor>
+#include <QString>
+#include <QWidget>
+
+#include <optional>
+#include <vector>
+
+class QCPAbstractItem;
+class QCPGraph;
+class QCPItemText;
+class QCPItemTracer;
+class QCustomPlot;
+
+namespace strata::widgets {
+
+// TensorBoard's exponential moving average with debiasing: s_i = w*s_{i-1} + (1-w)*v_i,
+// shown as s_i / (1 - w^i) so the first points are not pulled towards zero. weight in [0, 1);
+// non-finite values are passed through and do not enter the average.
+std::vector<double> smoothSeries(const std::vector<double> &values, double weight);
+
+// The colours of the training and validation series, shared by every plot in the studio so
+// a user learns them once.
+QColor trainColor();
+QColor validationColor();
+
+class MetricPlot : public QWidget
+{
+    Q_OBJECT
+
+public:
+    // metricName is the value axis label and the CSV column, e.g. "loss" or "accuracy".
+    explicit MetricPlot(const QString &metricName, QWidget *parent = nullptr);
+
+    QString metricName() const { return metricName_; }
+
+    // One training batch; x is the fractional epoch (e.g. 2.5 = half-way through epoch 3).
+    void addBatchPoint(double x, double value);
+    // The end of an epoch; epoch counts completed epochs (1 for the first), which is also its
+    // x position. val is the validation value when the run has a validation set.
+    void addEpochPoint(int epoch, double train, std::optional<double> val);
+    // A dashed vertical line at x with a short label (e.g. "lr 0.01").
+    void addMarker(double x, const QString &label);
+    void clear();
+
+    // Smoothing weight of the per-batch curve, clamped to [0, 0.999].
+    void setSmoothing(double weight);
+    double smoothing() const { return smoothing_; }
+    // Logarithmic value axis; non-positive values are left out of the range.
+    void setLogScale(bool on);
+    bool logScale() const { return logScale_; }
+    // Keeps the value axis inside [low, high] (accuracy: [0, 1]); by default it is free.
+    void setValueBounds(double low, double high);
+
+    int batchPointCount() const { return static_cast<int>(batchX_.size()); }
+    int epochPointCount() const { return static_cast<int>(epochX_.size()); }
+    int markerCount() const { return static_cast<int>(markers_.size()); }
+    const std::vector<double> &smoothedBatchValues() const { return batchSmoothed_; }
+
+    // Long-format CSV: series,epoch,<metric>,smoothed (series: batch_train, epoch_train,
+    // epoch_validation; smoothed is only set for batch rows).
+    QString toCsv() const;
+    bool saveCsv(const QString &path) const;
+    // 0 for width/height: the widget's current size. Returns false when the file cannot be
+    // written.
+    bool savePng(const QString &path, int width = 0, int height = 0);
+    bool savePdf(const QString &path, int width = 0, int height = 0);
+
+    // Points the hover read-out at the data point nearest to pos (widget pixels) and returns
+    // its text, or hides it and returns "" when no point is within reach.
+    QString showReadoutNear(const QPointF &pos);
+    QString readoutText() const { return readout_; }
+
+    QCustomPlot *customPlot() const { return plot_; }
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    struct Marker
+    {
+        double x;
+        QString label;
+    };
+
+    void setupAxes();
+    void rebuildSmoothed();
+    void updateRanges();
+    void scheduleReplot();
+    void hideReadout();
+
+    QString metricName_;
+    QCustomPlot *plot_ = nullptr;
+    QCPGraph *batchRaw_ = nullptr;
+    QCPGraph *batchSmooth_ = nullptr;
+    QCPGraph *epochTrain_ = nullptr;
+    QCPGraph *epochVal_ = nullptr;
+    QCPItemTracer *tracer_ = nullptr;
+    QCPItemText *readoutLabel_ = nullptr;
+
+    std::vector<double> batchX_, batchY_, batchSmoothed_;
+    std::vector<double> epochX_, epochTrainY_;
+    std::vector<double> valX_, valY_;
+    std::vector<Marker> markers_;
+    std::vector<QCPAbstractItem *> markerItems_; // lines and labels, removed by clear()
+    // Running state of the moving average so each new batch costs O(1).
+    double emaLast_ = 0;
+    int emaCount_ = 0;
+    double smoothing_ = 0.6;
+    bool logScale_ = false;
+    std::optional<std::pair<double, double>> bounds_;
+    QString readout_;
+};
+
+} // namespace strata::widgets
