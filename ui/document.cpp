@@ -80,8 +80,8 @@ void Document::reset(Project project, const QString &filePath)
         positions = nlohmann::json::object();
     for (const Node &node : project_.graph.nodes()) {
         const auto it = positions.find(node.id);
-        if (it == positions.end() || !it->is_array() || it->size() != 2 ||
-            !(*it)[0].is_number() || !(*it)[1].is_number()) {
+        if (it == positions.end() || !it->is_array() || it->size() != 2 || !(*it)[0].is_number() ||
+            !(*it)[1].is_number()) {
             const QPointF p = layout.value(toQString(node.id));
             positions[node.id] = {coordinate(p.x()), coordinate(p.y())};
         }
@@ -341,9 +341,8 @@ QString Document::setProjectInfo(const QString &name, const QString &description
         return tr("A project needs a name");
     if (toStd(name) == project_.name && toStd(description) == project_.description)
         return {};
-    undoStack_.push(new SetProjectInfoCommand(this, projectName(),
-                                              toQString(project_.description), name,
-                                              description));
+    undoStack_.push(new SetProjectInfoCommand(this, projectName(), toQString(project_.description),
+                                              name, description));
     return {};
 }
 
@@ -365,7 +364,9 @@ nlohmann::json Document::copyFragment(const QStringList &ids) const
     for (const Edge &e : project_.graph.edges())
         if (chosen.count(e.from.node) && chosen.count(e.to.node))
             edges.push_back({{"from", {e.from.node, e.from.port}}, {"to", {e.to.node, e.to.port}}});
-    return {{"format", "strata-fragment"}, {"nodes", nodes}, {"edges", edges},
+    return {{"format", "strata-fragment"},
+            {"nodes", nodes},
+            {"edges", edges},
             {"positions", positions}};
 }
 

@@ -53,9 +53,9 @@ ExamplesDialog::ExamplesDialog(const QString &folder, QWidget *parent) : QDialog
         item->setData(Qt::UserRole, info.absoluteFilePath());
         try {
             const Project project = loadProject(toStd(info.absoluteFilePath()));
-            item->setText(QStringLiteral("%1\n%2  ·  %3")
-                              .arg(toQString(project.name), toQString(project.description),
-                                   info.fileName()));
+            item->setText(
+                QStringLiteral("%1\n%2  ·  %3")
+                    .arg(toQString(project.name), toQString(project.description), info.fileName()));
             item->setIcon(QIcon(QPixmap::fromImage(renderModelThumbnail(project, {150, 150}))));
             item->setToolTip(toQString(project.description));
         } catch (const std::exception &e) {

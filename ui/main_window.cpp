@@ -107,8 +107,8 @@ MainWindow::MainWindow(QWidget *parent)
 
 MainWindow::~MainWindow() = default;
 
-QDockWidget *MainWindow::addDock(const QString &title, const QString &objectName,
-                                 QWidget *content, Qt::DockWidgetArea area)
+QDockWidget *MainWindow::addDock(const QString &title, const QString &objectName, QWidget *content,
+                                 Qt::DockWidgetArea area)
 {
     auto *dock = new QDockWidget(title, this);
     dock->setObjectName(objectName); // saveState() needs it
@@ -120,18 +120,18 @@ QDockWidget *MainWindow::addDock(const QString &title, const QString &objectName
 void MainWindow::createDocks()
 {
     palette_ = new LayerPalette(this);
-    paletteDock_ = addDock(tr("Layers"), QStringLiteral("paletteDock"), palette_,
-                           Qt::LeftDockWidgetArea);
+    paletteDock_ =
+        addDock(tr("Layers"), QStringLiteral("paletteDock"), palette_, Qt::LeftDockWidgetArea);
     problems_ = new ProblemsPanel(document_, this);
-    problemsDock_ = addDock(tr("Problems"), QStringLiteral("problemsDock"), problems_,
-                            Qt::LeftDockWidgetArea);
+    problemsDock_ =
+        addDock(tr("Problems"), QStringLiteral("problemsDock"), problems_, Qt::LeftDockWidgetArea);
     inspector_ = new Inspector(document_, this);
     inspectorDock_ = addDock(tr("Inspector"), QStringLiteral("inspectorDock"), inspector_,
                              Qt::RightDockWidgetArea);
     history_ = new QUndoView(document_->undoStack(), this);
     history_->setEmptyLabel(tr("<opened>"));
-    historyDock_ = addDock(tr("History"), QStringLiteral("historyDock"), history_,
-                           Qt::RightDockWidgetArea);
+    historyDock_ =
+        addDock(tr("History"), QStringLiteral("historyDock"), history_, Qt::RightDockWidgetArea);
     tabifyDockWidget(inspectorDock_, historyDock_);
     inspectorDock_->raise();
     resizeDocks({paletteDock_, inspectorDock_}, {250, 330}, Qt::Horizontal);
@@ -143,14 +143,15 @@ void MainWindow::createTrainingPanels()
     auto *dashboard = new TrainingDashboard(this);
     dashboard->setProjectSource([this] {
         const QString path = document_->filePath();
-        const QString base = path.isEmpty() ? QString()
-                                            : QString::fromStdString(projectBaseDir(toStd(path)));
+        const QString base =
+            path.isEmpty() ? QString() : QString::fromStdString(projectBaseDir(toStd(path)));
         return std::make_pair(document_->project(), base);
     });
     // The graph must not change under a running trainer.
-    connect(dashboard, &TrainingDashboard::trainingStarted, this,
-            [this] { document_->setEditingLocked(true, tr("Training is running: stop it to "
-                                                          "edit the model")); });
+    connect(dashboard, &TrainingDashboard::trainingStarted, this, [this] {
+        document_->setEditingLocked(true, tr("Training is running: stop it to "
+                                             "edit the model"));
+    });
     connect(dashboard, &TrainingDashboard::trainingFinished, this,
             [this] { document_->setEditingLocked(false); });
     connect(dashboard, &TrainingDashboard::statusMessage, this,
@@ -176,8 +177,8 @@ void MainWindow::setTrainingPanel(QWidget *panel)
 void MainWindow::setDatasetPreview(QWidget *panel)
 {
     if (!datasetDock_) {
-        datasetDock_ = addDock(tr("Dataset"), QStringLiteral("datasetDock"), panel,
-                               Qt::BottomDockWidgetArea);
+        datasetDock_ =
+            addDock(tr("Dataset"), QStringLiteral("datasetDock"), panel, Qt::BottomDockWidgetArea);
         if (trainingDock_) {
             tabifyDockWidget(trainingDock_, datasetDock_);
             trainingDock_->raise();
@@ -198,13 +199,12 @@ void MainWindow::setDatasetPreview(QWidget *panel)
 
 void MainWindow::refreshDatasetPreview()
 {
-    auto *preview = datasetDock_ ? qobject_cast<DatasetPreview *>(datasetDock_->widget())
-                                 : nullptr;
+    auto *preview = datasetDock_ ? qobject_cast<DatasetPreview *>(datasetDock_->widget()) : nullptr;
     if (!preview || preview->visibleRegion().isEmpty())
         return;
     const QString path = document_->filePath();
-    const QString base = path.isEmpty() ? examplesDir()
-                                        : QString::fromStdString(projectBaseDir(toStd(path)));
+    const QString base =
+        path.isEmpty() ? examplesDir() : QString::fromStdString(projectBaseDir(toStd(path)));
     preview->showDataset(document_->project().dataset, base);
 }
 
@@ -402,7 +402,7 @@ void MainWindow::updateStatusSummary()
 void MainWindow::updateLockNotice()
 {
     const bool locked = document_->isEditingLocked();
-    lockNotice_->setText(QStringLiteral("🔒 ") + document_->lockReason());
+    lockNotice_->setText(document_->lockReason());
     lockNotice_->setVisible(locked);
     palette_->setEnabled(!locked);
     inspector_->setEnabled(!locked);

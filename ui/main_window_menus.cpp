@@ -22,7 +22,8 @@ namespace {
 
 QIcon themed(const char *name, QStyle::StandardPixmap fallback)
 {
-    return QIcon::fromTheme(QString::fromLatin1(name), QApplication::style()->standardIcon(fallback));
+    return QIcon::fromTheme(QString::fromLatin1(name),
+                            QApplication::style()->standardIcon(fallback));
 }
 
 } // namespace
@@ -32,19 +33,19 @@ void MainWindow::createActions()
     newAction_ = new QAction(themed("document-new", QStyle::SP_FileIcon), tr("&New"), this);
     newAction_->setShortcut(QKeySequence::New);
     connect(newAction_, &QAction::triggered, this, &MainWindow::newProject);
-    openAction_ = new QAction(themed("document-open", QStyle::SP_DialogOpenButton), tr("&Open…"),
-                              this);
+    openAction_ =
+        new QAction(themed("document-open", QStyle::SP_DialogOpenButton), tr("&Open…"), this);
     openAction_->setShortcut(QKeySequence::Open);
     connect(openAction_, &QAction::triggered, this, &MainWindow::open);
-    saveAction_ = new QAction(themed("document-save", QStyle::SP_DialogSaveButton), tr("&Save"),
-                              this);
+    saveAction_ =
+        new QAction(themed("document-save", QStyle::SP_DialogSaveButton), tr("&Save"), this);
     saveAction_->setShortcut(QKeySequence::Save);
     connect(saveAction_, &QAction::triggered, this, &MainWindow::save);
     saveAsAction_ = new QAction(tr("Save &As…"), this);
     saveAsAction_->setShortcut(QKeySequence::SaveAs);
     connect(saveAsAction_, &QAction::triggered, this, &MainWindow::saveAs);
-    examplesAction_ = new QAction(QIcon(QStringLiteral(":/icons/examples.svg")), tr("&Examples…"),
-                                  this);
+    examplesAction_ =
+        new QAction(QIcon(QStringLiteral(":/icons/examples.svg")), tr("&Examples…"), this);
     examplesAction_->setToolTip(tr("Open an example project from the gallery"));
     connect(examplesAction_, &QAction::triggered, this, &MainWindow::showExamples);
     quitAction_ = new QAction(tr("&Quit"), this);
@@ -81,16 +82,16 @@ void MainWindow::createActions()
     connect(document_, &Document::editingLockedChanged, this, updateUndo);
     updateUndo();
 
-    autoLayoutAction_ = new QAction(QIcon(QStringLiteral(":/icons/auto_layout.svg")),
-                                    tr("&Auto-Layout"), this);
+    autoLayoutAction_ =
+        new QAction(QIcon(QStringLiteral(":/icons/auto_layout.svg")), tr("&Auto-Layout"), this);
     autoLayoutAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
     autoLayoutAction_->setToolTip(tr("Arrange the layers top to bottom by depth"));
     connect(autoLayoutAction_, &QAction::triggered, this, [this] {
         if (document_->autoLayout().isEmpty())
             view_->fitToModel();
     });
-    summaryAction_ = new QAction(QIcon(QStringLiteral(":/icons/summary.svg")),
-                                 tr("Model &Summary"), this);
+    summaryAction_ =
+        new QAction(QIcon(QStringLiteral(":/icons/summary.svg")), tr("Model &Summary"), this);
     summaryAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
     summaryAction_->setToolTip(tr("Layers, shapes, parameters and FLOPs, like Keras' summary()"));
     connect(summaryAction_, &QAction::triggered, this, &MainWindow::showSummary);
@@ -135,8 +136,8 @@ void MainWindow::createMenus()
     viewMenu_->addSeparator();
     viewMenu_->addAction(summaryAction_);
     viewMenu_->addSeparator();
-    for (QDockWidget *dock : {paletteDock_, inspectorDock_, problemsDock_, historyDock_,
-                              trainingDock_, datasetDock_})
+    for (QDockWidget *dock :
+         {paletteDock_, inspectorDock_, problemsDock_, historyDock_, trainingDock_, datasetDock_})
         if (dock)
             viewMenu_->addAction(dock->toggleViewAction());
 

@@ -24,9 +24,8 @@ SummaryDialog::SummaryDialog(Document *document, QWidget *parent)
     resize(820, 460);
     table_ = new QTableWidget(this);
     table_->setColumnCount(6);
-    table_->setHorizontalHeaderLabels(
-        {tr("Layer"), tr("Type"), tr("Output shape"), tr("Param #"), tr("FLOPs"),
-         tr("Connected to")});
+    table_->setHorizontalHeaderLabels({tr("Layer"), tr("Type"), tr("Output shape"), tr("Param #"),
+                                       tr("FLOPs"), tr("Connected to")});
     table_->verticalHeader()->hide();
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -57,10 +56,12 @@ void SummaryDialog::refresh()
     for (int r = 0; r < int(rows.size()); ++r) {
         const SummaryRow &row = rows[size_t(r)];
         const bool ok = row.problem.empty();
-        const QStringList cells = {
-            toQString(row.name), toQString(row.type), toQString(row.outputShape),
-            ok ? toQString(groupThousands(row.params)) : QString(),
-            ok ? toQString(humanCount(double(row.flops))) : QString(), toQString(row.connectedTo)};
+        const QStringList cells = {toQString(row.name),
+                                   toQString(row.type),
+                                   toQString(row.outputShape),
+                                   ok ? toQString(groupThousands(row.params)) : QString(),
+                                   ok ? toQString(humanCount(double(row.flops))) : QString(),
+                                   toQString(row.connectedTo)};
         for (int c = 0; c < cells.size(); ++c) {
             auto *item = new QTableWidgetItem(cells[c]);
             if (c == 3 || c == 4)

@@ -50,12 +50,13 @@ int main(int argc, char *argv[])
             window.resize(wh[0].toInt(), wh[1].toInt());
     }
     const QStringList args = parser.positionalArguments();
-    const QString path = args.isEmpty()
-                             ? strata::ui::MainWindow::examplesDir() +
-                                   QStringLiteral("/spirals.strata")
-                             : args.front();
+    const QString path =
+        args.isEmpty() ? strata::ui::MainWindow::examplesDir() + QStringLiteral("/spirals.strata")
+                       : args.front();
     const bool opened = window.openFile(path);
     window.show();
+    // Frame the model once the window has its real size.
+    QTimer::singleShot(0, &window, [&window] { window.view()->fitToModel(); });
 
     if (parser.isSet(screenshot)) {
         const QString target = parser.value(screenshot);

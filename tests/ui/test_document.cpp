@@ -17,8 +17,8 @@ namespace {
 
 QString examplePath(const char *name)
 {
-    return qEnvironmentVariable("STRATA_SOURCE_DIR", QStringLiteral(STRATA_EXAMPLES_DIR "/.."))
-           + QStringLiteral("/projects/") + QLatin1String(name);
+    return qEnvironmentVariable("STRATA_SOURCE_DIR", QStringLiteral(STRATA_EXAMPLES_DIR "/..")) +
+           QStringLiteral("/projects/") + QLatin1String(name);
 }
 
 std::string dump(const Document &doc)

@@ -20,8 +20,8 @@ namespace {
 
 QString examplePath(const char *name)
 {
-    return qEnvironmentVariable("STRATA_SOURCE_DIR", QStringLiteral(STRATA_EXAMPLES_DIR "/.."))
-           + QStringLiteral("/projects/") + QLatin1String(name);
+    return qEnvironmentVariable("STRATA_SOURCE_DIR", QStringLiteral(STRATA_EXAMPLES_DIR "/..")) +
+           QStringLiteral("/projects/") + QLatin1String(name);
 }
 
 // Sends a mouse event of the given type to the scene, as a view would.
@@ -116,8 +116,7 @@ void TestNodeScene::edgeLabelsShowShapes()
     Document doc;
     doc.load(examplePath("keras_mnist_cnn.strata"));
     NodeScene scene(&doc);
-    QCOMPARE(scene.edgeItem({{"conv2d", 0}, {"relu", 0}})->label(),
-             QStringLiteral("32×26×26"));
+    QCOMPARE(scene.edgeItem({{"conv2d", 0}, {"relu", 0}})->label(), QStringLiteral("32×26×26"));
     QCOMPARE(scene.edgeItem({{"max_pooling2d", 0}, {"flatten", 0}})->label(),
              QStringLiteral("64×12×12"));
     QCOMPARE(scene.edgeItem({{"flatten", 0}, {"dense", 0}})->label(), QStringLiteral("9216"));

@@ -84,6 +84,18 @@ strata::Project spirals(int epochs)
     return p;
 }
 
+// With STRATA_SCREENSHOT_DIR set (the docs script sets it), the widget as a user sees it.
+void saveScreenshot(QWidget *widget, const QString &name)
+{
+    const QString dir = qEnvironmentVariable("STRATA_SCREENSHOT_DIR");
+    if (dir.isEmpty())
+        return;
+    QDir().mkpath(dir);
+    const QString path = QDir(dir).filePath(name);
+    QVERIFY2(widget->grab().save(path), qPrintable(path));
+    qInfo("Screenshot: %s", qPrintable(path));
+}
+
 // Records the longest time between two ticks of a 5 ms timer: how long the GUI thread was
 // busy with something else.
 class GapMeter : public QObject
@@ -201,6 +213,8 @@ void TestTrainingDashboard::pauseLearningRateResumeStop()
     // The change was marked once, not again when the batches reported it.
     QCOMPARE(dashboard.lossPlot()->markerCount(), 1);
 
+    saveScreenshot(&dashboard, "training_dashboard.png");
+
     dashboard.stopTraining();
     QTRY_VERIFY_WITH_TIMEOUT(!dashboard.isTraining(), 30000);
     QCOMPARE(finished.count(), 1);
@@ -292,7 +306,15 @@ void TestTrainingDashboard::datasetPreviewViews()
         QCOMPARE(preview.currentView(), DatasetPreview::View::Images);
         QCOMPARE(preview.imageGrid()->count(), 40); // 4 of each of the 10 classes
         QCOMPARE(preview.classCounts()->rowCount(), 10);
+        preview.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&preview));
+        saveScreenshot(&preview, "dataset_preview_images.png");
     }
+    preview.show();
+    preview.showDataset(spirals, QString());
+    QTRY_VERIFY_WITH_TIMEOUT(loaded.count() >= 4 && !preview.isLoading(), 30000);
+    QTest::qWait(50); // the queued replot
+    saveScreenshot(&preview, "dataset_preview_scatter.png");
 }
 
 QTEST_MAIN(TestTrainingDashboard)

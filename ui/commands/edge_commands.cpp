@@ -14,8 +14,7 @@ QString describeEdge(const Edge &edge)
 } // namespace
 
 ConnectCommand::ConnectCommand(Document *document, const Edge &edge)
-    : document_(document), edge_(edge),
-      index_(static_cast<int>(document->graph().edges().size()))
+    : document_(document), edge_(edge), index_(static_cast<int>(document->graph().edges().size()))
 {
     setText(QObject::tr("Link %1").arg(describeEdge(edge)));
 }

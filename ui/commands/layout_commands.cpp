@@ -50,6 +50,7 @@ QHash<QString, QPointF> currentPositions(const Document *document)
 AutoLayoutCommand::AutoLayoutCommand(Document *document)
     : MoveNodesCommand(document, currentPositions(document), layeredLayout(document->graph()),
                        QObject::tr("Auto-layout"))
-{}
+{
+}
 
 } // namespace strata::ui

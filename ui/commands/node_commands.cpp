@@ -41,9 +41,8 @@ RemoveNodesCommand::RemoveNodesCommand(Document *document, const QStringList &id
         if (chosen.count(e.from.node) || chosen.count(e.to.node))
             edges_.emplace_back(static_cast<int>(i), e);
     }
-    setText(nodes_.size() == 1
-                ? QObject::tr("Delete %1").arg(toQString(nodes_.front().node.id))
-                : QObject::tr("Delete %n layers", nullptr, int(nodes_.size())));
+    setText(nodes_.size() == 1 ? QObject::tr("Delete %1").arg(toQString(nodes_.front().node.id))
+                               : QObject::tr("Delete %n layers", nullptr, int(nodes_.size())));
 }
 
 void RemoveNodesCommand::redo()
@@ -82,10 +81,10 @@ SetParamCommand::SetParamCommand(Document *document, const QString &nodeId, cons
         }
     }
     const auto value = newParams_.find(toStd(param));
-    setText(QObject::tr("Set %1.%2 = %3")
-                .arg(nodeId, param,
-                     value == newParams_.end() ? QStringLiteral("default")
-                                               : toQString(value->dump())));
+    setText(
+        QObject::tr("Set %1.%2 = %3")
+            .arg(nodeId, param,
+                 value == newParams_.end() ? QStringLiteral("default") : toQString(value->dump())));
 }
 
 void SetParamCommand::redo()

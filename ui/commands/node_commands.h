@@ -48,7 +48,7 @@ private:
         QPointF position;
     };
     Document *document_;
-    std::vector<Removed> nodes_;    // ascending index
+    std::vector<Removed> nodes_;     // ascending index
     std::vector<IndexedEdge> edges_; // ascending index
 };
 

@@ -39,8 +39,7 @@ void SetTrainingSpecCommand::undo()
 }
 
 SetProjectInfoCommand::SetProjectInfoCommand(Document *document, const QString &oldName,
-                                             const QString &oldDescription,
-                                             const QString &newName,
+                                             const QString &oldDescription, const QString &newName,
                                              const QString &newDescription)
     : document_(document), oldName_(oldName), oldDescription_(oldDescription), newName_(newName),
       newDescription_(newDescription)

@@ -55,8 +55,7 @@ QHash<QString, QPointF> layeredLayout(const Graph &graph)
         double x = wanted - width / 2;
         for (const auto &k : keyed) {
             centreX[k.second] = x;
-            out.insert(QString::fromStdString(k.second),
-                       QPointF(std::round(x), row * kRowStep));
+            out.insert(QString::fromStdString(k.second), QPointF(std::round(x), row * kRowStep));
             x += kColumnStep;
         }
     }

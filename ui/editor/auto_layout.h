@@ -12,7 +12,7 @@ namespace strata::ui {
 
 // Canvas geometry shared by the layout and the node items.
 constexpr double kNodeWidth = 184;
-constexpr double kRowStep = 110;    // as in the example projects
+constexpr double kRowStep = 110; // as in the example projects
 constexpr double kColumnStep = 224;
 
 // Top-left corner of every node. Works on any graph (nodes in a cycle go last).

@@ -39,15 +39,13 @@ QString keyParameters(const Node &node, const LayerType *type, const NodeAnalysi
         return {};
     if (node.type == "Input" && analysis && analysis->status == NodeStatus::Ok)
         return QStringLiteral("sample ") + QString::fromStdString(toString(analysis->output));
-    const nlohmann::json &resolved = analysis && analysis->resolvedParams.is_object()
-                                         ? analysis->resolvedParams
-                                         : node.params;
+    const nlohmann::json &resolved =
+        analysis && analysis->resolvedParams.is_object() ? analysis->resolvedParams : node.params;
     QStringList parts;
     for (const ParamSpec &p : type->params) {
         if (parts.size() == 3)
             break;
-        const nlohmann::json v = resolved.contains(p.name) ? resolved.at(p.name)
-                                                           : p.defaultValue;
+        const nlohmann::json v = resolved.contains(p.name) ? resolved.at(p.name) : p.defaultValue;
         if (p.type == ParamType::Bool && v.is_boolean() && v == p.defaultValue)
             continue; // "bias yes" says nothing a user needs at a glance
         parts << QString::fromStdString(p.name) + QLatin1Char(' ') + formatValue(v);
@@ -119,8 +117,8 @@ void NodeItem::refresh(const Node &node, int inputCount, const NodeAnalysis *ana
     if (analysis && analysis->status == NodeStatus::Ok)
         weightText_ = analysis->params == 0
                           ? QObject::tr("no weights")
-                          : QObject::tr("%1 params").arg(
-                                QString::fromStdString(groupThousands(analysis->params)));
+                          : QObject::tr("%1 params")
+                                .arg(QString::fromStdString(groupThousands(analysis->params)));
     else
         weightText_.clear();
 
@@ -158,8 +156,7 @@ void NodeItem::rebuildPorts(int inputCount)
 
 PortItem *NodeItem::inputPort(int port) const
 {
-    return port >= 0 && port < static_cast<int>(inputs_.size()) ? inputs_[size_t(port)]
-                                                                  : nullptr;
+    return port >= 0 && port < static_cast<int>(inputs_.size()) ? inputs_[size_t(port)] : nullptr;
 }
 
 QRectF NodeItem::boundingRect() const

@@ -89,10 +89,10 @@ private:
 
     QHash<QString, QPointF> pressPositions_; // selected nodes when the mouse went down
     QGraphicsPathItem *dragLink_ = nullptr;
-    PortItem *dragFrom_ = nullptr;    // where the link being dragged starts
-    PortItem *dragTarget_ = nullptr;  // the port under the cursor, highlighted
-    EdgeItem *detached_ = nullptr;    // an existing link picked up from its input
-    int pasteCount_ = 0;              // successive pastes step further away
+    PortItem *dragFrom_ = nullptr;   // where the link being dragged starts
+    PortItem *dragTarget_ = nullptr; // the port under the cursor, highlighted
+    EdgeItem *detached_ = nullptr;   // an existing link picked up from its input
+    int pasteCount_ = 0;             // successive pastes step further away
 };
 
 } // namespace strata::ui

@@ -61,8 +61,8 @@ void NodeScene::updateLinkDrag(QPointF scenePos)
     if (!dragLink_ || !dragFrom_)
         return;
     PortItem *target = portAt(scenePos);
-    if (target && (target->isOutput() == dragFrom_->isOutput() ||
-                   target->node() == dragFrom_->node()))
+    if (target &&
+        (target->isOutput() == dragFrom_->isOutput() || target->node() == dragFrom_->node()))
         target = nullptr;
     if (target != dragTarget_) {
         if (dragTarget_)
@@ -111,12 +111,11 @@ void NodeScene::finishLinkDrag(QPointF scenePos)
     if (!from)
         return;
 
-    const std::optional<Edge> old = detached ? std::optional<Edge>(detached->edge())
-                                             : std::nullopt;
+    const std::optional<Edge> old = detached ? std::optional<Edge>(detached->edge()) : std::nullopt;
     std::optional<Edge> wanted;
     if (target)
-        wanted = from->isOutput() ? Edge{from->ref(), target->ref()}
-                                  : Edge{target->ref(), from->ref()};
+        wanted =
+            from->isOutput() ? Edge{from->ref(), target->ref()} : Edge{target->ref(), from->ref()};
     if (old && wanted && *old == *wanted) {
         detached->setVisible(true);
         return;
@@ -160,8 +159,8 @@ void NodeScene::mouseReleaseEvent(QGraphicsSceneMouseEvent *event)
     for (auto it = pressPositions_.begin(); it != pressPositions_.end(); ++it)
         if (NodeItem *item = nodes_.value(it.key()))
             if (item->pos() != it.value())
-                moved.insert(it.key(), QPointF(std::round(item->pos().x()),
-                                               std::round(item->pos().y())));
+                moved.insert(it.key(),
+                             QPointF(std::round(item->pos().x()), std::round(item->pos().y())));
     pressPositions_.clear();
     if (!moved.isEmpty()) {
         const QString why = document_->moveNodes(moved);
@@ -191,8 +190,8 @@ void NodeScene::dropEvent(QGraphicsSceneDragDropEvent *event)
         event->ignore();
         return;
     }
-    const QString type = QString::fromUtf8(
-        event->mimeData()->data(QString::fromLatin1(kLayerMimeType)));
+    const QString type =
+        QString::fromUtf8(event->mimeData()->data(QString::fromLatin1(kLayerMimeType)));
     addLayerAt(type, event->scenePos());
     event->setDropAction(Qt::CopyAction);
     event->accept();

@@ -54,18 +54,18 @@ void NodeView::createActions()
     actions_.zoomIn->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Equal), QKeySequence::ZoomIn});
     actions_.zoomOut = make(tr("Zoom &Out"), QKeySequence(Qt::CTRL | Qt::Key_Minus),
                             Qt::WindowShortcut, [this] { setZoom(zoom() / 1.25); });
-    actions_.fit = make(tr("&Fit to View"), QKeySequence(Qt::CTRL | Qt::Key_0),
-                        Qt::WindowShortcut, [this] { fitToModel(); });
+    actions_.fit = make(tr("&Fit to View"), QKeySequence(Qt::CTRL | Qt::Key_0), Qt::WindowShortcut,
+                        [this] { fitToModel(); });
     const auto local = Qt::WidgetWithChildrenShortcut;
     actions_.cut = make(tr("Cu&t"), QKeySequence::Cut, local, [this] { scene_->cutSelection(); });
-    actions_.copy = make(tr("&Copy"), QKeySequence::Copy, local,
-                         [this] { scene_->copySelection(); });
-    actions_.paste = make(tr("&Paste"), QKeySequence::Paste, local,
-                          [this] { scene_->pasteClipboard(); });
+    actions_.copy =
+        make(tr("&Copy"), QKeySequence::Copy, local, [this] { scene_->copySelection(); });
+    actions_.paste =
+        make(tr("&Paste"), QKeySequence::Paste, local, [this] { scene_->pasteClipboard(); });
     actions_.duplicate = make(tr("&Duplicate"), QKeySequence(Qt::CTRL | Qt::Key_D), local,
                               [this] { scene_->duplicateSelection(); });
-    actions_.remove = make(tr("De&lete"), QKeySequence::Delete, local,
-                           [this] { scene_->deleteSelection(); });
+    actions_.remove =
+        make(tr("De&lete"), QKeySequence::Delete, local, [this] { scene_->deleteSelection(); });
     actions_.remove->setShortcuts({QKeySequence::Delete, QKeySequence(Qt::Key_Backspace)});
     actions_.selectAll = make(tr("Select &All"), QKeySequence::SelectAll, local,
                               [this] { scene_->selectAllNodes(); });

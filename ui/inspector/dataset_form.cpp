@@ -30,7 +30,8 @@ std::string joinPaths(const std::vector<std::string> &paths)
 std::vector<std::string> splitPaths(const std::string &text)
 {
     std::vector<std::string> out;
-    for (const QString &part : QString::fromStdString(text).split(QLatin1Char(';'), Qt::SkipEmptyParts))
+    for (const QString &part :
+         QString::fromStdString(text).split(QLatin1Char(';'), Qt::SkipEmptyParts))
         if (!part.trimmed().isEmpty())
             out.push_back(part.trimmed().toStdString());
     return out;
@@ -38,8 +39,7 @@ std::vector<std::string> splitPaths(const std::string &text)
 
 } // namespace
 
-DatasetForm::DatasetForm(Document *document, QWidget *parent)
-    : QWidget(parent), document_(document)
+DatasetForm::DatasetForm(Document *document, QWidget *parent) : QWidget(parent), document_(document)
 {
     binder_ = std::make_unique<SpecBinder<DatasetSpec>>(
         this, [document] { return document->project().dataset; },
@@ -64,8 +64,9 @@ DatasetForm::DatasetForm(Document *document, QWidget *parent)
     kind_->addItem(tr("IDX files (MNIST format)"), QStringLiteral("idx"));
     kind_->addItem(tr("CIFAR-10 binary batches"), QStringLiteral("cifar10"));
     kind_->addItem(tr("CSV table"), QStringLiteral("csv"));
-    b.bind(kind_, [](const DatasetSpec &s) { return s.kind; },
-           [](DatasetSpec &s, const std::string &v) { s.kind = v; });
+    b.bind(
+        kind_, [](const DatasetSpec &s) { return s.kind; },
+        [](DatasetSpec &s, const std::string &v) { s.kind = v; });
     addRow(tr("Source"), kind_, {}, tr("Where the samples come from"));
 
     // Built-in generated sets.
@@ -75,37 +76,43 @@ DatasetForm::DatasetForm(Document *document, QWidget *parent)
         name->addItem(QString::fromStdString(id), QString::fromStdString(id));
         name->setItemData(name->count() - 1, QString::fromStdString(description), Qt::ToolTipRole);
     }
-    b.bind(name, [](const DatasetSpec &s) { return s.name; },
-           [](DatasetSpec &s, const std::string &v) { s.name = v; });
+    b.bind(
+        name, [](const DatasetSpec &s) { return s.name; },
+        [](DatasetSpec &s, const std::string &v) { s.name = v; });
     addRow(tr("Set"), name, {"builtin"}, tr("A generated classroom set"));
     auto *samples = new QSpinBox(this);
     samples->setRange(0, 10'000'000);
     samples->setSpecialValueText(tr("natural size"));
-    b.bind(samples, [](const DatasetSpec &s) { return s.samples; },
-           [](DatasetSpec &s, int64_t v) { s.samples = v; });
+    b.bind(
+        samples, [](const DatasetSpec &s) { return s.samples; },
+        [](DatasetSpec &s, int64_t v) { s.samples = v; });
     addRow(tr("Samples"), samples, {"builtin"}, tr("How many points to generate"));
     auto *noise = new NumberSpinBox(this);
     noise->setRange(0, 10);
     noise->setSingleStep(0.05);
-    b.bind(noise, [](const DatasetSpec &s) { return s.noise; },
-           [](DatasetSpec &s, double v) { s.noise = v; });
+    b.bind(
+        noise, [](const DatasetSpec &s) { return s.noise; },
+        [](DatasetSpec &s, double v) { s.noise = v; });
     addRow(tr("Noise"), noise, {"builtin"}, tr("Standard deviation of the noise added to points"));
     auto *classes = new QSpinBox(this);
     classes->setRange(0, 1000);
     classes->setSpecialValueText(tr("natural"));
-    b.bind(classes, [](const DatasetSpec &s) { return s.classes; },
-           [](DatasetSpec &s, int64_t v) { s.classes = int(v); });
+    b.bind(
+        classes, [](const DatasetSpec &s) { return s.classes; },
+        [](DatasetSpec &s, int64_t v) { s.classes = int(v); });
     addRow(tr("Classes"), classes, {"builtin"}, tr("Number of classes (blobs, dummy)"));
     auto *features = new QSpinBox(this);
     features->setRange(0, 100000);
     features->setSpecialValueText(tr("default"));
-    b.bind(features, [](const DatasetSpec &s) { return s.features; },
-           [](DatasetSpec &s, int64_t v) { s.features = int(v); });
+    b.bind(
+        features, [](const DatasetSpec &s) { return s.features; },
+        [](DatasetSpec &s, int64_t v) { s.features = int(v); });
     addRow(tr("Features"), features, {"builtin"}, tr("Feature count of the dummy set"));
     auto *seed = new QSpinBox(this);
     seed->setRange(0, std::numeric_limits<int>::max());
-    b.bind(seed, [](const DatasetSpec &s) { return int64_t(s.seed); },
-           [](DatasetSpec &s, int64_t v) { s.seed = uint64_t(v); });
+    b.bind(
+        seed, [](const DatasetSpec &s) { return int64_t(s.seed); },
+        [](DatasetSpec &s, int64_t v) { s.seed = uint64_t(v); });
     addRow(tr("Seed"), seed, {"builtin"}, tr("The same seed generates the same points"));
 
     // Files. Pickers write through the binder; the line edits are bound like any field.
@@ -120,57 +127,93 @@ DatasetForm::DatasetForm(Document *document, QWidget *parent)
         QString tip;
     };
     const FileField fields[] = {
-        {"trainImages", tr("Train images"), {"idx"}, idxFilter, &DatasetSpec::trainImages,
+        {"trainImages",
+         tr("Train images"),
+         {"idx"},
+         idxFilter,
+         &DatasetSpec::trainImages,
          tr("IDX file with the training images, e.g. train-images-idx3-ubyte.gz")},
-        {"trainLabels", tr("Train labels"), {"idx"}, idxFilter, &DatasetSpec::trainLabels,
+        {"trainLabels",
+         tr("Train labels"),
+         {"idx"},
+         idxFilter,
+         &DatasetSpec::trainLabels,
          tr("IDX file with the training labels")},
-        {"testImages", tr("Test images"), {"idx"}, idxFilter, &DatasetSpec::testImages,
+        {"testImages",
+         tr("Test images"),
+         {"idx"},
+         idxFilter,
+         &DatasetSpec::testImages,
          tr("Optional: IDX test images")},
-        {"testLabels", tr("Test labels"), {"idx"}, idxFilter, &DatasetSpec::testLabels,
+        {"testLabels",
+         tr("Test labels"),
+         {"idx"},
+         idxFilter,
+         &DatasetSpec::testLabels,
          tr("Optional: IDX test labels")},
-        {"testFile", tr("Test batch"), {"cifar10"}, tr("CIFAR-10 batches (*.bin)"),
-         &DatasetSpec::testFile, tr("Optional: test_batch.bin")},
-        {"classNamesFile", tr("Class names"), {"cifar10"}, tr("Text files (*.txt)"),
-         &DatasetSpec::classNamesFile, tr("Optional: batches.meta.txt, one name per line")},
-        {"trainCsv", tr("Train CSV"), {"csv"}, tr("CSV files (*.csv);;All files (*)"),
-         &DatasetSpec::trainCsv, tr("A CSV table with a header row; one sample per line")},
-        {"testCsv", tr("Test CSV"), {"csv"}, tr("CSV files (*.csv);;All files (*)"),
-         &DatasetSpec::testCsv, tr("Optional: the test table, same columns")},
+        {"testFile",
+         tr("Test batch"),
+         {"cifar10"},
+         tr("CIFAR-10 batches (*.bin)"),
+         &DatasetSpec::testFile,
+         tr("Optional: test_batch.bin")},
+        {"classNamesFile",
+         tr("Class names"),
+         {"cifar10"},
+         tr("Text files (*.txt)"),
+         &DatasetSpec::classNamesFile,
+         tr("Optional: batches.meta.txt, one name per line")},
+        {"trainCsv",
+         tr("Train CSV"),
+         {"csv"},
+         tr("CSV files (*.csv);;All files (*)"),
+         &DatasetSpec::trainCsv,
+         tr("A CSV table with a header row; one sample per line")},
+        {"testCsv",
+         tr("Test CSV"),
+         {"csv"},
+         tr("CSV files (*.csv);;All files (*)"),
+         &DatasetSpec::testCsv,
+         tr("Optional: the test table, same columns")},
     };
-    auto *trainFiles = filePicker(QStringLiteral("trainFiles"), true,
-                                  tr("CIFAR-10 batches (*.bin)"),
-                                  tr("data_batch_1.bin … data_batch_5.bin, separated by ';'"));
+    auto *trainFiles =
+        filePicker(QStringLiteral("trainFiles"), true, tr("CIFAR-10 batches (*.bin)"),
+                   tr("data_batch_1.bin … data_batch_5.bin, separated by ';'"));
     addRow(tr("Train batches"), trainFiles, {"cifar10"}, trainFiles->toolTip());
-    b.bind(trainFiles->findChild<QLineEdit *>(),
-           [](const DatasetSpec &s) { return joinPaths(s.trainFiles); },
-           [](DatasetSpec &s, const std::string &v) { s.trainFiles = splitPaths(v); });
+    b.bind(
+        trainFiles->findChild<QLineEdit *>(),
+        [](const DatasetSpec &s) { return joinPaths(s.trainFiles); },
+        [](DatasetSpec &s, const std::string &v) { s.trainFiles = splitPaths(v); });
     for (const FileField &f : fields) {
         QWidget *picker = filePicker(QString::fromLatin1(f.object), false, f.filter, f.tip);
         addRow(f.label, picker, f.kinds, f.tip);
         const auto member = f.member;
-        b.bind(picker->findChild<QLineEdit *>(),
-               [member](const DatasetSpec &s) { return s.*member; },
-               [member](DatasetSpec &s, const std::string &v) { s.*member = v; });
+        b.bind(
+            picker->findChild<QLineEdit *>(), [member](const DatasetSpec &s) { return s.*member; },
+            [member](DatasetSpec &s, const std::string &v) { s.*member = v; });
     }
     auto *labelColumn = new QLineEdit(this);
     labelColumn->setPlaceholderText(tr("last column"));
-    b.bind(labelColumn, [](const DatasetSpec &s) { return s.labelColumn; },
-           [](DatasetSpec &s, const std::string &v) { s.labelColumn = v; });
+    b.bind(
+        labelColumn, [](const DatasetSpec &s) { return s.labelColumn; },
+        [](DatasetSpec &s, const std::string &v) { s.labelColumn = v; });
     addRow(tr("Label column"), labelColumn, {"csv"}, tr("Column name or 0-based index"));
 
     // Every kind.
     auto *limit = new QSpinBox(this);
     limit->setRange(0, std::numeric_limits<int>::max());
     limit->setSpecialValueText(tr("all"));
-    b.bind(limit, [](const DatasetSpec &s) { return s.limit; },
-           [](DatasetSpec &s, int64_t v) { s.limit = v; });
+    b.bind(
+        limit, [](const DatasetSpec &s) { return s.limit; },
+        [](DatasetSpec &s, int64_t v) { s.limit = v; });
     addRow(tr("Use at most"), limit, {"idx", "cifar10", "csv"},
            tr("Training samples to use (0: all); handy for quick experiments"));
     auto *testLimit = new QSpinBox(this);
     testLimit->setRange(0, std::numeric_limits<int>::max());
     testLimit->setSpecialValueText(tr("all"));
-    b.bind(testLimit, [](const DatasetSpec &s) { return s.testLimit; },
-           [](DatasetSpec &s, int64_t v) { s.testLimit = v; });
+    b.bind(
+        testLimit, [](const DatasetSpec &s) { return s.testLimit; },
+        [](DatasetSpec &s, int64_t v) { s.testLimit = v; });
     addRow(tr("Test samples"), testLimit, {"idx", "cifar10", "csv"},
            tr("Test samples to use (0: all)"));
     auto *normalization = new QComboBox(this);
@@ -178,8 +221,9 @@ DatasetForm::DatasetForm(Document *document, QWidget *parent)
     normalization->addItem(tr("None"), QStringLiteral("none"));
     normalization->addItem(tr("Scale to [0, 1]"), QStringLiteral("scale"));
     normalization->addItem(tr("Standardize (mean 0, std 1)"), QStringLiteral("standardize"));
-    b.bind(normalization, [](const DatasetSpec &s) { return s.normalization; },
-           [](DatasetSpec &s, const std::string &v) { s.normalization = v; });
+    b.bind(
+        normalization, [](const DatasetSpec &s) { return s.normalization; },
+        [](DatasetSpec &s, const std::string &v) { s.normalization = v; });
     addRow(tr("Normalization"), normalization, {},
            tr("Fitted on the training set and applied to both sets"));
 

@@ -27,8 +27,9 @@ double NumberSpinBox::valueFromText(const QString &text) const
 QValidator::State NumberSpinBox::validate(QString &text, int &) const
 {
     const QString t = text.trimmed();
-    if (t.isEmpty() || t == QLatin1String("-") || t.endsWith(QLatin1Char('e'), Qt::CaseInsensitive)
-        || t.endsWith(QLatin1String("e-"), Qt::CaseInsensitive))
+    if (t.isEmpty() || t == QLatin1String("-") ||
+        t.endsWith(QLatin1Char('e'), Qt::CaseInsensitive) ||
+        t.endsWith(QLatin1String("e-"), Qt::CaseInsensitive))
         return QValidator::Intermediate;
     bool ok = false;
     const double v = locale().toDouble(t, &ok);

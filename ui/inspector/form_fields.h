@@ -3,8 +3,8 @@
 // user types them (0.001, 1e-07), and a binder that ties editors to one field of a settings
 // struct, pushes each change through the document and puts refused values back.
 
-#include <QComboBox>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QLineEdit>
 #include <QSignalBlocker>
@@ -28,8 +28,7 @@ public:
 
 // Binds editors to fields of Spec. get() reads the document's current spec; apply() asks the
 // document to take a new one and returns the refusal, if any; report() shows it.
-template <typename Spec>
-class SpecBinder
+template <typename Spec> class SpecBinder
 {
 public:
     using Get = std::function<Spec()>;
@@ -39,7 +38,8 @@ public:
     SpecBinder(QObject *context, Get get, Apply apply, Report report)
         : context_(context), get_(std::move(get)), apply_(std::move(apply)),
           report_(std::move(report))
-    {}
+    {
+    }
 
     // Puts every editor back to the document's values without emitting edits.
     void refresh() const

@@ -43,7 +43,8 @@ Inspector::Inspector(Document *document, QWidget *parent) : QWidget(parent), doc
     auto *page = new QVBoxLayout(projectPage_);
     page->setContentsMargins(8, 8, 8, 8);
     auto *hint = new QLabel(tr("Select a layer to edit it. With nothing selected, these are the "
-                               "project's settings."), projectPage_);
+                               "project's settings."),
+                            projectPage_);
     hint->setWordWrap(true);
     hint->setStyleSheet(QStringLiteral("color: #5f6773;"));
     page->addWidget(hint);
@@ -57,8 +58,8 @@ Inspector::Inspector(Document *document, QWidget *parent) : QWidget(parent), doc
     projectForm->addRow(tr("Name"), projectName_);
     projectForm->addRow(tr("Description"), projectDescription_);
     auto applyInfo = [this] {
-        const QString why = document_->setProjectInfo(projectName_->text(),
-                                                      projectDescription_->text());
+        const QString why =
+            document_->setProjectInfo(projectName_->text(), projectDescription_->text());
         if (!why.isEmpty())
             refreshProjectInfo();
     };

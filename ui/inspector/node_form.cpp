@@ -57,7 +57,8 @@ NodeForm::NodeForm(Document *document, QWidget *parent) : QWidget(parent), docum
     refusal_ = new QLabel(this);
     refusal_->setObjectName(QStringLiteral("refusal"));
     refusal_->setWordWrap(true);
-    refusal_->setStyleSheet(QStringLiteral("color: %1; font-weight: bold;").arg(errorColor().name()));
+    refusal_->setStyleSheet(
+        QStringLiteral("color: %1; font-weight: bold;").arg(errorColor().name()));
     refusal_->hide();
     status_ = new QLabel(this);
     status_->setObjectName(QStringLiteral("nodeStatus"));
@@ -190,9 +191,8 @@ void NodeForm::rebuild()
         }
         case ParamType::String: {
             auto *edit = new QLineEdit(this);
-            connect(edit, &QLineEdit::editingFinished, this, [this, name, edit] {
-                applyParam(name, edit->text().toStdString());
-            });
+            connect(edit, &QLineEdit::editingFinished, this,
+                    [this, name, edit] { applyParam(name, edit->text().toStdString()); });
             editor = edit;
             break;
         }
@@ -222,8 +222,8 @@ void NodeForm::refreshValues()
         QWidget *editor = editors_.value(toQString(spec.name));
         if (!editor)
             continue;
-        const nlohmann::json v = node->params.contains(spec.name) ? node->params.at(spec.name)
-                                                                  : spec.defaultValue;
+        const nlohmann::json v =
+            node->params.contains(spec.name) ? node->params.at(spec.name) : spec.defaultValue;
         const QSignalBlocker b(editor);
         if (auto *box = qobject_cast<QSpinBox *>(editor); box && v.is_number())
             box->setValue(clampToInt(v.get<double>()));

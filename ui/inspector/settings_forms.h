@@ -19,8 +19,7 @@ struct TrainingSpec;
 namespace strata::ui {
 
 class Document;
-template <typename Spec>
-class SpecBinder;
+template <typename Spec> class SpecBinder;
 
 class DatasetForm : public QWidget
 {

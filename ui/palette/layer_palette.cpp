@@ -156,9 +156,9 @@ void LayerPalette::populate()
         item->setData(0, kTypeRole, name);
         item->setData(0, kHelpRole, help);
         item->setData(0, Qt::DecorationRole, categoryColor(category));
-        item->setToolTip(0, QStringLiteral("<b>%1</b><br>%2<br><i>%3</i>")
-                                .arg(name, help.toHtmlEscaped(),
-                                     tr("Drag onto the canvas, or double-click")));
+        item->setToolTip(
+            0, QStringLiteral("<b>%1</b><br>%2<br><i>%3</i>")
+                   .arg(name, help.toHtmlEscaped(), tr("Drag onto the canvas, or double-click")));
         item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsDragEnabled);
     }
     tree_->expandAll();
@@ -172,10 +172,11 @@ void LayerPalette::setFilter(const QString &text)
         int shown = 0;
         for (int i = 0; i < group->childCount(); ++i) {
             QTreeWidgetItem *item = group->child(i);
-            const bool match = needle.isEmpty() ||
-                               item->data(0, kTypeRole).toString().contains(needle, Qt::CaseInsensitive) ||
-                               item->data(0, kHelpRole).toString().contains(needle, Qt::CaseInsensitive) ||
-                               group->text(0).contains(needle, Qt::CaseInsensitive);
+            const bool match =
+                needle.isEmpty() ||
+                item->data(0, kTypeRole).toString().contains(needle, Qt::CaseInsensitive) ||
+                item->data(0, kHelpRole).toString().contains(needle, Qt::CaseInsensitive) ||
+                group->text(0).contains(needle, Qt::CaseInsensitive);
             item->setHidden(!match);
             shown += match;
         }

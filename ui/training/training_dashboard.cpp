@@ -1,6 +1,10 @@
 #include "ui/training/training_dashboard.h"
 
+// trainer.h declares a member named emit, which is a Qt macro: hide the macro around it.
+#pragma push_macro("emit")
+#undef emit
 #include "strata/trainer.h"
+#pragma pop_macro("emit")
 #include "widgets/confusion_matrix_view.h"
 #include "widgets/metric_plot.h"
 #include "widgets/progress_panel.h"

@@ -150,7 +150,8 @@ public:
     // The LR for the epoch now running.
     double currentLr() const { return lrForEpoch(epochsDone_); }
     int epochsDone() const { return epochsDone_; }
-    // The user set the LR to lr (> 0) during the epoch now running; see the rule above.
+    // The user set the LR to lr during the epoch now running; see the rule above. Throws
+    // Error unless lr is a number >= 0.
     void override(double lr);
 
     const ScheduleSpec &spec() const { return spec_; }

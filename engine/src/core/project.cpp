@@ -197,6 +197,10 @@ json toJson(const Project &p)
 
 Project loadProject(const std::string &path)
 {
+    // A folder opens as a stream but reads as nothing: say what it is instead of "bad JSON".
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        throw ProjectError(path, "", "this is a folder; open the .strata file inside it");
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw ProjectError(path, "", "cannot open the file (does it exist, and may you read it?)");

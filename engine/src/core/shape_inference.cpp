@@ -1,5 +1,6 @@
 #include "strata/shape_inference.h"
 
+#include <algorithm>
 #include <map>
 
 namespace strata {
@@ -79,6 +80,20 @@ GraphAnalysis analyze(const Graph &graph)
         }
         const int portCount = type.inputCount(a.resolvedParams);
         a.inputs.assign(static_cast<size_t>(portCount), Shape{});
+        // A link into a port the layer no longer has (its input count was lowered after
+        // linking) would otherwise be ignored without a word.
+        const auto extra =
+            std::find_if(graph.edges().begin(), graph.edges().end(),
+                         [&](const Edge &e) { return e.to.node == id && e.to.port >= portCount; });
+        if (extra != graph.edges().end()) {
+            a.status = NodeStatus::Error;
+            a.message = describe(node) + " has " + std::to_string(portCount) +
+                        (portCount == 1 ? " input" : " inputs") + ", but '" + extra->from.node +
+                        "' is still linked to " +
+                        Graph::portName(node, extra->to.port, extra->to.port + 1) +
+                        ": remove that link or give the layer more inputs";
+            continue;
+        }
         bool ready = true;
         for (int p = 0; p < portCount; ++p) {
             const Edge *e = graph.edgeInto({id, p});

@@ -52,14 +52,15 @@ std::vector<SummaryRow> summaryRows(const Graph &graph, const GraphAnalysis &ana
         SummaryRow r;
         r.name = n.name.empty() ? n.id : n.name;
         r.type = n.type;
-        if (a && a->status == NodeStatus::Ok) {
-            r.outputShape = "(None, " + toString(a->output) + ")";
+        const bool known = a && a->status == NodeStatus::Ok;
+        // Built as one string and moved in: assigning the literal "?" trips a false GCC 12
+        // -Wrestrict warning at -O3.
+        r.outputShape = known ? "(None, " + toString(a->output) + ")" : std::string("?");
+        if (known) {
             r.params = a->params;
             r.flops = a->flops;
-        } else {
-            r.outputShape = "?";
-            if (a && a->status == NodeStatus::Error)
-                r.problem = a->message;
+        } else if (a && a->status == NodeStatus::Error) {
+            r.problem = a->message;
         }
         for (const Edge &e : graph.edges())
             if (e.to.node == id)

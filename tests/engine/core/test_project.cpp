@@ -353,6 +353,19 @@ private slots:
         }
     }
 
+    void folderInsteadOfFile()
+    {
+        QTemporaryDir dir;
+        const std::string folder = dir.path().toStdString();
+        try {
+            loadProject(folder);
+            QFAIL("a folder loaded as a project");
+        } catch (const ProjectError &e) {
+            QVERIFY2(contains(e.what(), folder), e.what());
+            QVERIFY2(contains(e.what(), "folder"), e.what());
+        }
+    }
+
     void projectFromJsonWithoutFile()
     {
         // Without a file name the message starts at the path and loses nothing.

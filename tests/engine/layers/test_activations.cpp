@@ -62,8 +62,7 @@ private slots:
         QFETCH(QString, backend);
         QFETCH(int, rank);
         std::string worst;
-        const double err = gradientCheckError(activationCase(type.toStdString(),
-                                                             batchShape(rank)),
+        const double err = gradientCheckError(activationCase(type.toStdString(), batchShape(rank)),
                                               backend.toStdString(), &worst);
         QVERIFY2(err < 5e-3, worst.c_str());
     }
@@ -100,10 +99,9 @@ private slots:
             QTest::addRow("ReLU %s", backend)
                 << QString("ReLU") << QString(backend) << std::vector<float>{0, 0, 0, 0.5f, 3}
                 << std::vector<float>{0, 0, 0, 1, 1};
-            QTest::addRow("LeakyReLU %s", backend)
-                << QString("LeakyReLU") << QString(backend)
-                << std::vector<float>{-0.2f, -0.05f, 0, 0.5f, 3}
-                << std::vector<float>{0.1f, 0.1f, 0.1f, 1, 1};
+            QTest::addRow("LeakyReLU %s", backend) << QString("LeakyReLU") << QString(backend)
+                                                   << std::vector<float>{-0.2f, -0.05f, 0, 0.5f, 3}
+                                                   << std::vector<float>{0.1f, 0.1f, 0.1f, 1, 1};
             QTest::addRow("Sigmoid %s", backend)
                 << QString("Sigmoid") << QString(backend)
                 << std::vector<float>{s2, s05, 0.5f, 1 - s05, s3}
@@ -133,10 +131,14 @@ private slots:
         for (int i = 0; i < 5; ++i) {
             QVERIFY2(std::fabs(h.output.data()[i] - expected[size_t(i)]) < 1e-6,
                      qPrintable(QString("output %1: %2, expected %3")
-                                    .arg(i).arg(h.output.data()[i]).arg(expected[size_t(i)])));
+                                    .arg(i)
+                                    .arg(h.output.data()[i])
+                                    .arg(expected[size_t(i)])));
             QVERIFY2(std::fabs(h.inputGrads[0].data()[i] - slope[size_t(i)]) < 1e-6,
                      qPrintable(QString("slope %1: %2, expected %3")
-                                    .arg(i).arg(h.inputGrads[0].data()[i]).arg(slope[size_t(i)])));
+                                    .arg(i)
+                                    .arg(h.inputGrads[0].data()[i])
+                                    .arg(slope[size_t(i)])));
         }
     }
 

@@ -65,8 +65,8 @@ private slots:
         QFETCH(QString, backend);
         QFETCH(int, rank);
         std::string worst;
-        const double err = gradientCheckError(dropoutCase(batchShape(rank), 0.4),
-                                              backend.toStdString(), &worst);
+        const double err =
+            gradientCheckError(dropoutCase(batchShape(rank), 0.4), backend.toStdString(), &worst);
         QVERIFY2(err < 5e-3, worst.c_str());
     }
 
@@ -84,8 +84,8 @@ private slots:
         QFETCH(int, rank);
         QFETCH(bool, training);
         std::string report;
-        const double err = referenceComparisonError(dropoutCase(batchShape(rank), 0.5, training),
-                                                    "cpu", &report);
+        const double err =
+            referenceComparisonError(dropoutCase(batchShape(rank), 0.5, training), "cpu", &report);
         QVERIFY2(err < 1e-5, report.c_str());
     }
 
@@ -154,8 +154,7 @@ private slots:
         QCOMPARE(maskOf(dropoutCase({4, 64}, 0.5, true, 11), b), first);
         QVERIFY(maskOf(dropoutCase({4, 64}, 0.5, true, 12), b) != first);
         // The two backends draw the same mask from the same stream.
-        QCOMPARE(maskOf(dropoutCase({4, 64}, 0.5, true, 11),
-                        b == "cpu" ? "reference" : "cpu"),
+        QCOMPARE(maskOf(dropoutCase({4, 64}, 0.5, true, 11), b == "cpu" ? "reference" : "cpu"),
                  first);
     }
 

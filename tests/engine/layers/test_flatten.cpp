@@ -59,8 +59,7 @@ private slots:
     {
         QFETCH(int, rank);
         std::string report;
-        const double err = referenceComparisonError(flattenCase(batchShape(rank)), "cpu",
-                                                    &report);
+        const double err = referenceComparisonError(flattenCase(batchShape(rank)), "cpu", &report);
         QVERIFY2(err < 1e-5, report.c_str());
     }
 

@@ -89,17 +89,14 @@ class TestMerge : public QObject
     Q_OBJECT
 
 private slots:
-    void gradients_data()
-    {
-        addCaseRows();
-    }
+    void gradients_data() { addCaseRows(); }
     void gradients()
     {
         QFETCH(QString, type);
         QFETCH(int, rank);
         QFETCH(int, count);
-        const LayerCase c = mergeCase(type.toStdString(),
-                                      mergeInputs(type.toStdString(), rank, count));
+        const LayerCase c =
+            mergeCase(type.toStdString(), mergeInputs(type.toStdString(), rank, count));
         for (const char *backend : {"reference", "cpu"}) {
             std::string worst;
             const double err = gradientCheckError(c, backend, &worst);
@@ -151,8 +148,7 @@ private slots:
         QCOMPARE(flat.inputGrads[1].toVector(), (std::vector<float>{30, 60}));
 
         // Images: channel planes of each sample, in port order.
-        LayerHarness img(mergeCase("Concat", {{2, 1, 1, 2}, {2, 2, 1, 2}}),
-                         backend.toStdString());
+        LayerHarness img(mergeCase("Concat", {{2, 1, 1, 2}, {2, 2, 1, 2}}), backend.toStdString());
         QCOMPARE(img.outputShape, (Shape{2, 3, 1, 2}));
         setValues(img.inputs[0], {1, 2, 7, 8});
         setValues(img.inputs[1], {3, 4, 5, 6, 9, 10, 11, 12});
@@ -194,15 +190,14 @@ private slots:
     {
         const NodeAnalysis m = analyzeMerge("Add", image(16, 8, 8), image(32, 8, 8));
         QCOMPARE(m.status, NodeStatus::Error);
-        for (const char *part : {"Add 'merge1'", "16×8×8", "32×8×8", "in0", "in1",
-                                 "1×1 Conv2D"})
-            QVERIFY2(contains(m.message, part), (std::string(part) + " not in: " + m.message).c_str());
+        for (const char *part : {"Add 'merge1'", "16×8×8", "32×8×8", "in0", "in1", "1×1 Conv2D"})
+            QVERIFY2(contains(m.message, part),
+                     (std::string(part) + " not in: " + m.message).c_str());
     }
 
     void addMismatchFlat()
     {
-        const NodeAnalysis m =
-            analyzeMerge("Add", {{"features", 4}}, {{"features", 5}});
+        const NodeAnalysis m = analyzeMerge("Add", {{"features", 4}}, {{"features", 5}});
         QCOMPARE(m.status, NodeStatus::Error);
         for (const char *part : {"4", "5", "in0", "in1", "Dense"})
             QVERIFY2(contains(m.message, part), m.message.c_str());
@@ -220,8 +215,7 @@ private slots:
     {
         const NodeAnalysis m = analyzeMerge("Concat", {{"features", 8}}, image(3, 4, 4));
         QCOMPARE(m.status, NodeStatus::Error);
-        QVERIFY2(contains(m.message, "rank") && contains(m.message, "Flatten"),
-                 m.message.c_str());
+        QVERIFY2(contains(m.message, "rank") && contains(m.message, "Flatten"), m.message.c_str());
     }
 
     void concatShapes()

@@ -74,8 +74,7 @@ private slots:
     {
         QFETCH(int, rank);
         std::string report;
-        const double err = referenceComparisonError(softmaxCase(batchShape(rank)), "cpu",
-                                                    &report);
+        const double err = referenceComparisonError(softmaxCase(batchShape(rank)), "cpu", &report);
         QVERIFY2(err < 1e-5, report.c_str());
         // A classifier-sized case too: many rows, ten classes.
         const double big = referenceComparisonError(softmaxCase({64, 10}), "cpu", &report);
@@ -94,7 +93,9 @@ private slots:
         for (size_t i = 0; i < expected.size(); ++i)
             QVERIFY2(std::fabs(h.output.data()[i] - expected[i]) < 1e-6,
                      qPrintable(QString("output %1: %2, expected %3")
-                                    .arg(i).arg(h.output.data()[i]).arg(expected[i])));
+                                    .arg(i)
+                                    .arg(h.output.data()[i])
+                                    .arg(expected[i])));
     }
 
     void rowsSumToOne_data() { addBackendRows(); }
@@ -130,7 +131,9 @@ private slots:
             QVERIFY(std::isfinite(h.output.data()[i]));
             QVERIFY2(std::fabs(h.output.data()[i] - expected[i]) < 1e-6,
                      qPrintable(QString("output %1: %2, expected %3")
-                                    .arg(i).arg(h.output.data()[i]).arg(expected[i])));
+                                    .arg(i)
+                                    .arg(h.output.data()[i])
+                                    .arg(expected[i])));
         }
     }
 
@@ -147,7 +150,9 @@ private slots:
         for (size_t i = 0; i < expected.size(); ++i)
             QVERIFY2(std::fabs(h.output.data()[i] - expected[i]) < 1e-6,
                      qPrintable(QString("output %1: %2, expected %3")
-                                    .arg(i).arg(h.output.data()[i]).arg(expected[i])));
+                                    .arg(i)
+                                    .arg(h.output.data()[i])
+                                    .arg(expected[i])));
     }
 
     // A gradient that is the same for every class changes nothing: dx must be 0.

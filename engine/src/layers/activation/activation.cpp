@@ -40,13 +40,12 @@ void registerActivation(LayerRegistry &registry, const std::string &name, Activa
 
 void registerActivations(LayerRegistry &registry)
 {
-    registerActivation(registry, "ReLU", ActivationKind::ReLU,
-                       "Rectified linear unit: max(0, x)");
+    registerActivation(registry, "ReLU", ActivationKind::ReLU, "Rectified linear unit: max(0, x)");
     // Keras' default slope; PyTorch's LeakyReLU defaults to 0.01.
-    registerActivation(registry, "LeakyReLU", ActivationKind::LeakyReLU,
-                       "Like ReLU, but negative inputs keep a small slope: x < 0 ? alpha·x : x",
-                       {floatParam("alpha", 0.3, 0, 1,
-                                   "Slope for negative inputs (Keras 0.3, PyTorch 0.01)")});
+    registerActivation(
+        registry, "LeakyReLU", ActivationKind::LeakyReLU,
+        "Like ReLU, but negative inputs keep a small slope: x < 0 ? alpha·x : x",
+        {floatParam("alpha", 0.3, 0, 1, "Slope for negative inputs (Keras 0.3, PyTorch 0.01)")});
     registerActivation(registry, "Sigmoid", ActivationKind::Sigmoid,
                        "Logistic function 1 / (1 + e^-x): squashes to (0, 1)");
     registerActivation(registry, "Tanh", ActivationKind::Tanh,

@@ -31,8 +31,7 @@ algorithm algorithmOf(ActivationKind kind)
 class ActivationCpu final : public Kernel
 {
 public:
-    ActivationCpu(const KernelSetup &s, ActivationKind kind, float alpha)
-        : cpu_(cpuBackendOf(s))
+    ActivationCpu(const KernelSetup &s, ActivationKind kind, float alpha) : cpu_(cpuBackendOf(s))
     {
         auto &eng = cpu_.engine();
         // Element-wise functions do not care about the logical shape; a flat view works for

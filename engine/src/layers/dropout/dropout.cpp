@@ -30,8 +30,7 @@ public:
         requireRateBelowOne(s.node, rate_);
     }
 
-    void forward(const std::vector<const Tensor *> &in, Tensor &out,
-                 const RunContext &ctx) override
+    void forward(const std::vector<const Tensor *> &in, Tensor &out, const RunContext &ctx) override
     {
         // Backward must follow the mode of the forward it belongs to.
         masked_ = ctx.training && rate_ > 0;

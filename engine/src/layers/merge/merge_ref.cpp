@@ -8,8 +8,7 @@
 
 namespace strata::internal {
 
-ConcatLayout::ConcatLayout(const std::vector<Shape> &inputShapes)
-    : outer(inputShapes.at(0).at(0))
+ConcatLayout::ConcatLayout(const std::vector<Shape> &inputShapes) : outer(inputShapes.at(0).at(0))
 {
     for (const Shape &s : inputShapes) {
         blocks.push_back(numel(s) / outer);

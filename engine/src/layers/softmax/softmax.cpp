@@ -19,10 +19,8 @@ void registerSoftmax(LayerRegistry &registry)
     t.inferShape = [](const Node &node, const nlohmann::json &, const std::vector<Shape> &in) {
         // Ranks above 4 have no plain oneDNN layout (5 dimensions with the batch).
         if (in[0].empty() || in[0].size() > 4)
-            throw ShapeError(node.id, describe(node) + " needs features or an image but "
-                                                       "receives " +
-                                          toString(in[0]) +
-                                          ": insert a Flatten layer before it");
+            throw ShapeError(node.id, describe(node) + " needs features or an image but receives " +
+                                          toString(in[0]) + ": insert a Flatten layer before it");
         // max, exp and a divide per element, plus the sum.
         return ShapeInfo{in[0], 4 * numel(in[0])};
     };

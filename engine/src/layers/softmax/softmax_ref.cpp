@@ -16,7 +16,8 @@ public:
     explicit SoftmaxReference(const KernelSetup &s)
         : outer_(s.outputShape.at(0)), axis_(s.outputShape.at(1)),
           inner_(numel(s.outputShape) / (outer_ * axis_))
-    {}
+    {
+    }
 
     void forward(const std::vector<const Tensor *> &in, Tensor &out, const RunContext &) override
     {

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package Strata's build, tests and examples need. Runs as root (or
+# through sudo); safe to run again.
+set -euo pipefail
+packages=(
+  build-essential cmake ninja-build pkg-config
+  qt6-base-dev qt6-base-dev-tools libqt6svg6-dev qt6-svg-dev libgl1-mesa-dev libxkbcommon-dev
+  libqcustomplot-dev
+  libdnnl-dev nlohmann-json3-dev zlib1g-dev libstb-dev libonnx-dev libprotobuf-dev
+  protobuf-compiler
+  dataset-fashion-mnist
+  xvfb xauth
+)
+if [[ $(id -u) -eq 0 ]]; then sudo=(); else sudo=(sudo); fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "Installing: ${missing[*]}"
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}"
+fi

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Optional: the reference frameworks (PyTorch, TensorFlow/Keras, ONNX tooling) in a
+# project-local virtual environment, .venv/, from PyPI. Used only by the benchmark and the
+# interop checks; Strata never needs them to build or run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+  if [[ $(id -u) -eq 0 ]]; then apt-get install -y -qq python3-venv; else sudo apt-get install -y -qq python3-venv; fi
+fi
+[[ -x .venv/bin/python ]] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q numpy torch tensorflow-cpu onnx onnxruntime opencv-python-headless
+.venv/bin/python -c 'import torch, tensorflow as tf; print("torch", torch.__version__, "| tensorflow", tf.__version__)'

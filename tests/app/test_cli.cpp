@@ -1,0 +1,147 @@
+// strata-cli: every command's happy path and a table of bad arguments and files, each with a
+// message and a non-zero exit code.
+
+#include <QtTest>
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+private:
+    struct Result
+    {
+        int code;
+        QString out, err;
+    };
+
+    QString cli() const
+    {
+        return qEnvironmentVariable("STRATA_BINARY_DIR") + "/app/strata-cli";
+    }
+    QString project(const QString &name) const
+    {
+        return qEnvironmentVariable("STRATA_SOURCE_DIR") + "/projects/" + name;
+    }
+    Result run(const QStringList &args)
+    {
+        QProcess p;
+        p.start(cli(), args);
+        if (!p.waitForFinished(300000))
+            return {-1, {}, "timed out"};
+        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2,
+                QString::fromUtf8(p.readAllStandardOutput()),
+                QString::fromUtf8(p.readAllStandardError())};
+    }
+
+    QTemporaryDir dir;
+
+private slots:
+    void summaryMatchesKeras()
+    {
+        Result r = run({"summary", project("keras_mnist_cnn.strata")});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains("Total params: 9,467,274"), qPrintable(r.out));
+        QVERIFY(r.out.contains("(None, 32×26×26)"));
+    }
+
+    void trainEvalPredict()
+    {
+        const QString out = dir.path() + "/xor";
+        Result t = run({"train", project("xor.strata"), "--out", out, "--epochs", "200"});
+        QCOMPARE(t.code, 0);
+        QVERIFY2(t.out.contains("Epoch 200/200"), qPrintable(t.out));
+        QVERIFY(t.out.contains("loss: "));
+        for (const char *f : {"metrics.csv", "metrics.json", "final.safetensors",
+                              "best.safetensors", "checkpoint.safetensors"})
+            QVERIFY2(QFile::exists(out + "/" + f), f);
+        QFile csv(out + "/metrics.csv");
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        QCOMPARE(QString(csv.readAll()).count('\n'), 201);
+
+        Result e = run({"eval", project("xor.strata"), "--weights", out + "/final.safetensors"});
+        QCOMPARE(e.code, 0);
+        QVERIFY2(e.out.contains("accuracy: 1.0000"), qPrintable(e.out + e.err));
+
+        QFile input(dir.path() + "/rows.csv");
+        QVERIFY(input.open(QIODevice::WriteOnly));
+        input.write("a,b\n0,0\n0,1\n1,0\n1,1\n");
+        input.close();
+        Result p = run({"predict", project("xor.strata"), "--weights", out + "/final.safetensors",
+                        "--input", input.fileName()});
+        QCOMPARE(p.code, 0);
+        const QStringList lines = p.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 5);
+        QVERIFY(lines[1].toDouble() < 0.5 && lines[2].toDouble() > 0.5);
+        QVERIFY(lines[3].toDouble() > 0.5 && lines[4].toDouble() < 0.5);
+
+        // Resuming a finished run's checkpoint continues to the new epoch count.
+        Result r = run({"train", project("xor.strata"), "--resume",
+                        out + "/checkpoint.safetensors", "--epochs", "210"});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains("Resumed from") && r.out.contains("Epoch 210/210"),
+                 qPrintable(r.out));
+        QVERIFY(!r.out.contains("Epoch 200/210"));
+    }
+
+    void devices()
+    {
+        Result r = run({"devices"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.startsWith("cpu"));
+        QVERIFY(r.out.contains("cuda"));
+    }
+
+    void badInput_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("code");
+        QTest::addColumn<QString>("message");
+        const QString xor_ = project("xor.strata");
+        QTest::newRow("no command") << QStringList{} << 2 << "Usage";
+        QTest::newRow("unknown command") << QStringList{"fly"} << 2 << "unknown command 'fly'";
+        QTest::newRow("summary without file") << QStringList{"summary"} << 2 << "one project";
+        QTest::newRow("missing file") << QStringList{"summary", "/nonexistent.strata"} << 1
+                                      << "cannot open";
+        QTest::newRow("bad epochs") << QStringList{"train", xor_, "--epochs", "abc"} << 2
+                                    << "--epochs expects";
+        QTest::newRow("zero epochs") << QStringList{"train", xor_, "--epochs", "0"} << 2
+                                     << "at least 1";
+        QTest::newRow("unknown option") << QStringList{"train", xor_, "--speed", "9"} << 2
+                                        << "unknown option --speed";
+        QTest::newRow("option without value") << QStringList{"train", xor_, "--out"} << 2
+                                              << "needs a value";
+        QTest::newRow("no gpu") << QStringList{"train", xor_, "--device", "cuda:0"} << 1
+                                << "cuda";
+        QTest::newRow("eval without weights") << QStringList{"eval", xor_} << 2 << "--weights";
+        QTest::newRow("weights not safetensors")
+            << QStringList{"eval", xor_, "--weights", xor_} << 1 << "xor.strata";
+        QTest::newRow("resume from non-checkpoint")
+            << QStringList{"train", xor_, "--resume", xor_} << 1 << "xor.strata";
+    }
+    void badInput()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(int, code);
+        QFETCH(QString, message);
+        Result r = run(args);
+        QCOMPARE(r.code, code);
+        QVERIFY2((r.err + r.out).contains(message), qPrintable(r.err + r.out));
+    }
+
+    void shapeErrorInSummary()
+    {
+        QFile f(dir.path() + "/broken.strata");
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"format_version": 1, "model": {"nodes": [
+            {"id": "in", "type": "Input", "params": {"channels": 1, "height": 8, "width": 8}},
+            {"id": "fc", "type": "Dense", "params": {"units": 4}}],
+            "edges": [{"from": "in.out", "to": "fc.in"}]}})");
+        f.close();
+        Result r = run({"summary", f.fileName()});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("Dense 'fc'") && r.err.contains("Flatten"), qPrintable(r.err));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"

@@ -1,0 +1,211 @@
+// The inspector builds its editors from the layer registry's schema and writes through the
+// document's undoable commands; refused values are shown and not applied.
+
+#include "ui/document.h"
+#include "ui/inspector/inspector.h"
+#include "ui/inspector/node_form.h"
+#include "ui/inspector/settings_forms.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QLineEdit>
+#include <QSpinBox>
+#include <QTest>
+
+using namespace strata;
+using namespace strata::ui;
+
+namespace {
+
+QString examplePath(const char *name)
+{
+    return qEnvironmentVariable("STRATA_SOURCE_DIR", QStringLiteral(STRATA_EXAMPLES_DIR "/..")) +
+           QStringLiteral("/projects/") + QLatin1String(name);
+}
+
+} // namespace
+
+class TestInspector : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void buildsEditorsFromTheSchema();
+    void spinBoxPushesUndoableSetParam();
+    void outOfRangeValueIsRefused();
+    void renameAndChoice();
+    void followsUndoAndRemoval();
+    void projectSettingsWhenNothingSelected();
+};
+
+void TestInspector::buildsEditorsFromTheSchema()
+{
+    Document doc;
+    doc.load(examplePath("keras_mnist_cnn.strata"));
+    Inspector inspector(&doc);
+    inspector.showNodes({"conv2d"});
+    NodeForm *form = inspector.nodeForm();
+    QCOMPARE(form->nodeId(), QStringLiteral("conv2d"));
+    auto *filters = qobject_cast<QSpinBox *>(form->editor("filters"));
+    QVERIFY(filters);
+    QCOMPARE(filters->value(), 32);
+    QCOMPARE(filters->minimum(), 1);
+    QCOMPARE(filters->maximum(), 65536);
+    QVERIFY(filters->toolTip().contains("output channels"));
+    QVERIFY(qobject_cast<QComboBox *>(form->editor("padding")));
+    QCOMPARE(qobject_cast<QComboBox *>(form->editor("padding"))->currentText(),
+             QStringLiteral("valid"));
+    QVERIFY(qobject_cast<QCheckBox *>(form->editor("bias")));
+    QVERIFY(qobject_cast<QCheckBox *>(form->editor("bias"))->isChecked());
+    QCOMPARE(form->nameEdit()->text(), QStringLiteral("conv2d"));
+    QVERIFY(form->statusLabel()->text().contains("32×26×26"));
+
+    inspector.showNodes({"dense"});
+    QVERIFY(!form->editor("filters"));
+    QCOMPARE(qobject_cast<QSpinBox *>(form->editor("units"))->value(), 1024);
+
+    // A Float parameter gets a number box.
+    QString dropout;
+    doc.addNode("Dropout", {}, &dropout);
+    inspector.showNodes({dropout});
+    auto *rate = qobject_cast<QDoubleSpinBox *>(form->editor("rate"));
+    QVERIFY(rate);
+    QCOMPARE(rate->value(), 0.5);
+    QCOMPARE(rate->maximum(), 1.0);
+}
+
+void TestInspector::spinBoxPushesUndoableSetParam()
+{
+    Document doc;
+    doc.load(examplePath("keras_mnist_cnn.strata"));
+    const std::string original = toJson(doc.project()).dump();
+    Inspector inspector(&doc);
+    inspector.showNodes({"conv2d"});
+    auto *filters = qobject_cast<QSpinBox *>(inspector.nodeForm()->editor("filters"));
+    filters->setValue(16);
+    QCOMPARE(doc.undoStack()->count(), 1);
+    QCOMPARE(doc.graph().find("conv2d")->params["filters"], nlohmann::json(16));
+    QCOMPARE(doc.analysis().find("conv2d")->output, (Shape{16, 26, 26}));
+    QCOMPARE(doc.analysis().find("conv2d")->params, int64_t(16 * 9 + 16));
+    QVERIFY(inspector.nodeForm()->statusLabel()->text().contains("16×26×26"));
+
+    doc.undoStack()->undo();
+    QCOMPARE(filters->value(), 32); // the editor follows the undo
+    QCOMPARE(toJson(doc.project()).dump(), original);
+    QVERIFY(inspector.nodeForm()->statusLabel()->text().contains("32×26×26"));
+}
+
+void TestInspector::outOfRangeValueIsRefused()
+{
+    Document doc;
+    doc.load(examplePath("keras_mnist_cnn.strata"));
+    Inspector inspector(&doc);
+    inspector.showNodes({"dense"});
+    NodeForm *form = inspector.nodeForm();
+    auto *units = qobject_cast<QSpinBox *>(form->editor("units"));
+    // The spin box itself cannot go below the schema's minimum...
+    units->setValue(-5);
+    QCOMPARE(units->value(), 1);
+    // ...and a value that reaches the document anyway is refused with the engine's message.
+    const QString why = form->applyParam("units", 0);
+    QVERIFY2(why.contains("units"), qPrintable(why));
+    QCOMPARE(form->refusal(), why);
+    QCOMPARE(doc.graph().find("dense")->params["units"], nlohmann::json(1));
+    QCOMPARE(units->value(), 1);
+    const int steps = doc.undoStack()->count();
+    form->applyParam("units", "wide");
+    QCOMPARE(doc.undoStack()->count(), steps);
+    // A good value clears the message.
+    units->setValue(128);
+    QCOMPARE(form->refusal(), QString());
+    QCOMPARE(doc.analysis().find("dense")->output, (Shape{128}));
+}
+
+void TestInspector::renameAndChoice()
+{
+    Document doc;
+    doc.load(examplePath("keras_mnist_cnn.strata"));
+    Inspector inspector(&doc);
+    inspector.showNodes({"conv2d"});
+    NodeForm *form = inspector.nodeForm();
+    form->nameEdit()->setText("first_conv");
+    emit form->nameEdit()->editingFinished();
+    QCOMPARE(doc.graph().find("conv2d")->name, std::string("first_conv"));
+    auto *padding = qobject_cast<QComboBox *>(form->editor("padding"));
+    const int same = padding->findText("same");
+    padding->setCurrentIndex(same);
+    emit padding->activated(same);
+    QCOMPARE(doc.analysis().find("conv2d")->output, (Shape{32, 28, 28}));
+    QCOMPARE(doc.undoStack()->count(), 2);
+}
+
+void TestInspector::followsUndoAndRemoval()
+{
+    Document doc;
+    doc.load(examplePath("spirals.strata"));
+    Inspector inspector(&doc);
+    inspector.showNodes({"fc2"});
+    doc.removeNodes({"fc2"});
+    QCOMPARE(inspector.nodeForm()->nodeId(), QString());
+    inspector.showNodes({"fc1", "fc3"});
+    QVERIFY(!inspector.showsProject());
+    inspector.showNodes({});
+    QVERIFY(inspector.showsProject());
+}
+
+void TestInspector::projectSettingsWhenNothingSelected()
+{
+    Document doc;
+    doc.load(examplePath("spirals.strata"));
+    Inspector inspector(&doc);
+    inspector.showNodes({});
+    TrainingForm *training = inspector.trainingForm();
+    auto *epochs = training->findChild<QSpinBox *>("epochs");
+    QVERIFY(epochs);
+    QCOMPARE(epochs->value(), 150);
+    epochs->setValue(20);
+    QCOMPARE(doc.project().training.epochs, 20);
+    auto *optimizer = training->findChild<QComboBox *>("optimizer");
+    QCOMPARE(optimizer->currentData().toString(), QStringLiteral("adam"));
+    const int sgd = optimizer->findData("sgd");
+    optimizer->setCurrentIndex(sgd);
+    emit optimizer->activated(sgd);
+    QCOMPARE(doc.project().training.optimizer.type, std::string("sgd"));
+    // The device list comes from the engine; the CPU is always there and available.
+    auto *device = training->findChild<QComboBox *>("device");
+    QVERIFY(device->findData("cpu") >= 0);
+    doc.undoStack()->undo();
+    doc.undoStack()->undo();
+    QCOMPARE(epochs->value(), 150);
+    QCOMPARE(optimizer->currentData().toString(), QStringLiteral("adam"));
+
+    // Nesterov without momentum is refused by the engine, and the box goes back.
+    optimizer->setCurrentIndex(sgd);
+    emit optimizer->activated(sgd);
+    auto *nesterov = training->findChildren<QCheckBox *>();
+    QCheckBox *box = nullptr;
+    for (QCheckBox *b : nesterov)
+        if (b->text().contains("Nesterov"))
+            box = b;
+    QVERIFY(box);
+    box->setChecked(true);
+    QVERIFY(!training->refusal().isEmpty());
+    QVERIFY(!doc.project().training.optimizer.nesterov);
+    QVERIFY(!box->isChecked());
+
+    // Dataset: the kind switch is undoable too.
+    DatasetForm *dataset = inspector.datasetForm();
+    auto *kind = dataset->findChild<QComboBox *>("datasetKind");
+    QCOMPARE(kind->currentData().toString(), QStringLiteral("builtin"));
+    auto *name = dataset->findChild<QComboBox *>("datasetName");
+    const int moons = name->findData("moons");
+    name->setCurrentIndex(moons);
+    emit name->activated(moons);
+    QCOMPARE(doc.project().dataset.name, std::string("moons"));
+    doc.undoStack()->undo();
+    QCOMPARE(name->currentData().toString(), QStringLiteral("spirals"));
+}
+
+QTEST_MAIN(TestInspector)
+#include "test_inspector.moc"

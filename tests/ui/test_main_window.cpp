@@ -1,0 +1,180 @@
+// The main window: opening examples, the modified mark in the title, save/open round trips,
+// and a file that cannot be read leaving the current project open.
+
+#include "ui/document.h"
+#include "ui/editor/node_scene.h"
+#include "ui/inspector/inspector.h"
+#include "ui/main_window.h"
+#include "ui/problems_panel.h"
+#include "ui/summary_dialog.h"
+
+#include <QDockWidget>
+#include <QFile>
+#include <QMessageBox>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace strata;
+using namespace strata::ui;
+
+namespace {
+
+QString examplePath(const char *name)
+{
+    return qEnvironmentVariable("STRATA_SOURCE_DIR", QStringLiteral(STRATA_EXAMPLES_DIR "/..")) +
+           QStringLiteral("/projects/") + QLatin1String(name);
+}
+
+// Closes the non-blocking error box the window shows and returns its text ("" when none).
+QString takeErrorBox(QWidget *window)
+{
+    QString text;
+    for (auto *box : window->findChildren<QMessageBox *>("errorBox")) {
+        text = box->text();
+        box->close();
+    }
+    QCoreApplication::processEvents();
+    return text;
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void opensAnExample();
+    void titleShowsModifiedMark();
+    void saveOpenRoundTrip();
+    void unreadableFileKeepsCurrentProject();
+    void problemsSelectTheNode();
+    void summaryFollowsEdits();
+};
+
+void TestMainWindow::opensAnExample()
+{
+    MainWindow window;
+    QVERIFY(window.openFile(examplePath("keras_mnist_cnn.strata")));
+    QCOMPARE(window.document()->graph().nodes().size(), size_t(11));
+    QCOMPARE(window.scene()->nodeItems().size(), 11);
+    QVERIFY(window.windowTitle().startsWith("Keras MNIST CNN on Fashion-MNIST — "
+                                            "keras_mnist_cnn.strata"));
+    QVERIFY(!window.windowTitle().contains('*'));
+    QVERIFY(window.recentFiles().front().endsWith("keras_mnist_cnn.strata"));
+    QVERIFY(window.trainingDock());
+    QVERIFY(window.datasetDock());
+    QVERIFY(QFileInfo(MainWindow::examplesDir() + "/spirals.strata").exists());
+}
+
+void TestMainWindow::titleShowsModifiedMark()
+{
+    MainWindow window;
+    QVERIFY(window.openFile(examplePath("spirals.strata")));
+    QVERIFY(!window.document()->isModified());
+    window.document()->setParam("fc1", "units", 32);
+    QVERIFY(window.document()->isModified());
+    QVERIFY2(window.windowTitle().contains("spirals.strata*"), qPrintable(window.windowTitle()));
+    window.document()->undoStack()->undo();
+    QVERIFY(!window.windowTitle().contains('*'));
+    // Renaming the project shows in the title.
+    window.document()->setProjectInfo("Renamed", "");
+    QVERIFY(window.windowTitle().startsWith("Renamed — spirals.strata*"));
+    window.document()->undoStack()->setClean(); // no prompt when the window goes
+}
+
+void TestMainWindow::saveOpenRoundTrip()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath("edited.strata");
+    MainWindow window;
+    QVERIFY(window.openFile(examplePath("keras_mnist_cnn.strata")));
+    window.document()->setParam("dense", "units", 256);
+    window.document()->moveNodes({{"softmax", QPointF(120, 1150)}});
+    const std::string edited = toJson(window.document()->project()).dump();
+    QVERIFY(window.saveTo(path));
+    QVERIFY(!window.document()->isModified());
+    QVERIFY(window.windowTitle().contains("edited.strata"));
+    QVERIFY(!window.windowTitle().contains('*'));
+    QCOMPARE(window.document()->filePath(), path);
+    // No temporary file is left beside it.
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{"edited.strata"});
+
+    MainWindow other;
+    QVERIFY(other.openFile(path));
+    QCOMPARE(toJson(other.document()->project()).dump(), edited);
+    QCOMPARE(other.scene()->nodeItems().size(), 11);
+}
+
+void TestMainWindow::unreadableFileKeepsCurrentProject()
+{
+    QTemporaryDir dir;
+    MainWindow window;
+    QVERIFY(window.openFile(examplePath("spirals.strata")));
+    window.document()->setParam("fc1", "units", 8);
+    const std::string before = toJson(window.document()->project()).dump();
+
+    const QString broken = dir.filePath("broken.strata");
+    QFile file(broken);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("{\"format_version\": 99, \"name\": \"From the future\"}");
+    file.close();
+    QVERIFY(!window.openFile(broken));
+    const QString message = takeErrorBox(&window);
+    QVERIFY2(message.contains("format_version") || message.contains("newer"), qPrintable(message));
+    QCOMPARE(toJson(window.document()->project()).dump(), before);
+    QVERIFY(window.document()->isModified()); // the unsaved edit is still there
+    QVERIFY(window.document()->filePath().endsWith("spirals.strata"));
+
+    QVERIFY(!window.openFile(dir.filePath("missing.strata")));
+    QVERIFY(!takeErrorBox(&window).isEmpty());
+    QCOMPARE(toJson(window.document()->project()).dump(), before);
+
+    // A save that cannot be written is reported and changes nothing.
+    QVERIFY(!window.saveTo(dir.filePath("no/such/folder/x.strata")));
+    QVERIFY(!takeErrorBox(&window).isEmpty());
+    QVERIFY(window.document()->isModified());
+    window.document()->undoStack()->setClean();
+}
+
+void TestMainWindow::problemsSelectTheNode()
+{
+    MainWindow window;
+    QVERIFY(window.openFile(examplePath("keras_mnist_cnn.strata")));
+    window.document()->removeNodes({"flatten"});
+    window.document()->connectPorts({{"max_pooling2d", 0}, {"dense", 0}});
+    ProblemsPanel *problems = window.problems();
+    QListWidgetItem *row = nullptr;
+    for (int i = 0; i < problems->count(); ++i)
+        if (problems->item(i)->data(ProblemsPanel::kNodeRole).toString() == "dense")
+            row = problems->item(i);
+    QVERIFY(row);
+    QVERIFY(row->text().contains("Flatten"));
+    emit problems->itemClicked(row);
+    QCOMPARE(window.scene()->selectedNodeIds(), QStringList{"dense"});
+    QVERIFY(!window.inspector()->showsProject());
+    window.document()->undoStack()->setClean();
+}
+
+void TestMainWindow::summaryFollowsEdits()
+{
+    MainWindow window;
+    QVERIFY(window.openFile(examplePath("keras_mnist_cnn.strata")));
+    window.showSummary();
+    auto *dialog = window.findChild<SummaryDialog *>();
+    QVERIFY(dialog);
+    QCOMPARE(dialog->table()->rowCount(), 11);
+    QCOMPARE(dialog->table()->item(1, 2)->text(), QStringLiteral("(None, 32×26×26)"));
+    QCOMPARE(dialog->table()->item(1, 3)->text(), QStringLiteral("320"));
+    window.document()->setParam("conv2d", "filters", 8);
+    QCOMPARE(dialog->table()->item(1, 3)->text(), QStringLiteral("80"));
+    QVERIFY(dialog->totals()->text().contains("Total params"));
+    window.document()->undoStack()->setClean();
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "test_main_window.moc"

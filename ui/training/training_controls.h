@@ -1,0 +1,60 @@
+#pragma once
+// The dashboard's control row: Train / Pause / Resume / Stop, the learning-rate field (only
+// editable while paused), the smoothing slider, the loss log-scale toggle and the export menu.
+// It only reports what the user asked for; the dashboard decides what happens.
+
+#include <QWidget>
+
+class QCheckBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSlider;
+class QToolButton;
+
+namespace strata::ui {
+
+class TrainingControls : public QWidget
+{
+    Q_OBJECT
+
+public:
+    enum class Export { LossPng, LossPdf, AccuracyPng, AccuracyPdf, LossCsv, AccuracyCsv, History };
+
+    explicit TrainingControls(QWidget *parent = nullptr);
+
+    // Enables what makes sense: Train when idle, Pause and Stop while running, Resume and the
+    // learning rate while paused, nothing while a stop is under way.
+    void setState(bool training, bool paused, bool stopping);
+    // Fills the learning-rate field (the rate in use when the user paused).
+    void setLearningRate(double lr);
+    // The smoothing weight the slider shows, in [0, 0.99].
+    double smoothing() const;
+
+signals:
+    void trainRequested();
+    void pauseRequested();
+    void resumeRequested();
+    void stopRequested();
+    void learningRateEntered(double lr);
+    void invalidLearningRate();
+    void smoothingChanged(double weight);
+    void logScaleToggled(bool on);
+    void exportRequested(strata::ui::TrainingControls::Export what);
+
+private:
+    void submitLearningRate();
+
+    QPushButton *train_ = nullptr;
+    QPushButton *pause_ = nullptr;
+    QPushButton *resume_ = nullptr;
+    QPushButton *stop_ = nullptr;
+    QLineEdit *lrEdit_ = nullptr;
+    QPushButton *lrApply_ = nullptr;
+    QSlider *smoothing_ = nullptr;
+    QLabel *smoothingValue_ = nullptr;
+    QCheckBox *logScale_ = nullptr;
+    QToolButton *export_ = nullptr;
+};
+
+} // namespace strata::ui
