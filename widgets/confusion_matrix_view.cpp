@@ -15,8 +15,7 @@ QColor shade(double share)
 {
     const QColor lo(247, 251, 255), hi(8, 48, 107);
     auto mix = [share](int a, int b) { return static_cast<int>(a + (b - a) * share + 0.5); };
-    return QColor(mix(lo.red(), hi.red()), mix(lo.green(), hi.green()),
-                  mix(lo.blue(), hi.blue()));
+    return QColor(mix(lo.red(), hi.red()), mix(lo.green(), hi.green()), mix(lo.blue(), hi.blue()));
 }
 
 constexpr int kMaxNameWidth = 110;
@@ -189,8 +188,8 @@ void ConfusionMatrixView::paintEvent(QPaintEvent *)
     }
     // Axis titles.
     p.setPen(palette().placeholderText().color());
-    p.drawText(QRect(x0, y0 + gridW + bottom - axisTitle, gridW, axisTitle),
-               Qt::AlignCenter, tr("predicted"));
+    p.drawText(QRect(x0, y0 + gridW + bottom - axisTitle, gridW, axisTitle), Qt::AlignCenter,
+               tr("predicted"));
     p.save();
     p.translate(2, y0 + gridW / 2);
     p.rotate(-90);

@@ -142,8 +142,7 @@ void ImageGrid::paintEvent(QPaintEvent *)
         p.drawRect(imageRect.adjusted(0, 0, -1, -1));
         if (i < captions_.size()) {
             p.setPen(palette().text().color());
-            const QRect textRect(cell.left(), imageRect.bottom() + 2, cell.width(),
-                                 fm.height());
+            const QRect textRect(cell.left(), imageRect.bottom() + 2, cell.width(), fm.height());
             p.drawText(textRect, Qt::AlignHCenter | Qt::AlignTop,
                        fm.elidedText(captions_[i], Qt::ElideRight, cell.width()));
         }

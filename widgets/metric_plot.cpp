@@ -78,14 +78,14 @@ MetricPlot::MetricPlot(const QString &metricName, QWidget *parent)
     epochTrain_ = plot_->addGraph();
     epochTrain_->setName(tr("train (epoch)"));
     epochTrain_->setPen(QPen(train.darker(115), 2));
-    epochTrain_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle,
-                                                 QPen(train.darker(115), 1.5), Qt::white, 6));
+    epochTrain_->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(train.darker(115), 1.5), Qt::white, 6));
 
     epochVal_ = plot_->addGraph();
     epochVal_->setName(tr("validation (epoch)"));
     epochVal_->setPen(QPen(validationColor(), 2));
-    epochVal_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond,
-                                               QPen(validationColor(), 1.5), Qt::white, 7));
+    epochVal_->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(validationColor(), 1.5), Qt::white, 7));
 
     tracer_ = new QCPItemTracer(plot_);
     tracer_->setStyle(QCPItemTracer::tsCircle);
@@ -159,8 +159,7 @@ void MetricPlot::addBatchPoint(double x, double value)
 {
     batchX_.push_back(x);
     batchY_.push_back(value);
-    const double s = std::isfinite(value) ? emaStep(value, smoothing_, emaLast_, emaCount_)
-                                          : value;
+    const double s = std::isfinite(value) ? emaStep(value, smoothing_, emaLast_, emaCount_) : value;
     batchSmoothed_.push_back(s);
     batchRaw_->addData(x, value);
     batchSmooth_->addData(x, s);

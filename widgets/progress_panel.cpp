@@ -28,20 +28,15 @@ QString formatDuration(double seconds)
         return QStringLiteral("%1 s").arg(s);
     if (s < 3600)
         return QStringLiteral("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
-    return QStringLiteral("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60, 2, 10,
-                                                           QLatin1Char('0'));
+    return QStringLiteral("%1 h %2 min")
+        .arg(s / 3600)
+        .arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
 }
 
 ProgressPanel::ProgressPanel(QWidget *parent)
-    : QWidget(parent),
-      epochLabel_(new QLabel(this)),
-      batchLabel_(new QLabel(this)),
-      bar_(new QProgressBar(this)),
-      speedLabel_(new QLabel(this)),
-      elapsedLabel_(new QLabel(this)),
-      etaLabel_(new QLabel(this)),
-      deviceLabel_(new QLabel(this)),
-      statusLabel_(new QLabel(this)),
+    : QWidget(parent), epochLabel_(new QLabel(this)), batchLabel_(new QLabel(this)),
+      bar_(new QProgressBar(this)), speedLabel_(new QLabel(this)), elapsedLabel_(new QLabel(this)),
+      etaLabel_(new QLabel(this)), deviceLabel_(new QLabel(this)), statusLabel_(new QLabel(this)),
       clock_(new QTimer(this))
 {
     auto *layout = new QVBoxLayout(this);
@@ -109,9 +104,9 @@ void ProgressPanel::setProgress(int epoch, int batch, double samplesPerSecond)
     doneBatches_ = static_cast<qint64>(epoch) * batches_ + batch + 1;
     epochLabel_->setText(tr("%1 / %2").arg(epoch + 1).arg(epochs_));
     batchLabel_->setText(tr("%1 / %2").arg(batch + 1).arg(batches_));
-    speedLabel_->setText(tr("%1 samples/s")
-                             .arg(QLocale().toString(samplesPerSecond, 'f',
-                                                     samplesPerSecond < 100 ? 1 : 0)));
+    speedLabel_->setText(
+        tr("%1 samples/s")
+            .arg(QLocale().toString(samplesPerSecond, 'f', samplesPerSecond < 100 ? 1 : 0)));
     bar_->setValue(static_cast<int>(std::lround(kBarRange * fraction())));
     refreshTimes();
 }

@@ -12,7 +12,7 @@ namespace strata::widgets {
 QColor classColor(int index)
 {
     static const QColor palette[] = {
-        {31, 119, 180}, {255, 127, 14}, {44, 160, 44},   {214, 39, 40},  {148, 103, 189},
+        {31, 119, 180}, {255, 127, 14},  {44, 160, 44},   {214, 39, 40},  {148, 103, 189},
         {140, 86, 75},  {227, 119, 194}, {127, 127, 127}, {188, 189, 34}, {23, 190, 207},
     };
     return palette[static_cast<size_t>(std::max(index, 0)) % std::size(palette)];

@@ -104,9 +104,8 @@ public:
     GapMeter()
     {
         timer_.setInterval(5);
-        connect(&timer_, &QTimer::timeout, this, [this] {
-            maxGapMs_ = std::max(maxGapMs_, clock_.restart());
-        });
+        connect(&timer_, &QTimer::timeout, this,
+                [this] { maxGapMs_ = std::max(maxGapMs_, clock_.restart()); });
         clock_.start();
         timer_.start();
     }

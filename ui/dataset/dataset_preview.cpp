@@ -69,15 +69,10 @@ struct DatasetPreview::Summary
 };
 
 DatasetPreview::DatasetPreview(QWidget *parent)
-    : QWidget(parent),
-      title_(new QLabel(this)),
-      info_(new QLabel(this)),
-      stack_(new QStackedWidget(this)),
-      message_(new QLabel(this)),
-      images_(new widgets::ImageGrid(this)),
-      scatter_(new widgets::ScatterPlot(this)),
-      table_(new QTableWidget(this)),
-      counts_(new QTableWidget(this))
+    : QWidget(parent), title_(new QLabel(this)), info_(new QLabel(this)),
+      stack_(new QStackedWidget(this)), message_(new QLabel(this)),
+      images_(new widgets::ImageGrid(this)), scatter_(new widgets::ScatterPlot(this)),
+      table_(new QTableWidget(this)), counts_(new QTableWidget(this))
 {
     QFont titleFont = title_->font();
     titleFont.setBold(true);
@@ -159,8 +154,8 @@ void DatasetPreview::showDataset(const strata::DatasetSpec &spec, const QString 
     }).detach();
 }
 
-std::shared_ptr<DatasetPreview::Summary> DatasetPreview::summarize(
-    const strata::DatasetSpec &spec, const std::string &baseDir)
+std::shared_ptr<DatasetPreview::Summary> DatasetPreview::summarize(const strata::DatasetSpec &spec,
+                                                                   const std::string &baseDir)
 {
     auto s = std::make_shared<Summary>();
     strata::DatasetBundle bundle;
@@ -202,8 +197,8 @@ std::shared_ptr<DatasetPreview::Summary> DatasetPreview::summarize(
         }
     } else if (train.sampleSize() == 2) {
         s->view = View::Scatter;
-        const int64_t stride = std::max<int64_t>(1, (n + kMaxScatterPoints - 1) /
-                                                        kMaxScatterPoints);
+        const int64_t stride =
+            std::max<int64_t>(1, (n + kMaxScatterPoints - 1) / kMaxScatterPoints);
         for (int64_t i = 0; i < n; i += stride) {
             s->points.emplace_back(train.sample(i)[0], train.sample(i)[1]);
             s->pointClasses.push_back(train.labels[static_cast<size_t>(i)]);
@@ -232,9 +227,8 @@ void DatasetPreview::present(const Summary &s)
         return;
     }
     title_->setText(s.name);
-    shapeText_ = tr("%1 (%2 values per sample)")
-                     .arg(shapeString(s.shape))
-                     .arg(strata::numel(s.shape));
+    shapeText_ =
+        tr("%1 (%2 values per sample)").arg(shapeString(s.shape)).arg(strata::numel(s.shape));
     info_->setText(tr("%1 training samples%2 · %3 classes · normalisation: %4<br>"
                       "The model receives <b>%5</b>: set the Input layer to this shape.")
                        .arg(s.trainSize)
@@ -295,8 +289,9 @@ void DatasetPreview::present(const Summary &s)
                 table_->setItem(r, c, item);
             }
             const int label = s.rowLabels[r];
-            table_->setItem(r, columns,
-                            new QTableWidgetItem(s.classNames.value(label, QString::number(label))));
+            table_->setItem(
+                r, columns,
+                new QTableWidgetItem(s.classNames.value(label, QString::number(label))));
         }
         table_->resizeColumnsToContents();
         break;

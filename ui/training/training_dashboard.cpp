@@ -9,22 +9,11 @@
 #include "widgets/metric_plot.h"
 #include "widgets/progress_panel.h"
 
-#include <QCheckBox>
-#include <QDoubleValidator>
 #include <QFileDialog>
 #include <QGroupBox>
-#include <QHBoxLayout>
-#include <QLabel>
-#include <QLineEdit>
-#include <QLocale>
-#include <QMenu>
 #include <QPlainTextEdit>
-#include <QPushButton>
-#include <QSlider>
 #include <QSplitter>
-#include <QStyle>
 #include <QTimer>
-#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -58,11 +47,16 @@ QString reasonText(strata::FinishedEvent::Reason reason)
 {
     using R = strata::FinishedEvent::Reason;
     switch (reason) {
-    case R::Completed: return TrainingDashboard::tr("Training completed");
-    case R::Stopped: return TrainingDashboard::tr("Training stopped");
-    case R::EarlyStopped: return TrainingDashboard::tr("Stopped early");
-    case R::Diverged: return TrainingDashboard::tr("Training diverged (NaN/Inf)");
-    case R::Failed: return TrainingDashboard::tr("Training failed");
+    case R::Completed:
+        return TrainingDashboard::tr("Training completed");
+    case R::Stopped:
+        return TrainingDashboard::tr("Training stopped");
+    case R::EarlyStopped:
+        return TrainingDashboard::tr("Stopped early");
+    case R::Diverged:
+        return TrainingDashboard::tr("Training diverged (NaN/Inf)");
+    case R::Failed:
+        return TrainingDashboard::tr("Training failed");
     }
     return {};
 }
@@ -70,8 +64,7 @@ QString reasonText(strata::FinishedEvent::Reason reason)
 } // namespace
 
 TrainingDashboard::TrainingDashboard(QWidget *parent)
-    : QWidget(parent), queue_(std::make_shared<strata::EventQueue>()),
-      drainTimer_(new QTimer(this))
+    : QWidget(parent), queue_(std::make_shared<strata::EventQueue>()), drainTimer_(new QTimer(this))
 {
     drainTimer_->setInterval(kDrainIntervalMs);
     connect(drainTimer_, &QTimer::timeout, this, &TrainingDashboard::drainEvents);
@@ -110,6 +103,26 @@ void TrainingDashboard::buildUi()
     log_->setMaximumBlockCount(5000);
     log_->setLineWrapMode(QPlainTextEdit::WidgetWidth);
 
+    controls_ = new TrainingControls(this);
+    connect(controls_, &TrainingControls::trainRequested, this, &TrainingDashboard::startTraining);
+    connect(controls_, &TrainingControls::pauseRequested, this, &TrainingDashboard::pauseTraining);
+    connect(controls_, &TrainingControls::resumeRequested, this,
+            &TrainingDashboard::resumeTraining);
+    connect(controls_, &TrainingControls::stopRequested, this, &TrainingDashboard::stopTraining);
+    connect(controls_, &TrainingControls::learningRateEntered, this,
+            &TrainingDashboard::applyLearningRate);
+    connect(controls_, &TrainingControls::invalidLearningRate, this,
+            [this] { emit statusMessage(tr("The learning rate must be a positive number")); });
+    connect(controls_, &TrainingControls::smoothingChanged, this, [this](double w) {
+        lossPlot_->setSmoothing(w);
+        accuracyPlot_->setSmoothing(w);
+    });
+    connect(controls_, &TrainingControls::logScaleToggled, lossPlot_,
+            &widgets::MetricPlot::setLogScale);
+    connect(controls_, &TrainingControls::exportRequested, this, &TrainingDashboard::exportData);
+    lossPlot_->setSmoothing(controls_->smoothing());
+    accuracyPlot_->setSmoothing(controls_->smoothing());
+
     auto *plots = new QSplitter(Qt::Horizontal, this);
     plots->addWidget(lossPlot_);
     plots->addWidget(accuracyPlot_);
@@ -141,112 +154,13 @@ void TrainingDashboard::buildUi()
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
-    layout->addWidget(buildToolbar());
+    layout->addWidget(controls_);
     layout->addWidget(vertical, 1);
-}
-
-QWidget *TrainingDashboard::buildToolbar()
-{
-    auto *bar = new QWidget(this);
-    auto *row = new QHBoxLayout(bar);
-    row->setContentsMargins(0, 0, 0, 0);
-    auto button = [&](const QString &text, QStyle::StandardPixmap icon, const QString &tip) {
-        auto *b = new QPushButton(style()->standardIcon(icon), text, bar);
-        b->setToolTip(tip);
-        row->addWidget(b);
-        return b;
-    };
-    trainButton_ = button(tr("Train"), QStyle::SP_MediaPlay, tr("Train the model from scratch"));
-    pauseButton_ = button(tr("Pause"), QStyle::SP_MediaPause,
-                          tr("Pause after the current batch; the learning rate can then be "
-                             "changed"));
-    resumeButton_ = button(tr("Resume"), QStyle::SP_MediaSeekForward, tr("Continue training"));
-    stopButton_ = button(tr("Stop"), QStyle::SP_MediaStop, tr("Stop after the current batch"));
-    connect(trainButton_, &QPushButton::clicked, this, &TrainingDashboard::startTraining);
-    connect(pauseButton_, &QPushButton::clicked, this, &TrainingDashboard::pauseTraining);
-    connect(resumeButton_, &QPushButton::clicked, this, &TrainingDashboard::resumeTraining);
-    connect(stopButton_, &QPushButton::clicked, this, &TrainingDashboard::stopTraining);
-
-    row->addSpacing(12);
-    row->addWidget(new QLabel(tr("Learning rate"), bar));
-    lrEdit_ = new QLineEdit(bar);
-    lrEdit_->setValidator(new QDoubleValidator(1e-9, 100, 9, lrEdit_));
-    lrEdit_->setPlaceholderText(tr("while paused"));
-    lrEdit_->setMaximumWidth(90);
-    lrEdit_->setToolTip(tr("Pause training to change the learning rate"));
-    row->addWidget(lrEdit_);
-    lrApply_ = new QPushButton(tr("Apply"), bar);
-    row->addWidget(lrApply_);
-    auto apply = [this] {
-        bool ok = false;
-        const double lr = QLocale().toDouble(lrEdit_->text(), &ok);
-        if (!ok) {
-            emit statusMessage(tr("The learning rate must be a positive number"));
-            return;
-        }
-        applyLearningRate(lr);
-    };
-    connect(lrApply_, &QPushButton::clicked, this, apply);
-    connect(lrEdit_, &QLineEdit::returnPressed, this, apply);
-
-    row->addSpacing(12);
-    row->addWidget(new QLabel(tr("Smoothing"), bar));
-    smoothing_ = new QSlider(Qt::Horizontal, bar);
-    smoothing_->setRange(0, 99);
-    smoothing_->setValue(60);
-    smoothing_->setMaximumWidth(140);
-    smoothing_->setToolTip(tr("Exponential moving average of the per-batch curves "
-                              "(as in TensorBoard); 0 shows the raw values"));
-    row->addWidget(smoothing_);
-    smoothingValue_ = new QLabel(QStringLiteral("0.60"), bar);
-    smoothingValue_->setMinimumWidth(smoothingValue_->fontMetrics().horizontalAdvance("0.000"));
-    row->addWidget(smoothingValue_);
-    connect(smoothing_, &QSlider::valueChanged, this, [this](int v) {
-        const double w = v / 100.0;
-        smoothingValue_->setText(QString::number(w, 'f', 2));
-        lossPlot_->setSmoothing(w);
-        accuracyPlot_->setSmoothing(w);
-    });
-    lossPlot_->setSmoothing(0.6);
-    accuracyPlot_->setSmoothing(0.6);
-
-    logScale_ = new QCheckBox(tr("Log scale (loss)"), bar);
-    row->addWidget(logScale_);
-    connect(logScale_, &QCheckBox::toggled, lossPlot_, &widgets::MetricPlot::setLogScale);
-
-    row->addStretch(1);
-    exportButton_ = new QToolButton(bar);
-    exportButton_->setText(tr("Export"));
-    exportButton_->setIcon(style()->standardIcon(QStyle::SP_DialogSaveButton));
-    exportButton_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    exportButton_->setPopupMode(QToolButton::InstantPopup);
-    auto *menu = new QMenu(exportButton_);
-    menu->addAction(tr("Loss plot as PNG…"), this, [this] { exportPlot(lossPlot_, "png"); });
-    menu->addAction(tr("Loss plot as PDF…"), this, [this] { exportPlot(lossPlot_, "pdf"); });
-    menu->addAction(tr("Accuracy plot as PNG…"), this,
-                    [this] { exportPlot(accuracyPlot_, "png"); });
-    menu->addAction(tr("Accuracy plot as PDF…"), this,
-                    [this] { exportPlot(accuracyPlot_, "pdf"); });
-    menu->addSeparator();
-    menu->addAction(tr("Loss data as CSV…"), this, [this] { exportPlot(lossPlot_, "csv"); });
-    menu->addAction(tr("Accuracy data as CSV…"), this,
-                    [this] { exportPlot(accuracyPlot_, "csv"); });
-    menu->addAction(tr("Epoch metrics as CSV (Keras history)…"), this,
-                    &TrainingDashboard::exportCsv);
-    exportButton_->setMenu(menu);
-    row->addWidget(exportButton_);
-    return bar;
 }
 
 void TrainingDashboard::updateButtons()
 {
-    trainButton_->setEnabled(!training_);
-    pauseButton_->setEnabled(training_ && !paused_ && !stopping_);
-    resumeButton_->setEnabled(training_ && paused_ && !stopping_);
-    stopButton_->setEnabled(training_ && !stopping_);
-    const bool lrEditable = training_ && paused_ && !stopping_;
-    lrEdit_->setEnabled(lrEditable);
-    lrApply_->setEnabled(lrEditable);
+    controls_->setState(training_, paused_, stopping_);
 }
 
 void TrainingDashboard::startTraining()
@@ -303,7 +217,7 @@ void TrainingDashboard::pauseTraining()
     paused_ = true;
     progress_->setPaused(true);
     if (lastLr_)
-        lrEdit_->setText(QLocale().toString(*lastLr_, 'g', 6));
+        controls_->setLearningRate(*lastLr_);
     updateButtons();
     emit statusMessage(tr("Paused: the learning rate can be changed now"));
 }
@@ -382,8 +296,8 @@ void TrainingDashboard::handle(const strata::BatchEvent &e)
 {
     const int batches = std::max(e.batches, 1);
     const double x = e.epoch + static_cast<double>(e.batch + 1) / batches;
-    if (lastLr_ && !sameRate(e.learningRate, *lastLr_)
-        && !(userLr_ && sameRate(e.learningRate, *userLr_))) {
+    if (lastLr_ && !sameRate(e.learningRate, *lastLr_) &&
+        !(userLr_ && sameRate(e.learningRate, *userLr_))) {
         // A schedule changed it; mark where this batch began. User changes are marked when
         // applied.
         const double start = e.epoch + static_cast<double>(e.batch) / batches;
@@ -405,8 +319,7 @@ void TrainingDashboard::handle(const strata::EpochEvent &e)
     const strata::EpochMetrics &m = e.metrics;
     epochs_.push_back(m);
     const int x = m.epoch + 1;
-    lossPlot_->addEpochPoint(x, m.loss,
-                             m.hasValidation ? std::optional(m.valLoss) : std::nullopt);
+    lossPlot_->addEpochPoint(x, m.loss, m.hasValidation ? std::optional(m.valLoss) : std::nullopt);
     accuracyPlot_->addEpochPoint(x, m.accuracy,
                                  m.hasValidation ? std::optional(m.valAccuracy) : std::nullopt);
     if (!m.confusion.empty()) {
@@ -418,10 +331,8 @@ void TrainingDashboard::handle(const strata::EpochEvent &e)
         confusion_->setMatrix(std::move(matrix), classNames_);
     }
     // One Keras-like line per epoch.
-    QString line = tr("Epoch %1: loss %2, accuracy %3")
-                       .arg(x)
-                       .arg(m.loss, 0, 'f', 4)
-                       .arg(percent(m.accuracy));
+    QString line =
+        tr("Epoch %1: loss %2, accuracy %3").arg(x).arg(m.loss, 0, 'f', 4).arg(percent(m.accuracy));
     if (m.hasValidation)
         line += tr(", val_loss %1, val_accuracy %2")
                     .arg(m.valLoss, 0, 'f', 4)
@@ -436,9 +347,15 @@ void TrainingDashboard::handle(const strata::LogEvent &e)
 {
     const QString text = QString::fromStdString(e.message);
     switch (e.level) {
-    case strata::LogEvent::Level::Info: appendLog(text); break;
-    case strata::LogEvent::Level::Warning: appendLog(text, QStringLiteral("#a86400")); break;
-    case strata::LogEvent::Level::Error: appendLog(text, QStringLiteral("#c0392b")); break;
+    case strata::LogEvent::Level::Info:
+        appendLog(text);
+        break;
+    case strata::LogEvent::Level::Warning:
+        appendLog(text, QStringLiteral("#a86400"));
+        break;
+    case strata::LogEvent::Level::Error:
+        appendLog(text, QStringLiteral("#c0392b"));
+        break;
     }
     emit statusMessage(text);
 }
@@ -483,39 +400,43 @@ void TrainingDashboard::appendLog(const QString &text, const QString &color)
     if (color.isEmpty())
         log_->appendPlainText(text);
     else
-        log_->appendHtml(QStringLiteral("<span style=\"color:%1\">%2</span>")
-                             .arg(color, text.toHtmlEscaped()));
+        log_->appendHtml(
+            QStringLiteral("<span style=\"color:%1\">%2</span>").arg(color, text.toHtmlEscaped()));
 }
 
-void TrainingDashboard::exportPlot(widgets::MetricPlot *plot, const QString &format)
+void TrainingDashboard::exportData(TrainingControls::Export what)
 {
+    using E = TrainingControls::Export;
+    if (what == E::History) {
+        const QString path =
+            QFileDialog::getSaveFileName(this, tr("Export epoch metrics"),
+                                         QStringLiteral("metrics.csv"), tr("CSV table (*.csv)"));
+        if (path.isEmpty())
+            return;
+        try {
+            strata::writeMetricsCsv(epochs_, path.toStdString());
+            emit statusMessage(tr("Saved %1").arg(path));
+        } catch (const std::exception &e) {
+            emit statusMessage(QString::fromStdString(e.what()));
+        }
+        return;
+    }
+    widgets::MetricPlot *plot =
+        what == E::LossPng || what == E::LossPdf || what == E::LossCsv ? lossPlot_ : accuracyPlot_;
+    const QString format = what == E::LossPng || what == E::AccuracyPng   ? "png"
+                           : what == E::LossPdf || what == E::AccuracyPdf ? "pdf"
+                                                                          : "csv";
     const QString filter = format == "png"   ? tr("PNG image (*.png)")
                            : format == "pdf" ? tr("PDF document (*.pdf)")
                                              : tr("CSV table (*.csv)");
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export %1").arg(plot->metricName()), plot->metricName() + "." + format,
-        filter);
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export %1").arg(plot->metricName()),
+                                                      plot->metricName() + "." + format, filter);
     if (path.isEmpty())
         return;
     const bool ok = format == "png"   ? plot->savePng(path)
                     : format == "pdf" ? plot->savePdf(path)
                                       : plot->saveCsv(path);
     emit statusMessage(ok ? tr("Saved %1").arg(path) : tr("Could not write %1").arg(path));
-}
-
-void TrainingDashboard::exportCsv()
-{
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export epoch metrics"),
-                                                      QStringLiteral("metrics.csv"),
-                                                      tr("CSV table (*.csv)"));
-    if (path.isEmpty())
-        return;
-    try {
-        strata::writeMetricsCsv(epochs_, path.toStdString());
-        emit statusMessage(tr("Saved %1").arg(path));
-    } catch (const std::exception &e) {
-        emit statusMessage(QString::fromStdString(e.what()));
-    }
 }
 
 } // namespace strata::ui

@@ -6,6 +6,7 @@
 
 #include "strata/project.h"
 #include "strata/training_events.h"
+#include "ui/training/training_controls.h"
 
 #include <QString>
 #include <QWidget>
@@ -16,14 +17,8 @@
 #include <utility>
 #include <vector>
 
-class QCheckBox;
-class QLabel;
-class QLineEdit;
 class QPlainTextEdit;
-class QPushButton;
-class QSlider;
 class QTimer;
-class QToolButton;
 
 namespace strata {
 class Trainer;
@@ -84,7 +79,6 @@ signals:
 
 private:
     void buildUi();
-    QWidget *buildToolbar();
     void updateButtons();
     void drainEvents();
     void handle(const strata::StartedEvent &e);
@@ -94,8 +88,7 @@ private:
     void handle(const strata::FinishedEvent &e);
     void joinWhenDone();
     void appendLog(const QString &text, const QString &color = {});
-    void exportPlot(widgets::MetricPlot *plot, const QString &format);
-    void exportCsv();
+    void exportData(TrainingControls::Export what);
 
     ProjectSource source_;
     QString outputDir_;
@@ -111,21 +104,12 @@ private:
     std::vector<strata::EpochMetrics> epochs_;
     std::optional<strata::FinishedEvent> result_;
     QStringList classNames_;
-    double lastX_ = 0;               // fractional epoch of the last batch seen
-    std::optional<double> lastLr_;   // learning rate of the last batch seen
-    std::optional<double> userLr_;   // applied by the user, not yet seen in a batch
+    double lastX_ = 0;             // fractional epoch of the last batch seen
+    std::optional<double> lastLr_; // learning rate of the last batch seen
+    std::optional<double> userLr_; // applied by the user, not yet seen in a batch
     bool hasValidation_ = false;
 
-    QPushButton *trainButton_ = nullptr;
-    QPushButton *pauseButton_ = nullptr;
-    QPushButton *resumeButton_ = nullptr;
-    QPushButton *stopButton_ = nullptr;
-    QLineEdit *lrEdit_ = nullptr;
-    QPushButton *lrApply_ = nullptr;
-    QSlider *smoothing_ = nullptr;
-    QLabel *smoothingValue_ = nullptr;
-    QCheckBox *logScale_ = nullptr;
-    QToolButton *exportButton_ = nullptr;
+    TrainingControls *controls_ = nullptr;
     widgets::MetricPlot *lossPlot_ = nullptr;
     widgets::MetricPlot *accuracyPlot_ = nullptr;
     widgets::ProgressPanel *progress_ = nullptr;

@@ -60,8 +60,7 @@ void addBackendRows()
 
 // Two Input nodes feeding one merge node: enough for its shape rule (the graph-level "two
 // inputs" problem does not stop node analysis).
-const NodeAnalysis analyzeMerge(const std::string &type, const nlohmann::json &a,
-                                const nlohmann::json &b)
+NodeAnalysis analyzeMerge(const std::string &type, const nlohmann::json &a, const nlohmann::json &b)
 {
     Graph g;
     g.addNode({"a", "Input", "a", a});

@@ -1,0 +1,421 @@
+#!/usr/bin/env python3
+"""Training throughput: Strata against PyTorch and Keras (TensorFlow), in one run.
+
+Runs `strata-bench --json`, then trains the same example models in PyTorch and in Keras 3 on
+TensorFlow (CPU) on synthetic data of the same shapes, at the same batch sizes, with the same
+optimizers, for the same fixed time after a warm-up, and prints a table of samples/s with
+Strata's ratio to the faster of the two. Every framework runs at the same thread count (2 by
+default) in its own process, one after the other, so they never compete for the cores and
+their OpenMP runtimes never meet.
+
+    .venv/bin/python bench/reference_bench.py [--seconds 10] [--threads 2]
+        [--models mlp,mnist_cnn,...] [--frameworks strata,torch,keras]
+        [--strata-bench build/bench/strata-bench] [--markdown FILE]
+
+Batch sizes and optimizers are read from the example projects (projects/*.strata), the same
+files strata-bench trains, so the three always agree; the layer stacks are written out below
+for each framework, exactly as the tutorials define them.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# Short name → (example project, description). The order is the table's order.
+MODELS = {
+    "mlp": ("keras_mlp_dummy", "Keras MLP 32→64→10"),
+    "mnist_cnn": ("keras_mnist_cnn", "Keras MNIST CNN"),
+    "cifar10_cnn": ("keras_cifar10_cnn", "Keras CIFAR-10 CNN"),
+    "lenet": ("pytorch_cifar10_lenet", "PyTorch CIFAR-10 LeNet"),
+    "or_gate": ("or_gate", "OR gate 2→2→1"),
+}
+
+# Input shape per sample, channels first (Strata's and PyTorch's layout; Keras gets the
+# channels-last transpose), and the issue's speed target: Strata / faster of the two.
+INPUT_SHAPES = {
+    "mlp": (32,),
+    "mnist_cnn": (1, 28, 28),
+    "cifar10_cnn": (3, 32, 32),
+    "lenet": (3, 32, 32),
+    "or_gate": (2,),
+}
+TARGETS = {"mnist_cnn": 1.5, "cifar10_cnn": 1.5}  # the others: 1.0 (no slower)
+
+POOL_BATCHES = 16  # distinct synthetic batches per model, as in strata-bench
+WARMUP_SECONDS = 1.0
+WARMUP_STEPS = 5
+
+FRAMEWORK_TITLES = {"strata": "Strata", "torch": "PyTorch", "keras": "Keras"}
+
+
+def training_spec(model):
+    """Batch size, optimizer dict and loss of a model, from its example project."""
+    path = os.path.join(REPO, "projects", MODELS[model][0] + ".strata")
+    with open(path) as f:
+        training = json.load(f)["training"]
+    return training["batch_size"], training["optimizer"], training.get("loss", "cross_entropy")
+
+
+def synthetic_pool(model, batch, seed=1):
+    """POOL_BATCHES batches of random inputs in [0, 1) and random labels, channels first."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    shape = (POOL_BATCHES * batch,) + INPUT_SHAPES[model]
+    x = rng.random(shape, dtype=np.float32)
+    classes = 2 if model == "or_gate" else 10
+    y = rng.integers(0, classes, size=shape[0])
+    return x, y
+
+
+class StepTimer:
+    """Counts steps: a warm-up (>= WARMUP_SECONDS and >= WARMUP_STEPS), then the measured
+    window of `seconds`. tick() after every step returns True when the window is over."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.start = time.perf_counter()
+        self.steps = 0
+        self.t0 = None  # start of the measured window
+        self.s0 = 0
+        self.t1 = None
+        self.s1 = 0
+
+    def tick(self):
+        self.steps += 1
+        now = time.perf_counter()
+        if self.t0 is None:
+            if self.steps >= WARMUP_STEPS and now - self.start >= WARMUP_SECONDS:
+                self.t0, self.s0 = now, self.steps
+            return False
+        if now - self.t0 >= self.seconds:
+            self.t1, self.s1 = now, self.steps
+            return True
+        return False
+
+    def result(self, model, batch):
+        steps = self.s1 - self.s0
+        seconds = self.t1 - self.t0
+        return {"model": model, "samples_per_second": steps * batch / seconds,
+                "steps": steps, "batch": batch, "seconds": seconds}
+
+
+# ---------------------------------------------------------------------------------------------
+# PyTorch
+
+
+def torch_worker(models, seconds, threads):
+    import torch
+    import torch.nn as nn
+
+    torch.set_num_threads(threads)
+    torch.set_num_interop_threads(1)
+    torch.manual_seed(1)
+
+    def build(model):
+        if model == "mlp":
+            return nn.Sequential(nn.Linear(32, 64), nn.ReLU(), nn.Linear(64, 10))
+        if model == "mnist_cnn":
+            return nn.Sequential(
+                nn.Conv2d(1, 32, 3), nn.ReLU(), nn.Conv2d(32, 64, 3), nn.ReLU(),
+                nn.MaxPool2d(2), nn.Flatten(), nn.Linear(64 * 12 * 12, 1024), nn.ReLU(),
+                nn.Linear(1024, 10))
+        if model == "cifar10_cnn":
+            return nn.Sequential(
+                nn.Conv2d(3, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3),
+                nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(64, 64, 3), nn.ReLU(), nn.Flatten(),
+                nn.Linear(64 * 4 * 4, 64), nn.ReLU(), nn.Linear(64, 10))
+        if model == "lenet":
+            return nn.Sequential(
+                nn.Conv2d(3, 6, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5),
+                nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(16 * 5 * 5, 120),
+                nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+        if model == "or_gate":
+            return nn.Sequential(nn.Linear(2, 2), nn.Sigmoid(), nn.Linear(2, 1), nn.Sigmoid())
+        raise ValueError(model)
+
+    def optimizer(spec, params):
+        if spec["type"] == "adam":
+            return torch.optim.Adam(params, lr=spec["lr"])
+        if spec["type"] == "sgd":
+            return torch.optim.SGD(params, lr=spec["lr"], momentum=spec.get("momentum", 0.0))
+        raise ValueError(spec["type"])
+
+    for model in models:
+        batch, opt_spec, loss_kind = training_spec(model)
+        net = build(model)
+        net.train()
+        opt = optimizer(opt_spec, net.parameters())
+        x, y = synthetic_pool(model, batch)
+        xs = torch.from_numpy(x).split(batch)
+        if loss_kind == "binary_cross_entropy":
+            ys = torch.from_numpy(y).float().unsqueeze(1).split(batch)
+            loss_fn = nn.BCELoss()
+        else:
+            # The tutorials' Softmax + cross-entropy is PyTorch's CrossEntropyLoss on logits.
+            ys = torch.from_numpy(y).long().split(batch)
+            loss_fn = nn.CrossEntropyLoss()
+        timer = StepTimer(seconds)
+        i = 0
+        running = 0.0
+        while True:
+            xb, yb = xs[i % POOL_BATCHES], ys[i % POOL_BATCHES]
+            i += 1
+            opt.zero_grad(set_to_none=True)
+            loss = loss_fn(net(xb), yb)
+            loss.backward()
+            opt.step()
+            running += loss.item()  # the tutorials' running loss; it waits for the step
+            if timer.tick():
+                break
+        emit(timer.result(model, batch))
+
+
+# ---------------------------------------------------------------------------------------------
+# Keras 3 on TensorFlow
+
+
+def keras_worker(models, seconds, threads):
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    import numpy as np
+    import tensorflow as tf
+
+    tf.config.threading.set_intra_op_parallelism_threads(threads)
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+    import keras
+    from keras import layers
+
+    keras.utils.set_random_seed(1)
+
+    def build(model):
+        # channels_last, as Keras prefers: the inputs are (H, W, C).
+        if model == "mlp":
+            return keras.Sequential([
+                keras.Input((32,)), layers.Dense(64, activation="relu"),
+                layers.Dense(10, activation="softmax")])
+        if model == "mnist_cnn":
+            return keras.Sequential([
+                keras.Input((28, 28, 1)), layers.Conv2D(32, 3, activation="relu"),
+                layers.Conv2D(64, 3, activation="relu"), layers.MaxPooling2D(2),
+                layers.Flatten(), layers.Dense(1024, activation="relu"),
+                layers.Dense(10, activation="softmax")])
+        if model == "cifar10_cnn":
+            return keras.Sequential([
+                keras.Input((32, 32, 3)), layers.Conv2D(32, 3, activation="relu"),
+                layers.MaxPooling2D(2), layers.Conv2D(64, 3, activation="relu"),
+                layers.MaxPooling2D(2), layers.Conv2D(64, 3, activation="relu"),
+                layers.Flatten(), layers.Dense(64, activation="relu"), layers.Dense(10)])
+        if model == "lenet":
+            return keras.Sequential([
+                keras.Input((32, 32, 3)), layers.Conv2D(6, 5, activation="relu"),
+                layers.MaxPooling2D(2), layers.Conv2D(16, 5, activation="relu"),
+                layers.MaxPooling2D(2), layers.Flatten(), layers.Dense(120, activation="relu"),
+                layers.Dense(84, activation="relu"), layers.Dense(10)])
+        if model == "or_gate":
+            return keras.Sequential([
+                keras.Input((2,)), layers.Dense(2, activation="sigmoid"),
+                layers.Dense(1, activation="sigmoid")])
+        raise ValueError(model)
+
+    def optimizer(spec):
+        if spec["type"] == "adam":
+            return keras.optimizers.Adam(learning_rate=spec["lr"])
+        if spec["type"] == "sgd":
+            return keras.optimizers.SGD(learning_rate=spec["lr"],
+                                        momentum=spec.get("momentum", 0.0))
+        raise ValueError(spec["type"])
+
+    class TimeLimit(keras.callbacks.Callback):
+        """Stops fit() when the timer's measured window is over."""
+
+        def __init__(self, timer):
+            super().__init__()
+            self.timer = timer
+
+        def on_train_batch_end(self, batch, logs=None):
+            if self.timer.tick():
+                self.model.stop_training = True
+
+    for model in models:
+        batch, opt_spec, loss_kind = training_spec(model)
+        net = build(model)
+        if loss_kind == "binary_cross_entropy":
+            loss = "binary_crossentropy"
+        elif model in ("cifar10_cnn", "lenet"):  # these end in logits (no Softmax layer)
+            loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        else:
+            loss = "sparse_categorical_crossentropy"
+        # Keras' default jit_compile="auto" means no XLA on a CPU-only machine.
+        net.compile(optimizer=optimizer(opt_spec), loss=loss, metrics=["accuracy"])
+        x, y = synthetic_pool(model, batch)
+        if x.ndim == 4:
+            x = np.ascontiguousarray(x.transpose(0, 2, 3, 1))  # NCHW → NHWC
+        y = y.astype(np.float32 if loss_kind == "binary_cross_entropy" else np.int32)
+        if loss_kind == "binary_cross_entropy":
+            y = y[:, None]
+        data = (tf.data.Dataset.from_tensor_slices((x, y)).batch(batch, drop_remainder=True)
+                .cache().repeat().prefetch(tf.data.AUTOTUNE))
+        timer = StepTimer(seconds)
+        net.fit(data, epochs=1, steps_per_epoch=10**9, verbose=0, shuffle=False,
+                callbacks=[TimeLimit(timer)])
+        emit(timer.result(model, batch))
+
+
+def emit(result):
+    print(json.dumps(result), flush=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# The driver
+
+
+def run_worker(framework, args):
+    """Runs one framework in a child process; returns {model: result}."""
+    env = dict(os.environ)
+    threads = str(args.threads)
+    env.update(OMP_NUM_THREADS=threads, MKL_NUM_THREADS=threads, TF_CPP_MIN_LOG_LEVEL="2",
+               KERAS_BACKEND="tensorflow")
+    if framework == "strata":
+        command = [args.strata_bench, "--json", "--seconds", str(args.seconds),
+                   "--threads", threads, "--models", ",".join(args.models),
+                   "--projects", os.path.join(REPO, "projects")]
+    else:
+        command = [sys.executable, os.path.abspath(__file__), "--worker", framework,
+                   "--seconds", str(args.seconds), "--threads", threads,
+                   "--models", ",".join(args.models)]
+    print(f"[{FRAMEWORK_TITLES[framework]}] {' '.join(command)}", file=sys.stderr, flush=True)
+    proc = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True)
+    results = {}
+    for line in proc.stdout.splitlines():
+        if line.startswith("{"):
+            r = json.loads(line)
+            results[r["model"]] = r
+            print(f"[{FRAMEWORK_TITLES[framework]}] {r['model']}: "
+                  f"{r['samples_per_second']:.1f} samples/s ({r['steps']} steps)",
+                  file=sys.stderr, flush=True)
+    if proc.returncode != 0:
+        print(f"[{FRAMEWORK_TITLES[framework]}] exited with status {proc.returncode}",
+              file=sys.stderr)
+    return results
+
+
+def versions(frameworks, strata_bench):
+    """One line per framework saying what was measured."""
+    lines = []
+    if "strata" in frameworks:
+        lines.append(f"Strata: {os.path.relpath(strata_bench, REPO)}")
+    code = {
+        "torch": "import torch; print('PyTorch', torch.__version__)",
+        "keras": "import os; os.environ['TF_CPP_MIN_LOG_LEVEL']='2'; import tensorflow as tf, "
+                 "keras; print('TensorFlow', tf.__version__, '/ Keras', keras.__version__)",
+    }
+    for f in ("torch", "keras"):
+        if f in frameworks:
+            out = subprocess.run([sys.executable, "-c", code[f]], stdout=subprocess.PIPE,
+                                 stderr=subprocess.DEVNULL, text=True).stdout.strip()
+            lines.append(out or f"{f}: not importable")
+    return lines
+
+
+def cpu_name():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def fmt(value):
+    return f"{value:,.0f}" if value is not None else "—"
+
+
+def make_table(args, results):
+    """The results as a markdown table plus a header saying how they were measured."""
+    head = [
+        f"Training throughput (samples/s), synthetic data, {args.threads} threads per "
+        f"framework, {args.seconds:g} s per model after a warm-up; "
+        f"{datetime.date.today().isoformat()}, {cpu_name()} ({os.cpu_count()} logical CPUs).",
+        "",
+    ]
+    head += ["- " + v for v in versions(args.frameworks, args.strata_bench)]
+    head.append("")
+    rows = ["| model | batch | Strata | PyTorch | Keras | Strata / best of two | target |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for model in args.models:
+        get = lambda f: results.get(f, {}).get(model, {}).get("samples_per_second")  # noqa
+        strata, torch_, keras_ = get("strata"), get("torch"), get("keras")
+        batch = training_spec(model)[0]
+        refs = [v for v in (torch_, keras_) if v]
+        ratio = strata / max(refs) if strata and refs else None
+        target = TARGETS.get(model, 1.0)
+        verdict = "—" if ratio is None else ("met" if ratio >= target else "not met")
+        rows.append(f"| {MODELS[model][1]} | {batch} | {fmt(strata)} | {fmt(torch_)} | "
+                    f"{fmt(keras_)} | {'—' if ratio is None else f'{ratio:.2f}×'} | "
+                    f"≥ {target:g}×: {verdict} |")
+    return "\n".join(head + rows) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=10.0,
+                        help="measured time per model and framework (default 10)")
+    parser.add_argument("--threads", type=int, default=2, help="threads for everyone (2)")
+    parser.add_argument("--models", default=",".join(MODELS),
+                        help="comma-separated subset of: " + ", ".join(MODELS))
+    parser.add_argument("--frameworks", default="strata,torch,keras",
+                        help="comma-separated subset of strata, torch, keras")
+    parser.add_argument("--strata-bench", default=os.path.join("build", "bench", "strata-bench"),
+                        help="the strata-bench executable (default build/bench/strata-bench)")
+    parser.add_argument("--markdown", help="also write the table to this markdown file")
+    parser.add_argument("--worker", choices=["torch", "keras"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    args.models = [m for m in args.models.split(",") if m]
+    for m in args.models:
+        if m not in MODELS:
+            parser.error(f"unknown model '{m}' (choose from {', '.join(MODELS)})")
+
+    # The thread limits must be in the environment before torch or TensorFlow load.
+    os.environ["OMP_NUM_THREADS"] = str(args.threads)
+    os.environ["MKL_NUM_THREADS"] = str(args.threads)
+    if args.worker == "torch":
+        return torch_worker(args.models, args.seconds, args.threads)
+    if args.worker == "keras":
+        return keras_worker(args.models, args.seconds, args.threads)
+
+    args.frameworks = [f for f in args.frameworks.split(",") if f]
+    for f in args.frameworks:
+        if f not in FRAMEWORK_TITLES:
+            parser.error(f"unknown framework '{f}' (choose from strata, torch, keras)")
+    # A relative --strata-bench is looked for from here, then from the repository root.
+    if not os.path.isabs(args.strata_bench) and not os.path.exists(args.strata_bench):
+        args.strata_bench = os.path.join(REPO, args.strata_bench)
+    args.strata_bench = os.path.abspath(args.strata_bench)
+    if "strata" in args.frameworks and not os.access(args.strata_bench, os.X_OK):
+        parser.error(f"{args.strata_bench} is not an executable: build it first "
+                     "(cmake --build build --target strata-bench) or pass --strata-bench")
+
+    results = {f: run_worker(f, args) for f in args.frameworks}
+    table = make_table(args, results)
+    print()
+    print(table)
+    if args.markdown:
+        with open(args.markdown, "w") as f:
+            f.write(table)
+        print(f"Wrote {args.markdown}")
+    missing = [(f, m) for f in args.frameworks for m in args.models if m not in results[f]]
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

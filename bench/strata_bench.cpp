@@ -1,0 +1,323 @@
+// strata-bench: training throughput of the example models on synthetic data.
+//
+// Each model is loaded from its example project (graph, batch size, optimizer, loss, init),
+// compiled for the CPU backend and trained on random inputs of its input shape with random
+// labels, for a fixed time after a short warm-up. The step is the trainer's own: gather a
+// shuffled batch, Network::trainStep, takeTotals, the NaN/Inf guard (gradientsFinite) and
+// Optimizer::step. It prints samples/s per model, as a table or one JSON object per line.
+//
+//   strata-bench [--seconds S] [--threads N] [--models a,b,...] [--projects DIR] [--json]
+//
+// This is a benchmark, not a test: its numbers mean something only on a quiet machine.
+
+#include "strata/backend.h"
+#include "strata/dataset.h"
+#include "strata/errors.h"
+#include "strata/network.h"
+#include "strata/optimizer.h"
+#include "strata/project.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <numeric>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// The benchmarked models: a short name and the example project that defines it.
+struct ModelEntry
+{
+    const char *name;
+    const char *project;
+};
+
+constexpr ModelEntry kModels[] = {
+    {"mlp", "keras_mlp_dummy"},          {"mnist_cnn", "keras_mnist_cnn"},
+    {"cifar10_cnn", "keras_cifar10_cnn"}, {"lenet", "pytorch_cifar10_lenet"},
+    {"or_gate", "or_gate"},
+};
+
+// Batches of synthetic data per model: the trainer gathers each batch from a shuffled dataset,
+// so the benchmark does too, from a pool this many batches large.
+constexpr int kPoolBatches = 16;
+// The warm-up: at least this long and this many steps before the clock starts.
+constexpr double kWarmupSeconds = 1.0;
+constexpr int kWarmupSteps = 5;
+
+struct Options
+{
+    double seconds = 10;
+    int threads = 2; // 0: the trainer's automatic choice
+    std::vector<std::string> models;
+    std::string projectsDir;
+    bool json = false;
+};
+
+struct Result
+{
+    std::string model;
+    int batch = 0;
+    int64_t steps = 0;
+    double seconds = 0;
+    double samplesPerSecond = 0;
+    int threads = 0;
+    double finalLoss = 0; // the last measured step's mean loss, a sanity check
+};
+
+[[noreturn]] void usage(const std::string &error)
+{
+    if (!error.empty())
+        std::fprintf(stderr, "strata-bench: %s\n\n", error.c_str());
+    std::fprintf(error.empty() ? stdout : stderr,
+                 "Usage: strata-bench [--seconds S] [--threads N] [--models a,b,...] "
+                 "[--projects DIR] [--json]\n"
+                 "  --seconds S     measured time per model after a warm-up (default 10)\n"
+                 "  --threads N     CPU threads (default 2; 0: the trainer's automatic choice)\n"
+                 "  --models LIST   comma-separated, from: mlp, mnist_cnn, cifar10_cnn, lenet,"
+                 " or_gate\n"
+                 "                  (default: all; project file names are accepted too)\n"
+                 "  --projects DIR  where the example .strata files are (default:\n"
+                 "                  <exe dir>/../../projects, then ./projects)\n"
+                 "  --json          one JSON object per model and line\n");
+    std::exit(error.empty() ? 0 : 2);
+}
+
+std::vector<std::string> splitList(const std::string &text)
+{
+    std::vector<std::string> items;
+    std::stringstream stream(text);
+    std::string item;
+    while (std::getline(stream, item, ','))
+        if (!item.empty())
+            items.push_back(item);
+    return items;
+}
+
+double parseNumber(const std::string &flag, const std::string &text)
+{
+    try {
+        size_t used = 0;
+        const double value = std::stod(text, &used);
+        if (used == text.size())
+            return value;
+    } catch (const std::exception &) {
+    }
+    usage(flag + " expects a number but got '" + text + "'");
+}
+
+Options parseOptions(int argc, char **argv)
+{
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= argc)
+                usage(arg + " needs a value");
+            return argv[++i];
+        };
+        if (arg == "--help" || arg == "-h") {
+            usage("");
+        } else if (arg == "--seconds") {
+            o.seconds = parseNumber(arg, value());
+            if (!(o.seconds > 0))
+                usage("--seconds must be positive");
+        } else if (arg == "--threads") {
+            const double t = parseNumber(arg, value());
+            if (t < 0 || t != static_cast<int>(t))
+                usage("--threads expects a whole number >= 0");
+            o.threads = static_cast<int>(t);
+        } else if (arg == "--models") {
+            o.models = splitList(value());
+        } else if (arg == "--projects") {
+            o.projectsDir = value();
+        } else if (arg == "--json") {
+            o.json = true;
+        } else {
+            usage("unknown argument '" + arg + "'");
+        }
+    }
+    if (o.models.empty())
+        for (const auto &m : kModels)
+            o.models.push_back(m.name);
+    return o;
+}
+
+const ModelEntry &findModel(const std::string &name)
+{
+    for (const auto &m : kModels)
+        if (name == m.name || name == m.project)
+            return m;
+    usage("unknown model '" + name + "'");
+}
+
+// --projects, else <exe dir>/../../projects (build/bench/strata-bench in a source tree),
+// else ./projects.
+fs::path findProjectsDir(const Options &o, const char *argv0)
+{
+    if (!o.projectsDir.empty())
+        return o.projectsDir;
+    std::error_code ec;
+    fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (ec)
+        exe = fs::absolute(argv0, ec);
+    const fs::path candidates[] = {exe.parent_path() / ".." / ".." / "projects", "projects"};
+    for (const auto &dir : candidates)
+        if (fs::exists(dir / "keras_mnist_cnn.strata", ec))
+            return dir.lexically_normal();
+    throw strata::Error("cannot find the example projects (looked in " +
+                        candidates[0].lexically_normal().string() +
+                        " and ./projects): pass --projects DIR");
+}
+
+// Random inputs in [0, 1) of the model's input shape and random labels: class indices for
+// cross-entropy, 0/1 for binary cross-entropy (one output), uniform targets for mse.
+strata::Dataset syntheticData(const strata::Network &net, int64_t samples, uint64_t seed)
+{
+    strata::Dataset d;
+    d.name = "synthetic";
+    d.sampleShape = net.inputShape();
+    const strata::Shape out = net.outputShape();
+    int classes = static_cast<int>(strata::numel(out));
+    if (net.loss() == strata::LossKind::BinaryCrossEntropy && classes == 1)
+        classes = 2;
+    for (int c = 0; c < classes; ++c)
+        d.classNames.push_back("class " + std::to_string(c));
+    std::mt19937_64 rng(seed);
+    std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
+    std::uniform_int_distribution<int32_t> label(0, classes - 1);
+    d.features.resize(static_cast<size_t>(samples * d.sampleSize()));
+    for (float &v : d.features)
+        v = uniform(rng);
+    d.labels.resize(static_cast<size_t>(samples));
+    for (int32_t &l : d.labels)
+        l = label(rng);
+    return d;
+}
+
+Result benchmark(const ModelEntry &entry, const fs::path &projectsDir, const Options &o)
+{
+    const strata::Project project = strata::loadProject(
+        (projectsDir / (std::string(entry.project) + ".strata")).string());
+    const strata::TrainingSpec &spec = project.training;
+
+    // As the trainer does: threads first, then the backend and the network.
+    strata::setCpuThreads(o.threads);
+    auto backend = strata::createBackend("cpu");
+    strata::Network net(project.graph, *backend, strata::parseLossKind(spec.loss),
+                        strata::parseInitConvention(spec.init), spec.seed);
+    if (o.threads == 0) {
+        // The trainer's rule for an automatic thread count (see Trainer::execute).
+        const double stepFlops =
+            3.0 * static_cast<double>(net.analysis().totalFlops) * spec.batchSize;
+        strata::setCpuThreads(stepFlops < 2e7 ? 1 : 0);
+    }
+    auto optimizer = strata::makeOptimizer(spec.optimizer, *backend, net.parameters());
+
+    const int batch = spec.batchSize;
+    const int64_t samples = static_cast<int64_t>(batch) * kPoolBatches;
+    const strata::Dataset data = syntheticData(net, samples, spec.seed + 7);
+    std::vector<int64_t> order(static_cast<size_t>(samples));
+    std::iota(order.begin(), order.end(), 0);
+    std::mt19937_64 shuffleRng(spec.seed + 1);
+
+    strata::Tensor x, y;
+    int64_t position = samples; // forces a shuffle before the first batch
+    double lastLoss = 0;
+    auto step = [&] {
+        if (position + batch > samples) {
+            std::shuffle(order.begin(), order.end(), shuffleRng);
+            position = 0;
+        }
+        data.gather(order, position, batch, x, y);
+        position += batch;
+        net.trainStep(x, y);
+        const strata::LossTotals t = net.takeTotals();
+        if (!std::isfinite(t.lossSum) || !net.gradientsFinite()) {
+            net.revertStepState();
+            throw strata::Error(std::string(entry.name) + ": the loss or gradients became "
+                                                         "NaN or infinite on synthetic data");
+        }
+        optimizer->step();
+        lastLoss = t.lossSum / static_cast<double>(std::max<int64_t>(t.count, 1));
+    };
+
+    // Warm-up: primitives, caches and the thread pool settle.
+    const auto warmupStart = Clock::now();
+    for (int s = 0; s < kWarmupSteps ||
+                    std::chrono::duration<double>(Clock::now() - warmupStart).count() <
+                        kWarmupSeconds;
+         ++s)
+        step();
+
+    Result r;
+    r.model = entry.name;
+    r.batch = batch;
+    r.threads = strata::cpuThreads();
+    const auto start = Clock::now();
+    double elapsed = 0;
+    while (elapsed < o.seconds) {
+        step();
+        ++r.steps;
+        elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    }
+    r.seconds = elapsed;
+    r.samplesPerSecond = static_cast<double>(r.steps) * batch / elapsed;
+    r.finalLoss = lastLoss;
+    return r;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    const Options o = parseOptions(argc, argv);
+    try {
+        std::vector<const ModelEntry *> models;
+        for (const auto &name : o.models)
+            models.push_back(&findModel(name));
+        const fs::path projectsDir = findProjectsDir(o, argv[0]);
+        if (!o.json) {
+            auto backend = strata::createBackend("cpu");
+            std::printf("strata-bench: %s, %.3g s per model after a warm-up, projects in %s\n",
+                        backend->description().c_str(), o.seconds, projectsDir.c_str());
+            std::printf("%-12s %6s %8s %8s %8s %14s\n", "model", "batch", "threads", "steps",
+                        "seconds", "samples/s");
+            std::fflush(stdout);
+        }
+        for (const ModelEntry *entry : models) {
+            const Result r = benchmark(*entry, projectsDir, o);
+            if (o.json) {
+                const nlohmann::json line = {{"model", r.model},
+                                             {"samples_per_second", r.samplesPerSecond},
+                                             {"steps", r.steps},
+                                             {"batch", r.batch},
+                                             {"seconds", r.seconds},
+                                             {"threads", r.threads},
+                                             {"loss", r.finalLoss}};
+                std::printf("%s\n", line.dump().c_str());
+            } else {
+                std::printf("%-12s %6d %8d %8lld %8.2f %14.1f\n", r.model.c_str(), r.batch,
+                            r.threads, static_cast<long long>(r.steps), r.seconds,
+                            r.samplesPerSecond);
+            }
+            std::fflush(stdout);
+        }
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "strata-bench: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}
