@@ -30,6 +30,7 @@ import json
 import math
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -279,12 +280,16 @@ def strata_worker(args):
         tests[args.epochs] = train(args.epochs, resume=False)
     with open(os.path.join(out, "metrics.json")) as f:
         history = json.load(f)
+    if args.keep_strata_runs:
+        log(f"[Strata {args.optimizer}] kept the run in {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)  # weights and checkpoints: ~100 MB a run
     epochs = [{"epoch": h["epoch"], "loss": h["loss"], "accuracy": h["accuracy"],
                "val_accuracy": h.get("val_accuracy"), "test_accuracy": tests.get(h["epoch"]),
                "seconds": h["seconds"]} for h in history]
     return {"framework": "strata", "optimizer": args.optimizer, "epochs": epochs,
             "test_per_epoch": args.strata_mode == "resume",
-            "version": f"Strata ({os.path.relpath(args.strata_cli, REPO)}), run in {work}"}
+            "version": f"Strata ({os.path.relpath(args.strata_cli, REPO)})"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -300,6 +305,8 @@ def run_worker(framework, optimizer, args):
                "--threads", str(args.threads), "--seed", str(args.seed),
                "--limit", str(args.limit), "--test-limit", str(args.test_limit),
                "--strata-cli", args.strata_cli, "--strata-mode", args.strata_mode]
+    if args.keep_strata_runs:
+        command.append("--keep-strata-runs")
     log(f"[{TITLES[framework]} {optimizer}] training {args.epochs} epoch(s)…")
     start = time.perf_counter()
     proc = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True)
@@ -406,6 +413,8 @@ def main():
                         help="the strata-cli executable (default build/app/strata-cli)")
     parser.add_argument("--strata-mode", choices=["resume", "single"], default="resume",
                         help="resume: per-epoch test accuracy (default); single: one run")
+    parser.add_argument("--keep-strata-runs", action="store_true",
+                        help="keep Strata's temporary project and output folders")
     parser.add_argument("--markdown", help="also write the report to this markdown file")
     parser.add_argument("--worker", choices=list(TITLES), help=argparse.SUPPRESS)
     parser.add_argument("--optimizer", choices=list(OPTIMIZERS), default="sgd",

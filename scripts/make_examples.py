@@ -77,12 +77,12 @@ write("xor.strata", project(
 
 write("spirals.strata", project(
     "Two spirals (classroom)",
-    "Two interleaved spirals, as in TensorFlow Playground: two tanh layers of 16 units bend "
+    "Two interleaved spirals, as in TensorFlow Playground: two ReLU layers of 32 units bend "
     "the boundary around them. Trains in seconds.",
-    chain([("x", "Input", {"features": 2}), dense("fc1", 16), act("tanh1", "Tanh"),
-           dense("fc2", 16), act("tanh2", "Tanh"), dense("fc3", 2), act("softmax", "Softmax")]),
-    {"kind": "builtin", "name": "spirals", "samples": 600, "noise": 0.1, "seed": 7},
-    {"epochs": 150, "batch_size": 32, "loss": "cross_entropy", "optimizer": adam(0.01),
+    chain([("x", "Input", {"features": 2}), dense("fc1", 32), act("relu1", "ReLU"),
+           dense("fc2", 32), act("relu2", "ReLU"), dense("fc3", 2), act("softmax", "Softmax")]),
+    {"kind": "builtin", "name": "spirals", "samples": 1000, "noise": 0.05, "seed": 7},
+    {"epochs": 200, "batch_size": 32, "loss": "cross_entropy", "optimizer": adam(0.01),
      "validation_split": 0.2, "seed": 11}))
 
 write("keras_mlp_dummy.strata", project(

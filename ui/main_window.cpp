@@ -22,10 +22,20 @@
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
+#include <QShowEvent>
 #include <QStatusBar>
 #include <QUndoView>
 #include <QVBoxLayout>
+
+// The icons live in the static strata_ui library, whose resources must be registered
+// explicitly (the linker would drop them otherwise); Q_INIT_RESOURCE cannot sit in a namespace.
+static void initStrataResources()
+{
+    Q_INIT_RESOURCE(strata);
+}
 
 namespace strata::ui {
 
@@ -33,6 +43,18 @@ namespace {
 
 constexpr int kMaxRecentFiles = 8;
 constexpr int kStateVersion = 1; // bump when the dock set changes
+
+// The dashboard is tall; in a scroll area its dock can be made short, leaving the canvas room
+// while the model is built, and grown when training is watched.
+QWidget *scrollable(QWidget *panel)
+{
+    auto *area = new QScrollArea;
+    area->setObjectName(QStringLiteral("trainingScroll"));
+    area->setWidget(panel);
+    area->setWidgetResizable(true);
+    area->setFrameShape(QFrame::NoFrame);
+    return area;
+}
 
 QSettings settings()
 {
@@ -44,9 +66,13 @@ QSettings settings()
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), document_(new Document(this)), scene_(new NodeScene(document_, this))
 {
+    initStrataResources();
     setObjectName(QStringLiteral("mainWindow"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/strata.svg")));
     setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
+    // Side docks run the full height; the training dock sits under the canvas only.
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
 
     // Centre: the canvas under a notice shown while training locks editing.
     auto *centre = new QWidget(this);
@@ -91,21 +117,36 @@ MainWindow::MainWindow(QWidget *parent)
     connect(document_, &Document::editingLockedChanged, this, &MainWindow::updateLockNotice);
     connect(document_, &Document::projectReset, this, [this] {
         inspector_->showNodes({});
-        view_->fitToModel();
+        view_->frameModel();
         refreshDatasetPreview();
     });
     connect(document_, &Document::settingsChanged, this, &MainWindow::refreshDatasetPreview);
 
-    resize(1440, 900);
+    // Room for palette, canvas, inspector and the side-by-side plots; bounded by real screens
+    // (a headless one is tiny and does not count).
+    QSize wanted(1600, 1000);
+    if (const QScreen *screen = QGuiApplication::primaryScreen()) {
+        const QSize available = screen->availableGeometry().size();
+        if (available.width() >= 1000 && available.height() >= 700)
+            wanted = wanted.boundedTo(available * 0.95);
+    }
+    resize(wanted);
     QSettings s = settings();
     restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(s.value(QStringLiteral("window/state")).toByteArray(), kStateVersion);
+    restoredState_ =
+        restoreState(s.value(QStringLiteral("window/state")).toByteArray(), kStateVersion);
     rebuildRecentMenu();
     updateTitle();
     updateStatusSummary();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // The scene observes the document and the window observes the scene: the scene goes
+    // first, quietly, while the document it reads still exists.
+    disconnect(scene_, nullptr, this, nullptr);
+    delete scene_;
+}
 
 QDockWidget *MainWindow::addDock(const QString &title, const QString &objectName, QWidget *content,
                                  Qt::DockWidgetArea area)
@@ -134,8 +175,23 @@ void MainWindow::createDocks()
         addDock(tr("History"), QStringLiteral("historyDock"), history_, Qt::RightDockWidgetArea);
     tabifyDockWidget(inspectorDock_, historyDock_);
     inspectorDock_->raise();
-    resizeDocks({paletteDock_, inspectorDock_}, {250, 330}, Qt::Horizontal);
-    resizeDocks({paletteDock_, problemsDock_}, {600, 160}, Qt::Vertical);
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    if (shownOnce_)
+        return;
+    shownOnce_ = true;
+    if (restoredState_)
+        return;
+    // First start: the canvas gets most of the room; docks only take what they need.
+    resizeDocks({paletteDock_, inspectorDock_}, {250, 410}, Qt::Horizontal);
+    resizeDocks({paletteDock_, problemsDock_}, {height() * 7 / 10, height() * 3 / 10},
+                Qt::Vertical);
+    if (trainingDock_)
+        resizeDocks({trainingDock_}, {height() * 4 / 10}, Qt::Vertical);
+    view_->frameModel();
 }
 
 void MainWindow::createTrainingPanels()
@@ -162,16 +218,16 @@ void MainWindow::createTrainingPanels()
 
 void MainWindow::setTrainingPanel(QWidget *panel)
 {
+    trainingPanel_ = panel;
     if (!trainingDock_) {
-        trainingDock_ = addDock(tr("Training"), QStringLiteral("trainingDock"), panel,
+        trainingDock_ = addDock(tr("Training"), QStringLiteral("trainingDock"), scrollable(panel),
                                 Qt::BottomDockWidgetArea);
-        resizeDocks({trainingDock_}, {330}, Qt::Vertical);
         if (viewMenu_)
             viewMenu_->addAction(trainingDock_->toggleViewAction());
         return;
     }
     delete trainingDock_->widget();
-    trainingDock_->setWidget(panel);
+    trainingDock_->setWidget(scrollable(panel));
 }
 
 void MainWindow::setDatasetPreview(QWidget *panel)

@@ -49,6 +49,7 @@ public:
     void setTrainingPanel(QWidget *panel);
     void setDatasetPreview(QWidget *panel);
     QDockWidget *trainingDock() const { return trainingDock_; }
+    QWidget *trainingPanel() const { return trainingPanel_; }
     QDockWidget *datasetDock() const { return datasetDock_; }
 
     // The folder of the example projects: $STRATA_EXAMPLES_DIR, a "projects" folder next to
@@ -66,6 +67,7 @@ public slots:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
     void createDocks();
@@ -102,8 +104,11 @@ private:
     QDockWidget *trainingDock_ = nullptr;
     QDockWidget *datasetDock_ = nullptr;
     QPointer<SummaryDialog> summary_;
+    QPointer<QWidget> trainingPanel_;
     QMenu *recentMenu_ = nullptr;
     QMenu *viewMenu_ = nullptr;
+    bool restoredState_ = false; // the user's dock layout came back from QSettings
+    bool shownOnce_ = false;
 
     QAction *newAction_ = nullptr;
     QAction *openAction_ = nullptr;

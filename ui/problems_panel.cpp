@@ -38,11 +38,11 @@ void ProblemsPanel::refresh()
         if (a.status != NodeStatus::Error)
             continue;
         const Node *node = graph.find(a.id);
-        auto *item = new QListWidgetItem(
-            errorIcon,
-            (node ? toQString(describe(*node)) + QStringLiteral(": ") : QString()) +
-                toQString(a.message),
-            this);
+        // Most engine messages already start by naming the layer; name it once.
+        QString text = toQString(a.message);
+        if (node && !text.startsWith(toQString(describe(*node))))
+            text = toQString(describe(*node)) + QStringLiteral(": ") + text;
+        auto *item = new QListWidgetItem(errorIcon, text, this);
         item->setData(kNodeRole, toQString(a.id));
         item->setToolTip(tr("Click to select the layer"));
     }

@@ -91,7 +91,7 @@ void ImageGrid::setCellSize(int pixels)
 int ImageGrid::cellWidth() const
 {
     // Wide enough for a short class name even when the images are tiny.
-    return std::max(cellSize_, 64);
+    return std::max(cellSize_, 80);
 }
 
 int ImageGrid::cellHeight() const

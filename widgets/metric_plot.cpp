@@ -61,7 +61,9 @@ MetricPlot::MetricPlot(const QString &metricName, QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(plot_);
     setMinimumSize(280, 200);
-    plot_->setAntialiasedElements(QCP::aePlottables | QCP::aeItems);
+    // The GUI thread must keep up with training: thousands of batch segments are drawn as one
+    // polyline without antialiasing (they are thin and faint), only epoch curves are smoothed.
+    plot_->setPlottingHints(QCP::phFastPolylines | QCP::phCacheLabels);
 
     const QColor train = trainColor();
     QColor faint = train;
@@ -70,10 +72,13 @@ MetricPlot::MetricPlot(const QString &metricName, QWidget *parent)
     batchRaw_ = plot_->addGraph();
     batchRaw_->setPen(QPen(faint, 1));
     batchRaw_->removeFromLegend();
+    batchRaw_->setAntialiased(false);
 
     batchSmooth_ = plot_->addGraph();
     batchSmooth_->setName(tr("train (batches, smoothed)"));
-    batchSmooth_->setPen(QPen(train.lighter(125), 1.5));
+    // Lighter and thinner than the epoch curve, which is what the eye should follow.
+    batchSmooth_->setPen(QPen(train.lighter(150), 1.2));
+    batchSmooth_->setAntialiased(false);
 
     epochTrain_ = plot_->addGraph();
     epochTrain_->setName(tr("train (epoch)"));
@@ -287,6 +292,13 @@ void MetricPlot::updateRanges()
         if (!xs->empty())
             xMax = std::max(xMax, *std::max_element(xs->begin(), xs->end()));
     plot_->xAxis->setRange(0, xMax + 0.02 * xMax);
+    // Marker labels sit right of their line, or left of it near the right edge so they are
+    // never cut off.
+    for (QCPAbstractItem *item : markerItems_)
+        if (auto *text = qobject_cast<QCPItemText *>(item))
+            text->setPositionAlignment(
+                (text->position->coords().x() > 0.75 * xMax ? Qt::AlignRight : Qt::AlignLeft) |
+                Qt::AlignTop);
 
     double lo = std::numeric_limits<double>::infinity();
     double hi = -lo;

@@ -2,6 +2,7 @@
 // spirals, which train in seconds); with a .strata file it opens that file. --screenshot
 // grabs the laid-out window to an image and quits, for documentation and headless checks.
 
+#include "ui/editor/node_scene.h"
 #include "ui/editor/node_view.h"
 #include "ui/main_window.h"
 
@@ -38,9 +39,14 @@ int main(int argc, char *argv[])
                                   QStringLiteral("path"));
     parser.addOption(screenshot);
     QCommandLineOption size(QStringLiteral("size"),
-                            QStringLiteral("Window size as WxH (default 1440x900)."),
+                            QStringLiteral("Window size as WxH (default 1600x1000)."),
                             QStringLiteral("WxH"));
     parser.addOption(size);
+    QCommandLineOption select(QStringLiteral("select"),
+                              QStringLiteral("Select the layer with this id (shows it in the "
+                                             "inspector; useful with --screenshot)."),
+                              QStringLiteral("id"));
+    parser.addOption(select);
     parser.process(app);
 
     strata::ui::MainWindow window;
@@ -54,16 +60,18 @@ int main(int argc, char *argv[])
         args.isEmpty() ? strata::ui::MainWindow::examplesDir() + QStringLiteral("/spirals.strata")
                        : args.front();
     const bool opened = window.openFile(path);
+    if (parser.isSet(select))
+        window.scene()->selectNodes({parser.value(select)});
     window.show();
     // Frame the model once the window has its real size.
-    QTimer::singleShot(0, &window, [&window] { window.view()->fitToModel(); });
+    QTimer::singleShot(0, &window, [&window] { window.view()->frameModel(); });
 
     if (parser.isSet(screenshot)) {
         const QString target = parser.value(screenshot);
         // Let the docks and the canvas lay out (two event-loop turns and a short delay) before
         // framing the model and grabbing.
         QTimer::singleShot(400, &window, [&window, &app, target, opened] {
-            window.view()->fitToModel();
+            window.view()->frameModel();
             QTimer::singleShot(200, &window, [&window, &app, target, opened] {
                 const bool saved = window.grab().save(target);
                 if (!saved)

@@ -9,6 +9,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QSpinBox>
 #include <QTest>
@@ -85,7 +86,7 @@ void TestInspector::spinBoxPushesUndoableSetParam()
     auto *filters = qobject_cast<QSpinBox *>(inspector.nodeForm()->editor("filters"));
     filters->setValue(16);
     QCOMPARE(doc.undoStack()->count(), 1);
-    QCOMPARE(doc.graph().find("conv2d")->params["filters"], nlohmann::json(16));
+    QVERIFY(doc.graph().find("conv2d")->params["filters"] == nlohmann::json(16));
     QCOMPARE(doc.analysis().find("conv2d")->output, (Shape{16, 26, 26}));
     QCOMPARE(doc.analysis().find("conv2d")->params, int64_t(16 * 9 + 16));
     QVERIFY(inspector.nodeForm()->statusLabel()->text().contains("16×26×26"));
@@ -111,7 +112,7 @@ void TestInspector::outOfRangeValueIsRefused()
     const QString why = form->applyParam("units", 0);
     QVERIFY2(why.contains("units"), qPrintable(why));
     QCOMPARE(form->refusal(), why);
-    QCOMPARE(doc.graph().find("dense")->params["units"], nlohmann::json(1));
+    QVERIFY(doc.graph().find("dense")->params["units"] == nlohmann::json(1));
     QCOMPARE(units->value(), 1);
     const int steps = doc.undoStack()->count();
     form->applyParam("units", "wide");
@@ -183,10 +184,9 @@ void TestInspector::projectSettingsWhenNothingSelected()
     // Nesterov without momentum is refused by the engine, and the box goes back.
     optimizer->setCurrentIndex(sgd);
     emit optimizer->activated(sgd);
-    auto *nesterov = training->findChildren<QCheckBox *>();
     QCheckBox *box = nullptr;
-    for (QCheckBox *b : nesterov)
-        if (b->text().contains("Nesterov"))
+    for (QCheckBox *b : training->findChildren<QCheckBox *>())
+        if (b->text() == "Nesterov")
             box = b;
     QVERIFY(box);
     box->setChecked(true);

@@ -3,6 +3,7 @@
 
 #include "ui/document.h"
 #include "ui/editor/node_scene.h"
+#include "ui/examples_dialog.h"
 #include "ui/inspector/inspector.h"
 #include "ui/main_window.h"
 #include "ui/problems_panel.h"
@@ -10,6 +11,8 @@
 
 #include <QDockWidget>
 #include <QFile>
+#include <QLabel>
+#include <QListWidget>
 #include <QMessageBox>
 #include <QStandardPaths>
 #include <QTableWidget>
@@ -53,6 +56,7 @@ private slots:
     void unreadableFileKeepsCurrentProject();
     void problemsSelectTheNode();
     void summaryFollowsEdits();
+    void examplesGalleryListsProjects();
 };
 
 void TestMainWindow::opensAnExample()
@@ -174,6 +178,30 @@ void TestMainWindow::summaryFollowsEdits()
     QCOMPARE(dialog->table()->item(1, 3)->text(), QStringLiteral("80"));
     QVERIFY(dialog->totals()->text().contains("Total params"));
     window.document()->undoStack()->setClean();
+}
+
+void TestMainWindow::examplesGalleryListsProjects()
+{
+    ExamplesDialog dialog(MainWindow::examplesDir());
+    const int files = QDir(MainWindow::examplesDir()).entryList({"*.strata"}).size();
+    QVERIFY(files >= 5);
+    QCOMPARE(dialog.list()->count(), files);
+    bool foundSpirals = false;
+    for (int i = 0; i < dialog.list()->count(); ++i) {
+        QListWidgetItem *item = dialog.list()->item(i);
+        QVERIFY2(!item->icon().isNull(), qPrintable(item->text())); // a thumbnail each
+        QVERIFY(item->text().contains('\n'));                       // name, then description
+        foundSpirals |= item->text().startsWith("Two spirals");
+    }
+    QVERIFY(foundSpirals);
+    // The thumbnail is the model drawn: not a blank canvas.
+    const QImage thumb = renderModelThumbnail(
+        loadProject(examplePath("keras_mnist_cnn.strata").toStdString()), {150, 150});
+    QSet<QRgb> colors;
+    for (int y = 0; y < thumb.height(); y += 3)
+        for (int x = 0; x < thumb.width(); x += 3)
+            colors.insert(thumb.pixel(x, y));
+    QVERIFY(colors.size() > 5);
 }
 
 QTEST_MAIN(TestMainWindow)

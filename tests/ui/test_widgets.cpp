@@ -96,8 +96,8 @@ void TestWidgets::metricPlotCsv()
     QCOMPARE(lines.size(), 5);
     QCOMPARE(lines[0], QStringLiteral("series,epoch,accuracy,smoothed"));
     QCOMPARE(lines[1], QStringLiteral("batch_train,0.5,0.25,0.25"));
-    // (0.125 + 0.375) / 0.75 = 2/3
-    QCOMPARE(lines[2], QStringLiteral("batch_train,1,0.75,0.66667"));
+    // (0.5 * 0.125 + 0.5 * 0.75) / (1 - 0.25) = 7/12
+    QCOMPARE(lines[2], QStringLiteral("batch_train,1,0.75,0.58333"));
     QCOMPARE(lines[3], QStringLiteral("epoch_train,1,0.5,"));
     QCOMPARE(lines[4], QStringLiteral("epoch_validation,1,0.625,"));
 

@@ -99,6 +99,9 @@ DatasetPreview::DatasetPreview(QWidget *parent)
     counts_->setHorizontalHeaderLabels({tr("Class"), tr("Train"), tr("Share"), tr("Test")});
     counts_->verticalHeader()->hide();
     counts_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    counts_->setSelectionMode(QAbstractItemView::NoSelection);
+    counts_->setFocusPolicy(Qt::NoFocus);
+    counts_->setWordWrap(false);
     counts_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     counts_->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
     counts_->setMinimumWidth(260);
@@ -228,7 +231,9 @@ void DatasetPreview::present(const Summary &s)
     }
     title_->setText(s.name);
     shapeText_ =
-        tr("%1 (%2 values per sample)").arg(shapeString(s.shape)).arg(strata::numel(s.shape));
+        s.shape.size() == 1
+            ? tr("%1 features").arg(s.shape[0])
+            : tr("%1 (%2 values per sample)").arg(shapeString(s.shape)).arg(strata::numel(s.shape));
     info_->setText(tr("%1 training samples%2 · %3 classes · normalisation: %4<br>"
                       "The model receives <b>%5</b>: set the Input layer to this shape.")
                        .arg(s.trainSize)
@@ -239,17 +244,22 @@ void DatasetPreview::present(const Summary &s)
 
     counts_->setRowCount(static_cast<int>(s.classNames.size()));
     const int64_t total = std::max<int64_t>(s.trainSize, 1);
+    int64_t largest = 1;
+    for (int64_t count : s.trainCounts)
+        largest = std::max(largest, count);
     for (int c = 0; c < s.classNames.size(); ++c) {
         const int64_t train = c < static_cast<int>(s.trainCounts.size()) ? s.trainCounts[c] : 0;
         counts_->setItem(c, 0, new QTableWidgetItem(s.classNames[c]));
-        auto *trainItem = new QTableWidgetItem(QString::number(train));
+        auto *trainItem = new QTableWidgetItem(
+            QStringLiteral("%1 (%2%)").arg(train).arg(100.0 * train / total, 0, 'f', 1));
         trainItem->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
         counts_->setItem(c, 1, trainItem);
         // The share as a small bar, so an unbalanced set is visible at a glance.
         auto *bar = new QProgressBar(counts_);
+        // Scaled to the largest class, so equal classes show as full bars.
         bar->setRange(0, 1000);
-        bar->setValue(static_cast<int>(1000 * train / total));
-        bar->setFormat(QString::number(100.0 * train / total, 'f', 1) + QLatin1Char('%'));
+        bar->setValue(static_cast<int>(1000 * train / largest));
+        bar->setTextVisible(false); // the share is printed in the Train column
         bar->setMaximumHeight(counts_->verticalHeader()->defaultSectionSize() - 4);
         counts_->setCellWidget(c, 2, bar);
         const QString test = s.hasTest && c < static_cast<int>(s.testCounts.size())

@@ -52,6 +52,14 @@ NodeScene::NodeScene(Document *document, QObject *parent)
     rebuild();
 }
 
+NodeScene::~NodeScene()
+{
+    // Items are removed while this object is still a NodeScene; nobody needs to hear about
+    // the selection emptying on the way out.
+    blockSignals(true);
+    clear();
+}
+
 EdgeItem *NodeScene::edgeItem(const Edge &edge) const
 {
     EdgeItem *item = edges_.value(edgeKey(edge));

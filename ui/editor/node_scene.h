@@ -26,6 +26,7 @@ class NodeScene : public QGraphicsScene
 
 public:
     explicit NodeScene(Document *document, QObject *parent = nullptr);
+    ~NodeScene() override;
 
     Document *document() const { return document_; }
     NodeItem *nodeItem(const QString &id) const { return nodes_.value(id); }

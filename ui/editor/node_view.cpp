@@ -108,6 +108,28 @@ void NodeView::fitToModel()
     centerOn(bounds.center());
 }
 
+void NodeView::frameModel()
+{
+    constexpr double kLegibleZoom = 0.7;
+    fitToModel();
+    if (zoom() >= kLegibleZoom)
+        return;
+    QRectF bounds;
+    for (NodeItem *item : scene_->nodeItems())
+        bounds = bounds.united(item->sceneBoundingRect());
+    setTransform(QTransform::fromScale(kLegibleZoom, kLegibleZoom));
+    // Top of the model at the top of the view (the input is where reading starts).
+    const double visibleHeight = viewport()->height() / kLegibleZoom;
+    centerOn(bounds.center().x(), bounds.top() - 30 + visibleHeight / 2);
+    // ...unless something is wrong further down: then the first problem is what to see.
+    NodeItem *firstError = nullptr;
+    for (NodeItem *item : scene_->nodeItems())
+        if (item->status() == NodeStatus::Error && (!firstError || item->y() < firstError->y()))
+            firstError = item;
+    if (firstError)
+        ensureVisible(firstError, 40, 60);
+}
+
 void NodeView::addLayerAtCentre(const QString &type)
 {
     scene_->addLayerAt(type, mapToScene(viewport()->rect().center()));

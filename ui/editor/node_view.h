@@ -31,6 +31,9 @@ public:
     void setZoom(double factor, QPoint anchorInView = QPoint(-1, -1));
     // Frames the whole model (never magnifying beyond 100 %, so a small model stays crisp).
     void fitToModel();
+    // Frames the model for reading (on open): like fitToModel, but never below a zoom where
+    // the text is legible; a taller model then shows from its top and scrolls.
+    void frameModel();
     // Adds a layer in the middle of what is visible (palette double-click).
     void addLayerAtCentre(const QString &type);
     void centreOnNode(const QString &id);

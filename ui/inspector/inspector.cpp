@@ -4,6 +4,7 @@
 #include "ui/inspector/node_form.h"
 #include "ui/inspector/settings_forms.h"
 
+#include <QComboBox>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QLabel>
@@ -22,7 +23,7 @@ QScrollArea *scrolling(QWidget *content, QWidget *parent)
     area->setWidget(content);
     area->setWidgetResizable(true);
     area->setFrameShape(QFrame::NoFrame);
-    area->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    area->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     return area;
 }
 
@@ -85,6 +86,13 @@ Inspector::Inspector(Document *document, QWidget *parent) : QWidget(parent), doc
     multiple_->setAlignment(Qt::AlignCenter);
     multiple_->setWordWrap(true);
     stack_->addWidget(multiple_);
+
+    // Long entries (device names, file paths) must not widen the dock: combos shrink and
+    // show the full text in their pop-up.
+    for (QComboBox *combo : projectPage_->findChildren<QComboBox *>()) {
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        combo->setMinimumContentsLength(8);
+    }
 
     connect(document, &Document::settingsChanged, this, &Inspector::refreshProjectInfo);
     refreshProjectInfo();

@@ -86,7 +86,7 @@ TrainingForm::TrainingForm(Document *document, QWidget *parent)
     addRow(tr("Validation split"), split,
            tr("Fraction of the training set held out for validation (Keras' "
               "validation_split); 0 validates on the test set"));
-    auto *shuffle = new QCheckBox(tr("Shuffle every epoch"), this);
+    auto *shuffle = new QCheckBox(tr("Shuffle each epoch"), this);
     b.bind(
         shuffle, [](const S &s) { return s.shuffle; }, [](S &s, bool v) { s.shuffle = v; });
     addRow(QString(), shuffle, tr("Visit the samples in a new order each epoch"));
@@ -114,7 +114,7 @@ TrainingForm::TrainingForm(Document *document, QWidget *parent)
         [](S &s, double v) { s.optimizer.momentum = v; });
     addRow(tr("Momentum"), momentum, tr("Fraction of the previous step kept, in [0, 1)"),
            {"sgd", "rmsprop"});
-    auto *nesterov = new QCheckBox(tr("Nesterov momentum"), this);
+    auto *nesterov = new QCheckBox(tr("Nesterov"), this);
     b.bind(
         nesterov, [](const S &s) { return s.optimizer.nesterov; },
         [](S &s, bool v) { s.optimizer.nesterov = v; });
@@ -192,7 +192,7 @@ TrainingForm::TrainingForm(Document *document, QWidget *parent)
         [](S &s, int64_t v) { s.earlyStoppingPatience = int(v); });
     addRow(tr("Early stopping"), early,
            tr("Stop after this many epochs without a better validation loss (0: off)"));
-    auto *keepBest = new QCheckBox(tr("Keep the best epoch's weights"), this);
+    auto *keepBest = new QCheckBox(tr("Keep best weights"), this);
     b.bind(
         keepBest, [](const S &s) { return s.keepBest; }, [](S &s, bool v) { s.keepBest = v; });
     addRow(QString(), keepBest, tr("Restore the weights of the best validation loss at the end"));

@@ -21,6 +21,7 @@ namespace {
 
 constexpr int kTypeRole = Qt::UserRole + 1;
 constexpr int kHelpRole = Qt::UserRole + 2;
+constexpr int kColorRole = Qt::UserRole + 3;
 
 // Two lines per layer: the type in bold, the help underneath in grey.
 class LayerDelegate : public QStyledItemDelegate
@@ -52,7 +53,7 @@ public:
 
         painter->save();
         const QRect r = opt.rect.adjusted(6, 4, -4, -4);
-        const QColor accent = index.data(Qt::DecorationRole).value<QColor>();
+        const QColor accent = index.data(kColorRole).value<QColor>();
         painter->setRenderHint(QPainter::Antialiasing);
         painter->setBrush(accent);
         painter->setPen(Qt::NoPen);
@@ -155,7 +156,7 @@ void LayerPalette::populate()
         auto *item = new QTreeWidgetItem(group, {name});
         item->setData(0, kTypeRole, name);
         item->setData(0, kHelpRole, help);
-        item->setData(0, Qt::DecorationRole, categoryColor(category));
+        item->setData(0, kColorRole, categoryColor(category));
         item->setToolTip(
             0, QStringLiteral("<b>%1</b><br>%2<br><i>%3</i>")
                    .arg(name, help.toHtmlEscaped(), tr("Drag onto the canvas, or double-click")));

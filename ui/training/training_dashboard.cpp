@@ -1,10 +1,8 @@
 #include "ui/training/training_dashboard.h"
 
 // trainer.h declares a member named emit, which is a Qt macro: hide the macro around it.
-#pragma push_macro("emit")
 #undef emit
 #include "strata/trainer.h"
-#pragma pop_macro("emit")
 #include "widgets/confusion_matrix_view.h"
 #include "widgets/metric_plot.h"
 #include "widgets/progress_panel.h"
@@ -12,6 +10,7 @@
 #include <QFileDialog>
 #include <QGroupBox>
 #include <QPlainTextEdit>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -27,6 +26,7 @@ namespace {
 
 // 30 Hz: smooth enough to watch, and each tick is one coalesced replot per plot.
 constexpr int kDrainIntervalMs = 33;
+constexpr qint64 kMaxBatchPoints = 20000;
 
 bool sameRate(double a, double b)
 {
@@ -279,6 +279,12 @@ void TrainingDashboard::handle(const strata::StartedEvent &e)
     for (const std::string &n : e.classNames)
         classNames_ << QString::fromStdString(n);
     hasValidation_ = e.validationSamples > 0;
+    // A plot of more than ~20 000 batch points costs more to draw than it shows: beyond that,
+    // each point is the mean of `stride` consecutive batches (never across an epoch's end).
+    const qint64 totalBatches = qint64(std::max(e.epochs - e.startEpoch, 1)) * e.batchesPerEpoch;
+    batchStride_ = int(std::max<qint64>(1, (totalBatches + kMaxBatchPoints - 1) / kMaxBatchPoints));
+    pendingLoss_ = pendingAccuracy_ = 0;
+    pendingBatches_ = 0;
     if (!hasValidation_)
         confusion_->setPlaceholder(tr("No validation data: set a validation split or a test "
                                       "set to see the confusion matrix"));
@@ -309,8 +315,15 @@ void TrainingDashboard::handle(const strata::BatchEvent &e)
         userLr_.reset();
     lastLr_ = e.learningRate;
     lastX_ = x;
-    lossPlot_->addBatchPoint(x, e.loss);
-    accuracyPlot_->addBatchPoint(x, e.accuracy);
+    pendingLoss_ += e.loss;
+    pendingAccuracy_ += e.accuracy;
+    ++pendingBatches_;
+    if (pendingBatches_ >= batchStride_ || e.batch + 1 == batches) {
+        lossPlot_->addBatchPoint(x, pendingLoss_ / pendingBatches_);
+        accuracyPlot_->addBatchPoint(x, pendingAccuracy_ / pendingBatches_);
+        pendingLoss_ = pendingAccuracy_ = 0;
+        pendingBatches_ = 0;
+    }
     progress_->setProgress(e.epoch, e.batch, e.samplesPerSecond);
 }
 
@@ -337,7 +350,8 @@ void TrainingDashboard::handle(const strata::EpochEvent &e)
         line += tr(", val_loss %1, val_accuracy %2")
                     .arg(m.valLoss, 0, 'f', 4)
                     .arg(percent(m.valAccuracy));
-    line += tr(", %1 s").arg(m.seconds, 0, 'f', 2);
+    line += m.seconds < 1 ? tr(", %1 ms").arg(m.seconds * 1000, 0, 'f', 1)
+                          : tr(", %1 s").arg(m.seconds, 0, 'f', 2);
     if (m.best)
         line += tr(" (best)");
     appendLog(line);
@@ -397,11 +411,16 @@ void TrainingDashboard::joinWhenDone()
 
 void TrainingDashboard::appendLog(const QString &text, const QString &color)
 {
+    // Follow new lines only while the user has not scrolled back to read older ones.
+    QScrollBar *scroll = log_->verticalScrollBar();
+    const bool atEnd = scroll->value() >= scroll->maximum() - 2;
     if (color.isEmpty())
         log_->appendPlainText(text);
     else
         log_->appendHtml(
             QStringLiteral("<span style=\"color:%1\">%2</span>").arg(color, text.toHtmlEscaped()));
+    if (atEnd)
+        scroll->setValue(scroll->maximum());
 }
 
 void TrainingDashboard::exportData(TrainingControls::Export what)

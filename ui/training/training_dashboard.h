@@ -108,6 +108,10 @@ private:
     std::optional<double> lastLr_; // learning rate of the last batch seen
     std::optional<double> userLr_; // applied by the user, not yet seen in a batch
     bool hasValidation_ = false;
+    // Batches averaged into one plotted point (1 unless the run is very long).
+    int batchStride_ = 1;
+    int pendingBatches_ = 0;
+    double pendingLoss_ = 0, pendingAccuracy_ = 0;
 
     TrainingControls *controls_ = nullptr;
     widgets::MetricPlot *lossPlot_ = nullptr;

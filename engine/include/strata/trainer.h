@@ -63,7 +63,7 @@ public:
 
 private:
     struct Run;
-    void emit(const TrainingEvent &event);
+    void publish(const TrainingEvent &event);
     void execute(Run &run);
 
     Project project_;

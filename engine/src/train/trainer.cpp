@@ -100,7 +100,7 @@ Network *Trainer::network()
     return run_ ? run_->network.get() : nullptr;
 }
 
-void Trainer::emit(const TrainingEvent &event)
+void Trainer::publish(const TrainingEvent &event)
 {
     if (options_.observer)
         options_.observer(event);
@@ -120,7 +120,7 @@ FinishedEvent Trainer::run()
         result_.message = e.what();
         result_.epochsRun = static_cast<int>(history_.size());
     }
-    emit(result_);
+    publish(result_);
     running_ = false;
     return result_;
 }
@@ -189,7 +189,7 @@ void Trainer::execute(Run &r)
     const LossKind loss = parseLossKind(spec.loss);
     setCpuThreads(spec.threads);
 
-    emit(LogEvent{LogEvent::Level::Info, "Loading the dataset…"});
+    publish(LogEvent{LogEvent::Level::Info, "Loading the dataset…"});
     r.data = loadDataset(project_.dataset, baseDir_);
     r.train = r.data.train;
     if (spec.validationSplit > 0) {
@@ -250,7 +250,7 @@ void Trainer::execute(Run &r)
             throw Error(options_.resumeFrom + ": the checkpoint's training state is incomplete (" +
                         e.what() + ")");
         }
-        emit(LogEvent{LogEvent::Level::Info,
+        publish(LogEvent{LogEvent::Level::Info,
                       "Resumed from " + options_.resumeFrom + " at epoch " +
                           std::to_string(r.startEpoch + 1) + ", batch " +
                           std::to_string(r.startBatch + 1)});
@@ -268,7 +268,7 @@ void Trainer::execute(Run &r)
     started.startEpoch = r.startEpoch;
     started.validationSource = r.validationSource;
     started.classNames = r.train.classNames;
-    emit(started);
+    publish(started);
 
     Tensor x, y;
     r.order.resize(static_cast<size_t>(n));
@@ -321,15 +321,15 @@ void Trainer::execute(Run &r)
             {
                 std::unique_lock lock(commandMutex_);
                 if (paused_ && !stopRequested_) {
-                    emit(LogEvent{LogEvent::Level::Info, "Paused"});
+                    publish(LogEvent{LogEvent::Level::Info, "Paused"});
                     commandCv_.wait(lock, [&] { return !paused_ || stopRequested_; });
                     if (!stopRequested_)
-                        emit(LogEvent{LogEvent::Level::Info, "Resumed"});
+                        publish(LogEvent{LogEvent::Level::Info, "Resumed"});
                 }
                 if (pendingLr_) {
                     r.schedule->override(*pendingLr_);
                     r.optimizer->setLearningRate(r.schedule->currentLr());
-                    emit(LogEvent{LogEvent::Level::Info,
+                    publish(LogEvent{LogEvent::Level::Info,
                                   "Learning rate set to " + std::to_string(*pendingLr_)});
                     pendingLr_.reset();
                 }
@@ -379,7 +379,7 @@ void Trainer::execute(Run &r)
             be.learningRate = r.optimizer->learningRate();
             be.step = r.optimizer->stepCount();
             be.samplesPerSecond = elapsed > 0 ? static_cast<double>(seen) / elapsed : 0;
-            emit(be);
+            publish(be);
         }
         const double seconds = std::chrono::duration<double>(Clock::now() - epochStart).count();
 
@@ -410,11 +410,11 @@ void Trainer::execute(Run &r)
             r.sinceBest++;
         }
         history_.push_back(m);
-        emit(EpochEvent{m});
+        publish(EpochEvent{m});
         const double before = r.optimizer->learningRate();
         const double next = r.schedule->onEpochEnd(monitored);
         if (std::fabs(next - before) > 1e-15 * std::max(1.0, before) && epoch + 1 < r.epochs)
-            emit(LogEvent{LogEvent::Level::Info,
+            publish(LogEvent{LogEvent::Level::Info,
                           "Learning rate " + std::to_string(before) + " → " + std::to_string(next)});
         writeCheckpointAt(epoch + 1, 0, {}, r.shuffleRng.state());
         if (spec.earlyStoppingPatience > 0 && r.sinceBest >= spec.earlyStoppingPatience &&
@@ -423,7 +423,7 @@ void Trainer::execute(Run &r)
             result_.message = "Early stop after epoch " + std::to_string(epoch + 1) + ": " +
                               (m.hasValidation ? "val_loss" : "loss") + " has not improved for " +
                               std::to_string(spec.earlyStoppingPatience) + " epochs";
-            emit(LogEvent{LogEvent::Level::Info, result_.message});
+            publish(LogEvent{LogEvent::Level::Info, result_.message});
             break;
         }
     }
@@ -440,7 +440,7 @@ void Trainer::execute(Run &r)
     }
     if (spec.keepBest && !r.bestWeights.empty()) {
         r.network->loadWeights(r.bestWeights);
-        emit(LogEvent{LogEvent::Level::Info,
+        publish(LogEvent{LogEvent::Level::Info,
                       "Restored the weights of epoch " + std::to_string(r.bestEpoch + 1) +
                           ", the best (" + (r.validation ? "val_loss " : "loss ") +
                           fixed(r.bestValue, 4) + ")"});
