@@ -240,10 +240,10 @@ void TestDocument::pasteGivesFreshIds()
     Document doc;
     doc.load(examplePath("spirals.strata"));
     QStringList ids;
-    QCOMPARE(doc.paste(doc.copyFragment({"fc1", "tanh1", "fc2"}), {250, 0}, &ids), QString());
+    QCOMPARE(doc.paste(doc.copyFragment({"fc1", "relu1", "fc2"}), {250, 0}, &ids), QString());
     QCOMPARE(ids.size(), 3);
     for (const QString &id : ids)
-        QVERIFY(!QStringList({"fc1", "tanh1", "fc2"}).contains(id));
+        QVERIFY(!QStringList({"fc1", "relu1", "fc2"}).contains(id));
     QCOMPARE(doc.graph().nodes().size(), size_t(10));
     QCOMPARE(doc.graph().edges().size(), size_t(8)); // the two internal links came along
     QCOMPARE(doc.position(ids[0]), QPointF(250, 110));

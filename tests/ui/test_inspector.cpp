@@ -164,7 +164,7 @@ void TestInspector::projectSettingsWhenNothingSelected()
     TrainingForm *training = inspector.trainingForm();
     auto *epochs = training->findChild<QSpinBox *>("epochs");
     QVERIFY(epochs);
-    QCOMPARE(epochs->value(), 150);
+    QCOMPARE(epochs->value(), 200);
     epochs->setValue(20);
     QCOMPARE(doc.project().training.epochs, 20);
     auto *optimizer = training->findChild<QComboBox *>("optimizer");
@@ -178,7 +178,7 @@ void TestInspector::projectSettingsWhenNothingSelected()
     QVERIFY(device->findData("cpu") >= 0);
     doc.undoStack()->undo();
     doc.undoStack()->undo();
-    QCOMPARE(epochs->value(), 150);
+    QCOMPARE(epochs->value(), 200);
     QCOMPARE(optimizer->currentData().toString(), QStringLiteral("adam"));
 
     // Nesterov without momentum is refused by the engine, and the box goes back.

@@ -79,7 +79,7 @@ void TestMainWindow::titleShowsModifiedMark()
     MainWindow window;
     QVERIFY(window.openFile(examplePath("spirals.strata")));
     QVERIFY(!window.document()->isModified());
-    window.document()->setParam("fc1", "units", 32);
+    window.document()->setParam("fc1", "units", 48);
     QVERIFY(window.document()->isModified());
     QVERIFY2(window.windowTitle().contains("spirals.strata*"), qPrintable(window.windowTitle()));
     window.document()->undoStack()->undo();

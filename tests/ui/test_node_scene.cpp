@@ -89,7 +89,7 @@ void TestNodeScene::followsAddRemoveAndUndo()
 
     QCOMPARE(doc.removeNodes({"fc2"}), QString());
     QCOMPARE(scene.nodeItems().size(), 7);
-    QCOMPARE(scene.edgeItems().size(), 4); // tanh1→fc2 and fc2→tanh2 went with it
+    QCOMPARE(scene.edgeItems().size(), 4); // relu1→fc2 and fc2→relu2 went with it
     QVERIFY(!scene.nodeItem("fc2"));
 
     doc.undoStack()->undo();
@@ -101,7 +101,7 @@ void TestNodeScene::followsAddRemoveAndUndo()
     QVERIFY(!scene.nodeItem(id));
 
     // Moves in the document move the items, and their links follow.
-    EdgeItem *edge = scene.edgeItem({{"fc1", 0}, {"tanh1", 0}});
+    EdgeItem *edge = scene.edgeItem({{"fc1", 0}, {"relu1", 0}});
     QVERIFY(edge);
     const QPointF before = edge->path().pointAtPercent(0);
     doc.moveNodes({{"fc1", QPointF(200, 110)}});
@@ -234,15 +234,15 @@ void TestNodeScene::deleteCopyPasteDuplicate()
     Document doc;
     doc.load(examplePath("spirals.strata"));
     NodeScene scene(&doc);
-    scene.selectNodes({"fc1", "tanh1"});
-    QCOMPARE(scene.selectedNodeIds(), (QStringList{"fc1", "tanh1"}));
+    scene.selectNodes({"fc1", "relu1"});
+    QCOMPARE(scene.selectedNodeIds(), (QStringList{"fc1", "relu1"}));
     QCOMPARE(scene.duplicateSelection(), QString());
     QCOMPARE(scene.nodeItems().size(), 9);
     QCOMPARE(scene.edgeItems().size(), 7); // the link between the copies came along
     QCOMPARE(scene.selectedNodeIds().size(), 2);
     QVERIFY(!scene.selectedNodeIds().contains("fc1"));
 
-    scene.selectNodes({"fc1", "tanh1"});
+    scene.selectNodes({"fc1", "relu1"});
     scene.copySelection();
     QCOMPARE(scene.pasteClipboard(), QString());
     QCOMPARE(scene.nodeItems().size(), 11);

@@ -1,7 +1,5 @@
 #include "ui/training/training_dashboard.h"
 
-// trainer.h declares a member named emit, which is a Qt macro: hide the macro around it.
-#undef emit
 #include "strata/trainer.h"
 #include "widgets/confusion_matrix_view.h"
 #include "widgets/metric_plot.h"
