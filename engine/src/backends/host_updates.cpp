@@ -7,10 +7,14 @@
 
 namespace strata::internal {
 
+// Below this many weights a second thread costs more than it saves.
+constexpr int64_t kParallelFrom = 1 << 16;
+
 void hostSgdUpdate(float *w, const float *g, float *velocity, int64_t n, const SgdStep &s)
 {
     const float lr = s.lr, mu = s.momentum, wd = s.weightDecay;
     if (mu == 0.0f) {
+#pragma omp parallel for simd schedule(static) if (n > kParallelFrom)
         for (int64_t i = 0; i < n; ++i)
             w[i] -= lr * (g[i] + wd * w[i]);
         return;
@@ -18,6 +22,7 @@ void hostSgdUpdate(float *w, const float *g, float *velocity, int64_t n, const S
     if (!velocity)
         throw std::logic_error("hostSgdUpdate: momentum needs a velocity buffer");
     if (s.nesterov) {
+#pragma omp parallel for simd schedule(static) if (n > kParallelFrom)
         for (int64_t i = 0; i < n; ++i) {
             const float d = g[i] + wd * w[i];
             const float buf = mu * velocity[i] + d;
@@ -25,6 +30,7 @@ void hostSgdUpdate(float *w, const float *g, float *velocity, int64_t n, const S
             w[i] -= lr * (d + mu * buf);
         }
     } else {
+#pragma omp parallel for simd schedule(static) if (n > kParallelFrom)
         for (int64_t i = 0; i < n; ++i) {
             const float d = g[i] + wd * w[i];
             const float buf = mu * velocity[i] + d;
@@ -49,6 +55,7 @@ void hostAdamUpdate(float *w, const float *g, float *m, float *v, int64_t n, con
     // Adam folds the decay into the gradient (L2 regularisation).
     const float shrink = s.decoupled ? 1.0f - s.lr * s.weightDecay : 1.0f;
     const float l2 = s.decoupled ? 0.0f : s.weightDecay;
+#pragma omp parallel for simd schedule(static) if (n > kParallelFrom)
     for (int64_t i = 0; i < n; ++i) {
         const float wi = w[i] * shrink;
         const float gi = g[i] + l2 * wi;
@@ -66,6 +73,7 @@ void hostRmspropUpdate(float *w, const float *g, float *square, float *mom, int6
 {
     const float lr = s.lr, rho = s.rho, eps = s.eps, mu = s.momentum, wd = s.weightDecay;
     if (mu == 0.0f) {
+#pragma omp parallel for simd schedule(static) if (n > kParallelFrom)
         for (int64_t i = 0; i < n; ++i) {
             const float gi = g[i] + wd * w[i];
             const float sq = rho * square[i] + (1.0f - rho) * gi * gi;
@@ -76,6 +84,7 @@ void hostRmspropUpdate(float *w, const float *g, float *square, float *mom, int6
     }
     if (!mom)
         throw std::logic_error("hostRmspropUpdate: momentum needs a momentum buffer");
+#pragma omp parallel for simd schedule(static) if (n > kParallelFrom)
     for (int64_t i = 0; i < n; ++i) {
         const float gi = g[i] + wd * w[i];
         const float sq = rho * square[i] + (1.0f - rho) * gi * gi;
@@ -92,6 +101,7 @@ bool hostAllFinite(const float *x, int64_t n)
     // an integer OR-reduction vectorises, and stays correct under -ffast-math.
     constexpr uint32_t exponent = 0x7f800000u;
     uint32_t bad = 0;
+#pragma omp parallel for simd schedule(static) reduction(|: bad) if (n > kParallelFrom)
     for (int64_t i = 0; i < n; ++i)
         bad |= static_cast<uint32_t>((std::bit_cast<uint32_t>(x[i]) & exponent) == exponent);
     return bad == 0;
