@@ -47,6 +47,22 @@ private slots:
         QVERIFY2(err < 1e-4, report.c_str());
     }
 
+    // A weight matrix of a million elements and a batch far smaller than the units: the
+    // forward pass takes the transposed GEMM path (see dense_cpu.cpp).
+    void largeLayerMatchesReference_data()
+    {
+        QTest::addColumn<bool>("bias");
+        QTest::newRow("with bias") << true;
+        QTest::newRow("no bias") << false;
+    }
+    void largeLayerMatchesReference()
+    {
+        QFETCH(bool, bias);
+        std::string report;
+        double err = referenceComparisonError(denseCase(1030, bias, 5, 1100), "cpu", &report);
+        QVERIFY2(err < 1e-4, report.c_str());
+    }
+
     void knownValues()
     {
         LayerHarness h(denseCase(2, true, 1, 3), "cpu");

@@ -115,6 +115,38 @@ private slots:
                                                         "cpu", &report);
             QVERIFY2(err < 1e-4, (std::string(t) + ": " + report).c_str());
         }
+        // 2×2 max pooling with stride 2 has its own CPU loop (threaded from 32k inputs):
+        // even and odd sizes, forward and backward.
+        for (const PoolConfig &k : {PoolConfig{4, 16, 30, 30, 2, 2, "valid"},
+                                    PoolConfig{3, 8, 31, 29, 2, 0, "valid"}}) {
+            std::string report;
+            const double err = referenceComparisonError(poolCase("MaxPool2D", k), "cpu", &report);
+            QVERIFY2(err < 1e-4, report.c_str());
+        }
+    }
+
+    // Ties: the first value of a window in row-major order wins, on every backend, so the
+    // gradient goes to one input only.
+    void maxPoolTies_data()
+    {
+        QTest::addColumn<QString>("backend");
+        QTest::newRow("reference") << QString("reference");
+        QTest::newRow("cpu") << QString("cpu");
+    }
+    void maxPoolTies()
+    {
+        QFETCH(QString, backend);
+        LayerHarness h(poolCase("MaxPool2D", {1, 1, 2, 4, 2, 2, "valid"}), backend.toStdString());
+        const std::vector<float> x{1, 1, 0, 2, //
+                                   1, 1, 2, 2};
+        std::copy(x.begin(), x.end(), h.inputs[0].data());
+        h.forward();
+        QCOMPARE(h.output.toVector(), (std::vector<float>{1, 2}));
+        Tensor gy(h.outputShape);
+        std::fill(gy.data(), gy.data() + 2, 1.0f);
+        h.backward(gy);
+        QCOMPARE(h.inputGrads[0].toVector(), (std::vector<float>{1, 0, 0, 1, //
+                                                                  0, 0, 0, 0}));
     }
 
     void knownValues_data()

@@ -1,9 +1,17 @@
 // Dense on oneDNN's inner product: engine → memory descs → primitive descs → primitives,
 // built once per network; every batch only binds the tensors and executes.
+//
+// One exception, measured: when the weight matrix is much larger than the batch (the Keras
+// MNIST CNN's 9216→1024 layer at batch 32), oneDNN's inner product packs the whole weight
+// matrix on every call and runs at well under half the speed of the same product computed
+// transposed, yᵀ = W·xᵀ, where the small batch is the packed operand (3.5 ms instead of
+// 8.4 ms on two cores). The forward pass then runs as that GEMM plus a small transpose.
 
 #include "layers/dense/dense.h"
 
 #include "backends/cpu/cpu_backend.h"
+
+#include <vector>
 
 namespace strata::internal {
 
@@ -57,10 +65,21 @@ public:
         }
         diffSrcMem_ = memory(src, eng, nullptr);
         diffDstMem_ = memory(dst, eng, nullptr);
+
+        batch_ = n;
+        inputs_ = k;
+        units_ = m;
+        transposed_ = m * k >= kTransposedFrom && m >= 4 * n;
+        if (transposed_)
+            scratch_.resize(static_cast<size_t>(m * n));
     }
 
     void forward(const std::vector<const Tensor *> &in, Tensor &out, const RunContext &) override
     {
+        if (transposed_) {
+            forwardTransposed(in[0]->data(), out.data());
+            return;
+        }
         srcMem_.set_data_handle(const_cast<float *>(in[0]->data()));
         dstMem_.set_data_handle(out.data());
         std::unordered_map<int, memory> args{
@@ -90,9 +109,34 @@ public:
     }
 
 private:
+    // Weight matrices from this many elements up use the transposed forward pass (when the
+    // layer also has several times more units than the batch has samples).
+    static constexpr int64_t kTransposedFrom = 1 << 20;
+
+    // y = x·Wᵀ + b computed as scratch = W·xᵀ (units × batch), then transposed into y.
+    void forwardTransposed(const float *x, float *y)
+    {
+        const dnnl_status_t st =
+            dnnl_sgemm('N', 'T', units_, batch_, inputs_, 1.0f, w_.data(), inputs_, x, inputs_,
+                       0.0f, scratch_.data(), batch_);
+        if (st != dnnl_success)
+            throw BackendError("oneDNN's GEMM failed in a Dense layer (status " +
+                               std::to_string(static_cast<int>(st)) + ")");
+        const float *bias = hasBias_ ? b_.data() : nullptr;
+        const int64_t units = units_, batch = batch_;
+        const float *t = scratch_.data();
+#pragma omp parallel for schedule(static) if (units * batch > 65536)
+        for (int64_t i = 0; i < batch; ++i)
+            for (int64_t j = 0; j < units; ++j)
+                y[i * units + j] = t[j * batch + i] + (bias ? bias[j] : 0.0f);
+    }
+
     CpuBackend &cpu_;
     Tensor w_, dw_, b_, db_;
     bool hasBias_;
+    int64_t batch_ = 0, inputs_ = 0, units_ = 0;
+    bool transposed_ = false;
+    std::vector<float> scratch_;
     inner_product_forward::primitive_desc fwdPd_;
     inner_product_forward fwd_;
     inner_product_backward_data::primitive_desc bwdDataPd_;
