@@ -240,7 +240,9 @@ void Trainer::execute(Run &r)
             r.partial.lossSum = s.at("partial_loss").get<double>();
             r.partial.correct = s.at("partial_correct").get<int64_t>();
             r.partial.count = s.at("partial_count").get<int64_t>();
-            r.bestValue = s.at("best_value").get<double>();
+            // JSON has no infinity: before the first epoch ends there is no best yet (null).
+            const auto &best = s.at("best_value");
+            r.bestValue = best.is_null() ? INFINITY : best.get<double>();
             r.bestEpoch = s.at("best_epoch").get<int>();
             r.sinceBest = s.at("since_best").get<int>();
             for (const auto &m : s.at("history"))
@@ -293,7 +295,8 @@ void Trainer::execute(Run &r)
                    {"partial_loss", partial.lossSum},
                    {"partial_correct", partial.correct},
                    {"partial_count", partial.count},
-                   {"best_value", r.bestValue},
+                   {"best_value", std::isfinite(r.bestValue) ? nlohmann::json(r.bestValue)
+                                                             : nlohmann::json(nullptr)},
                    {"best_epoch", r.bestEpoch},
                    {"since_best", r.sinceBest},
                    {"history", history}};

@@ -144,6 +144,7 @@ private slots:
         QTest::addColumn<int>("stopAfterBatches");
         QTest::newRow("at an epoch boundary") << 30; // 2 epochs of 15 batches
         QTest::newRow("mid-epoch") << 22;
+        QTest::newRow("in the first epoch (no best value yet)") << 7;
     }
     void resumeIsBitwiseExact()
     {
