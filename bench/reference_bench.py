@@ -10,7 +10,11 @@ their OpenMP runtimes never meet.
 
     .venv/bin/python bench/reference_bench.py [--seconds 10] [--threads 2]
         [--models mlp,mnist_cnn,...] [--frameworks strata,torch,keras]
-        [--strata-bench build/bench/strata-bench] [--markdown FILE]
+        [--strata-bench build/bench/strata-bench] [--markdown FILE] [--device cpu|cuda]
+
+With --device cuda, Strata and PyTorch train on the GPU (Keras is tensorflow-cpu here, so it is
+left out unless named in --frameworks); each batch is copied from pinned host memory to the GPU
+every step, as Strata does.
 
 Batch sizes and optimizers are read from the example projects (projects/*.strata), the same
 files strata-bench trains, so the three always agree; the layer stacks are written out below
@@ -47,6 +51,7 @@ INPUT_SHAPES = {
     "or_gate": (2,),
 }
 TARGETS = {"mnist_cnn": 1.5, "cifar10_cnn": 1.5}  # the others: 1.0 (no slower)
+GPU_TARGET = 1.5  # on the GPU: every model at least 1.5× PyTorch
 
 POOL_BATCHES = 16  # distinct synthetic batches per model, as in strata-bench
 WARMUP_SECONDS = 1.0
@@ -111,9 +116,11 @@ class StepTimer:
 # PyTorch
 
 
-def torch_worker(models, seconds, threads):
+def torch_worker(models, seconds, threads, device="cpu"):
     import torch
     import torch.nn as nn
+
+    dev = torch.device(device)
 
     torch.set_num_threads(threads)
     torch.set_num_interop_threads(1)
@@ -150,11 +157,13 @@ def torch_worker(models, seconds, threads):
 
     for model in models:
         batch, opt_spec, loss_kind = training_spec(model)
-        net = build(model)
+        net = build(model).to(dev)
         net.train()
         opt = optimizer(opt_spec, net.parameters())
         x, y = synthetic_pool(model, batch)
-        xs = torch.from_numpy(x).split(batch)
+        on_gpu = dev.type == "cuda"
+        # On the GPU the batches stay in pinned host memory and are copied in every step.
+        xs = [t.pin_memory() if on_gpu else t for t in torch.from_numpy(x).split(batch)]
         if loss_kind == "binary_cross_entropy":
             ys = torch.from_numpy(y).float().unsqueeze(1).split(batch)
             loss_fn = nn.BCELoss()
@@ -162,11 +171,14 @@ def torch_worker(models, seconds, threads):
             # The tutorials' Softmax + cross-entropy is PyTorch's CrossEntropyLoss on logits.
             ys = torch.from_numpy(y).long().split(batch)
             loss_fn = nn.CrossEntropyLoss()
+        ys = [t.pin_memory() if on_gpu else t for t in ys]
         timer = StepTimer(seconds)
         i = 0
         running = 0.0
         while True:
             xb, yb = xs[i % POOL_BATCHES], ys[i % POOL_BATCHES]
+            if on_gpu:
+                xb, yb = xb.to(dev, non_blocking=True), yb.to(dev, non_blocking=True)
             i += 1
             opt.zero_grad(set_to_none=True)
             loss = loss_fn(net(xb), yb)
@@ -285,11 +297,11 @@ def run_worker(framework, args):
     if framework == "strata":
         command = [args.strata_bench, "--json", "--seconds", str(args.seconds),
                    "--threads", threads, "--models", ",".join(args.models),
-                   "--projects", os.path.join(REPO, "projects")]
+                   "--projects", os.path.join(REPO, "projects"), "--device", args.device]
     else:
         command = [sys.executable, os.path.abspath(__file__), "--worker", framework,
                    "--seconds", str(args.seconds), "--threads", threads,
-                   "--models", ",".join(args.models)]
+                   "--models", ",".join(args.models), "--device", args.device]
     print(f"[{FRAMEWORK_TITLES[framework]}] {' '.join(command)}", file=sys.stderr, flush=True)
     proc = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True)
     results = {}
@@ -335,16 +347,26 @@ def cpu_name():
     return platform.processor() or "unknown CPU"
 
 
+def gpu_name():
+    code = "import torch; print(torch.cuda.get_device_name(0))"
+    out = subprocess.run([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True).stdout.strip()
+    return out or "unknown GPU"
+
+
 def fmt(value):
     return f"{value:,.0f}" if value is not None else "—"
 
 
 def make_table(args, results):
     """The results as a markdown table plus a header saying how they were measured."""
+    where = f"{cpu_name()} ({os.cpu_count()} logical CPUs)"
+    if args.device != "cpu":
+        where = f"{gpu_name()} ({args.device}), host {where}"
     head = [
         f"Training throughput (samples/s), synthetic data, {args.threads} threads per "
         f"framework, {args.seconds:g} s per model after a warm-up; "
-        f"{datetime.date.today().isoformat()}, {cpu_name()} ({os.cpu_count()} logical CPUs).",
+        f"{datetime.date.today().isoformat()}, {where}.",
         "",
     ]
     head += ["- " + v for v in versions(args.frameworks, args.strata_bench)]
@@ -357,7 +379,7 @@ def make_table(args, results):
         batch = training_spec(model)[0]
         refs = [v for v in (torch_, keras_) if v]
         ratio = strata / max(refs) if strata and refs else None
-        target = TARGETS.get(model, 1.0)
+        target = TARGETS.get(model, 1.0) if args.device == "cpu" else GPU_TARGET
         verdict = "—" if ratio is None else ("met" if ratio >= target else "not met")
         rows.append(f"| {MODELS[model][1]} | {batch} | {fmt(strata)} | {fmt(torch_)} | "
                     f"{fmt(keras_)} | {'—' if ratio is None else f'{ratio:.2f}×'} | "
@@ -373,11 +395,14 @@ def main():
     parser.add_argument("--threads", type=int, default=2, help="threads for everyone (2)")
     parser.add_argument("--models", default=",".join(MODELS),
                         help="comma-separated subset of: " + ", ".join(MODELS))
-    parser.add_argument("--frameworks", default="strata,torch,keras",
-                        help="comma-separated subset of strata, torch, keras")
+    parser.add_argument("--frameworks",
+                        help="comma-separated subset of strata, torch, keras (default: all "
+                        "three on the CPU, strata and torch with --device cuda)")
     parser.add_argument("--strata-bench", default=os.path.join("build", "bench", "strata-bench"),
                         help="the strata-bench executable (default build/bench/strata-bench)")
     parser.add_argument("--markdown", help="also write the table to this markdown file")
+    parser.add_argument("--device", default="cpu",
+                        help="cpu (default), or cuda / cuda:N for Strata and PyTorch on a GPU")
     parser.add_argument("--worker", choices=["torch", "keras"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.models = [m for m in args.models.split(",") if m]
@@ -389,10 +414,12 @@ def main():
     os.environ["OMP_NUM_THREADS"] = str(args.threads)
     os.environ["MKL_NUM_THREADS"] = str(args.threads)
     if args.worker == "torch":
-        return torch_worker(args.models, args.seconds, args.threads)
+        return torch_worker(args.models, args.seconds, args.threads, args.device)
     if args.worker == "keras":
         return keras_worker(args.models, args.seconds, args.threads)
 
+    if args.frameworks is None:
+        args.frameworks = "strata,torch,keras" if args.device == "cpu" else "strata,torch"
     args.frameworks = [f for f in args.frameworks.split(",") if f]
     for f in args.frameworks:
         if f not in FRAMEWORK_TITLES:

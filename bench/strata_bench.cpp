@@ -7,6 +7,7 @@
 // Optimizer::step. It prints samples/s per model, as a table or one JSON object per line.
 //
 //   strata-bench [--seconds S] [--threads N] [--models a,b,...] [--projects DIR] [--json]
+//                [--device cpu|cuda[:N]]
 //
 // This is a benchmark, not a test: its numbers mean something only on a quiet machine.
 
@@ -64,6 +65,7 @@ struct Options
     std::vector<std::string> models;
     std::string projectsDir;
     bool json = false;
+    std::string device = "cpu"; // "cpu", "cuda" or "cuda:N"
 };
 
 struct Result
@@ -91,7 +93,8 @@ struct Result
                  "                  (default: all; project file names are accepted too)\n"
                  "  --projects DIR  where the example .strata files are (default:\n"
                  "                  <exe dir>/../../projects, then ./projects)\n"
-                 "  --json          one JSON object per model and line\n");
+                 "  --json          one JSON object per model and line\n"
+                 "  --device D      cpu (default), cuda or cuda:N\n");
     std::exit(error.empty() ? 0 : 2);
 }
 
@@ -145,6 +148,8 @@ Options parseOptions(int argc, char **argv)
             o.projectsDir = value();
         } else if (arg == "--json") {
             o.json = true;
+        } else if (arg == "--device") {
+            o.device = value();
         } else {
             usage("unknown argument '" + arg + "'");
         }
@@ -215,7 +220,7 @@ Result benchmark(const ModelEntry &entry, const fs::path &projectsDir, const Opt
 
     // As the trainer does: threads first, then the backend and the network.
     strata::setCpuThreads(o.threads);
-    auto backend = strata::createBackend("cpu");
+    auto backend = strata::createBackend(o.device);
     strata::Network net(project.graph, *backend, strata::parseLossKind(spec.loss),
                         strata::parseInitConvention(spec.init), spec.seed);
     if (o.threads == 0) {
@@ -290,7 +295,7 @@ int main(int argc, char **argv)
             models.push_back(&findModel(name));
         const fs::path projectsDir = findProjectsDir(o, argv[0]);
         if (!o.json) {
-            auto backend = strata::createBackend("cpu");
+            auto backend = strata::createBackend(o.device);
             std::printf("strata-bench: %s, %.3g s per model after a warm-up, projects in %s\n",
                         backend->description().c_str(), o.seconds, projectsDir.c_str());
             std::printf("%-12s %6s %8s %8s %8s %14s\n", "model", "batch", "threads", "steps",
@@ -306,6 +311,7 @@ int main(int argc, char **argv)
                                              {"batch", r.batch},
                                              {"seconds", r.seconds},
                                              {"threads", r.threads},
+                                             {"device", o.device},
                                              {"loss", r.finalLoss}};
                 std::printf("%s\n", line.dump().c_str());
             } else {

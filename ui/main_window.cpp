@@ -4,7 +4,6 @@
 #include "ui/document.h"
 #include "ui/editor/node_scene.h"
 #include "ui/editor/node_view.h"
-#include "ui/examples_dialog.h"
 #include "ui/inspector/inspector.h"
 #include "ui/palette/layer_palette.h"
 #include "ui/problems_panel.h"
@@ -17,18 +16,21 @@
 #include <QCloseEvent>
 #include <QDir>
 #include <QDockWidget>
-#include <QFileDialog>
+#include <QFile>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenu>
-#include <QMessageBox>
 #include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QShowEvent>
 #include <QStatusBar>
+#include <QTemporaryDir>
+#include <QTimer>
 #include <QUndoView>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 // The icons live in the static strata_ui library, whose resources must be registered
 // explicitly (the linker would drop them otherwise); Q_INIT_RESOURCE cannot sit in a namespace.
@@ -41,7 +43,6 @@ namespace strata::ui {
 
 namespace {
 
-constexpr int kMaxRecentFiles = 8;
 constexpr int kStateVersion = 1; // bump when the dock set changes
 
 // The dashboard is tall; in a scroll area its dock can be made short, leaving the canvas room
@@ -116,6 +117,9 @@ MainWindow::MainWindow(QWidget *parent)
     connect(document_, &Document::analysisChanged, this, &MainWindow::updateStatusSummary);
     connect(document_, &Document::editingLockedChanged, this, &MainWindow::updateLockNotice);
     connect(document_, &Document::projectReset, this, [this] {
+        // Another project: the last run's weights belong to the one that was open.
+        if (const QString weights = lastRunWeights(); !weights.isEmpty())
+            QFile::remove(weights);
         inspector_->showNodes({});
         view_->frameModel();
         refreshDatasetPreview();
@@ -146,6 +150,9 @@ MainWindow::~MainWindow()
     // first, quietly, while the document it reads still exists.
     disconnect(scene_, nullptr, this, nullptr);
     delete scene_;
+    // A running trainer stops (and writes its last checkpoint) before the folder it writes
+    // into is removed with runDir_.
+    delete trainingPanel_.data();
 }
 
 QDockWidget *MainWindow::addDock(const QString &title, const QString &objectName, QWidget *content,
@@ -186,7 +193,11 @@ void MainWindow::showEvent(QShowEvent *event)
     if (restoredState_)
         return;
     // First start: the canvas gets most of the room; docks only take what they need.
-    resizeDocks({paletteDock_, inspectorDock_}, {250, 410}, Qt::Horizontal);
+    // On a laptop screen (1366 px) the side docks give up some width, leaving the canvas and
+    // the dashboard under it room for two plots side by side.
+    const int paletteWidth = std::clamp(width() * 16 / 100, 180, 250);
+    const int inspectorWidth = std::clamp(width() * 25 / 100, 300, 410);
+    resizeDocks({paletteDock_, inspectorDock_}, {paletteWidth, inspectorWidth}, Qt::Horizontal);
     resizeDocks({paletteDock_, problemsDock_}, {height() * 7 / 10, height() * 3 / 10},
                 Qt::Vertical);
     if (trainingDock_)
@@ -197,6 +208,9 @@ void MainWindow::showEvent(QShowEvent *event)
 void MainWindow::createTrainingPanels()
 {
     auto *dashboard = new TrainingDashboard(this);
+    runDir_ = std::make_unique<QTemporaryDir>();
+    if (runDir_->isValid())
+        dashboard->setOutputDir(runDir_->path());
     dashboard->setProjectSource([this] {
         const QString path = document_->filePath();
         const QString base =
@@ -239,10 +253,11 @@ void MainWindow::setDatasetPreview(QWidget *panel)
             tabifyDockWidget(trainingDock_, datasetDock_);
             trainingDock_->raise();
         }
-        // Loading a dataset costs time: only while the preview can be seen.
+        // Loading a dataset costs time: only while the preview can be seen. Queued, so the
+        // dock has finished showing when the preview asks whether it is visible.
         connect(datasetDock_, &QDockWidget::visibilityChanged, this, [this](bool visible) {
             if (visible)
-                refreshDatasetPreview();
+                QTimer::singleShot(0, this, &MainWindow::refreshDatasetPreview);
         });
         if (viewMenu_)
             viewMenu_->addAction(datasetDock_->toggleViewAction());
@@ -255,13 +270,26 @@ void MainWindow::setDatasetPreview(QWidget *panel)
 
 void MainWindow::refreshDatasetPreview()
 {
-    auto *preview = datasetDock_ ? qobject_cast<DatasetPreview *>(datasetDock_->widget()) : nullptr;
-    if (!preview || preview->visibleRegion().isEmpty())
+    // Loading a dataset costs time and memory: only while the preview can be seen. The
+    // preview itself skips a reload when the dataset spec did not change (training edits).
+    DatasetPreview *preview = datasetPreview();
+    // A dock tabbed behind another stays "visible" but has nothing on screen.
+    if (!preview || !preview->isVisible() || preview->visibleRegion().isEmpty())
         return;
     const QString path = document_->filePath();
     const QString base =
         path.isEmpty() ? examplesDir() : QString::fromStdString(projectBaseDir(toStd(path)));
     preview->showDataset(document_->project().dataset, base);
+}
+
+TrainingDashboard *MainWindow::dashboard() const
+{
+    return qobject_cast<TrainingDashboard *>(trainingPanel_.data());
+}
+
+DatasetPreview *MainWindow::datasetPreview() const
+{
+    return datasetDock_ ? qobject_cast<DatasetPreview *>(datasetDock_->widget()) : nullptr;
 }
 
 QString MainWindow::examplesDir()
@@ -279,108 +307,6 @@ QString MainWindow::examplesDir()
 #endif
 }
 
-// --- Files --------------------------------------------------------------------------------
-
-void MainWindow::showError(const QString &title, const QString &text)
-{
-    // Window-modal and non-blocking: the studio (and a test driving it) keeps running.
-    auto *box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, this);
-    box->setObjectName(QStringLiteral("errorBox"));
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->open();
-    statusBar()->showMessage(text, 10000);
-}
-
-bool MainWindow::openFile(const QString &path)
-{
-    try {
-        document_->load(path);
-    } catch (const std::exception &e) {
-        showError(tr("Cannot open project"), QString::fromUtf8(e.what()));
-        return false;
-    }
-    addRecentFile(QFileInfo(path).absoluteFilePath());
-    statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(path)), 4000);
-    return true;
-}
-
-bool MainWindow::saveTo(const QString &path)
-{
-    try {
-        document_->save(path);
-    } catch (const std::exception &e) {
-        showError(tr("Cannot save project"), QString::fromUtf8(e.what()));
-        return false;
-    }
-    addRecentFile(QFileInfo(path).absoluteFilePath());
-    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 4000);
-    return true;
-}
-
-bool MainWindow::save()
-{
-    if (document_->filePath().isEmpty())
-        return saveAs();
-    return saveTo(document_->filePath());
-}
-
-bool MainWindow::saveAs()
-{
-    QString start = document_->filePath();
-    if (start.isEmpty())
-        start = QDir::homePath() + QLatin1Char('/') + document_->projectName() +
-                QStringLiteral(".strata");
-    QString path = QFileDialog::getSaveFileName(this, tr("Save Project As"), start,
-                                                tr("Strata projects (*.strata)"));
-    if (path.isEmpty())
-        return false;
-    if (!path.endsWith(QStringLiteral(".strata")))
-        path += QStringLiteral(".strata");
-    return saveTo(path);
-}
-
-void MainWindow::open()
-{
-    if (!maybeSave())
-        return;
-    const QString start = document_->filePath().isEmpty()
-                              ? examplesDir()
-                              : QFileInfo(document_->filePath()).absolutePath();
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open Project"), start,
-                                                      tr("Strata projects (*.strata)"));
-    if (!path.isEmpty())
-        openFile(path);
-}
-
-void MainWindow::newProject()
-{
-    if (!maybeSave())
-        return;
-    document_->reset(Project{});
-}
-
-void MainWindow::showExamples()
-{
-    if (!maybeSave())
-        return;
-    ExamplesDialog dialog(examplesDir(), this);
-    if (dialog.exec() == QDialog::Accepted && !dialog.selectedPath().isEmpty())
-        openFile(dialog.selectedPath());
-}
-
-bool MainWindow::maybeSave()
-{
-    if (!document_->isModified())
-        return true;
-    const auto answer = QMessageBox::warning(
-        this, tr("Unsaved changes"),
-        tr("'%1' has unsaved changes. Save them first?").arg(document_->projectName()),
-        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
-    if (answer == QMessageBox::Save)
-        return save();
-    return answer == QMessageBox::Discard;
-}
-
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     if (!maybeSave()) {
@@ -391,40 +317,6 @@ void MainWindow::closeEvent(QCloseEvent *event)
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());
     s.setValue(QStringLiteral("window/state"), saveState(kStateVersion));
     event->accept();
-}
-
-QStringList MainWindow::recentFiles() const
-{
-    return settings().value(QStringLiteral("recentFiles")).toStringList();
-}
-
-void MainWindow::addRecentFile(const QString &path)
-{
-    QStringList files = recentFiles();
-    files.removeAll(path);
-    files.prepend(path);
-    while (files.size() > kMaxRecentFiles)
-        files.removeLast();
-    settings().setValue(QStringLiteral("recentFiles"), files);
-    rebuildRecentMenu();
-}
-
-void MainWindow::rebuildRecentMenu()
-{
-    if (!recentMenu_)
-        return;
-    recentMenu_->clear();
-    const QStringList files = recentFiles();
-    for (const QString &path : files) {
-        QAction *action = recentMenu_->addAction(QFileInfo(path).fileName());
-        action->setToolTip(path);
-        action->setStatusTip(path);
-        connect(action, &QAction::triggered, this, [this, path] {
-            if (maybeSave())
-                openFile(path);
-        });
-    }
-    recentMenu_->setEnabled(!files.isEmpty());
 }
 
 // --- State shown in the frame ------------------------------------------------------------

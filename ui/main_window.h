@@ -6,15 +6,19 @@
 #include <QMainWindow>
 #include <QPointer>
 
+#include <memory>
+
 class QAction;
 class QDockWidget;
 class QLabel;
 class QListWidget;
 class QMenu;
+class QTemporaryDir;
 class QUndoView;
 
 namespace strata::ui {
 
+class DatasetPreview;
 class Document;
 class Inspector;
 class LayerPalette;
@@ -22,6 +26,7 @@ class NodeScene;
 class NodeView;
 class ProblemsPanel;
 class SummaryDialog;
+class TrainingDashboard;
 
 class MainWindow : public QMainWindow
 {
@@ -51,17 +56,24 @@ public:
     QDockWidget *trainingDock() const { return trainingDock_; }
     QWidget *trainingPanel() const { return trainingPanel_; }
     QDockWidget *datasetDock() const { return datasetDock_; }
+    // The panels in those docks when they are the studio's own (not replaced), else nullptr.
+    TrainingDashboard *dashboard() const;
+    DatasetPreview *datasetPreview() const;
 
     // The folder of the example projects: $STRATA_EXAMPLES_DIR, a "projects" folder next to
     // the executable or in ../share/strata, else the source tree's.
     static QString examplesDir();
     QStringList recentFiles() const;
+    // The weights the last training run of this project wrote, or "" before any run.
+    QString lastRunWeights() const;
 
 public slots:
     bool save();
     bool saveAs();
     void open();
     void showExamples();
+    // File → Export…: the export dialog, with the last run's weights when there are some.
+    void showExport();
     void showSummary();
     void showAbout();
 
@@ -105,6 +117,8 @@ private:
     QDockWidget *datasetDock_ = nullptr;
     QPointer<SummaryDialog> summary_;
     QPointer<QWidget> trainingPanel_;
+    // Where training runs write their weights (and checkpoints), for Export; removed on exit.
+    std::unique_ptr<QTemporaryDir> runDir_;
     QMenu *recentMenu_ = nullptr;
     QMenu *viewMenu_ = nullptr;
     bool restoredState_ = false; // the user's dock layout came back from QSettings
@@ -115,6 +129,7 @@ private:
     QAction *saveAction_ = nullptr;
     QAction *saveAsAction_ = nullptr;
     QAction *examplesAction_ = nullptr;
+    QAction *exportAction_ = nullptr;
     QAction *quitAction_ = nullptr;
     QAction *undoAction_ = nullptr;
     QAction *redoAction_ = nullptr;

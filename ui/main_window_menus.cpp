@@ -48,6 +48,10 @@ void MainWindow::createActions()
         new QAction(QIcon(QStringLiteral(":/icons/examples.svg")), tr("&Examples…"), this);
     examplesAction_->setToolTip(tr("Open an example project from the gallery"));
     connect(examplesAction_, &QAction::triggered, this, &MainWindow::showExamples);
+    exportAction_ = new QAction(tr("&Export…"), this);
+    exportAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    exportAction_->setToolTip(tr("Write the trained model as ONNX, safetensors, PyTorch or Keras"));
+    connect(exportAction_, &QAction::triggered, this, &MainWindow::showExport);
     quitAction_ = new QAction(tr("&Quit"), this);
     quitAction_->setShortcut(QKeySequence::Quit);
     quitAction_->setMenuRole(QAction::QuitRole);
@@ -112,6 +116,8 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(saveAction_);
     file->addAction(saveAsAction_);
+    file->addSeparator();
+    file->addAction(exportAction_);
     file->addSeparator();
     file->addAction(quitAction_);
 

@@ -160,6 +160,32 @@ void MetricPlot::setupAxes()
     }
 }
 
+void MetricPlot::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    fitLegend();
+}
+
+void MetricPlot::fitLegend()
+{
+    // One row when every entry fits beside the others, else two per row, so a narrow plot
+    // never clips its legend.
+    QCPLegend *legend = plot_->legend;
+    const QFontMetrics metrics(legend->font());
+    int needed = 20;
+    for (int i = 0; i < legend->itemCount(); ++i)
+        if (auto *item = qobject_cast<QCPPlottableLegendItem *>(legend->item(i)))
+            needed += metrics.horizontalAdvance(item->plottable()->name()) +
+                      legend->iconSize().width() + legend->iconTextPadding() + 16;
+    const int columns = width() >= needed ? 0 : 2;
+    if (columns == legendColumns_)
+        return;
+    legendColumns_ = columns;
+    legend->setWrap(columns);
+    legend->setFillOrder(QCPLegend::foColumnsFirst, true);
+    scheduleReplot();
+}
+
 void MetricPlot::addBatchPoint(double x, double value)
 {
     batchX_.push_back(x);

@@ -77,8 +77,12 @@ public:
 
     QCustomPlot *customPlot() const { return plot_; }
 
+    // Legend entries per row: all of them when the plot is wide enough, else fewer.
+    int legendColumns() const { return legendColumns_; }
+
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     struct Marker
@@ -92,6 +96,7 @@ private:
     void updateRanges();
     void scheduleReplot();
     void hideReadout();
+    void fitLegend();
 
     QString metricName_;
     QCustomPlot *plot_ = nullptr;
@@ -114,6 +119,7 @@ private:
     bool logScale_ = false;
     std::optional<std::pair<double, double>> bounds_;
     QString readout_;
+    int legendColumns_ = 0; // 0: one row
 };
 
 } // namespace strata::widgets

@@ -32,5 +32,7 @@ int runTrain(const Args &args);
 int runEval(const Args &args);
 int runPredict(const Args &args);
 int runDevices(const Args &args);
+int runExport(const Args &args);
+int runImport(const Args &args);
 
 } // namespace strata::cli

@@ -1,4 +1,4 @@
-// strata-cli: summary, train, eval, predict and devices from the terminal.
+// strata-cli: summary, train, eval, predict, devices, export and import from the terminal.
 
 #include "cli.h"
 
@@ -93,6 +93,13 @@ const char *kUsage =
     "  eval PROJECT --weights FILE     test-set loss, accuracy and confusion matrix\n"
     "  predict PROJECT --weights FILE --input FILE.csv\n"
     "                                  class probabilities, one row per input row\n"
+    "  export PROJECT --weights FILE --format onnx|safetensors|pytorch|keras --out PATH\n"
+    "                                  the trained model as ONNX, safetensors, or PyTorch or\n"
+    "                                  Keras code (PATH is a folder for code); without\n"
+    "                                  --weights, freshly initialised weights\n"
+    "  import MODEL.onnx --out PROJECT.strata\n"
+    "                                  an ONNX model as a new project, with its weights in\n"
+    "                                  PROJECT.safetensors\n"
     "  devices                         the devices Strata can train on\n"
     "  help                            this text\n";
 
@@ -119,6 +126,10 @@ int main(int argc, char **argv)
             return runPredict(args);
         if (command == "devices")
             return runDevices(args);
+        if (command == "export")
+            return runExport(args);
+        if (command == "import")
+            return runImport(args);
         std::cerr << "strata-cli: unknown command '" << command << "'\n\n" << kUsage;
         return 2;
     } catch (const UsageError &e) {

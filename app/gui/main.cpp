@@ -1,14 +1,21 @@
 // strata: the desktop studio. With no argument it opens the default example (the two
 // spirals, which train in seconds); with a .strata file it opens that file. --screenshot
-// grabs the laid-out window to an image and quits, for documentation and headless checks.
+// grabs the laid-out window to an image and quits, for documentation and headless checks;
+// with --train-epochs it first presses Train and waits until that many epochs are plotted,
+// so the image shows the studio mid-run.
 
 #include "ui/editor/node_scene.h"
 #include "ui/editor/node_view.h"
 #include "ui/main_window.h"
+#include "ui/training/training_dashboard.h"
+
+#include <qcustomplot.h>
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDeadlineTimer>
 #include <QDir>
+#include <QDockWidget>
 #include <QFileInfo>
 #include <QIcon>
 #include <QTimer>
@@ -47,6 +54,11 @@ int main(int argc, char *argv[])
                                              "inspector; useful with --screenshot)."),
                               QStringLiteral("id"));
     parser.addOption(select);
+    QCommandLineOption trainEpochs(QStringLiteral("train-epochs"),
+                                   QStringLiteral("With --screenshot: press Train first and take "
+                                                  "the image once <n> epochs are plotted."),
+                                   QStringLiteral("n"));
+    parser.addOption(trainEpochs);
     parser.process(app);
 
     strata::ui::MainWindow window;
@@ -68,16 +80,49 @@ int main(int argc, char *argv[])
 
     if (parser.isSet(screenshot)) {
         const QString target = parser.value(screenshot);
+        const int epochs = parser.isSet(trainEpochs) ? parser.value(trainEpochs).toInt() : 0;
+        auto grab = [&window, &app, target, opened] {
+            // Plots replot lazily; draw the latest points before the picture is taken.
+            for (QCustomPlot *plot : window.findChildren<QCustomPlot *>())
+                plot->replot();
+            const bool saved = window.grab().save(target);
+            if (!saved)
+                std::fprintf(stderr, "strata: cannot write %s\n", qPrintable(target));
+            app.exit(saved && opened ? 0 : 1);
+        };
         // Let the docks and the canvas lay out (two event-loop turns and a short delay) before
         // framing the model and grabbing.
-        QTimer::singleShot(400, &window, [&window, &app, target, opened] {
+        QTimer::singleShot(400, &window, [&window, &app, grab, epochs] {
             window.view()->frameModel();
-            QTimer::singleShot(200, &window, [&window, &app, target, opened] {
-                const bool saved = window.grab().save(target);
-                if (!saved)
-                    std::fprintf(stderr, "strata: cannot write %s\n", qPrintable(target));
-                app.exit(saved && opened ? 0 : 1);
-            });
+            strata::ui::TrainingDashboard *dashboard = window.dashboard();
+            if (epochs <= 0 || !dashboard) {
+                QTimer::singleShot(200, &window, grab);
+                return;
+            }
+            window.trainingDock()->show();
+            window.trainingDock()->raise();
+            dashboard->startTraining();
+            // Poll, never block: the GUI keeps drawing while the trainer runs.
+            auto *poll = new QTimer(&window);
+            const QDeadlineTimer deadline(5 * 60 * 1000);
+            QObject::connect(poll, &QTimer::timeout, &window,
+                             [poll, dashboard, epochs, deadline, grab, &app] {
+                                 const bool enough = int(dashboard->epochs().size()) >= epochs;
+                                 if (!enough && dashboard->isTraining() && !deadline.hasExpired())
+                                     return;
+                                 poll->stop();
+                                 if (!enough) {
+                                     std::fprintf(stderr,
+                                                  "strata: training ended before epoch "
+                                                  "%d\n",
+                                                  epochs);
+                                     app.exit(1);
+                                     return;
+                                 }
+                                 // The plots replot on the next turn of the event loop.
+                                 QTimer::singleShot(150, poll, grab);
+                             });
+            poll->start(50);
         });
     }
     return app.exec();

@@ -1,23 +1,33 @@
 // The main window: opening examples, the modified mark in the title, save/open round trips,
 // and a file that cannot be read leaving the current project open.
 
+#include "ui/dataset/dataset_preview.h"
 #include "ui/document.h"
 #include "ui/editor/node_scene.h"
 #include "ui/examples_dialog.h"
 #include "ui/inspector/inspector.h"
+#include "ui/inspector/settings_forms.h"
 #include "ui/main_window.h"
 #include "ui/problems_panel.h"
 #include "ui/summary_dialog.h"
+#include "ui/training/training_dashboard.h"
 
+#include <QAbstractButton>
 #include <QDockWidget>
 #include <QFile>
 #include <QLabel>
 #include <QListWidget>
+#include <QMenu>
+#include <QMenuBar>
 #include <QMessageBox>
+#include <QSettings>
+#include <QSpinBox>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 using namespace strata;
 using namespace strata::ui;
@@ -42,6 +52,32 @@ QString takeErrorBox(QWidget *window)
     return text;
 }
 
+// Answers the next modal message box with `button` as soon as it opens; returns its text
+// through *text.
+void answerNextMessageBox(QMessageBox::StandardButton button, QString *text)
+{
+    auto *timer = new QTimer;
+    timer->setInterval(20);
+    QObject::connect(timer, &QTimer::timeout, [timer, button, text] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        if (!box)
+            return;
+        *text = box->text();
+        timer->stop();
+        timer->deleteLater();
+        box->button(button)->click();
+    });
+    timer->start();
+}
+
+QMenu *recentMenu(QMainWindow &window)
+{
+    for (QMenu *menu : window.menuBar()->findChildren<QMenu *>())
+        if (menu->title().remove('&') == "Open Recent")
+            return menu;
+    return nullptr;
+}
+
 } // namespace
 
 class TestMainWindow : public QObject
@@ -49,7 +85,11 @@ class TestMainWindow : public QObject
     Q_OBJECT
 
 private slots:
-    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings(QStringLiteral("Strata"), QStringLiteral("Strata")).clear();
+    }
     void opensAnExample();
     void titleShowsModifiedMark();
     void saveOpenRoundTrip();
@@ -57,6 +97,11 @@ private slots:
     void problemsSelectTheNode();
     void summaryFollowsEdits();
     void examplesGalleryListsProjects();
+    void unsavedChangesPrompt();
+    void openRecent();
+    void layoutIsRemembered();
+    void datasetPreviewLoadsOnlyWhenSeen();
+    void engineMessagesReachTheStatusBar();
 };
 
 void TestMainWindow::opensAnExample()
@@ -202,6 +247,141 @@ void TestMainWindow::examplesGalleryListsProjects()
         for (int x = 0; x < thumb.width(); x += 3)
             colors.insert(thumb.pixel(x, y));
     QVERIFY(colors.size() > 5);
+}
+
+void TestMainWindow::unsavedChangesPrompt()
+{
+    MainWindow window;
+    QVERIFY(window.openFile(examplePath("spirals.strata")));
+    window.show();
+    window.document()->setParam("fc1", "units", 48);
+    // Cancel: the window stays, the edit too.
+    QString asked;
+    answerNextMessageBox(QMessageBox::Cancel, &asked);
+    QVERIFY(!window.close());
+    QVERIFY2(asked.contains("unsaved changes"), qPrintable(asked));
+    QVERIFY(window.isVisible());
+    QVERIFY(window.document()->isModified());
+    // Opening another project asks too; Cancel keeps this one.
+    answerNextMessageBox(QMessageBox::Cancel, &asked);
+    window.newProject();
+    QVERIFY(window.document()->filePath().endsWith("spirals.strata"));
+    // Discard: it goes.
+    asked.clear();
+    answerNextMessageBox(QMessageBox::Discard, &asked);
+    QVERIFY(window.close());
+    QVERIFY(!asked.isEmpty());
+}
+
+void TestMainWindow::openRecent()
+{
+    MainWindow window;
+    QVERIFY(window.openFile(examplePath("spirals.strata")));
+    QVERIFY(window.openFile(examplePath("or_gate.strata")));
+    QVERIFY(window.recentFiles().front().endsWith("or_gate.strata"));
+    QMenu *menu = recentMenu(window);
+    QVERIFY(menu);
+    QVERIFY(menu->isEnabled());
+    QAction *spirals = nullptr;
+    for (QAction *a : menu->actions())
+        if (a->text() == "spirals.strata")
+            spirals = a;
+    QVERIFY(spirals);
+    QVERIFY(spirals->toolTip().endsWith("projects/spirals.strata"));
+    spirals->trigger();
+    QVERIFY2(window.document()->filePath().endsWith("spirals.strata"),
+             qPrintable(window.document()->filePath() + " from " + spirals->toolTip()));
+    QCOMPARE(window.document()->graph().nodes().size(), size_t(7));
+    // Most recent first, no duplicates.
+    QVERIFY(window.recentFiles().front().endsWith("spirals.strata"));
+    QCOMPARE(window.recentFiles().count(window.recentFiles().front()), 1);
+    QCOMPARE(menu->actions().front()->text(), QStringLiteral("spirals.strata"));
+}
+
+void TestMainWindow::layoutIsRemembered()
+{
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.findChild<QDockWidget *>("problemsDock")->hide();
+        window.datasetDock()->raise();
+        QVERIFY(window.close()); // nothing modified: no prompt
+    }
+    {
+        MainWindow window;
+        QVERIFY(window.findChild<QDockWidget *>("problemsDock")->isHidden());
+        QVERIFY(!window.findChild<QDockWidget *>("inspectorDock")->isHidden());
+        window.findChild<QDockWidget *>("problemsDock")->show();
+        QVERIFY(window.close());
+    }
+    MainWindow window;
+    QVERIFY(!window.findChild<QDockWidget *>("problemsDock")->isHidden());
+    QSettings(QStringLiteral("Strata"), QStringLiteral("Strata")).remove("window");
+}
+
+void TestMainWindow::datasetPreviewLoadsOnlyWhenSeen()
+{
+    MainWindow window;
+    QVERIFY(window.openFile(examplePath("spirals.strata")));
+    window.resize(1400, 900);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.trainingDock()->raise();
+    QCoreApplication::processEvents();
+    DatasetPreview *preview = window.datasetPreview();
+    QVERIFY(preview);
+    QVERIFY2(preview->visibleRegion().isEmpty(),
+             qPrintable(QStringLiteral("tabified: %1, training visible: %2")
+                            .arg(window.tabifiedDockWidgets(window.trainingDock()).size())
+                            .arg(window.trainingDock()->isVisible())));
+    const int hidden = preview->loadCount();
+    // Edits while the preview is behind the dashboard load nothing.
+    strata::DatasetSpec spec = window.document()->project().dataset;
+    spec.noise = 0.2;
+    QCOMPARE(window.document()->setDatasetSpec(spec), QString());
+    QCOMPARE(preview->loadCount(), hidden);
+
+    // Shown, it loads the current dataset once, in the background.
+    window.datasetDock()->raise();
+    QTRY_COMPARE(preview->loadCount(), hidden + 1);
+    QTRY_VERIFY_WITH_TIMEOUT(!preview->isLoading(), 30000);
+    QCOMPARE(preview->currentView(), DatasetPreview::View::Scatter);
+    // Training settings do not touch the data: no reload.
+    strata::TrainingSpec training = window.document()->project().training;
+    training.epochs = 3;
+    QCOMPARE(window.document()->setTrainingSpec(training), QString());
+    QTest::qWait(50);
+    QCOMPARE(preview->loadCount(), hidden + 1);
+    // A dataset edit while it is seen reloads; hiding and showing again does not.
+    spec.noise = 0.05;
+    QCOMPARE(window.document()->setDatasetSpec(spec), QString());
+    QCOMPARE(preview->loadCount(), hidden + 2);
+    window.trainingDock()->raise();
+    window.datasetDock()->raise();
+    QTest::qWait(50);
+    QCOMPARE(preview->loadCount(), hidden + 2);
+    QTRY_VERIFY_WITH_TIMEOUT(!preview->isLoading(), 30000);
+    window.document()->undoStack()->setClean();
+}
+
+void TestMainWindow::engineMessagesReachTheStatusBar()
+{
+    MainWindow window;
+    QVERIFY(window.openFile(examplePath("or_gate.strata")));
+    strata::DatasetSpec spec = window.document()->project().dataset;
+    spec.kind = "idx";
+    spec.trainImages = "no-such-images.gz";
+    spec.trainLabels = "no-such-labels.gz";
+    QCOMPARE(window.document()->setDatasetSpec(spec), QString());
+    TrainingDashboard *dashboard = window.dashboard();
+    QVERIFY(dashboard);
+    dashboard->startTraining();
+    QTRY_VERIFY_WITH_TIMEOUT(!dashboard->isTraining(), 30000);
+    // The engine's reason is shown in the status bar, not only in the dashboard's log.
+    QVERIFY2(window.statusBar()->currentMessage().contains("no-such-images.gz"),
+             qPrintable(window.statusBar()->currentMessage()));
+    window.document()->undoStack()->setClean();
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -12,6 +12,10 @@
 
 #include "strata/project.h"
 
+#include "gap_meter.h"
+
+#include <qcustomplot.h>
+
 #include <QElapsedTimer>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
@@ -60,25 +64,27 @@ strata::Project orGate(int epochs)
     return p;
 }
 
-// Two spirals with a validation split: long enough to pause, change the LR and stop.
+// Two spirals (as the example) with a validation split: long enough to pause, change the
+// LR and stop.
 strata::Project spirals(int epochs)
 {
     strata::Project p;
     p.name = "Spirals";
     chain(p, {{"x", "Input", "x", {{"features", 2}}},
-              {"h1", "Dense", "h1", {{"units", 16}}},
-              {"t1", "Tanh", "t1", {}},
-              {"h2", "Dense", "h2", {{"units", 16}}},
-              {"t2", "Tanh", "t2", {}},
+              {"h1", "Dense", "h1", {{"units", 32}}},
+              {"r1", "ReLU", "r1", {}},
+              {"h2", "Dense", "h2", {{"units", 32}}},
+              {"r2", "ReLU", "r2", {}},
               {"out", "Dense", "out", {{"units", 2}}},
               {"softmax", "Softmax", "softmax", {}}});
     p.dataset.kind = "builtin";
     p.dataset.name = "spirals";
     p.dataset.samples = 600;
-    p.dataset.noise = 0.1;
+    p.dataset.noise = 0.05;
     p.training.epochs = epochs;
     p.training.batchSize = 8;
     p.training.loss = "cross_entropy";
+    p.training.optimizer.type = "adam";
     p.training.optimizer.lr = 0.01;
     p.training.validationSplit = 0.2;
     return p;
@@ -91,46 +97,13 @@ void saveScreenshot(QWidget *widget, const QString &name)
     if (dir.isEmpty())
         return;
     QDir().mkpath(dir);
-    QTest::qWait(100); // let the queued replots land first
+    QTest::qWait(100);
+    for (QCustomPlot *plot : widget->findChildren<QCustomPlot *>())
+        plot->replot(); // the latest points, not the last queued replot's
     const QString path = QDir(dir).filePath(name);
     QVERIFY2(widget->grab().save(path), qPrintable(path));
     qInfo("Screenshot: %s", qPrintable(path));
 }
-
-// Records the longest time between two ticks of a 5 ms timer: how long the GUI thread was
-// busy with something else.
-class GapMeter : public QObject
-{
-public:
-    GapMeter()
-    {
-        timer_.setInterval(5);
-        connect(&timer_, &QTimer::timeout, this, [this] {
-            const qint64 gap = clock_.restart();
-            maxGapMs_ = std::max(maxGapMs_, gap);
-            if (gap >= 25)
-                longGaps_ << QStringLiteral("%1 ms at %2 ms").arg(gap).arg(sinceStart_.elapsed());
-        });
-        sinceStart_.start();
-        resume();
-    }
-    // Leaves out what the test itself does on the GUI thread (a screenshot).
-    void suspend() { timer_.stop(); }
-    void resume()
-    {
-        clock_.start();
-        timer_.start();
-    }
-    qint64 maxGapMs() const { return maxGapMs_; }
-    // Gaps of 25 ms or more and when they happened, to find the culprit of a long one.
-    QStringList longGaps() const { return longGaps_; }
-
-private:
-    QTimer timer_;
-    QElapsedTimer clock_, sinceStart_;
-    qint64 maxGapMs_ = 0;
-    QStringList longGaps_;
-};
 
 } // namespace
 
@@ -227,6 +200,9 @@ void TestTrainingDashboard::pauseLearningRateResumeStop()
     // The change was marked once, not again when the batches reported it.
     QCOMPARE(dashboard.lossPlot()->markerCount(), 1);
 
+    // For the documentation's picture, let the curves take shape first.
+    if (!qEnvironmentVariableIsEmpty("STRATA_SCREENSHOT_DIR"))
+        QTRY_VERIFY_WITH_TIMEOUT(dashboard.epochs().size() >= 40, 120000);
     meter.suspend();
     saveScreenshot(&dashboard, "training_dashboard.png");
     meter.resume();
@@ -238,12 +214,15 @@ void TestTrainingDashboard::pauseLearningRateResumeStop()
     QVERIFY(dashboard.lastResult()->reason == FinishedEvent::Reason::Stopped);
     QCOMPARE(dashboard.lossPlot()->epochPointCount(), int(dashboard.epochs().size()));
 
-    qInfo("Largest gap between GUI event-loop iterations while training: %lld ms",
-          static_cast<long long>(meter.maxGapMs()));
+    qInfo("Largest gap between GUI event-loop iterations while training: %lld ms, of which "
+          "the GUI thread was busy at most %.1f ms",
+          static_cast<long long>(meter.maxGapMs()), meter.maxBusyMs());
     if (!meter.longGaps().isEmpty())
         qInfo("Gaps of 25 ms or more: %s", qPrintable(meter.longGaps().join(", ")));
-    QVERIFY2(meter.maxGapMs() < 50,
-             qPrintable(QStringLiteral("the GUI thread stalled for %1 ms").arg(meter.maxGapMs())));
+    QVERIFY2(meter.maxBusyMs() < 50,
+             qPrintable(QStringLiteral("the GUI thread was busy for %1 ms between two event-loop "
+                                       "iterations")
+                            .arg(meter.maxBusyMs())));
 }
 
 void TestTrainingDashboard::stopWhilePaused()

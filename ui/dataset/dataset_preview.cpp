@@ -3,7 +3,10 @@
 #include "widgets/image_grid.h"
 #include "widgets/scatter_plot.h"
 
+#include <nlohmann/json.hpp>
+
 #include <QApplication>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPointer>
@@ -12,6 +15,7 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTableWidget>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -102,7 +106,8 @@ DatasetPreview::DatasetPreview(QWidget *parent)
     counts_->setSelectionMode(QAbstractItemView::NoSelection);
     counts_->setFocusPolicy(Qt::NoFocus);
     counts_->setWordWrap(false);
-    counts_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    // Class names in full ("Ankle boot"); the share bar takes what is left.
+    counts_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     counts_->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
     counts_->setMinimumWidth(260);
 
@@ -113,9 +118,19 @@ DatasetPreview::DatasetPreview(QWidget *parent)
     split->setStretchFactor(1, 1);
     split->setChildrenCollapsible(false);
 
+    reload_ = new QToolButton(this);
+    reload_->setText(tr("Reload"));
+    reload_->setObjectName(QStringLiteral("reloadDataset"));
+    reload_->setToolTip(tr("Read the dataset again (after its files changed)"));
+    reload_->setEnabled(false);
+    connect(reload_, &QToolButton::clicked, this, &DatasetPreview::reload);
+    auto *titleRow = new QHBoxLayout;
+    titleRow->addWidget(title_, 1);
+    titleRow->addWidget(reload_);
+
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
-    layout->addWidget(title_);
+    layout->addLayout(titleRow);
     layout->addWidget(info_);
     layout->addWidget(split, 1);
     showMessage(tr("No dataset"), false);
@@ -133,28 +148,69 @@ void DatasetPreview::showMessage(const QString &text, bool error)
     stack_->setCurrentIndex(static_cast<int>(View::Message));
 }
 
-void DatasetPreview::showDataset(const strata::DatasetSpec &spec, const QString &baseDir)
+bool DatasetPreview::showDataset(const strata::DatasetSpec &spec, const QString &baseDir,
+                                 bool force)
 {
-    const std::uint64_t generation = ++generation_;
+    const QString key =
+        QString::fromStdString(strata::toJson(spec).dump()) + QLatin1Char('\n') + baseDir;
+    if (!force && key == requestKey_)
+        return false;
+    requestKey_ = key;
+    const Request request{spec, baseDir, ++generation_};
+    last_ = request;
+    ++loadCount_;
     loading_ = true;
     error_.clear();
+    reload_->setEnabled(true);
     title_->setText(QString::fromStdString(spec.name.empty() ? spec.kind : spec.name));
     info_->setText(tr("Loading…"));
     showMessage(tr("Loading the dataset…"), false);
+    // One worker at a time: a large set (Fashion-MNIST) takes seconds and hundreds of MB, so
+    // quick successive edits must not start a pile of loads. The newest request waits.
+    if (workerBusy_)
+        pending_ = request;
+    else
+        startWorker(request);
+    return true;
+}
+
+void DatasetPreview::reload()
+{
+    if (last_)
+        showDataset(last_->spec, last_->baseDir, true);
+}
+
+void DatasetPreview::startWorker(const Request &request)
+{
+    workerBusy_ = true;
     // The worker owns copies of its inputs; the widget may be gone when it finishes, hence
     // the application as the context and a QPointer checked on the GUI thread.
     QPointer<DatasetPreview> self(this);
-    std::thread([self, generation, spec, dir = baseDir.toStdString()] {
+    std::thread([self, generation = request.generation, spec = request.spec,
+                 dir = request.baseDir.toStdString()] {
         std::shared_ptr<Summary> summary = summarize(spec, dir);
         QMetaObject::invokeMethod(
             qApp,
             [self, generation, summary] {
-                if (!self || generation != self->generation_)
-                    return; // superseded or closed
-                self->present(*summary);
+                if (self)
+                    self->workerFinished(generation, summary);
             },
             Qt::QueuedConnection);
     }).detach();
+}
+
+void DatasetPreview::workerFinished(std::uint64_t generation,
+                                    const std::shared_ptr<Summary> &summary)
+{
+    workerBusy_ = false;
+    if (pending_) {
+        const Request next = *pending_;
+        pending_.reset();
+        startWorker(next);
+        return;
+    }
+    if (generation == generation_)
+        present(*summary);
 }
 
 std::shared_ptr<DatasetPreview::Summary> DatasetPreview::summarize(const strata::DatasetSpec &spec,

@@ -2,7 +2,8 @@
 // The dataset preview: what the project's data looks like before training. Image sets show a
 // grid of samples with their class names, 2-feature sets a scatter plot, other vector sets a
 // table of their first rows; every set shows its counts per class and the sample shape the
-// model receives. Loading runs on a worker thread; a loader error is shown in the panel.
+// model receives. Loading runs on one worker thread at a time (requests made meanwhile are
+// coalesced into the newest); a loader error is shown in the panel.
 
 #include "strata/dataset.h"
 
@@ -11,9 +12,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 
 class QLabel;
 class QStackedWidget;
+class QToolButton;
 class QTableWidget;
 
 namespace strata::widgets {
@@ -34,7 +37,11 @@ public:
 
     // Starts loading spec (relative paths against baseDir) in the background and returns at
     // once; a newer call supersedes one still loading. loaded() follows on the GUI thread.
-    void showDataset(const strata::DatasetSpec &spec, const QString &baseDir);
+    // The same spec and folder as the last call load nothing again unless force is set (the
+    // Reload button forces). Returns whether a load was started or queued.
+    bool showDataset(const strata::DatasetSpec &spec, const QString &baseDir, bool force = false);
+    // Loads the last dataset again, e.g. after its files changed on disk.
+    void reload();
 
     bool isLoading() const { return loading_; }
     View currentView() const;
@@ -42,6 +49,8 @@ public:
     QString errorText() const { return error_; }
     // E.g. "1 × 28 × 28 (784 values per sample)".
     QString shapeText() const { return shapeText_; }
+    // How many loads showDataset() started or queued so far.
+    int loadCount() const { return loadCount_; }
 
     widgets::ImageGrid *imageGrid() const { return images_; }
     widgets::ScatterPlot *scatterPlot() const { return scatter_; }
@@ -54,6 +63,14 @@ signals:
 
 private:
     struct Summary;
+    struct Request
+    {
+        strata::DatasetSpec spec;
+        QString baseDir;
+        std::uint64_t generation = 0;
+    };
+    void startWorker(const Request &request);
+    void workerFinished(std::uint64_t generation, const std::shared_ptr<Summary> &summary);
     static std::shared_ptr<Summary> summarize(const strata::DatasetSpec &spec,
                                               const std::string &baseDir);
     void present(const Summary &summary);
@@ -61,6 +78,7 @@ private:
 
     QLabel *title_ = nullptr;
     QLabel *info_ = nullptr;
+    QToolButton *reload_ = nullptr;
     QStackedWidget *stack_ = nullptr;
     QLabel *message_ = nullptr;
     widgets::ImageGrid *images_ = nullptr;
@@ -70,6 +88,11 @@ private:
 
     std::uint64_t generation_ = 0; // the load whose result is still wanted
     bool loading_ = false;
+    bool workerBusy_ = false;
+    std::optional<Request> pending_; // waits for the running worker
+    std::optional<Request> last_;    // the latest request, for reload()
+    QString requestKey_;             // the latest request's spec and folder
+    int loadCount_ = 0;
     QString error_;
     QString shapeText_;
 };

@@ -81,6 +81,7 @@ DatasetForm::DatasetForm(Document *document, QWidget *parent) : QWidget(parent),
         [](DatasetSpec &s, const std::string &v) { s.name = v; });
     addRow(tr("Set"), name, {"builtin"}, tr("A generated classroom set"));
     auto *samples = new QSpinBox(this);
+    samples->setObjectName(QStringLiteral("samples"));
     samples->setRange(0, 10'000'000);
     samples->setSpecialValueText(tr("natural size"));
     b.bind(
@@ -88,6 +89,7 @@ DatasetForm::DatasetForm(Document *document, QWidget *parent) : QWidget(parent),
         [](DatasetSpec &s, int64_t v) { s.samples = v; });
     addRow(tr("Samples"), samples, {"builtin"}, tr("How many points to generate"));
     auto *noise = new NumberSpinBox(this);
+    noise->setObjectName(QStringLiteral("noise"));
     noise->setRange(0, 10);
     noise->setSingleStep(0.05);
     b.bind(
@@ -95,6 +97,7 @@ DatasetForm::DatasetForm(Document *document, QWidget *parent) : QWidget(parent),
         [](DatasetSpec &s, double v) { s.noise = v; });
     addRow(tr("Noise"), noise, {"builtin"}, tr("Standard deviation of the noise added to points"));
     auto *classes = new QSpinBox(this);
+    classes->setObjectName(QStringLiteral("classes"));
     classes->setRange(0, 1000);
     classes->setSpecialValueText(tr("natural"));
     b.bind(
@@ -102,6 +105,7 @@ DatasetForm::DatasetForm(Document *document, QWidget *parent) : QWidget(parent),
         [](DatasetSpec &s, int64_t v) { s.classes = int(v); });
     addRow(tr("Classes"), classes, {"builtin"}, tr("Number of classes (blobs, dummy)"));
     auto *features = new QSpinBox(this);
+    features->setObjectName(QStringLiteral("features"));
     features->setRange(0, 100000);
     features->setSpecialValueText(tr("default"));
     b.bind(
@@ -109,6 +113,7 @@ DatasetForm::DatasetForm(Document *document, QWidget *parent) : QWidget(parent),
         [](DatasetSpec &s, int64_t v) { s.features = int(v); });
     addRow(tr("Features"), features, {"builtin"}, tr("Feature count of the dummy set"));
     auto *seed = new QSpinBox(this);
+    seed->setObjectName(QStringLiteral("datasetSeed"));
     seed->setRange(0, std::numeric_limits<int>::max());
     b.bind(
         seed, [](const DatasetSpec &s) { return int64_t(s.seed); },
@@ -193,6 +198,7 @@ DatasetForm::DatasetForm(Document *document, QWidget *parent) : QWidget(parent),
             [member](DatasetSpec &s, const std::string &v) { s.*member = v; });
     }
     auto *labelColumn = new QLineEdit(this);
+    labelColumn->setObjectName(QStringLiteral("labelColumn"));
     labelColumn->setPlaceholderText(tr("last column"));
     b.bind(
         labelColumn, [](const DatasetSpec &s) { return s.labelColumn; },
@@ -201,14 +207,17 @@ DatasetForm::DatasetForm(Document *document, QWidget *parent) : QWidget(parent),
 
     // Every kind.
     auto *limit = new QSpinBox(this);
+    limit->setObjectName(QStringLiteral("limit"));
     limit->setRange(0, std::numeric_limits<int>::max());
     limit->setSpecialValueText(tr("all"));
     b.bind(
         limit, [](const DatasetSpec &s) { return s.limit; },
         [](DatasetSpec &s, int64_t v) { s.limit = v; });
-    addRow(tr("Use at most"), limit, {"idx", "cifar10", "csv"},
-           tr("Training samples to use (0: all); handy for quick experiments"));
+    addRow(tr("Use at most"), limit, {},
+           tr("Training samples to use (0: all), the first ones in the set; handy for quick "
+              "experiments"));
     auto *testLimit = new QSpinBox(this);
+    testLimit->setObjectName(QStringLiteral("testLimit"));
     testLimit->setRange(0, std::numeric_limits<int>::max());
     testLimit->setSpecialValueText(tr("all"));
     b.bind(

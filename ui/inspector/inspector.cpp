@@ -23,7 +23,8 @@ QScrollArea *scrolling(QWidget *content, QWidget *parent)
     area->setWidget(content);
     area->setWidgetResizable(true);
     area->setFrameShape(QFrame::NoFrame);
-    area->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    // Forms wrap their rows instead: a dock never needs scrolling sideways.
+    area->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     return area;
 }
 
@@ -52,6 +53,7 @@ Inspector::Inspector(Document *document, QWidget *parent) : QWidget(parent), doc
 
     auto *projectBox = new QGroupBox(tr("Project"), projectPage_);
     auto *projectForm = new QFormLayout(projectBox);
+    projectForm->setRowWrapPolicy(QFormLayout::WrapLongRows);
     projectName_ = new QLineEdit(projectBox);
     projectName_->setObjectName(QStringLiteral("projectName"));
     projectDescription_ = new QLineEdit(projectBox);
@@ -92,6 +94,8 @@ Inspector::Inspector(Document *document, QWidget *parent) : QWidget(parent), doc
     for (QComboBox *combo : projectPage_->findChildren<QComboBox *>()) {
         combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
         combo->setMinimumContentsLength(8);
+        combo->setMinimumWidth(100); // what a layout may shrink it to, whatever its items
+
     }
 
     connect(document, &Document::settingsChanged, this, &Inspector::refreshProjectInfo);

@@ -53,6 +53,8 @@ NodeForm::NodeForm(Document *document, QWidget *parent) : QWidget(parent), docum
     help_->setStyleSheet(QStringLiteral("color: #5f6773;"));
     form_ = new QFormLayout;
     form_->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    // A field too wide for the dock moves under its label rather than widening the form.
+    form_->setRowWrapPolicy(QFormLayout::WrapLongRows);
     form_->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
     refusal_ = new QLabel(this);
     refusal_->setObjectName(QStringLiteral("refusal"));

@@ -87,6 +87,7 @@ TrainingForm::TrainingForm(Document *document, QWidget *parent)
            tr("Fraction of the training set held out for validation (Keras' "
               "validation_split); 0 validates on the test set"));
     auto *shuffle = new QCheckBox(tr("Shuffle each epoch"), this);
+    shuffle->setObjectName(QStringLiteral("shuffle"));
     b.bind(
         shuffle, [](const S &s) { return s.shuffle; }, [](S &s, bool v) { s.shuffle = v; });
     addRow(QString(), shuffle, tr("Visit the samples in a new order each epoch"));
@@ -115,6 +116,7 @@ TrainingForm::TrainingForm(Document *document, QWidget *parent)
     addRow(tr("Momentum"), momentum, tr("Fraction of the previous step kept, in [0, 1)"),
            {"sgd", "rmsprop"});
     auto *nesterov = new QCheckBox(tr("Nesterov"), this);
+    nesterov->setObjectName(QStringLiteral("nesterov"));
     b.bind(
         nesterov, [](const S &s) { return s.optimizer.nesterov; },
         [](S &s, bool v) { s.optimizer.nesterov = v; });
@@ -193,6 +195,7 @@ TrainingForm::TrainingForm(Document *document, QWidget *parent)
     addRow(tr("Early stopping"), early,
            tr("Stop after this many epochs without a better validation loss (0: off)"));
     auto *keepBest = new QCheckBox(tr("Keep best weights"), this);
+    keepBest->setObjectName(QStringLiteral("keepBest"));
     b.bind(
         keepBest, [](const S &s) { return s.keepBest; }, [](S &s, bool v) { s.keepBest = v; });
     addRow(QString(), keepBest, tr("Restore the weights of the best validation loss at the end"));

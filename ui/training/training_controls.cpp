@@ -1,5 +1,7 @@
 #include "ui/training/training_controls.h"
 
+#include "widgets/flow_layout.h"
+
 #include <QCheckBox>
 #include <QDoubleValidator>
 #include <QHBoxLayout>
@@ -12,6 +14,8 @@
 #include <QStyle>
 #include <QToolButton>
 
+#include <utility>
+
 namespace strata::ui {
 
 namespace {
@@ -22,12 +26,22 @@ constexpr int kDefaultSmoothing = 60; // TensorBoard's default weight, 0.6
 
 TrainingControls::TrainingControls(QWidget *parent) : QWidget(parent)
 {
-    auto *row = new QHBoxLayout(this);
-    row->setContentsMargins(0, 0, 0, 0);
-    auto button = [&](const QString &text, QStyle::StandardPixmap icon, const QString &tip) {
-        auto *b = new QPushButton(style()->standardIcon(icon), text, this);
+    // Groups of controls that wrap as a whole onto a second row when the panel is narrow.
+    auto *flow = new widgets::FlowLayout(this);
+    auto group = [&] {
+        auto *box = new QWidget(this);
+        auto *row = new QHBoxLayout(box);
+        row->setContentsMargins(0, 0, 0, 0);
+        flow->addWidget(box);
+        return std::pair(box, row);
+    };
+
+    auto [runBox, runRow] = group();
+    auto button = [&, runBox = runBox, runRow = runRow](
+                      const QString &text, QStyle::StandardPixmap icon, const QString &tip) {
+        auto *b = new QPushButton(style()->standardIcon(icon), text, runBox);
         b->setToolTip(tip);
-        row->addWidget(b);
+        runRow->addWidget(b);
         return b;
     };
     train_ = button(tr("Train"), QStyle::SP_MediaPlay, tr("Train the model from scratch"));
@@ -35,48 +49,53 @@ TrainingControls::TrainingControls(QWidget *parent) : QWidget(parent)
                     tr("Pause after the current batch; the learning rate can then be changed"));
     resume_ = button(tr("Resume"), QStyle::SP_MediaSeekForward, tr("Continue training"));
     stop_ = button(tr("Stop"), QStyle::SP_MediaStop, tr("Stop after the current batch"));
+    train_->setObjectName(QStringLiteral("trainButton"));
+    pause_->setObjectName(QStringLiteral("pauseButton"));
+    resume_->setObjectName(QStringLiteral("resumeButton"));
+    stop_->setObjectName(QStringLiteral("stopButton"));
     connect(train_, &QPushButton::clicked, this, &TrainingControls::trainRequested);
     connect(pause_, &QPushButton::clicked, this, &TrainingControls::pauseRequested);
     connect(resume_, &QPushButton::clicked, this, &TrainingControls::resumeRequested);
     connect(stop_, &QPushButton::clicked, this, &TrainingControls::stopRequested);
 
-    row->addSpacing(12);
-    row->addWidget(new QLabel(tr("Learning rate"), this));
-    lrEdit_ = new QLineEdit(this);
+    auto [lrBox, lrRow] = group();
+    lrRow->addWidget(new QLabel(tr("Learning rate"), lrBox));
+    lrEdit_ = new QLineEdit(lrBox);
+    lrEdit_->setObjectName(QStringLiteral("learningRateEdit"));
     lrEdit_->setValidator(new QDoubleValidator(1e-9, 100, 9, lrEdit_));
     lrEdit_->setPlaceholderText(tr("when paused"));
-    lrEdit_->setMaximumWidth(90);
+    lrEdit_->setFixedWidth(lrEdit_->fontMetrics().horizontalAdvance(tr("when paused")) + 16);
     lrEdit_->setToolTip(tr("Pause training to change the learning rate"));
-    row->addWidget(lrEdit_);
-    lrApply_ = new QPushButton(tr("Apply"), this);
-    row->addWidget(lrApply_);
+    lrRow->addWidget(lrEdit_);
+    lrApply_ = new QPushButton(tr("Apply"), lrBox);
+    lrApply_->setObjectName(QStringLiteral("applyLearningRate"));
+    lrRow->addWidget(lrApply_);
     connect(lrApply_, &QPushButton::clicked, this, &TrainingControls::submitLearningRate);
     connect(lrEdit_, &QLineEdit::returnPressed, this, &TrainingControls::submitLearningRate);
 
-    row->addSpacing(12);
-    row->addWidget(new QLabel(tr("Smoothing"), this));
-    smoothing_ = new QSlider(Qt::Horizontal, this);
+    auto [smoothBox, smoothRow] = group();
+    smoothRow->addWidget(new QLabel(tr("Smoothing"), smoothBox));
+    smoothing_ = new QSlider(Qt::Horizontal, smoothBox);
     smoothing_->setRange(0, 99);
     smoothing_->setValue(kDefaultSmoothing);
-    smoothing_->setMaximumWidth(140);
+    smoothing_->setFixedWidth(120);
     smoothing_->setToolTip(tr("Exponential moving average of the per-batch curves "
                               "(as in TensorBoard); 0 shows the raw values"));
-    row->addWidget(smoothing_);
-    smoothingValue_ = new QLabel(QString::number(smoothing(), 'f', 2), this);
+    smoothRow->addWidget(smoothing_);
+    smoothingValue_ = new QLabel(QString::number(smoothing(), 'f', 2), smoothBox);
     smoothingValue_->setMinimumWidth(smoothingValue_->fontMetrics().horizontalAdvance("0.000"));
-    row->addWidget(smoothingValue_);
+    smoothRow->addWidget(smoothingValue_);
     connect(smoothing_, &QSlider::valueChanged, this, [this] {
         smoothingValue_->setText(QString::number(smoothing(), 'f', 2));
         emit smoothingChanged(smoothing());
     });
 
-    row->addSpacing(12);
-    logScale_ = new QCheckBox(tr("Log scale (loss)"), this);
-    row->addWidget(logScale_);
+    auto [viewBox, viewRow] = group();
+    logScale_ = new QCheckBox(tr("Log scale (loss)"), viewBox);
+    viewRow->addWidget(logScale_);
     connect(logScale_, &QCheckBox::toggled, this, &TrainingControls::logScaleToggled);
 
-    row->addStretch(1);
-    export_ = new QToolButton(this);
+    export_ = new QToolButton(viewBox);
     export_->setText(tr("Export"));
     export_->setIcon(style()->standardIcon(QStyle::SP_DialogSaveButton));
     export_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
@@ -94,7 +113,8 @@ TrainingControls::TrainingControls(QWidget *parent) : QWidget(parent)
     item(tr("Accuracy data as CSV…"), Export::AccuracyCsv);
     item(tr("Epoch metrics as CSV (Keras history)…"), Export::History);
     export_->setMenu(menu);
-    row->addWidget(export_);
+    viewRow->addSpacing(8);
+    viewRow->addWidget(export_);
     setState(false, false, false);
 }
 
@@ -112,6 +132,11 @@ void TrainingControls::setState(bool training, bool paused, bool stopping)
 void TrainingControls::setLearningRate(double lr)
 {
     lrEdit_->setText(QLocale().toString(lr, 'g', 6));
+}
+
+int TrainingControls::rowCount() const
+{
+    return static_cast<const widgets::FlowLayout *>(layout())->rowCount();
 }
 
 double TrainingControls::smoothing() const

@@ -30,6 +30,8 @@ public:
     void setLearningRate(double lr);
     // The smoothing weight the slider shows, in [0, 0.99].
     double smoothing() const;
+    // Rows the controls take at the current width: they wrap in groups when it is narrow.
+    int rowCount() const;
 
 signals:
     void trainRequested();

@@ -10,6 +10,7 @@
 #include <QPlainTextEdit>
 #include <QScrollBar>
 #include <QSplitter>
+#include <QTextCursor>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -25,6 +26,10 @@ namespace {
 // 30 Hz: smooth enough to watch, and each tick is one coalesced replot per plot.
 constexpr int kDrainIntervalMs = 33;
 constexpr qint64 kMaxBatchPoints = 20000;
+// Below this width two plots side by side get too cramped to read: they are stacked.
+constexpr int kSideBySideWidth = 640;
+// What the stacked layout needs: the widest row of controls (Train … Stop) and a plot.
+constexpr int kStackedMinimumWidth = 420;
 
 bool sameRate(double a, double b)
 {
@@ -121,10 +126,10 @@ void TrainingDashboard::buildUi()
     lossPlot_->setSmoothing(controls_->smoothing());
     accuracyPlot_->setSmoothing(controls_->smoothing());
 
-    auto *plots = new QSplitter(Qt::Horizontal, this);
-    plots->addWidget(lossPlot_);
-    plots->addWidget(accuracyPlot_);
-    plots->setChildrenCollapsible(false);
+    plots_ = new QSplitter(Qt::Horizontal, this);
+    plots_->addWidget(lossPlot_);
+    plots_->addWidget(accuracyPlot_);
+    plots_->setChildrenCollapsible(false);
 
     auto *progressBox = new QGroupBox(tr("Progress"), this);
     auto *progressLayout = new QVBoxLayout(progressBox);
@@ -133,19 +138,20 @@ void TrainingDashboard::buildUi()
     auto *logBox = new QGroupBox(tr("Messages"), this);
     auto *logLayout = new QVBoxLayout(logBox);
     logLayout->addWidget(log_);
+    log_->setMinimumHeight(90);
 
-    auto *bottom = new QSplitter(Qt::Horizontal, this);
-    bottom->addWidget(progressBox);
-    bottom->addWidget(confusion_);
-    bottom->addWidget(logBox);
-    bottom->setStretchFactor(0, 0);
-    bottom->setStretchFactor(1, 1);
-    bottom->setStretchFactor(2, 2);
-    bottom->setChildrenCollapsible(false);
+    panels_ = new QSplitter(Qt::Horizontal, this);
+    panels_->addWidget(progressBox);
+    panels_->addWidget(confusion_);
+    panels_->addWidget(logBox);
+    panels_->setStretchFactor(0, 0);
+    panels_->setStretchFactor(1, 1);
+    panels_->setStretchFactor(2, 2);
+    panels_->setChildrenCollapsible(false);
 
     auto *vertical = new QSplitter(Qt::Vertical, this);
-    vertical->addWidget(plots);
-    vertical->addWidget(bottom);
+    vertical->addWidget(plots_);
+    vertical->addWidget(panels_);
     vertical->setStretchFactor(0, 3);
     vertical->setStretchFactor(1, 2);
     vertical->setChildrenCollapsible(false);
@@ -154,6 +160,37 @@ void TrainingDashboard::buildUi()
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addWidget(controls_);
     layout->addWidget(vertical, 1);
+}
+
+QSize TrainingDashboard::minimumSizeHint() const
+{
+    // Side by side, the panels add up to ~580 px; but below kSideBySideWidth they are
+    // stacked, so the stacked minimum is what a container must allow.
+    QSize size = QWidget::minimumSizeHint();
+    size.setWidth(std::min(size.width(), kStackedMinimumWidth));
+    return size;
+}
+
+void TrainingDashboard::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    setStacked(width() < kSideBySideWidth);
+}
+
+void TrainingDashboard::setStacked(bool stacked)
+{
+    if (stacked == stacked_)
+        return;
+    stacked_ = stacked;
+    const Qt::Orientation o = stacked ? Qt::Vertical : Qt::Horizontal;
+    plots_->setOrientation(o);
+    panels_->setOrientation(o);
+    // Stacked, the panel grows tall; in a scroll area it then scrolls instead of squeezing
+    // every plot flat.
+    const int plotHeight = stacked ? 220 : 200;
+    lossPlot_->setMinimumHeight(plotHeight);
+    accuracyPlot_->setMinimumHeight(plotHeight);
+    confusion_->setMinimumHeight(stacked ? 220 : 0);
 }
 
 void TrainingDashboard::updateButtons()
@@ -417,8 +454,12 @@ void TrainingDashboard::appendLog(const QString &text, const QString &color)
     else
         log_->appendHtml(
             QStringLiteral("<span style=\"color:%1\">%2</span>").arg(color, text.toHtmlEscaped()));
-    if (atEnd)
-        scroll->setValue(scroll->maximum());
+    // The scroll bar's maximum is only updated once the new (possibly wrapped) lines are laid
+    // out; moving the cursor makes the edit lay them out and scroll to them.
+    if (atEnd) {
+        log_->moveCursor(QTextCursor::End);
+        log_->ensureCursorVisible();
+    }
 }
 
 void TrainingDashboard::exportData(TrainingControls::Export what)

@@ -18,6 +18,7 @@
 #include <vector>
 
 class QPlainTextEdit;
+class QSplitter;
 class QTimer;
 
 namespace strata {
@@ -63,6 +64,13 @@ public:
     const std::optional<strata::FinishedEvent> &lastResult() const { return result_; }
     // The trainer of the current or last run (its network after the run), or nullptr.
     strata::Trainer *trainer() const { return trainer_.get(); }
+    TrainingControls *controls() const { return controls_; }
+    // Narrow (below ~640 px, e.g. in a dock beside the canvas): the plots and the panels
+    // under them are stacked instead of side by side.
+    bool isStacked() const { return stacked_; }
+    // The stacked layout's width: a narrow dock or scroll area may shrink the dashboard that
+    // far, and it stacks its panels when it gets there.
+    QSize minimumSizeHint() const override;
 
 public slots:
     void startTraining();
@@ -77,8 +85,12 @@ signals:
     void trainingFinished(const strata::FinishedEvent &result);
     void statusMessage(const QString &message);
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
     void buildUi();
+    void setStacked(bool stacked);
     void updateButtons();
     void drainEvents();
     void handle(const strata::StartedEvent &e);
@@ -113,7 +125,10 @@ private:
     int pendingBatches_ = 0;
     double pendingLoss_ = 0, pendingAccuracy_ = 0;
 
+    bool stacked_ = false;
     TrainingControls *controls_ = nullptr;
+    QSplitter *plots_ = nullptr;
+    QSplitter *panels_ = nullptr;
     widgets::MetricPlot *lossPlot_ = nullptr;
     widgets::MetricPlot *accuracyPlot_ = nullptr;
     widgets::ProgressPanel *progress_ = nullptr;

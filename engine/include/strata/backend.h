@@ -106,6 +106,9 @@ public:
                                const RmspropStep &s) = 0;
     // True when every element of t is finite (the NaN/Inf guard).
     virtual bool allFinite(const Tensor &t) = 0;
+    // True when every element of every tensor is finite. A device backend checks them all
+    // before it waits once for the answer (the default asks allFinite of each in turn).
+    virtual bool allTensorsFinite(const std::vector<const Tensor *> &tensors);
 };
 
 // Devices Strata can use here, the CPU first; unavailable ones say why.

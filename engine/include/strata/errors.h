@@ -57,4 +57,12 @@ public:
     using Error::Error;
 };
 
+// A model file from another tool that cannot be imported: names the file, the node (its op
+// type and name) and what Strata cannot read or map, and what to do instead.
+class ImportError : public Error
+{
+public:
+    using Error::Error;
+};
+
 } // namespace strata

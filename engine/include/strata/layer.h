@@ -5,6 +5,7 @@
 
 #include "strata/errors.h"
 #include "strata/graph.h"
+#include "strata/layer_code.h"
 #include "strata/tensor.h"
 
 #include <nlohmann/json.hpp>
@@ -20,6 +21,9 @@ namespace strata {
 
 class Backend;
 class Kernel;
+namespace internal {
+class OnnxContext; // engine/src/export/onnx_context.h
+}
 
 enum class ParamType { Int, Float, Bool, Choice, String };
 
@@ -95,6 +99,11 @@ struct LayerType
             return std::vector<WeightSpec>{};
         };
     std::map<std::string, KernelFactory> kernels; // backend kind ("cpu", "reference", "cuda")
+    // Writes the node as ONNX (opset 13) nodes and initialisers through the context; empty
+    // when the type has no ONNX form (export then names the node and refuses).
+    std::function<void(internal::OnnxContext &)> onnx;
+    // The PyTorch and Keras code for a node (generated model.py files; see layer_code.h).
+    std::function<LayerCode(const CodeContext &context)> code;
 };
 
 class LayerRegistry

@@ -33,6 +33,14 @@ std::unique_ptr<Kernel> Backend::createKernel(const KernelSetup &setup)
     return it->second(setup);
 }
 
+bool Backend::allTensorsFinite(const std::vector<const Tensor *> &tensors)
+{
+    for (const Tensor *t : tensors)
+        if (!allFinite(*t))
+            return false;
+    return true;
+}
+
 std::string toString(LossKind kind)
 {
     switch (kind) {

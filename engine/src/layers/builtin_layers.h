@@ -19,4 +19,17 @@ void registerDropout(LayerRegistry &registry);
 void registerBatchNorm(LayerRegistry &registry);
 void registerMerge(LayerRegistry &registry); // Add, Concat
 
+// Code-export hooks (LayerType::code), each next to its family's registration in
+// layers/<family>/<family>_code.cpp. The families of several types switch on node.type.
+LayerCode inputCode(const CodeContext &context);
+LayerCode denseCode(const CodeContext &context);
+LayerCode conv2DCode(const CodeContext &context);
+LayerCode poolingCode(const CodeContext &context); // MaxPool2D, AvgPool2D, GlobalAvgPool2D
+LayerCode flattenCode(const CodeContext &context);
+LayerCode activationCode(const CodeContext &context); // ReLU, LeakyReLU, Sigmoid, Tanh
+LayerCode softmaxCode(const CodeContext &context);
+LayerCode dropoutCode(const CodeContext &context);
+LayerCode batchNormCode(const CodeContext &context);
+LayerCode mergeCode(const CodeContext &context); // Add, Concat
+
 } // namespace strata::internal

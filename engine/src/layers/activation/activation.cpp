@@ -4,6 +4,7 @@
 #include "layers/activation/activation.h"
 
 #include "layers/builtin_layers.h"
+#include "layers/layer_onnx.h"
 #include "layers/layer_util.h"
 
 namespace strata::internal {
@@ -33,6 +34,13 @@ void registerActivation(LayerRegistry &registry, const std::string &name, Activa
     t.kernels["reference"] = [kind](const KernelSetup &s) {
         return makeActivationReference(s, kind, alphaOf(kind, s.params));
     };
+#ifdef STRATA_WITH_CUDA
+    t.kernels["cuda"] = [kind](const KernelSetup &s) {
+        return makeActivationCuda(s, kind, alphaOf(kind, s.params));
+    };
+#endif
+    t.code = activationCode;
+    t.onnx = activationToOnnx;
     registry.add(std::move(t));
 }
 

@@ -16,5 +16,7 @@ std::unique_ptr<Kernel> makeActivationCpu(const KernelSetup &setup, ActivationKi
                                           float alpha);
 std::unique_ptr<Kernel> makeActivationReference(const KernelSetup &setup, ActivationKind kind,
                                                 float alpha);
+std::unique_ptr<Kernel> makeActivationCuda(const KernelSetup &setup, ActivationKind kind,
+                                           float alpha); // builds with CUDA only
 
 } // namespace strata::internal

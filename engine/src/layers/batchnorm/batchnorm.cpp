@@ -1,6 +1,7 @@
 #include "layers/batchnorm/batchnorm.h"
 
 #include "layers/builtin_layers.h"
+#include "layers/layer_onnx.h"
 #include "layers/layer_util.h"
 
 namespace strata::internal {
@@ -53,6 +54,11 @@ void registerBatchNorm(LayerRegistry &registry)
     };
     t.kernels["cpu"] = makeBatchNormCpu;
     t.kernels["reference"] = makeBatchNormReference;
+#ifdef STRATA_WITH_CUDA
+    t.kernels["cuda"] = makeBatchNormCuda;
+#endif
+    t.code = batchNormCode;
+    t.onnx = batchNormToOnnx;
     registry.add(std::move(t));
 }
 

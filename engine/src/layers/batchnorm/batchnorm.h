@@ -34,5 +34,6 @@ inline double unbiasedFactor(int64_t count)
 
 std::unique_ptr<Kernel> makeBatchNormCpu(const KernelSetup &setup);
 std::unique_ptr<Kernel> makeBatchNormReference(const KernelSetup &setup);
+std::unique_ptr<Kernel> makeBatchNormCuda(const KernelSetup &setup); // builds with CUDA only
 
 } // namespace strata::internal

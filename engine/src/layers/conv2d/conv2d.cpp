@@ -1,6 +1,7 @@
 #include "layers/conv2d/conv2d.h"
 
 #include "layers/builtin_layers.h"
+#include "layers/layer_onnx.h"
 #include "layers/layer_util.h"
 
 #include <algorithm>
@@ -87,6 +88,11 @@ void registerConv2D(LayerRegistry &registry)
     };
     t.kernels["cpu"] = makeConv2DCpu;
     t.kernels["reference"] = makeConv2DReference;
+#ifdef STRATA_WITH_CUDA
+    t.kernels["cuda"] = makeConv2DCuda;
+#endif
+    t.code = conv2DCode;
+    t.onnx = conv2DToOnnx;
     registry.add(std::move(t));
 }
 

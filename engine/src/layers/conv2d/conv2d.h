@@ -46,5 +46,6 @@ Shape windowOutputShape(const Node &node, const Shape &input, int64_t outChannel
 
 std::unique_ptr<Kernel> makeConv2DCpu(const KernelSetup &setup);
 std::unique_ptr<Kernel> makeConv2DReference(const KernelSetup &setup);
+std::unique_ptr<Kernel> makeConv2DCuda(const KernelSetup &setup); // builds with CUDA only
 
 } // namespace strata::internal

@@ -1,6 +1,7 @@
 #include "layers/dense/dense.h"
 
 #include "layers/builtin_layers.h"
+#include "layers/layer_onnx.h"
 #include "layers/layer_util.h"
 
 namespace strata::internal {
@@ -31,6 +32,11 @@ void registerDense(LayerRegistry &registry)
     };
     t.kernels["cpu"] = makeDenseCpu;
     t.kernels["reference"] = makeDenseReference;
+#ifdef STRATA_WITH_CUDA
+    t.kernels["cuda"] = makeDenseCuda;
+#endif
+    t.code = denseCode;
+    t.onnx = denseToOnnx;
     registry.add(std::move(t));
 }
 

@@ -11,5 +11,6 @@ namespace strata::internal {
 
 std::unique_ptr<Kernel> makeDenseCpu(const KernelSetup &setup);
 std::unique_ptr<Kernel> makeDenseReference(const KernelSetup &setup);
+std::unique_ptr<Kernel> makeDenseCuda(const KernelSetup &setup); // builds with CUDA only
 
 } // namespace strata::internal

@@ -5,12 +5,17 @@
 // implementation so their masks match bit for bit.
 
 #include "layers/builtin_layers.h"
+#include "layers/layer_onnx.h"
 #include "layers/layer_util.h"
 #include "strata/kernel.h"
 
 #include <stdexcept>
 
 namespace strata::internal {
+
+#ifdef STRATA_WITH_CUDA
+std::unique_ptr<Kernel> makeDropoutCuda(const KernelSetup &setup); // dropout_cuda.cpp
+#endif
 
 namespace {
 
@@ -88,6 +93,11 @@ void registerDropout(LayerRegistry &registry)
     auto factory = [](const KernelSetup &s) { return std::make_unique<DropoutKernel>(s); };
     t.kernels["cpu"] = factory;
     t.kernels["reference"] = factory;
+#ifdef STRATA_WITH_CUDA
+    t.kernels["cuda"] = makeDropoutCuda; // masks from a device-side hash: see dropout_cuda.cpp
+#endif
+    t.code = dropoutCode;
+    t.onnx = dropoutToOnnx;
     registry.add(std::move(t));
 }
 

@@ -4,10 +4,15 @@
 // around it.
 
 #include "layers/builtin_layers.h"
+#include "layers/layer_onnx.h"
 #include "layers/layer_util.h"
 #include "strata/kernel.h"
 
 namespace strata::internal {
+
+#ifdef STRATA_WITH_CUDA
+std::unique_ptr<Kernel> makeFlattenCuda(const KernelSetup &setup); // flatten_cuda.cpp
+#endif
 
 namespace {
 
@@ -42,6 +47,11 @@ void registerFlatten(LayerRegistry &registry)
     auto factory = [](const KernelSetup &) { return std::make_unique<FlattenKernel>(); };
     t.kernels["cpu"] = factory;
     t.kernels["reference"] = factory;
+#ifdef STRATA_WITH_CUDA
+    t.kernels["cuda"] = makeFlattenCuda;
+#endif
+    t.code = flattenCode;
+    t.onnx = flattenToOnnx;
     registry.add(std::move(t));
 }
 

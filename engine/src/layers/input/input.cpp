@@ -2,6 +2,7 @@
 // trainer checks it against the dataset.
 
 #include "layers/builtin_layers.h"
+#include "layers/layer_onnx.h"
 #include "layers/layer_util.h"
 #include "strata/kernel.h"
 
@@ -51,6 +52,11 @@ void registerInput(LayerRegistry &registry)
     auto factory = [](const KernelSetup &) { return std::make_unique<InputKernel>(); };
     t.kernels["cpu"] = factory;
     t.kernels["reference"] = factory;
+#ifdef STRATA_WITH_CUDA
+    t.kernels["cuda"] = factory; // the network copies the batch in; nothing to compute
+#endif
+    t.code = inputCode;
+    t.onnx = inputToOnnx;
     registry.add(std::move(t));
 }
 

@@ -4,6 +4,7 @@
 #include "layers/merge/merge.h"
 
 #include "layers/builtin_layers.h"
+#include "layers/layer_onnx.h"
 #include "layers/layer_util.h"
 
 #include <algorithm>
@@ -105,12 +106,22 @@ void registerMerge(LayerRegistry &registry)
     add.inferShape = addShape;
     add.kernels["cpu"] = makeAddCpu;
     add.kernels["reference"] = makeAddReference;
+#ifdef STRATA_WITH_CUDA
+    add.kernels["cuda"] = makeAddCuda;
+#endif
+    add.code = mergeCode;
+    add.onnx = addToOnnx;
     registry.add(std::move(add));
 
     LayerType concat = mergeType("Concat", "Joins inputs along channels (images) or features");
     concat.inferShape = concatShape;
     concat.kernels["cpu"] = makeConcatCpu;
     concat.kernels["reference"] = makeConcatReference;
+#ifdef STRATA_WITH_CUDA
+    concat.kernels["cuda"] = makeConcatCuda;
+#endif
+    concat.code = mergeCode;
+    concat.onnx = concatToOnnx;
     registry.add(std::move(concat));
 }
 

@@ -14,6 +14,9 @@ std::unique_ptr<Kernel> makeAddCpu(const KernelSetup &setup);
 std::unique_ptr<Kernel> makeAddReference(const KernelSetup &setup);
 std::unique_ptr<Kernel> makeConcatCpu(const KernelSetup &setup);
 std::unique_ptr<Kernel> makeConcatReference(const KernelSetup &setup);
+// With CUDA only.
+std::unique_ptr<Kernel> makeAddCuda(const KernelSetup &setup);
+std::unique_ptr<Kernel> makeConcatCuda(const KernelSetup &setup);
 
 // Where each input lives in a Concat output viewed as {outer, Σ blocks}: outer is the batch,
 // blocks[i] the number of values input i contributes per sample.

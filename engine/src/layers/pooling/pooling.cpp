@@ -1,6 +1,7 @@
 #include "layers/pooling/pooling.h"
 
 #include "layers/builtin_layers.h"
+#include "layers/layer_onnx.h"
 #include "layers/layer_util.h"
 
 namespace strata::internal {
@@ -35,6 +36,11 @@ LayerType windowedPool(const std::string &name, const std::string &help)
     };
     t.kernels["cpu"] = makePool2DCpu;
     t.kernels["reference"] = makePool2DReference;
+#ifdef STRATA_WITH_CUDA
+    t.kernels["cuda"] = makePool2DCuda;
+#endif
+    t.code = poolingCode;
+    t.onnx = poolToOnnx;
     return t;
 }
 
@@ -64,6 +70,11 @@ void registerPooling(LayerRegistry &registry)
     };
     g.kernels["cpu"] = makeGlobalAvgPoolCpu;
     g.kernels["reference"] = makeGlobalAvgPoolReference;
+#ifdef STRATA_WITH_CUDA
+    g.kernels["cuda"] = makeGlobalAvgPoolCuda;
+#endif
+    g.code = poolingCode;
+    g.onnx = globalPoolToOnnx;
     registry.add(std::move(g));
 }
 

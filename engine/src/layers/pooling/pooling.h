@@ -20,4 +20,8 @@ std::unique_ptr<Kernel> makePool2DReference(const KernelSetup &setup);
 std::unique_ptr<Kernel> makeGlobalAvgPoolCpu(const KernelSetup &setup);
 std::unique_ptr<Kernel> makeGlobalAvgPoolReference(const KernelSetup &setup);
 
+// With CUDA only.
+std::unique_ptr<Kernel> makePool2DCuda(const KernelSetup &setup);
+std::unique_ptr<Kernel> makeGlobalAvgPoolCuda(const KernelSetup &setup);
+
 } // namespace strata::internal

@@ -5,6 +5,7 @@
 #include "layers/softmax/softmax.h"
 
 #include "layers/builtin_layers.h"
+#include "layers/layer_onnx.h"
 #include "layers/layer_util.h"
 
 namespace strata::internal {
@@ -26,6 +27,11 @@ void registerSoftmax(LayerRegistry &registry)
     };
     t.kernels["cpu"] = makeSoftmaxCpu;
     t.kernels["reference"] = makeSoftmaxReference;
+#ifdef STRATA_WITH_CUDA
+    t.kernels["cuda"] = makeSoftmaxCuda;
+#endif
+    t.code = softmaxCode;
+    t.onnx = softmaxToOnnx;
     registry.add(std::move(t));
 }
 

@@ -11,5 +11,6 @@ namespace strata::internal {
 
 std::unique_ptr<Kernel> makeSoftmaxCpu(const KernelSetup &setup);
 std::unique_ptr<Kernel> makeSoftmaxReference(const KernelSetup &setup);
+std::unique_ptr<Kernel> makeSoftmaxCuda(const KernelSetup &setup); // builds with CUDA only
 
 } // namespace strata::internal

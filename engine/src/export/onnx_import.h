@@ -1,0 +1,124 @@
+#pragma once
+// The ONNX reader's inner workings, shared by onnx_import.cpp (the file, tensors, checks and
+// the resulting project) and onnx_import_ops.cpp (how each ONNX op becomes Strata layers).
+
+#include "strata/export.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <limits>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace strata::internal {
+
+// The opsets whose semantics the reader knows for every op it maps.
+constexpr int64_t kImportMinOpset = 9;
+constexpr int64_t kImportMaxOpset = 21;
+// Stands for the batch size in shape arithmetic (Shape → Gather → Concat → Reshape).
+constexpr int64_t kBatchSize = std::numeric_limits<int64_t>::min();
+
+// A value of the ONNX graph as the reader sees it.
+struct ImportValue
+{
+    enum class Kind { Layer, Floats, Ints };
+    Kind kind = Kind::Layer;
+    // Layer: the Strata node computing it and its shape, batch excluded, in ONNX and in
+    // Strata (they differ only where ONNX keeps axes of size 1, as after GlobalAveragePool).
+    std::string node;
+    Shape onnxShape;
+    Shape strataShape;
+    // Floats: a constant tensor (an initializer or a Constant node).
+    Tensor floats;
+    // Ints: integer constants or shape arithmetic, with kBatchSize for the batch size.
+    std::vector<int64_t> ints;
+    Shape dims; // of Floats and Ints
+};
+
+class OnnxImporter
+{
+public:
+    OnnxImporter(const std::string &path, const onnx::ModelProto &model);
+    ImportResult run();
+
+    // The ops the reader maps, for messages.
+    static const std::vector<std::string> &supportedOps();
+
+private:
+    // onnx_import.cpp: the model around the nodes.
+    void checkOpset();
+    void checkOps() const;
+    void readInitializers();
+    void readInput();
+    void checkOutputAndShapes() const;
+    ImportResult result();
+
+    [[noreturn]] void fail(const std::string &what) const;
+    [[noreturn]] void fail(const onnx::NodeProto &n, const std::string &what) const;
+    std::string label(const onnx::NodeProto &n) const; // "Conv '/conv1/Conv'"
+    ImportValue constant(const onnx::TensorProto &t, const std::string &where) const;
+
+    bool hasInput(const onnx::NodeProto &n, int i) const;
+    const ImportValue &input(const onnx::NodeProto &n, int i) const;
+    const ImportValue &layerInput(const onnx::NodeProto &n, int i) const;
+    const Tensor &floatInput(const onnx::NodeProto &n, int i, const std::string &what) const;
+    const ImportValue &intsInput(const onnx::NodeProto &n, int i) const;
+    // The node's outputs after the first must be unused (MaxPool indices, Dropout mask...).
+    void requireOneOutput(const onnx::NodeProto &n) const;
+
+    const onnx::AttributeProto *attribute(const onnx::NodeProto &n, const std::string &name) const;
+    int64_t attrInt(const onnx::NodeProto &n, const std::string &name, int64_t fallback) const;
+    float attrFloat(const onnx::NodeProto &n, const std::string &name, float fallback) const;
+    std::vector<int64_t> attrInts(const onnx::NodeProto &n, const std::string &name,
+                                  std::vector<int64_t> fallback) const;
+    std::string attrString(const onnx::NodeProto &n, const std::string &name,
+                           const std::string &fallback) const;
+
+    // Adds the Strata layer that computes node n's first output from the layers `inputs`
+    // (node ids), with its weights by WeightSpec name; checks its shape rule and weights.
+    std::string addLayer(const onnx::NodeProto &n, const std::string &type, nlohmann::json params,
+                         const std::vector<std::string> &inputs,
+                         std::vector<std::pair<std::string, Tensor>> weights);
+    std::string idFor(const onnx::NodeProto &n, const std::string &type) const;
+    // Node n's first output is `v` (the layer just added, or an input passed through).
+    void setOutput(const onnx::NodeProto &n, ImportValue v);
+    void setLayerOutput(const onnx::NodeProto &n, const std::string &id);
+
+    // onnx_import_ops.cpp: one function per op family.
+    void convert(const onnx::NodeProto &n);
+    void convertConv(const onnx::NodeProto &n);
+    void convertGemm(const onnx::NodeProto &n);
+    void convertMatMul(const onnx::NodeProto &n);
+    void convertAdd(const onnx::NodeProto &n);
+    void convertActivation(const onnx::NodeProto &n);
+    void convertSoftmax(const onnx::NodeProto &n);
+    void convertPool(const onnx::NodeProto &n);
+    void convertGlobalPool(const onnx::NodeProto &n);
+    void convertFlatten(const onnx::NodeProto &n);
+    void convertReshape(const onnx::NodeProto &n);
+    void convertSqueeze(const onnx::NodeProto &n);
+    void convertBatchNorm(const onnx::NodeProto &n);
+    void convertConcat(const onnx::NodeProto &n);
+    void convertConstant(const onnx::NodeProto &n);
+    void convertShapeOps(const onnx::NodeProto &n);    // Shape, Gather, Unsqueeze, Cast
+    void convertPassThrough(const onnx::NodeProto &n); // Identity, Dropout
+    // "valid" or "same" for a square window over `image` (C×H×W), from auto_pad and pads.
+    std::string windowPadding(const onnx::NodeProto &n, const Shape &image, int64_t kernel,
+                              int64_t stride) const;
+    // The flat Strata view of a layer value (alias when it is already flat in Strata).
+    void flattenValue(const onnx::NodeProto &n, const ImportValue &v);
+
+    std::string path_;
+    const onnx::ModelProto &model_;
+    int64_t opset_ = 0;
+    int64_t staticBatch_ = 0; // the graph input's fixed batch size; 0 when it is dynamic
+    std::map<std::string, ImportValue> values_;
+    std::map<std::string, int> uses_; // how many node inputs and graph outputs read a value
+    std::map<std::string, Shape> layerShapes_; // Strata node id → output shape
+    Graph graph_;
+    std::map<std::string, std::vector<std::pair<std::string, Tensor>>> weights_; // per node
+    std::vector<std::string> notes_;
+};
+
+} // namespace strata::internal

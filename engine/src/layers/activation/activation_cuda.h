@@ -1,0 +1,16 @@
+#pragma once
+// The element-wise activations on the GPU (activation_cuda.cu). kind is ActivationKind's value.
+
+#include <cuda_runtime.h>
+
+#include <cstdint>
+
+namespace strata::internal::cuda {
+
+void activationForward(int kind, float alpha, const float *x, float *y, int64_t n,
+                       cudaStream_t stream);
+// dx = dy · f'(x), with f' written in terms of the output y (as the reference does).
+void activationBackward(int kind, float alpha, const float *y, const float *dy, float *dx,
+                        int64_t n, cudaStream_t stream);
+
+} // namespace strata::internal::cuda

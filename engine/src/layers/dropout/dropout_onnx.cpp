@@ -1,0 +1,13 @@
+// Dropout is the identity at inference, so the exported model leaves it out (some runtimes
+// mishandle an inference-mode Dropout node); the report says so.
+
+#include "layers/layer_onnx.h"
+
+namespace strata::internal {
+
+void dropoutToOnnx(OnnxContext &ctx)
+{
+    ctx.skip("identity at inference");
+}
+
+} // namespace strata::internal

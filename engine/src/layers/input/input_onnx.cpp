@@ -1,0 +1,12 @@
+// Input as ONNX: a graph input named after the node, {batch, sample shape...}.
+
+#include "layers/layer_onnx.h"
+
+namespace strata::internal {
+
+void inputToOnnx(OnnxContext &ctx)
+{
+    ctx.addGraphInput();
+}
+
+} // namespace strata::internal

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Regenerates the studio's pictures in docs/ from a built tree, under Xvfb, with a settings
+# folder of its own (the user's saved dock layout must not leak into the pictures).
+# Usage: bash scripts/screenshots.sh [BUILD_DIR]   (default: build)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-$root/build}" && pwd)
+strata="$build/app/gui/strata"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export XDG_CONFIG_HOME="$work/config"
+
+shot() { # screen size, then strata's arguments
+    local screen=$1
+    shift
+    xvfb-run -a -s "-screen 0 ${screen}x24" nice -n 19 "$strata" "$@"
+}
+
+shot 1920x1200 "$root/projects/keras_mnist_cnn.strata" --size 1600x1000 \
+    --screenshot "$root/docs/studio-mnist-cnn.png"
+
+# A shape error: the MNIST CNN without its Flatten layer.
+python3 - "$root/projects/keras_mnist_cnn.strata" "$work/shape_error.strata" <<'PY'
+import json, sys
+project = json.load(open(sys.argv[1]))
+project["name"] = "Shape error demo"
+model = project["model"]
+model["nodes"] = [n for n in model["nodes"] if n["id"] != "flatten"]
+edges = [e for e in model["edges"] if not e["to"].startswith("flatten.")]
+for e in edges:
+    if e["from"].startswith("flatten."):
+        e["from"] = "max_pooling2d.out"
+model["edges"] = edges
+json.dump(project, open(sys.argv[2], "w"), indent=2)
+PY
+shot 1920x1200 "$work/shape_error.strata" --size 1600x1000 --select dense \
+    --screenshot "$root/docs/studio-shape-error.png"
+
+# The whole studio on a laptop screen, mid-run on the default example.
+shot 1366x768 "$root/projects/spirals.strata" --size 1366x768 --train-epochs 40 \
+    --screenshot "$root/docs/studio-training.png"
+
+# The dashboard and the dataset preview, as their test grabs them.
+STRATA_SCREENSHOT_DIR="$work/shots" STRATA_SOURCE_DIR="$root" QT_QPA_PLATFORM=offscreen \
+    nice -n 19 "$build/tests/test_training_dashboard" >/dev/null
+cp "$work/shots/training_dashboard.png" "$root/docs/training-dashboard.png"
+if [ -f "$work/shots/dataset_preview_images.png" ]; then
+    cp "$work/shots/dataset_preview_images.png" "$root/docs/dataset-preview.png"
+fi
+echo "Pictures written to $root/docs"

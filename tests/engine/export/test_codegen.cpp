@@ -1,0 +1,234 @@
+// The generated PyTorch and Keras code (exportPytorch, exportKeras) for every example project
+// and the graph that uses every layer type: the files are written and reported, the same
+// project gives the same bytes, every node appears, a chain becomes a Keras Sequential and a
+// branching graph a Functional model, and the layout conversions are where they must be.
+// tests/interop/check_codegen.py runs the same code in torch and TensorFlow.
+
+#include "export/python_text.h"
+
+#include "strata/backend.h"
+#include "strata/export.h"
+#include "strata/network.h"
+#include "strata/project.h"
+#include "strata/weights_file.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace strata;
+
+namespace QTest {
+template <> inline char *toString(const std::string &s)
+{
+    return qstrdup(s.c_str());
+}
+} // namespace QTest
+
+namespace {
+
+std::string sourceDir()
+{
+    if (qEnvironmentVariableIsSet("STRATA_SOURCE_DIR"))
+        return qEnvironmentVariable("STRATA_SOURCE_DIR").toStdString();
+    // tests/engine/export/test_codegen.cpp → the repository root.
+    return std::filesystem::path(__FILE__)
+        .parent_path()
+        .parent_path()
+        .parent_path()
+        .parent_path()
+        .string();
+}
+
+std::vector<std::string> projectPaths()
+{
+    std::vector<std::string> paths;
+    for (const auto &entry : std::filesystem::directory_iterator(sourceDir() + "/projects"))
+        if (entry.path().extension() == ".strata")
+            paths.push_back(entry.path().string());
+    std::sort(paths.begin(), paths.end());
+    paths.push_back(sourceDir() + "/tests/interop/all_layers.strata");
+    return paths;
+}
+
+WeightsFile initialWeights(const Project &project)
+{
+    auto backend = createBackend("cpu");
+    Network net(project.graph, *backend, parseLossKind(project.training.loss),
+                parseInitConvention(project.training.init), project.training.seed);
+    WeightsFile w;
+    w.weights = net.weightsToHost();
+    w.classNames = {"a", "b"};
+    return w;
+}
+
+std::string readFile(const std::string &path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+bool contains(const std::string &text, const std::string &part)
+{
+    return text.find(part) != std::string::npos;
+}
+
+const std::vector<std::string> kFiles = {"model.py", "data.py", "train.py", "README.txt",
+                                         "weights.safetensors"};
+
+} // namespace
+
+class TestCodegen : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void examples_data()
+    {
+        QTest::addColumn<QString>("path");
+        for (const std::string &p : projectPaths())
+            QTest::newRow(std::filesystem::path(p).stem().string().c_str())
+                << QString::fromStdString(p);
+    }
+
+    void examples()
+    {
+        QFETCH(QString, path);
+        const Project project = loadProject(path.toStdString());
+        const WeightsFile weights = initialWeights(project);
+        QTemporaryDir dir;
+        for (const ExportFormat format : {ExportFormat::Pytorch, ExportFormat::Keras}) {
+            const bool torch = format == ExportFormat::Pytorch;
+            const std::string a = dir.path().toStdString() + (torch ? "/torch_a" : "/keras_a");
+            const std::string b = dir.path().toStdString() + (torch ? "/torch_b" : "/keras_b");
+            const ExportReport report =
+                torch ? exportPytorch(project, weights, a) : exportKeras(project, weights, a);
+            torch ? exportPytorch(project, weights, b) : exportKeras(project, weights, b);
+            QCOMPARE(report.files.size(), kFiles.size());
+            for (size_t i = 0; i < kFiles.size(); ++i) {
+                QCOMPARE(report.files[i], a + "/" + kFiles[i]);
+                const std::string text = readFile(a + "/" + kFiles[i]);
+                QVERIFY2(!text.empty(), kFiles[i].c_str());
+                // Deterministic: a second export gives the same bytes.
+                QVERIFY2(text == readFile(b + "/" + kFiles[i]), kFiles[i].c_str());
+                // No path of this machine but the dataset paths the project names.
+                QVERIFY2(!contains(text, dir.path().toStdString()), kFiles[i].c_str());
+                QVERIFY2(!contains(text, sourceDir()), kFiles[i].c_str());
+            }
+            const std::string model = readFile(a + "/model.py");
+            for (const Node &n : project.graph.nodes()) {
+                QVERIFY2(contains(model, n.id), (n.id + " missing from model.py").c_str());
+                if (n.type != "Input")
+                    QVERIFY2(contains(model, describe(n)), describe(n).c_str());
+            }
+            QVERIFY(contains(readFile(a + "/train.py"),
+                             "EPOCHS = " + std::to_string(project.training.epochs)));
+            QVERIFY(contains(readFile(a + "/train.py"), "--epochs"));
+            if (!torch) {
+                bool chain = true;
+                for (const Node &n : project.graph.nodes())
+                    chain = chain && project.graph.edgesFrom(n.id).size() <= 1 && n.type != "Add" &&
+                            n.type != "Concat";
+                QCOMPARE(contains(model, "keras.Sequential("), chain);
+                QCOMPARE(contains(model, "keras.Model("), !chain);
+            } else {
+                QVERIFY(contains(model, "class " + internal::pythonClassName(project.name) +
+                                            "(nn.Module)"));
+            }
+        }
+    }
+
+    // The conversions that make the frameworks agree with Strata, in the all-layers graph.
+    void conversions()
+    {
+        const Project project = loadProject(sourceDir() + "/tests/interop/all_layers.strata");
+        const WeightsFile weights = initialWeights(project);
+        QTemporaryDir dir;
+        const std::string out = dir.path().toStdString();
+        exportPytorch(project, weights, out + "/torch");
+        exportKeras(project, weights, out + "/keras");
+        const std::string torch = readFile(out + "/torch/model.py");
+        const std::string keras = readFile(out + "/keras/model.py");
+        // TensorFlow's "same" padding, odd pixel at the end: explicit where PyTorch cannot.
+        QVERIFY(contains(torch, "self.conv_s2(F.pad(x, (0, 1, 0, 1)))"));
+        QVERIFY(contains(torch, "self.conv_same = nn.Conv2d(8, 8, kernel_size=3, padding=1)"));
+        QVERIFY(contains(torch, "F.pad(skip, (0, 1, 0, 1), value=-math.inf)"));
+        QVERIFY(contains(torch, "avg_pool_same(conv_even, 2, 2, (0, 1, 0, 1))"));
+        // BatchNorm momentum the PyTorch way; the fused Softmax leaves its scores to the loss.
+        QVERIFY(contains(torch, "nn.BatchNorm2d(8, eps=0.001, momentum=0.01)"));
+        QVERIFY(contains(torch, "if return_logits:"));
+        // Keras: HWIO kernels, a Flatten feeding Dense absorbed by the kernel rows, one feeding
+        // Concat permuted to C×H×W first.
+        QVERIFY(contains(keras, "tensors[\"conv_s2.weight\"].transpose(2, 3, 1, 0)"));
+        QVERIFY(contains(keras, "tensors[\"dense_a.weight\"].reshape(10, 4, 7, 7)"
+                                ".transpose(2, 3, 1, 0).reshape(196, 10)"));
+        QVERIFY(contains(keras, "tensors[\"dense_b.weight\"].T"));
+        QVERIFY(contains(keras, "layers.Permute((3, 1, 2), name=\"flat_b_to_chw\")(avg_same)"));
+        QVERIFY(!contains(keras, "flat_a_to_chw"));
+        QVERIFY(contains(keras, "padding=\"same\""));
+        QVERIFY(contains(readFile(out + "/keras/train.py"), "model.get_layer(\"softmax\").input"));
+    }
+
+    void namesBecomeIdentifiers()
+    {
+        QCOMPARE(internal::pythonIdentifier("fc-1"), std::string("fc_1"));
+        QCOMPARE(internal::pythonIdentifier("2nd dense"), std::string("n_2nd_dense"));
+        QCOMPARE(internal::pythonIdentifier("class"), std::string("class_"));
+        QCOMPARE(internal::pythonIdentifier("größe"), std::string("gr__e"));
+        QCOMPARE(internal::pythonClassName("Keras CIFAR-10 CNN"), std::string("KerasCifar10Cnn"));
+        QCOMPARE(internal::pythonClassName("1 layer"), std::string("Model1Layer"));
+        QCOMPARE(internal::pyFloat(0.1), std::string("0.1"));
+        QCOMPARE(internal::pyFloat(1 - 0.99), std::string("0.01"));
+        QCOMPARE(internal::pyFloat(2), std::string("2.0"));
+        QCOMPARE(internal::pyTuple({5}), std::string("(5,)"));
+
+        // Names that clash with Python, with nn.Module or with each other get new ones.
+        Project p;
+        p.name = "names";
+        p.graph.addNode({"in", "Input", "class", {{"features", 3}}});
+        p.graph.addNode({"a", "Dense", "forward", {{"units", 2}}});
+        p.graph.addNode({"b", "ReLU", "forward", {}});
+        p.graph.connect({{"in", 0}, {"a", 0}});
+        p.graph.connect({{"a", 0}, {"b", 0}});
+        QTemporaryDir dir;
+        exportPytorch(p, initialWeights(p), dir.path().toStdString());
+        const std::string model = readFile(dir.path().toStdString() + "/model.py");
+        QVERIFY(contains(model, "def forward(self, class_):"));
+        QVERIFY(contains(model, "self.forward_ = nn.Linear(3, 2)"));
+        QVERIFY(contains(model, "self.forward__2 = nn.ReLU()"));
+        QVERIFY(contains(model, "_assign(model.forward_.weight, tensors, \"a.weight\")"));
+    }
+
+    void refusesWhatItCannotExport()
+    {
+        const Project project = loadProject(sourceDir() + "/projects/xor.strata");
+        WeightsFile weights = initialWeights(project);
+        weights.weights.pop_back();
+        QTemporaryDir dir;
+        try {
+            exportKeras(project, weights, dir.path().toStdString());
+            QFAIL("a missing weight was not reported");
+        } catch (const Error &e) {
+            QVERIFY2(contains(e.what(), "out.bias"), e.what());
+        }
+        Project broken = project;
+        broken.graph.disconnect(broken.graph.edges().back());
+        try {
+            exportPytorch(broken, initialWeights(project), dir.path().toStdString());
+            QFAIL("an incomplete graph was exported");
+        } catch (const Error &e) {
+            QVERIFY2(contains(e.what(), "cannot be exported"), e.what());
+        }
+    }
+};
+
+QTEST_APPLESS_MAIN(TestCodegen)
+#include "test_codegen.moc"

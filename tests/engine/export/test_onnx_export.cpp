@@ -1,0 +1,314 @@
+// ONNX export: every example project and a graph using every layer type export with the
+// structure other runtimes rely on (opset 13, kernel_shape on every Conv, Gemm with
+// transB = 1, explicit pads, a dynamic batch, full output shapes, metadata), and import back
+// as a project that predicts the same probabilities. Also the safetensors export and the
+// format names.
+
+#include "onnx_test_support.h"
+
+#include "strata/export.h"
+#include "strata/layer.h"
+#include "strata/shape_inference.h"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <set>
+
+using namespace strata;
+using namespace onnx_test;
+
+namespace {
+
+const onnx::TensorProto *initializer(const onnx::ModelProto &m, const std::string &name)
+{
+    for (const auto &t : m.graph().initializer())
+        if (t.name() == name)
+            return &t;
+    return nullptr;
+}
+
+std::vector<int64_t> dimsOf(const onnx::ValueInfoProto &v)
+{
+    std::vector<int64_t> d;
+    for (const auto &dim : v.type().tensor_type().shape().dim())
+        d.push_back(dim.has_dim_param() ? -1 : dim.dim_value());
+    return d;
+}
+
+} // namespace
+
+class TestOnnxExport : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir dir_;
+    std::string path(const std::string &name) const
+    {
+        return dir_.filePath(QString::fromStdString(name)).toStdString();
+    }
+
+private slots:
+    void initTestCase() { QVERIFY(dir_.isValid()); }
+
+    void formatNames()
+    {
+        for (ExportFormat f : {ExportFormat::Onnx, ExportFormat::Safetensors, ExportFormat::Pytorch,
+                               ExportFormat::Keras})
+            QVERIFY(exportFormatFromString(toString(f)) == f);
+        try {
+            exportFormatFromString("tflite");
+            QFAIL("an unknown format was accepted");
+        } catch (const Error &e) {
+            const std::string m = e.what();
+            QVERIFY2(m.find("tflite") != std::string::npos && m.find("onnx") != std::string::npos,
+                     e.what());
+        }
+    }
+
+    // The all-layers graph keeps up with the registry: a new layer type must join it (and
+    // have an ONNX mapping) for the export tests to cover it.
+    void allLayersGraphUsesEveryType()
+    {
+        const Project p = loadProject(sourceDir() + "/tests/interop/all_layers.strata");
+        std::set<std::string> used;
+        for (const Node &n : p.graph.nodes())
+            used.insert(n.type);
+        for (const LayerType *t : LayerRegistry::instance().all()) {
+            QVERIFY2(used.count(t->name), ("all_layers.strata lacks " + t->name).c_str());
+            QVERIFY2(t->onnx, (t->name + " has no ONNX mapping").c_str());
+        }
+    }
+
+    void exportsAndImportsBack_data()
+    {
+        QTest::addColumn<QString>("file");
+        for (const std::string &p : modelPaths())
+            QTest::newRow(std::filesystem::path(p).stem().string().c_str())
+                << QString::fromStdString(p);
+    }
+    void exportsAndImportsBack()
+    {
+        QFETCH(QString, file);
+        const Project project = loadProject(file.toStdString());
+        const WeightsFile weights = weightsFor(project);
+        const GraphAnalysis a = analyze(project.graph);
+        QVERIFY(a.ok());
+        const std::string out =
+            path(std::filesystem::path(file.toStdString()).stem().string() + ".onnx");
+        const ExportReport report = exportOnnx(project, weights, out);
+        QCOMPARE(report.files, std::vector<std::string>{out});
+
+        const onnx::ModelProto m = readModel(out);
+        QCOMPARE(m.ir_version(), int64_t(7));
+        QCOMPARE(m.producer_name(), std::string("Strata"));
+        QCOMPARE(m.opset_import_size(), 1);
+        QCOMPARE(m.opset_import(0).domain(), std::string());
+        QCOMPARE(m.opset_import(0).version(), int64_t(13));
+
+        // One input and one output, named after their nodes, with a dynamic batch.
+        const auto &g = m.graph();
+        QCOMPARE(g.input_size(), 1);
+        QCOMPARE(g.input(0).name(), a.inputNode);
+        QCOMPARE(g.input(0).type().tensor_type().shape().dim(0).dim_param(), std::string("batch"));
+        QCOMPARE(dimsOf(g.input(0)), withBatch(-1, a.find(a.inputNode)->output));
+        QCOMPARE(g.output_size(), 1);
+        QCOMPARE(g.output(0).name(), a.outputNode);
+        QCOMPARE(dimsOf(g.output(0)), withBatch(-1, a.find(a.outputNode)->output));
+
+        // Every weight is an initializer with the graph's shape.
+        QCOMPARE(g.initializer_size(), int(weights.weights.size()));
+        for (const auto &[name, t] : weights.weights) {
+            const onnx::TensorProto *init = initializer(m, name);
+            QVERIFY2(init, name.c_str());
+            QCOMPARE(std::vector<int64_t>(init->dims().begin(), init->dims().end()), t.shape());
+        }
+
+        std::map<std::string, int> ops;
+        for (const auto &n : g.node()) {
+            ++ops[n.op_type()];
+            if (n.op_type() == "Conv") {
+                const onnx::TensorProto *w = initializer(m, n.input(1));
+                QVERIFY(w);
+                QCOMPARE(intsOf(n, "kernel_shape"), (std::vector<int64_t>{w->dims(2), w->dims(3)}));
+                QCOMPARE(intsOf(n, "pads").size(), size_t(4));
+                QVERIFY(!attribute(n, "auto_pad"));
+            }
+            if (n.op_type() == "Gemm") {
+                QVERIFY(attribute(n, "transB") && attribute(n, "transB")->i() == 1);
+                const onnx::TensorProto *w = initializer(m, n.input(1));
+                const NodeAnalysis *dense = a.find(n.name());
+                QVERIFY(w && dense);
+                QCOMPARE(w->dims(0), dense->output[0]); // [out, in]
+            }
+            if (n.op_type() == "MaxPool" || n.op_type() == "AveragePool")
+                QVERIFY(!attribute(n, "auto_pad") && intsOf(n, "kernel_shape").size() == 2);
+        }
+        QCOMPARE(ops.count("Dropout"), size_t(0));
+
+        QCOMPARE(nlohmann::json::parse(metadata(m, "class_names")),
+                 nlohmann::json(weights.classNames));
+        QCOMPARE(normalizationFromJson(nlohmann::json::parse(metadata(m, "normalization"))).scale,
+                 weights.normalization.scale);
+        // What turns the output into what strata-cli predict prints.
+        const std::string lastType = project.graph.find(a.outputNode)->type;
+        std::string activation = "none";
+        if (project.training.loss == "cross_entropy" && lastType != "Softmax")
+            activation = "softmax";
+        if (project.training.loss == "binary_cross_entropy" && lastType != "Sigmoid")
+            activation = "sigmoid";
+        QCOMPARE(metadata(m, "output_activation"), activation);
+
+        // Back in: the same layers (but Dropout), weights and probabilities.
+        const ImportResult back = importOnnx(out);
+        std::vector<std::string> before, after;
+        for (const Node &n : project.graph.nodes())
+            if (n.type != "Dropout")
+                before.push_back(n.id + ":" + n.type);
+        for (const Node &n : back.project.graph.nodes())
+            after.push_back(n.id + ":" + n.type);
+        std::sort(before.begin(), before.end());
+        std::sort(after.begin(), after.end());
+        QCOMPARE(after, before);
+        QCOMPARE(back.weights.classNames, weights.classNames);
+        QCOMPARE(back.weights.normalization.mode, weights.normalization.mode);
+        QCOMPARE(back.project.training.loss == "cross_entropy",
+                 project.training.loss == "cross_entropy");
+
+        const int64_t count = 5;
+        const std::vector<float> x = samplesFor(project, count);
+        const std::vector<float> want = predictions(project, weights, x, count);
+        const std::vector<float> got = predictions(back.project, back.weights, x, count);
+        QCOMPARE(got.size(), want.size());
+        for (size_t i = 0; i < want.size(); ++i)
+            QVERIFY2(std::abs(got[i] - want[i]) <= 1e-5f,
+                     qPrintable(QString("probability %1: %2 after import, %3 before")
+                                    .arg(i)
+                                    .arg(got[i])
+                                    .arg(want[i])));
+    }
+
+    void mappingDetails()
+    {
+        // SAME padding with stride 2, an Add of three inputs, BatchNorm on images and features.
+        const Project project = loadProject(sourceDir() + "/tests/interop/onnx_details.strata");
+        const std::string out = path("details.onnx");
+        const WeightsFile weights = weightsFor(project);
+        const ExportReport report = exportOnnx(project, weights, out);
+        QCOMPARE(report.notes.size(), size_t(1));
+        QVERIFY2(report.notes[0].find("Dropout 'drop' left out") != std::string::npos,
+                 report.notes[0].c_str());
+
+        std::map<std::string, const onnx::NodeProto *> byName;
+        const onnx::ModelProto m = readModel(out);
+        for (const auto &n : m.graph().node())
+            byName[n.name()] = &n;
+        // SAME with stride 2 on 16 pixels pads one pixel, at the end (as Keras does).
+        QCOMPARE(intsOf(*byName.at("conv2"), "pads"), (std::vector<int64_t>{0, 0, 1, 1}));
+        QCOMPARE(intsOf(*byName.at("conv2"), "strides"), (std::vector<int64_t>{2, 2}));
+        QCOMPARE(byName.at("conv2")->input_size(), 2); // no bias
+        QCOMPARE(intsOf(*byName.at("conv1"), "pads"), (std::vector<int64_t>{1, 1, 1, 1}));
+        QCOMPARE(intsOf(*byName.at("avg1"), "pads"), (std::vector<int64_t>{0, 0, 1, 1}));
+        QCOMPARE(attribute(*byName.at("avg1"), "count_include_pad")->i(), int64_t(0));
+        QCOMPARE(intsOf(*byName.at("pool_a"), "strides"), (std::vector<int64_t>{2, 2}));
+        QCOMPARE(byName.at("sum1")->op_type(), std::string("Sum"));
+        QCOMPARE(byName.at("sum1")->input_size(), 3);
+        QCOMPARE(byName.at("gap")->op_type(), std::string("GlobalAveragePool"));
+        QCOMPARE(byName.at("gap/flatten")->op_type(), std::string("Flatten"));
+        QCOMPARE(attribute(*byName.at("lrelu1"), "alpha")->f(), 0.1f);
+        QCOMPARE(attribute(*byName.at("bn2"), "epsilon")->f(), 1e-5f);
+        QCOMPARE(attribute(*byName.at("cat1"), "axis")->i(), int64_t(1));
+        QCOMPARE(attribute(*byName.at("probs"), "axis")->i(), int64_t(1));
+        // Dropout is gone: the Dense after it reads the BatchNorm.
+        QCOMPARE(byName.at("fc_out")->input(0), std::string("bn2"));
+        QVERIFY(!byName.count("drop"));
+        // Every layer's output shape is declared, for viewers and checkers.
+        QCOMPARE(m.graph().value_info_size(), int(project.graph.nodes().size()) - 3);
+
+        // Sum comes back as one Add of three inputs, and the model predicts the same.
+        const ImportResult back = importOnnx(out);
+        QCOMPARE(back.project.graph.find("sum1")->params.at("inputs"), nlohmann::json(3));
+        const std::vector<float> x = samplesFor(project, 3);
+        const std::vector<float> want = predictions(project, weights, x, 3);
+        const std::vector<float> got = predictions(back.project, back.weights, x, 3);
+        QCOMPARE(got.size(), want.size());
+        for (size_t i = 0; i < want.size(); ++i)
+            QVERIFY(std::abs(got[i] - want[i]) <= 1e-5f);
+    }
+
+    // A model whose last layer is left out still has an output named after that layer.
+    void dropoutAtTheEnd()
+    {
+        Project p = loadProject(sourceDir() + "/projects/spirals.strata");
+        const std::string last = p.graph.outputNodes().at(0);
+        p.graph.addNode({"drop_end", "Dropout", "", {}});
+        p.graph.connect({{last, 0}, {"drop_end", 0}});
+        const WeightsFile w = weightsFor(p);
+        const std::string out = path("dropout_end.onnx");
+        exportOnnx(p, w, out);
+        const onnx::ModelProto m = readModel(out);
+        QCOMPARE(m.graph().output(0).name(), std::string("drop_end"));
+        const auto &n = m.graph().node(m.graph().node_size() - 1);
+        QCOMPARE(n.op_type(), std::string("Identity"));
+        QCOMPARE(n.input(0), last);
+        const ImportResult back = importOnnx(out);
+        QCOMPARE(back.project.graph.outputNodes(), std::vector<std::string>{last});
+    }
+
+    void refusesWeightsThatDoNotFit()
+    {
+        const Project p = loadProject(sourceDir() + "/projects/xor.strata");
+        WeightsFile w = weightsFor(p);
+        auto expectError = [&](const WeightsFile &weights, const std::string &needle) {
+            for (auto format : {ExportFormat::Onnx, ExportFormat::Safetensors}) {
+                try {
+                    exportModel(p, weights, format, path("refused." + toString(format)));
+                    QFAIL(("exported despite " + needle).c_str());
+                } catch (const Error &e) {
+                    QVERIFY2(std::string(e.what()).find(needle) != std::string::npos, e.what());
+                }
+                QVERIFY(
+                    !QFile::exists(QString::fromStdString(path("refused." + toString(format)))));
+            }
+        };
+        WeightsFile missing = w;
+        missing.weights.erase(missing.weights.begin());
+        expectError(missing, "'" + w.weights.front().first + "' (");
+        WeightsFile wrong = w;
+        wrong.weights.back().second = Tensor({3});
+        expectError(wrong, "'" + w.weights.back().first + "' is 3 but");
+
+        Project broken = p;
+        broken.graph.addNode({"loose", "Dense", "", {}});
+        try {
+            exportOnnx(broken, w, path("broken.onnx"));
+            QFAIL("a graph with an unconnected node was exported");
+        } catch (const Error &e) {
+            QVERIFY2(std::string(e.what()).find("graph is fixed") != std::string::npos, e.what());
+        }
+    }
+
+    void safetensorsExport()
+    {
+        const Project p = loadProject(sourceDir() + "/projects/pytorch_cifar10_lenet.strata");
+        WeightsFile w = weightsFor(p);
+        w.weights.emplace_back("extra.tensor", Tensor({2}));
+        const std::string out = path("lenet.safetensors");
+        const ExportReport report = exportSafetensors(p, w, out);
+        QCOMPARE(report.files, std::vector<std::string>{out});
+        QCOMPARE(report.notes.size(), size_t(1));
+        QVERIFY(report.notes[0].find("extra.tensor") != std::string::npos);
+        const WeightsFile back = loadWeights(out);
+        QCOMPARE(back.weights.size(), w.weights.size());
+        for (size_t i = 0; i < w.weights.size(); ++i) {
+            QCOMPARE(back.weights[i].first, w.weights[i].first);
+            QCOMPARE(back.weights[i].second.toVector(), w.weights[i].second.toVector());
+        }
+        QCOMPARE(back.classNames, w.classNames);
+        QCOMPARE(back.normalization.scale, w.normalization.scale);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestOnnxExport)
+#include "test_onnx_export.moc"

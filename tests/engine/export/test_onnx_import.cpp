@@ -1,0 +1,680 @@
+// ONNX import: models written the way other tools write them (PyTorch's Reshape-by-Shape
+// arithmetic, MatMul then Add, GlobalAveragePool then Squeeze, auto_pad, Gemm with transB = 0,
+// static batch sizes) become the Strata layers that compute the same, and a malformed-input
+// table where every row fails with an ImportError naming the file and what is wrong.
+
+#include "onnx_test_support.h"
+
+#include "strata/errors.h"
+#include "strata/export.h"
+
+#include <cmath>
+#include <functional>
+#include <tuple>
+
+using namespace strata;
+using namespace onnx_test;
+
+namespace {
+
+// Builds ONNX models by hand, as another tool would write them.
+struct ModelBuilder
+{
+    onnx::ModelProto m;
+
+    explicit ModelBuilder(int64_t opset = 13)
+    {
+        m.set_ir_version(7);
+        m.set_producer_name("handmade");
+        auto *o = m.add_opset_import();
+        o->set_domain("");
+        o->set_version(opset);
+        m.mutable_graph()->set_name("main_graph");
+    }
+    static void shape(onnx::ValueInfoProto &v, const std::string &name,
+                      const std::vector<int64_t> &dims)
+    {
+        v.set_name(name);
+        auto *t = v.mutable_type()->mutable_tensor_type();
+        t->set_elem_type(onnx::TensorProto::FLOAT);
+        for (int64_t d : dims) {
+            if (d < 0)
+                t->mutable_shape()->add_dim()->set_dim_param("N");
+            else
+                t->mutable_shape()->add_dim()->set_dim_value(d);
+        }
+    }
+    void input(const std::string &name, const std::vector<int64_t> &dims)
+    {
+        shape(*m.mutable_graph()->add_input(), name, dims);
+    }
+    void output(const std::string &name, const std::vector<int64_t> &dims)
+    {
+        shape(*m.mutable_graph()->add_output(), name, dims);
+    }
+    void floats(const std::string &name, const Shape &dims, const std::vector<float> &values)
+    {
+        auto *t = m.mutable_graph()->add_initializer();
+        t->set_name(name);
+        t->set_data_type(onnx::TensorProto::FLOAT);
+        for (int64_t d : dims)
+            t->add_dims(d);
+        for (float v : values)
+            t->add_float_data(v);
+    }
+    void ints(const std::string &name, const Shape &dims, const std::vector<int64_t> &values)
+    {
+        auto *t = m.mutable_graph()->add_initializer();
+        t->set_name(name);
+        t->set_data_type(onnx::TensorProto::INT64);
+        for (int64_t d : dims)
+            t->add_dims(d);
+        for (int64_t v : values)
+            t->add_int64_data(v);
+    }
+    onnx::NodeProto &node(const std::string &op, const std::vector<std::string> &inputs,
+                          const std::string &output, const std::string &name)
+    {
+        auto *n = m.mutable_graph()->add_node();
+        n->set_op_type(op);
+        n->set_name(name);
+        for (const auto &i : inputs)
+            n->add_input(i);
+        n->add_output(output);
+        return *n;
+    }
+    // A Constant node holding int64 values (a scalar when dims is empty).
+    void constantInts(const std::string &output, const Shape &dims,
+                      const std::vector<int64_t> &values)
+    {
+        auto &n = node("Constant", {}, output, "/" + output);
+        auto *a = n.add_attribute();
+        a->set_name("value");
+        a->set_type(onnx::AttributeProto::TENSOR);
+        auto *t = a->mutable_t();
+        t->set_data_type(onnx::TensorProto::INT64);
+        for (int64_t d : dims)
+            t->add_dims(d);
+        for (int64_t v : values)
+            t->add_int64_data(v);
+    }
+};
+
+void setInt(onnx::NodeProto &n, const std::string &name, int64_t v)
+{
+    auto *a = n.add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::INT);
+    a->set_i(v);
+}
+void setInts(onnx::NodeProto &n, const std::string &name, const std::vector<int64_t> &v)
+{
+    auto *a = n.add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::INTS);
+    for (int64_t x : v)
+        a->add_ints(x);
+}
+void setString(onnx::NodeProto &n, const std::string &name, const std::string &v)
+{
+    auto *a = n.add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::STRING);
+    a->set_s(v);
+}
+
+std::vector<float> ramp(int64_t count, float scale, float offset = 0)
+{
+    std::vector<float> v(static_cast<size_t>(count));
+    for (int64_t i = 0; i < count; ++i)
+        v[static_cast<size_t>(i)] = std::sin(float(i) * 1.7f + offset) * scale;
+    return v;
+}
+
+// id:type of every node, in graph order.
+std::vector<std::string> layers(const Project &p)
+{
+    std::vector<std::string> out;
+    for (const Node &n : p.graph.nodes())
+        out.push_back(n.id + ":" + n.type);
+    return out;
+}
+
+// The same model built directly in Strata: a chain of (id, type, params).
+Project chain(const std::vector<std::tuple<std::string, std::string, nlohmann::json>> &nodes,
+              const std::string &loss)
+{
+    Project p;
+    p.training.loss = loss;
+    std::string previous;
+    for (const auto &[id, type, params] : nodes) {
+        p.graph.addNode({id, type, id, params});
+        if (!previous.empty())
+            p.graph.connect({{previous, 0}, {id, 0}});
+        previous = id;
+    }
+    return p;
+}
+
+const Tensor &weight(const WeightsFile &w, const std::string &name)
+{
+    for (const auto &[n, t] : w.weights)
+        if (n == name)
+            return t;
+    qFatal("no weight %s", name.c_str());
+}
+
+void expectSamePredictions(const Project &a, const WeightsFile &wa, const Project &b,
+                           const WeightsFile &wb)
+{
+    const std::vector<float> x = samplesFor(a, 3);
+    const std::vector<float> pa = predictions(a, wa, x, 3), pb = predictions(b, wb, x, 3);
+    QCOMPARE(pa.size(), pb.size());
+    for (size_t i = 0; i < pa.size(); ++i)
+        QVERIFY2(std::abs(pa[i] - pb[i]) <= 1e-6f,
+                 qPrintable(QString("output %1: %2 vs %3").arg(i).arg(pa[i]).arg(pb[i])));
+}
+
+bool contains(const std::vector<std::string> &notes, const std::string &needle)
+{
+    for (const auto &n : notes)
+        if (n.find(needle) != std::string::npos)
+            return true;
+    return false;
+}
+
+} // namespace
+
+class TestOnnxImport : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir dir_;
+    std::string path(const std::string &name) const
+    {
+        return dir_.filePath(QString::fromStdString(name)).toStdString();
+    }
+    std::string save(const ModelBuilder &b, const std::string &name)
+    {
+        writeModel(b.m, path(name));
+        return path(name);
+    }
+
+private slots:
+    void initTestCase() { QVERIFY(dir_.isValid()); }
+
+    // What PyTorch writes for conv → relu → pool → x.view(x.size(0), -1) → linear (as MatMul
+    // and Add) → dropout → softmax.
+    void pytorchStyleChain()
+    {
+        ModelBuilder b;
+        b.input("input.1", {-1, 1, 6, 6});
+        b.floats("conv.weight", {3, 1, 3, 3}, ramp(27, 0.5f));
+        b.floats("conv.bias", {3}, {0.1f, -0.2f, 0.3f});
+        b.floats("fc.w", {27, 4}, ramp(108, 0.3f, 1));
+        b.floats("fc.b", {4}, {0.5f, -0.5f, 0.25f, 0});
+        auto &conv = b.node("Conv", {"input.1", "conv.weight", "conv.bias"}, "c", "/conv/Conv");
+        setInts(conv, "kernel_shape", {3, 3});
+        setInts(conv, "pads", {1, 1, 1, 1});
+        setInts(conv, "strides", {1, 1});
+        setInts(conv, "dilations", {1, 1});
+        setInt(conv, "group", 1);
+        b.node("Relu", {"c"}, "r", "/Relu");
+        auto &pool = b.node("MaxPool", {"r"}, "p", "/pool/MaxPool");
+        setInts(pool, "kernel_shape", {2, 2});
+        setInts(pool, "strides", {2, 2});
+        setInt(pool, "ceil_mode", 0);
+        b.node("Shape", {"p"}, "s", "/Shape");
+        b.constantInts("zero", {}, {0});
+        setInt(b.node("Gather", {"s", "zero"}, "g", "/Gather"), "axis", 0);
+        b.constantInts("axes", {1}, {0});
+        b.node("Unsqueeze", {"g", "axes"}, "u", "/Unsqueeze");
+        b.constantInts("minus1", {1}, {-1});
+        setInt(b.node("Concat", {"u", "minus1"}, "shape", "/Concat"), "axis", 0);
+        b.node("Reshape", {"p", "shape"}, "flat", "/Reshape");
+        b.node("MatMul", {"flat", "fc.w"}, "mm", "/fc/MatMul");
+        b.node("Add", {"mm", "fc.b"}, "fc_out", "/fc/Add");
+        b.node("Dropout", {"fc_out"}, "d", "/drop/Dropout");
+        b.node("Softmax", {"d"}, "probs", "/Softmax");
+        b.output("probs", {-1, 4});
+
+        const ImportResult r = importOnnx(save(b, "pytorch_style.onnx"));
+        QCOMPARE(layers(r.project),
+                 (std::vector<std::string>{"input_1:Input", "conv:Conv2D", "relu_1:ReLU",
+                                           "pool:MaxPool2D", "flatten_1:Flatten", "fc:Dense",
+                                           "softmax_1:Softmax"}));
+        QCOMPARE(r.project.graph.find("conv")->params.at("padding"), nlohmann::json("same"));
+        QCOMPARE(r.project.graph.find("fc")->params.at("bias"), nlohmann::json(true));
+        QCOMPARE(r.project.training.loss, std::string("cross_entropy"));
+        QCOMPARE(r.project.name, std::string("pytorch_style"));
+        QVERIFY(contains(r.notes, "Dropout '/drop/Dropout' left out"));
+        QVERIFY(contains(r.notes, "Add '/fc/Add' became the bias of Dense 'fc'"));
+        QVERIFY(contains(r.notes, "became a Flatten"));
+        // Dense keeps {units, inputs}: MatMul's matrix transposed.
+        const std::vector<float> w = ramp(108, 0.3f, 1);
+        const Tensor &fc = weight(r.weights, "fc.weight");
+        QCOMPARE(fc.shape(), (Shape{4, 27}));
+        for (int64_t o = 0; o < 4; ++o)
+            for (int64_t i = 0; i < 27; ++i)
+                QCOMPARE(fc.data()[o * 27 + i], w[static_cast<size_t>(i * 4 + o)]);
+
+        const Project same =
+            chain({{"x", "Input", {{"channels", 1}, {"height", 6}, {"width", 6}}},
+                   {"conv", "Conv2D", {{"filters", 3}, {"kernel", 3}, {"padding", "same"}}},
+                   {"relu", "ReLU", {}},
+                   {"pool", "MaxPool2D", {{"pool", 2}}},
+                   {"flat", "Flatten", {}},
+                   {"fc", "Dense", {{"units", 4}}},
+                   {"softmax", "Softmax", {}}},
+                  "cross_entropy");
+        WeightsFile sw;
+        sw.weights = {{"conv.weight", weight(r.weights, "conv.weight")},
+                      {"conv.bias", weight(r.weights, "conv.bias")},
+                      {"fc.weight", fc},
+                      {"fc.bias", weight(r.weights, "fc.bias")}};
+        expectSamePredictions(same, sw, r.project, r.weights);
+    }
+
+    // Static batch 1, auto_pad SAME_UPPER with stride 2, BatchNormalization and LeakyRelu with
+    // their default attributes, GlobalAveragePool then Squeeze, Gemm with transB = 0.
+    void otherConventions()
+    {
+        ModelBuilder b;
+        b.input("x", {1, 2, 5, 5});
+        b.floats("w", {4, 2, 3, 3}, ramp(72, 0.4f));
+        b.floats("scale", {4}, {1.2f, 0.8f, 1.0f, 0.5f});
+        b.floats("shift", {4}, {0.1f, 0.2f, -0.1f, 0});
+        b.floats("mean", {4}, {0.05f, -0.1f, 0.2f, 0});
+        b.floats("var", {4}, {1.5f, 0.7f, 1.1f, 2.0f});
+        b.floats("fc", {4, 3}, ramp(12, 0.6f, 2));
+        b.floats("fc_b", {1, 3}, {0.3f, -0.3f, 0.1f});
+        b.ints("squeeze_axes", {2}, {2, 3});
+        auto &conv = b.node("Conv", {"x", "w"}, "c", "conv");
+        setString(conv, "auto_pad", "SAME_UPPER");
+        setInts(conv, "strides", {2, 2});
+        b.node("BatchNormalization", {"c", "scale", "shift", "mean", "var"}, "bn", "bn");
+        b.node("LeakyRelu", {"bn"}, "lr", "lrelu");
+        b.node("GlobalAveragePool", {"lr"}, "gap", "gap");
+        b.node("Squeeze", {"gap", "squeeze_axes"}, "sq", "squeeze");
+        b.node("Gemm", {"sq", "fc", "fc_b"}, "logit", "dense");
+        b.node("Sigmoid", {"logit"}, "y", "sigmoid");
+        b.output("y", {1, 3});
+
+        const ImportResult r = importOnnx(save(b, "conventions.onnx"));
+        QCOMPARE(layers(r.project), (std::vector<std::string>{
+                                        "x:Input", "conv:Conv2D", "bn:BatchNorm", "lrelu:LeakyReLU",
+                                        "gap:GlobalAvgPool2D", "dense:Dense", "sigmoid:Sigmoid"}));
+        const Node &conv2d = *r.project.graph.find("conv");
+        QCOMPARE(conv2d.params.at("stride"), nlohmann::json(2));
+        QCOMPARE(conv2d.params.at("padding"), nlohmann::json("same"));
+        QCOMPARE(conv2d.params.at("bias"), nlohmann::json(false));
+        QCOMPARE(r.project.graph.find("bn")->params.at("epsilon").get<double>(), double(1e-5f));
+        QCOMPARE(r.project.graph.find("bn")->params.at("momentum").get<double>(), double(0.9f));
+        QCOMPARE(r.project.graph.find("lrelu")->params.at("alpha").get<double>(), double(0.01f));
+        QCOMPARE(r.project.training.loss, std::string("binary_cross_entropy"));
+
+        const Project same = chain(
+            {{"x", "Input", {{"channels", 2}, {"height", 5}, {"width", 5}}},
+             {"conv",
+              "Conv2D",
+              {{"filters", 4}, {"kernel", 3}, {"stride", 2}, {"padding", "same"}, {"bias", false}}},
+             {"bn", "BatchNorm", {{"momentum", 0.9}, {"epsilon", 1e-5}}},
+             {"lrelu", "LeakyReLU", {{"alpha", 0.01}}},
+             {"gap", "GlobalAvgPool2D", {}},
+             {"dense", "Dense", {{"units", 3}}},
+             {"sigmoid", "Sigmoid", {}}},
+            "binary_cross_entropy");
+        WeightsFile sw = r.weights;
+        // Gemm's B is {inputs, units} when transB = 0: Dense holds its transpose.
+        const std::vector<float> fc = ramp(12, 0.6f, 2);
+        const Tensor &dense = weight(r.weights, "dense.weight");
+        for (int64_t o = 0; o < 3; ++o)
+            for (int64_t i = 0; i < 4; ++i)
+                QCOMPARE(dense.data()[o * 4 + i], fc[static_cast<size_t>(i * 3 + o)]);
+        expectSamePredictions(same, sw, r.project, r.weights);
+    }
+
+    // Branches: Add of two layers, Sum of three, Concat on the last axis, Identity, a constant
+    // Reshape to {-1, K} and a Flatten of what is already flat.
+    void branches()
+    {
+        ModelBuilder b;
+        b.input("x", {-1, 3});
+        b.floats("wa", {4, 3}, ramp(12, 0.5f));
+        b.floats("wb", {4, 3}, ramp(12, 0.5f, 1));
+        b.floats("wo", {2, 8}, ramp(16, 0.5f, 2));
+        b.ints("flat_shape", {2}, {-1, 8});
+        setInt(b.node("Gemm", {"x", "wa"}, "a", "a"), "transB", 1);
+        setInt(b.node("Gemm", {"x", "wb"}, "b", "b"), "transB", 1);
+        b.node("Relu", {"a"}, "ra", "ra");
+        b.node("Tanh", {"b"}, "tb", "tb");
+        b.node("Add", {"ra", "tb"}, "s", "add");
+        b.node("Sum", {"ra", "tb", "s"}, "s3", "sum");
+        setInt(b.node("Concat", {"s3", "ra"}, "cat", "cat"), "axis", -1);
+        b.node("Identity", {"cat"}, "id", "identity");
+        b.node("Reshape", {"id", "flat_shape"}, "re", "reshape");
+        setInt(b.node("Flatten", {"re"}, "fl", "flatten"), "axis", 1);
+        setInt(b.node("Gemm", {"fl", "wo"}, "out", "out"), "transB", 1);
+        b.output("out", {-1, 2});
+
+        const ImportResult r = importOnnx(save(b, "branches.onnx"));
+        QCOMPARE(layers(r.project),
+                 (std::vector<std::string>{"x:Input", "a:Dense", "b:Dense", "ra:ReLU", "tb:Tanh",
+                                           "add:Add", "sum:Add", "cat:Concat", "out:Dense"}));
+        QCOMPARE(r.project.graph.find("sum")->params.at("inputs"), nlohmann::json(3));
+        QCOMPARE(r.project.graph.find("a")->params.at("bias"), nlohmann::json(false));
+        QVERIFY(contains(r.notes, "outputs are taken as class scores"));
+        QCOMPARE(r.project.training.loss, std::string("cross_entropy"));
+    }
+
+    void malformed_data()
+    {
+        QTest::addColumn<int>("row");
+        for (size_t i = 0; i < cases().size(); ++i)
+            QTest::newRow(cases()[i].name) << int(i);
+    }
+    void malformed()
+    {
+        QFETCH(int, row);
+        const Case &c = cases()[static_cast<size_t>(row)];
+        const std::string file = c.write(*this);
+        try {
+            importOnnx(file);
+            QFAIL("imported without complaint");
+        } catch (const ImportError &e) {
+            const std::string m = e.what();
+            QVERIFY2(m.rfind(file, 0) == 0,
+                     ("the message does not start with the file: " + m).c_str());
+            for (const std::string &needle : c.needles)
+                QVERIFY2(m.find(needle) != std::string::npos,
+                         ("'" + needle + "' missing from: " + m).c_str());
+        }
+    }
+
+private:
+    struct Case
+    {
+        const char *name;
+        std::function<std::string(TestOnnxImport &)> write; // returns the file to import
+        std::vector<std::string> needles;
+    };
+
+    // A valid model to damage: spirals (Dense layers) or LeNet (convolutions), as exported.
+    std::string exported(const std::string &project)
+    {
+        const std::string out = path(project + ".onnx");
+        if (!QFile::exists(QString::fromStdString(out))) {
+            const Project p = loadProject(sourceDir() + "/projects/" + project + ".strata");
+            exportOnnx(p, weightsFor(p), out);
+        }
+        return out;
+    }
+    std::string damaged(const std::string &project, const std::string &name,
+                        const std::function<void(onnx::ModelProto &)> &damage)
+    {
+        onnx::ModelProto m = readModel(exported(project));
+        damage(m);
+        writeModel(m, path(name));
+        return path(name);
+    }
+    std::string bytes(const std::string &name, const QByteArray &data)
+    {
+        QFile f(QString::fromStdString(path(name)));
+        if (!f.open(QIODevice::WriteOnly))
+            qFatal("cannot write %s", name.c_str());
+        f.write(data);
+        return path(name);
+    }
+    static onnx::NodeProto *nodeNamed(onnx::ModelProto &m, const std::string &name)
+    {
+        for (auto &n : *m.mutable_graph()->mutable_node())
+            if (n.name() == name)
+                return &n;
+        qFatal("no node %s", name.c_str());
+    }
+
+    static const std::vector<Case> &cases()
+    {
+        using M = onnx::ModelProto;
+        static const std::vector<Case> c = {
+            {"missing file",
+             [](TestOnnxImport &t) { return t.path("absent.onnx"); },
+             {"cannot open"}},
+            {"folder",
+             [](TestOnnxImport &t) { return t.dir_.path().toStdString(); },
+             {"is a folder"}},
+            {"empty file", [](TestOnnxImport &t) { return t.bytes("empty.onnx", {}); }, {"empty"}},
+            {"random bytes",
+             [](TestOnnxImport &t) {
+                 QByteArray b;
+                 for (int i = 0; i < 4096; ++i)
+                     b.append(char((i * 7919 + 13) % 251));
+                 return t.bytes("random.onnx", b);
+             },
+             {"not an ONNX model"}},
+            {"text file",
+             [](TestOnnxImport &t) {
+                 return t.bytes("text.onnx", "{\"format_version\": 1, \"model\": {}}\n");
+             },
+             {"not an ONNX model"}},
+            {"truncated",
+             [](TestOnnxImport &t) {
+                 QFile f(QString::fromStdString(t.exported("pytorch_cifar10_lenet")));
+                 f.open(QIODevice::ReadOnly);
+                 return t.bytes("truncated.onnx", f.readAll().left(int(f.size() / 2)));
+             },
+             {}},
+            {"no graph",
+             [](TestOnnxImport &t) {
+                 return t.damaged("spirals", "nograph.onnx", [](M &m) { m.clear_graph(); });
+             },
+             {"no graph"}},
+            {"no opset",
+             [](TestOnnxImport &t) {
+                 return t.damaged("spirals", "noopset.onnx", [](M &m) { m.clear_opset_import(); });
+             },
+             {"no ONNX opset"}},
+            {"opset too new",
+             [](TestOnnxImport &t) {
+                 return t.damaged("spirals", "new.onnx",
+                                  [](M &m) { m.mutable_opset_import(0)->set_version(99); });
+             },
+             {"opset 99", "newer", "opset_version=13"}},
+            {"opset too old",
+             [](TestOnnxImport &t) {
+                 return t.damaged("spirals", "old.onnx",
+                                  [](M &m) { m.mutable_opset_import(0)->set_version(6); });
+             },
+             {"opset 6", "older"}},
+            {"missing initializer",
+             [](TestOnnxImport &t) {
+                 return t.damaged("spirals", "noinit.onnx", [](M &m) {
+                     auto *inits = m.mutable_graph()->mutable_initializer();
+                     for (int i = 0; i < inits->size(); ++i)
+                         if (inits->Get(i).name() == "fc2.weight")
+                             inits->DeleteSubrange(i, 1);
+                 });
+             },
+             {"Gemm 'fc2'", "'fc2.weight'", "neither an initializer"}},
+            {"unsupported ops listed by node",
+             [](TestOnnxImport &t) {
+                 return t.damaged("spirals", "unsupported.onnx", [](M &m) {
+                     nodeNamed(m, "relu1")->set_op_type("Gelu");
+                     nodeNamed(m, "relu2")->set_op_type("Erf");
+                     nodeNamed(m, "fc2")->set_domain("com.microsoft");
+                 });
+             },
+             {"3 node(s)", "Gelu 'relu1'", "Erf 'relu2'", "com.microsoft.Gemm 'fc2'",
+              "Strata imports: Add"}},
+            {"input rank 3",
+             [](TestOnnxImport &t) {
+                 return t.damaged("spirals", "rank3.onnx", [](M &m) {
+                     m.mutable_graph()
+                         ->mutable_input(0)
+                         ->mutable_type()
+                         ->mutable_tensor_type()
+                         ->mutable_shape()
+                         ->add_dim()
+                         ->set_dim_value(4);
+                 });
+             },
+             {"input 'x' has 3 dimensions"}},
+            {"named input size",
+             [](TestOnnxImport &t) {
+                 return t.damaged("spirals", "named.onnx", [](M &m) {
+                     m.mutable_graph()
+                         ->mutable_input(0)
+                         ->mutable_type()
+                         ->mutable_tensor_type()
+                         ->mutable_shape()
+                         ->mutable_dim(1)
+                         ->set_dim_param("features");
+                 });
+             },
+             {"no fixed size at axis 1", "'features'"}},
+            {"integer input",
+             [](TestOnnxImport &t) {
+                 return t.damaged("spirals", "intinput.onnx", [](M &m) {
+                     m.mutable_graph()
+                         ->mutable_input(0)
+                         ->mutable_type()
+                         ->mutable_tensor_type()
+                         ->set_elem_type(onnx::TensorProto::INT64);
+                 });
+             },
+             {"not a float32 tensor"}},
+            {"two inputs",
+             [](TestOnnxImport &t) {
+                 return t.damaged("spirals", "twoinputs.onnx", [](M &m) {
+                     ModelBuilder::shape(*m.mutable_graph()->add_input(), "extra", {-1, 2});
+                 });
+             },
+             {"2 inputs (x, extra)"}},
+            {"two outputs",
+             [](TestOnnxImport &t) {
+                 return t.damaged("spirals", "twooutputs.onnx", [](M &m) {
+                     ModelBuilder::shape(*m.mutable_graph()->add_output(), "fc1", {-1, 32});
+                 });
+             },
+             {"2 outputs"}},
+            {"weights shorter than their shape",
+             [](TestOnnxImport &t) {
+                 return t.damaged("spirals", "short.onnx", [](M &m) {
+                     auto *w = m.mutable_graph()->mutable_initializer(0);
+                     w->set_raw_data(w->raw_data().substr(0, 8));
+                 });
+             },
+             {"initializer 'fc1.weight' holds 2 values", "need 64"}},
+            {"external weights",
+             [](TestOnnxImport &t) {
+                 return t.damaged("spirals", "external.onnx", [](M &m) {
+                     m.mutable_graph()->mutable_initializer(0)->set_data_location(
+                         onnx::TensorProto::EXTERNAL);
+                 });
+             },
+             {"external file"}},
+            {"float16 weights",
+             [](TestOnnxImport &t) {
+                 return t.damaged("spirals", "half.onnx", [](M &m) {
+                     m.mutable_graph()->mutable_initializer(0)->set_data_type(
+                         onnx::TensorProto::FLOAT16);
+                 });
+             },
+             {"data type 10"}},
+            {"weight of the wrong shape",
+             [](TestOnnxImport &t) {
+                 return t.damaged("spirals", "transb.onnx", [](M &m) {
+                     nodeNamed(m, "fc1")->mutable_attribute(3)->set_i(0); // transB
+                 });
+             },
+             {"Gemm 'fc1'", "Dense"}},
+            {"declared shape disagrees",
+             [](TestOnnxImport &t) {
+                 return t.damaged("spirals", "declared.onnx", [](M &m) {
+                     m.mutable_graph()
+                         ->mutable_output(0)
+                         ->mutable_type()
+                         ->mutable_tensor_type()
+                         ->mutable_shape()
+                         ->mutable_dim(1)
+                         ->set_dim_value(7);
+                 });
+             },
+             {"declares 'softmax' as 7", "Strata computes 2"}},
+            {"softmax over the batch",
+             [](TestOnnxImport &t) {
+                 return t.damaged("spirals", "softmax0.onnx", [](M &m) {
+                     nodeNamed(m, "softmax")->mutable_attribute(0)->set_i(0);
+                 });
+             },
+             {"Softmax 'softmax'", "normalises axis 0"}},
+            {"value read before it is computed",
+             [](TestOnnxImport &t) {
+                 return t.damaged("spirals", "order.onnx",
+                                  [](M &m) { nodeNamed(m, "fc1")->set_input(0, "later"); });
+             },
+             {"reads 'later'"}},
+            {"grouped convolution",
+             [](TestOnnxImport &t) {
+                 return t.damaged("pytorch_cifar10_lenet", "group.onnx", [](M &m) {
+                     for (auto &a : *nodeNamed(m, "conv1")->mutable_attribute())
+                         if (a.name() == "group")
+                             a.set_i(3);
+                 });
+             },
+             {"Conv 'conv1'", "grouped"}},
+            {"padding neither valid nor same",
+             [](TestOnnxImport &t) {
+                 return t.damaged("pytorch_cifar10_lenet", "pads.onnx", [](M &m) {
+                     for (auto &a : *nodeNamed(m, "conv2")->mutable_attribute())
+                         if (a.name() == "pads")
+                             a.set_ints(0, 1);
+                 });
+             },
+             {"Conv 'conv2'", "[1, 0, 0, 0]", "'valid'", "'same'"}},
+            {"reshape to an image",
+             [](TestOnnxImport &t) {
+                 return t.damaged("pytorch_cifar10_lenet", "reshape.onnx", [](M &m) {
+                     auto *shape = m.mutable_graph()->add_initializer();
+                     shape->set_name("to_image");
+                     shape->set_data_type(onnx::TensorProto::INT64);
+                     shape->add_dims(3);
+                     for (int64_t v : {-1, 16, 25})
+                         shape->add_int64_data(v);
+                     auto *n = nodeNamed(m, "flatten");
+                     n->set_op_type("Reshape");
+                     n->clear_attribute();
+                     n->add_input("to_image");
+                 });
+             },
+             {"Reshape 'flatten'", "reshapes 16×5×5 per sample to [-1, 16, 25]"}},
+            {"batchnorm in training mode",
+             [](TestOnnxImport &t) {
+                 return t.damaged("pytorch_cifar10_lenet", "training.onnx", [](M &m) {
+                     m.mutable_opset_import(0)->set_version(14);
+                     auto *n = nodeNamed(m, "relu1");
+                     n->set_op_type("BatchNormalization");
+                     for (const char *w : {"s", "b", "m", "v"}) {
+                         auto *init = m.mutable_graph()->add_initializer();
+                         init->set_name(w);
+                         init->set_data_type(onnx::TensorProto::FLOAT);
+                         init->add_dims(6);
+                         for (int i = 0; i < 6; ++i)
+                             init->add_float_data(1);
+                         n->add_input(w);
+                     }
+                     auto *a = n->add_attribute();
+                     a->set_name("training_mode");
+                     a->set_type(onnx::AttributeProto::INT);
+                     a->set_i(1);
+                 });
+             },
+             {"BatchNormalization 'relu1'", "training mode"}},
+        };
+        return c;
+    }
+};
+
+QTEST_APPLESS_MAIN(TestOnnxImport)
+#include "test_onnx_import.moc"

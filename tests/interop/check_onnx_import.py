@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Models built in PyTorch and exported by torch.onnx.export (opset 13, the TorchScript
+exporter) import with strata-cli import and predict what PyTorch predicts, to within 1e-4;
+the imported project exports to ONNX again and ONNX Runtime agrees too."""
+
+import os
+import sys
+import time
+
+sys.dont_write_bytecode = True  # keep the source tree clean
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import interop_common as ic  # noqa: E402
+
+TOLERANCE = 1e-4
+
+
+def models(torch):
+    nn, F = torch.nn, torch.nn.functional
+
+    class SmallCnn(nn.Module):
+        """conv (padding 1) → batchnorm → relu → maxpool → conv → tanh → avgpool →
+        x.view(N, -1) → linear → leaky relu → dropout → linear, ending in logits."""
+
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(1, 6, 3, padding=1)
+            self.bn1 = nn.BatchNorm2d(6)
+            self.pool = nn.MaxPool2d(2)
+            self.conv2 = nn.Conv2d(6, 8, 3)
+            self.avg = nn.AvgPool2d(2)
+            self.fc1 = nn.Linear(8 * 2 * 2, 16)
+            self.drop = nn.Dropout(0.25)
+            self.fc2 = nn.Linear(16, 3)
+
+        def forward(self, x):
+            x = self.pool(F.relu(self.bn1(self.conv1(x))))
+            x = self.avg(torch.tanh(self.conv2(x)))
+            x = x.view(x.size(0), -1)
+            return self.fc2(self.drop(F.leaky_relu(self.fc1(x), 0.1)))
+
+    class ResidualGap(nn.Module):
+        """A residual block (Add), a strided branch joined by channel Concat, global average
+        pooling, torch.flatten, and a sigmoid output (a multi-label head)."""
+
+        def __init__(self):
+            super().__init__()
+            self.stem = nn.Conv2d(3, 4, 3, padding=1, bias=False)
+            self.bn = nn.BatchNorm2d(4)
+            self.branch = nn.Conv2d(4, 4, 1)
+            # Stride 2 with padding 1 on 7 pixels pads as Strata's 'same' does.
+            self.down = nn.MaxPool2d(3, stride=2, padding=1)
+            self.side = nn.Conv2d(4, 2, 3, stride=2, padding=1)
+            self.norm = nn.BatchNorm1d(6)  # the exporter folds BatchNorm2d into the Conv
+            self.head = nn.Linear(6, 2)
+
+        def forward(self, x):
+            x = F.relu(self.bn(self.stem(x)))
+            x = x + torch.sigmoid(self.branch(x))
+            x = torch.cat([self.down(x), self.side(x)], dim=1)
+            x = torch.flatten(F.adaptive_avg_pool2d(x, 1), 1)
+            return torch.sigmoid(self.head(self.norm(x)))
+
+    class Mlp(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc1 = nn.Linear(5, 12)
+            self.fc2 = nn.Linear(12, 4)
+
+        def forward(self, x):
+            return torch.softmax(self.fc2(torch.tanh(self.fc1(x))), dim=1)
+
+    return [("small_cnn", SmallCnn(), [1, 12, 12], "softmax"),
+            ("residual_gap", ResidualGap(), [3, 7, 7], "none"),
+            ("mlp", Mlp(), [5], "none")]
+
+
+def check(cli, name, model, sample, activation, work, mods):
+    torch, np, ort = mods["torch"], mods["numpy"], mods["onnxruntime"]
+    os.makedirs(work, exist_ok=True)
+    torch.manual_seed(0)
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, (torch.nn.BatchNorm1d, torch.nn.BatchNorm2d)):
+                m.running_mean.uniform_(-0.5, 0.5)
+                m.running_var.uniform_(0.5, 2.0)
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.5, 0.5)
+    model.eval()
+    path = os.path.join(work, name + ".onnx")
+    example = torch.randn([2] + sample)
+    torch.onnx.export(model, (example,), path, opset_version=13, dynamo=False,
+                      input_names=["input"], output_names=["output"],
+                      dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+
+    project = os.path.join(work, name + ".strata")
+    ic.run_cli(cli, "import", path, "--out", project)
+    weights = os.path.join(work, name + ".safetensors")
+    assert os.path.exists(weights), "strata-cli import wrote no weights"
+
+    x = np.random.default_rng(5).normal(size=[6] + sample).astype(np.float32)
+    with torch.no_grad():
+        torch_out = model(torch.from_numpy(x)).numpy()
+    want = ic.probabilities(torch_out, activation)
+    got = ic.predict(cli, project, weights, x, os.path.join(work, name + ".csv"))
+    worst = ic.compare("strata-cli predict after import", got, want, TOLERANCE)
+
+    # And out again: the imported project exports to ONNX that ONNX Runtime runs the same.
+    again = os.path.join(work, name + "_again.onnx")
+    ic.run_cli(cli, "export", project, "--weights", weights, "--format", "onnx", "--out", again)
+    session = ort.InferenceSession(again, providers=["CPUExecutionProvider"])
+    out = session.run(None, {session.get_inputs()[0].name: x})[0]
+    meta = {p.key: p.value for p in mods["onnx"].load(again).metadata_props}
+    ic.compare("ONNX Runtime on the re-export", ic.probabilities(out, meta["output_activation"]),
+               want, TOLERANCE)
+    return worst
+
+
+def main():
+    args = ic.parse_args(__doc__)
+    mods = ic.enter_venv(args.venv, ["numpy", "torch", "onnx", "onnxruntime"])
+    mods["torch"].set_num_threads(1)
+    mods["torch"].manual_seed(0)
+    failures = 0
+    cases = models(mods["torch"])
+    for name, model, sample, activation in cases:
+        start = time.time()
+        try:
+            worst = check(args.cli, name, model, sample, activation,
+                          os.path.join(args.work, name), mods)
+            print("ok   %-14s largest difference from PyTorch %.1e (%.1f s)" %
+                  (name, worst, time.time() - start))
+        except Exception as e:
+            failures += 1
+            print("FAIL %-14s %s: %s" % (name, type(e).__name__, e))
+    print("%d of %d PyTorch models import and agree" % (len(cases) - failures, len(cases)))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

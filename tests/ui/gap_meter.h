@@ -1,0 +1,62 @@
+#pragma once
+// Measures how responsive the GUI thread stays: the longest time between two ticks of a 5 ms
+// timer, and how much of it the thread spent on its own work (its CPU time), as opposed to
+// waiting for a core on a busy machine. The studio's budget is 50 ms of work.
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QStringList>
+#include <QTimer>
+
+#include <algorithm>
+#include <ctime>
+
+class GapMeter : public QObject
+{
+public:
+    GapMeter()
+    {
+        timer_.setInterval(5);
+        connect(&timer_, &QTimer::timeout, this, [this] {
+            const qint64 gap = clock_.restart();
+            const double cpu = threadCpuMs();
+            const double busy = cpu - lastCpuMs_;
+            lastCpuMs_ = cpu;
+            maxGapMs_ = std::max(maxGapMs_, gap);
+            maxBusyMs_ = std::max(maxBusyMs_, busy);
+            if (gap >= 25)
+                longGaps_ << QStringLiteral("%1 ms (busy %2 ms) at %3 ms")
+                                 .arg(gap)
+                                 .arg(busy, 0, 'f', 1)
+                                 .arg(sinceStart_.elapsed());
+        });
+        sinceStart_.start();
+        resume();
+    }
+    // Leaves out what the test itself does on the GUI thread (a screenshot).
+    void suspend() { timer_.stop(); }
+    void resume()
+    {
+        clock_.start();
+        lastCpuMs_ = threadCpuMs();
+        timer_.start();
+    }
+    qint64 maxGapMs() const { return maxGapMs_; }
+    double maxBusyMs() const { return maxBusyMs_; }
+    // Gaps of 25 ms or more and when they happened, to find the culprit of a long one.
+    QStringList longGaps() const { return longGaps_; }
+
+private:
+    static double threadCpuMs()
+    {
+        timespec t{};
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+        return double(t.tv_sec) * 1e3 + double(t.tv_nsec) / 1e6;
+    }
+
+    QTimer timer_;
+    QElapsedTimer clock_, sinceStart_;
+    qint64 maxGapMs_ = 0;
+    double maxBusyMs_ = 0, lastCpuMs_ = 0;
+    QStringList longGaps_;
+};

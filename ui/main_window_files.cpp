@@ -1,0 +1,194 @@
+// MainWindow's file handling: open, save, recent files, the examples gallery and export.
+// Errors are shown in a window-modal box and in the status bar; nothing is lost on failure.
+
+#include "ui/document.h"
+#include "ui/examples_dialog.h"
+#include "ui/export_dialog.h"
+#include "ui/main_window.h"
+
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenu>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTemporaryDir>
+
+namespace strata::ui {
+
+namespace {
+
+constexpr int kMaxRecentFiles = 8;
+
+QSettings settings()
+{
+    return QSettings(QStringLiteral("Strata"), QStringLiteral("Strata"));
+}
+
+} // namespace
+
+void MainWindow::showError(const QString &title, const QString &text)
+{
+    // Window-modal and non-blocking: the studio (and a test driving it) keeps running.
+    auto *box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("errorBox"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+    statusBar()->showMessage(text, 10000);
+}
+
+bool MainWindow::openFile(const QString &path)
+{
+    try {
+        document_->load(path);
+    } catch (const std::exception &e) {
+        showError(tr("Cannot open project"), QString::fromUtf8(e.what()));
+        return false;
+    }
+    addRecentFile(QFileInfo(path).absoluteFilePath());
+    statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(path)), 4000);
+    return true;
+}
+
+bool MainWindow::saveTo(const QString &path)
+{
+    try {
+        document_->save(path);
+    } catch (const std::exception &e) {
+        showError(tr("Cannot save project"), QString::fromUtf8(e.what()));
+        return false;
+    }
+    addRecentFile(QFileInfo(path).absoluteFilePath());
+    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 4000);
+    return true;
+}
+
+bool MainWindow::save()
+{
+    if (document_->filePath().isEmpty())
+        return saveAs();
+    return saveTo(document_->filePath());
+}
+
+bool MainWindow::saveAs()
+{
+    QString start = document_->filePath();
+    if (start.isEmpty())
+        start = QDir::homePath() + QLatin1Char('/') + document_->projectName() +
+                QStringLiteral(".strata");
+    QString path = QFileDialog::getSaveFileName(this, tr("Save Project As"), start,
+                                                tr("Strata projects (*.strata)"));
+    if (path.isEmpty())
+        return false;
+    if (!path.endsWith(QStringLiteral(".strata")))
+        path += QStringLiteral(".strata");
+    return saveTo(path);
+}
+
+void MainWindow::open()
+{
+    if (!maybeSave())
+        return;
+    const QString start = document_->filePath().isEmpty()
+                              ? examplesDir()
+                              : QFileInfo(document_->filePath()).absolutePath();
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Project"), start,
+                                                      tr("Strata projects (*.strata)"));
+    if (!path.isEmpty())
+        openFile(path);
+}
+
+void MainWindow::newProject()
+{
+    if (!maybeSave())
+        return;
+    document_->reset(Project{});
+}
+
+QString MainWindow::lastRunWeights() const
+{
+    if (!runDir_ || !runDir_->isValid())
+        return {};
+    const QString path = runDir_->filePath(QStringLiteral("final.safetensors"));
+    return QFileInfo::exists(path) ? path : QString();
+}
+
+void MainWindow::showExport()
+{
+    // Next to the project, unless it is one of the examples (they are not the user's).
+    QString start = QFileInfo(document_->filePath()).absolutePath();
+    if (document_->filePath().isEmpty() || QDir(start) == QDir(examplesDir()))
+        start = QDir::homePath();
+    auto *dialog = new ExportDialog(document_->project(), lastRunWeights(), start, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ExportDialog::exportFinished, this, [this](bool ok) {
+        statusBar()->showMessage(ok ? tr("Export written") : tr("Export failed"), 6000);
+    });
+    dialog->open();
+}
+
+void MainWindow::showExamples()
+{
+    if (!maybeSave())
+        return;
+    ExamplesDialog dialog(examplesDir(), this);
+    if (dialog.exec() == QDialog::Accepted && !dialog.selectedPath().isEmpty())
+        openFile(dialog.selectedPath());
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!document_->isModified())
+        return true;
+    const auto answer = QMessageBox::warning(
+        this, tr("Unsaved changes"),
+        tr("'%1' has unsaved changes. Save them first?").arg(document_->projectName()),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    if (answer == QMessageBox::Save)
+        return save();
+    return answer == QMessageBox::Discard;
+}
+
+QStringList MainWindow::recentFiles() const
+{
+    return settings().value(QStringLiteral("recentFiles")).toStringList();
+}
+
+void MainWindow::addRecentFile(const QString &path)
+{
+    QStringList files = recentFiles();
+    files.removeAll(path);
+    files.prepend(path);
+    while (files.size() > kMaxRecentFiles)
+        files.removeLast();
+    settings().setValue(QStringLiteral("recentFiles"), files);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    if (!recentMenu_)
+        return;
+    // Not clear(): an entry may be rebuilding the menu from its own triggered() (opening a
+    // recent file moves it to the top), and must outlive that call.
+    for (QAction *action : recentMenu_->actions()) {
+        recentMenu_->removeAction(action);
+        action->deleteLater();
+    }
+    QStringList files = recentFiles();
+    // Files moved or deleted since are left out of the menu.
+    files.removeIf([](const QString &path) { return !QFileInfo::exists(path); });
+    for (const QString &path : files) {
+        QAction *action = recentMenu_->addAction(QFileInfo(path).fileName());
+        action->setToolTip(path);
+        action->setStatusTip(path);
+        connect(action, &QAction::triggered, this, [this, path] {
+            if (maybeSave())
+                openFile(path);
+        });
+    }
+    recentMenu_->setEnabled(!files.isEmpty());
+}
+
+} // namespace strata::ui
