@@ -323,10 +323,11 @@ Tensor Network::probabilities()
 
 bool Network::gradientsFinite()
 {
-    for (Parameter &p : params_)
-        if (p.trainable && !backend_.allFinite(p.grad))
-            return false;
-    return true;
+    std::vector<const Tensor *> grads;
+    for (const Parameter &p : params_)
+        if (p.trainable)
+            grads.push_back(&p.grad);
+    return backend_.allTensorsFinite(grads); // one wait on a device backend
 }
 
 std::vector<std::pair<std::string, Tensor>> Network::weightsToHost() const

@@ -176,14 +176,6 @@ CodeModel buildCodeModel(const Project &project, const WeightsFile &weights, Cod
     return m;
 }
 
-std::string shapeText(const Shape &shape)
-{
-    std::string out;
-    for (size_t i = 0; i < shape.size(); ++i)
-        out += (i ? "×" : "") + std::to_string(shape[i]);
-    return out;
-}
-
 std::string indentLines(const std::string &text, const std::string &prefix)
 {
     std::string out, line;
@@ -340,6 +332,21 @@ void writeTextFile(const std::string &folder, const std::string &name, const std
     if (!out)
         throw Error(path + ": cannot write the file");
     report.files.push_back(path);
+}
+
+ExportReport writeCodeFolder(const std::string &outDir, const Project &project,
+                             const WeightsFile &weights, const CodeFolder &sources)
+{
+    ExportReport report;
+    writeTextFile(outDir, "model.py", sources.model, report);
+    writeTextFile(outDir, "data.py", dataModuleSource(project), report);
+    writeTextFile(outDir, "train.py", sources.train, report);
+    writeTextFile(outDir, "README.txt", sources.readme, report);
+    const std::string weightsPath =
+        (std::filesystem::path(outDir) / "weights.safetensors").string();
+    saveWeights(weightsPath, weights);
+    report.files.push_back(weightsPath);
+    return report;
 }
 
 } // namespace strata::internal

@@ -57,8 +57,6 @@ struct CodeModel
 // problems, a missing or mis-shaped weight, or a layer type without a code hook.
 CodeModel buildCodeModel(const Project &project, const WeightsFile &weights, CodeDialect dialect);
 
-// "32×26×26"
-std::string shapeText(const Shape &shape);
 // The text with every line prefixed by `prefix` ("# " for comments), blank lines kept bare.
 std::string indentLines(const std::string &text, const std::string &prefix);
 // Python lists of the class names and the normalisation recorded with the weights.
@@ -80,5 +78,16 @@ std::string learningRateFunction(const Project &project);
 // the path.
 void writeTextFile(const std::string &folder, const std::string &name, const std::string &text,
                    ExportReport &report);
+
+// The generated sources of one framework.
+struct CodeFolder
+{
+    std::string model, train, readme;
+};
+
+// Writes model.py, data.py (the project's data, shared by both frameworks), train.py,
+// README.txt and weights.safetensors into outDir; the report lists them in that order.
+ExportReport writeCodeFolder(const std::string &outDir, const Project &project,
+                             const WeightsFile &weights, const CodeFolder &sources);
 
 } // namespace strata::internal

@@ -26,7 +26,7 @@ Shape kerasShape(const Shape &s)
 
 std::string layerComment(const CodeNode &n)
 {
-    std::string s = describe(*n.node) + " → " + shapeText(kerasShape(n.analysis->output));
+    std::string s = describe(*n.node) + " → " + toString(kerasShape(n.analysis->output));
     if (!n.code.keras.comment.empty())
         s += "\n" + n.code.keras.comment;
     return s;
@@ -382,15 +382,9 @@ ExportReport exportKeras(const Project &project, const WeightsFile &weights,
                          const std::string &outDir)
 {
     const CodeModel m = buildCodeModel(project, weights, CodeDialect::Keras);
-    ExportReport report;
-    writeTextFile(outDir, "model.py", modelSource(project, weights, m), report);
-    writeTextFile(outDir, "data.py", dataModuleSource(project), report);
-    writeTextFile(outDir, "train.py", trainSource(project, m), report);
-    writeTextFile(outDir, "README.txt", readme(project, m), report);
-    const std::string weightsPath =
-        (std::filesystem::path(outDir) / "weights.safetensors").string();
-    saveWeights(weightsPath, weights);
-    report.files.push_back(weightsPath);
+    ExportReport report = writeCodeFolder(
+        outDir, project, weights,
+        {modelSource(project, weights, m), trainSource(project, m), readme(project, m)});
     report.notes.push_back(std::string("Keras model built with the ") +
                            (m.chain ? "Sequential" : "Functional") + " API, channels-last");
     for (const CodeNode &n : m.nodes)

@@ -26,8 +26,8 @@ bool needs(const CodeModel &m, const std::string &what)
 
 std::string sampleText(const Shape &shape)
 {
-    return shape.size() == 3 ? shapeText(shape) + " (channels × height × width)"
-                             : shapeText(shape) + " features";
+    return shape.size() == 3 ? toString(shape) + " (channels × height × width)"
+                             : toString(shape) + " features";
 }
 
 std::string modelSource(const Project &project, const WeightsFile &weights, const CodeModel &m)
@@ -67,7 +67,7 @@ std::string modelSource(const Project &project, const WeightsFile &weights, cons
     for (const CodeNode &n : m.nodes) {
         if (n.code.torch.module.empty())
             continue;
-        s += "        # " + describe(*n.node) + " → " + shapeText(n.analysis->output) + "\n";
+        s += "        # " + describe(*n.node) + " → " + toString(n.analysis->output) + "\n";
         if (!n.code.torch.comment.empty())
             s += indentLines(n.code.torch.comment + "\n", "        # ");
         s += "        self." + n.attr + " = " + n.code.torch.module + "\n";
@@ -93,7 +93,7 @@ std::string modelSource(const Project &project, const WeightsFile &weights, cons
         const std::string line = "        " + n.attr + " = " + n.code.torch.forward;
         const std::string comment =
             "  # " + (n.code.torch.module.empty() ? describe(*n.node) + " → " : std::string()) +
-            shapeText(n.analysis->output);
+            toString(n.analysis->output);
         if (line.size() + comment.size() <= 100)
             s += line + comment + "\n";
         else
@@ -431,15 +431,9 @@ ExportReport exportPytorch(const Project &project, const WeightsFile &weights,
                            const std::string &outDir)
 {
     const CodeModel m = buildCodeModel(project, weights, CodeDialect::Pytorch);
-    ExportReport report;
-    writeTextFile(outDir, "model.py", modelSource(project, weights, m), report);
-    writeTextFile(outDir, "data.py", dataModuleSource(project), report);
-    writeTextFile(outDir, "train.py", trainSource(project, m), report);
-    writeTextFile(outDir, "README.txt", readme(project, m), report);
-    const std::string weightsPath =
-        (std::filesystem::path(outDir) / "weights.safetensors").string();
-    saveWeights(weightsPath, weights);
-    report.files.push_back(weightsPath);
+    ExportReport report = writeCodeFolder(
+        outDir, project, weights,
+        {modelSource(project, weights, m), trainSource(project, m), readme(project, m)});
     for (const CodeNode &n : m.nodes)
         if (n.node->type == "Dropout")
             report.notes.push_back(describe(*n.node) +

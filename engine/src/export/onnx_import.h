@@ -20,6 +20,9 @@ constexpr int64_t kImportMaxOpset = 21;
 constexpr int64_t kBatchSize = std::numeric_limits<int64_t>::min();
 
 // A value of the ONNX graph as the reader sees it.
+// "a scalar" or "64×5×5", for messages.
+std::string shapeText(const Shape &s);
+
 struct ImportValue
 {
     enum class Kind { Layer, Floats, Ints };

@@ -156,4 +156,19 @@ inline std::string metadata(const onnx::ModelProto &m, const std::string &key)
     return "<missing>";
 }
 
+// A float tensor's name and shape in a graph input, output or value_info (-1: "N").
+inline void setValueInfo(onnx::ValueInfoProto &v, const std::string &name,
+                         const std::vector<int64_t> &dims)
+{
+    v.set_name(name);
+    auto *t = v.mutable_type()->mutable_tensor_type();
+    t->set_elem_type(onnx::TensorProto::FLOAT);
+    for (int64_t d : dims) {
+        if (d < 0)
+            t->mutable_shape()->add_dim()->set_dim_param("N");
+        else
+            t->mutable_shape()->add_dim()->set_dim_value(d);
+    }
+}
+
 } // namespace onnx_test
