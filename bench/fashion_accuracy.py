@@ -348,7 +348,7 @@ def table(results, frameworks, epochs):
     return lines
 
 
-def report(args, sgd, adam):
+def report(args, sgd, adam, adam_frameworks):
     out = [f"Fashion-MNIST, the Keras MNIST CNN; {args.threads} threads per framework, "
            f"seed {args.seed}; {datetime.date.today().isoformat()}.", ""]
     for r in list(sgd.values()) + list(adam.values()):
@@ -367,9 +367,10 @@ def report(args, sgd, adam):
         out.append("- Strata: per-epoch test accuracy from one-epoch strata-cli runs, each "
                    "resuming the previous checkpoint (exact resume: the same training as one "
                    "run); validation accuracy from metrics.json")
-    out += ["", f"### SGD lr {OPTIMIZERS['sgd']['lr']}, batch {BATCH}, "
-                f"{args.epochs} epochs (test and validation accuracy, %)", ""]
-    out += table(sgd, args.frameworks, args.epochs)
+    if sgd:
+        out += ["", f"### SGD lr {OPTIMIZERS['sgd']['lr']}, batch {BATCH}, "
+                    f"{args.epochs} epochs (test and validation accuracy, %)", ""]
+        out += table(sgd, args.frameworks, args.epochs)
     s = mean_last_two(sgd.get("strata"))
     refs = {f: mean_last_two(sgd.get(f)) for f in ("torch", "keras")}
     refs = {f: v for f, v in refs.items() if v is not None}
@@ -385,7 +386,7 @@ def report(args, sgd, adam):
     if adam:
         out += ["", f"### Adam lr {OPTIMIZERS['adam']['lr']}, batch {BATCH}, "
                     f"{args.epochs} epochs (test and validation accuracy, %)", ""]
-        out += table(adam, [f for f in args.frameworks if f in adam], args.epochs)
+        out += table(adam, adam_frameworks, args.epochs)
         if adam.get("strata"):
             final = adam["strata"]["epochs"][-1]["test_accuracy"]
             verdict = "met" if final is not None and final >= ADAM_TARGET else "not met"
@@ -445,7 +446,7 @@ def main():
 
     sgd = {f: run_worker(f, "sgd", args) for f in args.frameworks}
     adam = {f: run_worker(f, "adam", args) for f in adam_frameworks}
-    text = report(args, sgd, adam)
+    text = report(args, sgd, adam, adam_frameworks)
     print()
     print(text)
     if args.markdown:

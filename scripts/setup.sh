@@ -6,7 +6,9 @@ packages=(
   build-essential cmake ninja-build pkg-config
   qt6-base-dev qt6-base-dev-tools libqt6svg6-dev qt6-svg-dev libgl1-mesa-dev libxkbcommon-dev
   libqcustomplot-dev
-  libdnnl-dev nlohmann-json3-dev zlib1g-dev libstb-dev libonnx-dev libprotobuf-dev
+  # Debian's oneDNN is built with its OpenCL GPU runtime: its CMake package needs OpenCL's.
+  libdnnl-dev ocl-icd-opencl-dev opencl-headers
+  nlohmann-json3-dev zlib1g-dev libstb-dev libonnx-dev libprotobuf-dev
   protobuf-compiler
   dataset-fashion-mnist
   xvfb xauth

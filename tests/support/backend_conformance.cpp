@@ -360,31 +360,14 @@ std::string checkTensorOps(Backend &b)
     return {};
 }
 
-// Network (batch copied in, kernels chained, gradients summed where a layer feeds two others,
-// Softmax fused with cross-entropy) against the reference backend.
-std::string checkTrainingStep(Backend &b)
+// One training step and an evaluation of `g` on b against the reference backend.
+std::string compareTrainingStep(Backend &b, const Graph &g, const Shape &batchShape)
 {
-    Graph g;
-    g.addNode({"in", "Input", "in", {{"channels", 2}, {"height", 8}, {"width", 8}}});
-    g.addNode(conv(4, 3, 1, "same"));
-    g.addNode({"bn", "BatchNorm", "bn"});
-    g.addNode({"relu", "ReLU", "relu"});
-    g.addNode({"skip", "Conv2D", "skip", {{"filters", 4}, {"kernel", 1}}});
-    g.addNode({"add", "Add", "add"});
-    g.addNode(pool("MaxPool2D", 2, 0, "valid"));
-    g.addNode({"flat", "Flatten", "flat"});
-    g.addNode({"fc", "Dense", "fc", {{"units", 5}}});
-    g.addNode({"soft", "Softmax", "soft"});
-    const std::vector<std::tuple<const char *, const char *, int>> edges{
-        {"in", "conv", 0},   {"conv", "bn", 0},  {"bn", "relu", 0},  {"relu", "add", 0},
-        {"relu", "skip", 0}, {"skip", "add", 1}, {"add", "pool", 0}, {"pool", "flat", 0},
-        {"flat", "fc", 0},   {"fc", "soft", 0}};
-    for (const auto &[from, to, port] : edges)
-        g.connect({{from, 0}, {to, port}});
     Rng rng(21);
-    const Tensor x = randomTensor({6, 2, 8, 8}, rng);
-    Tensor labels(Shape{6});
-    for (int i = 0; i < 6; ++i)
+    const Tensor x = randomTensor(batchShape, rng);
+    const int64_t n = batchShape[0];
+    Tensor labels(Shape{n});
+    for (int64_t i = 0; i < n; ++i)
         labels.data()[i] = static_cast<float>(i % 5);
 
     auto ref = createBackend("reference");
@@ -406,10 +389,104 @@ std::string checkTrainingStep(Backend &b)
     }
     if (!got.gradientsFinite())
         return "gradientsFinite is false";
+    want.evaluate(x, &labels);
     got.evaluate(x, &labels);
-    if (got.probabilities().shape() != Shape{6, 5})
+    if (got.probabilities().shape() != Shape{n, 5})
         return "probabilities have the wrong shape";
+    cmp.add("evaluated probabilities", maxRelativeError(got.probabilities(), want.probabilities()));
     return cmp.verdict(kLayerTolerance);
+}
+
+Graph chain(const Node &input, const std::vector<Node> &layers,
+            const std::vector<std::tuple<const char *, const char *, int>> &edges)
+{
+    Graph g;
+    g.addNode(input);
+    for (const Node &n : layers)
+        g.addNode(n);
+    for (const auto &[from, to, port] : edges)
+        g.connect({{from, 0}, {to, port}});
+    return g;
+}
+
+Node named(Node n, const std::string &id)
+{
+    n.id = n.name = id;
+    return n;
+}
+
+// Network (batch copied in, kernels chained, gradients summed where a layer feeds two others,
+// Softmax fused with cross-entropy) against the reference backend.
+std::string checkTrainingStep(Backend &b)
+{
+    const Graph g = chain({"in", "Input", "in", {{"channels", 2}, {"height", 8}, {"width", 8}}},
+                          {conv(4, 3, 1, "same"),
+                           {"bn", "BatchNorm", "bn"},
+                           {"relu", "ReLU", "relu"},
+                           {"skip", "Conv2D", "skip", {{"filters", 4}, {"kernel", 1}}},
+                           {"add", "Add", "add"},
+                           pool("MaxPool2D", 2, 0, "valid"),
+                           {"flat", "Flatten", "flat"},
+                           {"fc", "Dense", "fc", {{"units", 5}}},
+                           {"soft", "Softmax", "soft"}},
+                          {{"in", "conv", 0},
+                           {"conv", "bn", 0},
+                           {"bn", "relu", 0},
+                           {"relu", "add", 0},
+                           {"relu", "skip", 0},
+                           {"skip", "add", 1},
+                           {"add", "pool", 0},
+                           {"pool", "flat", 0},
+                           {"flat", "fc", 0},
+                           {"fc", "soft", 0}});
+    return compareTrainingStep(b, g, {6, 2, 8, 8});
+}
+
+// Convolutions, activations and pooling in a stack, where the CPU backend keeps channel-
+// blocked layouts between them (see LayoutUse): one blocked output feeding two
+// convolutions (its gradient summed in that layout), blocked pooling, and the switch back
+// to plain before Add and Flatten.
+std::string checkConvStackStep(Backend &b)
+{
+    const Graph g = chain({"in", "Input", "in", {{"channels", 3}, {"height", 12}, {"width", 12}}},
+                          {named(conv(16, 3, 1, "same"), "c1"),
+                           {"r1", "ReLU", "r1"},
+                           named(conv(16, 3, 1, "same"), "c2"),
+                           named(conv(16, 1, 1, "valid", false), "c3"),
+                           {"add", "Add", "add"},
+                           named(conv(32, 3, 1, "same"), "c4"),
+                           {"r4", "Tanh", "r4"},
+                           named(pool("MaxPool2D", 2, 0, "valid"), "p4"),
+                           named(conv(16, 3, 1, "valid"), "c5"),
+                           {"r5", "ReLU", "r5"},
+                           named(pool("AvgPool2D", 2, 2, "same"), "p5"),
+                           {"flat", "Flatten", "flat"},
+                           {"fc", "Dense", "fc", {{"units", 5}}}},
+                          {{"in", "c1", 0},
+                           {"c1", "r1", 0},
+                           {"r1", "c2", 0},
+                           {"r1", "c3", 0},
+                           {"c2", "add", 0},
+                           {"c3", "add", 1},
+                           {"add", "c4", 0},
+                           {"c4", "r4", 0},
+                           {"r4", "p4", 0},
+                           {"p4", "c5", 0},
+                           {"c5", "r5", 0},
+                           {"r5", "p5", 0},
+                           {"p5", "flat", 0},
+                           {"flat", "fc", 0}});
+    if (b.kind() == "cpu") {
+        Network net(g, b, LossKind::CrossEntropy, InitConvention::PyTorch, 9);
+        const std::vector<std::pair<const char *, bool>> blocked{
+            {"c1", true}, {"r1", true}, {"c2", false}, {"c3", false}, {"c4", true},
+            {"r4", true}, {"p4", true}, {"c5", false}, {"r5", false}, {"p5", false}};
+        for (const auto &[id, wanted] : blocked)
+            if ((net.channelBlock(id, 4) > 1) != wanted)
+                return std::string(id) + (wanted ? " should" : " should not") +
+                       " keep a blocked layout";
+    }
+    return compareTrainingStep(b, g, {4, 3, 12, 12});
 }
 
 // Runs a check, turning an exception into its message.
@@ -453,6 +530,7 @@ std::vector<ConformanceCheck> conformanceChecks()
                            })});
     all.push_back({"tensor operations", guarded(checkTensorOps)});
     all.push_back({"training step", guarded(checkTrainingStep)});
+    all.push_back({"training step, convolution stack", guarded(checkConvStackStep)});
     return all;
 }
 

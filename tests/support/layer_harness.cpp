@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <stdexcept>
 
 namespace strata::testing {
 
@@ -12,13 +13,50 @@ void randomFill(Tensor &t, Rng &rng)
     for (int64_t i = 0; i < t.numel(); ++i)
         t.data()[i] = rng.uniformFloat(-1.0f, 1.0f);
 }
+
+// Copies between plain NCHW and [N][C/B][H][W][B]; `toBlocks` picks the direction.
+Tensor convertChannelBlocks(const Tensor &from, int64_t block, bool toBlocks)
+{
+    if (block == 1 || from.shape().size() != 4)
+        return from.clone();
+    const int64_t n = from.dim(0), c = from.dim(1), hw = from.dim(2) * from.dim(3);
+    if (c % block != 0)
+        throw std::logic_error("channels not a multiple of the block");
+    Tensor to(from.shape());
+    for (int64_t i = 0; i < n; ++i)
+        for (int64_t ch = 0; ch < c; ++ch)
+            for (int64_t p = 0; p < hw; ++p) {
+                const int64_t plain = (i * c + ch) * hw + p;
+                const int64_t blocked =
+                    ((i * (c / block) + ch / block) * hw + p) * block + ch % block;
+                if (toBlocks)
+                    to.data()[blocked] = from.data()[plain];
+                else
+                    to.data()[plain] = from.data()[blocked];
+            }
+    return to;
+}
 } // namespace
+
+Tensor toChannelBlocks(const Tensor &plain, int64_t block)
+{
+    return convertChannelBlocks(plain, block, true);
+}
+
+Tensor fromChannelBlocks(const Tensor &blocked, int64_t block)
+{
+    return convertChannelBlocks(blocked, block, false);
+}
 
 LayerHarness::LayerHarness(const LayerCase &c, const std::string &backendKind)
     : case_(c), backend_(createBackend(backendKind)), rng_(c.seed)
 {
     const LayerType &type = LayerRegistry::instance().get(c.node.type);
     params_ = LayerRegistry::instance().resolveParams(c.node);
+    const auto use = type.layouts.find(backendKind);
+    if ((c.inputBlock != 1 || c.blockedOutputAllowed) &&
+        (use == type.layouts.end() || use->second == LayoutUse::PlainOnly))
+        throw std::logic_error(c.node.type + " on " + backendKind + " takes plain layouts only");
     std::vector<Shape> sampleShapes;
     for (const Shape &s : c.inputShapes)
         sampleShapes.emplace_back(s.begin() + 1, s.end());
@@ -47,31 +85,43 @@ LayerHarness::LayerHarness(const LayerCase &c, const std::string &backendKind)
         weightGrads.emplace_back(w.shape);
     }
     output = Tensor(outputShape);
-    KernelSetup setup{c.node, params_, c.inputShapes, outputShape, weights, weightGrads,
-                      *backend_};
+    const std::vector<int64_t> blocks(c.inputShapes.size(), c.inputBlock);
+    KernelSetup setup{c.node,      params_,   c.inputShapes, outputShape,           weights,
+                      weightGrads, *backend_, blocks,        c.blockedOutputAllowed};
     kernel_ = backend_->createKernel(setup);
+    kernelOutput_ = Tensor(outputShape);
 }
 
 void LayerHarness::forward()
 {
-    std::vector<const Tensor *> in;
+    kernelInputs_.clear();
     for (const Tensor &t : inputs)
+        kernelInputs_.push_back(toChannelBlocks(t, case_.inputBlock));
+    std::vector<const Tensor *> in;
+    for (const Tensor &t : kernelInputs_)
         in.push_back(&t);
     rng_.reseed(case_.seed + 1); // the same dropout mask on every call
     RunContext ctx{case_.training, &rng_};
-    kernel_->forward(in, output, ctx);
+    kernel_->forward(in, kernelOutput_, ctx);
+    output = fromChannelBlocks(kernelOutput_, kernel_->outputBlock());
 }
 
 void LayerHarness::backward(const Tensor &gradOutput)
 {
     std::vector<const Tensor *> in;
-    for (const Tensor &t : inputs)
+    for (const Tensor &t : kernelInputs_)
         in.push_back(&t);
+    std::vector<Tensor> grads;
+    for (const Tensor &t : inputGrads)
+        grads.emplace_back(t.shape());
     std::vector<Tensor *> gin;
-    for (Tensor &t : inputGrads)
+    for (Tensor &t : grads)
         gin.push_back(&t);
+    const Tensor gy = toChannelBlocks(gradOutput, kernel_->outputBlock());
     RunContext ctx{case_.training, &rng_};
-    kernel_->backward(in, output, gradOutput, gin, ctx);
+    kernel_->backward(in, kernelOutput_, gy, gin, ctx);
+    for (size_t i = 0; i < grads.size(); ++i)
+        inputGrads[i] = fromChannelBlocks(grads[i], case_.inputBlock);
 }
 
 double maxRelativeError(const Tensor &a, const Tensor &b)
@@ -89,8 +139,8 @@ double maxRelativeError(const Tensor &a, const Tensor &b)
     return worst;
 }
 
-double gradientCheckError(const LayerCase &c, const std::string &backendKind,
-                          std::string *report, double step)
+double gradientCheckError(const LayerCase &c, const std::string &backendKind, std::string *report,
+                          double step)
 {
     LayerHarness h(c, backendKind);
     h.forward();
@@ -121,8 +171,8 @@ double gradientCheckError(const LayerCase &c, const std::string &backendKind,
             x.data()[i] = saved;
             const double numeric = (up - down) / (2 * step);
             const double a = analytic.data()[i];
-            const double err = std::fabs(numeric - a) / std::max({1.0, std::fabs(numeric),
-                                                                  std::fabs(a)});
+            const double err =
+                std::fabs(numeric - a) / std::max({1.0, std::fabs(numeric), std::fabs(a)});
             if (err > worst) {
                 worst = err;
                 if (report) {
@@ -150,7 +200,10 @@ double referenceComparisonError(const LayerCase &c, const std::string &backendKi
                                 std::string *report)
 {
     LayerHarness fast(c, backendKind);
-    LayerHarness ref(c, "reference");
+    LayerCase plain = c; // the reference kernels read and write plain layouts only
+    plain.inputBlock = 1;
+    plain.blockedOutputAllowed = false;
+    LayerHarness ref(plain, "reference");
     fast.forward();
     ref.forward();
     Tensor r(fast.outputShape);

@@ -20,7 +20,17 @@ struct LayerCase
     // Random inputs closer than this to 0 are pushed out to it (sign kept), so a finite
     // difference never straddles a kink at 0 (ReLU, LeakyReLU).
     float inputMargin = 0;
+    // The channel block the (4-D) inputs arrive in, and whether the kernel may pick a blocked
+    // output (see LayoutUse). The harness converts on both sides, so inputs, outputs and
+    // gradients below are always plain.
+    int64_t inputBlock = 1;
+    bool blockedOutputAllowed = false;
 };
+
+// Plain NCHW to channels in blocks of `block` ([N][C/B][H][W][B]) and back, written
+// independently of oneDNN; C must be a multiple of the block.
+Tensor toChannelBlocks(const Tensor &plain, int64_t block);
+Tensor fromChannelBlocks(const Tensor &blocked, int64_t block);
 
 class LayerHarness
 {
@@ -40,6 +50,7 @@ public:
     std::vector<WeightSpec> weightSpecs;
     Tensor output;
     Shape outputShape;
+    int64_t outputBlock() const { return kernel_->outputBlock(); }
 
 private:
     LayerCase case_;
@@ -47,6 +58,9 @@ private:
     std::unique_ptr<Kernel> kernel_;
     nlohmann::json params_;
     Rng rng_;
+    // What the kernel reads and writes, in its layouts.
+    std::vector<Tensor> kernelInputs_;
+    Tensor kernelOutput_;
 };
 
 // Largest |a - b| / max(1, |a|, |b|) over all elements.

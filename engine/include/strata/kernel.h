@@ -27,6 +27,9 @@ public:
     virtual void backward(const std::vector<const Tensor *> &inputs, const Tensor &output,
                           const Tensor &gradOutput, const std::vector<Tensor *> &gradInputs,
                           const RunContext &ctx) = 0;
+    // The channel block of the output it writes and of the output gradient it reads (1:
+    // plain; see LayoutUse in layer.h).
+    virtual int64_t outputBlock() const { return 1; }
 };
 
 } // namespace strata

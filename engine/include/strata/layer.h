@@ -65,16 +65,38 @@ struct WeightSpec
     bool trainable = true;
 };
 
+// How a backend's kernel for a layer type treats channel-blocked layouts. A 4-D activation
+// {N, C, H, W} is plain (channel block 1) or stored as [N][C/B][H][W][B] (channel block B,
+// oneDNN's nChw8c and nChw16c), which its fast convolutions read and write directly; letting
+// that layout flow from one such layer to the next saves a reorder on each side. A tensor's
+// gradient always has the tensor's own layout. Only layouts with C a multiple of B are used,
+// so a blocked tensor holds exactly as many floats as the plain one.
+enum class LayoutUse {
+    PlainOnly,    // reads and writes plain tensors (the default)
+    FollowsInput, // one input in any channel block; output and input gradient in the same
+    Chooses,      // one input in any channel block; picks its output's block when allowed
+};
+
 // Everything a kernel needs to set itself up, for one node on one backend at one batch size.
 struct KernelSetup
 {
     const Node &node;
-    const nlohmann::json &params; // resolved: every schema parameter present and valid
+    const nlohmann::json &params;   // resolved: every schema parameter present and valid
     std::vector<Shape> inputShapes; // with batch
     Shape outputShape;              // with batch
     std::vector<Tensor> weights;    // in WeightSpec order (views of the network's storage)
     std::vector<Tensor> weightGrads;
     Backend &backend;
+    // Channel block of each input as it arrives (1: plain; see LayoutUse). Empty: all plain.
+    std::vector<int64_t> inputBlocks = {};
+    // True when every consumer of the output takes a blocked layout, so a `Chooses` kernel
+    // may pick one (the network's output and what feeds plain-only layers stay plain).
+    bool blockedOutputAllowed = false;
+
+    int64_t inputBlock(size_t port) const
+    {
+        return port < inputBlocks.size() ? inputBlocks[port] : 1;
+    }
 };
 
 using KernelFactory = std::function<std::unique_ptr<Kernel>(const KernelSetup &)>;
@@ -99,6 +121,8 @@ struct LayerType
             return std::vector<WeightSpec>{};
         };
     std::map<std::string, KernelFactory> kernels; // backend kind ("cpu", "reference", "cuda")
+    // Backend kind → how its kernel treats blocked layouts; a kind not listed is PlainOnly.
+    std::map<std::string, LayoutUse> layouts;
     // Writes the node as ONNX (opset 13) nodes and initialisers through the context; empty
     // when the type has no ONNX form (export then names the node and refuses).
     std::function<void(internal::OnnxContext &)> onnx;

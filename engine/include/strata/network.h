@@ -64,10 +64,15 @@ public:
 
     Rng &dropoutRng() { return dropoutRng_; }
 
+    // The channel block a node's output has in the plan for this batch size (1: plain; see
+    // LayoutUse). For tests and profiling.
+    int64_t channelBlock(const std::string &nodeId, int64_t batch);
+
 private:
     struct Plan;
     Plan &planFor(int64_t batch);
     void runForward(Plan &plan, const Tensor &x, bool training);
+    std::vector<bool> blockableOutputs(const Plan &plan) const;
 
     Graph graph_;
     Backend &backend_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <stdexcept>
 
 namespace strata {
 
@@ -21,13 +22,14 @@ struct Network::Plan
     {
         const Node *node = nullptr;
         std::unique_ptr<Kernel> kernel;
-        std::vector<int> inputs;        // step index feeding each input port
-        std::vector<Tensor *> targets;  // where each port's input gradient goes (or null)
-        std::vector<Tensor> temps;      // per port, for producers that feed several layers
+        std::vector<int> inputs;       // step index feeding each input port
+        std::vector<Tensor *> targets; // where each port's input gradient goes (or null)
+        std::vector<Tensor> temps;     // per port, for producers that feed several layers
         Tensor out;
-        Tensor grad;                    // dL/d(out); defined when needsGrad
+        Tensor grad; // dL/d(out); defined when needsGrad
         bool needsGrad = false;
         int consumers = 0;
+        int64_t block = 1; // channel block of out and grad (see LayoutUse)
     };
     int64_t batch = 0;
     std::vector<Step> steps;
@@ -134,7 +136,6 @@ Network::Plan &Network::planFor(int64_t batch)
         plan->steps.emplace_back();
         plan->steps.back().node = graph_.find(id);
     }
-    const LayerRegistry &registry = LayerRegistry::instance();
     for (auto &step : plan->steps) {
         const NodeAnalysis &a = *analysis_.find(step.node->id);
         const int ports = static_cast<int>(a.inputs.size());
@@ -151,9 +152,10 @@ Network::Plan &Network::planFor(int64_t batch)
         step.out = backend_.allocate(withBatch(batch, a.output));
         if (step.needsGrad)
             step.grad = backend_.allocate(withBatch(batch, a.output));
-        (void)registry;
     }
-    for (auto &step : plan->steps) {
+    const std::vector<bool> blockable = blockableOutputs(*plan);
+    for (size_t i = 0; i < plan->steps.size(); ++i) {
+        auto &step = plan->steps[i];
         const NodeAnalysis &a = *analysis_.find(step.node->id);
         step.temps.resize(step.inputs.size());
         for (size_t p = 0; p < step.inputs.size(); ++p) {
@@ -168,16 +170,24 @@ Network::Plan &Network::planFor(int64_t batch)
             }
         }
         std::vector<Shape> inShapes;
-        for (int src : step.inputs)
+        std::vector<int64_t> inBlocks;
+        for (int src : step.inputs) {
             inShapes.push_back(plan->steps[static_cast<size_t>(src)].out.shape());
+            inBlocks.push_back(plan->steps[static_cast<size_t>(src)].block);
+        }
         std::vector<Tensor> w, g;
         for (size_t i : nodeWeights_[step.node->id]) {
             w.push_back(params_[i].value);
             g.push_back(params_[i].grad);
         }
-        KernelSetup setup{*step.node, a.resolvedParams, inShapes, step.out.shape(), w, g,
-                          backend_};
+        KernelSetup setup{*step.node, a.resolvedParams, inShapes, step.out.shape(), w,
+                          g,          backend_,         inBlocks, blockable[i]};
         step.kernel = backend_.createKernel(setup);
+        step.block = step.kernel->outputBlock();
+        if (step.block != 1 && !blockable[i])
+            throw std::logic_error(
+                describe(*step.node) +
+                ": kernel chose a blocked layout that its consumers cannot read");
     }
     LossSetup ls{loss_, plan->steps.back().out.shape(), fused_};
     plan->loss = backend_.createLoss(ls);
@@ -186,6 +196,47 @@ Network::Plan &Network::planFor(int64_t batch)
     auto &ref = *plan;
     plans_[batch] = std::move(plan);
     return ref;
+}
+
+std::vector<bool> Network::blockableOutputs(const Plan &plan) const
+{
+    // A step's output may take a blocked layout when every consumer reads one: a `Chooses`
+    // kernel converts whatever it gets, a `FollowsInput` kernel passes the layout on, so its
+    // own output must be blockable too. Consumers come later in topological order, so one
+    // pass from the end settles every step. The network's output stays plain.
+    const LayerRegistry &registry = LayerRegistry::instance();
+    const std::string kind = backend_.kind();
+    auto useOf = [&](const Node &n) {
+        const auto &layouts = registry.get(n.type).layouts;
+        const auto it = layouts.find(kind);
+        return it == layouts.end() ? LayoutUse::PlainOnly : it->second;
+    };
+    const size_t n = plan.steps.size();
+    std::vector<std::vector<size_t>> consumers(n);
+    for (size_t i = 0; i < n; ++i)
+        for (int src : plan.steps[i].inputs)
+            consumers[static_cast<size_t>(src)].push_back(i);
+    std::vector<bool> blockable(n, false);
+    for (size_t i = n; i-- > 0;) {
+        if (i + 1 == n || consumers[i].empty())
+            continue;
+        bool ok = true;
+        for (size_t c : consumers[i]) {
+            const LayoutUse use = useOf(*plan.steps[c].node);
+            ok = ok && plan.steps[c].inputs.size() == 1 &&
+                 (use == LayoutUse::Chooses || (use == LayoutUse::FollowsInput && blockable[c]));
+        }
+        blockable[i] = ok;
+    }
+    return blockable;
+}
+
+int64_t Network::channelBlock(const std::string &nodeId, int64_t batch)
+{
+    for (const auto &step : planFor(batch).steps)
+        if (step.node->id == nodeId)
+            return step.block;
+    throw Error("The model has no node '" + nodeId + "'");
 }
 
 void Network::runForward(Plan &plan, const Tensor &x, bool training)
@@ -252,8 +303,7 @@ void Network::trainStep(const Tensor &x, const Tensor &labels)
                     deliver(step, 0);
                 continue;
             }
-            plan.loss->compute(step.out, plan.labels,
-                               step.needsGrad ? &step.grad : nullptr);
+            plan.loss->compute(step.out, plan.labels, step.needsGrad ? &step.grad : nullptr);
         }
         if (!step.needsGrad || step.inputs.empty())
             continue;

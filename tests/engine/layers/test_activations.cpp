@@ -85,6 +85,20 @@ private slots:
         QVERIFY2(err < 1e-5, report.c_str());
     }
 
+    // Between convolutions activations take a channel-blocked input and keep its layout.
+    void blockedLayouts()
+    {
+        for (const char *type : kTypes) {
+            LayerCase c = activationCase(type, {2, 16, 3, 5});
+            c.inputBlock = 16;
+            c.blockedOutputAllowed = true;
+            QCOMPARE(LayerHarness(c, "cpu").outputBlock(), int64_t(16));
+            std::string report;
+            QVERIFY2(referenceComparisonError(c, "cpu", &report) < 1e-5,
+                     (std::string(type) + ": " + report).c_str());
+        }
+    }
+
     void knownValues_data()
     {
         QTest::addColumn<QString>("type");

@@ -111,6 +111,39 @@ private slots:
         QVERIFY2(err < 1e-4, report.c_str());
     }
 
+    // Between convolutions the CPU kernel reads its input in the producer's channel block
+    // and, when allowed, writes its output in the layout its primitive chose (see
+    // LayoutUse); the harness converts on both sides, so results must not change.
+    void blockedLayouts_data()
+    {
+        QTest::addColumn<int>("inputBlock");
+        QTest::addColumn<bool>("allowed");
+        for (int block : {1, 8, 16})
+            for (bool allowed : {false, true})
+                QTest::addRow("input block %d, blocked output %s", block,
+                              allowed ? "allowed" : "refused")
+                    << block << allowed;
+    }
+    void blockedLayouts()
+    {
+        QFETCH(int, inputBlock);
+        QFETCH(bool, allowed);
+        for (const ConvConfig &k : {ConvConfig{2, 16, 7, 7, 32, 3, 1, "valid", true},
+                                    ConvConfig{3, 32, 6, 5, 16, 3, 2, "same", false}}) {
+            LayerCase c = convCase(k);
+            c.inputBlock = inputBlock;
+            c.blockedOutputAllowed = allowed;
+            const int64_t chosen = LayerHarness(c, "cpu").outputBlock();
+            if (allowed) // every x86 oneDNN convolution blocks 16 or 32 channels
+                QVERIFY2(chosen == 8 || chosen == 16, std::to_string(chosen).c_str());
+            else
+                QCOMPARE(chosen, int64_t(1));
+            std::string report;
+            QVERIFY2(referenceComparisonError(c, "cpu", &report) < 1e-4, report.c_str());
+            QVERIFY2(gradientCheckError(c, "cpu", &report, 1e-2) < 5e-3, report.c_str());
+        }
+    }
+
     // A layer right after the Input gets no input gradient to write; the weight gradients
     // must not change because of it.
     void backwardWithoutInputGradient()

@@ -117,11 +117,43 @@ private slots:
         }
         // 2×2 max pooling with stride 2 has its own CPU loop (threaded from 32k inputs):
         // even and odd sizes, forward and backward.
-        for (const PoolConfig &k : {PoolConfig{4, 16, 30, 30, 2, 2, "valid"},
-                                    PoolConfig{3, 8, 31, 29, 2, 0, "valid"}}) {
+        for (const PoolConfig &k :
+             {PoolConfig{4, 16, 30, 30, 2, 2, "valid"}, PoolConfig{3, 8, 31, 29, 2, 0, "valid"}}) {
             std::string report;
             const double err = referenceComparisonError(poolCase("MaxPool2D", k), "cpu", &report);
             QVERIFY2(err < 1e-4, report.c_str());
+        }
+    }
+
+    // Between convolutions pooling reads and writes channel-blocked layouts (see LayoutUse):
+    // the own 2×2 loop (even and odd sizes) and oneDNN's pooling, forward and backward.
+    void blockedLayouts_data()
+    {
+        QTest::addColumn<int>("block");
+        QTest::newRow("nChw8c") << 8;
+        QTest::newRow("nChw16c") << 16;
+    }
+    void blockedLayouts()
+    {
+        QFETCH(int, block);
+        const std::vector<std::pair<const char *, PoolConfig>> cases{
+            {"MaxPool2D", {2, 32, 30, 30, 2, 2, "valid"}},
+            {"MaxPool2D", {3, 16, 7, 5, 2, 0, "valid"}},
+            {"MaxPool2D", {2, 16, 6, 6, 3, 2, "same"}},
+            {"AvgPool2D", {2, 16, 7, 7, 2, 2, "same"}},
+            {"AvgPool2D", {2, 32, 5, 6, 3, 1, "valid"}},
+        };
+        for (const auto &[type, k] : cases) {
+            LayerCase c = poolCase(type, k);
+            c.inputBlock = block;
+            c.blockedOutputAllowed = true;
+            QCOMPARE(LayerHarness(c, "cpu").outputBlock(), int64_t(block));
+            std::string report;
+            QVERIFY2(referenceComparisonError(c, "cpu", &report) < 1e-5,
+                     (std::string(type) + ": " + report).c_str());
+            const double step = std::string(type) == "MaxPool2D" ? 1e-3 : 1e-2;
+            QVERIFY2(gradientCheckError(c, "cpu", &report, step) < 5e-3,
+                     (std::string(type) + ": " + report).c_str());
         }
     }
 
@@ -146,7 +178,7 @@ private slots:
         std::fill(gy.data(), gy.data() + 2, 1.0f);
         h.backward(gy);
         QCOMPARE(h.inputGrads[0].toVector(), (std::vector<float>{1, 0, 0, 1, //
-                                                                  0, 0, 0, 0}));
+                                                                 0, 0, 0, 0}));
     }
 
     void knownValues_data()

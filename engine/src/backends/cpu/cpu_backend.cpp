@@ -15,8 +15,8 @@ CpuBackend::CpuBackend() : engine_(dnnl::engine::kind::cpu, 0), stream_(engine_)
 std::string CpuBackend::description() const
 {
     const dnnl_version_t *v = dnnl_version();
-    return "CPU (" + std::to_string(cpuThreads()) + " threads, oneDNN " +
-           std::to_string(v->major) + "." + std::to_string(v->minor) + ")";
+    return "CPU (" + std::to_string(cpuThreads()) + " threads, oneDNN " + std::to_string(v->major) +
+           "." + std::to_string(v->minor) + ")";
 }
 
 CpuBackend &cpuBackendOf(const KernelSetup &setup)
@@ -50,6 +50,26 @@ dnnl::memory::format_tag plainTag(size_t rank)
     default:
         throw std::logic_error("unsupported tensor rank " + std::to_string(rank));
     }
+}
+
+dnnl::memory::desc channelBlockedDesc(const dnnl::memory::dims &nchw, int64_t block)
+{
+    using tag = dnnl::memory::format_tag;
+    const tag t = block == 16 ? tag::nChw16c : block == 8 ? tag::nChw8c : tag::nchw;
+    if (t == tag::nchw && block != 1)
+        throw std::logic_error("unsupported channel block " + std::to_string(block));
+    return {nchw, dnnl::memory::data_type::f32, t};
+}
+
+int64_t channelBlockOf(const dnnl::memory::desc &md)
+{
+    const dnnl::memory::dims dims = md.dims();
+    if (dims.size() != 4 || md.data_type() != dnnl::memory::data_type::f32)
+        return 0;
+    for (int64_t block : {1, 8, 16})
+        if (dims[1] % block == 0 && md == channelBlockedDesc(dims, block))
+            return block;
+    return 0;
 }
 
 dnnl::memory plainMemory(CpuBackend &backend, const Shape &shape, float *data)

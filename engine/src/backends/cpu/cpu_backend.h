@@ -31,4 +31,11 @@ dnnl::memory plainMemory(CpuBackend &backend, const Shape &shape, float *data);
 dnnl::memory::dims toDims(const Shape &shape);
 dnnl::memory::format_tag plainTag(size_t rank);
 
+// An NCHW activation's oneDNN description with channels in blocks of `block`: 1 is plain
+// nchw, 8 and 16 are nChw8c and nChw16c (see LayoutUse in strata/layer.h).
+dnnl::memory::desc channelBlockedDesc(const dnnl::memory::dims &nchw, int64_t block);
+// The channel block (1, 8 or 16) that `md` describes for an NCHW tensor whose channels are a
+// multiple of it, or 0 when it is some other layout.
+int64_t channelBlockOf(const dnnl::memory::desc &md);
+
 } // namespace strata::internal

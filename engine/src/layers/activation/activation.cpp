@@ -31,6 +31,7 @@ void registerActivation(LayerRegistry &registry, const std::string &name, Activa
     t.kernels["cpu"] = [kind](const KernelSetup &s) {
         return makeActivationCpu(s, kind, alphaOf(kind, s.params));
     };
+    t.layouts["cpu"] = LayoutUse::FollowsInput; // element-wise: any layout of the same size
     t.kernels["reference"] = [kind](const KernelSetup &s) {
         return makeActivationReference(s, kind, alphaOf(kind, s.params));
     };

@@ -31,11 +31,12 @@ algorithm algorithmOf(ActivationKind kind)
 class ActivationCpu final : public Kernel
 {
 public:
-    ActivationCpu(const KernelSetup &s, ActivationKind kind, float alpha) : cpu_(cpuBackendOf(s))
+    ActivationCpu(const KernelSetup &s, ActivationKind kind, float alpha)
+        : cpu_(cpuBackendOf(s)), block_(s.inputBlock(0))
     {
         auto &eng = cpu_.engine();
         // Element-wise functions do not care about the logical shape; a flat view works for
-        // every rank.
+        // every rank and for a channel-blocked input, whose layout the output keeps.
         const memory::desc data({numel(s.outputShape)}, memory::data_type::f32,
                                 memory::format_tag::a);
         const algorithm alg = algorithmOf(kind);
@@ -74,8 +75,11 @@ public:
                                      {DNNL_ARG_DIFF_SRC, diffSrcMem_}});
     }
 
+    int64_t outputBlock() const override { return block_; }
+
 private:
     CpuBackend &cpu_;
+    int64_t block_;
     eltwise_forward::primitive_desc fwdPd_;
     eltwise_forward fwd_;
     eltwise_backward::primitive_desc bwdPd_;

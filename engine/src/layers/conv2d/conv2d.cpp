@@ -87,6 +87,7 @@ void registerConv2D(LayerRegistry &registry)
         return w;
     };
     t.kernels["cpu"] = makeConv2DCpu;
+    t.layouts["cpu"] = LayoutUse::Chooses; // nChw16c activations between convolutions
     t.kernels["reference"] = makeConv2DReference;
 #ifdef STRATA_WITH_CUDA
     t.kernels["cuda"] = makeConv2DCuda;

@@ -1,8 +1,11 @@
 // Conv2D on oneDNN's direct convolution. The primitives are created once per network with
-// format_tag::any so oneDNN picks its fast blocked layouts (nChw16c, OIhw16i16o, ...);
-// Strata's tensors stay plain NCHW/OIHW at the kernel boundary, and reorders created once
-// here translate between the two only where the chosen layout differs. Every batch only
-// binds the tensors and executes.
+// format_tag::any so oneDNN picks its fast blocked layouts (nChw16c, OIhw16i16o, ...). The
+// activations arrive in whatever channel block the producer wrote (plain NCHW, or nChw16c
+// from another convolution through ReLU and pooling), and the output keeps the layout the
+// primitive chose whenever the network allows it (see LayoutUse): in a stack of
+// convolutions the activations then never leave the blocked layout. Reorders created once
+// here translate only where a layout still differs. Every batch only binds the tensors and
+// executes.
 
 #include "layers/conv2d/conv2d.h"
 
@@ -17,35 +20,36 @@ using namespace dnnl;
 using dt = memory::data_type;
 using tag = memory::format_tag;
 
-// One tensor as one primitive sees it. `plain` is the NCHW/OIHW view of Strata's buffer;
-// `inner` is `plain` itself when the primitive chose that layout, otherwise a buffer the
-// kernel owns in the chosen layout, with the reorder between the two.
+// One tensor as one primitive sees it. `outer` is the view of Strata's buffer in the layout
+// it has outside the kernel (OIHW weights; activations plain or channel-blocked); `inner` is
+// `outer` itself when the primitive chose that layout, otherwise a buffer the kernel owns in
+// the chosen layout, with the reorder between the two.
 struct Staged
 {
-    memory plain;
+    memory outer;
     memory inner;
-    reorder convert; // plain → inner for what a primitive reads, inner → plain for writes
+    reorder convert; // outer → inner for what a primitive reads, inner → outer for writes
 
     // Strata's values into the primitive's layout (no-op when the layouts agree).
     void toInner(stream &s)
     {
         if (convert)
-            convert.execute(s, plain, inner);
+            convert.execute(s, outer, inner);
     }
     // The primitive's result into Strata's layout.
-    void toPlain(stream &s)
+    void toOuter(stream &s)
     {
         if (convert)
-            convert.execute(s, inner, plain);
+            convert.execute(s, inner, outer);
     }
 };
 
-Staged stage(const memory &plain, const memory::desc &wanted, const engine &eng, bool isInput)
+Staged stage(const memory &outer, const memory::desc &wanted, const engine &eng, bool isInput)
 {
-    Staged st{plain, plain, {}};
-    if (wanted != plain.get_desc()) {
+    Staged st{outer, outer, {}};
+    if (wanted != outer.get_desc()) {
         st.inner = memory(wanted, eng); // owns its (aligned) buffer, allocated once here
-        st.convert = isInput ? reorder(plain, st.inner) : reorder(st.inner, st.plain);
+        st.convert = isInput ? reorder(outer, st.inner) : reorder(st.inner, st.outer);
     }
     return st;
 }
@@ -66,7 +70,7 @@ public:
         const memory::dims padR{g.rows.padAfter, g.cols.padAfter};
         auto &eng = cpu_.engine();
 
-        // "any": let each primitive choose; the reorders below adapt the plain tensors.
+        // "any": let each primitive choose; the reorders below adapt Strata's tensors.
         const memory::desc srcAny(srcDims, dt::f32, tag::any);
         const memory::desc wAny(wDims, dt::f32, tag::any);
         const memory::desc dstAny(dstDims, dt::f32, tag::any);
@@ -95,37 +99,43 @@ public:
         bwdDPd_ = convolution_backward_data::primitive_desc(bwdDDesc, eng, fwdPd_);
         bwdD_ = convolution_backward_data(bwdDPd_);
 
-        // Plain views of Strata's tensors. Activations are bound per call; weights and their
-        // gradients are views of the network's storage and never move.
-        const memory xPlain({srcDims, dt::f32, tag::nchw}, eng, nullptr);
-        const memory yPlain({dstDims, dt::f32, tag::nchw}, eng, nullptr);
-        const memory dyPlain({dstDims, dt::f32, tag::nchw}, eng, nullptr);
-        const memory dxPlain({srcDims, dt::f32, tag::nchw}, eng, nullptr);
+        // Views of Strata's tensors in the layouts they have outside this kernel: the input
+        // (and its gradient) in the producer's channel block, the output (and its gradient)
+        // in the primitive's own blocked layout when allowed, else plain. Activations are
+        // bound per call; weights and their gradients are views of the network's storage.
+        if (s.blockedOutputAllowed && channelBlockOf(fwdPd_.dst_desc()) > 1)
+            outBlock_ = channelBlockOf(fwdPd_.dst_desc());
+        const memory::desc xOuter = channelBlockedDesc(srcDims, s.inputBlock(0));
+        const memory::desc yOuter = channelBlockedDesc(dstDims, outBlock_);
+        const memory xMem(xOuter, eng, nullptr);
+        const memory yMem(yOuter, eng, nullptr);
+        const memory dyMem(yOuter, eng, nullptr);
+        const memory dxMem(xOuter, eng, nullptr);
         auto view = [&](const memory::desc &md, Tensor t) { return memory(md, eng, t.data()); };
-        const memory::desc wPlainMd(wDims, dt::f32, tag::oihw);
-        const memory wPlain = view(wPlainMd, s.weights[0]);
-        const memory dwPlain = view(wPlainMd, s.weightGrads[0]);
+        const memory::desc wOuterMd(wDims, dt::f32, tag::oihw);
+        const memory wOuter = view(wOuterMd, s.weights[0]);
+        const memory dwOuter = view(wOuterMd, s.weightGrads[0]);
         if (hasBias_) {
             b_ = view(biasMd, s.weights[1]);
             db_ = view(biasMd, s.weightGrads[1]);
         }
 
-        xFwd_ = stage(xPlain, fwdPd_.src_desc(), eng, true);
-        wFwd_ = stage(wPlain, fwdPd_.weights_desc(), eng, true);
-        yFwd_ = stage(yPlain, fwdPd_.dst_desc(), eng, false);
+        xFwd_ = stage(xMem, fwdPd_.src_desc(), eng, true);
+        wFwd_ = stage(wOuter, fwdPd_.weights_desc(), eng, true);
+        yFwd_ = stage(yMem, fwdPd_.dst_desc(), eng, false);
 
         // Backward reuses what forward already put in a layout when the layouts agree:
         // the network calls backward after forward on the same batch and the same weights.
         xShared_ = bwdWPd_.src_desc() == fwdPd_.src_desc();
-        xBwdW_ = xShared_ ? xFwd_ : stage(xPlain, bwdWPd_.src_desc(), eng, true);
-        dyBwdW_ = stage(dyPlain, bwdWPd_.diff_dst_desc(), eng, true);
-        dwBwdW_ = stage(dwPlain, bwdWPd_.diff_weights_desc(), eng, false);
+        xBwdW_ = xShared_ ? xFwd_ : stage(xMem, bwdWPd_.src_desc(), eng, true);
+        dyBwdW_ = stage(dyMem, bwdWPd_.diff_dst_desc(), eng, true);
+        dwBwdW_ = stage(dwOuter, bwdWPd_.diff_weights_desc(), eng, false);
 
         dyShared_ = bwdDPd_.diff_dst_desc() == bwdWPd_.diff_dst_desc();
-        dyBwdD_ = dyShared_ ? dyBwdW_ : stage(dyPlain, bwdDPd_.diff_dst_desc(), eng, true);
+        dyBwdD_ = dyShared_ ? dyBwdW_ : stage(dyMem, bwdDPd_.diff_dst_desc(), eng, true);
         wShared_ = bwdDPd_.weights_desc() == fwdPd_.weights_desc();
-        wBwdD_ = wShared_ ? wFwd_ : stage(wPlain, bwdDPd_.weights_desc(), eng, true);
-        dxBwdD_ = stage(dxPlain, bwdDPd_.diff_src_desc(), eng, false);
+        wBwdD_ = wShared_ ? wFwd_ : stage(wOuter, bwdDPd_.weights_desc(), eng, true);
+        dxBwdD_ = stage(dxMem, bwdDPd_.diff_src_desc(), eng, false);
         // Scratch space: oneDNN's default (library) scratchpad is allocated when each
         // primitive is created above, not per execution.
     }
@@ -133,8 +143,8 @@ public:
     void forward(const std::vector<const Tensor *> &in, Tensor &out, const RunContext &) override
     {
         stream &strm = cpu_.stream();
-        xFwd_.plain.set_data_handle(const_cast<float *>(in[0]->data()));
-        yFwd_.plain.set_data_handle(out.data());
+        xFwd_.outer.set_data_handle(const_cast<float *>(in[0]->data()));
+        yFwd_.outer.set_data_handle(out.data());
         xFwd_.toInner(strm);
         wFwd_.toInner(strm); // every call: the optimizer changes the weights between steps
         std::unordered_map<int, memory> args{{DNNL_ARG_SRC, xFwd_.inner},
@@ -143,7 +153,7 @@ public:
         if (hasBias_)
             args.insert({DNNL_ARG_BIAS, b_});
         fwd_.execute(strm, args);
-        yFwd_.toPlain(strm);
+        yFwd_.toOuter(strm);
     }
 
     void backward(const std::vector<const Tensor *> &in, const Tensor &, const Tensor &gy,
@@ -151,8 +161,8 @@ public:
     {
         stream &strm = cpu_.stream();
         // The plain memories are shared handles, so this binds every stage built on them.
-        xFwd_.plain.set_data_handle(const_cast<float *>(in[0]->data()));
-        dyBwdW_.plain.set_data_handle(const_cast<float *>(gy.data()));
+        xFwd_.outer.set_data_handle(const_cast<float *>(in[0]->data()));
+        dyBwdW_.outer.set_data_handle(const_cast<float *>(gy.data()));
 
         dyBwdW_.toInner(strm);
         if (!xShared_)
@@ -163,11 +173,11 @@ public:
         if (hasBias_)
             wargs.insert({DNNL_ARG_DIFF_BIAS, db_});
         bwdW_.execute(strm, wargs);
-        dwBwdW_.toPlain(strm);
+        dwBwdW_.toOuter(strm);
 
         if (!gin[0])
             return; // nothing upstream needs dL/dx (the layer follows the Input)
-        dxBwdD_.plain.set_data_handle(gin[0]->data());
+        dxBwdD_.outer.set_data_handle(gin[0]->data());
         if (!dyShared_)
             dyBwdD_.toInner(strm);
         if (!wShared_)
@@ -175,8 +185,10 @@ public:
         bwdD_.execute(strm, {{DNNL_ARG_DIFF_DST, dyBwdD_.inner},
                              {DNNL_ARG_WEIGHTS, wBwdD_.inner},
                              {DNNL_ARG_DIFF_SRC, dxBwdD_.inner}});
-        dxBwdD_.toPlain(strm);
+        dxBwdD_.toOuter(strm);
     }
+
+    int64_t outputBlock() const override { return outBlock_; }
 
 private:
     CpuBackend &cpu_;
@@ -192,6 +204,7 @@ private:
     Staged xBwdW_, dyBwdW_, dwBwdW_;
     Staged dyBwdD_, wBwdD_, dxBwdD_;
     bool xShared_ = false, dyShared_ = false, wShared_ = false;
+    int64_t outBlock_ = 1;
 };
 
 } // namespace

@@ -35,6 +35,7 @@ LayerType windowedPool(const std::string &name, const std::string &help)
         return ShapeInfo{out, numel(out) * pool * pool};
     };
     t.kernels["cpu"] = makePool2DCpu;
+    t.layouts["cpu"] = LayoutUse::FollowsInput;
     t.kernels["reference"] = makePool2DReference;
 #ifdef STRATA_WITH_CUDA
     t.kernels["cuda"] = makePool2DCuda;

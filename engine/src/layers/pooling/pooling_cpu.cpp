@@ -1,6 +1,6 @@
-// Pooling on oneDNN, primitives created once per network. The tensors stay plain NCHW:
-// pooling is memory-bound, and oneDNN's pooling reads plain NCHW directly, so a reorder to
-// a blocked layout and back would cost more than it could save.
+// Pooling on oneDNN, primitives created once per network, in the layout its input arrives
+// in: plain NCHW, or channel-blocked between convolutions (see LayoutUse). Pooling is
+// memory-bound, so it never reorders.
 //
 // The tutorials' pooling, 2×2 max with stride 2 and no padding, has its own loop instead:
 // oneDNN's plain-layout pooling walks one window at a time and took 2.6 ms forward and as
@@ -25,19 +25,20 @@ using namespace dnnl;
 using dt = memory::data_type;
 using tag = memory::format_tag;
 
-// A pooling forward/backward pair over plain NCHW memories; the dst dims may describe a
-// flat {N, C} tensor as {N, C, 1, 1}, which has the same layout.
+// A pooling forward/backward pair over NCHW memories with channels in blocks of `block`
+// (1: plain); the dst dims may describe a flat {N, C} tensor as {N, C, 1, 1}, which has the
+// same plain layout.
 class PoolingCpu final : public Kernel
 {
 public:
     PoolingCpu(CpuBackend &cpu, algorithm algo, const memory::dims &srcDims,
                const memory::dims &dstDims, const memory::dims &kernel, const memory::dims &strides,
-               const memory::dims &padL, const memory::dims &padR)
-        : cpu_(cpu)
+               const memory::dims &padL, const memory::dims &padR, int64_t block)
+        : cpu_(cpu), block_(block)
     {
         auto &eng = cpu_.engine();
-        const memory::desc src(srcDims, dt::f32, tag::nchw);
-        const memory::desc dst(dstDims, dt::f32, tag::nchw);
+        const memory::desc src = channelBlockedDesc(srcDims, block);
+        const memory::desc dst = channelBlockedDesc(dstDims, block);
         // forward_training even when evaluating: max pooling then records in its workspace
         // which input won each window, and backward routes the gradient there.
         const pooling_forward::desc fwdDesc(prop_kind::forward_training, algo, src, dst, strides,
@@ -80,8 +81,11 @@ public:
         bwd_.execute(cpu_.stream(), args);
     }
 
+    int64_t outputBlock() const override { return block_; }
+
 private:
     CpuBackend &cpu_;
+    int64_t block_;
     pooling_forward::primitive_desc fwdPd_;
     pooling_forward fwd_;
     pooling_backward::primitive_desc bwdPd_;
@@ -89,36 +93,28 @@ private:
     memory workspace_, srcMem_, dstMem_, diffSrcMem_, diffDstMem_;
 };
 
-// 2×2 max pooling, stride 2, no padding, on plain NCHW. Ties go to the first input in
-// row-major order, as in the reference implementation.
-class MaxPool2x2Cpu final : public Kernel
+// 2×2 max pooling, stride 2, no padding, on NCHW with channels in blocks of B (B = 1 is
+// plain NCHW; see LayoutUse). Ties go to the first input in row-major order, as in the
+// reference implementation. A row of B channels at one pixel is contiguous, so with B = 16
+// the innermost loop is one vector; with B = 1 it is the column loop.
+template <int64_t B> struct MaxPool2x2Loops
 {
-public:
-    explicit MaxPool2x2Cpu(const Window2D &g)
-        : planes_(g.batch * g.channels), inRows_(g.rows.in), inCols_(g.cols.in),
-          outRows_(g.rows.out), outCols_(g.cols.out),
-          winner_(static_cast<size_t>(planes_ * outRows_ * outCols_))
-    {
-    }
+    int64_t planes, inRows, inCols, outRows, outCols; // planes: N × C / B
 
-    void forward(const std::vector<const Tensor *> &in, Tensor &out, const RunContext &) override
+    void forward(const float *x, float *y, uint8_t *winner) const
     {
-        const float *x = in[0]->data();
-        float *y = out.data();
-        uint8_t *win = winner_.data();
-        const int64_t inPlane = inRows_ * inCols_, outPlane = outRows_ * outCols_;
-        const int64_t inCols = inCols_, outRows = outRows_, outCols = outCols_;
-#pragma omp parallel for schedule(static) if (planes_ * inPlane > 32768)
-        for (int64_t p = 0; p < planes_; ++p)
+        const int64_t inPlane = inRows * inCols * B, outPlane = outRows * outCols * B;
+        const int64_t inRow = inCols * B, outRow = outCols * B;
+#pragma omp parallel for schedule(static) if (planes * inPlane > 32768)
+        for (int64_t p = 0; p < planes; ++p)
             for (int64_t i = 0; i < outRows; ++i) {
-                const float *r0 = x + p * inPlane + 2 * i * inCols;
-                const float *r1 = r0 + inCols;
-                float *yr = y + p * outPlane + i * outCols;
-                uint8_t *wr = win + p * outPlane + i * outCols;
-#pragma omp simd
-                for (int64_t j = 0; j < outCols; ++j) {
-                    const float a = r0[2 * j], b = r0[2 * j + 1], c = r1[2 * j],
-                                d = r1[2 * j + 1];
+                const float *r0 = x + p * inPlane + 2 * i * inRow;
+                const float *r1 = r0 + inRow;
+                float *yr = y + p * outPlane + i * outRow;
+                uint8_t *wr = winner + p * outPlane + i * outRow;
+                auto one = [&](int64_t j, int64_t k) {
+                    const int64_t at = 2 * j * B + k;
+                    const float a = r0[at], b = r0[at + B], c = r1[at], d = r1[at + B];
                     float m = a;
                     uint8_t w = 0;
                     if (b > m) {
@@ -133,51 +129,113 @@ public:
                         m = d;
                         w = 3;
                     }
-                    yr[j] = m;
-                    wr[j] = w;
+                    yr[j * B + k] = m;
+                    wr[j * B + k] = w;
+                };
+                if constexpr (B == 1) {
+#pragma omp simd
+                    for (int64_t j = 0; j < outCols; ++j)
+                        one(j, 0);
+                } else {
+                    for (int64_t j = 0; j < outCols; ++j)
+#pragma omp simd
+                        for (int64_t k = 0; k < B; ++k)
+                            one(j, k);
                 }
             }
+    }
+
+    // Writes every input gradient exactly once: windows do not overlap, and a last row or
+    // column outside every window (odd sizes) gets zeros.
+    void backward(const float *dy, float *dx, const uint8_t *winner) const
+    {
+        const int64_t inPlane = inRows * inCols * B, outPlane = outRows * outCols * B;
+        const int64_t inRow = inCols * B, outRow = outCols * B;
+#pragma omp parallel for schedule(static) if (planes * inPlane > 32768)
+        for (int64_t p = 0; p < planes; ++p) {
+            float *plane = dx + p * inPlane;
+            for (int64_t i = 0; i < outRows; ++i) {
+                float *r0 = plane + 2 * i * inRow;
+                float *r1 = r0 + inRow;
+                const float *g = dy + p * outPlane + i * outRow;
+                const uint8_t *wr = winner + p * outPlane + i * outRow;
+                auto one = [&](int64_t j, int64_t k) {
+                    const int64_t at = 2 * j * B + k;
+                    const float v = g[j * B + k];
+                    const uint8_t w = wr[j * B + k];
+                    r0[at] = w == 0 ? v : 0.0f;
+                    r0[at + B] = w == 1 ? v : 0.0f;
+                    r1[at] = w == 2 ? v : 0.0f;
+                    r1[at + B] = w == 3 ? v : 0.0f;
+                };
+                if constexpr (B == 1) {
+#pragma omp simd
+                    for (int64_t j = 0; j < outCols; ++j)
+                        one(j, 0);
+                } else {
+                    for (int64_t j = 0; j < outCols; ++j)
+#pragma omp simd
+                        for (int64_t k = 0; k < B; ++k)
+                            one(j, k);
+                }
+                if (inCols > 2 * outCols) { // an odd width: the last column is in no window
+                    std::fill(r0 + (inCols - 1) * B, r0 + inRow, 0.0f);
+                    std::fill(r1 + (inCols - 1) * B, r1 + inRow, 0.0f);
+                }
+            }
+            // An odd height: the last row is in no window.
+            std::fill(plane + 2 * outRows * inRow, plane + inPlane, 0.0f);
+        }
+    }
+};
+
+class MaxPool2x2Cpu final : public Kernel
+{
+public:
+    MaxPool2x2Cpu(const Window2D &g, int64_t block)
+        : block_(block), shape_{g.batch * g.channels / block, g.rows.in, g.cols.in, g.rows.out,
+                                g.cols.out},
+          winner_(static_cast<size_t>(g.batch * g.channels * g.rows.out * g.cols.out))
+    {
+    }
+
+    void forward(const std::vector<const Tensor *> &in, Tensor &out, const RunContext &) override
+    {
+        run([&](const auto &loops) { loops.forward(in[0]->data(), out.data(), winner_.data()); });
     }
 
     void backward(const std::vector<const Tensor *> &, const Tensor &, const Tensor &gy,
                   const std::vector<Tensor *> &gin, const RunContext &) override
     {
-        if (!gin[0])
-            return;
-        const float *dy = gy.data();
-        float *dx = gin[0]->data();
-        const uint8_t *win = winner_.data();
-        const int64_t inPlane = inRows_ * inCols_, outPlane = outRows_ * outCols_;
-        const int64_t inRows = inRows_, inCols = inCols_, outRows = outRows_, outCols = outCols_;
-#pragma omp parallel for schedule(static) if (planes_ * inPlane > 32768)
-        for (int64_t p = 0; p < planes_; ++p) {
-            float *plane = dx + p * inPlane;
-            for (int64_t i = 0; i < outRows; ++i) {
-                float *r0 = plane + 2 * i * inCols;
-                float *r1 = r0 + inCols;
-                const float *g = dy + p * outPlane + i * outCols;
-                const uint8_t *wr = win + p * outPlane + i * outCols;
-#pragma omp simd
-                for (int64_t j = 0; j < outCols; ++j) {
-                    const float v = g[j];
-                    const uint8_t w = wr[j];
-                    r0[2 * j] = w == 0 ? v : 0.0f;
-                    r0[2 * j + 1] = w == 1 ? v : 0.0f;
-                    r1[2 * j] = w == 2 ? v : 0.0f;
-                    r1[2 * j + 1] = w == 3 ? v : 0.0f;
-                }
-                if (inCols > 2 * outCols) { // an odd width: the last column is in no window
-                    r0[inCols - 1] = 0.0f;
-                    r1[inCols - 1] = 0.0f;
-                }
-            }
-            for (int64_t r = 2 * outRows; r < inRows; ++r) // an odd height: the last row
-                std::fill(plane + r * inCols, plane + (r + 1) * inCols, 0.0f);
+        if (gin[0])
+            run([&](const auto &loops) {
+                loops.backward(gy.data(), gin[0]->data(), winner_.data());
+            });
+    }
+
+    int64_t outputBlock() const override { return block_; }
+
+private:
+    struct Sizes
+    {
+        int64_t planes, inRows, inCols, outRows, outCols;
+    };
+
+    template <typename F> void run(F &&f) const
+    {
+        const auto [planes, inRows, inCols, outRows, outCols] = shape_;
+        switch (block_) {
+        case 16:
+            return f(MaxPool2x2Loops<16>{planes, inRows, inCols, outRows, outCols});
+        case 8:
+            return f(MaxPool2x2Loops<8>{planes, inRows, inCols, outRows, outCols});
+        default:
+            return f(MaxPool2x2Loops<1>{planes, inRows, inCols, outRows, outCols});
         }
     }
 
-private:
-    int64_t planes_, inRows_, inCols_, outRows_, outCols_;
+    int64_t block_;
+    Sizes shape_;
     std::vector<uint8_t> winner_;
 };
 
@@ -189,7 +247,7 @@ std::unique_ptr<Kernel> makePool2DCpu(const KernelSetup &setup)
     if (setup.node.type == "MaxPool2D" && g.rows.kernel == 2 && g.cols.kernel == 2 &&
         g.rows.stride == 2 && g.cols.stride == 2 && g.rows.padBefore == 0 &&
         g.cols.padBefore == 0 && g.rows.padAfter == 0 && g.cols.padAfter == 0)
-        return std::make_unique<MaxPool2x2Cpu>(g);
+        return std::make_unique<MaxPool2x2Cpu>(g, setup.inputBlock(0));
     // Average pooling leaves padding out of the divisor, as Keras does for padding "same"
     // (with "valid" there is no padding and both definitions agree).
     const algorithm algo = setup.node.type == "MaxPool2D" ? algorithm::pooling_max
@@ -199,7 +257,7 @@ std::unique_ptr<Kernel> makePool2DCpu(const KernelSetup &setup)
         memory::dims{g.batch, g.channels, g.rows.out, g.cols.out},
         memory::dims{g.rows.kernel, g.cols.kernel}, memory::dims{g.rows.stride, g.cols.stride},
         memory::dims{g.rows.padBefore, g.cols.padBefore},
-        memory::dims{g.rows.padAfter, g.cols.padAfter});
+        memory::dims{g.rows.padAfter, g.cols.padAfter}, setup.inputBlock(0));
 }
 
 std::unique_ptr<Kernel> makeGlobalAvgPoolCpu(const KernelSetup &setup)
@@ -209,7 +267,7 @@ std::unique_ptr<Kernel> makeGlobalAvgPoolCpu(const KernelSetup &setup)
     return std::make_unique<PoolingCpu>(cpuBackendOf(setup), algorithm::pooling_avg_exclude_padding,
                                         toDims(in), memory::dims{in[0], in[1], 1, 1},
                                         memory::dims{in[2], in[3]}, memory::dims{1, 1},
-                                        memory::dims{0, 0}, memory::dims{0, 0});
+                                        memory::dims{0, 0}, memory::dims{0, 0}, 1);
 }
 
 } // namespace strata::internal
