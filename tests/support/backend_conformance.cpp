@@ -489,6 +489,51 @@ std::string checkConvStackStep(Backend &b)
     return compareTrainingStep(b, g, {4, 3, 12, 12});
 }
 
+// ReLU before max pooling, which the CPU backend runs inside the pooling kernel (see
+// LayerType::absorbsRelu): after a convolution (blocked layout, own 2×2 loop, odd size),
+// after the Input (no gradient to deliver) and before oneDNN's overlapping pooling. A ReLU
+// that feeds two layers stays a layer of its own.
+std::string checkAbsorbedReluStep(Backend &b)
+{
+    const Graph g = chain({"in", "Input", "in", {{"channels", 3}, {"height", 11}, {"width", 11}}},
+                          {{"r0", "ReLU", "r0"},
+                           named(pool("MaxPool2D", 2, 1, "valid"), "p0"),
+                           named(conv(16, 3, 1, "same"), "c1"),
+                           {"r1", "ReLU", "r1"},
+                           named(pool("MaxPool2D", 2, 0, "valid"), "p1"),
+                           named(conv(16, 3, 1, "same"), "c2"),
+                           {"r2", "ReLU", "r2"},
+                           named(pool("MaxPool2D", 2, 2, "valid"), "p2"),
+                           named(pool("MaxPool2D", 3, 2, "valid"), "p3"),
+                           {"add", "Add", "add"},
+                           {"flat", "Flatten", "flat"},
+                           {"fc", "Dense", "fc", {{"units", 5}}}},
+                          {{"in", "r0", 0},
+                           {"r0", "p0", 0},
+                           {"p0", "c1", 0},
+                           {"c1", "r1", 0},
+                           {"r1", "p1", 0},
+                           {"p1", "c2", 0},
+                           {"c2", "r2", 0},
+                           {"r2", "p2", 0},
+                           {"r2", "p3", 0},
+                           {"p2", "add", 0},
+                           {"p3", "add", 1},
+                           {"add", "flat", 0},
+                           {"flat", "fc", 0}});
+    if (b.kind() == "cpu") {
+        Network net(g, b, LossKind::CrossEntropy, InitConvention::PyTorch, 9);
+        for (const auto &[id, wanted] :
+             std::vector<std::pair<const char *, bool>>{{"r0", true}, {"r1", true}, {"r2", false}})
+            if (net.runsInsideConsumer(id, 4) != wanted)
+                return std::string(id) + (wanted ? " should" : " should not") +
+                       " run inside the max pooling after it";
+        if (net.channelBlock("c1", 4) == 1)
+            return "c1 should keep a blocked layout through the pooling that absorbed r1";
+    }
+    return compareTrainingStep(b, g, {4, 3, 11, 11});
+}
+
 // Runs a check, turning an exception into its message.
 std::function<std::string(Backend &)> guarded(std::function<std::string(Backend &)> f)
 {
@@ -531,6 +576,7 @@ std::vector<ConformanceCheck> conformanceChecks()
     all.push_back({"tensor operations", guarded(checkTensorOps)});
     all.push_back({"training step", guarded(checkTrainingStep)});
     all.push_back({"training step, convolution stack", guarded(checkConvStackStep)});
+    all.push_back({"training step, ReLU inside max pooling", guarded(checkAbsorbedReluStep)});
     return all;
 }
 

@@ -57,6 +57,8 @@ LayerHarness::LayerHarness(const LayerCase &c, const std::string &backendKind)
     if ((c.inputBlock != 1 || c.blockedOutputAllowed) &&
         (use == type.layouts.end() || use->second == LayoutUse::PlainOnly))
         throw std::logic_error(c.node.type + " on " + backendKind + " takes plain layouts only");
+    if (c.inputRelu && !type.absorbsRelu.contains(backendKind))
+        throw std::logic_error(c.node.type + " on " + backendKind + " cannot apply a ReLU");
     std::vector<Shape> sampleShapes;
     for (const Shape &s : c.inputShapes)
         sampleShapes.emplace_back(s.begin() + 1, s.end());
@@ -87,7 +89,8 @@ LayerHarness::LayerHarness(const LayerCase &c, const std::string &backendKind)
     output = Tensor(outputShape);
     const std::vector<int64_t> blocks(c.inputShapes.size(), c.inputBlock);
     KernelSetup setup{c.node,      params_,   c.inputShapes, outputShape,           weights,
-                      weightGrads, *backend_, blocks,        c.blockedOutputAllowed};
+                      weightGrads, *backend_, blocks,        c.blockedOutputAllowed,
+                      c.inputRelu};
     kernel_ = backend_->createKernel(setup);
     kernelOutput_ = Tensor(outputShape);
 }

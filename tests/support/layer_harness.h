@@ -25,6 +25,9 @@ struct LayerCase
     // gradients below are always plain.
     int64_t inputBlock = 1;
     bool blockedOutputAllowed = false;
+    // The kernel applies a ReLU to its input first (KernelSetup::inputRelu; only for types
+    // whose LayerType::absorbsRelu lists the backend).
+    bool inputRelu = false;
 };
 
 // Plain NCHW to channels in blocks of `block` ([N][C/B][H][W][B]) and back, written

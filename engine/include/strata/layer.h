@@ -14,6 +14,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -92,6 +93,9 @@ struct KernelSetup
     // True when every consumer of the output takes a blocked layout, so a `Chooses` kernel
     // may pick one (the network's output and what feeds plain-only layers stay plain).
     bool blockedOutputAllowed = false;
+    // True when the input is a ReLU's input and the kernel applies the ReLU itself (only for
+    // layer types that list the backend in LayerType::absorbsRelu).
+    bool inputRelu = false;
 
     int64_t inputBlock(size_t port) const
     {
@@ -123,6 +127,10 @@ struct LayerType
     std::map<std::string, KernelFactory> kernels; // backend kind ("cpu", "reference", "cuda")
     // Backend kind → how its kernel treats blocked layouts; a kind not listed is PlainOnly.
     std::map<std::string, LayoutUse> layouts;
+    // Backend kinds whose kernel can take the input of a ReLU that feeds only this layer and
+    // apply the ReLU itself (KernelSetup::inputRelu); the network then skips the ReLU's own
+    // passes over memory. Max pooling can, since max(relu(x)) = relu(max(x)).
+    std::set<std::string> absorbsRelu;
     // Writes the node as ONNX (opset 13) nodes and initialisers through the context; empty
     // when the type has no ONNX form (export then names the node and refuses).
     std::function<void(internal::OnnxContext &)> onnx;

@@ -67,12 +67,16 @@ public:
     // The channel block a node's output has in the plan for this batch size (1: plain; see
     // LayoutUse). For tests and profiling.
     int64_t channelBlock(const std::string &nodeId, int64_t batch);
+    // True when the plan for this batch size runs the node inside its consumer's kernel (a
+    // ReLU absorbed by max pooling; see LayerType::absorbsRelu). For tests and profiling.
+    bool runsInsideConsumer(const std::string &nodeId, int64_t batch);
 
 private:
     struct Plan;
     Plan &planFor(int64_t batch);
     void runForward(Plan &plan, const Tensor &x, bool training);
     std::vector<bool> blockableOutputs(const Plan &plan) const;
+    void absorbActivations(Plan &plan) const;
 
     Graph graph_;
     Backend &backend_;

@@ -30,6 +30,10 @@ struct Network::Plan
         bool needsGrad = false;
         int consumers = 0;
         int64_t block = 1; // channel block of out and grad (see LayoutUse)
+        // Runs inside its only consumer's kernel (see LayerType::absorbsRelu): no kernel, no
+        // buffers, skipped in both passes; the consumer reads this step's input instead.
+        bool absorbed = false;
+        bool inputRelu = false; // this step's kernel applies the ReLU it absorbed
     };
     int64_t batch = 0;
     std::vector<Step> steps;
@@ -153,9 +157,12 @@ Network::Plan &Network::planFor(int64_t batch)
         if (step.needsGrad)
             step.grad = backend_.allocate(withBatch(batch, a.output));
     }
+    absorbActivations(*plan);
     const std::vector<bool> blockable = blockableOutputs(*plan);
     for (size_t i = 0; i < plan->steps.size(); ++i) {
         auto &step = plan->steps[i];
+        if (step.absorbed)
+            continue;
         const NodeAnalysis &a = *analysis_.find(step.node->id);
         step.temps.resize(step.inputs.size());
         for (size_t p = 0; p < step.inputs.size(); ++p) {
@@ -180,8 +187,9 @@ Network::Plan &Network::planFor(int64_t batch)
             w.push_back(params_[i].value);
             g.push_back(params_[i].grad);
         }
-        KernelSetup setup{*step.node, a.resolvedParams, inShapes, step.out.shape(), w,
-                          g,          backend_,         inBlocks, blockable[i]};
+        KernelSetup setup{*step.node, a.resolvedParams, inShapes,     step.out.shape(), w,
+                          g,          backend_,         inBlocks,     blockable[i],
+                          step.inputRelu};
         step.kernel = backend_.createKernel(setup);
         step.block = step.kernel->outputBlock();
         if (step.block != 1 && !blockable[i])
@@ -196,6 +204,28 @@ Network::Plan &Network::planFor(int64_t batch)
     auto &ref = *plan;
     plans_[batch] = std::move(plan);
     return ref;
+}
+
+void Network::absorbActivations(Plan &plan) const
+{
+    // A ReLU whose only consumer can apply it (max pooling) hands that consumer its own
+    // input: one full-size pass forward and one backward fewer, and the same numbers.
+    const LayerRegistry &registry = LayerRegistry::instance();
+    const std::string kind = backend_.kind();
+    for (size_t i = 0; i < plan.steps.size(); ++i) {
+        auto &step = plan.steps[i];
+        if (step.inputs.size() != 1)
+            continue;
+        auto &relu = plan.steps[static_cast<size_t>(step.inputs[0])];
+        if (relu.node->type != "ReLU" || relu.consumers != 1 || relu.absorbed ||
+            !registry.get(step.node->type).absorbsRelu.contains(kind))
+            continue;
+        step.inputs[0] = relu.inputs[0]; // the producer keeps one consumer: this step
+        step.inputRelu = true;
+        relu.absorbed = true;
+        relu.out = Tensor();
+        relu.grad = Tensor();
+    }
 }
 
 std::vector<bool> Network::blockableOutputs(const Plan &plan) const
@@ -214,8 +244,9 @@ std::vector<bool> Network::blockableOutputs(const Plan &plan) const
     const size_t n = plan.steps.size();
     std::vector<std::vector<size_t>> consumers(n);
     for (size_t i = 0; i < n; ++i)
-        for (int src : plan.steps[i].inputs)
-            consumers[static_cast<size_t>(src)].push_back(i);
+        if (!plan.steps[i].absorbed)
+            for (int src : plan.steps[i].inputs)
+                consumers[static_cast<size_t>(src)].push_back(i);
     std::vector<bool> blockable(n, false);
     for (size_t i = n; i-- > 0;) {
         if (i + 1 == n || consumers[i].empty())
@@ -239,10 +270,20 @@ int64_t Network::channelBlock(const std::string &nodeId, int64_t batch)
     throw Error("The model has no node '" + nodeId + "'");
 }
 
+bool Network::runsInsideConsumer(const std::string &nodeId, int64_t batch)
+{
+    for (const auto &step : planFor(batch).steps)
+        if (step.node->id == nodeId)
+            return step.absorbed;
+    throw Error("The model has no node '" + nodeId + "'");
+}
+
 void Network::runForward(Plan &plan, const Tensor &x, bool training)
 {
     RunContext ctx{training, &dropoutRng_};
     for (auto &step : plan.steps) {
+        if (step.absorbed)
+            continue;
         if (step.inputs.empty()) {
             if (x.numel() != step.out.numel())
                 throw Error("The batch holds " + toString(x.shape()) + " values but " +
@@ -305,7 +346,7 @@ void Network::trainStep(const Tensor &x, const Tensor &labels)
             }
             plan.loss->compute(step.out, plan.labels, step.needsGrad ? &step.grad : nullptr);
         }
-        if (!step.needsGrad || step.inputs.empty())
+        if (!step.needsGrad || step.inputs.empty() || step.absorbed)
             continue;
         std::vector<const Tensor *> in;
         for (int src : step.inputs)

@@ -157,6 +157,61 @@ private slots:
         }
     }
 
+    // A ReLU before max pooling runs inside the pooling kernel (LayerType::absorbsRelu):
+    // the result must equal ReLU then pooling on the reference, forward and backward, for
+    // the own 2×2 loop and oneDNN's pooling, plain and channel-blocked. Inputs in [-1, 1)
+    // leave many windows with no positive value, whose gradient must be 0 throughout.
+    void absorbedRelu_data()
+    {
+        QTest::addColumn<int>("block");
+        QTest::newRow("plain") << 1;
+        QTest::newRow("nChw16c") << 16;
+    }
+    void absorbedRelu()
+    {
+        QFETCH(int, block);
+        for (const PoolConfig &k :
+             {PoolConfig{2, 16, 8, 8, 2, 2, "valid"}, PoolConfig{3, 16, 7, 5, 2, 0, "valid"},
+              PoolConfig{2, 16, 6, 6, 3, 2, "same"}, PoolConfig{2, 16, 5, 5, 2, 1, "valid"}}) {
+            LayerCase c = poolCase("MaxPool2D", k);
+            c.inputBlock = block;
+            c.blockedOutputAllowed = block > 1;
+            c.inputRelu = true;
+            c.inputMargin = 1e-2f; // no finite difference straddles the ReLU's kink
+            LayerHarness fused(c, "cpu");
+            LayerCase plain = poolCase("MaxPool2D", k);
+            plain.inputMargin = c.inputMargin;
+            LayerHarness ref(plain, "reference");
+            QCOMPARE(ref.inputs[0].toVector(), fused.inputs[0].toVector());
+            Tensor &x = ref.inputs[0];
+            for (int64_t i = 0; i < x.numel(); ++i)
+                x.data()[i] = std::max(x.data()[i], 0.0f);
+            fused.forward();
+            ref.forward();
+            QCOMPARE(fused.output.toVector(), ref.output.toVector());
+            Tensor r(fused.outputShape);
+            for (int64_t i = 0; i < r.numel(); ++i)
+                r.data()[i] = 1.0f + static_cast<float>(i % 7);
+            fused.backward(r);
+            ref.backward(r);
+            Tensor want = ref.inputGrads[0].clone(); // the ReLU's backward: 0 where x <= 0
+            int64_t zeroed = 0;
+            for (int64_t i = 0; i < want.numel(); ++i)
+                if (x.data()[i] <= 0.0f && want.data()[i] != 0.0f) {
+                    want.data()[i] = 0.0f;
+                    ++zeroed;
+                }
+            QVERIFY(zeroed > 0);
+            QCOMPARE(fused.inputGrads[0].toVector(), want.toVector());
+            std::string report;
+            QVERIFY2(gradientCheckError(c, "cpu", &report, 1e-3) < 5e-3, report.c_str());
+        }
+        // Only max pooling commutes with a ReLU.
+        LayerCase avg = poolCase("AvgPool2D", {2, 16, 8, 8, 2, 2, "valid"});
+        avg.inputRelu = true;
+        QVERIFY_THROWS_EXCEPTION(std::logic_error, LayerHarness(avg, "cpu"));
+    }
+
     // Ties: the first value of a window in row-major order wins, on every backend, so the
     // gradient goes to one input only.
     void maxPoolTies_data()

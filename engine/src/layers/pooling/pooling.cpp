@@ -54,8 +54,10 @@ Window2D poolWindow(const Shape &input, const nlohmann::json &params)
 
 void registerPooling(LayerRegistry &registry)
 {
-    registry.add(windowedPool("MaxPool2D", "Keeps the largest value of each window: "
-                                           "shrinks the image, keeps strong features"));
+    LayerType maxPool = windowedPool("MaxPool2D", "Keeps the largest value of each window: "
+                                                  "shrinks the image, keeps strong features");
+    maxPool.absorbsRelu = {"cpu"}; // a ReLU before it runs inside its kernel
+    registry.add(std::move(maxPool));
     registry.add(windowedPool("AvgPool2D", "Averages each window (padding left out): "
                                            "shrinks the image smoothly"));
 

@@ -1,11 +1,14 @@
 // Pooling on oneDNN, primitives created once per network, in the layout its input arrives
 // in: plain NCHW, or channel-blocked between convolutions (see LayoutUse). Pooling is
-// memory-bound, so it never reorders.
+// memory-bound, so it never reorders. Max pooling also applies a ReLU that feeds it
+// (KernelSetup::inputRelu): relu(max(x)) = max(relu(x)), and a window whose maximum is not
+// positive passes no gradient back, exactly as the separate ReLU would.
 //
 // The tutorials' pooling, 2×2 max with stride 2 and no padding, has its own loop instead:
 // oneDNN's plain-layout pooling walks one window at a time and took 2.6 ms forward and as
 // long backward for the CIFAR-10 CNN's first pool (64×32×30×30, two cores), a quarter of
-// the whole training step. Here each window's winner (0–3) is kept in a byte per output, and
+// the whole training step. Here each window's winner (0–3, or 4 when an absorbed ReLU zeroed
+// the window) is kept in a byte per output, and
 // backward writes every input gradient exactly once (windows do not overlap), so neither pass
 // needs a zero fill or a scatter.
 
@@ -15,6 +18,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <stdexcept>
 #include <vector>
 
 namespace strata::internal {
@@ -33,8 +37,8 @@ class PoolingCpu final : public Kernel
 public:
     PoolingCpu(CpuBackend &cpu, algorithm algo, const memory::dims &srcDims,
                const memory::dims &dstDims, const memory::dims &kernel, const memory::dims &strides,
-               const memory::dims &padL, const memory::dims &padR, int64_t block)
-        : cpu_(cpu), block_(block)
+               const memory::dims &padL, const memory::dims &padR, int64_t block, bool relu)
+        : cpu_(cpu), block_(block), relu_(relu)
     {
         auto &eng = cpu_.engine();
         const memory::desc src = channelBlockedDesc(srcDims, block);
@@ -55,6 +59,8 @@ public:
         dstMem_ = memory(dst, eng, nullptr);
         diffSrcMem_ = memory(src, eng, nullptr);
         diffDstMem_ = memory(dst, eng, nullptr);
+        if (relu_)
+            maskedGrad_ = Tensor(Shape(dstDims));
     }
 
     void forward(const std::vector<const Tensor *> &in, Tensor &out, const RunContext &) override
@@ -65,14 +71,27 @@ public:
         if (workspace_)
             args.insert({DNNL_ARG_WORKSPACE, workspace_});
         fwd_.execute(cpu_.stream(), args);
+        if (relu_) {
+            float *y = out.data();
+            for (int64_t i = 0, n = out.numel(); i < n; ++i)
+                y[i] = y[i] <= 0.0f ? 0.0f : y[i]; // NaN stays NaN for the guard
+        }
     }
 
-    void backward(const std::vector<const Tensor *> &, const Tensor &, const Tensor &gy,
+    void backward(const std::vector<const Tensor *> &, const Tensor &output, const Tensor &gy,
                   const std::vector<Tensor *> &gin, const RunContext &) override
     {
         if (!gin[0])
             return; // no weights: nothing to compute when nothing upstream needs dL/dx
-        diffDstMem_.set_data_handle(const_cast<float *>(gy.data()));
+        const float *dy = gy.data();
+        if (relu_) { // the ReLU's own backward: no gradient where its output is 0
+            const float *y = output.data();
+            float *masked = maskedGrad_.data();
+            for (int64_t i = 0, n = gy.numel(); i < n; ++i)
+                masked[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+            dy = masked;
+        }
+        diffDstMem_.set_data_handle(const_cast<float *>(dy));
         diffSrcMem_.set_data_handle(gin[0]->data());
         std::unordered_map<int, memory> args{{DNNL_ARG_DIFF_DST, diffDstMem_},
                                              {DNNL_ARG_DIFF_SRC, diffSrcMem_}};
@@ -86,6 +105,8 @@ public:
 private:
     CpuBackend &cpu_;
     int64_t block_;
+    bool relu_;
+    Tensor maskedGrad_; // dL/d(pooled values before the ReLU); with relu_ only
     pooling_forward::primitive_desc fwdPd_;
     pooling_forward fwd_;
     pooling_backward::primitive_desc bwdPd_;
@@ -100,6 +121,7 @@ private:
 template <int64_t B> struct MaxPool2x2Loops
 {
     int64_t planes, inRows, inCols, outRows, outCols; // planes: N × C / B
+    bool relu;                                        // a ReLU on the input (inputRelu)
 
     void forward(const float *x, float *y, uint8_t *winner) const
     {
@@ -128,6 +150,10 @@ template <int64_t B> struct MaxPool2x2Loops
                     if (d > m) {
                         m = d;
                         w = 3;
+                    }
+                    if (relu && m <= 0.0f) { // no input of the window passes a gradient
+                        m = 0.0f;
+                        w = 4;
                     }
                     yr[j * B + k] = m;
                     wr[j * B + k] = w;
@@ -192,9 +218,9 @@ template <int64_t B> struct MaxPool2x2Loops
 class MaxPool2x2Cpu final : public Kernel
 {
 public:
-    MaxPool2x2Cpu(const Window2D &g, int64_t block)
+    MaxPool2x2Cpu(const Window2D &g, int64_t block, bool relu)
         : block_(block), shape_{g.batch * g.channels / block, g.rows.in, g.cols.in, g.rows.out,
-                                g.cols.out},
+                                g.cols.out, relu},
           winner_(static_cast<size_t>(g.batch * g.channels * g.rows.out * g.cols.out))
     {
     }
@@ -219,18 +245,19 @@ private:
     struct Sizes
     {
         int64_t planes, inRows, inCols, outRows, outCols;
+        bool relu;
     };
 
     template <typename F> void run(F &&f) const
     {
-        const auto [planes, inRows, inCols, outRows, outCols] = shape_;
+        const auto [planes, inRows, inCols, outRows, outCols, relu] = shape_;
         switch (block_) {
         case 16:
-            return f(MaxPool2x2Loops<16>{planes, inRows, inCols, outRows, outCols});
+            return f(MaxPool2x2Loops<16>{planes, inRows, inCols, outRows, outCols, relu});
         case 8:
-            return f(MaxPool2x2Loops<8>{planes, inRows, inCols, outRows, outCols});
+            return f(MaxPool2x2Loops<8>{planes, inRows, inCols, outRows, outCols, relu});
         default:
-            return f(MaxPool2x2Loops<1>{planes, inRows, inCols, outRows, outCols});
+            return f(MaxPool2x2Loops<1>{planes, inRows, inCols, outRows, outCols, relu});
         }
     }
 
@@ -244,10 +271,12 @@ private:
 std::unique_ptr<Kernel> makePool2DCpu(const KernelSetup &setup)
 {
     const Window2D g = poolWindow(setup.inputShapes[0], setup.params);
+    if (setup.inputRelu && setup.node.type != "MaxPool2D")
+        throw std::logic_error(setup.node.type + " cannot apply a ReLU to its input");
     if (setup.node.type == "MaxPool2D" && g.rows.kernel == 2 && g.cols.kernel == 2 &&
         g.rows.stride == 2 && g.cols.stride == 2 && g.rows.padBefore == 0 &&
         g.cols.padBefore == 0 && g.rows.padAfter == 0 && g.cols.padAfter == 0)
-        return std::make_unique<MaxPool2x2Cpu>(g, setup.inputBlock(0));
+        return std::make_unique<MaxPool2x2Cpu>(g, setup.inputBlock(0), setup.inputRelu);
     // Average pooling leaves padding out of the divisor, as Keras does for padding "same"
     // (with "valid" there is no padding and both definitions agree).
     const algorithm algo = setup.node.type == "MaxPool2D" ? algorithm::pooling_max
@@ -257,7 +286,7 @@ std::unique_ptr<Kernel> makePool2DCpu(const KernelSetup &setup)
         memory::dims{g.batch, g.channels, g.rows.out, g.cols.out},
         memory::dims{g.rows.kernel, g.cols.kernel}, memory::dims{g.rows.stride, g.cols.stride},
         memory::dims{g.rows.padBefore, g.cols.padBefore},
-        memory::dims{g.rows.padAfter, g.cols.padAfter}, setup.inputBlock(0));
+        memory::dims{g.rows.padAfter, g.cols.padAfter}, setup.inputBlock(0), setup.inputRelu);
 }
 
 std::unique_ptr<Kernel> makeGlobalAvgPoolCpu(const KernelSetup &setup)
@@ -267,7 +296,7 @@ std::unique_ptr<Kernel> makeGlobalAvgPoolCpu(const KernelSetup &setup)
     return std::make_unique<PoolingCpu>(cpuBackendOf(setup), algorithm::pooling_avg_exclude_padding,
                                         toDims(in), memory::dims{in[0], in[1], 1, 1},
                                         memory::dims{in[2], in[3]}, memory::dims{1, 1},
-                                        memory::dims{0, 0}, memory::dims{0, 0}, 1);
+                                        memory::dims{0, 0}, memory::dims{0, 0}, 1, false);
 }
 
 } // namespace strata::internal
