@@ -14,7 +14,12 @@ Then the same network is trained with Adam (lr 0.001) and its test accuracy repo
 issue's target for Strata is >= 0.91.
 
     .venv/bin/python bench/fashion_accuracy.py [--epochs 5] [--frameworks strata,torch,keras]
-        [--adam-frameworks ...] [--threads 2] [--markdown FILE] [--limit N --test-limit N]
+        [--adam-frameworks ...] [--threads 2] [--seeds 1,2,3] [--markdown FILE]
+        [--json FILE] [--merge EARLIER.json] [--limit N --test-limit N]
+
+With several seeds the SGD comparison is made on the mean over seeds of each framework's
+mean of the last two epochs: one seed's last epochs swing by points. --json keeps every run's
+results and --merge adds an earlier file's seeds to the report.
 
 Strata is trained by strata-cli. Its per-epoch test accuracy comes from running it one epoch
 at a time, each run resuming the previous one's checkpoint (a resumed run continues exactly,
@@ -348,44 +353,71 @@ def table(results, frameworks, epochs):
     return lines
 
 
+def sgd_verdict(strata, refs):
+    """Lines comparing Strata's mean of the last two epochs with the references'."""
+    if strata is None or not refs:
+        return []
+    out = [f"- Strata − {TITLES[f]} (mean of last two epochs): {100 * (strata - v):+.2f} points"
+           for f, v in refs.items()]
+    best = max(refs.values())
+    verdict = "met" if strata >= best - 0.01 else "not met"
+    out.append(f"- target: no more than 1 point below the better of the two ({pct(best)}): "
+               f"{verdict}")
+    return out
+
+
 def report(args, sgd, adam, adam_frameworks):
+    """sgd: {seed: {framework: result}}; adam: {framework: result} for the first seed."""
+    seeds = sorted(sgd) or [args.seed]
     out = [f"Fashion-MNIST, the Keras MNIST CNN; {args.threads} threads per framework, "
-           f"seed {args.seed}; {datetime.date.today().isoformat()}.", ""]
-    for r in list(sgd.values()) + list(adam.values()):
+           f"seed{'s' if len(seeds) > 1 else ''} {', '.join(map(str, seeds))}; "
+           f"{datetime.date.today().isoformat()}.", ""]
+    everything = [r for runs in sgd.values() for r in runs.values()] + list(adam.values())
+    versions = {}
+    for r in everything:
         if r:
-            out.append(f"- {TITLES[r['framework']]} ({r['optimizer']}): {r['version']}")
-    any_result = next((r for r in list(sgd.values()) + list(adam.values())
-                       if r and "sizes" in r), None)
+            versions.setdefault(f"{TITLES[r['framework']]} ({r['optimizer']})", r["version"])
+    out += [f"- {k}: {v}" for k, v in versions.items()]
+    any_result = next((r for r in everything if r and "sizes" in r), None)
     if any_result:
         n_train, n_val, n_test = any_result["sizes"]
         out.append(f"- data: {n_train} training, {n_val} validation (the last "
                    f"{VALIDATION_SPLIT:g} of the training set), {n_test} test images")
-    if sgd.get("strata") and not sgd["strata"]["test_per_epoch"]:
+    stratas = [runs.get("strata") for runs in sgd.values()] + [adam.get("strata")]
+    if any(r and not r["test_per_epoch"] for r in stratas):
         out.append("- Strata: test accuracy after the last epoch only (--strata-mode single); "
                    "earlier epochs show validation accuracy from metrics.json")
-    elif sgd.get("strata") or adam.get("strata"):
+    elif any(stratas):
         out.append("- Strata: per-epoch test accuracy from one-epoch strata-cli runs, each "
                    "resuming the previous checkpoint (exact resume: the same training as one "
                    "run); validation accuracy from metrics.json")
-    if sgd:
+    frameworks = [f for f in TITLES if any(runs.get(f) for runs in sgd.values())]
+    for seed in sorted(sgd):
         out += ["", f"### SGD lr {OPTIMIZERS['sgd']['lr']}, batch {BATCH}, "
-                    f"{args.epochs} epochs (test and validation accuracy, %)", ""]
-        out += table(sgd, args.frameworks, args.epochs)
-    s = mean_last_two(sgd.get("strata"))
-    refs = {f: mean_last_two(sgd.get(f)) for f in ("torch", "keras")}
-    refs = {f: v for f, v in refs.items() if v is not None}
-    if s is not None and refs:
-        out.append("")
-        for f, v in refs.items():
-            out.append(f"- Strata − {TITLES[f]} (mean of last two epochs): "
-                       f"{100 * (s - v):+.2f} points")
-        best = max(refs.values())
-        verdict = "met" if s >= best - 0.01 else "not met"
-        out.append(f"- target: no more than 1 point below the better of the two "
-                   f"({pct(best)}): {verdict}")
+                    f"{args.epochs} epochs, seed {seed} (test and validation accuracy, %)", ""]
+        out += table(sgd[seed], frameworks, args.epochs)
+        refs = {f: mean_last_two(sgd[seed].get(f)) for f in ("torch", "keras")}
+        out += [""] + sgd_verdict(mean_last_two(sgd[seed].get("strata")),
+                                  {f: v for f, v in refs.items() if v is not None})
+    if len(seeds) > 1:
+        # One seed's last two epochs swing by points; the mean over seeds is the comparison.
+        out += ["", "### SGD: mean of the last two epochs' test accuracy per seed (%)", "",
+                "| framework | " + " | ".join(f"seed {s}" for s in seeds) + " | mean |",
+                "| --- |" + " ---: |" * (len(seeds) + 1)]
+        means = {}
+        for f in frameworks:
+            values = [mean_last_two(sgd[s].get(f)) for s in seeds]
+            done = [v for v in values if v is not None]
+            means[f] = sum(done) / len(done) if len(done) == len(seeds) else None
+            out.append(f"| {TITLES[f]} | " + " | ".join(pct(v) for v in values) +
+                       f" | {pct(means[f])} |")
+        out += [""] + sgd_verdict(means.get("strata"),
+                                  {f: v for f, v in means.items()
+                                   if f != "strata" and v is not None})
     if adam:
         out += ["", f"### Adam lr {OPTIMIZERS['adam']['lr']}, batch {BATCH}, "
-                    f"{args.epochs} epochs (test and validation accuracy, %)", ""]
+                    f"{args.epochs} epochs, seed {args.seed} (test and validation accuracy, %)",
+                ""]
         out += table(adam, adam_frameworks, args.epochs)
         if adam.get("strata"):
             final = adam["strata"]["epochs"][-1]["test_accuracy"]
@@ -405,7 +437,14 @@ def main():
                         help="for the Adam run (default: the same as --frameworks; "
                              "'none' skips it)")
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--seeds", default="1",
+                        help="comma-separated seeds for the SGD comparison (default 1); the "
+                             "Adam run uses the first")
+    parser.add_argument("--json", help="also write every run's results to this JSON file")
+    parser.add_argument("--merge", action="append", default=[],
+                        help="add the SGD runs of an earlier --json file for seeds not run now "
+                             "(repeatable)")
     parser.add_argument("--limit", type=int, default=0,
                         help="use only the first N training images (smoke tests; 0: all)")
     parser.add_argument("--test-limit", type=int, default=0,
@@ -444,16 +483,38 @@ def main():
         parser.error(f"{args.strata_cli} is not an executable: build strata-cli first or pass "
                      "--strata-cli")
 
-    sgd = {f: run_worker(f, "sgd", args) for f in args.frameworks}
+    try:
+        seeds = [int(x) for x in args.seeds.split(",") if x]
+    except ValueError:
+        parser.error(f"--seeds takes integers separated by commas, not '{args.seeds}'")
+    if not seeds:
+        parser.error("--seeds needs at least one seed")
+    sgd = {}
+    for seed in seeds:
+        args.seed = seed
+        sgd[seed] = {f: run_worker(f, "sgd", args) for f in args.frameworks}
+    args.seed = seeds[0]
     adam = {f: run_worker(f, "adam", args) for f in adam_frameworks}
+    fresh = {"sgd": {str(k): v for k, v in sgd.items()}, "adam": adam}
+    for path in args.merge:
+        with open(path) as f:
+            earlier = json.load(f)
+        for seed, runs in earlier.get("sgd", {}).items():
+            sgd.setdefault(int(seed), runs)
+    if not args.frameworks:
+        sgd = {}
     text = report(args, sgd, adam, adam_frameworks)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(fresh, f, indent=1)
     print()
     print(text)
     if args.markdown:
         with open(args.markdown, "w") as f:
             f.write(text)
         print(f"Wrote {args.markdown}")
-    failed = [f for f, r in list(sgd.items()) + list(adam.items()) if r is None]
+    failed = [f for runs in sgd.values() for f, r in runs.items() if r is None]
+    failed += [f for f, r in adam.items() if r is None]
     return 1 if failed else 0
 
 

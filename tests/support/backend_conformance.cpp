@@ -534,6 +534,45 @@ std::string checkAbsorbedReluStep(Backend &b)
     return compareTrainingStep(b, g, {4, 3, 11, 11});
 }
 
+// The NaN/Inf guard: a large Dense layer may prove its own gradients finite
+// (Kernel::weightGradientsProvenFinite) and spare the guard a read of them, but a
+// non-finite gradient anywhere else, or a NaN in the batch, must still be caught.
+std::string checkGradientGuard(Backend &b)
+{
+    const Graph g = chain({"in", "Input", "in", {{"features", 1100}}},
+                          {{"big", "Dense", "big", {{"units", 1030}}},
+                           {"relu", "ReLU", "relu"},
+                           {"small", "Dense", "small", {{"units", 5}}}},
+                          {{"in", "big", 0}, {"big", "relu", 0}, {"relu", "small", 0}});
+    Network net(g, b, LossKind::CrossEntropy, InitConvention::PyTorch, 5);
+    Rng rng(3);
+    Tensor x = randomTensor({4, 1100}, rng);
+    Tensor labels(Shape{4});
+    net.trainStep(x, labels);
+    if (!net.gradientsFinite())
+        return "finite gradients reported as not finite";
+    for (Parameter &p : net.parameters()) {
+        // A gradient changed behind the kernels' backs: only the small layer's, as the big one
+        // may rest on what it proved of the gradients it wrote itself.
+        if (p.name.rfind("small.", 0) != 0)
+            continue;
+        Tensor host;
+        b.copyToHost(p.grad, host);
+        const float kept = host.data()[1];
+        host.data()[1] = std::numeric_limits<float>::infinity();
+        b.copyFromHost(host, p.grad);
+        if (net.gradientsFinite())
+            return "an infinite gradient in " + p.name + " went unnoticed";
+        host.data()[1] = kept;
+        b.copyFromHost(host, p.grad);
+    }
+    x.data()[17] = std::numeric_limits<float>::quiet_NaN();
+    net.trainStep(x, labels);
+    if (net.gradientsFinite())
+        return "a NaN in the batch left the gradients reported finite";
+    return {};
+}
+
 // Runs a check, turning an exception into its message.
 std::function<std::string(Backend &)> guarded(std::function<std::string(Backend &)> f)
 {
@@ -577,6 +616,7 @@ std::vector<ConformanceCheck> conformanceChecks()
     all.push_back({"training step", guarded(checkTrainingStep)});
     all.push_back({"training step, convolution stack", guarded(checkConvStackStep)});
     all.push_back({"training step, ReLU inside max pooling", guarded(checkAbsorbedReluStep)});
+    all.push_back({"NaN/Inf guard", guarded(checkGradientGuard)});
     return all;
 }
 

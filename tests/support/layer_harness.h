@@ -54,6 +54,7 @@ public:
     Tensor output;
     Shape outputShape;
     int64_t outputBlock() const { return kernel_->outputBlock(); }
+    bool weightGradientsProvenFinite() const { return kernel_->weightGradientsProvenFinite(); }
 
 private:
     LayerCase case_;

@@ -30,6 +30,10 @@ public:
     // The channel block of the output it writes and of the output gradient it reads (1:
     // plain; see LayoutUse in layer.h).
     virtual int64_t outputBlock() const { return 1; }
+    // After backward: true when the kernel has proved, from bounds on what it read, that the
+    // weight gradients it wrote are finite, so the NaN/Inf guard need not read them (a large
+    // Dense layer's, tens of MB). False when not proved: the guard then checks them.
+    virtual bool weightGradientsProvenFinite() const { return false; }
 };
 
 } // namespace strata

@@ -88,6 +88,7 @@ private:
     std::map<int64_t, std::unique_ptr<Plan>> plans_;
     std::vector<std::pair<size_t, Tensor>> stateBackup_; // non-trainable params before a step
     Plan *last_ = nullptr;
+    Plan *lastTrained_ = nullptr; // the plan of the last trainStep, for gradientsFinite
     bool fused_ = false;
     Rng dropoutRng_;
 };

@@ -1,8 +1,10 @@
 #include "backends/host_updates.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <stdexcept>
 
 namespace strata::internal {
@@ -105,6 +107,18 @@ bool hostAllFinite(const float *x, int64_t n)
     for (int64_t i = 0; i < n; ++i)
         bad |= static_cast<uint32_t>((std::bit_cast<uint32_t>(x[i]) & exponent) == exponent);
     return bad == 0;
+}
+
+float hostMaxAbs(const float *x, int64_t n)
+{
+    // With the sign bit cleared, finite floats order as their bit patterns do as integers, and
+    // NaN and infinity lie above every finite value: one integer max-reduction.
+    constexpr uint32_t magnitude = 0x7fffffffu, exponent = 0x7f800000u;
+    uint32_t top = 0;
+#pragma omp parallel for simd schedule(static) reduction(max: top) if (n > kParallelFrom)
+    for (int64_t i = 0; i < n; ++i)
+        top = std::max(top, std::bit_cast<uint32_t>(x[i]) & magnitude);
+    return top >= exponent ? std::numeric_limits<float>::infinity() : std::bit_cast<float>(top);
 }
 
 } // namespace strata::internal

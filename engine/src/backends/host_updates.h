@@ -32,4 +32,7 @@ void hostRmspropUpdate(float *w, const float *g, float *square, float *mom, int6
 // True when none of the n values is NaN or infinite.
 bool hostAllFinite(const float *x, int64_t n);
 
+// The largest |x[i]|, or +infinity when a value is NaN or infinite (0 when n is 0).
+float hostMaxAbs(const float *x, int64_t n);
+
 } // namespace strata::internal

@@ -129,8 +129,11 @@ Network::Plan &Network::planFor(int64_t batch)
     if (it != plans_.end())
         return *it->second;
     // Keep a handful of plans: the batch size, the last partial batch, evaluation sizes.
-    if (plans_.size() >= 4)
+    if (plans_.size() >= 4) {
+        if (plans_.begin()->second.get() == lastTrained_)
+            lastTrained_ = nullptr;
         plans_.erase(plans_.begin());
+    }
 
     auto plan = std::make_unique<Plan>();
     plan->batch = batch;
@@ -309,6 +312,7 @@ void Network::trainStep(const Tensor &x, const Tensor &labels)
     for (auto &[i, backup] : stateBackup_)
         backend_.copy(params_[i].value, backup);
     runForward(plan, x, true);
+    lastTrained_ = &plan;
     backend_.copyFromHost(labels, plan.labels);
     std::fill(plan.delivered.begin(), plan.delivered.end(), 0);
 
@@ -414,10 +418,16 @@ Tensor Network::probabilities()
 
 bool Network::gradientsFinite()
 {
+    std::vector<bool> proven(params_.size(), false);
+    if (lastTrained_)
+        for (const auto &step : lastTrained_->steps)
+            if (step.kernel && step.kernel->weightGradientsProvenFinite())
+                for (size_t i : nodeWeights_[step.node->id])
+                    proven[i] = true;
     std::vector<const Tensor *> grads;
-    for (const Parameter &p : params_)
-        if (p.trainable)
-            grads.push_back(&p.grad);
+    for (size_t i = 0; i < params_.size(); ++i)
+        if (params_[i].trainable && !proven[i])
+            grads.push_back(&params_[i].grad);
     return backend_.allTensorsFinite(grads); // one wait on a device backend
 }
 

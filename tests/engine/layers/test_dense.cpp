@@ -5,6 +5,8 @@
 
 #include <QtTest>
 
+#include <limits>
+
 using namespace strata;
 using namespace strata::testing;
 
@@ -61,6 +63,41 @@ private slots:
         std::string report;
         double err = referenceComparisonError(denseCase(1030, bias, 5, 1100), "cpu", &report);
         QVERIFY2(err < 1e-4, report.c_str());
+    }
+
+    // The large layer proves its weight gradients finite from bounds on its input and output
+    // gradient, so the NaN/Inf guard need not read them; a NaN, an infinity or values whose
+    // products could come near overflow, in either, withdraw the proof.
+    void largeLayerProvesGradientsFinite()
+    {
+        LayerHarness h(denseCase(1030, true, 5, 1100), "cpu");
+        Tensor gy(h.outputShape);
+        gy.fill(0.5f);
+        h.forward();
+        h.backward(gy);
+        QVERIFY(h.weightGradientsProvenFinite());
+        const float x7 = h.inputs[0].data()[7];
+        for (float bad : {std::numeric_limits<float>::quiet_NaN(),
+                          std::numeric_limits<float>::infinity(), -1e37f}) {
+            h.inputs[0].data()[7] = bad;
+            h.forward();
+            h.backward(gy);
+            QVERIFY2(!h.weightGradientsProvenFinite(), std::to_string(bad).c_str());
+            h.inputs[0].data()[7] = x7;
+            gy.data()[3] = bad;
+            h.forward();
+            h.backward(gy);
+            QVERIFY2(!h.weightGradientsProvenFinite(), std::to_string(bad).c_str());
+            gy.data()[3] = 0.5f;
+        }
+        h.forward();
+        h.backward(gy);
+        QVERIFY(h.weightGradientsProvenFinite());
+        // A small layer's gradients are cheap to read: it proves nothing.
+        LayerHarness small(denseCase(4, true), "cpu");
+        small.forward();
+        small.backward(Tensor(small.outputShape));
+        QVERIFY(!small.weightGradientsProvenFinite());
     }
 
     void knownValues()
