@@ -10,7 +10,12 @@ their OpenMP runtimes never meet.
 
     .venv/bin/python bench/reference_bench.py [--seconds 10] [--threads 2]
         [--models mlp,mnist_cnn,...] [--frameworks strata,torch,keras]
-        [--strata-bench build/bench/strata-bench] [--markdown FILE] [--device cpu|cuda]
+        [--strata-bench build/bench/strata-bench] [--rounds N] [--markdown FILE]
+        [--device cpu|cuda]
+
+--rounds N runs the frameworks in turn N times and reports each figure's median, and the
+median of each round's ratio: on a shared machine the speed drifts by a third between
+minutes, and a ratio taken within one round is the fair one.
 
 With --device cuda, Strata and PyTorch train on the GPU (Keras is tensorflow-cpu here, so it is
 left out unless named in --frameworks); each batch is copied from pinned host memory to the GPU
@@ -358,32 +363,55 @@ def fmt(value):
     return f"{value:,.0f}" if value is not None else "—"
 
 
-def make_table(args, results):
-    """The results as a markdown table plus a header saying how they were measured."""
+def median(values):
+    values = sorted(v for v in values if v is not None)
+    if not values:
+        return None
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+
+
+def ratio_of(round_results, model):
+    """Strata's samples/s over the faster reference's, within one round."""
+    get = lambda f: round_results.get(f, {}).get(model, {}).get("samples_per_second")  # noqa
+    refs = [v for v in (get("torch"), get("keras")) if v]
+    return get("strata") / max(refs) if get("strata") and refs else None
+
+
+def make_table(args, rounds):
+    """The results as a markdown table plus a header saying how they were measured. rounds:
+    one {framework: {model: result}} per round; figures are medians over the rounds, and the
+    ratio is the median of each round's ratio (the machine's speed drifts between rounds)."""
     where = f"{cpu_name()} ({os.cpu_count()} logical CPUs)"
     if args.device != "cpu":
         where = f"{gpu_name()} ({args.device}), host {where}"
     head = [
         f"Training throughput (samples/s), synthetic data, {args.threads} threads per "
-        f"framework, {args.seconds:g} s per model after a warm-up; "
+        f"framework, {args.seconds:g} s per model after a warm-up"
+        f"{f', median of {len(rounds)} rounds (each framework in turn)' if len(rounds) > 1 else ''}; "
         f"{datetime.date.today().isoformat()}, {where}.",
         "",
     ]
     head += ["- " + v for v in versions(args.frameworks, args.strata_bench)]
     head.append("")
-    rows = ["| model | batch | Strata | PyTorch | Keras | Strata / best of two | target |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+    several = len(rounds) > 1
+    rows = ["| model | batch | Strata | PyTorch | Keras | Strata / best of two | " +
+            ("per round | " if several else "") + "target |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | " + ("---: | " if several else "") +
+            "--- |"]
     for model in args.models:
-        get = lambda f: results.get(f, {}).get(model, {}).get("samples_per_second")  # noqa
+        get = lambda f: median(r.get(f, {}).get(model, {}).get("samples_per_second")  # noqa
+                               for r in rounds)
         strata, torch_, keras_ = get("strata"), get("torch"), get("keras")
         batch = training_spec(model)[0]
-        refs = [v for v in (torch_, keras_) if v]
-        ratio = strata / max(refs) if strata and refs else None
+        per_round = [ratio_of(r, model) for r in rounds]
+        ratio = median(per_round)
         target = TARGETS.get(model, 1.0) if args.device == "cpu" else GPU_TARGET
         verdict = "—" if ratio is None else ("met" if ratio >= target else "not met")
+        spread = " | " + ", ".join("—" if v is None else f"{v:.2f}" for v in per_round)
         rows.append(f"| {MODELS[model][1]} | {batch} | {fmt(strata)} | {fmt(torch_)} | "
-                    f"{fmt(keras_)} | {'—' if ratio is None else f'{ratio:.2f}×'} | "
-                    f"≥ {target:g}×: {verdict} |")
+                    f"{fmt(keras_)} | {'—' if ratio is None else f'{ratio:.2f}×'}"
+                    f"{spread if several else ''} | ≥ {target:g}×: {verdict} |")
     return "\n".join(head + rows) + "\n"
 
 
@@ -400,6 +428,9 @@ def main():
                         "three on the CPU, strata and torch with --device cuda)")
     parser.add_argument("--strata-bench", default=os.path.join("build", "bench", "strata-bench"),
                         help="the strata-bench executable (default build/bench/strata-bench)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run every framework in turn this many times and report medians "
+                             "(default 1)")
     parser.add_argument("--markdown", help="also write the table to this markdown file")
     parser.add_argument("--device", default="cpu",
                         help="cpu (default), or cuda / cuda:N for Strata and PyTorch on a GPU")
@@ -432,15 +463,22 @@ def main():
         parser.error(f"{args.strata_bench} is not an executable: build it first "
                      "(cmake --build build --target strata-bench) or pass --strata-bench")
 
-    results = {f: run_worker(f, args) for f in args.frameworks}
-    table = make_table(args, results)
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+    rounds = []
+    for i in range(args.rounds):
+        if args.rounds > 1:
+            print(f"Round {i + 1} of {args.rounds}", file=sys.stderr, flush=True)
+        rounds.append({f: run_worker(f, args) for f in args.frameworks})
+    table = make_table(args, rounds)
     print()
     print(table)
     if args.markdown:
         with open(args.markdown, "w") as f:
             f.write(table)
         print(f"Wrote {args.markdown}")
-    missing = [(f, m) for f in args.frameworks for m in args.models if m not in results[f]]
+    missing = [(f, m) for r in rounds for f in args.frameworks for m in args.models
+               if m not in r[f]]
     return 1 if missing else 0
 
 

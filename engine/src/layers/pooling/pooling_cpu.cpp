@@ -172,7 +172,8 @@ template <int64_t B> struct MaxPool2x2Loops
     }
 
     // Writes every input gradient exactly once: windows do not overlap, and a last row or
-    // column outside every window (odd sizes) gets zeros.
+    // column outside every window (odd sizes) gets zeros, as does a window whose absorbed
+    // ReLU zeroed it (winner 4).
     void backward(const float *dy, float *dx, const uint8_t *winner) const
     {
         const int64_t inPlane = inRows * inCols * B, outPlane = outRows * outCols * B;
