@@ -117,11 +117,12 @@ private:
 // 2×2 max pooling, stride 2, no padding, on NCHW with channels in blocks of B (B = 1 is
 // plain NCHW; see LayoutUse). Ties go to the first input in row-major order, as in the
 // reference implementation. A row of B channels at one pixel is contiguous, so with B = 16
-// the innermost loop is one vector; with B = 1 it is the column loop.
-template <int64_t B> struct MaxPool2x2Loops
+// the innermost loop is one vector; with B = 1 it is the column loop. Relu: a ReLU on the
+// input (inputRelu), a template parameter so that the loop stays one vector either way (as a
+// run-time flag it made the forward pass six times slower).
+template <int64_t B, bool Relu> struct MaxPool2x2Loops
 {
     int64_t planes, inRows, inCols, outRows, outCols; // planes: N × C / B
-    bool relu;                                        // a ReLU on the input (inputRelu)
 
     void forward(const float *x, float *y, uint8_t *winner) const
     {
@@ -151,9 +152,10 @@ template <int64_t B> struct MaxPool2x2Loops
                         m = d;
                         w = 3;
                     }
-                    if (relu && m <= 0.0f) { // no input of the window passes a gradient
-                        m = 0.0f;
-                        w = 4;
+                    if constexpr (Relu) { // no input of the window passes a gradient
+                        const bool dead = m <= 0.0f;
+                        m = dead ? 0.0f : m;
+                        w = dead ? uint8_t(4) : w;
                     }
                     yr[j * B + k] = m;
                     wr[j * B + k] = w;
@@ -251,14 +253,22 @@ private:
 
     template <typename F> void run(F &&f) const
     {
+        if (shape_.relu)
+            runWith<true>(f);
+        else
+            runWith<false>(f);
+    }
+
+    template <bool Relu, typename F> void runWith(F &&f) const
+    {
         const auto [planes, inRows, inCols, outRows, outCols, relu] = shape_;
         switch (block_) {
         case 16:
-            return f(MaxPool2x2Loops<16>{planes, inRows, inCols, outRows, outCols, relu});
+            return f(MaxPool2x2Loops<16, Relu>{planes, inRows, inCols, outRows, outCols});
         case 8:
-            return f(MaxPool2x2Loops<8>{planes, inRows, inCols, outRows, outCols, relu});
+            return f(MaxPool2x2Loops<8, Relu>{planes, inRows, inCols, outRows, outCols});
         default:
-            return f(MaxPool2x2Loops<1>{planes, inRows, inCols, outRows, outCols, relu});
+            return f(MaxPool2x2Loops<1, Relu>{planes, inRows, inCols, outRows, outCols});
         }
     }
 
