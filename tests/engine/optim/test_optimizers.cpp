@@ -261,6 +261,37 @@ private slots:
         QVERIFY(internal::hostAllFinite(nullptr, 0));
     }
 
+    // The NaN/Inf guard's bound (Kernel::weightGradientsProvenFinite) rests on this: the
+    // largest magnitude, or infinity as soon as one value is not finite.
+    void maxAbs_data()
+    {
+        QTest::addColumn<float>("odd");
+        QTest::addColumn<float>("expected");
+        const float inf = std::numeric_limits<float>::infinity();
+        QTest::newRow("smaller than the rest") << 0.25f << 3.5f;
+        QTest::newRow("negative and largest") << -1e30f << 1e30f;
+        QTest::newRow("largest float") << std::numeric_limits<float>::max()
+                                       << std::numeric_limits<float>::max();
+        QTest::newRow("denormal") << 1e-40f << 3.5f;
+        QTest::newRow("NaN") << std::numeric_limits<float>::quiet_NaN() << inf;
+        QTest::newRow("-NaN") << -std::numeric_limits<float>::quiet_NaN() << inf;
+        QTest::newRow("-inf") << -inf << inf;
+    }
+    void maxAbs()
+    {
+        QFETCH(float, odd);
+        QFETCH(float, expected);
+        for (int64_t at : {int64_t(0), int64_t(517), int64_t(1026)}) {
+            std::vector<float> x(1027, -3.5f);
+            x[static_cast<size_t>(at)] = odd;
+            QCOMPARE(internal::hostMaxAbs(x.data(), 1027), expected);
+        }
+        std::vector<float> big(200000, 0.5f); // threaded from 65,536 values
+        big[123456] = -2.0f;
+        QCOMPARE(internal::hostMaxAbs(big.data(), int64_t(big.size())), 2.0f);
+        QCOMPARE(internal::hostMaxAbs(nullptr, 0), 0.0f);
+    }
+
     // ---- the Optimizer class ----
 
     void optimizerSgdUpdatesTrainableOnly()
