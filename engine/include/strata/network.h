@@ -74,6 +74,7 @@ public:
 private:
     struct Plan;
     Plan &planFor(int64_t batch);
+    size_t stepIndex(const Plan &plan, const std::string &nodeId) const; // throws Error
     void runForward(Plan &plan, const Tensor &x, bool training);
     std::vector<bool> blockableOutputs(const Plan &plan) const;
     void absorbActivations(Plan &plan) const;

@@ -103,7 +103,7 @@ bool hostAllFinite(const float *x, int64_t n)
     // an integer OR-reduction vectorises, and stays correct under -ffast-math.
     constexpr uint32_t exponent = 0x7f800000u;
     uint32_t bad = 0;
-#pragma omp parallel for simd schedule(static) reduction(|: bad) if (n > kParallelFrom)
+#pragma omp parallel for simd schedule(static) reduction(| : bad) if (n > kParallelFrom)
     for (int64_t i = 0; i < n; ++i)
         bad |= static_cast<uint32_t>((std::bit_cast<uint32_t>(x[i]) & exponent) == exponent);
     return bad == 0;
@@ -115,7 +115,7 @@ float hostMaxAbs(const float *x, int64_t n)
     // NaN and infinity lie above every finite value: one integer max-reduction.
     constexpr uint32_t magnitude = 0x7fffffffu, exponent = 0x7f800000u;
     uint32_t top = 0;
-#pragma omp parallel for simd schedule(static) reduction(max: top) if (n > kParallelFrom)
+#pragma omp parallel for simd schedule(static) reduction(max : top) if (n > kParallelFrom)
     for (int64_t i = 0; i < n; ++i)
         top = std::max(top, std::bit_cast<uint32_t>(x[i]) & magnitude);
     return top >= exponent ? std::numeric_limits<float>::infinity() : std::bit_cast<float>(top);

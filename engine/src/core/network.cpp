@@ -190,9 +190,8 @@ Network::Plan &Network::planFor(int64_t batch)
             w.push_back(params_[i].value);
             g.push_back(params_[i].grad);
         }
-        KernelSetup setup{*step.node, a.resolvedParams, inShapes,     step.out.shape(), w,
-                          g,          backend_,         inBlocks,     blockable[i],
-                          step.inputRelu};
+        KernelSetup setup{*step.node, a.resolvedParams, inShapes, step.out.shape(), w,
+                          g,          backend_,         inBlocks, blockable[i],     step.inputRelu};
         step.kernel = backend_.createKernel(setup);
         step.block = step.kernel->outputBlock();
         if (step.block != 1 && !blockable[i])
@@ -220,7 +219,7 @@ void Network::absorbActivations(Plan &plan) const
         if (step.inputs.size() != 1)
             continue;
         auto &relu = plan.steps[static_cast<size_t>(step.inputs[0])];
-        if (relu.node->type != "ReLU" || relu.consumers != 1 || relu.absorbed ||
+        if (relu.node->type != "ReLU" || relu.consumers != 1 ||
             !registry.get(step.node->type).absorbsRelu.contains(kind))
             continue;
         step.inputs[0] = relu.inputs[0]; // the producer keeps one consumer: this step
@@ -265,20 +264,24 @@ std::vector<bool> Network::blockableOutputs(const Plan &plan) const
     return blockable;
 }
 
+size_t Network::stepIndex(const Plan &plan, const std::string &nodeId) const
+{
+    for (size_t i = 0; i < plan.steps.size(); ++i)
+        if (plan.steps[i].node->id == nodeId)
+            return i;
+    throw Error("The model has no node '" + nodeId + "'");
+}
+
 int64_t Network::channelBlock(const std::string &nodeId, int64_t batch)
 {
-    for (const auto &step : planFor(batch).steps)
-        if (step.node->id == nodeId)
-            return step.block;
-    throw Error("The model has no node '" + nodeId + "'");
+    const Plan &plan = planFor(batch);
+    return plan.steps[stepIndex(plan, nodeId)].block;
 }
 
 bool Network::runsInsideConsumer(const std::string &nodeId, int64_t batch)
 {
-    for (const auto &step : planFor(batch).steps)
-        if (step.node->id == nodeId)
-            return step.absorbed;
-    throw Error("The model has no node '" + nodeId + "'");
+    const Plan &plan = planFor(batch);
+    return plan.steps[stepIndex(plan, nodeId)].absorbed;
 }
 
 void Network::runForward(Plan &plan, const Tensor &x, bool training)

@@ -45,10 +45,9 @@ public:
         const memory::desc dst({n, m}, dt::f32, tag::ab);
         auto &eng = cpu_.engine();
 
-        auto fwdDesc = hasBias_ ? inner_product_forward::desc(prop_kind::forward_training, src,
-                                                              wts, bias, dst)
-                                : inner_product_forward::desc(prop_kind::forward_training, src,
-                                                              wts, dst);
+        auto fwdDesc =
+            hasBias_ ? inner_product_forward::desc(prop_kind::forward_training, src, wts, bias, dst)
+                     : inner_product_forward::desc(prop_kind::forward_training, src, wts, dst);
         fwdPd_ = inner_product_forward::primitive_desc(fwdDesc, eng);
         fwd_ = inner_product_forward(fwdPd_);
 

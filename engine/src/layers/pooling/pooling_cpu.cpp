@@ -124,6 +124,22 @@ template <int64_t B, bool Relu> struct MaxPool2x2Loops
 {
     int64_t planes, inRows, inCols, outRows, outCols; // planes: N × C / B
 
+    // Calls one(j, k) for output column j and channel k of its block, across one output row,
+    // with the contiguous index innermost as one vector.
+    template <typename F> static void eachInRow(int64_t outCols, F &one)
+    {
+        if constexpr (B == 1) {
+#pragma omp simd
+            for (int64_t j = 0; j < outCols; ++j)
+                one(j, 0);
+        } else {
+            for (int64_t j = 0; j < outCols; ++j)
+#pragma omp simd
+                for (int64_t k = 0; k < B; ++k)
+                    one(j, k);
+        }
+    }
+
     void forward(const float *x, float *y, uint8_t *winner) const
     {
         const int64_t inPlane = inRows * inCols * B, outPlane = outRows * outCols * B;
@@ -160,16 +176,7 @@ template <int64_t B, bool Relu> struct MaxPool2x2Loops
                     yr[j * B + k] = m;
                     wr[j * B + k] = w;
                 };
-                if constexpr (B == 1) {
-#pragma omp simd
-                    for (int64_t j = 0; j < outCols; ++j)
-                        one(j, 0);
-                } else {
-                    for (int64_t j = 0; j < outCols; ++j)
-#pragma omp simd
-                        for (int64_t k = 0; k < B; ++k)
-                            one(j, k);
-                }
+                eachInRow(outCols, one);
             }
     }
 
@@ -197,16 +204,7 @@ template <int64_t B, bool Relu> struct MaxPool2x2Loops
                     r1[at] = w == 2 ? v : 0.0f;
                     r1[at + B] = w == 3 ? v : 0.0f;
                 };
-                if constexpr (B == 1) {
-#pragma omp simd
-                    for (int64_t j = 0; j < outCols; ++j)
-                        one(j, 0);
-                } else {
-                    for (int64_t j = 0; j < outCols; ++j)
-#pragma omp simd
-                        for (int64_t k = 0; k < B; ++k)
-                            one(j, k);
-                }
+                eachInRow(outCols, one);
                 if (inCols > 2 * outCols) { // an odd width: the last column is in no window
                     std::fill(r0 + (inCols - 1) * B, r0 + inRow, 0.0f);
                     std::fill(r1 + (inCols - 1) * B, r1 + inRow, 0.0f);
@@ -222,8 +220,8 @@ class MaxPool2x2Cpu final : public Kernel
 {
 public:
     MaxPool2x2Cpu(const Window2D &g, int64_t block, bool relu)
-        : block_(block), shape_{g.batch * g.channels / block, g.rows.in, g.cols.in, g.rows.out,
-                                g.cols.out, relu},
+        : block_(block),
+          shape_{g.batch * g.channels / block, g.rows.in, g.cols.in, g.rows.out, g.cols.out, relu},
           winner_(static_cast<size_t>(g.batch * g.channels * g.rows.out * g.cols.out))
     {
     }
