@@ -23,7 +23,7 @@ namespace strata {
 class Backend;
 class Kernel;
 namespace internal {
-class OnnxContext; // engine/src/export/onnx_context.h
+class OnnxContext; // engine/src/onnx/onnx_context.h
 }
 
 enum class ParamType { Int, Float, Bool, Choice, String };

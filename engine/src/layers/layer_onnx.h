@@ -1,8 +1,8 @@
 #pragma once
 // Each layer family's ONNX mapping (in <family>/<family>_onnx.cpp), set as LayerType::onnx
-// by the family's registration. Opset 13; see export/onnx_context.h.
+// by the family's registration. Opset 13; see onnx/onnx_context.h.
 
-#include "export/onnx_context.h"
+#include "onnx/onnx_context.h"
 
 namespace strata::internal {
 

@@ -1,7 +1,7 @@
 // ReLU, LeakyReLU, Sigmoid and Tanh as code. LeakyReLU's slope is written out: Strata's
 // default (0.3) is Keras', PyTorch's own default is 0.01.
 
-#include "export/python_text.h"
+#include "codegen/python_text.h"
 #include "layers/builtin_layers.h"
 #include "layers/layer_util.h"
 

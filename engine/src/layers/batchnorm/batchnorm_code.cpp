@@ -1,7 +1,7 @@
 // BatchNorm as code. Strata counts momentum the Keras way (the share of the running
 // statistics kept); PyTorch's momentum is the share replaced, 1 - Strata's.
 
-#include "export/python_text.h"
+#include "codegen/python_text.h"
 #include "layers/builtin_layers.h"
 #include "layers/layer_util.h"
 

@@ -3,7 +3,7 @@
 // padding is even, otherwise the generated forward pads explicitly with F.pad first.
 
 #include "layers/conv2d/conv2d_code.h"
-#include "export/python_text.h"
+#include "codegen/python_text.h"
 #include "layers/builtin_layers.h"
 #include "layers/layer_util.h"
 

@@ -1,7 +1,7 @@
 // Dense as code: PyTorch's nn.Linear keeps Strata's {units, inputs} weight; Keras' Dense
 // keeps the transpose, {inputs, units}.
 
-#include "export/python_text.h"
+#include "codegen/python_text.h"
 #include "layers/builtin_layers.h"
 #include "layers/layer_util.h"
 

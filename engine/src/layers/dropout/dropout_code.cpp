@@ -1,6 +1,6 @@
 // Dropout as code: inverted dropout in all three, so inference is the identity everywhere.
 
-#include "export/python_text.h"
+#include "codegen/python_text.h"
 #include "layers/builtin_layers.h"
 #include "layers/layer_util.h"
 

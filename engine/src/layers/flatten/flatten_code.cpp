@@ -3,7 +3,7 @@
 // dense_code.cpp); anything else that reads the flat order gets the image permuted to
 // C×H×W before the Flatten.
 
-#include "export/python_text.h"
+#include "codegen/python_text.h"
 #include "layers/builtin_layers.h"
 
 namespace strata::internal {

@@ -1,7 +1,7 @@
 // Add and Concat as code. Concat joins features, or image channels: axis 1 in PyTorch's
 // N×C×H×W, the last axis in Keras' channels-last N×H×W×C.
 
-#include "export/python_text.h"
+#include "codegen/python_text.h"
 #include "layers/builtin_layers.h"
 
 namespace strata::internal {

@@ -4,7 +4,7 @@
 // one is written out: F.pad with -inf before a max pool, and avg_pool_same (defined in the
 // generated model.py) for an average.
 
-#include "export/python_text.h"
+#include "codegen/python_text.h"
 #include "layers/builtin_layers.h"
 #include "layers/conv2d/conv2d_code.h"
 #include "layers/layer_util.h"

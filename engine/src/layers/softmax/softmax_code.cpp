@@ -1,7 +1,7 @@
 // Softmax as code: over features, or over the channels at each pixel, which is axis 1 in
 // PyTorch's N×C×H×W and the last axis in Keras' channels-last N×H×W×C.
 
-#include "export/python_text.h"
+#include "codegen/python_text.h"
 #include "layers/builtin_layers.h"
 
 namespace strata::internal {

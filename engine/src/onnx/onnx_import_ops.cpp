@@ -4,7 +4,7 @@
 // Shape, Gather, Unsqueeze, Squeeze, Cast and Constant are evaluated here, as the constants
 // they are for a model whose sample shape is fixed.
 
-#include "export/onnx_import.h"
+#include "onnx/onnx_import.h"
 
 #include "layers/conv2d/conv2d.h"
 #include "strata/errors.h"

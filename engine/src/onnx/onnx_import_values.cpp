@@ -2,7 +2,7 @@
 // ImportValues, a node's inputs by position, and its attributes with their defaults. The
 // reader itself is onnx_import.cpp; the op mappings are onnx_import_ops.cpp.
 
-#include "export/onnx_import.h"
+#include "onnx/onnx_import.h"
 
 #include "strata/errors.h"
 

@@ -1,6 +1,6 @@
-#include "export/codegen.h"
+#include "codegen/codegen.h"
 
-#include "export/python_text.h"
+#include "codegen/python_text.h"
 
 #include "strata/errors.h"
 

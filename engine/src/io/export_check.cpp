@@ -1,4 +1,4 @@
-#include "export/export_check.h"
+#include "io/export_check.h"
 
 #include "strata/errors.h"
 #include "strata/layer.h"

@@ -1,4 +1,4 @@
-#include "export/python_text.h"
+#include "codegen/python_text.h"
 
 #include <algorithm>
 #include <array>

@@ -3,7 +3,7 @@
 
 #include "strata/export.h"
 
-#include "export/export_check.h"
+#include "io/export_check.h"
 #include "strata/errors.h"
 
 namespace strata {

@@ -4,8 +4,8 @@
 
 #include "strata/export.h"
 
-#include "export/export_check.h"
-#include "export/onnx_context.h"
+#include "io/export_check.h"
+#include "onnx/onnx_context.h"
 #include "strata/backend.h"
 #include "strata/errors.h"
 #include "strata/layer.h"

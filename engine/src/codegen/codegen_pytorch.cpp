@@ -1,8 +1,8 @@
 // exportPytorch: a folder with a readable model.py (an nn.Module mirroring the graph, a
 // loader for Strata's weights, predict()), data.py, train.py, README.txt and the weights.
 
-#include "export/codegen.h"
-#include "export/python_text.h"
+#include "codegen/codegen.h"
+#include "codegen/python_text.h"
 
 #include "strata/export.h"
 

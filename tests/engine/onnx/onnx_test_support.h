@@ -33,7 +33,7 @@ inline std::string sourceDir()
 {
     if (qEnvironmentVariableIsSet("STRATA_SOURCE_DIR"))
         return qEnvironmentVariable("STRATA_SOURCE_DIR").toStdString();
-    // tests/engine/export/onnx_test_support.h → the repository root.
+    // tests/engine/onnx/onnx_test_support.h → the repository root.
     return std::filesystem::path(__FILE__)
         .parent_path()
         .parent_path()

@@ -3,8 +3,8 @@
 // match Strata's sample for sample; files are read the way Strata's loaders read them; the
 // normalisation is fitted on the training set the same way.
 
-#include "export/codegen.h"
-#include "export/python_text.h"
+#include "codegen/codegen.h"
+#include "codegen/python_text.h"
 
 namespace strata::internal {
 

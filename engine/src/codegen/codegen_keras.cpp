@@ -4,8 +4,8 @@
 // kernels are converted on loading, and the flat order of a flattened image is kept through
 // the Dense that reads it (see flatten_code.cpp).
 
-#include "export/codegen.h"
-#include "export/python_text.h"
+#include "codegen/codegen.h"
+#include "codegen/python_text.h"
 
 #include "strata/export.h"
 

@@ -1,7 +1,7 @@
 // The ONNX reader: the file, the opset, the initializers, the graph input and output, and
 // the project it becomes. How each op maps to Strata layers is in onnx_import_ops.cpp.
 
-#include "export/onnx_import.h"
+#include "onnx/onnx_import.h"
 
 #include "strata/errors.h"
 #include "strata/layer.h"

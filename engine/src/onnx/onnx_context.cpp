@@ -1,4 +1,4 @@
-#include "export/onnx_context.h"
+#include "onnx/onnx_context.h"
 
 #include <stdexcept>
 

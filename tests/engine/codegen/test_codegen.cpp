@@ -4,7 +4,7 @@
 // branching graph a Functional model, and the layout conversions are where they must be.
 // tests/interop/check_codegen.py runs the same code in torch and TensorFlow.
 
-#include "export/python_text.h"
+#include "codegen/python_text.h"
 
 #include "strata/backend.h"
 #include "strata/export.h"
@@ -37,7 +37,7 @@ std::string sourceDir()
 {
     if (qEnvironmentVariableIsSet("STRATA_SOURCE_DIR"))
         return qEnvironmentVariable("STRATA_SOURCE_DIR").toStdString();
-    // tests/engine/export/test_codegen.cpp → the repository root.
+    // tests/engine/codegen/test_codegen.cpp → the repository root.
     return std::filesystem::path(__FILE__)
         .parent_path()
         .parent_path()
