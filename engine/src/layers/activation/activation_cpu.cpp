@@ -1,6 +1,7 @@
 // The activations on oneDNN's eltwise primitives, built once per network. Every algorithm is
-// the *_use_dst_for_bwd variant, so backward reads only the output: the network may then
-// reuse the input buffer, and Sigmoid and Tanh need not evaluate the function again.
+// the *_use_dst_for_bwd variant: backward reads only the output, so Sigmoid and Tanh need not
+// evaluate the function again. (The network keeps every node's output for the backward pass;
+// no buffer is shared between an activation's input and output.)
 
 #include "layers/activation/activation.h"
 
