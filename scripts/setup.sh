@@ -12,6 +12,8 @@ packages=(
   protobuf-compiler
   dataset-fashion-mnist
   xvfb xauth
+  # scripts/fuzz.sh: libFuzzer with AddressSanitizer and UndefinedBehaviorSanitizer.
+  clang libclang-rt-dev
 )
 if [[ $(id -u) -eq 0 ]]; then sudo=(); else sudo=(sudo); fi
 missing=()

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <filesystem>
 
 namespace strata::internal {
 
@@ -23,6 +24,16 @@ void throwFileError(const std::string &path, const std::string &what)
 
 DataFile::DataFile(const std::string &path) : path_(path)
 {
+    // Opening a named pipe waits for a writer, and a device such as /dev/zero never ends:
+    // only regular files (or links to them) are data files.
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
+        throwFileError(path, std::string("is not a regular file (") +
+                                 (std::filesystem::is_directory(status) ? "a folder"
+                                  : std::filesystem::is_fifo(status)    ? "a named pipe"
+                                                                        : "a device or socket") +
+                                 "): give the path of a data file");
     raw_ = std::fopen(path.c_str(), "rb");
     if (!raw_)
         throwFileError(path, std::string("cannot open the file (") + std::strerror(errno) + ")");

@@ -1,9 +1,12 @@
 #include "strata/weights_file.h"
 
+#include "io/json_text.h"
 #include "strata/errors.h"
 #include "strata/safetensors.h"
 
 #include <nlohmann/json.hpp>
+
+#include <cmath>
 
 namespace strata {
 
@@ -34,6 +37,18 @@ WeightsFile loadWeights(const std::string &path)
 {
     SafetensorsFile raw = readSafetensors(path);
     WeightsFile file;
+    for (const auto &[name, t] : raw.tensors) {
+        // A model with NaN or infinite weights answers NaN for everything: refuse it here
+        // rather than print rows of nan.
+        const float *v = t.data();
+        for (int64_t i = 0, n = t.numel(); i < n; ++i)
+            if (!std::isfinite(v[i]))
+                throw Error(path + ": the tensor '" + name + "' holds " +
+                            (std::isnan(v[i]) ? "NaN" : "an infinite value") + " (element " +
+                            std::to_string(i) +
+                            "): the weights come from a run that diverged or a damaged file; "
+                            "use an earlier checkpoint or train again");
+    }
     for (auto &[name, t] : raw.tensors) {
         // Checkpoints prefix their weights; accept them wherever weights are asked for.
         if (name.rfind("weight/", 0) == 0)
@@ -43,11 +58,14 @@ WeightsFile loadWeights(const std::string &path)
     }
     try {
         if (auto it = raw.metadata.find("strata_normalization"); it != raw.metadata.end())
-            file.normalization = normalizationFromJson(nlohmann::json::parse(it->second));
+            file.normalization = normalizationFromJson(
+                internal::parseJsonText(it->second, path + " (strata_normalization)"));
         if (auto it = raw.metadata.find("strata_classes"); it != raw.metadata.end())
-            file.classNames = nlohmann::json::parse(it->second).get<std::vector<std::string>>();
+            file.classNames = internal::parseJsonText(it->second, path + " (strata_classes)")
+                                  .get<std::vector<std::string>>();
     } catch (const nlohmann::json::exception &e) {
-        throw Error(path + ": the weights' metadata is damaged (" + e.what() + ")");
+        throw Error(path + ": the weights' metadata is damaged (" +
+                    internal::briefQuote(e.what(), 200) + ")");
     }
     return file;
 }
