@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Fuzzes every loader with libFuzzer under AddressSanitizer and UndefinedBehaviorSanitizer:
 #   bash scripts/fuzz.sh [SECONDS per target, default 60] [TARGET ...]
-# Builds the engine with clang into build-fuzz/, then runs each fuzz_<target> for SECONDS from
-# its seed corpus (tests/fuzz/corpus/<target>) and what earlier runs found (build-fuzz/corpus).
-# A crashing input is left in build-fuzz/artifacts/<target>/: copy it into
+# Builds the engine with clang into build-fuzz/ (or uses $STRATA_FUZZ_BUILD, a build configured
+# with -DSTRATA_FUZZ=ON, as scripts/sanitize.sh's), then runs each fuzz_<target> for SECONDS
+# from its seed corpus (tests/fuzz/corpus/<target>) and what earlier runs found (<build>/corpus).
+# A crashing input is left in <build>/artifacts/<target>/: copy it into
 # tests/fuzz/regressions/<target>/ once fixed, and CTest replays it in every build from then on.
 # Prints one line per target (executions, executions/s, crashes) and exits 1 if any crashed.
 set -euo pipefail
@@ -14,32 +15,39 @@ if ! command -v clang++ >/dev/null; then
   echo "fuzz.sh: clang++ is missing: run scripts/setup.sh" >&2
   exit 2
 fi
-CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DSTRATA_ENGINE_ONLY=ON -DSTRATA_WITH_CUDA=OFF -DSTRATA_FUZZ=ON \
-  -DSTRATA_SANITIZE=address,undefined \
-  $(command -v ccache >/dev/null && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache) >/dev/null
+build=${STRATA_FUZZ_BUILD:-build-fuzz}
+if [[ -z "${STRATA_FUZZ_BUILD:-}" ]]; then
+  launcher=()
+  command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DSTRATA_ENGINE_ONLY=ON -DSTRATA_WITH_CUDA=OFF -DSTRATA_FUZZ=ON \
+    -DSTRATA_SANITIZE=address,undefined "${launcher[@]}" >/dev/null
+fi
 targets=("$@")
 if ((${#targets[@]} == 0)); then
   targets=(project idx cifar10 csv weights checkpoint)
   # ONNX import is fuzzed when the build has it (libonnx-dev).
-  if ninja -C build-fuzz -t targets all | grep -q '^fuzz_onnx:'; then targets+=(onnx); fi
+  if ninja -C "$build" -t targets all | grep -q '^fuzz_onnx:'; then targets+=(onnx); fi
 fi
-cmake --build build-fuzz -j"$(nproc)" --target "${targets[@]/#/fuzz_}"
+cmake --build "$build" -j"$(nproc)" --target "${targets[@]/#/fuzz_}"
 
 export ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+root=$PWD
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
 status=0
 summary=()
 for t in "${targets[@]}"; do
-  corpus=build-fuzz/corpus/$t
-  artifacts=build-fuzz/artifacts/$t
-  log=build-fuzz/fuzz-$t.log
+  corpus=$build/corpus/$t
+  artifacts=$build/artifacts/$t
+  log=$build/fuzz-$t.log
   mkdir -p "$corpus" "$artifacts"
   # -rss_limit_mb: a loader that allocates what the input only claims is a finding too.
   set +e
-  (cd build-fuzz && TMPDIR=$(mktemp -d) "./tests/fuzz/fuzz_$t" -max_total_time="$seconds" \
+  (cd "$build" && TMPDIR=$scratch "./tests/fuzz/fuzz_$t" -max_total_time="$seconds" \
      -rss_limit_mb=2048 -timeout=20 -print_final_stats=1 \
-     -artifact_prefix="artifacts/$t/" "corpus/$t" "../tests/fuzz/corpus/$t") >"$log" 2>&1
+     -artifact_prefix="artifacts/$t/" "corpus/$t" "$root/tests/fuzz/corpus/$t") >"$log" 2>&1
   rc=$?
   set -e
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
