@@ -1,26 +1,87 @@
-// strata-cli train: Keras-fit-style epoch lines, a progress bar on a terminal, Ctrl-C stops
-// cleanly after writing a checkpoint.
+// strata-cli train: Keras-fit-style epoch lines, a progress bar on a terminal. Ctrl-C (SIGINT),
+// SIGTERM (docker stop, schedulers) and SIGHUP (a closed terminal or logout) all stop cleanly
+// after the current batch and write a checkpoint. The output folder is locked for the run.
 
 #include "cli.h"
 
+#include "strata/folder_lock.h"
 #include "strata/trainer.h"
 
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
+#include <memory>
 #include <unistd.h>
 
 namespace strata::cli {
 
 namespace {
 
-std::atomic<bool> g_interrupted{false};
+// The signal that asked training to stop (0: none yet).
+std::atomic<int> g_stopSignal{0};
 
-void onSigint(int)
+void onStopSignal(int signal)
 {
-    g_interrupted = true;
+    g_stopSignal = signal;
+}
+
+const char *signalName(int signal)
+{
+    switch (signal) {
+    case SIGINT:
+        return "Ctrl-C";
+    case SIGTERM:
+        return "SIGTERM";
+    case SIGHUP:
+        return "SIGHUP";
+    }
+    return "a signal";
+}
+
+// SIGINT, SIGTERM and SIGHUP set g_stopSignal while installed; the previous handlers come
+// back when it goes.
+class StopSignals
+{
+public:
+    StopSignals()
+    {
+        struct sigaction action = {};
+        action.sa_handler = onStopSignal;
+        sigemptyset(&action.sa_mask);
+        for (size_t i = 0; i < std::size(kSignals); ++i)
+            sigaction(kSignals[i], &action, &previous_[i]);
+    }
+    ~StopSignals()
+    {
+        for (size_t i = 0; i < std::size(kSignals); ++i)
+            sigaction(kSignals[i], &previous_[i], nullptr);
+    }
+    StopSignals(const StopSignals &) = delete;
+    StopSignals &operator=(const StopSignals &) = delete;
+
+private:
+    static constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction previous_[std::size(kSignals)] = {};
+};
+
+// The files of the output folder this run wrote (modified since it started), in the order a
+// user looks for them.
+std::vector<std::string> filesWritten(const std::string &outDir,
+                                      std::filesystem::file_time_type since)
+{
+    std::vector<std::string> written;
+    for (const char *name : {"final.safetensors", "best.safetensors", "checkpoint.safetensors",
+                             "metrics.csv", "metrics.json"}) {
+        std::error_code ec;
+        const auto path = std::filesystem::path(outDir) / name;
+        const auto time = std::filesystem::last_write_time(path, ec);
+        if (!ec && time >= since)
+            written.push_back(name);
+    }
+    return written;
 }
 
 void printEpoch(const EpochMetrics &m, int epochs)
@@ -73,10 +134,17 @@ int runTrain(const Args &args)
     const bool quiet = args.has("quiet");
     const bool tty = isatty(fileno(stdout)) && !quiet;
 
+    // A second run into the same folder would overwrite this one's files mid-run.
+    std::unique_ptr<FolderLock> lock;
+    if (!options.outDir.empty())
+        lock = std::make_unique<FolderLock>(options.outDir);
+    // Files modified from here on are this run's (the clock may be coarse: a second early).
+    const auto started = std::filesystem::file_time_type::clock::now() - std::chrono::seconds(1);
+
     EventQueue queue;
     options.observer = [&](const TrainingEvent &e) { queue.push(e); };
     Trainer trainer(project, projectBaseDir(path), options);
-    std::signal(SIGINT, onSigint);
+    StopSignals signals;
     trainer.start();
 
     int epochs = options.epochs.value_or(project.training.epochs);
@@ -85,9 +153,10 @@ int runTrain(const Args &args)
     FinishedEvent finished;
     bool done = false;
     while (!done) {
-        if (g_interrupted && !stopping) {
+        if (g_stopSignal != 0 && !stopping) {
             stopping = true;
-            std::printf("\nStopping after this batch (Ctrl-C)…\n");
+            std::printf("\nStopping after this batch (%s)…\n", signalName(g_stopSignal));
+            std::fflush(stdout);
             trainer.stop();
         }
         for (TrainingEvent &event : queue.waitAndDrain(100)) {
@@ -119,19 +188,25 @@ int runTrain(const Args &args)
         }
     }
     trainer.wait();
-    std::signal(SIGINT, SIG_DFL);
     if (finished.testAccuracy)
         std::printf("Test: loss %.4f - accuracy %.4f\n", *finished.testLoss,
                     *finished.testAccuracy);
     const bool ok = finished.reason == FinishedEvent::Reason::Completed ||
                     finished.reason == FinishedEvent::Reason::EarlyStopped;
     std::fprintf(ok ? stdout : stderr, "%s\n", finished.message.c_str());
-    if (!options.outDir.empty() && finished.reason != FinishedEvent::Reason::Failed)
-        std::printf("Wrote %s/{metrics.csv,metrics.json,final.safetensors,best.safetensors,"
-                    "checkpoint.safetensors}\n",
-                    options.outDir.c_str());
+    if (!options.outDir.empty()) {
+        const std::vector<std::string> written = filesWritten(options.outDir, started);
+        if (written.empty()) {
+            std::printf("Wrote nothing into %s\n", options.outDir.c_str());
+        } else {
+            std::string list;
+            for (const std::string &name : written)
+                list += (list.empty() ? "" : ", ") + name;
+            std::printf("Wrote into %s: %s\n", options.outDir.c_str(), list.c_str());
+        }
+    }
     if (finished.reason == FinishedEvent::Reason::Stopped)
-        return 130;
+        return 128 + (g_stopSignal != 0 ? g_stopSignal.load() : SIGINT); // as shells report it
     return ok ? 0 : 1;
 }
 

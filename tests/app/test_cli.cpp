@@ -1,6 +1,8 @@
 // strata-cli: every command's happy path and a table of bad arguments and files, each with a
 // message and a non-zero exit code.
 
+#include "cli_process.h"
+
 #include <QtTest>
 
 class TestCli : public QObject
@@ -8,30 +10,10 @@ class TestCli : public QObject
     Q_OBJECT
 
 private:
-    struct Result
-    {
-        int code;
-        QString out, err;
-    };
+    using Result = strata::test::CliResult;
 
-    QString cli() const
-    {
-        return qEnvironmentVariable("STRATA_BINARY_DIR") + "/app/strata-cli";
-    }
-    QString project(const QString &name) const
-    {
-        return qEnvironmentVariable("STRATA_SOURCE_DIR") + "/projects/" + name;
-    }
-    Result run(const QStringList &args)
-    {
-        QProcess p;
-        p.start(cli(), args);
-        if (!p.waitForFinished(300000))
-            return {-1, {}, "timed out"};
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2,
-                QString::fromUtf8(p.readAllStandardOutput()),
-                QString::fromUtf8(p.readAllStandardError())};
-    }
+    QString project(const QString &name) const { return strata::test::exampleProject(name); }
+    Result run(const QStringList &args) { return strata::test::runCli(args); }
 
     QTemporaryDir dir;
 

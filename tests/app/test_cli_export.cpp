@@ -2,6 +2,8 @@
 // the original predicts, every format writes what it says, and a table of bad arguments and
 // files, each with a message and a non-zero exit code.
 
+#include "cli_process.h"
+
 #include <QtTest>
 
 class TestCliExport : public QObject
@@ -9,28 +11,11 @@ class TestCliExport : public QObject
     Q_OBJECT
 
 private:
-    struct Result
-    {
-        int code;
-        QString out, err;
-    };
+    using Result = strata::test::CliResult;
 
-    QString cli() const { return qEnvironmentVariable("STRATA_BINARY_DIR") + "/app/strata-cli"; }
-    QString project(const QString &name) const
-    {
-        return qEnvironmentVariable("STRATA_SOURCE_DIR") + "/projects/" + name;
-    }
+    QString project(const QString &name) const { return strata::test::exampleProject(name); }
     QString file(const QString &name) const { return dir.filePath(name); }
-    Result run(const QStringList &args)
-    {
-        QProcess p;
-        p.start(cli(), args);
-        if (!p.waitForFinished(300000))
-            return {-1, {}, "timed out"};
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2,
-                QString::fromUtf8(p.readAllStandardOutput()),
-                QString::fromUtf8(p.readAllStandardError())};
-    }
+    Result run(const QStringList &args) { return strata::test::runCli(args); }
     QStringList predictions(const QString &projectFile, const QString &weights)
     {
         Result r = run({"predict", projectFile, "--weights", weights, "--input", file("rows.csv")});

@@ -1,0 +1,30 @@
+#pragma once
+// One writer per output folder: a training run holds its folder's lock for as long as it
+// writes there, so a second run into the same folder is refused at once, with a message that
+// names the process holding it, instead of both overwriting each other's files mid-run.
+
+#include <string>
+
+namespace strata {
+
+class FolderLock
+{
+public:
+    // Creates the folder when missing and takes its lock (an advisory lock on the file
+    // ".strata-lock" inside it, released by the system when the process dies, however it
+    // dies). Throws Error naming the folder and the process that holds the lock, or saying why
+    // the folder cannot be used.
+    explicit FolderLock(const std::string &folder);
+    ~FolderLock(); // releases the lock and removes the lock file
+    FolderLock(const FolderLock &) = delete;
+    FolderLock &operator=(const FolderLock &) = delete;
+
+    const std::string &folder() const { return folder_; }
+
+private:
+    std::string folder_;
+    std::string path_;
+    int fd_ = -1;
+};
+
+} // namespace strata

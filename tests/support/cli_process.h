@@ -1,0 +1,42 @@
+#pragma once
+// Running strata-cli from a test: the binary and example projects CTest points at
+// (STRATA_BINARY_DIR, STRATA_SOURCE_DIR), and a run that returns the exit code and output.
+// Header-only, so the tests of app/ can use it without the engine.
+
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+
+namespace strata::test {
+
+struct CliResult
+{
+    int code; // the exit code; -1: timed out, -2: crashed
+    QString out, err;
+};
+
+inline QString cliPath()
+{
+    return qEnvironmentVariable("STRATA_BINARY_DIR") + "/app/strata-cli";
+}
+
+inline QString exampleProject(const QString &name)
+{
+    return qEnvironmentVariable("STRATA_SOURCE_DIR") + "/projects/" + name;
+}
+
+inline CliResult runCli(const QStringList &args, int timeoutMs = 300000)
+{
+    QProcess p;
+    p.start(cliPath(), args);
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        return {-1, {}, "timed out"};
+    }
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2,
+            QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+
+} // namespace strata::test
