@@ -12,6 +12,7 @@
 //   order.
 
 #include "data/data_file.h"
+#include "io/json_text.h"
 
 #include "strata/dataset.h"
 #include "strata/errors.h"
@@ -27,6 +28,7 @@ namespace strata {
 
 namespace {
 
+using internal::briefQuote;
 using internal::throwFileError;
 
 // A class number beyond this is not a class number but some other integer column.
@@ -121,15 +123,18 @@ std::string columnLabel(const std::vector<std::string> &header, size_t column)
 {
     std::string s = "column " + std::to_string(column + 1);
     if (column < header.size() && !header[column].empty())
-        s += " (" + header[column] + ")";
+        s += " (" + (header[column].size() > 40 ? header[column].substr(0, 40) + "…" : header[column]) + ")";
     return s;
 }
 
+// The first cells of a row for a message, each quoted briefly: never the whole row.
 std::string joined(const std::vector<std::string> &cells)
 {
     std::string s;
-    for (size_t i = 0; i < cells.size(); ++i)
-        s += (i ? ", " : "") + cells[i];
+    for (size_t i = 0; i < cells.size() && i < 8; ++i)
+        s += (i ? ", " : "") + briefQuote(cells[i], 30);
+    if (cells.size() > 8)
+        s += ", … (" + std::to_string(cells.size()) + " cells)";
     return s;
 }
 
@@ -184,9 +189,9 @@ size_t findLabelColumn(const std::string &path, const Row &first, const std::str
                                      std::to_string(columns) + " columns (indices 0 to " +
                                      std::to_string(columns - 1) + ")");
     } else if (!labelColumn.empty()) {
-        throwFileError(path, "line " + std::to_string(first.line) + " has no column named '" +
-                                 labelColumn +
-                                 "' for the labels (its cells are: " + joined(first.cells) +
+        throwFileError(path, "line " + std::to_string(first.line) + " has no column named " +
+                                 briefQuote(labelColumn, 40) +
+                                 " for the labels (its cells are: " + joined(first.cells) +
                                  "); give the column's name or its 0-based index");
     }
     double v = 0;
@@ -239,8 +244,9 @@ Dataset loadCsv(const std::string &path, const std::string &labelColumn)
             double v = 0;
             if (!parseNumber(row.cells[c], v))
                 throwFileError(path, "line " + std::to_string(row.line) + ", " +
-                                         columnLabel(names, c) + ": '" + row.cells[c] +
-                                         "' is not a number (feature columns must be numeric)");
+                                         columnLabel(names, c) + ": " +
+                                         briefQuote(row.cells[c]) +
+                                         " is not a number (feature columns must be numeric)");
             data.features.push_back(static_cast<float>(v));
         }
         labelCells.push_back(&row.cells[labelIndex]);
@@ -267,9 +273,9 @@ Dataset loadCsv(const std::string &path, const std::string &labelColumn)
             int n = 0;
             if (!isClassNumber(*labelCells[i], n))
                 throwFileError(path, "line " + std::to_string(rows[dataStart + i].line) + ", " +
-                                         columnLabel(names, labelIndex) + ": label '" +
-                                         *labelCells[i] +
-                                         "' is not a class: labels must be non-negative "
+                                         columnLabel(names, labelIndex) + ": label " +
+                                         briefQuote(*labelCells[i]) +
+                                         " is not a class: labels must be non-negative "
                                          "integers or class names");
         }
     }
@@ -280,6 +286,12 @@ Dataset loadCsv(const std::string &path, const std::string &labelColumn)
                                      columnLabel(names, labelIndex) + ": the label is empty");
         classes.emplace(*labelCells[i], 0);
     }
+    if (classes.size() > static_cast<size_t>(kMaxClassNumber))
+        throwFileError(path, columnLabel(names, labelIndex) + " holds " +
+                                 std::to_string(classes.size()) +
+                                 " different labels: more classes than Strata trains (at most " +
+                                 std::to_string(static_cast<int>(kMaxClassNumber)) +
+                                 "); is it the right label column?");
     int next = 0;
     for (auto &[name, index] : classes) {
         index = next++;

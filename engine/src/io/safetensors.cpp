@@ -3,6 +3,8 @@
 
 #include "strata/safetensors.h"
 
+#include "io/json_text.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -55,8 +57,7 @@ std::string dtypeChoices()
 
 std::string shown(const json &value)
 {
-    std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
-    return text.size() > 60 ? text.substr(0, 57) + "..." : text;
+    return internal::briefJson(value, 60);
 }
 
 float halfToFloat(uint16_t h)
@@ -118,7 +119,7 @@ Entry parseEntry(const std::string &path, const std::string &name, const json &i
                  uint64_t dataBytes)
 {
     auto fail = [&](const std::string &what) -> SafetensorsError {
-        return SafetensorsError(path, "tensor '" + name + "': " + what);
+        return SafetensorsError(path, "tensor " + internal::briefQuote(name) + ": " + what);
     };
     if (!info.is_object())
         throw fail("expected an object with dtype, shape and data_offsets but found " +
@@ -268,10 +269,10 @@ SafetensorsFile readSafetensors(const std::string &path)
 
     json header;
     try {
-        header = json::parse(text);
-    } catch (const json::parse_error &e) {
+        header = internal::parseJsonText(text, "");
+    } catch (const internal::JsonTextError &e) {
         throw SafetensorsError(path, "the header (bytes 8 to " + std::to_string(8 + headerBytes) +
-                                         ") is not valid JSON: " + e.what());
+                                         "): " + e.what());
     }
     if (!header.is_object())
         throw SafetensorsError(path, "the header is a JSON " + std::string(header.type_name()) +
@@ -287,7 +288,8 @@ SafetensorsFile readSafetensors(const std::string &path)
                                                  "; expected an object of strings");
             for (const auto &meta : item.value().items()) {
                 if (!meta.value().is_string())
-                    throw SafetensorsError(path, "__metadata__ '" + meta.key() + "' is " +
+                    throw SafetensorsError(path, "__metadata__ " + internal::briefQuote(meta.key()) +
+                                                     " is " +
                                                      shown(meta.value()) + "; expected a string");
                 file.metadata[meta.key()] = meta.value().get<std::string>();
             }
@@ -335,7 +337,8 @@ SafetensorsFile readSafetensors(const std::string &path)
         in.read(target, static_cast<std::streamsize>(bytes));
         if (!in)
             throw SafetensorsError(path, "cannot read the " + std::to_string(bytes) +
-                                             " bytes of tensor '" + e.name + "' at offset " +
+                                             " bytes of tensor " + internal::briefQuote(e.name) +
+                                             " at offset " +
                                              std::to_string(dataStart + e.begin));
         if (e.dtype != "F32")
             convert(e.dtype, buffer.data(), t.data(), t.numel());

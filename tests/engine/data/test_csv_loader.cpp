@@ -7,6 +7,8 @@
 
 #include <QtTest>
 
+#include <sys/stat.h>
+
 using namespace strata;
 using namespace strata::testdata;
 
@@ -22,6 +24,8 @@ private slots:
     void labelColumnByNameAndIndex();
     void quotesCrlfBomAndBlankLines();
     void trainAndTestShareClasses();
+    void messagesQuoteValuesBriefly();
+    void pipesDevicesAndFoldersAreRefused();
 };
 
 void TestCsvLoader::malformed_data()
@@ -65,6 +69,14 @@ void TestCsvLoader::malformed_data()
                                     << "line 2, column 2: label '-1' is not a class";
     QTest::newRow("empty label") << QByteArray("1,cat\n3,\n") << ""
                                  << "line 2, column 2: the label is empty";
+    QTest::newRow("a class for every row")
+        << [] {
+               QByteArray table = "x,name\n";
+               for (int i = 0; i < 100001; ++i)
+                   table += "1,id" + QByteArray::number(i) + "\n";
+               return table;
+           }()
+        << "" << "column 2 (name) holds 100001 different labels";
     QTest::newRow("line numbers count blank lines")
         << QByteArray("a,b,y\n\n1,2,0\n\n\n1,zz,0\n") << ""
         << "line 6, column 2 (b)";
@@ -185,6 +197,53 @@ void TestCsvLoader::trainAndTestShareClasses()
     const DatasetBundle numbers = loadDataset(spec, dir.path().toStdString());
     QCOMPARE(numbers.train.classCount(), 4);
     QCOMPARE(numbers.test->labels, std::vector<int32_t>({3}));
+}
+
+void TestCsvLoader::messagesQuoteValuesBriefly()
+{
+    // A 1 MB cell, a 1 MB header name and a 1 MB label column name: each message quotes a
+    // short prefix, never the value.
+    QTemporaryDir dir;
+    const QByteArray huge(1 << 20, 'x');
+    const struct
+    {
+        QByteArray content;
+        QString labelColumn;
+        QString fragment;
+    } cases[] = {
+        {"a,b,y\n1,2,0\n3," + huge + ",1\n", "", "line 3, column 2 (b): 'xxxxxxxx"},
+        {"a," + huge + ",y\n1,zz,0\n", "", "line 2, column 2 (xxxx"},
+        {"a,b,y\n1,2,0\n", QString(huge), "has no column named 'xxxx"},
+        {"1,2\n3,0." + QByteArray(1 << 20, '1') + "\n", "", "label '0.1111"},
+    };
+    for (const auto &c : cases) {
+        const std::string path = writeFile(dir, "big.csv", c.content);
+        const QString message =
+            datasetErrorOf([&] { loadCsv(path, c.labelColumn.toStdString()); });
+        QVERIFY2(message.contains(c.fragment), qPrintable(message.left(300)));
+        QVERIFY2(message.size() < 600, qPrintable(message.left(300)));
+    }
+}
+
+void TestCsvLoader::pipesDevicesAndFoldersAreRefused()
+{
+    // Opening a named pipe would wait for a writer forever; /dev/zero never ends.
+    QTemporaryDir dir;
+    const QString fifo = dir.filePath("pipe.csv");
+    QVERIFY(::mkfifo(fifo.toLocal8Bit().constData(), 0600) == 0);
+    const struct
+    {
+        QString path;
+        QString fragment;
+    } cases[] = {
+        {fifo, "is not a regular file (a named pipe)"},
+        {"/dev/zero", "is not a regular file (a device or socket)"},
+        {dir.path(), "is not a regular file (a folder)"},
+    };
+    for (const auto &c : cases) {
+        const QString message = datasetErrorOf([&] { loadCsv(c.path.toStdString(), ""); });
+        QVERIFY2(message.startsWith(c.path + ": " + c.fragment), qPrintable(message));
+    }
 }
 
 QTEST_APPLESS_MAIN(TestCsvLoader)

@@ -157,7 +157,17 @@ private slots:
         QTest::newRow("header past the end")
             << withLength(1000, "{}") << "header length 1000 at offset 0 is larger than the 2";
         QTest::newRow("header over 100 MB") << withLength(200000000, "{}") << "100 MB limit";
-        QTest::newRow("not JSON") << fileOf(R"({"a": )") << "is not valid JSON";
+        QTest::newRow("not JSON") << fileOf(R"({"a": )") << "not valid JSON";
+        QTest::newRow("nested 200,000 deep")
+            << fileOf("{\"a\": " + QByteArray(200000, '[') + QByteArray(200000, ']') + "}")
+            << "nests deeper than 200 levels";
+        QTest::newRow("a tensor named twice")
+            << fileOf(R"({"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]},)"
+                      R"( "a": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}})",
+                      QByteArray(8, '\0'))
+            << "the key 'a' appears twice";
+        QTest::newRow("a 1 MB tensor name, quoted briefly")
+            << fileOf("{\"" + QByteArray(1 << 20, 'n') + "\": 5}") << "tensor 'nnnnnnnn";
         QTest::newRow("not an object")
             << fileOf("[1, 2]") << "the header is a JSON array; expected an object of tensors";
         QTest::newRow("entry not an object")
