@@ -21,6 +21,7 @@
 #include "strata/trainer.h"
 
 #include "gap_meter.h"
+#include "qtest_strings.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -12,6 +12,8 @@
 #include "ui/summary_dialog.h"
 #include "ui/training/training_dashboard.h"
 
+#include "source_dir.h"
+
 #include <QAbstractButton>
 #include <QDockWidget>
 #include <QFile>
@@ -31,14 +33,9 @@
 
 using namespace strata;
 using namespace strata::ui;
+using strata::test::examplePath;
 
 namespace {
-
-QString examplePath(const char *name)
-{
-    return qEnvironmentVariable("STRATA_SOURCE_DIR", QStringLiteral(STRATA_EXAMPLES_DIR "/..")) +
-           QStringLiteral("/projects/") + QLatin1String(name);
-}
 
 // Closes the non-blocking error box the window shows and returns its text ("" when none).
 QString takeErrorBox(QWidget *window)

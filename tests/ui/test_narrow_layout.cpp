@@ -10,6 +10,8 @@
 #include "ui/training/training_dashboard.h"
 #include "widgets/metric_plot.h"
 
+#include "source_dir.h"
+
 #include <QDockWidget>
 #include <QGroupBox>
 #include <QScrollArea>
@@ -19,14 +21,9 @@
 
 using namespace strata;
 using namespace strata::ui;
+using strata::test::examplePath;
 
 namespace {
-
-QString examplePath(const char *name)
-{
-    return qEnvironmentVariable("STRATA_SOURCE_DIR", QStringLiteral(STRATA_EXAMPLES_DIR "/..")) +
-           QStringLiteral("/projects/") + QLatin1String(name);
-}
 
 // The inspector page on show fits its scroll area's width: nothing is cut off and there is
 // nothing to scroll to sideways.
