@@ -9,6 +9,7 @@
 #include "ui/inspector/settings_forms.h"
 #include "ui/main_window.h"
 #include "ui/problems_panel.h"
+#include "ui/session/training_session.h"
 #include "ui/summary_dialog.h"
 #include "ui/training/training_dashboard.h"
 
@@ -374,7 +375,7 @@ void TestMainWindow::engineMessagesReachTheStatusBar()
     TrainingDashboard *dashboard = window.dashboard();
     QVERIFY(dashboard);
     dashboard->startTraining();
-    QTRY_VERIFY_WITH_TIMEOUT(!dashboard->isTraining(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isTraining(), 30000);
     // The engine's reason is shown in the status bar, not only in the dashboard's log.
     QVERIFY2(window.statusBar()->currentMessage().contains("no-such-images.gz"),
              qPrintable(window.statusBar()->currentMessage()));

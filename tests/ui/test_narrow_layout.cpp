@@ -6,6 +6,7 @@
 #include "ui/editor/node_scene.h"
 #include "ui/inspector/inspector.h"
 #include "ui/main_window.h"
+#include "ui/session/training_session.h"
 #include "ui/training/training_controls.h"
 #include "ui/training/training_dashboard.h"
 #include "widgets/metric_plot.h"
@@ -90,7 +91,8 @@ void TestNarrowLayout::inspectorNeedsNoHorizontalScrolling()
 
 void TestNarrowLayout::dashboardShrinksAndStacks()
 {
-    TrainingDashboard dashboard;
+    TrainingSession session;
+    TrainingDashboard dashboard(&session);
     // Down from ~900 px: it fits a dock beside the canvas.
     QVERIFY2(dashboard.minimumSizeHint().width() <= 460,
              qPrintable(QString::number(dashboard.minimumSizeHint().width())));
