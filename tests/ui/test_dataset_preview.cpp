@@ -4,6 +4,7 @@
 #include "ui/dataset/dataset_preview.h"
 
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QThreadPool>
 #include <QtTest>
@@ -33,6 +34,7 @@ class TestDatasetPreview : public QObject
 private slots:
     void destroyedWhileLoading();
     void destroyedWithALoadWaiting();
+    void quitWhileLoadingFashionMnist();
     void loadsStillArrive();
 };
 
@@ -68,6 +70,27 @@ void TestDatasetPreview::destroyedWithALoadWaiting()
     preview.reset();
     QVERIFY(QThreadPool::globalInstance()->waitForDone(30000));
     QTest::qWait(50);
+}
+
+void TestDatasetPreview::quitWhileLoadingFashionMnist()
+{
+    // The largest set a user is likely to preview: what quitting the studio right after
+    // opening its preview costs (the pool is waited for).
+    const QString dir = QStringLiteral("/usr/share/datasets/fashion-mnist");
+    if (!QFileInfo::exists(dir + "/train-images-idx3-ubyte.gz"))
+        QSKIP("dataset-fashion-mnist is not installed");
+    strata::DatasetSpec spec;
+    spec.kind = "idx";
+    spec.trainImages = "train-images-idx3-ubyte.gz";
+    spec.trainLabels = "train-labels-idx1-ubyte.gz";
+    auto preview = std::make_unique<DatasetPreview>();
+    QVERIFY(preview->showDataset(spec, dir));
+    preview.reset();
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(QThreadPool::globalInstance()->waitForDone(60000));
+    qInfo("Quitting while Fashion-MNIST's 60 000 training images load waits %lld ms",
+          static_cast<long long>(clock.elapsed()));
 }
 
 void TestDatasetPreview::loadsStillArrive()
