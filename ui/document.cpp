@@ -1,10 +1,10 @@
 #include "ui/document.h"
 
+#include "ui/auto_layout.h"
 #include "ui/commands/edge_commands.h"
 #include "ui/commands/layout_commands.h"
 #include "ui/commands/node_commands.h"
 #include "ui/commands/settings_commands.h"
-#include "ui/editor/auto_layout.h"
 
 #include <strata/layer.h>
 

@@ -1,9 +1,10 @@
 #include "ui/export_dialog.h"
 
+#include "ui/background_task.h"
+
 #include "strata/export.h"
 #include "strata/weights_file.h"
 
-#include <QApplication>
 #include <QButtonGroup>
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -11,11 +12,11 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
-#include <QPointer>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QToolButton>
@@ -23,8 +24,6 @@
 
 #include <algorithm>
 #include <exception>
-#include <memory>
-#include <thread>
 
 namespace strata::ui {
 
@@ -280,38 +279,39 @@ bool ExportDialog::startExport()
         bool ok = false;
         QString text;
     };
-    QPointer<ExportDialog> self(this);
-    std::thread([self, project = project_, weights = weightsPath().toStdString(),
-                 format = format().toStdString(), out = target().toStdString()] {
-        auto outcome = std::make_shared<Outcome>();
-        try {
-            const ExportReport report =
-                exportModel(project, loadWeights(weights), exportFormatFromString(format), out);
-            QStringList lines{ExportDialog::tr("Wrote:")};
-            for (const std::string &f : report.files)
-                lines << QStringLiteral("  ") + QString::fromStdString(f);
-            if (!report.notes.empty())
-                lines << ExportDialog::tr("Notes:");
-            for (const std::string &n : report.notes)
-                lines << QStringLiteral("  ") + QString::fromStdString(n);
-            outcome->ok = true;
-            outcome->text = lines.join(QLatin1Char('\n'));
-        } catch (const std::exception &e) {
-            outcome->text = QString::fromUtf8(e.what());
-        }
-        QMetaObject::invokeMethod(
-            qApp,
-            [self, outcome] {
-                if (!self)
-                    return;
-                self->running_ = false;
-                self->succeeded_ = outcome->ok;
-                self->showReport(outcome->text, !outcome->ok);
-                self->updateState();
-                emit self->exportFinished(outcome->ok);
-            },
-            Qt::QueuedConnection);
-    }).detach();
+    // The work owns copies of its inputs and never sees the dialog; closed meanwhile, the
+    // dialog takes its watcher with it and is not told.
+    auto *watcher = new QFutureWatcher<Outcome>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+        const Outcome outcome = watcher->result();
+        watcher->deleteLater();
+        running_ = false;
+        succeeded_ = outcome.ok;
+        showReport(outcome.text, !outcome.ok);
+        updateState();
+        emit exportFinished(outcome.ok);
+    });
+    watcher->setFuture(
+        runInBackground([project = project_, weights = weightsPath().toStdString(),
+                         format = format().toStdString(), out = target().toStdString()] {
+            Outcome outcome;
+            try {
+                const ExportReport report =
+                    exportModel(project, loadWeights(weights), exportFormatFromString(format), out);
+                QStringList lines{ExportDialog::tr("Wrote:")};
+                for (const std::string &f : report.files)
+                    lines << QStringLiteral("  ") + QString::fromStdString(f);
+                if (!report.notes.empty())
+                    lines << ExportDialog::tr("Notes:");
+                for (const std::string &n : report.notes)
+                    lines << QStringLiteral("  ") + QString::fromStdString(n);
+                outcome.ok = true;
+                outcome.text = lines.join(QLatin1Char('\n'));
+            } catch (const std::exception &e) {
+                outcome.text = QString::fromUtf8(e.what());
+            }
+            return outcome;
+        }));
     return true;
 }
 

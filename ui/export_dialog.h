@@ -2,7 +2,8 @@
 // File → Export…: writes the trained model as ONNX, safetensors, or generated PyTorch or
 // Keras code through the engine's exportModel(). The weights are the last training run's
 // (when there is one) or a .safetensors file the user picks; what was written, and the
-// engine's notes or its error, are shown in the dialog. The export runs on a worker thread.
+// engine's notes or its error, are shown in the dialog. The export runs in the background
+// (ui/background_task.h).
 
 #include "strata/project.h"
 

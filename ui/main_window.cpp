@@ -7,6 +7,7 @@
 #include "ui/inspector/inspector.h"
 #include "ui/palette/layer_palette.h"
 #include "ui/problems_panel.h"
+#include "ui/session/training_session.h"
 #include "ui/summary_dialog.h"
 #include "ui/training/training_dashboard.h"
 
@@ -152,7 +153,8 @@ MainWindow::~MainWindow()
     delete scene_;
     // A running trainer stops (and writes its last checkpoint) before the folder it writes
     // into is removed with runDir_.
-    delete trainingPanel_.data();
+    delete session_;
+    session_ = nullptr;
 }
 
 QDockWidget *MainWindow::addDock(const QString &title, const QString &objectName, QWidget *content,
@@ -207,23 +209,25 @@ void MainWindow::showEvent(QShowEvent *event)
 
 void MainWindow::createTrainingPanels()
 {
-    auto *dashboard = new TrainingDashboard(this);
+    session_ = new TrainingSession(this);
     runDir_ = std::make_unique<QTemporaryDir>();
     if (runDir_->isValid())
-        dashboard->setOutputDir(runDir_->path());
+        session_->setOutputDir(runDir_->path());
+    // The graph must not change under a running trainer.
+    connect(session_, &TrainingSession::trainingStarted, this, [this] {
+        document_->setEditingLocked(true, tr("Training is running: stop it to "
+                                             "edit the model"));
+    });
+    connect(session_, &TrainingSession::finished, this,
+            [this] { document_->setEditingLocked(false); });
+
+    auto *dashboard = new TrainingDashboard(session_, this);
     dashboard->setProjectSource([this] {
         const QString path = document_->filePath();
         const QString base =
             path.isEmpty() ? QString() : QString::fromStdString(projectBaseDir(toStd(path)));
         return std::make_pair(document_->project(), base);
     });
-    // The graph must not change under a running trainer.
-    connect(dashboard, &TrainingDashboard::trainingStarted, this, [this] {
-        document_->setEditingLocked(true, tr("Training is running: stop it to "
-                                             "edit the model"));
-    });
-    connect(dashboard, &TrainingDashboard::trainingFinished, this,
-            [this] { document_->setEditingLocked(false); });
     connect(dashboard, &TrainingDashboard::statusMessage, this,
             [this](const QString &text) { statusBar()->showMessage(text, 8000); });
     setTrainingPanel(dashboard);

@@ -1,7 +1,8 @@
 #pragma once
 // The studio's main window: the layer palette (left), the node editor (centre), the inspector
 // (right), the problems list, the undo history, and docks for the training dashboard and the
-// dataset preview. It owns the Document; every panel observes it.
+// dataset preview. It owns the Document and the TrainingSession; every panel observes them
+// and no panel calls another.
 
 #include <QMainWindow>
 #include <QPointer>
@@ -27,6 +28,7 @@ class NodeView;
 class ProblemsPanel;
 class SummaryDialog;
 class TrainingDashboard;
+class TrainingSession;
 
 class MainWindow : public QMainWindow
 {
@@ -42,6 +44,9 @@ public:
     Inspector *inspector() const { return inspector_; }
     LayerPalette *palette() const { return palette_; }
     ProblemsPanel *problems() const { return problems_; }
+    // The training runs of this window; the dashboard (and any panel that shows training)
+    // listens to it.
+    TrainingSession *session() const { return session_; }
 
     // Opens a project. On failure the engine's message is shown in a message box, the
     // current project stays open, and false is returned.
@@ -116,6 +121,7 @@ private:
     QDockWidget *trainingDock_ = nullptr;
     QDockWidget *datasetDock_ = nullptr;
     QPointer<SummaryDialog> summary_;
+    TrainingSession *session_ = nullptr;
     QPointer<QWidget> trainingPanel_;
     // Where training runs write their weights (and checkpoints), for Export; removed on exit.
     std::unique_ptr<QTemporaryDir> runDir_;

@@ -7,13 +7,13 @@
 #include "ui/editor/node_scene.h"
 #include "ui/editor/node_view.h"
 #include "ui/main_window.h"
+#include "ui/session/training_session.h"
 #include "ui/training/training_dashboard.h"
 
 #include <qcustomplot.h>
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QDeadlineTimer>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileInfo>
@@ -95,34 +95,37 @@ int main(int argc, char *argv[])
         QTimer::singleShot(400, &window, [&window, &app, grab, epochs] {
             window.view()->frameModel();
             strata::ui::TrainingDashboard *dashboard = window.dashboard();
-            if (epochs <= 0 || !dashboard) {
+            strata::ui::TrainingSession *session = window.session();
+            if (epochs <= 0 || !dashboard || !session) {
                 QTimer::singleShot(200, &window, grab);
                 return;
             }
             window.trainingDock()->show();
             window.trainingDock()->raise();
-            dashboard->startTraining();
-            // Poll, never block: the GUI keeps drawing while the trainer runs.
-            auto *poll = new QTimer(&window);
-            const QDeadlineTimer deadline(5 * 60 * 1000);
-            QObject::connect(poll, &QTimer::timeout, &window,
-                             [poll, dashboard, epochs, deadline, grab, &app] {
-                                 const bool enough = int(dashboard->epochs().size()) >= epochs;
-                                 if (!enough && dashboard->isTraining() && !deadline.hasExpired())
+            // Follow the session, never block: the GUI keeps drawing while the trainer runs.
+            // `waiting` holds the connections; they end as soon as the outcome is known.
+            auto *waiting = new QObject(&window);
+            auto done = [waiting, session] {
+                QObject::disconnect(session, nullptr, waiting, nullptr);
+                waiting->deleteLater();
+            };
+            QObject::connect(session, &strata::ui::TrainingSession::epochFinished, waiting,
+                             [&window, session, epochs, grab, done] {
+                                 if (int(session->epochs().size()) < epochs)
                                      return;
-                                 poll->stop();
-                                 if (!enough) {
-                                     std::fprintf(stderr,
-                                                  "strata: training ended before epoch "
-                                                  "%d\n",
-                                                  epochs);
-                                     app.exit(1);
-                                     return;
-                                 }
+                                 done();
                                  // The plots replot on the next turn of the event loop.
-                                 QTimer::singleShot(150, poll, grab);
+                                 QTimer::singleShot(150, &window, grab);
                              });
-            poll->start(50);
+            auto giveUp = [epochs, &app, done](const char *why) {
+                std::fprintf(stderr, "strata: %s before epoch %d\n", why, epochs);
+                done();
+                app.exit(1);
+            };
+            QObject::connect(session, &strata::ui::TrainingSession::finished, waiting,
+                             [giveUp] { giveUp("training ended"); });
+            QTimer::singleShot(5 * 60 * 1000, waiting, [giveUp] { giveUp("timed out"); });
+            dashboard->startTraining();
         });
     }
     return app.exec();

@@ -3,6 +3,9 @@
 
 #include "ui/document.h"
 
+#include "qtest_strings.h"
+#include "source_dir.h"
+
 #include <strata/project.h>
 
 #include <QDir>
@@ -12,14 +15,9 @@
 
 using namespace strata;
 using namespace strata::ui;
+using strata::test::examplePath;
 
 namespace {
-
-QString examplePath(const char *name)
-{
-    return qEnvironmentVariable("STRATA_SOURCE_DIR", QStringLiteral(STRATA_EXAMPLES_DIR "/..")) +
-           QStringLiteral("/projects/") + QLatin1String(name);
-}
 
 std::string dump(const Document &doc)
 {

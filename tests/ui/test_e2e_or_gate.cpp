@@ -13,6 +13,7 @@
 #include "ui/inspector/settings_forms.h"
 #include "ui/main_window.h"
 #include "ui/palette/layer_palette.h"
+#include "ui/session/training_session.h"
 #include "ui/training/training_dashboard.h"
 #include "widgets/metric_plot.h"
 #include "widgets/progress_panel.h"
@@ -21,6 +22,7 @@
 #include "strata/trainer.h"
 
 #include "gap_meter.h"
+#include "qtest_strings.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -209,13 +211,16 @@ void TestE2eOrGate::buildTrainAndPredict()
     // --- Train, with the dashboard's button.
     TrainingDashboard *dashboard = window.dashboard();
     QVERIFY(dashboard);
+    TrainingSession *session = window.session();
+    QVERIFY(session);
+    QCOMPARE(dashboard->session(), session);
     window.trainingDock()->show();
     window.trainingDock()->raise();
     auto *train = dashboard->findChild<QPushButton *>("trainButton");
     QVERIFY(train && train->isEnabled());
     GapMeter meter; // how responsive the whole studio stays while the trainer runs
     QTest::mouseClick(train, Qt::LeftButton);
-    QVERIFY(dashboard->isTraining());
+    QVERIFY(session->isTraining());
     QVERIFY(!train->isEnabled());
 
     // Editing is locked, visibly, while the trainer runs: a drop is refused.
@@ -228,13 +233,13 @@ void TestE2eOrGate::buildTrainAndPredict()
     dropLayer(window, "Dense", area.center());
     QCOMPARE(doc->graph().nodes().size(), nodes);
 
-    QTRY_VERIFY_WITH_TIMEOUT(!dashboard->isTraining(), kTrainingTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!session->isTraining(), kTrainingTimeoutMs);
     meter.suspend();
     qInfo("Studio while training: largest gap between GUI event-loop iterations %lld ms, "
           "GUI thread busy at most %.1f ms",
           static_cast<long long>(meter.maxGapMs()), meter.maxBusyMs());
     QVERIFY2(meter.maxBusyMs() < 50, qPrintable(meter.longGaps().join(", ")));
-    const auto &result = dashboard->lastResult();
+    const auto &result = session->lastResult();
     QVERIFY(result);
     QVERIFY2(result->reason == FinishedEvent::Reason::Completed, result->message.c_str());
     QVERIFY(!doc->isEditingLocked());
@@ -244,15 +249,15 @@ void TestE2eOrGate::buildTrainAndPredict()
 
     // Every epoch reached the plots: one epoch point each, one batch point each (3 samples,
     // batch 3), and the progress bar is full.
-    QCOMPARE(int(dashboard->epochs().size()), kEpochs);
+    QCOMPARE(int(session->epochs().size()), kEpochs);
     QCOMPARE(dashboard->lossPlot()->epochPointCount(), kEpochs);
     QCOMPARE(dashboard->accuracyPlot()->epochPointCount(), kEpochs);
     QCOMPARE(dashboard->lossPlot()->batchPointCount(), kEpochs);
     QCOMPARE(dashboard->progressPanel()->value(), dashboard->progressPanel()->maximum());
-    QVERIFY(dashboard->epochs().back().loss < dashboard->epochs().front().loss);
+    QVERIFY(session->epochs().back().loss < session->epochs().front().loss);
 
     // The trained model: OR's whole truth table, (1, 1) included, which it never saw.
-    Network *network = dashboard->trainer()->network();
+    Network *network = session->trainer()->network();
     QVERIFY(network);
     const std::vector<float> rows{0, 0, 0, 1, 1, 0, 1, 1};
     const Tensor probabilities = predict(*network, rows, 4, 4);

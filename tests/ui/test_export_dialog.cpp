@@ -6,6 +6,8 @@
 
 #include "strata/trainer.h"
 
+#include "source_dir.h"
+
 #include <QComboBox>
 #include <QDir>
 #include <QFileInfo>
@@ -19,16 +21,7 @@
 
 using namespace strata;
 using namespace strata::ui;
-
-namespace {
-
-QString examplePath(const char *name)
-{
-    return qEnvironmentVariable("STRATA_SOURCE_DIR", QStringLiteral(STRATA_EXAMPLES_DIR "/..")) +
-           QStringLiteral("/projects/") + QLatin1String(name);
-}
-
-} // namespace
+using strata::test::examplePath;
 
 class TestExportDialog : public QObject
 {

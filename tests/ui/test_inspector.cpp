@@ -6,6 +6,9 @@
 #include "ui/inspector/node_form.h"
 #include "ui/inspector/settings_forms.h"
 
+#include "qtest_strings.h"
+#include "source_dir.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -16,16 +19,7 @@
 
 using namespace strata;
 using namespace strata::ui;
-
-namespace {
-
-QString examplePath(const char *name)
-{
-    return qEnvironmentVariable("STRATA_SOURCE_DIR", QStringLiteral(STRATA_EXAMPLES_DIR "/..")) +
-           QStringLiteral("/projects/") + QLatin1String(name);
-}
-
-} // namespace
+using strata::test::examplePath;
 
 class TestInspector : public QObject
 {

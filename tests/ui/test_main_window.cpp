@@ -9,8 +9,11 @@
 #include "ui/inspector/settings_forms.h"
 #include "ui/main_window.h"
 #include "ui/problems_panel.h"
+#include "ui/session/training_session.h"
 #include "ui/summary_dialog.h"
 #include "ui/training/training_dashboard.h"
+
+#include "source_dir.h"
 
 #include <QAbstractButton>
 #include <QDockWidget>
@@ -31,14 +34,9 @@
 
 using namespace strata;
 using namespace strata::ui;
+using strata::test::examplePath;
 
 namespace {
-
-QString examplePath(const char *name)
-{
-    return qEnvironmentVariable("STRATA_SOURCE_DIR", QStringLiteral(STRATA_EXAMPLES_DIR "/..")) +
-           QStringLiteral("/projects/") + QLatin1String(name);
-}
 
 // Closes the non-blocking error box the window shows and returns its text ("" when none).
 QString takeErrorBox(QWidget *window)
@@ -377,7 +375,7 @@ void TestMainWindow::engineMessagesReachTheStatusBar()
     TrainingDashboard *dashboard = window.dashboard();
     QVERIFY(dashboard);
     dashboard->startTraining();
-    QTRY_VERIFY_WITH_TIMEOUT(!dashboard->isTraining(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isTraining(), 30000);
     // The engine's reason is shown in the status bar, not only in the dashboard's log.
     QVERIFY2(window.statusBar()->currentMessage().contains("no-such-images.gz"),
              qPrintable(window.statusBar()->currentMessage()));

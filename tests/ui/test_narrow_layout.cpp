@@ -6,9 +6,12 @@
 #include "ui/editor/node_scene.h"
 #include "ui/inspector/inspector.h"
 #include "ui/main_window.h"
+#include "ui/session/training_session.h"
 #include "ui/training/training_controls.h"
 #include "ui/training/training_dashboard.h"
 #include "widgets/metric_plot.h"
+
+#include "source_dir.h"
 
 #include <QDockWidget>
 #include <QGroupBox>
@@ -19,14 +22,9 @@
 
 using namespace strata;
 using namespace strata::ui;
+using strata::test::examplePath;
 
 namespace {
-
-QString examplePath(const char *name)
-{
-    return qEnvironmentVariable("STRATA_SOURCE_DIR", QStringLiteral(STRATA_EXAMPLES_DIR "/..")) +
-           QStringLiteral("/projects/") + QLatin1String(name);
-}
 
 // The inspector page on show fits its scroll area's width: nothing is cut off and there is
 // nothing to scroll to sideways.
@@ -93,7 +91,8 @@ void TestNarrowLayout::inspectorNeedsNoHorizontalScrolling()
 
 void TestNarrowLayout::dashboardShrinksAndStacks()
 {
-    TrainingDashboard dashboard;
+    TrainingSession session;
+    TrainingDashboard dashboard(&session);
     // Down from ~900 px: it fits a dock beside the canvas.
     QVERIFY2(dashboard.minimumSizeHint().width() <= 460,
              qPrintable(QString::number(dashboard.minimumSizeHint().width())));

@@ -7,6 +7,9 @@
 #include "ui/editor/node_scene.h"
 #include "ui/editor/node_view.h"
 
+#include "qtest_strings.h"
+#include "source_dir.h"
+
 #include <QGraphicsSceneDragDropEvent>
 #include <QGraphicsSceneMouseEvent>
 #include <QMimeData>
@@ -15,14 +18,9 @@
 
 using namespace strata;
 using namespace strata::ui;
+using strata::test::examplePath;
 
 namespace {
-
-QString examplePath(const char *name)
-{
-    return qEnvironmentVariable("STRATA_SOURCE_DIR", QStringLiteral(STRATA_EXAMPLES_DIR "/..")) +
-           QStringLiteral("/projects/") + QLatin1String(name);
-}
 
 // Sends a mouse event of the given type to the scene, as a view would.
 void sendMouse(NodeScene &scene, QEvent::Type type, QPointF scenePos)

@@ -3,6 +3,7 @@
 // the promise that the GUI thread never stalls while training runs.
 
 #include "ui/dataset/dataset_preview.h"
+#include "ui/session/training_session.h"
 #include "ui/training/training_dashboard.h"
 #include "widgets/confusion_matrix_view.h"
 #include "widgets/image_grid.h"
@@ -13,6 +14,7 @@
 #include "strata/project.h"
 
 #include "gap_meter.h"
+#include "training_projects.h"
 
 #include <qcustomplot.h>
 
@@ -25,70 +27,13 @@
 #include <cmath>
 
 using strata::FinishedEvent;
+using strata::test::orGate;
+using strata::test::spirals;
 using strata::ui::DatasetPreview;
 using strata::ui::TrainingDashboard;
+using strata::ui::TrainingSession;
 
 namespace {
-
-void chain(strata::Project &p, const std::vector<strata::Node> &nodes)
-{
-    std::string previous;
-    for (const strata::Node &n : nodes) {
-        const std::string id = p.graph.addNode(n);
-        if (!previous.empty())
-            p.graph.connect({{previous, 0}, {id, 0}});
-        previous = id;
-    }
-}
-
-// The classroom OR gate, built in code: 2 → Dense 2 → Sigmoid → Dense 1 → Sigmoid.
-strata::Project orGate(int epochs)
-{
-    strata::Project p;
-    p.name = "OR gate";
-    chain(p, {{"x", "Input", "x", {{"features", 2}}},
-              {"hidden", "Dense", "hidden", {{"units", 2}}},
-              {"hidden_sigmoid", "Sigmoid", "hidden_sigmoid", {}},
-              {"out", "Dense", "out", {{"units", 1}}},
-              {"out_sigmoid", "Sigmoid", "out_sigmoid", {}}});
-    p.dataset.kind = "builtin";
-    p.dataset.name = "or";
-    p.dataset.limit = 3;
-    p.training.epochs = epochs;
-    p.training.batchSize = 3;
-    p.training.loss = "binary_cross_entropy";
-    p.training.optimizer.type = "adam";
-    p.training.optimizer.lr = 0.1;
-    p.training.shuffle = false;
-    p.training.seed = 1;
-    return p;
-}
-
-// Two spirals (as the example) with a validation split: long enough to pause, change the
-// LR and stop.
-strata::Project spirals(int epochs)
-{
-    strata::Project p;
-    p.name = "Spirals";
-    chain(p, {{"x", "Input", "x", {{"features", 2}}},
-              {"h1", "Dense", "h1", {{"units", 32}}},
-              {"r1", "ReLU", "r1", {}},
-              {"h2", "Dense", "h2", {{"units", 32}}},
-              {"r2", "ReLU", "r2", {}},
-              {"out", "Dense", "out", {{"units", 2}}},
-              {"softmax", "Softmax", "softmax", {}}});
-    p.dataset.kind = "builtin";
-    p.dataset.name = "spirals";
-    p.dataset.samples = 600;
-    p.dataset.noise = 0.05;
-    p.training.epochs = epochs;
-    p.training.batchSize = 8;
-    p.training.loss = "cross_entropy";
-    p.training.optimizer.type = "adam";
-    p.training.optimizer.lr = 0.01;
-    p.training.validationSplit = 0.2;
-    return p;
-}
 
 // With STRATA_SCREENSHOT_DIR set (the docs script sets it), the widget as a user sees it.
 void saveScreenshot(QWidget *widget, const QString &name)
@@ -122,22 +67,23 @@ private slots:
 void TestTrainingDashboard::orGateEndToEnd()
 {
     constexpr int epochs = 50;
-    TrainingDashboard dashboard;
+    TrainingSession session;
+    TrainingDashboard dashboard(&session);
     dashboard.resize(1200, 800);
     dashboard.show();
     dashboard.setProjectSource([] { return std::make_pair(orGate(epochs), QString()); });
-    QSignalSpy started(&dashboard, &TrainingDashboard::trainingStarted);
-    QSignalSpy finished(&dashboard, &TrainingDashboard::trainingFinished);
+    QSignalSpy started(&session, &TrainingSession::trainingStarted);
+    QSignalSpy finished(&session, &TrainingSession::finished);
 
     dashboard.startTraining();
     QCOMPARE(started.count(), 1);
-    QVERIFY(dashboard.isTraining());
-    QTRY_VERIFY_WITH_TIMEOUT(!dashboard.isTraining(), 60000);
+    QVERIFY(session.isTraining());
+    QTRY_VERIFY_WITH_TIMEOUT(!session.isTraining(), 60000);
     QCOMPARE(finished.count(), 1);
     const auto result = finished.at(0).at(0).value<FinishedEvent>();
     QVERIFY2(result.reason == FinishedEvent::Reason::Completed, result.message.c_str());
 
-    QCOMPARE(int(dashboard.epochs().size()), epochs);
+    QCOMPARE(int(session.epochs().size()), epochs);
     QCOMPARE(dashboard.lossPlot()->epochPointCount(), epochs);
     QCOMPARE(dashboard.accuracyPlot()->epochPointCount(), epochs);
     QCOMPARE(dashboard.lossPlot()->batchPointCount(), epochs); // 3 samples, batch 3
@@ -146,29 +92,30 @@ void TestTrainingDashboard::orGateEndToEnd()
     // The classroom set has no validation data: the matrix explains that instead.
     QVERIFY(dashboard.confusionMatrix()->matrix().empty());
     // Adam at 0.1 learns OR's three rows well within 50 epochs.
-    QVERIFY(dashboard.epochs().back().loss < dashboard.epochs().front().loss);
+    QVERIFY(session.epochs().back().loss < session.epochs().front().loss);
     QVERIFY(dashboard.logView()->toPlainText().contains("Training completed"));
 
     // Train again: the plots start over.
     dashboard.startTraining();
-    QTRY_VERIFY_WITH_TIMEOUT(!dashboard.isTraining(), 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(!session.isTraining(), 60000);
     QCOMPARE(dashboard.lossPlot()->epochPointCount(), epochs);
 }
 
 void TestTrainingDashboard::pauseLearningRateResumeStop()
 {
-    TrainingDashboard dashboard;
+    TrainingSession session;
+    TrainingDashboard dashboard(&session);
     dashboard.resize(1200, 800);
     dashboard.show();
     dashboard.setProjectSource([] { return std::make_pair(spirals(5000), QString()); });
-    QSignalSpy finished(&dashboard, &TrainingDashboard::trainingFinished);
+    QSignalSpy finished(&session, &TrainingSession::finished);
     // Measure training, not the window's first layout and paint.
     QVERIFY(QTest::qWaitForWindowExposed(&dashboard));
     QTest::qWait(100);
 
     GapMeter meter;
     dashboard.startTraining();
-    QTRY_VERIFY_WITH_TIMEOUT(dashboard.epochs().size() >= 3, 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(session.epochs().size() >= 3, 60000);
     // Validation split 0.2: a 2×2 matrix over the 120 held-out points, with the class names.
     const auto *confusion = dashboard.confusionMatrix();
     QCOMPARE(confusion->matrix().size(), size_t(2));
@@ -178,41 +125,41 @@ void TestTrainingDashboard::pauseLearningRateResumeStop()
         for (qint64 v : row)
             total += v;
     QCOMPARE(total, qint64(120));
-    QVERIFY(dashboard.epochs().back().hasValidation);
+    QVERIFY(session.epochs().back().hasValidation);
 
     dashboard.pauseTraining();
-    QVERIFY(dashboard.isPaused());
+    QVERIFY(session.isPaused());
     QTRY_VERIFY_WITH_TIMEOUT(dashboard.logView()->toPlainText().contains("Paused"), 10000);
     const int frozen = dashboard.lossPlot()->batchPointCount();
     QTest::qWait(300);
     QCOMPARE(dashboard.lossPlot()->batchPointCount(), frozen);
-    QVERIFY(dashboard.isTraining());
+    QVERIFY(session.isTraining());
 
     dashboard.applyLearningRate(0.002);
     QCOMPARE(dashboard.lossPlot()->markerCount(), 1);
     QCOMPARE(dashboard.accuracyPlot()->markerCount(), 1);
 
-    const size_t epochsBefore = dashboard.epochs().size();
+    const size_t epochsBefore = session.epochs().size();
     dashboard.resumeTraining();
-    QVERIFY(!dashboard.isPaused());
-    QTRY_VERIFY_WITH_TIMEOUT(dashboard.epochs().size() >= epochsBefore + 2, 60000);
-    QVERIFY(std::fabs(dashboard.epochs().back().learningRate - 0.002) < 1e-9);
+    QVERIFY(!session.isPaused());
+    QTRY_VERIFY_WITH_TIMEOUT(session.epochs().size() >= epochsBefore + 2, 60000);
+    QVERIFY(std::fabs(session.epochs().back().learningRate - 0.002) < 1e-9);
     // The change was marked once, not again when the batches reported it.
     QCOMPARE(dashboard.lossPlot()->markerCount(), 1);
 
     // For the documentation's picture, let the curves take shape first.
     if (!qEnvironmentVariableIsEmpty("STRATA_SCREENSHOT_DIR"))
-        QTRY_VERIFY_WITH_TIMEOUT(dashboard.epochs().size() >= 40, 120000);
+        QTRY_VERIFY_WITH_TIMEOUT(session.epochs().size() >= 40, 120000);
     meter.suspend();
     saveScreenshot(&dashboard, "training_dashboard.png");
     meter.resume();
 
     dashboard.stopTraining();
-    QTRY_VERIFY_WITH_TIMEOUT(!dashboard.isTraining(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!session.isTraining(), 30000);
     meter.suspend();
     QCOMPARE(finished.count(), 1);
-    QVERIFY(dashboard.lastResult()->reason == FinishedEvent::Reason::Stopped);
-    QCOMPARE(dashboard.lossPlot()->epochPointCount(), int(dashboard.epochs().size()));
+    QVERIFY(session.lastResult()->reason == FinishedEvent::Reason::Stopped);
+    QCOMPARE(dashboard.lossPlot()->epochPointCount(), int(session.epochs().size()));
 
     qInfo("Largest gap between GUI event-loop iterations while training: %lld ms, of which "
           "the GUI thread was busy at most %.1f ms",
@@ -227,15 +174,16 @@ void TestTrainingDashboard::pauseLearningRateResumeStop()
 
 void TestTrainingDashboard::stopWhilePaused()
 {
-    TrainingDashboard dashboard;
+    TrainingSession session;
+    TrainingDashboard dashboard(&session);
     dashboard.setProjectSource([] { return std::make_pair(spirals(5000), QString()); });
     dashboard.startTraining();
     QTRY_VERIFY_WITH_TIMEOUT(dashboard.lossPlot()->batchPointCount() > 0, 60000);
     dashboard.pauseTraining();
     QTRY_VERIFY_WITH_TIMEOUT(dashboard.logView()->toPlainText().contains("Paused"), 10000);
     dashboard.stopTraining();
-    QTRY_VERIFY_WITH_TIMEOUT(!dashboard.isTraining(), 30000);
-    QVERIFY(dashboard.lastResult()->reason == FinishedEvent::Reason::Stopped);
+    QTRY_VERIFY_WITH_TIMEOUT(!session.isTraining(), 30000);
+    QVERIFY(session.lastResult()->reason == FinishedEvent::Reason::Stopped);
     // The LR is only editable while paused.
     dashboard.applyLearningRate(0.5);
     QCOMPARE(dashboard.lossPlot()->markerCount(), 0);
@@ -243,7 +191,8 @@ void TestTrainingDashboard::stopWhilePaused()
 
 void TestTrainingDashboard::failureIsReportedNotThrown()
 {
-    TrainingDashboard dashboard;
+    TrainingSession session;
+    TrainingDashboard dashboard(&session);
     QSignalSpy messages(&dashboard, &TrainingDashboard::statusMessage);
     dashboard.setProjectSource([] {
         strata::Project p = orGate(5);
@@ -251,8 +200,8 @@ void TestTrainingDashboard::failureIsReportedNotThrown()
         return std::make_pair(p, QString());
     });
     dashboard.startTraining();
-    QTRY_VERIFY_WITH_TIMEOUT(!dashboard.isTraining(), 30000);
-    QVERIFY(dashboard.lastResult()->reason == FinishedEvent::Reason::Failed);
+    QTRY_VERIFY_WITH_TIMEOUT(!session.isTraining(), 30000);
+    QVERIFY(session.lastResult()->reason == FinishedEvent::Reason::Failed);
     QVERIFY(dashboard.logView()->toPlainText().contains("no_such_set"));
     QVERIFY(!messages.isEmpty());
 }

@@ -1,7 +1,7 @@
 #include "ui/commands/layout_commands.h"
 
+#include "ui/auto_layout.h"
 #include "ui/document.h"
-#include "ui/editor/auto_layout.h"
 
 namespace strata::ui {
 

@@ -1,15 +1,15 @@
 #include "ui/dataset/dataset_preview.h"
 
+#include "ui/background_task.h"
 #include "widgets/image_grid.h"
 #include "widgets/scatter_plot.h"
 
 #include <nlohmann/json.hpp>
 
-#include <QApplication>
+#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QPointer>
 #include <QProgressBar>
 #include <QScrollArea>
 #include <QSplitter>
@@ -20,7 +20,6 @@
 
 #include <algorithm>
 #include <exception>
-#include <thread>
 
 namespace strata::ui {
 
@@ -76,8 +75,10 @@ DatasetPreview::DatasetPreview(QWidget *parent)
     : QWidget(parent), title_(new QLabel(this)), info_(new QLabel(this)),
       stack_(new QStackedWidget(this)), message_(new QLabel(this)),
       images_(new widgets::ImageGrid(this)), scatter_(new widgets::ScatterPlot(this)),
-      table_(new QTableWidget(this)), counts_(new QTableWidget(this))
+      table_(new QTableWidget(this)), counts_(new QTableWidget(this)),
+      worker_(new QFutureWatcher<std::shared_ptr<Summary>>(this))
 {
+    connect(worker_, &QFutureWatcherBase::finished, this, &DatasetPreview::workerFinished);
     QFont titleFont = title_->font();
     titleFont.setBold(true);
     titleFont.setPointSizeF(titleFont.pointSizeF() + 1);
@@ -183,33 +184,30 @@ void DatasetPreview::reload()
 void DatasetPreview::startWorker(const Request &request)
 {
     workerBusy_ = true;
-    // The worker owns copies of its inputs; the widget may be gone when it finishes, hence
-    // the application as the context and a QPointer checked on the GUI thread.
-    QPointer<DatasetPreview> self(this);
-    std::thread([self, generation = request.generation, spec = request.spec,
-                 dir = request.baseDir.toStdString()] {
-        std::shared_ptr<Summary> summary = summarize(spec, dir);
-        QMetaObject::invokeMethod(
-            qApp,
-            [self, generation, summary] {
-                if (self)
-                    self->workerFinished(generation, summary);
-            },
-            Qt::QueuedConnection);
-    }).detach();
+    workerGeneration_ = request.generation;
+    // The work owns copies of its inputs and never sees the widget.
+    worker_->setFuture(runInBackground([spec = request.spec, dir = request.baseDir.toStdString()] {
+        return summarize(spec, dir);
+    }));
 }
 
-void DatasetPreview::workerFinished(std::uint64_t generation,
-                                    const std::shared_ptr<Summary> &summary)
+void DatasetPreview::workerFinished()
 {
     workerBusy_ = false;
+    std::shared_ptr<Summary> summary;
+    try {
+        summary = worker_->result();
+    } catch (const std::exception &e) { // summarize() reports loader errors itself
+        summary = std::make_shared<Summary>();
+        summary->error = QString::fromUtf8(e.what());
+    }
     if (pending_) {
         const Request next = *pending_;
         pending_.reset();
         startWorker(next);
         return;
     }
-    if (generation == generation_)
+    if (workerGeneration_ == generation_)
         present(*summary);
 }
 

@@ -2,8 +2,9 @@
 // The dataset preview: what the project's data looks like before training. Image sets show a
 // grid of samples with their class names, 2-feature sets a scatter plot, other vector sets a
 // table of their first rows; every set shows its counts per class and the sample shape the
-// model receives. Loading runs on one worker thread at a time (requests made meanwhile are
-// coalesced into the newest); a loader error is shown in the panel.
+// model receives. Loading runs in the background (ui/background_task.h), one load at a time
+// (requests made meanwhile are coalesced into the newest); a loader error is shown in the
+// panel. A preview destroyed while it loads is not waited for: the load's result is dropped.
 
 #include "strata/dataset.h"
 
@@ -14,6 +15,7 @@
 #include <memory>
 #include <optional>
 
+template <typename T> class QFutureWatcher;
 class QLabel;
 class QStackedWidget;
 class QToolButton;
@@ -70,7 +72,7 @@ private:
         std::uint64_t generation = 0;
     };
     void startWorker(const Request &request);
-    void workerFinished(std::uint64_t generation, const std::shared_ptr<Summary> &summary);
+    void workerFinished();
     static std::shared_ptr<Summary> summarize(const strata::DatasetSpec &spec,
                                               const std::string &baseDir);
     void present(const Summary &summary);
@@ -86,7 +88,10 @@ private:
     QTableWidget *table_ = nullptr;
     QTableWidget *counts_ = nullptr;
 
-    std::uint64_t generation_ = 0; // the load whose result is still wanted
+    // The running load; its signals come on the GUI thread, and not at all once it is gone.
+    QFutureWatcher<std::shared_ptr<Summary>> *worker_ = nullptr;
+    std::uint64_t generation_ = 0;       // the load whose result is still wanted
+    std::uint64_t workerGeneration_ = 0; // the load the worker runs
     bool loading_ = false;
     bool workerBusy_ = false;
     std::optional<Request> pending_; // waits for the running worker

@@ -1,6 +1,6 @@
 #include "ui/editor/node_item.h"
 
-#include "ui/editor/auto_layout.h"
+#include "ui/auto_layout.h"
 #include "ui/editor/node_scene.h"
 #include "ui/theme.h"
 

@@ -4,6 +4,7 @@
 // delete, paste) into Document edits, which push undo commands.
 
 #include "ui/document.h"
+#include "ui/mime_types.h"
 
 #include <QGraphicsScene>
 #include <QHash>
@@ -14,11 +15,6 @@ namespace strata::ui {
 class EdgeItem;
 class NodeItem;
 class PortItem;
-
-// What a palette entry carries when dragged: the layer type name, UTF-8.
-inline constexpr char kLayerMimeType[] = "application/x-strata-layer";
-// Copied layers on the clipboard: a Document::copyFragment() JSON fragment.
-inline constexpr char kNodesMimeType[] = "application/x-strata-nodes";
 
 class NodeScene : public QGraphicsScene
 {

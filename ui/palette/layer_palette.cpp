@@ -1,6 +1,6 @@
 #include "ui/palette/layer_palette.h"
 
-#include "ui/editor/node_scene.h"
+#include "ui/mime_types.h"
 #include "ui/theme.h"
 
 #include <strata/layer.h>

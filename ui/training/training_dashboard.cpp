@@ -11,30 +11,22 @@
 #include <QScrollBar>
 #include <QSplitter>
 #include <QTextCursor>
-#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
-#include <cmath>
 #include <exception>
-#include <variant>
+#include <optional>
+#include <vector>
 
 namespace strata::ui {
 
 namespace {
 
-// 30 Hz: smooth enough to watch, and each tick is one coalesced replot per plot.
-constexpr int kDrainIntervalMs = 33;
 constexpr qint64 kMaxBatchPoints = 20000;
 // Below this width two plots side by side get too cramped to read: they are stacked.
 constexpr int kSideBySideWidth = 640;
 // What the stacked layout needs: the widest row of controls (Train … Stop) and a plot.
 constexpr int kStackedMinimumWidth = 420;
-
-bool sameRate(double a, double b)
-{
-    return std::fabs(a - b) <= 1e-9 * std::max({1e-12, std::fabs(a), std::fabs(b)});
-}
 
 QString rateText(double lr)
 {
@@ -66,22 +58,12 @@ QString reasonText(strata::FinishedEvent::Reason reason)
 
 } // namespace
 
-TrainingDashboard::TrainingDashboard(QWidget *parent)
-    : QWidget(parent), queue_(std::make_shared<strata::EventQueue>()), drainTimer_(new QTimer(this))
+TrainingDashboard::TrainingDashboard(TrainingSession *session, QWidget *parent)
+    : QWidget(parent), session_(session)
 {
-    drainTimer_->setInterval(kDrainIntervalMs);
-    connect(drainTimer_, &QTimer::timeout, this, &TrainingDashboard::drainEvents);
     buildUi();
+    subscribe();
     updateButtons();
-}
-
-TrainingDashboard::~TrainingDashboard()
-{
-    // The trainer's destructor stops and joins; a stop is honoured between two batches, so
-    // this waits at most for the batch in flight.
-    if (trainer_)
-        trainer_->stop();
-    trainer_.reset();
 }
 
 void TrainingDashboard::setProjectSource(ProjectSource source)
@@ -89,9 +71,21 @@ void TrainingDashboard::setProjectSource(ProjectSource source)
     source_ = std::move(source);
 }
 
-void TrainingDashboard::setOutputDir(const QString &dir)
+void TrainingDashboard::subscribe()
 {
-    outputDir_ = dir;
+    if (!session_)
+        return;
+    TrainingSession *s = session_;
+    connect(s, &TrainingSession::trainingStarted, this, &TrainingDashboard::clearRun);
+    connect(s, &TrainingSession::started, this, &TrainingDashboard::showStarted);
+    connect(s, &TrainingSession::batchFinished, this, &TrainingDashboard::showBatch);
+    connect(s, &TrainingSession::epochFinished, this, &TrainingDashboard::showEpoch);
+    connect(s, &TrainingSession::logMessage, this, &TrainingDashboard::showLog);
+    connect(s, &TrainingSession::learningRateChanged, this, &TrainingDashboard::showLearningRate);
+    connect(s, &TrainingSession::paused, this, &TrainingDashboard::showPaused);
+    connect(s, &TrainingSession::resumed, this, &TrainingDashboard::showResumed);
+    connect(s, &TrainingSession::stopping, this, &TrainingDashboard::showStopping);
+    connect(s, &TrainingSession::finished, this, &TrainingDashboard::showFinished);
 }
 
 void TrainingDashboard::buildUi()
@@ -195,29 +189,56 @@ void TrainingDashboard::setStacked(bool stacked)
 
 void TrainingDashboard::updateButtons()
 {
-    controls_->setState(training_, paused_, stopping_);
+    if (session_)
+        controls_->setState(session_->isTraining(), session_->isPaused(), session_->isStopping());
+    else
+        controls_->setState(false, false, false);
 }
 
 void TrainingDashboard::startTraining()
 {
-    if (training_)
+    if (!session_ || session_->isTraining())
         return;
     if (!source_) {
         emit statusMessage(tr("Nothing to train: no project is open"));
         return;
     }
     auto [project, baseDir] = source_();
-    if (baseDir.isEmpty())
-        baseDir = QStringLiteral(STRATA_EXAMPLES_DIR);
+    session_->start(std::move(project), baseDir);
+}
 
-    trainer_.reset(); // the previous run has finished and been joined
-    queue_ = std::make_shared<strata::EventQueue>();
-    epochs_.clear();
-    result_.reset();
+void TrainingDashboard::pauseTraining()
+{
+    if (session_)
+        session_->pause();
+}
+
+void TrainingDashboard::resumeTraining()
+{
+    if (session_)
+        session_->resume();
+}
+
+void TrainingDashboard::stopTraining()
+{
+    // Also wakes a paused trainer.
+    if (session_)
+        session_->stop();
+}
+
+void TrainingDashboard::applyLearningRate(double lr)
+{
+    if (!session_ || !session_->isTraining() || !session_->isPaused() || session_->isStopping()) {
+        emit statusMessage(tr("Pause training to change the learning rate"));
+        return;
+    }
+    if (!session_->setLearningRate(lr))
+        emit statusMessage(tr("The learning rate must be a positive number"));
+}
+
+void TrainingDashboard::clearRun(const QString &projectName)
+{
     classNames_.clear();
-    lastX_ = 0;
-    lastLr_.reset();
-    userLr_.reset();
     hasValidation_ = false;
     lossPlot_->clear();
     accuracyPlot_->clear();
@@ -226,91 +247,51 @@ void TrainingDashboard::startTraining()
     confusion_->setPlaceholder(tr("Waiting for the first epoch…"));
     progress_->reset();
     log_->clear();
-
-    const QString name = QString::fromStdString(project.name);
-    strata::TrainerOptions options;
-    options.outDir = outputDir_.toStdString();
-    // Runs on the training thread: only a push, never a widget.
-    options.observer = [queue = queue_](const strata::TrainingEvent &e) { queue->push(e); };
-    trainer_ = std::make_unique<strata::Trainer>(std::move(project), baseDir.toStdString(),
-                                                 std::move(options));
-    training_ = true;
-    paused_ = stopping_ = false;
-    appendLog(tr("Training “%1”").arg(name));
-    trainer_->start();
-    drainTimer_->start();
+    appendLog(tr("Training “%1”").arg(projectName));
     updateButtons();
-    emit trainingStarted();
-    emit statusMessage(tr("Training “%1”…").arg(name));
+    emit statusMessage(tr("Training “%1”…").arg(projectName));
 }
 
-void TrainingDashboard::pauseTraining()
+void TrainingDashboard::showPaused()
 {
-    if (!training_ || paused_ || stopping_)
-        return;
-    trainer_->pause();
-    paused_ = true;
     progress_->setPaused(true);
-    if (lastLr_)
-        controls_->setLearningRate(*lastLr_);
+    if (const std::optional<double> lr = session_->learningRate())
+        controls_->setLearningRate(*lr);
     updateButtons();
     emit statusMessage(tr("Paused: the learning rate can be changed now"));
 }
 
-void TrainingDashboard::resumeTraining()
+void TrainingDashboard::showResumed()
 {
-    if (!training_ || !paused_ || stopping_)
-        return;
-    trainer_->resume();
-    paused_ = false;
     progress_->setPaused(false);
     updateButtons();
     emit statusMessage(tr("Training resumed"));
 }
 
-void TrainingDashboard::stopTraining()
+void TrainingDashboard::showStopping()
 {
-    if (!training_ || stopping_)
-        return;
-    // Also wakes a paused trainer. The thread is joined once its FinishedEvent arrives.
-    trainer_->stop();
-    stopping_ = true;
     updateButtons();
     emit statusMessage(tr("Stopping after the current batch…"));
 }
 
-void TrainingDashboard::applyLearningRate(double lr)
+void TrainingDashboard::showLearningRate(double lr, double position,
+                                         TrainingSession::RateOrigin origin)
 {
-    if (!training_ || !paused_ || stopping_) {
-        emit statusMessage(tr("Pause training to change the learning rate"));
-        return;
-    }
-    if (!std::isfinite(lr) || lr <= 0) {
-        emit statusMessage(tr("The learning rate must be a positive number"));
-        return;
-    }
-    trainer_->setLearningRate(lr);
-    userLr_ = lr;
     const QString label = tr("lr %1").arg(rateText(lr));
-    lossPlot_->addMarker(lastX_, label);
-    accuracyPlot_->addMarker(lastX_, label);
+    lossPlot_->addMarker(position, label);
+    accuracyPlot_->addMarker(position, label);
+    if (origin != TrainingSession::RateOrigin::User)
+        return;
     appendLog(tr("Learning rate set to %1; it applies from the next batch").arg(rateText(lr)));
     emit statusMessage(tr("Learning rate set to %1").arg(rateText(lr)));
 }
 
-void TrainingDashboard::drainEvents()
-{
-    for (const strata::TrainingEvent &event : queue_->drain())
-        std::visit([this](const auto &e) { handle(e); }, event);
-}
-
-void TrainingDashboard::handle(const strata::StartedEvent &e)
+void TrainingDashboard::showStarted(const strata::StartedEvent &e)
 {
     progress_->start(e.epochs, e.batchesPerEpoch, e.startEpoch);
     progress_->setDevice(QString::fromStdString(e.device));
-    if (paused_)
+    if (session_ && session_->isPaused())
         progress_->setPaused(true);
-    classNames_.clear();
     for (const std::string &n : e.classNames)
         classNames_ << QString::fromStdString(n);
     hasValidation_ = e.validationSamples > 0;
@@ -333,23 +314,10 @@ void TrainingDashboard::handle(const strata::StartedEvent &e)
                                       : tr("none")));
 }
 
-void TrainingDashboard::handle(const strata::BatchEvent &e)
+void TrainingDashboard::showBatch(const strata::BatchEvent &e)
 {
     const int batches = std::max(e.batches, 1);
     const double x = e.epoch + static_cast<double>(e.batch + 1) / batches;
-    if (lastLr_ && !sameRate(e.learningRate, *lastLr_) &&
-        !(userLr_ && sameRate(e.learningRate, *userLr_))) {
-        // A schedule changed it; mark where this batch began. User changes are marked when
-        // applied.
-        const double start = e.epoch + static_cast<double>(e.batch) / batches;
-        const QString label = tr("lr %1").arg(rateText(e.learningRate));
-        lossPlot_->addMarker(start, label);
-        accuracyPlot_->addMarker(start, label);
-    }
-    if (userLr_ && sameRate(e.learningRate, *userLr_))
-        userLr_.reset();
-    lastLr_ = e.learningRate;
-    lastX_ = x;
     pendingLoss_ += e.loss;
     pendingAccuracy_ += e.accuracy;
     ++pendingBatches_;
@@ -362,10 +330,8 @@ void TrainingDashboard::handle(const strata::BatchEvent &e)
     progress_->setProgress(e.epoch, e.batch, e.samplesPerSecond);
 }
 
-void TrainingDashboard::handle(const strata::EpochEvent &e)
+void TrainingDashboard::showEpoch(const strata::EpochMetrics &m)
 {
-    const strata::EpochMetrics &m = e.metrics;
-    epochs_.push_back(m);
     const int x = m.epoch + 1;
     lossPlot_->addEpochPoint(x, m.loss, m.hasValidation ? std::optional(m.valLoss) : std::nullopt);
     accuracyPlot_->addEpochPoint(x, m.accuracy,
@@ -392,7 +358,7 @@ void TrainingDashboard::handle(const strata::EpochEvent &e)
     appendLog(line);
 }
 
-void TrainingDashboard::handle(const strata::LogEvent &e)
+void TrainingDashboard::showLog(const strata::LogEvent &e)
 {
     const QString text = QString::fromStdString(e.message);
     switch (e.level) {
@@ -409,10 +375,9 @@ void TrainingDashboard::handle(const strata::LogEvent &e)
     emit statusMessage(text);
 }
 
-void TrainingDashboard::handle(const strata::FinishedEvent &e)
+void TrainingDashboard::showFinished(const strata::FinishedEvent &e)
 {
     using R = strata::FinishedEvent::Reason;
-    result_ = e;
     const bool bad = e.reason == R::Diverged || e.reason == R::Failed;
     appendLog(QStringLiteral("%1: %2").arg(reasonText(e.reason), QString::fromStdString(e.message)),
               bad ? QStringLiteral("#c0392b") : QString());
@@ -423,25 +388,8 @@ void TrainingDashboard::handle(const strata::FinishedEvent &e)
                       .arg(*e.testLoss, 0, 'f', 4)
                       .arg(percent(*e.testAccuracy)));
     progress_->finish(e.reason == R::Completed, reasonText(e.reason));
-    emit statusMessage(QString::fromStdString(e.message));
-    joinWhenDone();
-}
-
-void TrainingDashboard::joinWhenDone()
-{
-    // The FinishedEvent is the trainer's last act, but its thread may not have returned yet:
-    // poll instead of blocking the GUI thread on join().
-    if (trainer_ && trainer_->isRunning()) {
-        QTimer::singleShot(5, this, &TrainingDashboard::joinWhenDone);
-        return;
-    }
-    if (trainer_)
-        trainer_->wait();
-    drainTimer_->stop();
-    training_ = paused_ = stopping_ = false;
     updateButtons();
-    if (result_)
-        emit trainingFinished(*result_);
+    emit statusMessage(QString::fromStdString(e.message));
 }
 
 void TrainingDashboard::appendLog(const QString &text, const QString &color)
@@ -472,7 +420,9 @@ void TrainingDashboard::exportData(TrainingControls::Export what)
         if (path.isEmpty())
             return;
         try {
-            strata::writeMetricsCsv(epochs_, path.toStdString());
+            strata::writeMetricsCsv(session_ ? session_->epochs()
+                                             : std::vector<strata::EpochMetrics>{},
+                                    path.toStdString());
             emit statusMessage(tr("Saved %1").arg(path));
         } catch (const std::exception &e) {
             emit statusMessage(QString::fromStdString(e.what()));

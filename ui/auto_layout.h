@@ -1,6 +1,8 @@
 #pragma once
 // The automatic top-to-bottom layout: each node's row is its longest distance from an input,
 // and nodes in a row are ordered by where their inputs sit, to keep links short and straight.
+// A rule of the document (nodes without a saved place get one), used by the editor as well;
+// it knows neither.
 
 #include <strata/graph.h>
 

@@ -1,4 +1,4 @@
-#include "ui/editor/auto_layout.h"
+#include "ui/auto_layout.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,0 +1,195 @@
+#include "ui/session/training_session.h"
+
+#include "strata/trainer.h"
+
+#include <QDeadlineTimer>
+#include <QThread>
+#include <QTimer>
+
+#include <algorithm>
+#include <cmath>
+#include <variant>
+#include <vector>
+
+namespace strata::ui {
+
+namespace {
+
+// 30 Hz: smooth enough to watch, and each tick is at most one coalesced replot per plot.
+constexpr int kDrainIntervalMs = 33;
+
+bool sameRate(double a, double b)
+{
+    return std::fabs(a - b) <= 1e-9 * std::max({1e-12, std::fabs(a), std::fabs(b)});
+}
+
+} // namespace
+
+TrainingSession::TrainingSession(QObject *parent)
+    : QObject(parent), queue_(std::make_shared<strata::EventQueue>()), drainTimer_(new QTimer(this))
+{
+    drainTimer_->setInterval(kDrainIntervalMs);
+    connect(drainTimer_, &QTimer::timeout, this, &TrainingSession::drainEvents);
+}
+
+TrainingSession::~TrainingSession()
+{
+    if (!thread_)
+        return;
+    // A stop is honoured between two batches (and wakes a paused run), so this waits at most
+    // for the batch in flight. Nothing is emitted any more: the listeners may be gone.
+    disconnect(thread_.get(), nullptr, this, nullptr);
+    trainer_->stop();
+    // Trainer::run() clears a stop that comes before it has begun: repeat it until the thread
+    // has ended (each wait returns as soon as it has).
+    while (!thread_->wait(QDeadlineTimer(20)))
+        trainer_->stop();
+    thread_.reset();
+    trainer_.reset();
+}
+
+bool TrainingSession::start(strata::Project project, const QString &baseDir)
+{
+    if (training_)
+        return false;
+    // The previous run's thread ended before its finished() was emitted.
+    trainer_.reset();
+    queue_ = std::make_shared<strata::EventQueue>();
+    epochs_.clear();
+    result_.reset();
+    position_ = 0;
+    lastLr_.reset();
+    userLr_.reset();
+    projectName_ = QString::fromStdString(project.name);
+
+    strata::TrainerOptions options;
+    options.outDir = outputDir_.toStdString();
+    // Runs on the training thread: only a push, never a QObject.
+    options.observer = [queue = queue_](const strata::TrainingEvent &e) { queue->push(e); };
+    const QString base = baseDir.isEmpty() ? QStringLiteral(STRATA_EXAMPLES_DIR) : baseDir;
+    trainer_ = std::make_unique<strata::Trainer>(std::move(project), base.toStdString(),
+                                                 std::move(options));
+    // Trainer::run() reports how the run ended as its last event; the thread's finished
+    // signal (queued to this thread) then says the run is over and its thread can be joined
+    // without waiting.
+    thread_.reset(QThread::create([trainer = trainer_.get()] { trainer->run(); }));
+    thread_->setObjectName(QStringLiteral("strata-trainer"));
+    connect(thread_.get(), &QThread::finished, this, &TrainingSession::threadFinished);
+    training_ = true;
+    paused_ = stopping_ = false;
+    thread_->start();
+    drainTimer_->start();
+    emit trainingStarted(projectName_);
+    return true;
+}
+
+bool TrainingSession::pause()
+{
+    if (!training_ || paused_ || stopping_)
+        return false;
+    trainer_->pause();
+    paused_ = true;
+    emit paused();
+    return true;
+}
+
+bool TrainingSession::resume()
+{
+    if (!training_ || !paused_ || stopping_)
+        return false;
+    trainer_->resume();
+    paused_ = false;
+    emit resumed();
+    return true;
+}
+
+bool TrainingSession::stop()
+{
+    if (!training_ || stopping_)
+        return false;
+    trainer_->stop();
+    stopping_ = true;
+    emit stopping();
+    return true;
+}
+
+bool TrainingSession::setLearningRate(double lr)
+{
+    if (!training_ || !paused_ || stopping_ || !std::isfinite(lr) || lr <= 0)
+        return false;
+    trainer_->setLearningRate(lr);
+    userLr_ = lr;
+    emit learningRateChanged(lr, position_, RateOrigin::User);
+    return true;
+}
+
+void TrainingSession::drainEvents()
+{
+    const std::vector<strata::TrainingEvent> events = queue_->drain();
+    // Trainer::run() clears a stop that comes before it has begun; an event says it has.
+    if (stopping_ && !events.empty())
+        trainer_->stop();
+    const std::shared_ptr<strata::EventQueue> queue = queue_;
+    for (const strata::TrainingEvent &event : events) {
+        if (queue_ != queue) // a listener started another run: this one's news is stale
+            return;
+        std::visit([this](const auto &e) { handle(e); }, event);
+    }
+}
+
+void TrainingSession::handle(const strata::StartedEvent &e)
+{
+    emit started(e);
+}
+
+void TrainingSession::handle(const strata::BatchEvent &e)
+{
+    const int batches = std::max(e.batches, 1);
+    if (lastLr_ && !sameRate(e.learningRate, *lastLr_) &&
+        !(userLr_ && sameRate(e.learningRate, *userLr_))) {
+        // A schedule changed it: it starts where this batch began.
+        const double start = e.epoch + static_cast<double>(e.batch) / batches;
+        emit learningRateChanged(e.learningRate, start, RateOrigin::Schedule);
+    }
+    if (userLr_ && sameRate(e.learningRate, *userLr_))
+        userLr_.reset();
+    lastLr_ = e.learningRate;
+    position_ = e.epoch + static_cast<double>(e.batch + 1) / batches;
+    emit batchFinished(e);
+}
+
+void TrainingSession::handle(const strata::EpochEvent &e)
+{
+    epochs_.push_back(e.metrics);
+    emit epochFinished(e.metrics);
+}
+
+void TrainingSession::handle(const strata::LogEvent &e)
+{
+    emit logMessage(e);
+}
+
+void TrainingSession::handle(const strata::FinishedEvent &e)
+{
+    // Reported once the thread has ended, in threadFinished().
+    result_ = e;
+}
+
+void TrainingSession::threadFinished()
+{
+    // The thread emitted finished() as its very last act: this join does not wait.
+    thread_->wait();
+    thread_.reset();
+    drainTimer_->stop();
+    drainEvents(); // whatever arrived since the last tick, the FinishedEvent included
+    if (!result_)  // the engine always reports one; never leave a listener without it
+        result_ = trainer_->result();
+    training_ = paused_ = stopping_ = false;
+    // A copy: a listener may start the next run, which clears result_.
+    const strata::FinishedEvent result = *result_;
+    if (result.reason == strata::FinishedEvent::Reason::Failed)
+        emit error(QString::fromStdString(result.message));
+    emit finished(result);
+}
+
+} // namespace strata::ui

@@ -1,0 +1,129 @@
+#pragma once
+// One training run, apart from any widget. The session owns the engine's Trainer, the thread
+// it runs in, the queue that thread reports into, and a timer that drains the queue on the
+// GUI thread at most 30 times a second; every event comes out as a Qt signal. Commands
+// (start, pause, resume, stop, learning rate) go through the session. Panels subscribe to
+// its signals and never call each other; the GUI thread never waits on training.
+
+#include "strata/project.h"
+#include "strata/training_events.h"
+
+#include <QObject>
+#include <QString>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+class QThread;
+class QTimer;
+
+namespace strata {
+class Trainer;
+}
+
+namespace strata::ui {
+
+class TrainingSession : public QObject
+{
+    Q_OBJECT
+
+public:
+    // Who changed the learning rate: the user (while paused) or the run's schedule.
+    enum class RateOrigin { User, Schedule };
+    Q_ENUM(RateOrigin)
+
+    explicit TrainingSession(QObject *parent = nullptr);
+    // Stops a running trainer and waits for it: at most the batch in flight.
+    ~TrainingSession() override;
+
+    // Where the trainer writes checkpoints, weights and metrics; empty (default): nowhere.
+    // Applies from the next start().
+    void setOutputDir(const QString &dir) { outputDir_ = dir; }
+    QString outputDir() const { return outputDir_; }
+
+    // True from start() until finished() is emitted.
+    bool isTraining() const { return training_; }
+    bool isPaused() const { return paused_; }
+    // stop() was asked for and the run has not finished yet.
+    bool isStopping() const { return stopping_; }
+    QString projectName() const { return projectName_; }
+
+    // The epochs of the current (or last) run, as the engine reported them.
+    const std::vector<strata::EpochMetrics> &epochs() const { return epochs_; }
+    // How the current (or last) run ended; empty until its FinishedEvent arrives.
+    const std::optional<strata::FinishedEvent> &lastResult() const { return result_; }
+    // The learning rate of the last batch seen, if any.
+    std::optional<double> learningRate() const { return lastLr_; }
+    // Where the run is, in epochs: 2.5 is half-way through the third epoch.
+    double position() const { return position_; }
+    // The trainer of the current or last run, or nullptr. Its network is the trained one once
+    // finished() has been emitted; while training runs, nothing here may touch it.
+    strata::Trainer *trainer() const { return trainer_.get(); }
+
+public slots:
+    // Trains project in a new thread and returns at once; relative paths start from baseDir
+    // (empty: the examples folder). False, and nothing happens, while a run is going on.
+    bool start(strata::Project project, const QString &baseDir = {});
+    // Each returns false, and does nothing, when it does not apply (not training, already
+    // paused, stopping, ...). The trainer applies them between two batches.
+    bool pause();
+    bool resume();
+    // Also ends a paused run; finished() follows.
+    bool stop();
+    // Only while paused, and only a positive finite rate; it applies from the next batch.
+    bool setLearningRate(double lr);
+
+signals:
+    // start() was accepted: isTraining() is now true.
+    void trainingStarted(const QString &projectName);
+    // The engine's StartedEvent: the data is loaded and the network compiled.
+    void started(const strata::StartedEvent &info);
+    void batchFinished(const strata::BatchEvent &batch);
+    void epochFinished(const strata::EpochMetrics &metrics);
+    void logMessage(const strata::LogEvent &message);
+    // position: where the new rate starts, in epochs (see position()). A user's change is
+    // reported when applied, a schedule's when the first batch with it arrives; a user's
+    // change is not reported again when the batches show it.
+    void learningRateChanged(double lr, double position,
+                             strata::ui::TrainingSession::RateOrigin origin);
+    void paused();
+    void resumed();
+    void stopping();
+    // The run failed (the engine's reason, e.g. a dataset that cannot be read or a model
+    // that cannot be built); finished() follows with Reason::Failed.
+    void error(const QString &message);
+    // The run is over and its thread has ended; emitted once per start(). isTraining() is
+    // false by now.
+    void finished(const strata::FinishedEvent &result);
+
+private:
+    void drainEvents();
+    void handle(const strata::StartedEvent &e);
+    void handle(const strata::BatchEvent &e);
+    void handle(const strata::EpochEvent &e);
+    void handle(const strata::LogEvent &e);
+    void handle(const strata::FinishedEvent &e);
+    void threadFinished();
+
+    QString outputDir_;
+    std::unique_ptr<strata::Trainer> trainer_;
+    // Runs trainer_->run(); its finished signal, not a poll, says when the run is over.
+    std::unique_ptr<QThread> thread_;
+    // Shared with the trainer's observer, so an event pushed while the session goes away
+    // lands in a queue that still exists.
+    std::shared_ptr<strata::EventQueue> queue_;
+    QTimer *drainTimer_ = nullptr;
+
+    bool training_ = false;
+    bool paused_ = false;
+    bool stopping_ = false;
+    QString projectName_;
+    std::vector<strata::EpochMetrics> epochs_;
+    std::optional<strata::FinishedEvent> result_;
+    double position_ = 0;
+    std::optional<double> lastLr_; // learning rate of the last batch seen
+    std::optional<double> userLr_; // applied by the user, not yet seen in a batch
+};
+
+} // namespace strata::ui
