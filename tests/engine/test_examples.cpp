@@ -2,6 +2,8 @@
 // counts Keras and PyTorch report for the same model, in total and layer by layer. The
 // per-layer counts are computed here from the layer formulas, not copied from the engine.
 
+#include "qtest_strings.h"
+#include "source_dir.h"
 #include "strata/project.h"
 #include "strata/shape_inference.h"
 #include "strata/summary.h"
@@ -15,22 +17,9 @@
 
 using namespace strata;
 
-namespace QTest {
-template <> inline char *toString(const std::string &s)
-{
-    return qstrdup(s.c_str());
-}
-} // namespace QTest
-
 namespace {
 
-std::string sourceDir()
-{
-    if (qEnvironmentVariableIsSet("STRATA_SOURCE_DIR"))
-        return qEnvironmentVariable("STRATA_SOURCE_DIR").toStdString();
-    // tests/engine/test_examples.cpp → the repository root.
-    return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path().string();
-}
+using strata::test::sourceDir;
 
 // Keras Dense / PyTorch Linear: a weight per input and unit, a bias per unit.
 constexpr int64_t dense(int64_t inputs, int64_t units)

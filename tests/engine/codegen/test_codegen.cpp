@@ -4,6 +4,8 @@
 // branching graph a Functional model, and the layout conversions are where they must be.
 // tests/interop/check_codegen.py runs the same code in torch and TensorFlow.
 
+#include "qtest_strings.h"
+#include "source_dir.h"
 #include "codegen/python_text.h"
 
 #include "strata/backend.h"
@@ -24,27 +26,9 @@
 
 using namespace strata;
 
-namespace QTest {
-template <> inline char *toString(const std::string &s)
-{
-    return qstrdup(s.c_str());
-}
-} // namespace QTest
-
 namespace {
 
-std::string sourceDir()
-{
-    if (qEnvironmentVariableIsSet("STRATA_SOURCE_DIR"))
-        return qEnvironmentVariable("STRATA_SOURCE_DIR").toStdString();
-    // tests/engine/codegen/test_codegen.cpp → the repository root.
-    return std::filesystem::path(__FILE__)
-        .parent_path()
-        .parent_path()
-        .parent_path()
-        .parent_path()
-        .string();
-}
+using strata::test::sourceDir;
 
 std::vector<std::string> projectPaths()
 {

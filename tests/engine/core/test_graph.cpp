@@ -1,6 +1,7 @@
 // Graph: nodes and ids, typed refusals for every kind of bad link, topological order of a DAG
 // with a skip connection, outputs, JSON round trip and exact reinsertion for undo.
 
+#include "qtest_strings.h"
 #include "strata/graph.h"
 #include "strata/layer.h"
 
@@ -12,17 +13,6 @@
 using namespace strata;
 
 Q_DECLARE_METATYPE(strata::GraphErrorKind)
-
-namespace QTest {
-template <> inline char *toString(const std::string &s)
-{
-    return qstrdup(s.c_str());
-}
-template <> inline char *toString(const nlohmann::json &j)
-{
-    return qstrdup(j.dump().c_str());
-}
-} // namespace QTest
 
 namespace {
 

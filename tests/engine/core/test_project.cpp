@@ -2,6 +2,8 @@
 // path and what was expected), load → save → load round trips of every example, atomic saves
 // and the `ui` section carried unread.
 
+#include "qtest_strings.h"
+#include "source_dir.h"
 #include "strata/project.h"
 
 #include <QDir>
@@ -23,18 +25,7 @@ using json = nlohmann::json;
 
 namespace {
 
-std::string sourceDir()
-{
-    if (qEnvironmentVariableIsSet("STRATA_SOURCE_DIR"))
-        return qEnvironmentVariable("STRATA_SOURCE_DIR").toStdString();
-    // tests/engine/core/test_project.cpp → the repository root.
-    return std::filesystem::path(__FILE__)
-        .parent_path()
-        .parent_path()
-        .parent_path()
-        .parent_path()
-        .string();
-}
+using strata::test::sourceDir;
 
 std::vector<std::string> exampleFiles()
 {
@@ -107,17 +98,6 @@ void addRow(const char *name, Edit edit, const std::string &path, const std::str
 }
 
 } // namespace
-
-namespace QTest {
-template <> inline char *toString(const std::string &s)
-{
-    return qstrdup(s.c_str());
-}
-template <> inline char *toString(const nlohmann::json &j)
-{
-    return qstrdup(j.dump().c_str());
-}
-} // namespace QTest
 
 class TestProject : public QObject
 {

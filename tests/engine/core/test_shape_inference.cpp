@@ -2,6 +2,7 @@
 // name the node and say how to fix it; Blocked nodes downstream of an error; graph-level
 // problems; parameter validation messages; and a guard that analysis stays fast.
 
+#include "qtest_strings.h"
 #include "strata/shape_inference.h"
 
 #include <QtTest>
@@ -12,13 +13,6 @@
 
 using namespace strata;
 using json = nlohmann::json;
-
-namespace QTest {
-template <> inline char *toString(const std::string &s)
-{
-    return qstrdup(s.c_str());
-}
-} // namespace QTest
 
 namespace {
 

@@ -1,6 +1,8 @@
 // The model.summary() equivalent: rows, the formatted table with its totals, and the number
 // formatting it uses.
 
+#include "qtest_strings.h"
+#include "source_dir.h"
 #include "strata/project.h"
 #include "strata/summary.h"
 
@@ -13,27 +15,9 @@
 
 using namespace strata;
 
-namespace QTest {
-template <> inline char *toString(const std::string &s)
-{
-    return qstrdup(s.c_str());
-}
-} // namespace QTest
-
 namespace {
 
-std::string sourceDir()
-{
-    if (qEnvironmentVariableIsSet("STRATA_SOURCE_DIR"))
-        return qEnvironmentVariable("STRATA_SOURCE_DIR").toStdString();
-    // tests/engine/core/test_summary.cpp → the repository root.
-    return std::filesystem::path(__FILE__)
-        .parent_path()
-        .parent_path()
-        .parent_path()
-        .parent_path()
-        .string();
-}
+using strata::test::sourceDir;
 
 bool contains(const std::string &text, const std::string &part)
 {

@@ -3,6 +3,8 @@
 // (every bias, BatchNorm statistic and scale away from its initial value), predictions
 // through Network inference, and ONNX files read back with protobuf.
 
+#include "qtest_strings.h"
+#include "source_dir.h"
 #include "strata/backend.h"
 #include "strata/evaluation.h"
 #include "strata/network.h"
@@ -20,27 +22,9 @@
 #include <string>
 #include <vector>
 
-namespace QTest {
-template <> inline char *toString(const std::string &s)
-{
-    return qstrdup(s.c_str());
-}
-} // namespace QTest
-
 namespace onnx_test {
 
-inline std::string sourceDir()
-{
-    if (qEnvironmentVariableIsSet("STRATA_SOURCE_DIR"))
-        return qEnvironmentVariable("STRATA_SOURCE_DIR").toStdString();
-    // tests/engine/onnx/onnx_test_support.h → the repository root.
-    return std::filesystem::path(__FILE__)
-        .parent_path()
-        .parent_path()
-        .parent_path()
-        .parent_path()
-        .string();
-}
+using strata::test::sourceDir;
 
 // The example projects in projects/, the graph that uses every layer type, and the one for
 // the details of the ONNX mapping.

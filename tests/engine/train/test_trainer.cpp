@@ -1,6 +1,7 @@
 // The trainer: learning, exact resume, the NaN guard, early stopping, keep-best, commands and
 // the event stream.
 
+#include "source_dir.h"
 #include "strata/evaluation.h"
 #include "strata/network.h"
 #include "strata/safetensors.h"
@@ -19,10 +20,7 @@ static QString reasonText(FinishedEvent::Reason r)
 
 namespace {
 
-std::string sourceDir()
-{
-    return qEnvironmentVariable("STRATA_SOURCE_DIR", ".").toStdString();
-}
+using strata::test::sourceDir;
 
 // Moons with a model that uses every RNG stream and non-trainable state: Dropout (dropout
 // stream), BatchNorm (running statistics), shuffling (shuffle stream).
