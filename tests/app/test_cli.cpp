@@ -12,7 +12,7 @@ class TestCli : public QObject
 private:
     using Result = strata::test::CliResult;
 
-    QString project(const QString &name) const { return strata::test::exampleProject(name); }
+    QString project(const QString &name) const { return strata::test::examplePath(name); }
     Result run(const QStringList &args) { return strata::test::runCli(args); }
 
     QTemporaryDir dir;

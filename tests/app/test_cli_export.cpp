@@ -13,7 +13,7 @@ class TestCliExport : public QObject
 private:
     using Result = strata::test::CliResult;
 
-    QString project(const QString &name) const { return strata::test::exampleProject(name); }
+    QString project(const QString &name) const { return strata::test::examplePath(name); }
     QString file(const QString &name) const { return dir.filePath(name); }
     Result run(const QStringList &args) { return strata::test::runCli(args); }
     QStringList predictions(const QString &projectFile, const QString &weights)

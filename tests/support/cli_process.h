@@ -1,7 +1,9 @@
 #pragma once
-// Running strata-cli from a test: the binary and example projects CTest points at
-// (STRATA_BINARY_DIR, STRATA_SOURCE_DIR), and a run that returns the exit code and output.
-// Header-only, so the tests of app/ can use it without the engine.
+// Running strata-cli from a test: the binary CTest points at (STRATA_BINARY_DIR), and a run
+// that returns the exit code and output. Header-only, so the tests of app/ can use it without
+// the engine; example projects come from source_dir.h's examplePath().
+
+#include "source_dir.h"
 
 #include <QProcess>
 #include <QString>
@@ -18,11 +20,6 @@ struct CliResult
 inline QString cliPath()
 {
     return qEnvironmentVariable("STRATA_BINARY_DIR") + "/app/strata-cli";
-}
-
-inline QString exampleProject(const QString &name)
-{
-    return qEnvironmentVariable("STRATA_SOURCE_DIR") + "/projects/" + name;
 }
 
 inline CliResult runCli(const QStringList &args, int timeoutMs = 300000)
