@@ -6,6 +6,7 @@
 
 #include "data/data_file.h"
 #include "strata/errors.h"
+#include "strata/memory.h"
 
 #include <fstream>
 
@@ -68,6 +69,12 @@ Dataset loadCifar10(const std::vector<std::string> &batchFiles)
                           "cut short after " + std::to_string(size % kRecord) +
                           " bytes, or this is not a CIFAR-10 binary batch");
         const int64_t records = size / kRecord;
+        if (std::string m = memoryShortfall(
+                double(data.features.size() + size_t(records * kPixels)) * sizeof(float),
+                "loading " + std::to_string(data.size() + records) + " images as floats",
+                "use fewer batch files or a machine with more memory");
+            !m.empty())
+            internal::throwFileError(path, m);
         data.features.reserve(data.features.size() + size_t(records * kPixels));
         data.labels.reserve(data.labels.size() + size_t(records));
         for (int64_t r = 0; r < records; ++r) {

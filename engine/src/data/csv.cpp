@@ -16,6 +16,7 @@
 
 #include "strata/dataset.h"
 #include "strata/errors.h"
+#include "strata/memory.h"
 
 #include <algorithm>
 #include <charconv>
@@ -228,6 +229,13 @@ Dataset loadCsv(const std::string &path, const std::string &labelColumn)
     data.name = std::filesystem::path(path).stem().string();
     const int64_t featureCount = static_cast<int64_t>(columns) - 1;
     data.sampleShape = {featureCount};
+    if (std::string m = memoryShortfall(
+            double(rows.size() - dataStart) * double(featureCount) * sizeof(float),
+            "loading " + std::to_string(rows.size() - dataStart) + " rows of " +
+                std::to_string(featureCount) + " features as floats",
+            "use fewer rows or a machine with more memory");
+        !m.empty())
+        throwFileError(path, m);
     data.features.reserve((rows.size() - dataStart) * size_t(featureCount));
     std::vector<const std::string *> labelCells;
     labelCells.reserve(rows.size() - dataStart);

@@ -8,6 +8,7 @@
 
 #include "strata/dataset.h"
 #include "strata/errors.h"
+#include "strata/memory.h"
 
 #include <algorithm>
 #include <cctype>
@@ -166,6 +167,11 @@ Dataset loadIdx(const std::string &imagesPath, const std::string &labelsPath)
     Dataset data;
     data.name = std::filesystem::path(imagesPath).filename().string();
     data.sampleShape = {1, imageHeader.dims[1], imageHeader.dims[2]};
+    if (std::string m = memoryShortfall(double(pixels.size()) * sizeof(float),
+                                        "loading " + std::to_string(count) + " images as floats",
+                                        "use a machine with more memory or a smaller file");
+        !m.empty())
+        throwFileError(imagesPath, m);
     data.features.assign(pixels.begin(), pixels.end());
     data.labels.assign(labelBytes.begin(), labelBytes.end());
     // Unsigned bytes cannot be out of range; the class count is what the labels use.
