@@ -1,5 +1,6 @@
 #include "train/checkpoint.h"
 
+#include "io/json_text.h"
 #include "strata/errors.h"
 #include "strata/safetensors.h"
 
@@ -39,8 +40,8 @@ Checkpoint readCheckpoint(const std::string &path)
                            "checkpoint.safetensors written by strata-cli train or the studio");
     Checkpoint c;
     try {
-        c.state = nlohmann::json::parse(it->second);
-    } catch (const nlohmann::json::exception &e) {
+        c.state = parseJsonText(it->second, "");
+    } catch (const JsonTextError &e) {
         throw Error(path + ": the checkpoint's training state is damaged (" + e.what() + ")");
     }
     if (!c.state.is_object() || c.state.value("format", 0) != kCheckpointFormat)
@@ -56,6 +57,30 @@ Checkpoint readCheckpoint(const std::string &path)
     }
     return c;
 }
+
+namespace {
+
+EpochMetrics epochMetricsFromJsonUnchecked(const nlohmann::json &j)
+{
+    EpochMetrics m;
+    m.epoch = j.at("epoch").get<int>() - 1;
+    m.loss = j.at("loss").get<double>();
+    m.accuracy = j.at("accuracy").get<double>();
+    m.seconds = j.value("seconds", 0.0);
+    m.samplesPerSecond = j.value("samples_per_second", 0.0);
+    m.learningRate = j.value("lr", 0.0);
+    m.best = j.value("best", false);
+    if (j.contains("val_loss")) {
+        m.hasValidation = true;
+        m.valLoss = j.at("val_loss").get<double>();
+        m.valAccuracy = j.at("val_accuracy").get<double>();
+    }
+    if (j.contains("confusion"))
+        m.confusion = j.at("confusion").get<std::vector<std::vector<int64_t>>>();
+    return m;
+}
+
+} // namespace
 
 nlohmann::json toJson(const EpochMetrics &m)
 {
@@ -77,22 +102,12 @@ nlohmann::json toJson(const EpochMetrics &m)
 
 EpochMetrics epochMetricsFromJson(const nlohmann::json &j)
 {
-    EpochMetrics m;
-    m.epoch = j.at("epoch").get<int>() - 1;
-    m.loss = j.at("loss").get<double>();
-    m.accuracy = j.at("accuracy").get<double>();
-    m.seconds = j.value("seconds", 0.0);
-    m.samplesPerSecond = j.value("samples_per_second", 0.0);
-    m.learningRate = j.value("lr", 0.0);
-    m.best = j.value("best", false);
-    if (j.contains("val_loss")) {
-        m.hasValidation = true;
-        m.valLoss = j.at("val_loss").get<double>();
-        m.valAccuracy = j.at("val_accuracy").get<double>();
+    try {
+        return epochMetricsFromJsonUnchecked(j);
+    } catch (const nlohmann::json::exception &e) {
+        throw Error("an epoch of the history is damaged (" + briefQuote(e.what(), 120) +
+                    "): " + briefJson(j, 80));
     }
-    if (j.contains("confusion"))
-        m.confusion = j.at("confusion").get<std::vector<std::vector<int64_t>>>();
-    return m;
 }
 
 } // namespace strata::internal
