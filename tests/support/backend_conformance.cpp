@@ -302,6 +302,27 @@ std::string checkTensorOps(Backend &b)
     return {};
 }
 
+// The late NaN/Inf guard: a note stays until it is taken, and taking clears it.
+std::string checkLateGuard(Backend &b)
+{
+    Rng rng(4);
+    const Tensor x = randomTensor({3, 700}, rng);
+    Tensor bad = x.clone();
+    bad.data()[1234] = std::numeric_limits<float>::quiet_NaN();
+    const Tensor dx = toDevice(b, x), dbad = toDevice(b, bad);
+    b.takeNonFinite(); // start clean
+    b.noteNonFinite({&dx, &dx});
+    if (b.takeNonFinite())
+        return "takeNonFinite is true after finite values";
+    b.noteNonFinite({&dx, &dbad});
+    b.noteNonFinite({&dx});
+    if (!b.takeNonFinite())
+        return "takeNonFinite missed a NaN noted before a finite step";
+    if (b.takeNonFinite())
+        return "takeNonFinite did not clear the note";
+    return {};
+}
+
 } // namespace
 
 std::vector<ConformanceCheck> conformanceChecks()
@@ -330,6 +351,7 @@ std::vector<ConformanceCheck> conformanceChecks()
                                return checkUpdate(b, rule, size);
                            })});
     all.push_back({"tensor operations", guarded(checkTensorOps)});
+    all.push_back({"late NaN/Inf guard", guarded(checkLateGuard)});
     for (ConformanceCheck &check : conformance::networkChecks())
         all.push_back(std::move(check));
     return all;

@@ -109,6 +109,19 @@ public:
     // True when every element of every tensor is finite. A device backend checks them all
     // before it waits once for the answer (the default asks allFinite of each in turn).
     virtual bool allTensorsFinite(const std::vector<const Tensor *> &tensors);
+
+    // True when reading a value back to the host (the loss totals, the NaN/Inf guard's
+    // answer) waits for a device, so the trainer reads them only every few batches. The CPU
+    // backends answer false: their reads are free.
+    virtual bool readsWait() const { return false; }
+    // The NaN/Inf guard without a wait: notes whether any element of any tensor is not finite
+    // (a device checks on the device). takeNonFinite answers whether any call since the last
+    // take noted one, and clears the note; on a device it is the one point that waits.
+    virtual void noteNonFinite(const std::vector<const Tensor *> &tensors);
+    virtual bool takeNonFinite();
+
+private:
+    bool nonFiniteNoted_ = false;
 };
 
 // Devices Strata can use here, the CPU first; unavailable ones say why.

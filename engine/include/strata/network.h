@@ -56,6 +56,14 @@ public:
     Tensor probabilities();
     // True when every gradient of a trainable parameter is finite.
     bool gradientsFinite();
+    // The same check without a wait: notes on the backend whether a gradient of the last
+    // trainStep is non-finite (Backend::noteNonFinite; read with Backend::takeNonFinite).
+    void noteNonFiniteGradients();
+    // A copy on the backend's device of every parameter's value, and putting it back. On a
+    // device the NaN/Inf guard answers a few steps late; the trainer keeps the weights after
+    // each clean answer and restores them when an answer is not clean.
+    void keepWeights();
+    void restoreKeptWeights();
 
     // Weights by name, host copies (for files), and back.
     std::vector<std::pair<std::string, Tensor>> weightsToHost() const;
@@ -78,6 +86,7 @@ private:
     void runForward(Plan &plan, const Tensor &x, bool training);
     std::vector<bool> blockableOutputs(const Plan &plan) const;
     void absorbActivations(Plan &plan) const;
+    std::vector<const Tensor *> uncheckedGradients() const;
 
     Graph graph_;
     Backend &backend_;
@@ -88,6 +97,7 @@ private:
     std::map<std::string, std::vector<size_t>> nodeWeights_; // node id → indices in params_
     std::map<int64_t, std::unique_ptr<Plan>> plans_;
     std::vector<std::pair<size_t, Tensor>> stateBackup_; // non-trainable params before a step
+    std::vector<Tensor> kept_;                           // keepWeights' copies
     Plan *last_ = nullptr;
     Plan *lastTrained_ = nullptr; // the plan of the last trainStep, for gradientsFinite
     bool fused_ = false;

@@ -31,8 +31,8 @@ private:
     std::string file_;
 };
 
-// Writes host tensors as F32, in the given order, atomically (to path + ".tmp", then renamed
-// over path). Throws SafetensorsError for an I/O failure, a duplicate or empty name, the
+// Writes host tensors as F32, in the given order, atomically (to a temporary beside it, then
+// renamed over path). Throws SafetensorsError for an I/O failure, a duplicate or empty name, the
 // reserved name "__metadata__", or a tensor that is not a defined host tensor.
 void writeSafetensors(const std::string &path,
                       const std::vector<std::pair<std::string, Tensor>> &tensors,

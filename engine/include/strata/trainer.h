@@ -3,11 +3,15 @@
 // stop and learning-rate changes arrive through a thread-safe command channel; progress
 // leaves as events to an observer. It owns checkpoints (weights, optimizer state, every RNG
 // stream, data position, epoch), so a resumed run continues exactly; a NaN/Inf guard stops
-// within one step and never overwrites the last good checkpoint.
+// the run and never overwrites the last good checkpoint. On the CPU the guard stops within
+// one step and the non-finite step is not applied; on a device (whose reads wait for it) the
+// loss totals and the guard are read every few batches (TrainerOptions::readEvery) and the
+// weights go back to those of the last clean read.
 
 #include "strata/project.h"
 #include "strata/training_events.h"
 
+#include <array>
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -19,6 +23,9 @@
 namespace strata {
 
 class Network;
+struct LossTotals;
+
+inline constexpr int kDeviceReadEvery = 16;
 
 struct TrainerOptions
 {
@@ -28,6 +35,11 @@ struct TrainerOptions
     std::optional<int> epochs;
     std::optional<uint64_t> seed;
     std::optional<std::string> device;
+    // Batches between two reads of the loss totals and the NaN/Inf guard's answer (one
+    // BatchEvent per read). 0: every batch where reads are free (the CPU), kDeviceReadEvery on
+    // a device whose reads wait for it. Above 1, the guard answers late on any backend and
+    // the weights go back to those of the last clean read.
+    int readEvery = 0;
     // Called on the training thread for every event; must not block for long (the studio
     // pushes into an EventQueue).
     std::function<void(const TrainingEvent &)> observer;
@@ -65,6 +77,22 @@ private:
     struct Run;
     void publish(const TrainingEvent &event);
     void execute(Run &run);
+    // The named steps of execute, in order (trainer.cpp).
+    void prepareData(Run &run);
+    void buildNetwork(Run &run);
+    void restoreCheckpoint(Run &run);
+    void publishStarted(Run &run);
+    bool runEpoch(Run &run, int epoch);
+    void applyCommands(Run &run);
+    bool trainBatch(Run &run, int epoch, int batch);
+    bool readTotals(Run &run, int epoch, int batch);
+    void publishBatch(Run &run, int epoch, int batch, const LossTotals &totals);
+    void stopAt(Run &run, int epoch, int batch);
+    void diverged(Run &run, int epoch, int firstBatch, int lastBatch, const std::string &what);
+    bool endEpoch(Run &run, int epoch);
+    void writeCheckpointAt(Run &run, int epoch, int batch, const LossTotals &partial,
+                           const std::array<uint64_t, 4> &shuffleState);
+    void finish(Run &run);
 
     Project project_;
     std::string baseDir_;

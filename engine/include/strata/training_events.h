@@ -22,7 +22,7 @@ struct EpochMetrics
     double seconds = 0;          // training part of the epoch
     double samplesPerSecond = 0; // training samples / seconds
     double learningRate = 0;
-    bool best = false; // the best monitored value so far
+    bool best = false;                           // the best monitored value so far
     std::vector<std::vector<int64_t>> confusion; // [true class][predicted class], validation
 };
 
@@ -32,7 +32,7 @@ struct StartedEvent
     int64_t trainSamples = 0, validationSamples = 0;
     int batchesPerEpoch = 0;
     int epochs = 0;
-    int startEpoch = 0; // > 0 when resumed
+    int startEpoch = 0;           // > 0 when resumed
     std::string validationSource; // "validation split 0.3", "test set", "none"
     std::vector<std::string> classNames;
 };
@@ -40,10 +40,12 @@ struct StartedEvent
 struct BatchEvent
 {
     int epoch = 0, batch = 0, batches = 0; // 0-based epoch and batch
-    double loss = 0, accuracy = 0;         // this batch
+    // This batch's; when the totals are read every few batches (TrainerOptions::readEvery),
+    // those of the batches since the previous event, up to and including this one.
+    double loss = 0, accuracy = 0;
     double learningRate = 0;
-    int64_t step = 0;                      // optimizer steps so far
-    double samplesPerSecond = 0;           // over the epoch so far
+    int64_t step = 0;            // optimizer steps so far
+    double samplesPerSecond = 0; // over the epoch so far
 };
 
 struct EpochEvent

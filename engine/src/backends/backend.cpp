@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <thread>
+#include <utility>
 
 namespace strata {
 
@@ -41,6 +42,17 @@ bool Backend::allTensorsFinite(const std::vector<const Tensor *> &tensors)
     return true;
 }
 
+void Backend::noteNonFinite(const std::vector<const Tensor *> &tensors)
+{
+    if (!nonFiniteNoted_)
+        nonFiniteNoted_ = !allTensorsFinite(tensors);
+}
+
+bool Backend::takeNonFinite()
+{
+    return std::exchange(nonFiniteNoted_, false);
+}
+
 std::string toString(LossKind kind)
 {
     switch (kind) {
@@ -60,8 +72,7 @@ LossKind parseLossKind(const std::string &text)
          {LossKind::CrossEntropy, LossKind::BinaryCrossEntropy, LossKind::MeanSquaredError})
         if (toString(k) == text)
             return k;
-    throw Error("Unknown loss '" + text +
-                "': choose cross_entropy, binary_cross_entropy or mse");
+    throw Error("Unknown loss '" + text + "': choose cross_entropy, binary_cross_entropy or mse");
 }
 
 namespace {

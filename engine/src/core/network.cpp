@@ -419,19 +419,49 @@ Tensor Network::probabilities()
     return host;
 }
 
-bool Network::gradientsFinite()
+// The gradients of the last trainStep the guard must look at: those of trainable parameters
+// whose kernel does not prove them finite.
+std::vector<const Tensor *> Network::uncheckedGradients() const
 {
     std::vector<bool> proven(params_.size(), false);
     if (lastTrained_)
         for (const auto &step : lastTrained_->steps)
             if (step.kernel && step.kernel->weightGradientsProvenFinite())
-                for (size_t i : nodeWeights_[step.node->id])
-                    proven[i] = true;
+                if (auto it = nodeWeights_.find(step.node->id); it != nodeWeights_.end())
+                    for (size_t i : it->second)
+                        proven[i] = true;
     std::vector<const Tensor *> grads;
     for (size_t i = 0; i < params_.size(); ++i)
         if (params_[i].trainable && !proven[i])
             grads.push_back(&params_[i].grad);
-    return backend_.allTensorsFinite(grads); // one wait on a device backend
+    return grads;
+}
+
+bool Network::gradientsFinite()
+{
+    return backend_.allTensorsFinite(uncheckedGradients()); // one wait on a device backend
+}
+
+void Network::noteNonFiniteGradients()
+{
+    backend_.noteNonFinite(uncheckedGradients());
+}
+
+void Network::keepWeights()
+{
+    if (kept_.empty())
+        for (const Parameter &p : params_)
+            kept_.push_back(backend_.allocate(p.value.shape()));
+    for (size_t i = 0; i < params_.size(); ++i)
+        backend_.copy(params_[i].value, kept_[i]);
+}
+
+void Network::restoreKeptWeights()
+{
+    if (kept_.empty())
+        throw std::logic_error("Network::restoreKeptWeights before keepWeights");
+    for (size_t i = 0; i < params_.size(); ++i)
+        backend_.copy(kept_[i], params_[i].value);
 }
 
 std::vector<std::pair<std::string, Tensor>> Network::weightsToHost() const

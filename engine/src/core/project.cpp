@@ -1,13 +1,12 @@
 #include "strata/project.h"
 
+#include "io/atomic_file.h"
+#include "io/json_reader.h"
 #include "strata/backend.h"
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <limits>
 #include <sstream>
-#include <type_traits>
 #include <utility>
 
 namespace strata {
@@ -15,107 +14,35 @@ namespace strata {
 namespace {
 
 using json = nlohmann::json;
-
-// Whether v holds a T exactly. nlohmann's get<T>() is lenient where a project file must not
-// be: it turns true into 1, truncates 2.5 to 2 and wraps -1 round to a huge unsigned seed.
-template <typename T> bool holds(const json &v)
-{
-    if constexpr (std::is_same_v<T, bool>) {
-        return v.is_boolean();
-    } else if constexpr (std::is_same_v<T, std::string>) {
-        return v.is_string();
-    } else if constexpr (std::is_floating_point_v<T>) {
-        return v.is_number();
-    } else {
-        static_assert(std::is_integral_v<T>);
-        if (v.is_number_unsigned())
-            return v.get<uint64_t>() <= uint64_t(std::numeric_limits<T>::max());
-        if (v.is_number_integer())
-            return std::in_range<T>(v.get<int64_t>());
-        return false;
-    }
-}
-
-template <typename T>
-void read(const json &j, const char *key, T &out, const std::string &path, const char *expected)
-{
-    if (!j.contains(key))
-        return;
-    const json &v = j.at(key);
-    if (!holds<T>(v))
-        throw ProjectError("", path + "/" + key,
-                           std::string("expected ") + expected + " but found " + v.dump());
-    out = v.get<T>();
-}
-
-void rejectUnknownKeys(const json &j, std::initializer_list<const char *> known,
-                       const std::string &path)
-{
-    for (auto it = j.begin(); it != j.end(); ++it) {
-        bool ok = false;
-        for (const char *k : known)
-            ok = ok || it.key() == k;
-        if (!ok) {
-            std::string names;
-            for (const char *k : known)
-                names += (names.empty() ? "" : ", ") + std::string(k);
-            throw ProjectError("", path + "/" + it.key(),
-                               "unknown setting; expected one of " + names);
-        }
-    }
-}
+using internal::JsonObjectReader;
 
 } // namespace
 
 TrainingSpec trainingSpecFromJson(const json &j, const std::string &path)
 {
-    if (!j.is_object())
-        throw ProjectError("", path, std::string("expected an object but found ") + j.type_name());
-    rejectUnknownKeys(j,
-                      {"epochs", "batch_size", "optimizer", "schedule", "loss",
-                       "validation_split", "shuffle", "early_stopping_patience", "keep_best",
-                       "seed", "device", "init", "threads"},
-                      path);
     TrainingSpec s;
-    read(j, "epochs", s.epochs, path, "a whole number of epochs");
-    read(j, "batch_size", s.batchSize, path, "a whole number");
-    read(j, "loss", s.loss, path, "a loss name");
-    read(j, "validation_split", s.validationSplit, path, "a fraction");
-    read(j, "shuffle", s.shuffle, path, "true or false");
-    read(j, "early_stopping_patience", s.earlyStoppingPatience, path, "a whole number");
-    read(j, "keep_best", s.keepBest, path, "true or false");
-    read(j, "seed", s.seed, path, "a non-negative whole number");
-    read(j, "device", s.device, path, "a device name");
-    read(j, "init", s.init, path, "\"keras\" or \"pytorch\"");
-    read(j, "threads", s.threads, path, "a whole number");
-    if (j.contains("optimizer"))
-        s.optimizer = optimizerSpecFromJson(j.at("optimizer"), path + "/optimizer");
-    if (j.contains("schedule"))
-        s.schedule = scheduleSpecFromJson(j.at("schedule"), path + "/schedule");
-    if (s.epochs < 1 || s.epochs > 100000)
-        throw ProjectError("", path + "/epochs",
-                           "expected between 1 and 100000 epochs but found " +
-                               std::to_string(s.epochs));
-    if (s.batchSize < 1 || s.batchSize > 65536)
-        throw ProjectError("", path + "/batch_size",
-                           "expected a batch size between 1 and 65536 but found " +
-                               std::to_string(s.batchSize));
-    if (!(s.validationSplit >= 0 && s.validationSplit < 1))
-        throw ProjectError("", path + "/validation_split",
-                           "expected a fraction in [0, 1) but found " +
-                               std::to_string(s.validationSplit));
-    if (s.earlyStoppingPatience < 0)
-        throw ProjectError("", path + "/early_stopping_patience", "expected 0 (off) or more");
-    if (s.threads < 0 || s.threads > 1024)
-        throw ProjectError("", path + "/threads", "expected 0 (all cores) or a thread count");
+    JsonObjectReader r(j, path);
+    r.integer("epochs", s.epochs, 1, 100000);
+    r.integer("batch_size", s.batchSize, 1, 65536);
+    if (const json *v = r.find("optimizer"))
+        s.optimizer = optimizerSpecFromJson(*v, r.pathOf("optimizer"));
+    if (const json *v = r.find("schedule"))
+        s.schedule = scheduleSpecFromJson(*v, r.pathOf("schedule"));
+    r.string("loss", s.loss);
+    r.number("validation_split", s.validationSplit, {0, 1, false, true});
+    r.boolean("shuffle", s.shuffle);
+    r.integer("early_stopping_patience", s.earlyStoppingPatience, 0);
+    r.boolean("keep_best", s.keepBest);
+    r.integer("seed", s.seed);
+    r.string("device", s.device);
+    r.choice("init", s.init, {"keras", "pytorch"});
+    r.integer("threads", s.threads, 0, 1024);
+    r.finish();
     try {
         parseLossKind(s.loss);
     } catch (const Error &e) {
         throw ProjectError("", path + "/loss", e.what());
     }
-    if (s.init != "keras" && s.init != "pytorch")
-        throw ProjectError("", path + "/init",
-                           "expected \"keras\" or \"pytorch\" but found \"" + s.init + "\"");
     return s;
 }
 
@@ -140,13 +67,15 @@ Project projectFromJson(const json &j, const std::string &file)
 {
     try {
         if (!j.is_object())
-            throw ProjectError(file, "", std::string("expected a JSON object but found ") +
-                                             j.type_name());
-        if (!j.contains("format_version") || !holds<int>(j.at("format_version")))
+            throw ProjectError(file, "",
+                               std::string("expected a JSON object but found ") + j.type_name());
+        JsonObjectReader r(j, "");
+        int64_t version = 0;
+        if (const json *v = r.find("format_version");
+            !v || !internal::asInteger(*v, version) || !std::in_range<int>(version))
             throw ProjectError(file, "/format_version",
                                "expected the project format version (a whole number); is "
                                "this a Strata project?");
-        const int version = j.at("format_version").get<int>();
         if (version > kProjectFormatVersion)
             throw ProjectError(file, "/format_version",
                                "this project was saved by a newer Strata (format " +
@@ -158,17 +87,19 @@ Project projectFromJson(const json &j, const std::string &file)
                                "expected a version of at least 1 but found " +
                                    std::to_string(version));
         Project p;
-        read(j, "name", p.name, "", "a string");
-        read(j, "description", p.description, "", "a string");
-        if (!j.contains("model"))
+        r.string("name", p.name);
+        r.string("description", p.description);
+        const json *model = r.find("model");
+        if (!model)
             throw ProjectError(file, "/model", "expected the model (nodes and edges)");
-        p.graph = Graph::fromJson(j.at("model"), file, "/model");
-        if (j.contains("dataset"))
-            p.dataset = datasetSpecFromJson(j.at("dataset"), "/dataset");
-        if (j.contains("training"))
-            p.training = trainingSpecFromJson(j.at("training"), "/training");
-        if (j.contains("ui"))
-            p.ui = j.at("ui");
+        p.graph = Graph::fromJson(*model, file, "/model");
+        if (const json *v = r.find("dataset"))
+            p.dataset = datasetSpecFromJson(*v, "/dataset");
+        if (const json *v = r.find("training"))
+            p.training = trainingSpecFromJson(*v, "/training");
+        if (const json *v = r.find("ui"))
+            p.ui = *v;
+        r.finish();
         return p;
     } catch (const ProjectError &e) {
         if (!e.file().empty() || file.empty())
@@ -239,24 +170,7 @@ void saveProject(const Project &project, const std::string &path)
         throw Error("Cannot write " + path + ": some of its text is not valid UTF-8 (" + e.what() +
                     ")");
     }
-    const std::string tmp = path + ".saving";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out)
-            throw Error("Cannot write " + path + ": the folder is missing or read-only");
-        out << text;
-        out.flush();
-        if (!out) {
-            std::remove(tmp.c_str());
-            throw Error("Cannot write " + path + ": the disk may be full");
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        std::remove(tmp.c_str());
-        throw Error("Cannot replace " + path + ": " + ec.message());
-    }
+    internal::writeFileAtomically(path, text);
 }
 
 std::string projectBaseDir(const std::string &projectPath)

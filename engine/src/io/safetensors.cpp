@@ -3,6 +3,7 @@
 
 #include "strata/safetensors.h"
 
+#include "io/atomic_file.h"
 #include "io/json_text.h"
 
 #include <nlohmann/json.hpp>
@@ -209,30 +210,19 @@ void writeSafetensors(const std::string &path,
     }
     text.append((8 - text.size() % 8) % 8, ' ');
 
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out)
-            throw SafetensorsError(path, "cannot create " + tmp + ": " + std::strerror(errno));
-        unsigned char length[8];
-        for (int i = 0; i < 8; ++i)
-            length[i] = static_cast<unsigned char>(uint64_t(text.size()) >> (8 * i));
-        out.write(reinterpret_cast<const char *>(length), 8);
-        out.write(text.data(), static_cast<std::streamsize>(text.size()));
-        for (const auto &[name, tensor] : tensors)
-            out.write(reinterpret_cast<const char *>(tensor.data()),
-                      static_cast<std::streamsize>(tensor.numel() * sizeof(float)));
-        out.close();
-        if (!out) {
-            std::filesystem::remove(tmp);
-            throw SafetensorsError(path, "cannot write " + tmp + " (disk full?)");
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        std::filesystem::remove(tmp);
-        throw SafetensorsError(path, "cannot replace the file: " + ec.message());
+    try {
+        internal::writeFileAtomically(path, [&](std::ostream &out) {
+            unsigned char length[8];
+            for (int i = 0; i < 8; ++i)
+                length[i] = static_cast<unsigned char>(uint64_t(text.size()) >> (8 * i));
+            out.write(reinterpret_cast<const char *>(length), 8);
+            out.write(text.data(), static_cast<std::streamsize>(text.size()));
+            for (const auto &[name, tensor] : tensors)
+                out.write(reinterpret_cast<const char *>(tensor.data()),
+                          static_cast<std::streamsize>(tensor.numel() * sizeof(float)));
+        });
+    } catch (const internal::FileWriteError &e) {
+        throw SafetensorsError(path, e.reason());
     }
 }
 

@@ -4,6 +4,7 @@
 
 #include "strata/export.h"
 
+#include "io/atomic_file.h"
 #include "io/export_check.h"
 #include "onnx/onnx_context.h"
 #include "strata/backend.h"
@@ -13,11 +14,6 @@
 #include <onnx/onnx_pb.h>
 
 #include <bit>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <limits>
 #include <set>
 
@@ -141,24 +137,10 @@ std::string outputActivation(const Project &project, const std::string &lastType
 
 void writeModel(const onnx::ModelProto &model, const std::string &path)
 {
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out)
-            throw Error("Cannot write " + path + ": " + std::strerror(errno) +
-                        " (check that the folder exists and is writable)");
-        if (!model.SerializeToOstream(&out) || !out.flush()) {
-            out.close();
-            std::remove(tmp.c_str());
-            throw Error("Cannot write " + path + ": the disk may be full");
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        std::remove(tmp.c_str());
-        throw Error("Cannot write " + path + ": " + ec.message());
-    }
+    internal::writeFileAtomically(path, [&](std::ostream &out) {
+        if (!model.SerializeToOstream(&out))
+            out.setstate(std::ios::badbit);
+    });
 }
 
 } // namespace

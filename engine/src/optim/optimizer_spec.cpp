@@ -1,5 +1,6 @@
 // JSON form and validation of OptimizerSpec and ScheduleSpec.
 
+#include "io/json_reader.h"
 #include "strata/errors.h"
 #include "strata/optimizer.h"
 
@@ -19,15 +20,6 @@ std::string number(double x)
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%g", x);
     return buffer;
-}
-
-// How a JSON value is shown in a message: short, and typed (strings keep their quotes).
-std::string shown(const json &value)
-{
-    std::string text = value.dump();
-    if (text.size() > 40)
-        text = text.substr(0, 37) + "...";
-    return text;
 }
 
 std::string joined(const std::vector<std::string> &words)
@@ -52,94 +44,15 @@ void checkType(const std::string &type, const std::vector<std::string> &choices,
              "expected one of " + joined(choices) + " but found \"" + type + "\"");
 }
 
-// Fails unless lo <= x < hi (or lo < x when loOpen), naming the field.
-void checkRange(double x, double lo, double hi, bool loOpen, bool hiOpen,
-                const std::string &jsonPath, const std::string &field)
+// Fails unless x lies in range, naming the field.
+void checkRange(double x, const internal::NumberRange &range, const std::string &jsonPath,
+                const std::string &field)
 {
-    const bool ok = std::isfinite(x) && (loOpen ? x > lo : x >= lo) &&
-                    (std::isinf(hi) || (hiOpen ? x < hi : x <= hi));
-    if (ok)
-        return;
-    std::string range = std::isinf(hi) ? std::string(loOpen ? "> " : ">= ") + number(lo)
-                                       : "in " + std::string(loOpen ? "(" : "[") + number(lo) +
-                                             ", " + number(hi) + (hiOpen ? ")" : "]");
-    fail(jsonPath, field, "expected a number " + range + " but found " + number(x));
+    if (!range.contains(x))
+        fail(jsonPath, field, "expected a number " + range.text() + " but found " + number(x));
 }
 
-// Reads a JSON object field by field; every key must be one of the readers'.
-class ObjectReader
-{
-public:
-    ObjectReader(const json &j, const std::string &jsonPath) : j_(j), path_(jsonPath)
-    {
-        if (!j.is_object())
-            throw ProjectError("", jsonPath, "expected an object but found " + shown(j));
-    }
-    void number(const char *key, double &out)
-    {
-        if (const json *v = find(key)) {
-            if (!v->is_number())
-                fail(path_, key, "expected a number but found " + shown(*v));
-            out = v->get<double>();
-        }
-    }
-    void integer(const char *key, int &out)
-    {
-        if (const json *v = find(key)) {
-            const bool integral =
-                v->is_number_integer() ||
-                (v->is_number_float() && std::trunc(v->get<double>()) == v->get<double>());
-            if (!integral || std::abs(v->get<double>()) > 1e9)
-                fail(path_, key, "expected an integer but found " + shown(*v));
-            out = static_cast<int>(v->get<double>());
-        }
-    }
-    void boolean(const char *key, bool &out)
-    {
-        if (const json *v = find(key)) {
-            if (!v->is_boolean())
-                fail(path_, key, "expected true or false but found " + shown(*v));
-            out = v->get<bool>();
-        }
-    }
-    void string(const char *key, std::string &out)
-    {
-        if (const json *v = find(key)) {
-            if (!v->is_string())
-                fail(path_, key, "expected a string but found " + shown(*v));
-            out = v->get<std::string>();
-        }
-    }
-    // Refuses keys nobody read: a misspelt setting would otherwise be silently ignored.
-    void finish() const
-    {
-        for (const auto &item : j_.items())
-            if (std::find(known_.begin(), known_.end(), item.key()) == known_.end())
-                fail(path_, item.key(), "unknown setting; expected one of " + joined(known_));
-    }
-
-private:
-    const json *find(const char *key)
-    {
-        known_.push_back(key);
-        auto it = j_.find(key);
-        return it == j_.end() ? nullptr : &*it;
-    }
-
-    const json &j_;
-    std::string path_;
-    std::vector<std::string> known_;
-};
-
-// nlohmann errors (e.g. a number too large for its type) become ProjectErrors with the path.
-template <typename F> auto withJsonPath(const std::string &jsonPath, F read)
-{
-    try {
-        return read();
-    } catch (const json::exception &e) {
-        throw ProjectError("", jsonPath, std::string("cannot read the settings: ") + e.what());
-    }
-}
+using internal::JsonObjectReader;
 
 } // namespace
 
@@ -157,13 +70,13 @@ void validate(const OptimizerSpec &spec, const std::string &jsonPath)
 {
     const double inf = std::numeric_limits<double>::infinity();
     checkType(spec.type, optimizerTypes(), jsonPath);
-    checkRange(spec.lr, 0, inf, true, false, jsonPath, "lr");
-    checkRange(spec.momentum, 0, 1, false, true, jsonPath, "momentum");
-    checkRange(spec.weightDecay, 0, inf, false, false, jsonPath, "weight_decay");
-    checkRange(spec.beta1, 0, 1, false, true, jsonPath, "beta1");
-    checkRange(spec.beta2, 0, 1, false, true, jsonPath, "beta2");
-    checkRange(spec.eps, 0, inf, true, false, jsonPath, "eps");
-    checkRange(spec.rho, 0, 1, false, true, jsonPath, "rho");
+    checkRange(spec.lr, {0, inf, true, false}, jsonPath, "lr");
+    checkRange(spec.momentum, {0, 1, false, true}, jsonPath, "momentum");
+    checkRange(spec.weightDecay, {0, inf, false, false}, jsonPath, "weight_decay");
+    checkRange(spec.beta1, {0, 1, false, true}, jsonPath, "beta1");
+    checkRange(spec.beta2, {0, 1, false, true}, jsonPath, "beta2");
+    checkRange(spec.eps, {0, inf, true, false}, jsonPath, "eps");
+    checkRange(spec.rho, {0, 1, false, true}, jsonPath, "rho");
     // PyTorch refuses Nesterov without momentum: it would silently be plain SGD.
     if (spec.type == "sgd" && spec.nesterov && spec.momentum <= 0)
         fail(jsonPath, "nesterov",
@@ -173,22 +86,20 @@ void validate(const OptimizerSpec &spec, const std::string &jsonPath)
 
 OptimizerSpec optimizerSpecFromJson(const nlohmann::json &j, const std::string &jsonPath)
 {
-    return withJsonPath(jsonPath, [&] {
-        OptimizerSpec spec;
-        ObjectReader r(j, jsonPath);
-        r.string("type", spec.type);
-        r.number("lr", spec.lr);
-        r.number("momentum", spec.momentum);
-        r.number("weight_decay", spec.weightDecay);
-        r.number("beta1", spec.beta1);
-        r.number("beta2", spec.beta2);
-        r.number("eps", spec.eps);
-        r.number("rho", spec.rho);
-        r.boolean("nesterov", spec.nesterov);
-        r.finish();
-        validate(spec, jsonPath);
-        return spec;
-    });
+    OptimizerSpec spec;
+    JsonObjectReader r(j, jsonPath);
+    r.string("type", spec.type);
+    r.number("lr", spec.lr);
+    r.number("momentum", spec.momentum);
+    r.number("weight_decay", spec.weightDecay);
+    r.number("beta1", spec.beta1);
+    r.number("beta2", spec.beta2);
+    r.number("eps", spec.eps);
+    r.number("rho", spec.rho);
+    r.boolean("nesterov", spec.nesterov);
+    r.finish();
+    validate(spec, jsonPath);
+    return spec;
 }
 
 nlohmann::json toJson(const OptimizerSpec &spec)
@@ -207,34 +118,32 @@ void validate(const ScheduleSpec &spec, const std::string &jsonPath)
     if (spec.stepSize < 1)
         fail(jsonPath, "step_size",
              "expected an integer >= 1 but found " + std::to_string(spec.stepSize));
-    checkRange(spec.gamma, 0, inf, true, false, jsonPath, "gamma");
+    checkRange(spec.gamma, {0, inf, true, false}, jsonPath, "gamma");
     if (spec.tMax < 0)
         fail(jsonPath, "t_max",
              "expected an integer >= 0 (0: the run's epochs) but found " +
                  std::to_string(spec.tMax));
-    checkRange(spec.minLr, 0, inf, false, false, jsonPath, "min_lr");
+    checkRange(spec.minLr, {0, inf, false, false}, jsonPath, "min_lr");
     if (spec.patience < 0)
         fail(jsonPath, "patience",
              "expected an integer >= 0 but found " + std::to_string(spec.patience));
-    checkRange(spec.factor, 0, 1, true, true, jsonPath, "factor");
+    checkRange(spec.factor, {0, 1, true, true}, jsonPath, "factor");
 }
 
 ScheduleSpec scheduleSpecFromJson(const nlohmann::json &j, const std::string &jsonPath)
 {
-    return withJsonPath(jsonPath, [&] {
-        ScheduleSpec spec;
-        ObjectReader r(j, jsonPath);
-        r.string("type", spec.type);
-        r.integer("step_size", spec.stepSize);
-        r.number("gamma", spec.gamma);
-        r.integer("t_max", spec.tMax);
-        r.number("min_lr", spec.minLr);
-        r.integer("patience", spec.patience);
-        r.number("factor", spec.factor);
-        r.finish();
-        validate(spec, jsonPath);
-        return spec;
-    });
+    ScheduleSpec spec;
+    JsonObjectReader r(j, jsonPath);
+    r.string("type", spec.type);
+    r.integer("step_size", spec.stepSize);
+    r.number("gamma", spec.gamma);
+    r.integer("t_max", spec.tMax);
+    r.number("min_lr", spec.minLr);
+    r.integer("patience", spec.patience);
+    r.number("factor", spec.factor);
+    r.finish();
+    validate(spec, jsonPath);
+    return spec;
 }
 
 nlohmann::json toJson(const ScheduleSpec &spec)

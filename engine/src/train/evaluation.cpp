@@ -45,8 +45,7 @@ Evaluation evaluateDataset(Network &network, const Dataset &data, int batchSize)
     return e;
 }
 
-Tensor predict(Network &network, const std::vector<float> &features, int64_t count,
-               int batchSize)
+Tensor predict(Network &network, const std::vector<float> &features, int64_t count, int batchSize)
 {
     const Shape in = network.inputShape();
     const int64_t size = numel(in);
@@ -58,8 +57,7 @@ Tensor predict(Network &network, const std::vector<float> &features, int64_t cou
     for (int64_t first = 0; first < count; first += batchSize) {
         const int64_t m = std::min<int64_t>(batchSize, count - first);
         Tensor x(withBatch(m, in));
-        std::copy(features.begin() + first * size, features.begin() + (first + m) * size,
-                  x.data());
+        std::copy(features.begin() + first * size, features.begin() + (first + m) * size, x.data());
         network.evaluate(x);
         Tensor p = network.probabilities();
         std::copy(p.data(), p.data() + m * k, out.data() + first * k);

@@ -1,26 +1,10 @@
-#include "strata/errors.h"
+#include "io/atomic_file.h"
 #include "strata/trainer.h"
 #include "train/checkpoint.h"
 
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 
 namespace strata {
-
-namespace {
-void writeAtomically(const std::string &path, const std::string &text)
-{
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << text;
-        if (!out)
-            throw Error("Cannot write " + path);
-    }
-    std::filesystem::rename(tmp, path);
-}
-} // namespace
 
 void writeMetricsCsv(const std::vector<EpochMetrics> &history, const std::string &path)
 {
@@ -29,11 +13,11 @@ void writeMetricsCsv(const std::vector<EpochMetrics> &history, const std::string
     for (const auto &m : history) {
         std::snprintf(line, sizeof line, "%d,%.6g,%.6g,%s,%s,%.6g,%.3f,%.1f\n", m.epoch + 1, m.loss,
                       m.accuracy, m.hasValidation ? std::to_string(m.valLoss).c_str() : "",
-                      m.hasValidation ? std::to_string(m.valAccuracy).c_str() : "",
-                      m.learningRate, m.seconds, m.samplesPerSecond);
+                      m.hasValidation ? std::to_string(m.valAccuracy).c_str() : "", m.learningRate,
+                      m.seconds, m.samplesPerSecond);
         text += line;
     }
-    writeAtomically(path, text);
+    internal::writeFileAtomically(path, text);
 }
 
 void writeMetricsJson(const std::vector<EpochMetrics> &history, const std::string &path)
@@ -41,7 +25,7 @@ void writeMetricsJson(const std::vector<EpochMetrics> &history, const std::strin
     nlohmann::json j = nlohmann::json::array();
     for (const auto &m : history)
         j.push_back(internal::toJson(m));
-    writeAtomically(path, j.dump(2) + "\n");
+    internal::writeFileAtomically(path, j.dump(2) + "\n");
 }
 
 } // namespace strata

@@ -249,19 +249,19 @@ private slots:
             "expected an object");
         addRow(
             "training.epochs 0", [](json &j) { j["training"]["epochs"] = 0; }, "/training/epochs",
-            "between 1 and 100000");
+            "expected an integer from 1 to 100000 but found number 0");
         addRow(
             "training.epochs true", [](json &j) { j["training"]["epochs"] = true; },
-            "/training/epochs", "a whole number");
+            "/training/epochs", "expected an integer from 1 to 100000 but found boolean true");
         addRow(
             "training.epochs 2.5", [](json &j) { j["training"]["epochs"] = 2.5; },
-            "/training/epochs", "a whole number");
+            "/training/epochs", "expected an integer from 1 to 100000 but found number 2.5");
         addRow(
             "training.batch_size \"32\"", [](json &j) { j["training"]["batch_size"] = "32"; },
-            "/training/batch_size", "expected a whole number but found \"32\"");
+            "/training/batch_size", "expected an integer from 1 to 65536 but found string \"32\"");
         addRow(
             "training.seed -1", [](json &j) { j["training"]["seed"] = -1; }, "/training/seed",
-            "a non-negative whole number");
+            "expected an integer from 0 to");
         addRow(
             "training.shuffle 1", [](json &j) { j["training"]["shuffle"] = 1; },
             "/training/shuffle", "true or false");
@@ -270,7 +270,7 @@ private slots:
             "/training/loss", "cross_entropy, binary_cross_entropy or mse");
         addRow(
             "training.init xavier", [](json &j) { j["training"]["init"] = "xavier"; },
-            "/training/init", "\"keras\" or \"pytorch\"");
+            "/training/init", "expected one of keras, pytorch but found string \"xavier\"");
         addRow(
             "training.optimizer.type adagrad",
             [](json &j) { j["training"]["optimizer"]["type"] = "adagrad"; },
@@ -285,11 +285,11 @@ private slots:
         addRow(
             "training.validation_split 1.5",
             [](json &j) { j["training"]["validation_split"] = 1.5; }, "/training/validation_split",
-            "a fraction in [0, 1)");
+            "expected a number in [0, 1) but found number 1.5");
         addRow(
             "training.validation_split negative",
             [](json &j) { j["training"]["validation_split"] = -0.1; }, "/training/validation_split",
-            "a fraction in [0, 1)");
+            "expected a number in [0, 1) but found number -0.1");
         addRow(
             "dataset.kind parquet", [](json &j) { j["dataset"]["kind"] = "parquet"; },
             "/dataset/kind", "expected one of builtin, idx, cifar10, csv");
@@ -398,7 +398,7 @@ private slots:
         QCOMPARE(a.at("model"), original.at("model"));
         QCOMPARE(a.at("ui"), original.at("ui"));
         QCOMPARE(a.at("name"), original.at("name"));
-        QVERIFY(!QFile::exists(QString::fromStdString(copy + ".saving")));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 2);
     }
 
     void uiSectionCarriedUnread()

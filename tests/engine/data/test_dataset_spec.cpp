@@ -22,7 +22,7 @@ private slots:
     void cifarRoundTrip();
     void csvRoundTrip();
     void labelColumnAsIndex();
-    void unknownKeysIgnored();
+    void unknownKeysRefused();
     void errors_data();
     void errors();
 };
@@ -140,12 +140,21 @@ void TestDatasetSpec::labelColumnAsIndex()
     QCOMPARE(spec.labelColumn, std::string("4"));
 }
 
-void TestDatasetSpec::unknownKeysIgnored()
+// A misspelt or unknown key would otherwise be silently ignored: it is refused, like the
+// training settings' (the project's format_version, not extra keys, marks newer files).
+void TestDatasetSpec::unknownKeysRefused()
 {
-    const DatasetSpec spec = datasetSpecFromJson(
-        json::parse(R"({"kind":"builtin","name":"moons","comment":"from a newer version"})"),
-        "/dataset");
-    QCOMPARE(spec.name, std::string("moons"));
+    try {
+        datasetSpecFromJson(
+            json::parse(R"({"kind":"builtin","name":"moons","comment":"from a newer version"})"),
+            "/dataset");
+        QFAIL("expected a ProjectError");
+    } catch (const ProjectError &e) {
+        QCOMPARE(e.jsonPath(), std::string("/dataset/comment"));
+        QVERIFY2(std::string(e.what()).find("unknown setting; expected one of kind, name") !=
+                     std::string::npos,
+                 e.what());
+    }
 }
 
 void TestDatasetSpec::errors_data()
@@ -187,7 +196,7 @@ void TestDatasetSpec::errors_data()
                                    << "but found number -7";
     QTest::newRow("noise as text") << R"({"noise":"a lot"})"
                                    << "/dataset/noise"
-                                   << "expected a number ≥ 0 but found string";
+                                   << "expected a number >= 0 but found string \"a lot\"";
     QTest::newRow("train_files not array") << R"({"kind":"cifar10","train_files":"a.bin"})"
                                            << "/dataset/train_files"
                                            << "expected an array of strings but found string";

@@ -270,8 +270,8 @@ private slots:
         const float inf = std::numeric_limits<float>::infinity();
         QTest::newRow("smaller than the rest") << 0.25f << 3.5f;
         QTest::newRow("negative and largest") << -1e30f << 1e30f;
-        QTest::newRow("largest float") << std::numeric_limits<float>::max()
-                                       << std::numeric_limits<float>::max();
+        QTest::newRow("largest float")
+            << std::numeric_limits<float>::max() << std::numeric_limits<float>::max();
         QTest::newRow("denormal") << 1e-40f << 3.5f;
         QTest::newRow("NaN") << std::numeric_limits<float>::quiet_NaN() << inf;
         QTest::newRow("-NaN") << -std::numeric_limits<float>::quiet_NaN() << inf;
@@ -478,11 +478,11 @@ private slots:
         QTest::newRow("unknown type") << R"({"type":"adagrad"})" << p + "/type"
                                       << "expected one of sgd, adam, adamw, rmsprop";
         QTest::newRow("type not a string") << R"({"type":3})" << p + "/type"
-                                           << "expected a string but found 3";
+                                           << "expected a string but found number 3";
         QTest::newRow("lr zero") << R"({"lr":0})" << p + "/lr"
                                  << "expected a number > 0";
         QTest::newRow("lr text") << R"({"lr":"fast"})" << p + "/lr"
-                                 << "expected a number but found \"fast\"";
+                                 << "expected a number but found string \"fast\"";
         QTest::newRow("momentum 1") << R"({"momentum":1})" << p + "/momentum"
                                     << "in [0, 1) but found 1";
         QTest::newRow("weight decay < 0") << R"({"weight_decay":-1})" << p + "/weight_decay"

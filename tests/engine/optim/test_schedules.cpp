@@ -250,7 +250,7 @@ private slots:
         QTest::newRow("step size 0") << R"({"step_size":0})" << p + "/step_size"
                                      << "expected an integer >= 1 but found 0";
         QTest::newRow("step size 2.5") << R"({"step_size":2.5})" << p + "/step_size"
-                                       << "expected an integer but found 2.5";
+                                       << "expected an integer but found number 2.5";
         QTest::newRow("gamma 0") << R"({"gamma":0})" << p + "/gamma"
                                  << "> 0 but found 0";
         QTest::newRow("t_max < 0") << R"({"t_max":-1})" << p + "/t_max"
@@ -258,7 +258,7 @@ private slots:
         QTest::newRow("min_lr < 0") << R"({"min_lr":-0.1})" << p + "/min_lr"
                                     << ">= 0";
         QTest::newRow("patience text") << R"({"patience":"five"})" << p + "/patience"
-                                       << "expected an integer but found \"five\"";
+                                       << "expected an integer but found string \"five\"";
         QTest::newRow("factor 1") << R"({"factor":1})" << p + "/factor"
                                   << "in (0, 1) but found 1";
         QTest::newRow("misspelt key") << R"({"stepsize":3})" << p + "/stepsize"

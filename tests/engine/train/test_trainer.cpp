@@ -139,14 +139,18 @@ private slots:
 
     void resumeIsBitwiseExact_data()
     {
-        QTest::addColumn<int>("stopAfterBatches");
-        QTest::newRow("at an epoch boundary") << 30; // 2 epochs of 15 batches
-        QTest::newRow("mid-epoch") << 22;
-        QTest::newRow("in the first epoch (no best value yet)") << 7;
+        QTest::addColumn<int>("stopAfterBatches"); // batch events, one per read
+        QTest::addColumn<int>("readEvery");
+        QTest::newRow("at an epoch boundary") << 30 << 0; // 2 epochs of 15 batches
+        QTest::newRow("mid-epoch") << 22 << 0;
+        QTest::newRow("in the first epoch (no best value yet)") << 7 << 0;
+        // Reads every 4 batches: 4 events an epoch; the 6th is after batch 8 of epoch 2.
+        QTest::newRow("mid-epoch, late guard") << 6 << 4;
     }
     void resumeIsBitwiseExact()
     {
         QFETCH(int, stopAfterBatches);
+        QFETCH(int, readEvery);
         QTemporaryDir dir;
         Project p = moonsProject(4);
 
@@ -156,6 +160,7 @@ private slots:
 
         TrainerOptions first;
         first.outDir = dir.path().toStdString();
+        first.readEvery = readEvery;
         int seen = 0;
         Trainer *self = nullptr;
         first.observer = [&](const TrainingEvent &e) {
@@ -168,6 +173,7 @@ private slots:
         QCOMPARE(reasonText(f.reason), reasonText(FinishedEvent::Reason::Stopped));
 
         TrainerOptions second;
+        second.readEvery = readEvery;
         second.resumeFrom = first.outDir + "/checkpoint.safetensors";
         Trainer resumed(p, ".", second);
         FinishedEvent g = resumed.run();
@@ -178,8 +184,18 @@ private slots:
         QCOMPARE(resumed.history().back().loss, straight.history().back().loss);
     }
 
-    void nanGuardStopsWithinOneStep()
+    // After the first epoch an absurd learning rate makes the weights overflow. readEvery 0
+    // checks every step before it is applied; 4 reads the guard every 4 batches, as on a
+    // device.
+    void nanGuard_data()
     {
+        QTest::addColumn<int>("readEvery");
+        QTest::newRow("every step") << 0;
+        QTest::newRow("late, every 4 batches") << 4;
+    }
+    void nanGuard()
+    {
+        QFETCH(int, readEvery);
         QTemporaryDir dir;
         Project p = moonsProject(5);
         p.training.optimizer.type = "sgd";
@@ -187,11 +203,14 @@ private slots:
         p.training.schedule.type = "constant";
         TrainerOptions o;
         o.outDir = dir.path().toStdString();
+        o.readEvery = readEvery;
         Trainer *self = nullptr;
+        std::vector<int> secondEpochBatches;
         o.observer = [&](const TrainingEvent &e) {
-            // After the first epoch, an absurd learning rate makes the weights overflow.
             if (auto *ep = std::get_if<EpochEvent>(&e); ep && ep->metrics.epoch == 0)
                 self->setLearningRate(1e38);
+            if (auto *b = std::get_if<BatchEvent>(&e); b && b->epoch == 1)
+                secondEpochBatches.push_back(b->batch);
         };
         Trainer t(p, ".", o);
         self = &t;
@@ -199,7 +218,15 @@ private slots:
         QCOMPARE(reasonText(f.reason), reasonText(FinishedEvent::Reason::Diverged));
         QVERIFY2(f.message.find("learning rate") != std::string::npos, f.message.c_str());
         QCOMPARE(t.history().size(), size_t(1));
-        // The network holds the last good step's weights: all finite.
+        // Within one step: every batch before the first non-finite one was reported, and no
+        // later one ran. Late: the first unclean read names the batches since the last one.
+        const std::string where =
+            readEvery == 0
+                ? "epoch 2, batch " + std::to_string(secondEpochBatches.size() + 1) + ":"
+                : "epoch 2, batches " + std::to_string(4 * secondEpochBatches.size() + 1) + " to " +
+                      std::to_string(4 * secondEpochBatches.size() + 4) + ":";
+        QVERIFY2(f.message.find(where) != std::string::npos, (where + " in " + f.message).c_str());
+        // The network holds the last good step's (late: the last clean read's) weights.
         for (const auto &[name, w] : t.network()->weightsToHost())
             for (int64_t i = 0; i < w.numel(); ++i)
                 QVERIFY2(std::isfinite(w.data()[i]), name.c_str());
@@ -210,6 +237,29 @@ private slots:
         for (const auto &[name, w] : c.tensors)
             for (int64_t i = 0; i < w.numel(); ++i)
                 QVERIFY2(std::isfinite(w.data()[i]), name.c_str());
+    }
+
+    // Reads of the totals (one batch event each) follow readEvery, the last batch of an epoch
+    // always read; the weights are those of a run that reads every batch, bit for bit.
+    void readsFollowTheCadence()
+    {
+        Project p = moonsProject(2);
+        Trainer everyBatch(p, ".", {});
+        everyBatch.run();
+        TrainerOptions o;
+        o.readEvery = 4;
+        std::vector<int> batches;
+        o.observer = [&](const TrainingEvent &e) {
+            if (auto *b = std::get_if<BatchEvent>(&e))
+                batches.push_back(b->batch);
+        };
+        Trainer t(p, ".", o);
+        QCOMPARE(reasonText(t.run().reason), reasonText(FinishedEvent::Reason::Completed));
+        QCOMPARE(batches, (std::vector<int>{3, 7, 11, 14, 3, 7, 11, 14})); // 15 batches an epoch
+        std::string why;
+        QVERIFY2(bitwiseEqual(finalWeights(everyBatch), finalWeights(t), &why), why.c_str());
+        for (size_t e = 0; e < 2; ++e)
+            QVERIFY(std::abs(t.history()[e].loss - everyBatch.history()[e].loss) < 1e-9);
     }
 
     void earlyStoppingAfterPatience()
@@ -265,7 +315,8 @@ private slots:
                         return true;
             return false;
         };
-        QVERIFY(waitFor([](const TrainingEvent &e) { return std::holds_alternative<BatchEvent>(e); }));
+        QVERIFY(
+            waitFor([](const TrainingEvent &e) { return std::holds_alternative<BatchEvent>(e); }));
         t.pause();
         QVERIFY(waitFor([](const TrainingEvent &e) {
             auto *l = std::get_if<LogEvent>(&e);
@@ -277,9 +328,11 @@ private slots:
         for (const auto &e : q.drain())
             QVERIFY(!std::holds_alternative<BatchEvent>(e));
         t.resume();
-        QVERIFY(waitFor([](const TrainingEvent &e) { return std::holds_alternative<BatchEvent>(e); }));
+        QVERIFY(
+            waitFor([](const TrainingEvent &e) { return std::holds_alternative<BatchEvent>(e); }));
         t.stop();
-        QVERIFY(waitFor([](const TrainingEvent &e) { return std::holds_alternative<FinishedEvent>(e); }));
+        QVERIFY(waitFor(
+            [](const TrainingEvent &e) { return std::holds_alternative<FinishedEvent>(e); }));
         t.wait();
         QCOMPARE(reasonText(t.result().reason), reasonText(FinishedEvent::Reason::Stopped));
     }

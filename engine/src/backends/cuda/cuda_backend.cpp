@@ -157,6 +157,8 @@ CudaBackend::CudaBackend(int index) : index_(index), allowTf32_(envFlag("STRATA_
     }
     pool_ = std::make_shared<DeviceMemoryPool>(index_);
     flag_ = allocateBytes(sizeof(int), "the finiteness check");
+    guardFlag_ = allocateBytes(sizeof(int), "the finiteness check");
+    checkCuda(cudaMemsetAsync(guardFlag_.data(), 0, sizeof(int), stream_), "Clearing a GPU flag");
 }
 
 CudaBackend::~CudaBackend()
@@ -166,6 +168,7 @@ CudaBackend::~CudaBackend()
     workspace_ = {};
     ones_ = {};
     flag_ = {};
+    guardFlag_ = {};
     cudnnDestroy(cudnn_);
     cublasDestroy(cublas_);
     cudaStreamDestroy(stream_);
@@ -362,6 +365,26 @@ bool CudaBackend::allTensorsFinite(const std::vector<const Tensor *> &tensors)
     int host = 0;
     readback_.download(flag, &host, sizeof host, stream_);
     return host == 0;
+}
+
+void CudaBackend::noteNonFinite(const std::vector<const Tensor *> &tensors)
+{
+    // Enqueued only: the flag stays set on the device until takeNonFinite reads it.
+    activate();
+    int *flag = reinterpret_cast<int *>(guardFlag_.data());
+    for (const Tensor *t : tensors)
+        cuda::flagNonFinite(t->data(), t->numel(), flag, stream_);
+    checkLaunch("The finiteness check");
+}
+
+bool CudaBackend::takeNonFinite()
+{
+    activate();
+    int *flag = reinterpret_cast<int *>(guardFlag_.data());
+    int host = 0;
+    readback_.download(flag, &host, sizeof host, stream_);
+    checkCuda(cudaMemsetAsync(flag, 0, sizeof(int), stream_), "Clearing a GPU flag");
+    return host != 0;
 }
 
 CudaBackend &cudaBackendOf(const KernelSetup &setup)

@@ -2,7 +2,7 @@
 // The CUDA backend: one GPU, one stream on it that every kernel of a network shares, cuBLAS
 // and cuDNN handles bound to that stream, a caching allocator and pinned staging buffers.
 // Work is only enqueued; the host waits for the GPU only where a value must reach it
-// (copyToHost, the loss totals, allFinite).
+// (copyToHost, the loss totals, allFinite, takeNonFinite).
 
 #include "backends/cuda/cuda_memory.h"
 #include "strata/backend.h"
@@ -41,6 +41,9 @@ public:
                        const RmspropStep &s) override;
     bool allFinite(const Tensor &t) override;
     bool allTensorsFinite(const std::vector<const Tensor *> &tensors) override;
+    bool readsWait() const override { return true; }
+    void noteNonFinite(const std::vector<const Tensor *> &tensors) override;
+    bool takeNonFinite() override;
 
     // For kernels. Every call makes this GPU the calling thread's current device.
     void activate() const;
@@ -75,7 +78,8 @@ private:
     PinnedReadback readback_;
     Tensor workspace_;
     Tensor ones_;
-    Tensor flag_; // allFinite's device flag
+    Tensor flag_;      // allFinite's device flag
+    Tensor guardFlag_; // noteNonFinite's device flag, cleared by takeNonFinite
     bool allowTf32_ = false;
 };
 

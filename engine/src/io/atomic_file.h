@@ -1,0 +1,37 @@
+#pragma once
+// Writing a file whole or not at all: the one place that knows how (temporary, fsync, rename).
+
+#include "strata/errors.h"
+
+#include <functional>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+namespace strata::internal {
+
+// A file that could not be written; the message is "Cannot write PATH: REASON".
+class FileWriteError : public Error
+{
+public:
+    FileWriteError(const std::string &path, const std::string &reason)
+        : Error("Cannot write " + path + ": " + reason), path_(path), reason_(reason)
+    {
+    }
+    const std::string &path() const { return path_; }
+    const std::string &reason() const { return reason_; }
+
+private:
+    std::string path_;
+    std::string reason_;
+};
+
+// Calls write with a stream onto a temporary file of its own in path's folder (named
+// PATH.tmp-PID-N, so concurrent writers never share one), flushes it to disk (fsync) and
+// renames it over path. On any failure the temporary is removed and an existing file at path
+// is left as it was. I/O failures, and exceptions from write other than strata::Error, throw
+// FileWriteError; a strata::Error from write passes through unchanged.
+void writeFileAtomically(const std::string &path, const std::function<void(std::ostream &)> &write);
+void writeFileAtomically(const std::string &path, std::string_view bytes);
+
+} // namespace strata::internal

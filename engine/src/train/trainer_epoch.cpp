@@ -1,0 +1,216 @@
+// The epochs of a training run: batches, the commands between them, the NaN/Inf guard, the
+// reads of the loss totals, and what each epoch ends with.
+
+#include "strata/backend.h"
+#include "strata/evaluation.h"
+#include "strata/trainer.h"
+#include "train/trainer_run.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace strata {
+
+// Trains the batches of one epoch; false when the run ended inside it (stopped or diverged).
+bool Trainer::runEpoch(Run &r, int epoch)
+{
+    r.optimizer->setLearningRate(r.schedule->currentLr());
+    r.epochStartRng = r.shuffleRng.state();
+    std::iota(r.order.begin(), r.order.end(), 0);
+    if (project_.training.shuffle)
+        for (int64_t i = static_cast<int64_t>(r.order.size()) - 1; i > 0; --i)
+            std::swap(r.order[static_cast<size_t>(i)],
+                      r.order[r.shuffleRng.below(static_cast<uint64_t>(i + 1))]);
+    r.epochTotals = epoch == r.startEpoch ? r.partial : LossTotals{};
+    r.firstUnread = epoch == r.startEpoch ? r.startBatch : 0;
+    r.epochStart = Clock::now();
+    r.seen = 0;
+    if (r.lateGuard && epoch == r.startEpoch)
+        r.network->keepWeights(); // later, each clean read keeps them
+    for (int b = r.firstUnread; b < r.batches; ++b) {
+        applyCommands(r);
+        if (stopRequested_) {
+            stopAt(r, epoch, b);
+            return false;
+        }
+        if (!trainBatch(r, epoch, b))
+            return false;
+        const bool due = b + 1 - r.firstUnread >= r.readEvery || b + 1 == r.batches;
+        if (r.lateGuard && due && !readTotals(r, epoch, b))
+            return false;
+    }
+    return true;
+}
+
+// Pause, resume and learning-rate changes, between two batches.
+void Trainer::applyCommands(Run &r)
+{
+    std::unique_lock lock(commandMutex_);
+    if (paused_ && !stopRequested_) {
+        publish(LogEvent{LogEvent::Level::Info, "Paused"});
+        commandCv_.wait(lock, [&] { return !paused_ || stopRequested_; });
+        if (!stopRequested_)
+            publish(LogEvent{LogEvent::Level::Info, "Resumed"});
+    }
+    if (pendingLr_) {
+        r.schedule->override(*pendingLr_);
+        r.optimizer->setLearningRate(r.schedule->currentLr());
+        publish(
+            LogEvent{LogEvent::Level::Info, "Learning rate set to " + std::to_string(*pendingLr_)});
+        pendingLr_.reset();
+    }
+}
+
+// One step. Where reads are free the guard checks it before it is applied (false: diverged);
+// otherwise the check is only noted, to be read by readTotals.
+bool Trainer::trainBatch(Run &r, int epoch, int b)
+{
+    const int batchSize = project_.training.batchSize;
+    const int64_t n = r.train.size();
+    const int64_t first = static_cast<int64_t>(b) * batchSize;
+    const int64_t count = std::min<int64_t>(batchSize, n - first);
+    r.train.gather(r.order, first, count, r.x, r.y);
+    r.network->trainStep(r.x, r.y);
+    r.seen += count;
+    if (r.lateGuard) {
+        r.network->noteNonFiniteGradients();
+        r.optimizer->step();
+        return true;
+    }
+    const LossTotals t = r.network->takeTotals();
+    if (!std::isfinite(t.lossSum) || !r.network->gradientsFinite()) {
+        r.network->revertStepState();
+        diverged(r, epoch, b, b, std::isfinite(t.lossSum) ? "gradients" : "loss");
+        return false;
+    }
+    r.optimizer->step();
+    publishBatch(r, epoch, b, t);
+    return true;
+}
+
+// The late guard's read: the totals and the answer for the batches since the last read (one
+// wait on a device). False when one of them was not finite: the weights go back to the last
+// clean read's.
+bool Trainer::readTotals(Run &r, int epoch, int b)
+{
+    const LossTotals t = r.network->takeTotals();
+    if (r.backend->takeNonFinite() || !std::isfinite(t.lossSum)) {
+        r.network->restoreKeptWeights();
+        diverged(r, epoch, r.firstUnread, b, "loss or the gradients");
+        return false;
+    }
+    r.network->keepWeights();
+    r.firstUnread = b + 1;
+    publishBatch(r, epoch, b, t);
+    return true;
+}
+
+// Adds the totals of the batches read up to b to the epoch's, and says so.
+void Trainer::publishBatch(Run &r, int epoch, int b, const LossTotals &t)
+{
+    r.epochTotals.lossSum += t.lossSum;
+    r.epochTotals.correct += t.correct;
+    r.epochTotals.count += t.count;
+    const double elapsed = std::chrono::duration<double>(Clock::now() - r.epochStart).count();
+    BatchEvent be;
+    be.epoch = epoch;
+    be.batch = b;
+    be.batches = r.batches;
+    be.loss = t.lossSum / static_cast<double>(t.count);
+    be.accuracy = static_cast<double>(t.correct) / static_cast<double>(t.count);
+    be.learningRate = r.optimizer->learningRate();
+    be.step = r.optimizer->stepCount();
+    be.samplesPerSecond = elapsed > 0 ? static_cast<double>(r.seen) / elapsed : 0;
+    publish(be);
+}
+
+// A stop before batch b: the checkpoint resumes there (the same permutation is drawn again).
+void Trainer::stopAt(Run &r, int epoch, int b)
+{
+    if (r.lateGuard && b > r.firstUnread && !readTotals(r, epoch, b - 1))
+        return; // diverged: the last checkpoint is kept
+    writeCheckpointAt(r, epoch, b, r.epochTotals, r.epochStartRng);
+    result_.reason = FinishedEvent::Reason::Stopped;
+    result_.message = "Stopped at epoch " + std::to_string(epoch + 1) + ", batch " +
+                      std::to_string(b + 1) +
+                      (options_.outDir.empty() ? "" : "; checkpoint written");
+    result_.epochsRun = static_cast<int>(history_.size());
+}
+
+// Ends the run on a non-finite loss or gradient found for batches first..last.
+void Trainer::diverged(Run &r, int epoch, int first, int last, const std::string &what)
+{
+    const std::string where =
+        first == last ? "batch " + std::to_string(first + 1)
+                      : "batches " + std::to_string(first + 1) + " to " + std::to_string(last + 1);
+    const std::string lowerLr = ". Lower the learning rate (now " +
+                                std::to_string(r.optimizer->learningRate()) +
+                                ") or normalise the inputs. ";
+    const std::string kept = options_.outDir.empty() ? "." : "; the last checkpoint is kept.";
+    result_.reason = FinishedEvent::Reason::Diverged;
+    result_.message = "Training diverged at epoch " + std::to_string(epoch + 1) + ", " + where +
+                      ": the " + what + " became NaN or infinite";
+    if (r.lateGuard)
+        result_.message += " (checked every " + std::to_string(r.readEvery) + " batches)" +
+                           lowerLr + "The weights are those before batch " +
+                           std::to_string(first + 1) + ", the last check" + kept;
+    else
+        result_.message += ", so this step was not applied" + lowerLr +
+                           "The weights are those of the last good step" + kept;
+    result_.epochsRun = static_cast<int>(history_.size());
+}
+
+// The epoch's figures, validation, keep-best, the schedule, the checkpoint; true when early
+// stopping ends the run here.
+bool Trainer::endEpoch(Run &r, int epoch)
+{
+    const TrainingSpec &spec = project_.training;
+    const double seconds = std::chrono::duration<double>(Clock::now() - r.epochStart).count();
+    EpochMetrics m;
+    m.epoch = epoch;
+    const double count = static_cast<double>(std::max<int64_t>(r.epochTotals.count, 1));
+    m.loss = r.epochTotals.lossSum / count;
+    m.accuracy = static_cast<double>(r.epochTotals.correct) / count;
+    m.seconds = seconds;
+    m.samplesPerSecond = seconds > 0 ? static_cast<double>(r.seen) / seconds : 0;
+    m.learningRate = r.optimizer->learningRate();
+    if (r.validation) {
+        auto eval = evaluateDataset(*r.network, *r.validation, spec.batchSize);
+        m.hasValidation = true;
+        m.valLoss = eval.loss;
+        m.valAccuracy = eval.accuracy;
+        m.confusion = std::move(eval.confusion);
+    }
+    const double monitored = m.hasValidation ? m.valLoss : m.loss;
+    if (monitored < r.bestValue - 1e-12) {
+        r.bestValue = monitored;
+        r.bestEpoch = epoch;
+        r.sinceBest = 0;
+        m.best = true;
+        if (spec.keepBest)
+            r.bestWeights = r.network->weightsToHost();
+    } else {
+        r.sinceBest++;
+    }
+    history_.push_back(m);
+    publish(EpochEvent{m});
+    const double before = r.optimizer->learningRate();
+    const double next = r.schedule->onEpochEnd(monitored);
+    if (std::fabs(next - before) > 1e-15 * std::max(1.0, before) && epoch + 1 < r.epochs)
+        publish(LogEvent{LogEvent::Level::Info,
+                         "Learning rate " + std::to_string(before) + " → " + std::to_string(next)});
+    writeCheckpointAt(r, epoch + 1, 0, {}, r.shuffleRng.state());
+    if (spec.earlyStoppingPatience > 0 && r.sinceBest >= spec.earlyStoppingPatience &&
+        epoch + 1 < r.epochs) {
+        result_.reason = FinishedEvent::Reason::EarlyStopped;
+        result_.message = "Early stop after epoch " + std::to_string(epoch + 1) + ": " +
+                          (m.hasValidation ? "val_loss" : "loss") + " has not improved for " +
+                          std::to_string(spec.earlyStoppingPatience) + " epochs";
+        publish(LogEvent{LogEvent::Level::Info, result_.message});
+        return true;
+    }
+    return false;
+}
+
+} // namespace strata

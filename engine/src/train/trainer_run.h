@@ -1,0 +1,56 @@
+#pragma once
+// What one training run builds and where it stands (trainer.cpp sets it up and finishes it,
+// trainer_epoch.cpp runs the epochs).
+
+#include "strata/dataset.h"
+#include "strata/network.h"
+#include "strata/optimizer.h"
+#include "strata/rng.h"
+#include "strata/trainer.h"
+
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <optional>
+
+namespace strata {
+
+using Clock = std::chrono::steady_clock;
+
+// Everything one run builds; kept after the run so the trained network can be used.
+struct Trainer::Run
+{
+    DatasetBundle data;
+    Dataset train;
+    std::optional<Dataset> validation;
+    std::string validationSource = "none";
+    std::unique_ptr<Backend> backend;
+    std::unique_ptr<Network> network;
+    std::unique_ptr<Optimizer> optimizer;
+    std::unique_ptr<LrSchedule> schedule;
+    Rng shuffleRng;
+    std::vector<int64_t> order;
+    int epochs = 0;
+    int startEpoch = 0;
+    int startBatch = 0;
+    LossTotals partial; // totals of an epoch interrupted by a checkpoint
+    double bestValue = INFINITY;
+    int bestEpoch = -1;
+    int sinceBest = 0;
+    std::vector<std::pair<std::string, Tensor>> bestWeights;
+    std::array<uint64_t, 4> epochStartRng{};
+    LossKind loss = LossKind::CrossEntropy;
+    int batches = 0;        // per epoch
+    int readEvery = 1;      // batches between reads of the totals and the guard
+    bool lateGuard = false; // the guard answers at reads (readEvery > 1 or a device)
+    Tensor x, y;            // the batch
+
+    // The epoch under way.
+    LossTotals epochTotals; // of the batches read so far
+    int64_t seen = 0;       // samples trained (read or not)
+    int firstUnread = 0;    // the first batch since the last read
+    Clock::time_point epochStart;
+};
+
+} // namespace strata
