@@ -2,6 +2,7 @@
 
 #include "io/atomic_file.h"
 #include "io/json_reader.h"
+#include "io/json_text.h"
 #include "strata/backend.h"
 
 #include <filesystem>
@@ -128,10 +129,15 @@ json toJson(const Project &p)
 
 Project loadProject(const std::string &path)
 {
-    // A folder opens as a stream but reads as nothing: say what it is instead of "bad JSON".
+    // A folder opens as a stream but reads as nothing, and a named pipe waits for a writer:
+    // say what it is instead.
     std::error_code ec;
-    if (std::filesystem::is_directory(path, ec))
+    const auto status = std::filesystem::status(path, ec);
+    if (std::filesystem::is_directory(status))
         throw ProjectError(path, "", "this is a folder; open the .strata file inside it");
+    if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
+        throw ProjectError(path, "", "this is not a regular file (a pipe or a device); open a "
+                                     ".strata file");
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw ProjectError(path, "", "cannot open the file (does it exist, and may you read it?)");
@@ -139,22 +145,9 @@ Project loadProject(const std::string &path)
     buffer << in.rdbuf();
     json j;
     try {
-        j = json::parse(buffer.str());
-    } catch (const json::parse_error &e) {
-        // Turn the byte offset into a line and column the user can find.
-        const std::string text = buffer.str();
-        size_t line = 1, col = 1;
-        for (size_t i = 0; i < std::min(e.byte > 0 ? e.byte - 1 : 0, text.size()); ++i) {
-            if (text[i] == '\n') {
-                ++line;
-                col = 1;
-            } else {
-                ++col;
-            }
-        }
-        throw ProjectError(path, "",
-                           "not valid JSON at line " + std::to_string(line) + ", column " +
-                               std::to_string(col) + " (" + e.what() + ")");
+        j = internal::parseJsonText(buffer.str(), "");
+    } catch (const internal::JsonTextError &e) {
+        throw ProjectError(path, "", e.what());
     }
     return projectFromJson(j, path);
 }

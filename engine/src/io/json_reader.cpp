@@ -1,5 +1,7 @@
 #include "io/json_reader.h"
 
+#include "io/json_text.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -23,10 +25,8 @@ std::string describeJson(const json &value)
 {
     std::string s = value.type_name();
     if (value.is_primitive() && !value.is_null()) {
-        std::string text = value.dump();
-        if (text.size() > 40)
-            text = text.substr(0, 37) + "...";
-        s += " " + text;
+        s += ' ';
+        s += briefJson(value, 40);
     }
     return s;
 }

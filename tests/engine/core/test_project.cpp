@@ -12,6 +12,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -82,6 +84,14 @@ json validProject()
 
 // A row of the malformed-input table: the file's text, the JSON path the error must name and
 // a fragment of what was expected.
+std::string nestedObjects(int depth)
+{
+    std::string text;
+    for (int i = 0; i < depth; ++i)
+        text += "{\"a\": ";
+    return text + "1" + std::string(static_cast<size_t>(depth), '}');
+}
+
 void addTextRow(const char *name, const std::string &text, const std::string &path,
                 const std::string &fragment)
 {
@@ -148,6 +158,18 @@ private slots:
         addTextRow("not JSON", "{\n  \"format_version\": 1,\n  \"model\": {,\n}", "",
                    "line 3, column 13");
         addTextRow("empty file", "", "", "not valid JSON");
+        // Hostile files: each is refused with a message, never a crash (issue: hardening).
+        addTextRow("description nested 100,000 deep",
+                   "{\"format_version\": 1, \"description\": " + std::string(100000, '[') +
+                       std::string(100000, ']') + "}",
+                   "", "deeper than 200 levels");
+        addTextRow("ui nested 100,000 deep",
+                   "{\"format_version\": 1, \"ui\": " + nestedObjects(100000) + "}", "",
+                   "deeper than 200 levels");
+        addTextRow("duplicate key", "{\"format_version\": 1,\n \"name\": \"a\",\n \"name\": \"b\"}",
+                   "", "at /name: the key 'name' appears twice");
+        addTextRow("number out of range", "{\"format_version\": 1,\n \"seed\": 1e400}", "",
+                   "line 2, column 10: a number is too large");
         addTextRow("JSON array at top", "[1, 2, 3]", "", "expected a JSON object but found array");
         addRow(
             "missing format_version", [](json &j) { j.erase("format_version"); }, "/format_version",
@@ -317,6 +339,22 @@ private slots:
             if (!path.isEmpty())
                 QVERIFY2(contains(what, file + ": " + path.toStdString() + ": "), what.c_str());
             QVERIFY2(contains(what, fragment.toStdString()), what.c_str());
+        }
+    }
+
+    void pipesAndDevicesAreRefused()
+    {
+        // Opening a named pipe would wait for a writer forever.
+        QTemporaryDir dir;
+        const std::string fifo = dir.filePath("pipe.strata").toStdString();
+        QVERIFY(::mkfifo(fifo.c_str(), 0600) == 0);
+        for (const std::string &path : {fifo, std::string("/dev/zero")}) {
+            try {
+                loadProject(path);
+                QFAIL("a pipe or device loaded as a project");
+            } catch (const ProjectError &e) {
+                QVERIFY2(contains(e.what(), path + ": this is not a regular file"), e.what());
+            }
         }
     }
 

@@ -162,7 +162,7 @@ private slots:
     {
         const std::string shown = internal::describeJson(json(std::string(1000, 'x')));
         QVERIFY2(shown.size() < 60, shown.c_str());
-        QVERIFY(shown.ends_with("..."));
+        QVERIFY(shown.ends_with("…"));
     }
 };
 
