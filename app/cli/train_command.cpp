@@ -20,6 +20,10 @@ namespace strata::cli {
 
 namespace {
 
+// Training diverged (NaN/Inf, or a loss or weights far out): a script can tell it from a
+// failure to start (1) and a stop (128 + signal).
+constexpr int kExitDiverged = 3;
+
 // The signal that asked training to stop (0: none yet).
 std::atomic<int> g_stopSignal{0};
 
@@ -207,6 +211,8 @@ int runTrain(const Args &args)
     }
     if (finished.reason == FinishedEvent::Reason::Stopped)
         return 128 + (g_stopSignal != 0 ? g_stopSignal.load() : SIGINT); // as shells report it
+    if (finished.reason == FinishedEvent::Reason::Diverged)
+        return kExitDiverged;
     return ok ? 0 : 1;
 }
 

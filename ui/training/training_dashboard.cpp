@@ -49,7 +49,7 @@ QString reasonText(strata::FinishedEvent::Reason reason)
     case R::EarlyStopped:
         return TrainingDashboard::tr("Stopped early");
     case R::Diverged:
-        return TrainingDashboard::tr("Training diverged (NaN/Inf)");
+        return TrainingDashboard::tr("Training diverged");
     case R::Failed:
         return TrainingDashboard::tr("Training failed");
     }

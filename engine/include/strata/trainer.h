@@ -88,7 +88,7 @@ private:
     bool readTotals(Run &run, int epoch, int batch);
     void publishBatch(Run &run, int epoch, int batch, const LossTotals &totals);
     void stopAt(Run &run, int epoch, int batch);
-    void diverged(Run &run, int epoch, int firstBatch, int lastBatch, const std::string &what);
+    void diverged(Run &run, int epoch, int firstBatch, int lastBatch, const std::string &why);
     bool endEpoch(Run &run, int epoch);
     void writeCheckpointAt(Run &run, int epoch, int batch, const LossTotals &partial,
                            const std::array<uint64_t, 4> &shuffleState);

@@ -7,6 +7,7 @@
 #include "strata/safetensors.h"
 #include "strata/weights_file.h"
 #include "train/checkpoint.h"
+#include "train/checkpoint_fields.h"
 #include "train/trainer_run.h"
 
 #include <algorithm>
@@ -144,17 +145,6 @@ std::string rngToJson(const std::array<uint64_t, 4> &s)
     return out;
 }
 
-std::array<uint64_t, 4> rngFromJson(const std::string &text)
-{
-    std::array<uint64_t, 4> s{};
-    size_t pos = 0;
-    for (auto &v : s) {
-        size_t next = text.find(',', pos);
-        v = std::stoull(text.substr(pos, next - pos));
-        pos = next == std::string::npos ? text.size() : next + 1;
-    }
-    return s;
-}
 
 } // namespace
 
@@ -172,8 +162,11 @@ void Trainer::execute(Run &r)
     for (int epoch = r.startEpoch; epoch < r.epochs; ++epoch) {
         if (!runEpoch(r, epoch))
             return; // stopped or diverged
-        if (endEpoch(r, epoch))
-            break; // early stop
+        if (endEpoch(r, epoch)) {
+            if (result_.reason == FinishedEvent::Reason::Diverged)
+                return; // nothing of the diverged epoch is written
+            break;      // early stop
+        }
     }
     finish(r);
 }
@@ -234,36 +227,46 @@ void Trainer::buildNetwork(Run &r)
                   : r.backend->readsWait() ? kDeviceReadEvery
                                            : 1;
     r.lateGuard = r.readEvery > 1 || r.backend->readsWait();
+    r.watch.emplace(r.loss, r.train.classCount());
 }
 
 void Trainer::restoreCheckpoint(Run &r)
 {
-    Checkpoint c = internal::readCheckpoint(options_.resumeFrom);
-    try {
-        r.network->loadWeights(c.weights);
-        r.optimizer->loadState(c.optimizer);
-        const auto &s = c.state;
-        r.schedule->loadState(s.at("schedule"));
-        r.startEpoch = s.at("epoch").get<int>();
-        r.startBatch = s.at("batch").get<int>();
-        r.shuffleRng.setState(rngFromJson(s.at("shuffle_rng").get<std::string>()));
-        r.network->dropoutRng().setState(rngFromJson(s.at("dropout_rng").get<std::string>()));
-        r.partial.lossSum = s.at("partial_loss").get<double>();
-        r.partial.correct = s.at("partial_correct").get<int64_t>();
-        r.partial.count = s.at("partial_count").get<int64_t>();
-        // JSON has no infinity: before the first epoch ends there is no best yet (null).
-        const auto &best = s.at("best_value");
-        r.bestValue = best.is_null() ? INFINITY : best.get<double>();
-        r.bestEpoch = s.at("best_epoch").get<int>();
-        r.sinceBest = s.at("since_best").get<int>();
-        for (const auto &m : s.at("history"))
-            history_.push_back(internal::epochMetricsFromJson(m));
-        r.bestWeights = c.best;
-    } catch (const nlohmann::json::exception &e) {
-        throw Error(options_.resumeFrom + ": the checkpoint's training state is incomplete (" +
-                    e.what() + ")");
-    }
-    publish(LogEvent{LogEvent::Level::Info, "Resumed from " + options_.resumeFrom + " at epoch " +
+    const std::string &path = options_.resumeFrom;
+    Checkpoint c = internal::readCheckpoint(path);
+    const internal::CheckpointFields f(path, c.state);
+    // Every field is checked against this project and dataset before anything uses it.
+    const int batchSize = project_.training.batchSize;
+    r.startEpoch = static_cast<int>(
+        f.integer("epoch", 0, r.epochs,
+                  "this run trains " + std::to_string(r.epochs) +
+                      " epochs (pass --epochs with at least the checkpoint's)"));
+    r.startBatch = static_cast<int>(
+        f.integer("batch", 0, r.batches - 1,
+                  "an epoch of this dataset has " + std::to_string(r.batches) +
+                      " batches of " + std::to_string(batchSize)));
+    r.partial.count = f.integer("partial_count", 0, int64_t(r.startBatch) * batchSize,
+                                "the epoch's first " + std::to_string(r.startBatch) +
+                                    " batches hold no more samples");
+    r.partial.correct =
+        f.integer("partial_correct", 0, r.partial.count, "no more samples were counted");
+    r.partial.lossSum = f.number("partial_loss", 0, INFINITY);
+    r.bestEpoch = static_cast<int>(
+        f.integer("best_epoch", -1, r.startEpoch - 1, "only earlier epochs can be the best"));
+    r.sinceBest = static_cast<int>(
+        f.integer("since_best", 0, r.startEpoch, "no more epochs have ended"));
+    // JSON has no infinity: before the first epoch ends there is no best yet (null).
+    r.bestValue = f.isNull("best_value") ? INFINITY : f.number("best_value", -INFINITY, INFINITY);
+    r.shuffleRng.setState(f.rngState("shuffle_rng"));
+    r.network->dropoutRng().setState(f.rngState("dropout_rng"));
+    std::vector<EpochMetrics> history = f.history(r.startEpoch);
+    f.check("weights", [&] { r.network->loadWeights(c.weights); });
+    f.check("optimizer state", [&] { r.optimizer->loadState(c.optimizer); });
+    const nlohmann::json &schedule = f.field("schedule");
+    f.check("learning-rate schedule", [&] { r.schedule->loadState(schedule); });
+    history_ = std::move(history);
+    r.bestWeights = c.best;
+    publish(LogEvent{LogEvent::Level::Info, "Resumed from " + path + " at epoch " +
                                                 std::to_string(r.startEpoch + 1) + ", batch " +
                                                 std::to_string(r.startBatch + 1)});
 }

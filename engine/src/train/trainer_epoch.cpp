@@ -8,9 +8,23 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 
 namespace strata {
+
+namespace {
+
+double maxAbs(const std::vector<std::pair<std::string, Tensor>> &tensors)
+{
+    double m = 0;
+    for (const auto &[name, t] : tensors)
+        for (int64_t i = 0, n = t.numel(); i < n; ++i)
+            m = std::max(m, static_cast<double>(std::fabs(t.data()[i])));
+    return m;
+}
+
+} // namespace
 
 // Trains the batches of one epoch; false when the run ended inside it (stopped or diverged).
 bool Trainer::runEpoch(Run &r, int epoch)
@@ -81,7 +95,14 @@ bool Trainer::trainBatch(Run &r, int epoch, int b)
     const LossTotals t = r.network->takeTotals();
     if (!std::isfinite(t.lossSum) || !r.network->gradientsFinite()) {
         r.network->revertStepState();
-        diverged(r, epoch, b, b, std::isfinite(t.lossSum) ? "gradients" : "loss");
+        diverged(r, epoch, b, b,
+                 std::string("the ") + (std::isfinite(t.lossSum) ? "gradients" : "loss") +
+                     " became NaN or infinite");
+        return false;
+    }
+    if (auto why = r.watch->onBatchLoss(t.lossSum / static_cast<double>(t.count))) {
+        r.network->revertStepState();
+        diverged(r, epoch, b, b, *why);
         return false;
     }
     r.optimizer->step();
@@ -97,7 +118,12 @@ bool Trainer::readTotals(Run &r, int epoch, int b)
     const LossTotals t = r.network->takeTotals();
     if (r.backend->takeNonFinite() || !std::isfinite(t.lossSum)) {
         r.network->restoreKeptWeights();
-        diverged(r, epoch, r.firstUnread, b, "loss or the gradients");
+        diverged(r, epoch, r.firstUnread, b, "the loss or the gradients became NaN or infinite");
+        return false;
+    }
+    if (auto why = r.watch->onBatchLoss(t.lossSum / static_cast<double>(t.count))) {
+        r.network->restoreKeptWeights();
+        diverged(r, epoch, r.firstUnread, b, *why);
         return false;
     }
     r.network->keepWeights();
@@ -138,31 +164,32 @@ void Trainer::stopAt(Run &r, int epoch, int b)
     result_.epochsRun = static_cast<int>(history_.size());
 }
 
-// Ends the run on a non-finite loss or gradient found for batches first..last.
-void Trainer::diverged(Run &r, int epoch, int first, int last, const std::string &what)
+// Ends the run on divergence found for batches first..last; `why` says what was seen ("the loss
+// became NaN or infinite"). Nothing of it is written: the last checkpoint stays the last good one.
+void Trainer::diverged(Run &r, int epoch, int first, int last, const std::string &why)
 {
     const std::string where =
         first == last ? "batch " + std::to_string(first + 1)
                       : "batches " + std::to_string(first + 1) + " to " + std::to_string(last + 1);
-    const std::string lowerLr = ". Lower the learning rate (now " +
-                                std::to_string(r.optimizer->learningRate()) +
-                                ") or normalise the inputs. ";
-    const std::string kept = options_.outDir.empty() ? "." : "; the last checkpoint is kept.";
     result_.reason = FinishedEvent::Reason::Diverged;
     result_.message = "Training diverged at epoch " + std::to_string(epoch + 1) + ", " + where +
-                      ": the " + what + " became NaN or infinite";
-    if (r.lateGuard)
-        result_.message += " (checked every " + std::to_string(r.readEvery) + " batches)" +
-                           lowerLr + "The weights are those before batch " +
-                           std::to_string(first + 1) + ", the last check" + kept;
-    else
-        result_.message += ", so this step was not applied" + lowerLr +
-                           "The weights are those of the last good step" + kept;
+                      ": " + why;
+    if (r.lateGuard && first != last)
+        result_.message += " (checked every " + std::to_string(r.readEvery) + " batches)";
+    char lr[32];
+    std::snprintf(lr, sizeof lr, "%g", r.optimizer->learningRate());
+    result_.message += std::string(". Lower the learning rate (now ") + lr +
+                       ") or normalise the inputs.";
+    if (!options_.outDir.empty())
+        result_.message += history_.empty()
+                               ? " No checkpoint was written (no epoch ended before it)."
+                               : " The last checkpoint, from the end of epoch " +
+                                     std::to_string(history_.size()) + ", is kept.";
     result_.epochsRun = static_cast<int>(history_.size());
 }
 
-// The epoch's figures, validation, keep-best, the schedule, the checkpoint; true when early
-// stopping ends the run here.
+// The epoch's figures, validation, keep-best, the schedule, the checkpoint; true when the run
+// ends here (early stopping, or divergence: then result_ says so).
 bool Trainer::endEpoch(Run &r, int epoch)
 {
     const TrainingSpec &spec = project_.training;
@@ -175,6 +202,11 @@ bool Trainer::endEpoch(Run &r, int epoch)
     m.seconds = seconds;
     m.samplesPerSecond = seconds > 0 ? static_cast<double>(r.seen) / seconds : 0;
     m.learningRate = r.optimizer->learningRate();
+    // A diverged epoch never becomes a checkpoint: the last one stays the last good one.
+    if (auto why = r.watch->onEpochEnd(m.loss, maxAbs(r.network->weightsToHost()))) {
+        diverged(r, epoch, 0, r.batches - 1, *why);
+        return true;
+    }
     if (r.validation) {
         auto eval = evaluateDataset(*r.network, *r.validation, spec.batchSize);
         m.hasValidation = true;

@@ -7,6 +7,7 @@
 #include "strata/optimizer.h"
 #include "strata/rng.h"
 #include "strata/trainer.h"
+#include "train/divergence.h"
 
 #include <array>
 #include <chrono>
@@ -45,6 +46,7 @@ struct Trainer::Run
     int readEvery = 1;      // batches between reads of the totals and the guard
     bool lateGuard = false; // the guard answers at reads (readEvery > 1 or a device)
     Tensor x, y;            // the batch
+    std::optional<internal::DivergenceWatch> watch; // finite divergence (see divergence.h)
 
     // The epoch under way.
     LossTotals epochTotals; // of the batches read so far
