@@ -22,10 +22,12 @@ constexpr int64_t kBatchSize = std::numeric_limits<int64_t>::min();
 // A value of the ONNX graph as the reader sees it.
 // "a scalar" or "64×5×5", for messages.
 std::string shapeText(const Shape &s);
+// "[1, batch, 3]": integer constants, kBatchSize shown as "batch".
+std::string intsText(const std::vector<int64_t> &v);
 
 struct ImportValue
 {
-    enum class Kind { Layer, Floats, Ints };
+    enum class Kind { Layer, Floats, Ints, GeluPart };
     Kind kind = Kind::Layer;
     // Layer: the Strata node computing it and its shape, batch excluded, in ONNX and in
     // Strata (they differ only where ONNX keeps axes of size 1, as after GlobalAveragePool).
@@ -37,6 +39,8 @@ struct ImportValue
     // Ints: integer constants or shape arithmetic, with kBatchSize for the batch size.
     std::vector<int64_t> ints;
     Shape dims; // of Floats and Ints
+    // GeluPart: a step of GELU's Erf chain over the layer `node` (see onnx_import_gelu.cpp).
+    int geluStep = 0;
 };
 
 class OnnxImporter
@@ -45,7 +49,7 @@ public:
     OnnxImporter(const std::string &path, const onnx::ModelProto &model);
     ImportResult run();
 
-    // The ops the reader maps, for messages.
+    // The ops the reader maps (the keys of handlers()), for messages.
     static const std::vector<std::string> &supportedOps();
 
 private:
@@ -88,7 +92,9 @@ private:
     void setOutput(const onnx::NodeProto &n, ImportValue v);
     void setLayerOutput(const onnx::NodeProto &n, const std::string &id);
 
-    // onnx_import_ops.cpp: one function per op family.
+    // onnx_import_ops.cpp: the table from op name to handler, and one handler per op family.
+    using Handler = void (OnnxImporter::*)(const onnx::NodeProto &);
+    static const std::map<std::string, Handler> &handlers();
     void convert(const onnx::NodeProto &n);
     void convertConv(const onnx::NodeProto &n);
     void convertGemm(const onnx::NodeProto &n);
@@ -103,6 +109,9 @@ private:
     void convertSqueeze(const onnx::NodeProto &n);
     void convertBatchNorm(const onnx::NodeProto &n);
     void convertConcat(const onnx::NodeProto &n);
+    // onnx_import_gelu.cpp: Div, Erf, Add and Mul as GELU's x·(1 + erf(x/√2))·0.5.
+    void convertGelu(const onnx::NodeProto &n);
+    // onnx_import_shapes.cpp: the ops that move no data in Strata.
     void convertConstant(const onnx::NodeProto &n);
     void convertShapeOps(const onnx::NodeProto &n);    // Shape, Gather, Unsqueeze, Cast
     void convertPassThrough(const onnx::NodeProto &n); // Identity, Dropout

@@ -1,7 +1,7 @@
 // JSON form and validation of OptimizerSpec and ScheduleSpec.
 
+#include "optim/optimizer.h"
 #include "strata/errors.h"
-#include "strata/optimizer.h"
 
 #include <algorithm>
 #include <cmath>

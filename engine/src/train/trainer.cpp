@@ -1,6 +1,7 @@
 #include "strata/trainer.h"
 
 #include "backends/host_backend.h"
+#include "optim/optimizer.h"
 #include "strata/backend.h"
 #include "strata/evaluation.h"
 #include "strata/network.h"
@@ -45,7 +46,8 @@ struct Trainer::Run
 
 Trainer::Trainer(Project project, std::string baseDir, TrainerOptions options)
     : project_(std::move(project)), baseDir_(std::move(baseDir)), options_(std::move(options))
-{}
+{
+}
 
 Trainer::~Trainer()
 {
@@ -140,9 +142,8 @@ void checkCompatibility(const Network &net, const Dataset &data, LossKind loss)
     const Shape in = net.inputShape();
     if (numel(in) != data.sampleSize())
         throw Error("The dataset's samples are " + toString(data.sampleShape) +
-                    " but the model's Input expects " + toString(in) +
-                    ": set the Input layer to " + toString(data.sampleShape) +
-                    " or pick a matching dataset");
+                    " but the model's Input expects " + toString(in) + ": set the Input layer to " +
+                    toString(data.sampleShape) + " or pick a matching dataset");
     const int64_t k = numel(net.outputShape());
     const int classes = data.classCount();
     const std::string out = "The model gives " + std::to_string(k) + " output" +
@@ -217,8 +218,8 @@ void Trainer::execute(Run &r)
     if (spec.threads == 0) {
         // Tiny models lose more to thread synchronisation than they gain from a second core
         // (and would compete with the GUI thread): below ~20 MFLOP a step, one thread.
-        const double stepFlops = 3.0 * static_cast<double>(r.network->analysis().totalFlops) *
-                                 spec.batchSize;
+        const double stepFlops =
+            3.0 * static_cast<double>(r.network->analysis().totalFlops) * spec.batchSize;
         setCpuThreads(stepFlops < 2e7 ? 1 : 0);
     }
     r.optimizer = makeOptimizer(spec.optimizer, *r.backend, r.network->parameters());
@@ -235,8 +236,7 @@ void Trainer::execute(Run &r)
             r.startEpoch = s.at("epoch").get<int>();
             r.startBatch = s.at("batch").get<int>();
             r.shuffleRng.setState(rngFromJson(s.at("shuffle_rng").get<std::string>()));
-            r.network->dropoutRng().setState(
-                rngFromJson(s.at("dropout_rng").get<std::string>()));
+            r.network->dropoutRng().setState(rngFromJson(s.at("dropout_rng").get<std::string>()));
             r.partial.lossSum = s.at("partial_loss").get<double>();
             r.partial.correct = s.at("partial_correct").get<int64_t>();
             r.partial.count = s.at("partial_count").get<int64_t>();
@@ -252,10 +252,10 @@ void Trainer::execute(Run &r)
             throw Error(options_.resumeFrom + ": the checkpoint's training state is incomplete (" +
                         e.what() + ")");
         }
-        publish(LogEvent{LogEvent::Level::Info,
-                      "Resumed from " + options_.resumeFrom + " at epoch " +
-                          std::to_string(r.startEpoch + 1) + ", batch " +
-                          std::to_string(r.startBatch + 1)});
+        publish(LogEvent{LogEvent::Level::Info, "Resumed from " + options_.resumeFrom +
+                                                    " at epoch " +
+                                                    std::to_string(r.startEpoch + 1) + ", batch " +
+                                                    std::to_string(r.startBatch + 1)});
     }
 
     const int64_t n = r.train.size();
@@ -333,7 +333,7 @@ void Trainer::execute(Run &r)
                     r.schedule->override(*pendingLr_);
                     r.optimizer->setLearningRate(r.schedule->currentLr());
                     publish(LogEvent{LogEvent::Level::Info,
-                                  "Learning rate set to " + std::to_string(*pendingLr_)});
+                                     "Learning rate set to " + std::to_string(*pendingLr_)});
                     pendingLr_.reset();
                 }
             }
@@ -360,7 +360,8 @@ void Trainer::execute(Run &r)
                     std::to_string(b + 1) + ": the " +
                     (std::isfinite(t.lossSum) ? std::string("gradients") : std::string("loss")) +
                     " became NaN or infinite, so this step was not applied. Lower the learning "
-                    "rate (now " + std::to_string(r.optimizer->learningRate()) +
+                    "rate (now " +
+                    std::to_string(r.optimizer->learningRate()) +
                     ") or normalise the inputs. The weights are those of the last good step" +
                     (options_.outDir.empty() ? "." : "; the last checkpoint is kept.");
                 result_.epochsRun = static_cast<int>(history_.size());
@@ -371,8 +372,7 @@ void Trainer::execute(Run &r)
             epochTotals.correct += t.correct;
             epochTotals.count += t.count;
             seen += count;
-            const double elapsed =
-                std::chrono::duration<double>(Clock::now() - epochStart).count();
+            const double elapsed = std::chrono::duration<double>(Clock::now() - epochStart).count();
             BatchEvent be;
             be.epoch = epoch;
             be.batch = b;
@@ -417,8 +417,8 @@ void Trainer::execute(Run &r)
         const double before = r.optimizer->learningRate();
         const double next = r.schedule->onEpochEnd(monitored);
         if (std::fabs(next - before) > 1e-15 * std::max(1.0, before) && epoch + 1 < r.epochs)
-            publish(LogEvent{LogEvent::Level::Info,
-                          "Learning rate " + std::to_string(before) + " → " + std::to_string(next)});
+            publish(LogEvent{LogEvent::Level::Info, "Learning rate " + std::to_string(before) +
+                                                        " → " + std::to_string(next)});
         writeCheckpointAt(epoch + 1, 0, {}, r.shuffleRng.state());
         if (spec.earlyStoppingPatience > 0 && r.sinceBest >= spec.earlyStoppingPatience &&
             epoch + 1 < r.epochs) {
@@ -444,9 +444,9 @@ void Trainer::execute(Run &r)
     if (spec.keepBest && !r.bestWeights.empty()) {
         r.network->loadWeights(r.bestWeights);
         publish(LogEvent{LogEvent::Level::Info,
-                      "Restored the weights of epoch " + std::to_string(r.bestEpoch + 1) +
-                          ", the best (" + (r.validation ? "val_loss " : "loss ") +
-                          fixed(r.bestValue, 4) + ")"});
+                         "Restored the weights of epoch " + std::to_string(r.bestEpoch + 1) +
+                             ", the best (" + (r.validation ? "val_loss " : "loss ") +
+                             fixed(r.bestValue, 4) + ")"});
     }
     if (!options_.outDir.empty()) {
         saveWeights(options_.outDir + "/best.safetensors",

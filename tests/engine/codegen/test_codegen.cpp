@@ -175,6 +175,15 @@ private slots:
         QVERIFY(!contains(keras, "flat_a_to_chw"));
         QVERIFY(contains(keras, "padding=\"same\""));
         QVERIFY(contains(readFile(out + "/keras/train.py"), "model.get_layer(\"softmax\").input"));
+        // GELU in its exact erf form in both frameworks; element-wise, so the Flatten before
+        // it still reaches dense_a (above).
+        QVERIFY(contains(torch, "self.gelu = nn.GELU()"));
+        QVERIFY(contains(keras, "layers.Activation(\"gelu\", name=\"gelu\")"));
+        // One normalize() for model.py and data.py, the model's with its recorded default.
+        const std::string signature = "def normalize(samples, normalization";
+        QVERIFY(contains(torch, signature + "=NORMALIZATION):"));
+        QVERIFY(contains(keras, signature + "=NORMALIZATION):"));
+        QVERIFY(contains(readFile(out + "/torch/data.py"), signature + "):"));
     }
 
     void namesBecomeIdentifiers()

@@ -2,8 +2,8 @@
 // on a small host backend (frozen parameters, state round trip, errors) and the JSON spec.
 
 #include "backends/host_updates.h"
+#include "optim/optimizer.h"
 #include "strata/errors.h"
-#include "strata/optimizer.h"
 
 #include <QtTest>
 
@@ -270,8 +270,8 @@ private slots:
         const float inf = std::numeric_limits<float>::infinity();
         QTest::newRow("smaller than the rest") << 0.25f << 3.5f;
         QTest::newRow("negative and largest") << -1e30f << 1e30f;
-        QTest::newRow("largest float") << std::numeric_limits<float>::max()
-                                       << std::numeric_limits<float>::max();
+        QTest::newRow("largest float")
+            << std::numeric_limits<float>::max() << std::numeric_limits<float>::max();
         QTest::newRow("denormal") << 1e-40f << 3.5f;
         QTest::newRow("NaN") << std::numeric_limits<float>::quiet_NaN() << inf;
         QTest::newRow("-NaN") << -std::numeric_limits<float>::quiet_NaN() << inf;
