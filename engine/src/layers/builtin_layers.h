@@ -1,6 +1,6 @@
 #pragma once
-// Registers every built-in layer type, in palette order (builtin_layers.cpp: one line per
-// layer family). Each family declares its registration and hooks in its own header.
+// Registers every built-in layer type, in palette order. builtin_layers.cpp includes each
+// family's header and calls its registration: the one edit outside a new layer's folder.
 
 namespace strata {
 class LayerRegistry;

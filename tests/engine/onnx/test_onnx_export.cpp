@@ -149,6 +149,14 @@ private slots:
                 QVERIFY(!attribute(n, "auto_pad") && intsOf(n, "kernel_shape").size() == 2);
         }
         QCOMPARE(ops.count("Dropout"), size_t(0));
+        // Opset 13 has no Gelu: each GELU is x·(1 + erf(x/√2))·0.5, its constants as nodes.
+        int gelus = 0;
+        for (const Node &n : project.graph.nodes())
+            gelus += n.type == "GELU";
+        QCOMPARE(ops["Erf"], gelus);
+        QCOMPARE(ops["Div"], gelus);
+        QCOMPARE(ops["Mul"], 2 * gelus);
+        QCOMPARE(ops["Constant"], 3 * gelus);
 
         QCOMPARE(nlohmann::json::parse(metadata(m, "class_names")),
                  nlohmann::json(weights.classNames));

@@ -19,7 +19,7 @@ std::unique_ptr<Kernel> makeActivationReference(const KernelSetup &setup, Activa
 std::unique_ptr<Kernel> makeActivationCuda(const KernelSetup &setup, ActivationKind kind,
                                            float alpha); // builds with CUDA only
 
-// The family's registration (one line in layers/builtin_layers.cpp) and the hooks it sets:
+// The family's registration (called from layers/builtin_layers.cpp) and the hooks it sets:
 // code export in activation_code.cpp, ONNX export in activation_onnx.cpp.
 void registerActivations(LayerRegistry &registry); // ReLU, LeakyReLU, Sigmoid, Tanh
 LayerCode activationCode(const CodeContext &context);

@@ -36,7 +36,7 @@ std::unique_ptr<Kernel> makeBatchNormCpu(const KernelSetup &setup);
 std::unique_ptr<Kernel> makeBatchNormReference(const KernelSetup &setup);
 std::unique_ptr<Kernel> makeBatchNormCuda(const KernelSetup &setup); // builds with CUDA only
 
-// The family's registration (one line in layers/builtin_layers.cpp) and the hooks it sets:
+// The family's registration (called from layers/builtin_layers.cpp) and the hooks it sets:
 // code export in batchnorm_code.cpp, ONNX export in batchnorm_onnx.cpp.
 void registerBatchNorm(LayerRegistry &registry);
 LayerCode batchNormCode(const CodeContext &context);

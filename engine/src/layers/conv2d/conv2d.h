@@ -16,7 +16,7 @@ std::unique_ptr<Kernel> makeConv2DCpu(const KernelSetup &setup);
 std::unique_ptr<Kernel> makeConv2DReference(const KernelSetup &setup);
 std::unique_ptr<Kernel> makeConv2DCuda(const KernelSetup &setup); // builds with CUDA only
 
-// The family's registration (one line in layers/builtin_layers.cpp) and the hooks it sets:
+// The family's registration (called from layers/builtin_layers.cpp) and the hooks it sets:
 // code export in conv2d_code.cpp, ONNX export in conv2d_onnx.cpp.
 void registerConv2D(LayerRegistry &registry);
 LayerCode conv2DCode(const CodeContext &context);

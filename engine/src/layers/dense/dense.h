@@ -13,7 +13,7 @@ std::unique_ptr<Kernel> makeDenseCpu(const KernelSetup &setup);
 std::unique_ptr<Kernel> makeDenseReference(const KernelSetup &setup);
 std::unique_ptr<Kernel> makeDenseCuda(const KernelSetup &setup); // builds with CUDA only
 
-// The family's registration (one line in layers/builtin_layers.cpp) and the hooks it sets:
+// The family's registration (called from layers/builtin_layers.cpp) and the hooks it sets:
 // code export in dense_code.cpp, ONNX export in dense_onnx.cpp.
 void registerDense(LayerRegistry &registry);
 LayerCode denseCode(const CodeContext &context);

@@ -5,7 +5,7 @@
 
 namespace strata::internal {
 
-// The family's registration (one line in layers/builtin_layers.cpp) and the hooks it sets:
+// The family's registration (called from layers/builtin_layers.cpp) and the hooks it sets:
 // code export in dropout_code.cpp, ONNX export in dropout_onnx.cpp.
 void registerDropout(LayerRegistry &registry);
 LayerCode dropoutCode(const CodeContext &context);

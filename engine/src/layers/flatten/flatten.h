@@ -5,7 +5,7 @@
 
 namespace strata::internal {
 
-// The family's registration (one line in layers/builtin_layers.cpp) and the hooks it sets:
+// The family's registration (called from layers/builtin_layers.cpp) and the hooks it sets:
 // code export in flatten_code.cpp, ONNX export in flatten_onnx.cpp.
 void registerFlatten(LayerRegistry &registry);
 LayerCode flattenCode(const CodeContext &context);

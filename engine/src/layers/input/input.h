@@ -5,7 +5,7 @@
 
 namespace strata::internal {
 
-// The family's registration (one line in layers/builtin_layers.cpp) and the hooks it sets:
+// The family's registration (called from layers/builtin_layers.cpp) and the hooks it sets:
 // code export in input_code.cpp, ONNX export in input_onnx.cpp.
 void registerInput(LayerRegistry &registry);
 LayerCode inputCode(const CodeContext &context);

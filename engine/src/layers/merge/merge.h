@@ -35,7 +35,7 @@ void addBackward(const Tensor &gradOutput, const std::vector<Tensor *> &gin);
 void concatBackward(const ConcatLayout &layout, const Tensor &gradOutput,
                     const std::vector<Tensor *> &gin);
 
-// The family's registration (one line in layers/builtin_layers.cpp) and the hooks it sets:
+// The family's registration (called from layers/builtin_layers.cpp) and the hooks it sets:
 // code export in merge_code.cpp, ONNX export in merge_onnx.cpp.
 void registerMerge(LayerRegistry &registry); // Add, Concat
 LayerCode mergeCode(const CodeContext &context);

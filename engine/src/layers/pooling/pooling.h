@@ -25,7 +25,7 @@ std::unique_ptr<Kernel> makeGlobalAvgPoolReference(const KernelSetup &setup);
 std::unique_ptr<Kernel> makePool2DCuda(const KernelSetup &setup);
 std::unique_ptr<Kernel> makeGlobalAvgPoolCuda(const KernelSetup &setup);
 
-// The family's registration (one line in layers/builtin_layers.cpp) and the hooks it sets:
+// The family's registration (called from layers/builtin_layers.cpp) and the hooks it sets:
 // code export in pooling_code.cpp, ONNX export in pooling_onnx.cpp.
 void registerPooling(LayerRegistry &registry); // MaxPool2D, AvgPool2D, GlobalAvgPool2D
 LayerCode poolingCode(const CodeContext &context);

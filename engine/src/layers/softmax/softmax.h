@@ -13,7 +13,7 @@ std::unique_ptr<Kernel> makeSoftmaxCpu(const KernelSetup &setup);
 std::unique_ptr<Kernel> makeSoftmaxReference(const KernelSetup &setup);
 std::unique_ptr<Kernel> makeSoftmaxCuda(const KernelSetup &setup); // builds with CUDA only
 
-// The family's registration (one line in layers/builtin_layers.cpp) and the hooks it sets:
+// The family's registration (called from layers/builtin_layers.cpp) and the hooks it sets:
 // code export in softmax_code.cpp, ONNX export in softmax_onnx.cpp.
 void registerSoftmax(LayerRegistry &registry);
 LayerCode softmaxCode(const CodeContext &context);
