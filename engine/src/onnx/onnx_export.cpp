@@ -120,6 +120,10 @@ void setAttribute(onnx::NodeProto &n, const OnnxAttribute &a)
         for (int64_t v : a.ints)
             attr->add_ints(v);
         break;
+    case OnnxAttribute::Kind::Tensor:
+        attr->set_type(onnx::AttributeProto::TENSOR);
+        setInitializer(*attr->mutable_t(), "", a.tensor);
+        break;
     }
 }
 
