@@ -29,6 +29,13 @@ std::string intsText(const std::vector<int64_t> &v)
     return s + "]";
 }
 
+int64_t normalizedAxis(int64_t axis, int64_t rank)
+{
+    if (axis < -rank || axis >= rank)
+        return -1;
+    return axis < 0 ? axis + rank : axis;
+}
+
 std::string shapeText(const Shape &s)
 {
     return s.empty() ? std::string("a scalar") : toString(s);

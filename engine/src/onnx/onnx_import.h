@@ -1,6 +1,7 @@
 #pragma once
-// The ONNX reader's inner workings, shared by onnx_import.cpp (the file, tensors, checks and
-// the resulting project) and onnx_import_ops.cpp (how each ONNX op becomes Strata layers).
+// The ONNX reader's inner workings, shared by onnx_import.cpp (the file, checks and the
+// resulting project), onnx_import_values.cpp (tensors and attributes), onnx_import_ops.cpp
+// (the op table) and onnx/import/<family>.cpp (how each ONNX op becomes Strata layers).
 
 #include "strata/export.h"
 
@@ -24,6 +25,8 @@ constexpr int64_t kBatchSize = std::numeric_limits<int64_t>::min();
 std::string shapeText(const Shape &s);
 // "[1, batch, 3]": integer constants, kBatchSize shown as "batch".
 std::string intsText(const std::vector<int64_t> &v);
+// An axis attribute in [-rank, rank) made non-negative, or -1 when out of range.
+int64_t normalizedAxis(int64_t axis, int64_t rank);
 
 struct ImportValue
 {
@@ -39,7 +42,7 @@ struct ImportValue
     // Ints: integer constants or shape arithmetic, with kBatchSize for the batch size.
     std::vector<int64_t> ints;
     Shape dims; // of Floats and Ints
-    // GeluPart: a step of GELU's Erf chain over the layer `node` (see onnx_import_gelu.cpp).
+    // GeluPart: a step of GELU's Erf chain over the layer `node` (see import/gelu.cpp).
     int geluStep = 0;
 };
 
@@ -92,7 +95,8 @@ private:
     void setOutput(const onnx::NodeProto &n, ImportValue v);
     void setLayerOutput(const onnx::NodeProto &n, const std::string &id);
 
-    // onnx_import_ops.cpp: the table from op name to handler, and one handler per op family.
+    // onnx_import_ops.cpp: the table from op name to handler; the handlers are in
+    // onnx/import/<family>.cpp.
     using Handler = void (OnnxImporter::*)(const onnx::NodeProto &);
     static const std::map<std::string, Handler> &handlers();
     void convert(const onnx::NodeProto &n);
@@ -109,9 +113,9 @@ private:
     void convertSqueeze(const onnx::NodeProto &n);
     void convertBatchNorm(const onnx::NodeProto &n);
     void convertConcat(const onnx::NodeProto &n);
-    // onnx_import_gelu.cpp: Div, Erf, Add and Mul as GELU's x·(1 + erf(x/√2))·0.5.
+    // import/gelu.cpp: Div, Erf, Add and Mul as GELU's x·(1 + erf(x/√2))·0.5.
     void convertGelu(const onnx::NodeProto &n);
-    // onnx_import_shapes.cpp: the ops that move no data in Strata.
+    // import/shapes.cpp: the ops that move no data in Strata.
     void convertConstant(const onnx::NodeProto &n);
     void convertShapeOps(const onnx::NodeProto &n);    // Shape, Gather, Unsqueeze, Cast
     void convertPassThrough(const onnx::NodeProto &n); // Identity, Dropout

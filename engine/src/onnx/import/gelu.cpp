@@ -1,4 +1,4 @@
-// GELU as ONNX writes it before opset 20, which has no Gelu: x · (1 + erf(x / √2)) · 0.5.
+// GELU as ONNX models write it before opset 20 (which adds Gelu): x · (1 + erf(x / √2)) · 0.5.
 // PyTorch's exporter and Strata's own (layers/gelu/gelu_onnx.cpp) write the chain
 //   Div(x, √2) → Erf → Add(·, 1) → Mul(x, ·) → Mul(·, 0.5)
 // and the reader also takes Mul(x, 1/√2) for the Div and the 0.5 applied before the Mul by x.
