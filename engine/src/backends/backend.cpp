@@ -1,8 +1,7 @@
 #include "strata/backend.h"
 
-#include "backends/device_ops.h"
-
 #include "backends/cpu/cpu_backend.h"
+#include "backends/device_ops.h"
 #include "backends/host_backend.h"
 #ifdef STRATA_WITH_CUDA
 #include "backends/cuda/cuda_backend.h"
