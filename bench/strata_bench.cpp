@@ -11,11 +11,11 @@
 //
 // This is a benchmark, not a test: its numbers mean something only on a quiet machine.
 
+#include "optim/optimizer.h"
 #include "strata/backend.h"
 #include "strata/dataset.h"
 #include "strata/errors.h"
 #include "strata/network.h"
-#include "strata/optimizer.h"
 #include "strata/project.h"
 
 #include <nlohmann/json.hpp>
@@ -46,8 +46,10 @@ struct ModelEntry
 };
 
 constexpr ModelEntry kModels[] = {
-    {"mlp", "keras_mlp_dummy"},          {"mnist_cnn", "keras_mnist_cnn"},
-    {"cifar10_cnn", "keras_cifar10_cnn"}, {"lenet", "pytorch_cifar10_lenet"},
+    {"mlp", "keras_mlp_dummy"},
+    {"mnist_cnn", "keras_mnist_cnn"},
+    {"cifar10_cnn", "keras_cifar10_cnn"},
+    {"lenet", "pytorch_cifar10_lenet"},
     {"or_gate", "or_gate"},
 };
 
@@ -214,8 +216,8 @@ strata::Dataset syntheticData(const strata::Network &net, int64_t samples, uint6
 
 Result benchmark(const ModelEntry &entry, const fs::path &projectsDir, const Options &o)
 {
-    const strata::Project project = strata::loadProject(
-        (projectsDir / (std::string(entry.project) + ".strata")).string());
+    const strata::Project project =
+        strata::loadProject((projectsDir / (std::string(entry.project) + ".strata")).string());
     const strata::TrainingSpec &spec = project.training;
 
     // As the trainer does: threads first, then the backend and the network.
@@ -253,7 +255,7 @@ Result benchmark(const ModelEntry &entry, const fs::path &projectsDir, const Opt
         if (!std::isfinite(t.lossSum) || !net.gradientsFinite()) {
             net.revertStepState();
             throw strata::Error(std::string(entry.name) + ": the loss or gradients became "
-                                                         "NaN or infinite on synthetic data");
+                                                          "NaN or infinite on synthetic data");
         }
         optimizer->step();
         lastLoss = t.lossSum / static_cast<double>(std::max<int64_t>(t.count, 1));
@@ -261,9 +263,9 @@ Result benchmark(const ModelEntry &entry, const fs::path &projectsDir, const Opt
 
     // Warm-up: primitives, caches and the thread pool settle.
     const auto warmupStart = Clock::now();
-    for (int s = 0; s < kWarmupSteps ||
-                    std::chrono::duration<double>(Clock::now() - warmupStart).count() <
-                        kWarmupSeconds;
+    for (int s = 0;
+         s < kWarmupSteps ||
+         std::chrono::duration<double>(Clock::now() - warmupStart).count() < kWarmupSeconds;
          ++s)
         step();
 
@@ -305,14 +307,11 @@ int main(int argc, char **argv)
         for (const ModelEntry *entry : models) {
             const Result r = benchmark(*entry, projectsDir, o);
             if (o.json) {
-                const nlohmann::json line = {{"model", r.model},
-                                             {"samples_per_second", r.samplesPerSecond},
-                                             {"steps", r.steps},
-                                             {"batch", r.batch},
-                                             {"seconds", r.seconds},
-                                             {"threads", r.threads},
-                                             {"device", o.device},
-                                             {"loss", r.finalLoss}};
+                const nlohmann::json line = {
+                    {"model", r.model},     {"samples_per_second", r.samplesPerSecond},
+                    {"steps", r.steps},     {"batch", r.batch},
+                    {"seconds", r.seconds}, {"threads", r.threads},
+                    {"device", o.device},   {"loss", r.finalLoss}};
                 std::printf("%s\n", line.dump().c_str());
             } else {
                 std::printf("%-12s %6d %8d %8lld %8.2f %14.1f\n", r.model.c_str(), r.batch,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The test suite under AddressSanitizer and UndefinedBehaviorSanitizer, then every loader's
-# fuzz target for a while:
+# Every loader's fuzz target for a while, then the test suite, under AddressSanitizer and
+# UndefinedBehaviorSanitizer:
 #   bash scripts/sanitize.sh [FUZZ_SECONDS per target, default 60]
 # One clang build in build-sanitize/ serves both (the fuzz targets need clang's libFuzzer).
 # Any sanitizer report fails its test (no recovery); leaks are not checked (Qt and fontconfig
@@ -19,8 +19,12 @@ CC=clang CXX=clang++ cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=Re
   "${launcher[@]}" >/dev/null
 cmake --build build-sanitize -j"$(nproc)"
 
+# Fuzz first, so that the suite's summary is the last thing printed.
+fuzz_status=0
+STRATA_FUZZ_BUILD=build-sanitize bash scripts/fuzz.sh "$fuzz_seconds" || fuzz_status=$?
+
 export ASAN_OPTIONS=detect_leaks=0:strict_string_checks=1:detect_stack_use_after_return=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 echo "sanitize.sh: the test suite under AddressSanitizer and UndefinedBehaviorSanitizer"
 ctest --test-dir build-sanitize --output-on-failure --timeout 3000 -LE interop
-STRATA_FUZZ_BUILD=build-sanitize bash scripts/fuzz.sh "$fuzz_seconds"
+exit "$fuzz_status"

@@ -18,3 +18,9 @@ if [[ "${CI:-}" == "true" && ! -x .venv/bin/python ]]; then
 fi
 # One test at a time: several suites train networks and each uses every core.
 ctest --test-dir build --output-on-failure --timeout 1500
+# The hardening pass: the suite again under AddressSanitizer and UndefinedBehaviorSanitizer, then
+# every loader's fuzz target for 60 s (scripts/sanitize.sh). CI runs it; elsewhere set
+# STRATA_SANITIZE_TESTS=1 (it takes a clang build of its own, about 20 minutes on 2 cores).
+if [[ "${CI:-}" == "true" || "${STRATA_SANITIZE_TESTS:-}" == "1" ]]; then
+  bash scripts/sanitize.sh 60
+fi

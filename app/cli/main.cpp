@@ -9,6 +9,7 @@
 #include <cstring>
 #include <exception>
 #include <iostream>
+#include <new>
 
 namespace strata::cli {
 
@@ -136,6 +137,12 @@ int main(int argc, char **argv)
         std::cerr << "strata-cli " << command << ": " << e.message
                   << "\nRun 'strata-cli help' for usage.\n";
         return 2;
+    } catch (const std::bad_alloc &) {
+        std::cerr << "strata-cli " << command
+                  << ": ran out of memory; the model, its batch or the dataset does not fit in "
+                     "this machine's memory (try a smaller batch size, fewer units or a subset "
+                     "of the data)\n";
+        return 1;
     } catch (const std::exception &e) {
         std::cerr << "strata-cli " << command << ": " << e.what() << "\n";
         return 1;

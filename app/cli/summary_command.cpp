@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include "strata/backend.h"
+#include "strata/memory.h"
 #include "strata/project.h"
 #include "strata/summary.h"
 
@@ -24,6 +25,13 @@ int runSummary(const Args &args)
             std::cerr << "  - " << p << "\n";
         return 1;
     }
+    const TrainingMemory m =
+        estimateTrainingMemory(analysis, project.training.batchSize, project.training.optimizer);
+    std::cout << "Training memory at batch size " << project.training.batchSize << ": about "
+              << formatBytes(m.total()) << " (weights " << formatBytes(m.weights)
+              << ", gradients " << formatBytes(m.gradients) << ", optimizer "
+              << formatBytes(m.optimizer) << ", activations " << formatBytes(m.activations)
+              << ")\n";
     return 0;
 }
 

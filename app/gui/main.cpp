@@ -2,7 +2,7 @@
 // spirals, which train in seconds); with a .strata file it opens that file. --screenshot
 // grabs the laid-out window to an image and quits, for documentation and headless checks;
 // with --train-epochs it first presses Train and waits until that many epochs are plotted,
-// so the image shows the studio mid-run.
+// so the image shows the studio mid-run (or until the run ends, if it ends sooner).
 
 #include "ui/editor/node_scene.h"
 #include "ui/editor/node_view.h"
@@ -122,8 +122,16 @@ int main(int argc, char *argv[])
                 done();
                 app.exit(1);
             };
+            // A run that ends sooner (completed, stopped, diverged) is pictured as it ended.
             QObject::connect(session, &strata::ui::TrainingSession::finished, waiting,
-                             [giveUp] { giveUp("training ended"); });
+                             [&window, epochs, grab, done] {
+                                 std::fprintf(stderr,
+                                              "strata: training ended before epoch %d; the "
+                                              "picture shows how it ended\n",
+                                              epochs);
+                                 done();
+                                 QTimer::singleShot(150, &window, grab);
+                             });
             QTimer::singleShot(5 * 60 * 1000, waiting, [giveUp] { giveUp("timed out"); });
             dashboard->startTraining();
         });

@@ -58,6 +58,7 @@ std::vector<OpCase> opCases()
         op("LeakyReLU", {"a", "LeakyReLU", "a", {{"alpha", 0.1}}}, {{2, 3, 4, 4}}),
         op("Sigmoid", {"a", "Sigmoid", "a"}, {{4, 10}}),
         op("Tanh", {"a", "Tanh", "a"}, {{4, 10}}),
+        op("GELU", {"a", "GELU", "a"}, {{2, 3, 4, 4}}),
         op("Softmax features", {"s", "Softmax", "s"}, {{4, 7}}),
         op("Softmax channels", {"s", "Softmax", "s"}, {{2, 3, 4, 4}}),
         op("BatchNorm image", {"bn", "BatchNorm", "bn"}, {{4, 3, 5, 5}}),
@@ -324,6 +325,14 @@ std::string checkLateGuard(Backend &b)
 }
 
 } // namespace
+
+std::set<std::string> conformanceLayerTypes()
+{
+    std::set<std::string> types{"Input"};
+    for (const OpCase &k : opCases())
+        types.insert(k.layer.node.type);
+    return types;
+}
 
 std::vector<ConformanceCheck> conformanceChecks()
 {

@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,11 @@ struct ConformanceCheck
 };
 
 std::vector<ConformanceCheck> conformanceChecks();
+
+// The layer types the checks cover: every type with an op case, and Input, which computes
+// nothing (the network writes the batch into its buffer) and runs in every network check.
+// A test compares it with the registry, so no registered type can go without a case.
+std::set<std::string> conformanceLayerTypes();
 
 // The backend of that kind, or null with the reason (e.g. no GPU) in *why.
 std::unique_ptr<Backend> tryCreateBackend(const std::string &kind, std::string *why);

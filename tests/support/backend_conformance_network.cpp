@@ -145,7 +145,7 @@ std::string checkConvStackStep(Backend &b)
 }
 
 // ReLU before max pooling, which the CPU backend runs inside the pooling kernel (see
-// LayerType::absorbsRelu): after a convolution (blocked layout, own 2×2 loop, odd size),
+// LayerImpl::absorbsRelu): after a convolution (blocked layout, own 2×2 loop, odd size),
 // after the Input (no gradient to deliver) and before oneDNN's overlapping pooling. A ReLU
 // that feeds two layers stays a layer of its own.
 std::string checkAbsorbedReluStep(Backend &b)

@@ -4,6 +4,7 @@
 // steps through Network.
 
 #include "backend_conformance.h"
+#include "backends/device_ops.h"
 #include "strata/graph.h"
 #include "strata/rng.h"
 #include "strata/tensor.h"

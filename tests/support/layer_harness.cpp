@@ -52,12 +52,13 @@ LayerHarness::LayerHarness(const LayerCase &c, const std::string &backendKind)
     : case_(c), backend_(createBackend(backendKind)), rng_(c.seed)
 {
     const LayerType &type = LayerRegistry::instance().get(c.node.type);
+    const internal::LayerImpl &impl = LayerRegistry::instance().impl(type);
     params_ = LayerRegistry::instance().resolveParams(c.node);
-    const auto use = type.layouts.find(backendKind);
+    const auto use = impl.layouts.find(backendKind);
     if ((c.inputBlock != 1 || c.blockedOutputAllowed) &&
-        (use == type.layouts.end() || use->second == LayoutUse::PlainOnly))
+        (use == impl.layouts.end() || use->second == LayoutUse::PlainOnly))
         throw std::logic_error(c.node.type + " on " + backendKind + " takes plain layouts only");
-    if (c.inputRelu && !type.absorbsRelu.contains(backendKind))
+    if (c.inputRelu && !impl.absorbsRelu.contains(backendKind))
         throw std::logic_error(c.node.type + " on " + backendKind + " cannot apply a ReLU");
     std::vector<Shape> sampleShapes;
     for (const Shape &s : c.inputShapes)
@@ -88,9 +89,8 @@ LayerHarness::LayerHarness(const LayerCase &c, const std::string &backendKind)
     }
     output = Tensor(outputShape);
     const std::vector<int64_t> blocks(c.inputShapes.size(), c.inputBlock);
-    KernelSetup setup{c.node,      params_,   c.inputShapes, outputShape,           weights,
-                      weightGrads, *backend_, blocks,        c.blockedOutputAllowed,
-                      c.inputRelu};
+    KernelSetup setup{c.node,    params_, c.inputShapes,          outputShape, weights, weightGrads,
+                      *backend_, blocks,  c.blockedOutputAllowed, c.inputRelu};
     kernel_ = backend_->createKernel(setup);
     kernelOutput_ = Tensor(outputShape);
 }

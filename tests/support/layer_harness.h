@@ -2,6 +2,7 @@
 // Runs one layer's kernel in isolation on a backend: random inputs and weights, forward,
 // backward. Used by every layer's gradient check and reference comparison.
 
+#include "core/layer_impl.h"
 #include "strata/backend.h"
 #include "strata/layer.h"
 
@@ -26,7 +27,7 @@ struct LayerCase
     int64_t inputBlock = 1;
     bool blockedOutputAllowed = false;
     // The kernel applies a ReLU to its input first (KernelSetup::inputRelu; only for types
-    // whose LayerType::absorbsRelu lists the backend).
+    // whose LayerImpl::absorbsRelu lists the backend).
     bool inputRelu = false;
 };
 

@@ -5,8 +5,10 @@
 #include <QString>
 #include <QtGlobal>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace strata::test {
 
@@ -29,6 +31,19 @@ inline std::string sourceDir()
 inline QString examplePath(const QString &name)
 {
     return QString::fromStdString(sourceDir()) + QStringLiteral("/projects/") + name;
+}
+
+// Every example project (projects/*.strata, sorted), then the graph that uses every layer
+// type (tests/interop/all_layers.strata): the models export and interop tests run through.
+inline std::vector<std::string> exampleProjectFiles()
+{
+    std::vector<std::string> paths;
+    for (const auto &entry : std::filesystem::directory_iterator(sourceDir() + "/projects"))
+        if (entry.path().extension() == ".strata")
+            paths.push_back(entry.path().string());
+    std::sort(paths.begin(), paths.end());
+    paths.push_back(sourceDir() + "/tests/interop/all_layers.strata");
+    return paths;
 }
 
 } // namespace strata::test

@@ -4,7 +4,7 @@
 #include "ui/theme.h"
 
 #include <strata/backend.h>
-#include <strata/optimizer.h>
+#include <strata/training_spec.h>
 
 #include <QFormLayout>
 #include <QLabel>

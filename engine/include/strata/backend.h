@@ -3,9 +3,11 @@
 // which layer types it can run, creates their kernels (from the layer registry), computes
 // losses and applies optimizer updates on its device. The CPU backend (oneDNN) is always
 // there; "reference" runs the plain implementations kept for tests; CUDA is added beside them.
+//
+// A client lists devices, creates a backend and hands it to a Network. The device-level
+// operations below take engine-internal types (kernels, losses, update steps; see
+// engine/src/backends/device_ops.h), so only the engine implements and calls them.
 
-#include "strata/kernel.h"
-#include "strata/layer.h"
 #include "strata/tensor.h"
 
 #include <memory>
@@ -14,57 +16,14 @@
 
 namespace strata {
 
-enum class LossKind { CrossEntropy, BinaryCrossEntropy, MeanSquaredError };
-
-// "cross_entropy", "binary_cross_entropy", "mse"; parse throws Error listing the choices.
-std::string toString(LossKind kind);
-LossKind parseLossKind(const std::string &text);
-
-struct LossSetup
-{
-    LossKind kind = LossKind::CrossEntropy;
-    Shape outputShape; // with batch: {N, K}
-    // True when the model ends in Softmax (for cross-entropy) or Sigmoid (for binary
-    // cross-entropy): the output then holds probabilities and the loss writes the gradient
-    // with respect to that activation's input, so the pair is computed stably in one step.
-    bool fusedWithActivation = false;
-};
-
-struct LossTotals
-{
-    double lossSum = 0; // summed over samples
-    int64_t correct = 0;
-    int64_t count = 0;
-};
-
-class LossKernel
-{
-public:
-    virtual ~LossKernel() = default;
-    // labels: {N} class indices stored as floats. When grad is given, writes the gradient of
-    // the batch-mean loss (see LossSetup for with respect to what). Adds to the running totals.
-    virtual void compute(const Tensor &output, const Tensor &labels, Tensor *grad) = 0;
-    // Returns and clears the running totals (the only point that may wait for the device).
-    virtual LossTotals takeTotals() = 0;
-};
-
-// Optimizer update rules, PyTorch semantics (weight decay added to the gradient for SGD,
-// Adam and RMSprop; decoupled for AdamW).
-struct SgdStep
-{
-    float lr, momentum, weightDecay;
-    bool nesterov;
-};
-struct AdamStep
-{
-    float lr, beta1, beta2, eps, weightDecay;
-    bool decoupled; // AdamW
-    int64_t step;   // 1-based, for bias correction
-};
-struct RmspropStep
-{
-    float lr, rho, eps, momentum, weightDecay;
-};
+// Engine internals (engine/src/core/kernel.h, core/layer_impl.h, backends/device_ops.h).
+class Kernel;
+struct KernelSetup;
+class LossKernel;
+struct LossSetup;
+struct SgdStep;
+struct AdamStep;
+struct RmspropStep;
 
 struct DeviceInfo
 {

@@ -2,29 +2,29 @@
 // The layer registry: the single source of truth for every layer type. Each type registers
 // once with its category, ports, parameter schema, shape rule, weights and per-backend
 // kernels. The palette, inspector, validation, summary and export derive from it.
+//
+// This header is the schema a client sees (names, categories, help, parameters, ports, shape
+// rule, weights). A type's kernels, layout rules and export hooks are engine internals that
+// the registry keeps beside it (internal::LayerImpl in engine/src/core/layer_impl.h).
 
 #include "strata/errors.h"
 #include "strata/graph.h"
-#include "strata/layer_code.h"
 #include "strata/tensor.h"
 
 #include <nlohmann/json.hpp>
 
 #include <functional>
 #include <limits>
-#include <map>
 #include <memory>
-#include <set>
 #include <string>
 #include <vector>
 
 namespace strata {
 
-class Backend;
-class Kernel;
 namespace internal {
-class OnnxContext; // engine/src/onnx/onnx_context.h
-}
+struct LayerImpl;       // engine/src/core/layer_impl.h
+struct LayerDefinition; // a LayerType with its LayerImpl, for registration
+} // namespace internal
 
 enum class ParamType { Int, Float, Bool, Choice, String };
 
@@ -66,45 +66,6 @@ struct WeightSpec
     bool trainable = true;
 };
 
-// How a backend's kernel for a layer type treats channel-blocked layouts. A 4-D activation
-// {N, C, H, W} is plain (channel block 1) or stored as [N][C/B][H][W][B] (channel block B,
-// oneDNN's nChw8c and nChw16c), which its fast convolutions read and write directly; letting
-// that layout flow from one such layer to the next saves a reorder on each side. A tensor's
-// gradient always has the tensor's own layout. Only layouts with C a multiple of B are used,
-// so a blocked tensor holds exactly as many floats as the plain one.
-enum class LayoutUse {
-    PlainOnly,    // reads and writes plain tensors (the default)
-    FollowsInput, // one input in any channel block; output and input gradient in the same
-    Chooses,      // one input in any channel block; picks its output's block when allowed
-};
-
-// Everything a kernel needs to set itself up, for one node on one backend at one batch size.
-struct KernelSetup
-{
-    const Node &node;
-    const nlohmann::json &params;   // resolved: every schema parameter present and valid
-    std::vector<Shape> inputShapes; // with batch
-    Shape outputShape;              // with batch
-    std::vector<Tensor> weights;    // in WeightSpec order (views of the network's storage)
-    std::vector<Tensor> weightGrads;
-    Backend &backend;
-    // Channel block of each input as it arrives (1: plain; see LayoutUse). Empty: all plain.
-    std::vector<int64_t> inputBlocks = {};
-    // True when every consumer of the output takes a blocked layout, so a `Chooses` kernel
-    // may pick one (the network's output and what feeds plain-only layers stay plain).
-    bool blockedOutputAllowed = false;
-    // True when the input is a ReLU's input and the kernel applies the ReLU itself (only for
-    // layer types that list the backend in LayerType::absorbsRelu).
-    bool inputRelu = false;
-
-    int64_t inputBlock(size_t port) const
-    {
-        return port < inputBlocks.size() ? inputBlocks[port] : 1;
-    }
-};
-
-using KernelFactory = std::function<std::unique_ptr<Kernel>(const KernelSetup &)>;
-
 struct LayerType
 {
     std::string name;     // "Conv2D"
@@ -124,18 +85,6 @@ struct LayerType
         weights = [](const Node &, const nlohmann::json &, const std::vector<Shape> &) {
             return std::vector<WeightSpec>{};
         };
-    std::map<std::string, KernelFactory> kernels; // backend kind ("cpu", "reference", "cuda")
-    // Backend kind → how its kernel treats blocked layouts; a kind not listed is PlainOnly.
-    std::map<std::string, LayoutUse> layouts;
-    // Backend kinds whose kernel can take the input of a ReLU that feeds only this layer and
-    // apply the ReLU itself (KernelSetup::inputRelu); the network then skips the ReLU's own
-    // passes over memory. Max pooling can, since max(relu(x)) = relu(max(x)).
-    std::set<std::string> absorbsRelu;
-    // Writes the node as ONNX (opset 13) nodes and initialisers through the context; empty
-    // when the type has no ONNX form (export then names the node and refuses).
-    std::function<void(internal::OnnxContext &)> onnx;
-    // The PyTorch and Keras code for a node (generated model.py files; see layer_code.h).
-    std::function<LayerCode(const CodeContext &context)> code;
 };
 
 class LayerRegistry
@@ -144,9 +93,15 @@ public:
     // The registry with every built-in layer and kernel registered.
     static LayerRegistry &instance();
 
-    void add(LayerType type);
-    // Registers a kernel for an existing type.
-    void addKernel(const std::string &type, const std::string &backendKind, KernelFactory f);
+    LayerRegistry();
+    ~LayerRegistry();
+    LayerRegistry(const LayerRegistry &) = delete;
+    LayerRegistry &operator=(const LayerRegistry &) = delete;
+
+    // Engine internal (the definitions are in engine/src/core/layer_impl.h): registers a type
+    // with its kernels and hooks (throws Error when the name is taken), and reads them back.
+    void add(internal::LayerDefinition definition);
+    const internal::LayerImpl &impl(const LayerType &type) const;
 
     const LayerType *find(const std::string &name) const;
     const LayerType &get(const std::string &name) const; // throws Error when unknown
@@ -157,7 +112,8 @@ public:
     nlohmann::json resolveParams(const Node &node) const;
 
 private:
-    std::vector<std::unique_ptr<LayerType>> types_;
+    struct Entry; // the schema and its LayerImpl
+    std::vector<std::unique_ptr<Entry>> types_;
 };
 
 // Helpers for layer definitions.

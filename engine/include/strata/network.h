@@ -6,7 +6,9 @@
 #include "strata/backend.h"
 #include "strata/graph.h"
 #include "strata/parameter.h"
+#include "strata/rng.h"
 #include "strata/shape_inference.h"
+#include "strata/training_spec.h"
 
 #include <map>
 #include <memory>
@@ -76,7 +78,7 @@ public:
     // LayoutUse). For tests and profiling.
     int64_t channelBlock(const std::string &nodeId, int64_t batch);
     // True when the plan for this batch size runs the node inside its consumer's kernel (a
-    // ReLU absorbed by max pooling; see LayerType::absorbsRelu). For tests and profiling.
+    // ReLU absorbed by max pooling; see LayerImpl::absorbsRelu). For tests and profiling.
     bool runsInsideConsumer(const std::string &nodeId, int64_t batch);
 
 private:

@@ -5,7 +5,7 @@
 
 #include "strata/dataset.h"
 #include "strata/graph.h"
-#include "strata/optimizer.h"
+#include "strata/training_spec.h"
 
 #include <nlohmann/json.hpp>
 

@@ -106,6 +106,7 @@ private:
     std::optional<double> pendingLr_;
     std::vector<EpochMetrics> history_;
     FinishedEvent result_;
+    std::string stage_ = "starting"; // what run() was doing, for an out-of-memory message
     std::unique_ptr<Run> run_;
 };
 

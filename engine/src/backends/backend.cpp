@@ -1,6 +1,7 @@
 #include "strata/backend.h"
 
 #include "backends/cpu/cpu_backend.h"
+#include "backends/device_ops.h"
 #include "backends/host_backend.h"
 #ifdef STRATA_WITH_CUDA
 #include "backends/cuda/cuda_backend.h"
@@ -20,15 +21,17 @@ namespace strata {
 
 bool Backend::supports(const std::string &layerType) const
 {
-    const LayerType *t = LayerRegistry::instance().find(layerType);
-    return t && t->kernels.count(kind()) > 0;
+    const LayerRegistry &registry = LayerRegistry::instance();
+    const LayerType *t = registry.find(layerType);
+    return t && registry.impl(*t).kernels.count(kind()) > 0;
 }
 
 std::unique_ptr<Kernel> Backend::createKernel(const KernelSetup &setup)
 {
-    const LayerType &t = LayerRegistry::instance().get(setup.node.type);
-    auto it = t.kernels.find(kind());
-    if (it == t.kernels.end())
+    const LayerRegistry &registry = LayerRegistry::instance();
+    const internal::LayerImpl &impl = registry.impl(registry.get(setup.node.type));
+    auto it = impl.kernels.find(kind());
+    if (it == impl.kernels.end())
         throw BackendError(describe(setup.node) + " cannot run on " + description() +
                            ": this backend has no " + setup.node.type + " kernel");
     return it->second(setup);
@@ -51,28 +54,6 @@ void Backend::noteNonFinite(const std::vector<const Tensor *> &tensors)
 bool Backend::takeNonFinite()
 {
     return std::exchange(nonFiniteNoted_, false);
-}
-
-std::string toString(LossKind kind)
-{
-    switch (kind) {
-    case LossKind::CrossEntropy:
-        return "cross_entropy";
-    case LossKind::BinaryCrossEntropy:
-        return "binary_cross_entropy";
-    case LossKind::MeanSquaredError:
-        return "mse";
-    }
-    return "?";
-}
-
-LossKind parseLossKind(const std::string &text)
-{
-    for (LossKind k :
-         {LossKind::CrossEntropy, LossKind::BinaryCrossEntropy, LossKind::MeanSquaredError})
-        if (toString(k) == text)
-            return k;
-    throw Error("Unknown loss '" + text + "': choose cross_entropy, binary_cross_entropy or mse");
 }
 
 namespace {

@@ -2,7 +2,7 @@
 // What the CPU and reference backends share: host memory, the loss and optimizer updates as
 // plain loops over host arrays.
 
-#include "strata/backend.h"
+#include "backends/device_ops.h"
 
 namespace strata::internal {
 

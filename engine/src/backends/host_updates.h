@@ -3,7 +3,7 @@
 // the CPU and reference backends (and tests) share one implementation. Every function updates
 // n elements in place; the loops are plain so the compiler vectorises them.
 
-#include "strata/backend.h"
+#include "backends/device_ops.h"
 
 #include <cstdint>
 

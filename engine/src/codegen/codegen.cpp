@@ -1,6 +1,7 @@
 #include "codegen/codegen.h"
 
 #include "codegen/python_text.h"
+#include "core/layer_impl.h"
 
 #include "strata/errors.h"
 
@@ -29,12 +30,12 @@ const std::set<std::string> &reservedNames()
     return names;
 }
 
-// Elementwise layers keep the order of a flat vector, so a Flatten's order can pass through
-// them to the Dense that absorbs it.
+// Element-wise layers keep the order of a flat vector (LayerImpl::keepsFlatOrder), so a
+// Flatten's order can pass through them to the Dense that absorbs it.
 bool keepsFlatOrder(const std::string &type)
 {
-    return type == "ReLU" || type == "LeakyReLU" || type == "Sigmoid" || type == "Tanh" ||
-           type == "Dropout";
+    const LayerRegistry &registry = LayerRegistry::instance();
+    return registry.impl(registry.get(type)).keepsFlatOrder;
 }
 
 // Keras: collects the Dense layers a Flatten feeds through order-keeping layers; false when
@@ -142,8 +143,8 @@ CodeModel buildCodeModel(const Project &project, const WeightsFile &weights, Cod
     }
 
     for (CodeNode &c : m.nodes) {
-        const LayerType &type = registry.get(c.node->type);
-        if (!type.code)
+        const internal::LayerImpl &impl = registry.impl(registry.get(c.node->type));
+        if (!impl.code)
             throw Error(describe(*c.node) + ": layer type " + c.node->type +
                         " has no PyTorch/Keras code mapping yet");
         std::vector<std::string> vars;
@@ -159,21 +160,34 @@ CodeModel buildCodeModel(const Project &project, const WeightsFile &weights, Cod
                             permuted.count(c.node->id) > 0};
         if (auto it = flattenedFrom.find(c.node->id); it != flattenedFrom.end())
             context.flattenedFrom = it->second;
-        c.code = type.code(context);
+        c.code = impl.code(context);
     }
 
     m.input = &m.node(analysis.inputNode);
     m.output = &m.node(analysis.outputNode);
     m.outputs = numel(m.output->analysis->output);
-    const std::string &loss = project.training.loss;
-    const std::string &outType = m.output->node->type;
-    m.fusedOutput = (loss == "cross_entropy" && outType == "Softmax") ||
-                    (loss == "binary_cross_entropy" && outType == "Sigmoid");
-    if (!m.fusedOutput && loss == "cross_entropy")
+    const LossKind loss = parseLossKind(project.training.loss);
+    m.fusedOutput = outputFusedWithLoss(loss, m.output->node->type);
+    if (!m.fusedOutput && loss == LossKind::CrossEntropy)
         m.probability = "softmax";
-    else if (!m.fusedOutput && loss == "binary_cross_entropy")
+    else if (!m.fusedOutput && loss == LossKind::BinaryCrossEntropy)
         m.probability = "sigmoid";
     return m;
+}
+
+std::string normalizeFunction(const std::string &defaultArg)
+{
+    return "def normalize(samples, normalization" + defaultArg + R"PY():
+    """Raw samples normalised as Strata normalised the training data, in float32:
+    x' = (x × scale − mean[c]) / std[c]."""
+    x = np.asarray(samples, dtype=np.float32) * np.float32(normalization["scale"])
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    if normalization["mean"]:
+        x = x - np.asarray(normalization["mean"], dtype=np.float32).reshape(shape)
+    if normalization["std"]:
+        x = x / np.asarray(normalization["std"], dtype=np.float32).reshape(shape)
+    return x
+)PY";
 }
 
 std::string indentLines(const std::string &text, const std::string &prefix)

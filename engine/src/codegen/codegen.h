@@ -3,6 +3,7 @@
 // topological order with Python names and their registry code), the checks on the weights,
 // the generated data.py and the pieces of train.py and README.txt common to both.
 
+#include "codegen/layer_code.h"
 #include "strata/export.h"
 #include "strata/layer.h"
 #include "strata/shape_inference.h"
@@ -63,6 +64,10 @@ std::string indentLines(const std::string &text, const std::string &prefix);
 std::string classNamesLiteral(const WeightsFile &weights);
 std::string normalizationLiteral(const Normalization &n);
 
+// Python: def normalize(samples, normalization<defaultArg>), raw samples normalised as Strata
+// normalised the training data, in float32. The one copy every generated module carries
+// (model.py passes "=NORMALIZATION", data.py "").
+std::string normalizeFunction(const std::string &defaultArg);
 // The generated data.py: the project's dataset as Strata loads it (the generated sets
 // reproduced draw for draw with Strata's random stream, the files read the same way),
 // normalised the same way. Identical for both frameworks.

@@ -287,16 +287,6 @@ def fit_normalization(mode, x, pixels):
     result["std"] = [float(np.float32(s)) if s > 1e-12 else 1.0 for s in std]
     return result
 
-
-def normalize(x, normalization):
-    """x' = (x × scale − mean[c]) / std[c], in float32 as in Strata."""
-    x = np.asarray(x, dtype=np.float32) * np.float32(normalization["scale"])
-    shape = (1, -1) + (1,) * (x.ndim - 2)
-    if normalization["mean"]:
-        x = x - np.asarray(normalization["mean"], dtype=np.float32).reshape(shape)
-    if normalization["std"]:
-        x = x / np.asarray(normalization["std"], dtype=np.float32).reshape(shape)
-    return x
 )PY";
 
 std::string pathLiteral(const std::string &path)
@@ -357,6 +347,8 @@ std::string dataModuleSource(const Project &project)
     else if (d.kind == "csv")
         out += kCsv;
     out += kNormalization;
+    out += "\n";
+    out += normalizeFunction("");
     if (!builtin)
         out += R"PY(
 

@@ -122,18 +122,9 @@ def load_weights(model, path="weights.safetensors"):
         s += "    del tensors  # the model has no weights\n";
     s += "    return model\n";
 
+    s += "\n\n";
+    s += normalizeFunction("=NORMALIZATION");
     s += R"PY(
-
-def normalize(samples, normalization=NORMALIZATION):
-    """Raw samples normalised as Strata normalised the training data (float32)."""
-    x = np.asarray(samples, dtype=np.float32) * np.float32(normalization["scale"])
-    shape = (1, -1) + (1,) * (x.ndim - 2)
-    if normalization["mean"]:
-        x = x - np.asarray(normalization["mean"], dtype=np.float32).reshape(shape)
-    if normalization["std"]:
-        x = x / np.asarray(normalization["std"], dtype=np.float32).reshape(shape)
-    return x
-
 
 def to_channels_last(x):
     """N×C×H×W images (Strata, PyTorch) → N×H×W×C (Keras); feature vectors are unchanged."""

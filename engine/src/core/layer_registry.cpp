@@ -1,5 +1,6 @@
 #include "strata/layer.h"
 
+#include "core/layer_impl.h"
 #include "layers/builtin_layers.h"
 
 #include <cmath>
@@ -17,30 +18,37 @@ LayerRegistry &LayerRegistry::instance()
     return registry;
 }
 
-void LayerRegistry::add(LayerType type)
+struct LayerRegistry::Entry
 {
-    if (find(type.name))
-        throw Error("Layer type '" + type.name + "' is registered twice");
-    types_.push_back(std::make_unique<LayerType>(std::move(type)));
+    LayerType type;
+    internal::LayerImpl impl;
+};
+
+LayerRegistry::LayerRegistry() = default;
+LayerRegistry::~LayerRegistry() = default;
+
+void LayerRegistry::add(internal::LayerDefinition definition)
+{
+    if (find(definition.name))
+        throw Error("Layer type '" + definition.name + "' is registered twice");
+    types_.push_back(
+        std::make_unique<Entry>(Entry{std::move(static_cast<LayerType &>(definition)),
+                                      std::move(static_cast<internal::LayerImpl &>(definition))}));
 }
 
-void LayerRegistry::addKernel(const std::string &type, const std::string &backendKind,
-                              KernelFactory f)
+const internal::LayerImpl &LayerRegistry::impl(const LayerType &type) const
 {
-    for (auto &t : types_) {
-        if (t->name == type) {
-            t->kernels[backendKind] = std::move(f);
-            return;
-        }
-    }
-    throw Error("Cannot add a " + backendKind + " kernel for unknown layer type '" + type + "'");
+    for (const auto &e : types_)
+        if (&e->type == &type)
+            return e->impl;
+    return impl(get(type.name)); // a copy of a registered type: found by name
 }
 
 const LayerType *LayerRegistry::find(const std::string &name) const
 {
-    for (const auto &t : types_)
-        if (t->name == name)
-            return t.get();
+    for (const auto &e : types_)
+        if (e->type.name == name)
+            return &e->type;
     return nullptr;
 }
 
@@ -49,16 +57,16 @@ const LayerType &LayerRegistry::get(const std::string &name) const
     if (const LayerType *t = find(name))
         return *t;
     std::string known;
-    for (const auto &t : types_)
-        known += (known.empty() ? "" : ", ") + t->name;
+    for (const auto &e : types_)
+        known += (known.empty() ? "" : ", ") + e->type.name;
     throw Error("Unknown layer type '" + name + "'. Known types: " + known);
 }
 
 std::vector<const LayerType *> LayerRegistry::all() const
 {
     std::vector<const LayerType *> out;
-    for (const auto &t : types_)
-        out.push_back(t.get());
+    for (const auto &e : types_)
+        out.push_back(&e->type);
     return out;
 }
 
@@ -135,8 +143,8 @@ nlohmann::json LayerRegistry::resolveParams(const Node &node) const
                 throw ShapeError(node.id, where + "must be " + rangeText(p) + ", not " + v.dump());
             double d = static_cast<double>(v.get<int64_t>());
             if (d < p.min || d > p.max)
-                throw ShapeError(node.id, where + "must be " + rangeText(p) + ", not " +
-                                              formatNumber(d));
+                throw ShapeError(node.id,
+                                 where + "must be " + rangeText(p) + ", not " + formatNumber(d));
             break;
         }
         case ParamType::Float: {
@@ -144,15 +152,14 @@ nlohmann::json LayerRegistry::resolveParams(const Node &node) const
                 throw ShapeError(node.id, where + "must be a number, not " + jsonTypeName(v));
             double d = v.get<double>();
             if (!std::isfinite(d) || d < p.min || d > p.max)
-                throw ShapeError(node.id, where + "must be " + rangeText(p) + ", not " +
-                                              formatNumber(d));
+                throw ShapeError(node.id,
+                                 where + "must be " + rangeText(p) + ", not " + formatNumber(d));
             v = d;
             break;
         }
         case ParamType::Bool:
             if (!v.is_boolean())
-                throw ShapeError(node.id, where + "must be true or false, not " +
-                                              jsonTypeName(v));
+                throw ShapeError(node.id, where + "must be true or false, not " + jsonTypeName(v));
             break;
         case ParamType::Choice: {
             bool ok = v.is_string();
@@ -165,8 +172,8 @@ nlohmann::json LayerRegistry::resolveParams(const Node &node) const
                 std::string choices;
                 for (const auto &c : p.choices)
                     choices += (choices.empty() ? "" : ", ") + c;
-                throw ShapeError(node.id, where + "must be one of " + choices + ", not " +
-                                              v.dump());
+                throw ShapeError(node.id,
+                                 where + "must be one of " + choices + ", not " + v.dump());
             }
             break;
         }

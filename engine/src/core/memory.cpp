@@ -1,6 +1,6 @@
 #include "strata/memory.h"
 
-#include "strata/optimizer.h"
+#include "strata/training_spec.h"
 
 #include <algorithm>
 #include <cmath>

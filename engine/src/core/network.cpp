@@ -1,5 +1,7 @@
 #include "strata/network.h"
 
+#include "backends/device_ops.h"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -30,7 +32,7 @@ struct Network::Plan
         bool needsGrad = false;
         int consumers = 0;
         int64_t block = 1; // channel block of out and grad (see LayoutUse)
-        // Runs inside its only consumer's kernel (see LayerType::absorbsRelu): no kernel, no
+        // Runs inside its only consumer's kernel (see LayerImpl::absorbsRelu): no kernel, no
         // buffers, skipped in both passes; the consumer reads this step's input instead.
         bool absorbed = false;
         bool inputRelu = false; // this step's kernel applies the ReLU it absorbed
@@ -87,8 +89,7 @@ Network::Network(const Graph &graph, Backend &backend, LossKind loss, InitConven
                                ": choose another device");
     order_ = graph_.topologicalOrder();
     const Node &out = *graph_.find(analysis_.outputNode);
-    fused_ = (loss == LossKind::CrossEntropy && out.type == "Softmax") ||
-             (loss == LossKind::BinaryCrossEntropy && out.type == "Sigmoid");
+    fused_ = outputFusedWithLoss(loss, out.type);
 
     Rng rng(seed);
     const LayerRegistry &registry = LayerRegistry::instance();
@@ -219,8 +220,8 @@ void Network::absorbActivations(Plan &plan) const
         if (step.inputs.size() != 1)
             continue;
         auto &relu = plan.steps[static_cast<size_t>(step.inputs[0])];
-        if (relu.node->type != "ReLU" || relu.consumers != 1 ||
-            !registry.get(step.node->type).absorbsRelu.contains(kind))
+        if (relu.consumers != 1 || !registry.impl(registry.get(relu.node->type)).absorbableRelu ||
+            !registry.impl(registry.get(step.node->type)).absorbsRelu.contains(kind))
             continue;
         step.inputs[0] = relu.inputs[0]; // the producer keeps one consumer: this step
         step.inputRelu = true;
@@ -239,7 +240,7 @@ std::vector<bool> Network::blockableOutputs(const Plan &plan) const
     const LayerRegistry &registry = LayerRegistry::instance();
     const std::string kind = backend_.kind();
     auto useOf = [&](const Node &n) {
-        const auto &layouts = registry.get(n.type).layouts;
+        const auto &layouts = registry.impl(registry.get(n.type)).layouts;
         const auto it = layouts.find(kind);
         return it == layouts.end() ? LayoutUse::PlainOnly : it->second;
     };

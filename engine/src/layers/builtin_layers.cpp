@@ -1,5 +1,17 @@
 #include "layers/builtin_layers.h"
 
+#include "layers/activation/activation.h"
+#include "layers/batchnorm/batchnorm.h"
+#include "layers/conv2d/conv2d.h"
+#include "layers/dense/dense.h"
+#include "layers/dropout/dropout.h"
+#include "layers/flatten/flatten.h"
+#include "layers/gelu/gelu.h"
+#include "layers/input/input.h"
+#include "layers/merge/merge.h"
+#include "layers/pooling/pooling.h"
+#include "layers/softmax/softmax.h"
+
 namespace strata::internal {
 
 void registerBuiltinLayers(LayerRegistry &registry)
@@ -10,6 +22,7 @@ void registerBuiltinLayers(LayerRegistry &registry)
     registerPooling(registry);
     registerFlatten(registry);
     registerActivations(registry);
+    registerGelu(registry);
     registerSoftmax(registry);
     registerDropout(registry);
     registerBatchNorm(registry);

@@ -24,6 +24,16 @@ OnnxNode &OnnxNode::attrFloat(const std::string &name, float value)
     return *this;
 }
 
+OnnxNode &OnnxNode::attrTensor(const std::string &name, Tensor value)
+{
+    OnnxAttribute a;
+    a.name = name;
+    a.kind = OnnxAttribute::Kind::Tensor;
+    a.tensor = std::move(value);
+    attributes.push_back(std::move(a));
+    return *this;
+}
+
 OnnxNode &OnnxNode::attrInts(const std::string &name, std::vector<int64_t> values)
 {
     OnnxAttribute a;

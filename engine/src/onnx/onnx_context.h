@@ -19,12 +19,13 @@ inline constexpr const char *kOnnxBatchDim = "batch";
 
 struct OnnxAttribute
 {
-    enum class Kind { Int, Float, Ints };
+    enum class Kind { Int, Float, Ints, Tensor };
     std::string name;
     Kind kind = Kind::Int;
     int64_t i = 0;
     float f = 0;
     std::vector<int64_t> ints;
+    Tensor tensor; // a float tensor (Constant's `value`)
 };
 
 struct OnnxNode
@@ -38,6 +39,7 @@ struct OnnxNode
     OnnxNode &attrInt(const std::string &name, int64_t value);
     OnnxNode &attrFloat(const std::string &name, float value);
     OnnxNode &attrInts(const std::string &name, std::vector<int64_t> values);
+    OnnxNode &attrTensor(const std::string &name, Tensor value);
 };
 
 // A named value with its shape, batch excluded (the batch dimension is dynamic).

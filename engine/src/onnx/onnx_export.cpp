@@ -1,15 +1,17 @@
 // The ONNX writer: walks the graph in topological order, lets each node's layer type add its
-// ONNX nodes through its registry entry (LayerType::onnx), and writes the ModelProto
+// ONNX nodes through its registry entry (LayerImpl::onnx), and writes the ModelProto
 // (opset 13, dynamic batch, metadata) with the generated protobuf classes of libonnx-dev.
 
 #include "strata/export.h"
 
+#include "core/layer_impl.h"
 #include "io/atomic_file.h"
 #include "io/export_check.h"
 #include "onnx/onnx_context.h"
 #include "strata/backend.h"
 #include "strata/errors.h"
 #include "strata/layer.h"
+#include "strata/training_spec.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -40,7 +42,8 @@ OnnxModelParts describeModel(const Graph &graph, const internal::CheckedModel &m
         const Node &node = *graph.find(id);
         const NodeAnalysis &a = *m.analysis.find(id);
         const LayerType &type = registry.get(node.type);
-        if (!type.onnx)
+        const internal::LayerImpl &impl = registry.impl(type);
+        if (!impl.onnx)
             throw Error("Cannot export " + describe(node) + " to ONNX: the " + node.type +
                         " layer has no ONNX form yet");
         std::vector<std::string> inputs;
@@ -54,7 +57,7 @@ OnnxModelParts describeModel(const Graph &graph, const internal::CheckedModel &m
         OnnxContext ctx(node, a.resolvedParams, inputs, a.inputs, a.output, std::move(weights),
                         parts);
         const size_t nodesBefore = parts.nodes.size(), inputsBefore = parts.inputs.size();
-        type.onnx(ctx);
+        impl.onnx(ctx);
         if (ctx.skipped()) {
             valueOf[id] = inputs.at(0);
             continue;
@@ -113,6 +116,10 @@ void setAttribute(onnx::NodeProto &n, const OnnxAttribute &a)
         for (int64_t v : a.ints)
             attr->add_ints(v);
         break;
+    case OnnxAttribute::Kind::Tensor:
+        attr->set_type(onnx::AttributeProto::TENSOR);
+        setInitializer(*attr->mutable_t(), "", a.tensor);
+        break;
     }
 }
 
@@ -128,10 +135,12 @@ void addMetadata(onnx::ModelProto &model, const std::string &key, const std::str
 std::string outputActivation(const Project &project, const std::string &lastType)
 {
     const LossKind loss = parseLossKind(project.training.loss);
+    if (outputFusedWithLoss(loss, lastType))
+        return "none";
     if (loss == LossKind::CrossEntropy)
-        return lastType == "Softmax" ? "none" : "softmax";
+        return "softmax";
     if (loss == LossKind::BinaryCrossEntropy)
-        return lastType == "Sigmoid" ? "none" : "sigmoid";
+        return "sigmoid";
     return "none";
 }
 

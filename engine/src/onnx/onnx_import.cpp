@@ -21,6 +21,21 @@ namespace strata {
 
 namespace internal {
 
+std::string intsText(const std::vector<int64_t> &v)
+{
+    std::string s = "[";
+    for (size_t i = 0; i < v.size(); ++i)
+        s += (i ? ", " : "") + (v[i] == kBatchSize ? std::string("batch") : std::to_string(v[i]));
+    return s + "]";
+}
+
+int64_t normalizedAxis(int64_t axis, int64_t rank)
+{
+    if (axis < -rank || axis >= rank)
+        return -1;
+    return axis < 0 ? axis + rank : axis;
+}
+
 std::string shapeText(const Shape &s)
 {
     return s.empty() ? std::string("a scalar") : toString(s);
@@ -33,15 +48,12 @@ OnnxImporter::OnnxImporter(const std::string &path, const onnx::ModelProto &mode
 
 const std::vector<std::string> &OnnxImporter::supportedOps()
 {
-    static const std::vector<std::string> ops = {"Add",      "AveragePool", "BatchNormalization",
-                                                 "Cast",     "Concat",      "Constant",
-                                                 "Conv",     "Dropout",     "Flatten",
-                                                 "Gather",   "Gemm",        "GlobalAveragePool",
-                                                 "Identity", "LeakyRelu",   "MatMul",
-                                                 "MaxPool",  "Relu",        "Reshape",
-                                                 "Shape",    "Sigmoid",     "Softmax",
-                                                 "Squeeze",  "Sum",         "Tanh",
-                                                 "Unsqueeze"};
+    static const std::vector<std::string> ops = [] {
+        std::vector<std::string> names;
+        for (const auto &[name, handler] : handlers())
+            names.push_back(name);
+        return names;
+    }();
     return ops;
 }
 
@@ -377,9 +389,9 @@ ImportResult OnnxImporter::result()
     // The loss that gives the model's output its meaning.
     const std::string last = graph_.find(out.node)->type;
     const std::string activation = meta.count("output_activation") ? meta["output_activation"] : "";
-    if (last == "Softmax" || activation == "softmax") {
+    if (outputFusedWithLoss(LossKind::CrossEntropy, last) || activation == "softmax") {
         p.training.loss = "cross_entropy";
-    } else if (last == "Sigmoid" || activation == "sigmoid") {
+    } else if (outputFusedWithLoss(LossKind::BinaryCrossEntropy, last) || activation == "sigmoid") {
         p.training.loss = "binary_cross_entropy";
     } else if (activation == "none") {
         p.training.loss = "mse";

@@ -1,6 +1,7 @@
 #pragma once
-// The ONNX reader's inner workings, shared by onnx_import.cpp (the file, tensors, checks and
-// the resulting project) and onnx_import_ops.cpp (how each ONNX op becomes Strata layers).
+// The ONNX reader's inner workings, shared by onnx_import.cpp (the file, checks and the
+// resulting project), onnx_import_values.cpp (tensors and attributes), onnx_import_ops.cpp
+// (the op table) and onnx/import/<family>.cpp (how each ONNX op becomes Strata layers).
 
 #include "strata/export.h"
 
@@ -22,10 +23,14 @@ constexpr int64_t kBatchSize = std::numeric_limits<int64_t>::min();
 // A value of the ONNX graph as the reader sees it.
 // "a scalar" or "64×5×5", for messages.
 std::string shapeText(const Shape &s);
+// "[1, batch, 3]": integer constants, kBatchSize shown as "batch".
+std::string intsText(const std::vector<int64_t> &v);
+// An axis attribute in [-rank, rank) made non-negative, or -1 when out of range.
+int64_t normalizedAxis(int64_t axis, int64_t rank);
 
 struct ImportValue
 {
-    enum class Kind { Layer, Floats, Ints };
+    enum class Kind { Layer, Floats, Ints, GeluPart };
     Kind kind = Kind::Layer;
     // Layer: the Strata node computing it and its shape, batch excluded, in ONNX and in
     // Strata (they differ only where ONNX keeps axes of size 1, as after GlobalAveragePool).
@@ -37,6 +42,8 @@ struct ImportValue
     // Ints: integer constants or shape arithmetic, with kBatchSize for the batch size.
     std::vector<int64_t> ints;
     Shape dims; // of Floats and Ints
+    // GeluPart: a step of GELU's Erf chain over the layer `node` (see import/gelu.cpp).
+    int geluStep = 0;
 };
 
 class OnnxImporter
@@ -45,7 +52,7 @@ public:
     OnnxImporter(const std::string &path, const onnx::ModelProto &model);
     ImportResult run();
 
-    // The ops the reader maps, for messages.
+    // The ops the reader maps (the keys of handlers()), for messages.
     static const std::vector<std::string> &supportedOps();
 
 private:
@@ -88,7 +95,10 @@ private:
     void setOutput(const onnx::NodeProto &n, ImportValue v);
     void setLayerOutput(const onnx::NodeProto &n, const std::string &id);
 
-    // onnx_import_ops.cpp: one function per op family.
+    // onnx_import_ops.cpp: the table from op name to handler; the handlers are in
+    // onnx/import/<family>.cpp.
+    using Handler = void (OnnxImporter::*)(const onnx::NodeProto &);
+    static const std::map<std::string, Handler> &handlers();
     void convert(const onnx::NodeProto &n);
     void convertConv(const onnx::NodeProto &n);
     void convertGemm(const onnx::NodeProto &n);
@@ -103,6 +113,9 @@ private:
     void convertSqueeze(const onnx::NodeProto &n);
     void convertBatchNorm(const onnx::NodeProto &n);
     void convertConcat(const onnx::NodeProto &n);
+    // import/gelu.cpp: Div, Erf, Add and Mul as GELU's x·(1 + erf(x/√2))·0.5.
+    void convertGelu(const onnx::NodeProto &n);
+    // import/shapes.cpp: the ops that move no data in Strata.
     void convertConstant(const onnx::NodeProto &n);
     void convertShapeOps(const onnx::NodeProto &n);    // Shape, Gather, Unsqueeze, Cast
     void convertPassThrough(const onnx::NodeProto &n); // Identity, Dropout

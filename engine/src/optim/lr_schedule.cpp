@@ -1,8 +1,8 @@
 // Learning-rate schedules: closed forms for constant, step and cosine; a small state machine
 // for plateau. See optimizer.h for the rules, including the user-override rule.
 
+#include "optim/optimizer.h"
 #include "strata/errors.h"
-#include "strata/optimizer.h"
 
 #include <algorithm>
 #include <cmath>

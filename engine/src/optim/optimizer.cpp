@@ -1,7 +1,7 @@
 // The Optimizer base (state, checkpoints) and the SGD, Adam/AdamW and RMSprop rules, which
 // hand the arithmetic to the backend so it runs where the weights live.
 
-#include "strata/optimizer.h"
+#include "optim/optimizer.h"
 #include "strata/errors.h"
 
 #include <cmath>

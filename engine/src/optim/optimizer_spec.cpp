@@ -1,8 +1,8 @@
 // JSON form and validation of OptimizerSpec and ScheduleSpec.
 
 #include "io/json_reader.h"
+#include "optim/optimizer.h"
 #include "strata/errors.h"
-#include "strata/optimizer.h"
 
 #include <algorithm>
 #include <cmath>

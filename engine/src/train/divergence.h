@@ -4,7 +4,7 @@
 // that, so the trainer also asks this watch, which compares the loss with where it started and
 // with chance, and the weights with a bound no trained network comes near.
 
-#include "strata/backend.h" // LossKind
+#include "strata/training_spec.h"
 
 #include <optional>
 #include <string>

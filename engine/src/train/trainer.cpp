@@ -1,8 +1,10 @@
 #include "strata/trainer.h"
 
 #include "backends/host_backend.h"
+#include "optim/optimizer.h"
 #include "strata/backend.h"
 #include "strata/evaluation.h"
+#include "strata/memory.h"
 #include "strata/network.h"
 #include "strata/safetensors.h"
 #include "strata/weights_file.h"
@@ -90,6 +92,13 @@ FinishedEvent Trainer::run()
     run_ = std::make_unique<Run>();
     try {
         execute(*run_);
+    } catch (const std::bad_alloc &) {
+        result_ = FinishedEvent{};
+        result_.reason = FinishedEvent::Reason::Failed;
+        result_.message = "Ran out of memory while " + stage_ +
+                          ": the model, its batch or the dataset does not fit in this machine's "
+                          "memory; use a smaller batch size, fewer units or a subset of the data";
+        result_.epochsRun = static_cast<int>(history_.size());
     } catch (const std::exception &e) {
         result_ = FinishedEvent{};
         result_.reason = FinishedEvent::Reason::Failed;
@@ -150,8 +159,11 @@ std::string rngToJson(const std::array<uint64_t, 4> &s)
 
 void Trainer::execute(Run &r)
 {
+    stage_ = "loading the dataset";
     prepareData(r);
+    stage_ = "building the network";
     buildNetwork(r);
+    stage_ = "training";
     if (!options_.resumeFrom.empty())
         restoreCheckpoint(r);
     publishStarted(r);
@@ -206,6 +218,18 @@ void Trainer::buildNetwork(Run &r)
     const uint64_t seed = options_.seed.value_or(spec.seed);
     r.loss = parseLossKind(spec.loss);
     setCpuThreads(spec.threads);
+    // Refuse what cannot fit before allocating it (the dataset is already in memory).
+    const GraphAnalysis analysis = analyze(project_.graph);
+    if (analysis.ok()) {
+        const TrainingMemory m = estimateTrainingMemory(analysis, spec.batchSize, spec.optimizer);
+        const std::string shortfall = memoryShortfall(
+            m.total(), "Training this model at batch size " + std::to_string(spec.batchSize),
+            "weights " + formatBytes(m.weights) + ", gradients and optimizer state " +
+                formatBytes(m.gradients + m.optimizer) + ", activations " +
+                formatBytes(m.activations) + ": use a smaller batch size or fewer units");
+        if (!shortfall.empty())
+            throw Error(shortfall);
+    }
     r.backend = createBackend(options_.device.value_or(spec.device));
     r.network = std::make_unique<Network>(project_.graph, *r.backend, r.loss,
                                           parseInitConvention(spec.init), seed);

@@ -4,7 +4,7 @@
 
 #include "strata/dataset.h"
 #include "strata/network.h"
-#include "strata/optimizer.h"
+#include "optim/optimizer.h"
 #include "strata/rng.h"
 #include "strata/trainer.h"
 #include "train/divergence.h"

@@ -4,6 +4,7 @@
 // reason otherwise.
 
 #include "backend_conformance.h"
+#include "strata/layer.h"
 
 #include <QtTest>
 
@@ -37,6 +38,18 @@ private slots:
             QSKIP(qPrintable("no " + backend + " backend here: " + QString::fromStdString(why)));
         const std::string problem = conformanceChecks()[static_cast<size_t>(check)].run(*b);
         QVERIFY2(problem.empty(), problem.c_str());
+    }
+
+    // A new layer type cannot skip the conformance suite: each registered type needs an op
+    // case in opCases() (tests/support/backend_conformance.cpp).
+    void everyLayerTypeHasACase()
+    {
+        const std::set<std::string> covered = conformanceLayerTypes();
+        for (const LayerType *type : LayerRegistry::instance().all())
+            QVERIFY2(
+                covered.contains(type->name),
+                qPrintable(QString::fromStdString(type->name) +
+                           " has no case in opCases() (tests/support/backend_conformance.cpp)"));
     }
 
     // Asking for a GPU that is not there is a clear BackendError, never a crash, and the

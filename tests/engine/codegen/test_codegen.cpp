@@ -28,18 +28,8 @@ using namespace strata;
 
 namespace {
 
+using strata::test::exampleProjectFiles;
 using strata::test::sourceDir;
-
-std::vector<std::string> projectPaths()
-{
-    std::vector<std::string> paths;
-    for (const auto &entry : std::filesystem::directory_iterator(sourceDir() + "/projects"))
-        if (entry.path().extension() == ".strata")
-            paths.push_back(entry.path().string());
-    std::sort(paths.begin(), paths.end());
-    paths.push_back(sourceDir() + "/tests/interop/all_layers.strata");
-    return paths;
-}
 
 WeightsFile initialWeights(const Project &project)
 {
@@ -78,7 +68,7 @@ private slots:
     void examples_data()
     {
         QTest::addColumn<QString>("path");
-        for (const std::string &p : projectPaths())
+        for (const std::string &p : exampleProjectFiles())
             QTest::newRow(std::filesystem::path(p).stem().string().c_str())
                 << QString::fromStdString(p);
     }
@@ -159,6 +149,15 @@ private slots:
         QVERIFY(!contains(keras, "flat_a_to_chw"));
         QVERIFY(contains(keras, "padding=\"same\""));
         QVERIFY(contains(readFile(out + "/keras/train.py"), "model.get_layer(\"softmax\").input"));
+        // GELU in its exact erf form in both frameworks; element-wise, so the Flatten before
+        // it still reaches dense_a (above).
+        QVERIFY(contains(torch, "self.gelu = nn.GELU()"));
+        QVERIFY(contains(keras, "layers.Activation(\"gelu\", name=\"gelu\")"));
+        // One normalize() for model.py and data.py, the model's with its recorded default.
+        const std::string signature = "def normalize(samples, normalization";
+        QVERIFY(contains(torch, signature + "=NORMALIZATION):"));
+        QVERIFY(contains(keras, signature + "=NORMALIZATION):"));
+        QVERIFY(contains(readFile(out + "/torch/data.py"), signature + "):"));
     }
 
     void namesBecomeIdentifiers()

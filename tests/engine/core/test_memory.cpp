@@ -7,8 +7,9 @@
 #include "strata/dataset.h"
 #include "strata/errors.h"
 #include "strata/memory.h"
-#include "strata/optimizer.h"
+#include "strata/training_spec.h"
 #include "strata/project.h"
+#include "strata/trainer.h"
 
 #include <QtTest>
 
@@ -117,6 +118,23 @@ private slots:
             QVERIFY2(message.contains("needs about 16 KB of memory, but only 1.0 KB is available"),
                      qPrintable(message));
         }
+    }
+
+    void trainerRefusesAModelThatCannotFit()
+    {
+        // XOR with a hidden layer of 2^20 units: about 8 MB of weights, under a 1 MB limit.
+        Project p = loadProject(sourceDir() + "/projects/xor.strata");
+        QVERIFY(p.graph.find("hidden"));
+        p.graph.find("hidden")->params["units"] = 1 << 20;
+        MemoryLimit limit("1M");
+        Trainer t(p, sourceDir() + "/projects", TrainerOptions{});
+        const FinishedEvent f = t.run();
+        QCOMPARE(int(f.reason), int(FinishedEvent::Reason::Failed));
+        QVERIFY2(f.message.rfind("Training this model at batch size", 0) == 0, f.message.c_str());
+        QVERIFY2(f.message.find("of memory, but only 1.0 MB is available") != std::string::npos,
+                 f.message.c_str());
+        QVERIFY2(f.message.find("use a smaller batch size or fewer units") != std::string::npos,
+                 f.message.c_str());
     }
 };
 

@@ -157,7 +157,7 @@ private slots:
         }
     }
 
-    // A ReLU before max pooling runs inside the pooling kernel (LayerType::absorbsRelu):
+    // A ReLU before max pooling runs inside the pooling kernel (LayerImpl::absorbsRelu):
     // the result must equal ReLU then pooling on the reference, forward and backward, for
     // the own 2×2 loop and oneDNN's pooling, plain and channel-blocked. Inputs in [-1, 1)
     // leave many windows with no positive value, whose gradient must be 0 throughout.

@@ -30,12 +30,7 @@ using strata::test::sourceDir;
 // the details of the ONNX mapping.
 inline std::vector<std::string> modelPaths()
 {
-    std::vector<std::string> paths;
-    for (const auto &entry : std::filesystem::directory_iterator(sourceDir() + "/projects"))
-        if (entry.path().extension() == ".strata")
-            paths.push_back(entry.path().string());
-    std::sort(paths.begin(), paths.end());
-    paths.push_back(sourceDir() + "/tests/interop/all_layers.strata");
+    std::vector<std::string> paths = strata::test::exampleProjectFiles();
     paths.push_back(sourceDir() + "/tests/interop/onnx_details.strata");
     return paths;
 }

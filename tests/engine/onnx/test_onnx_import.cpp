@@ -191,6 +191,59 @@ private:
 private slots:
     void initTestCase() { QVERIFY(dir_.isValid()); }
 
+    // GELU's erf form as exporters write it before opset 20 becomes one GELU layer: PyTorch's
+    // Div(x, √2) → Erf → Add(1) → Mul(x) → Mul(0.5), and the variant with Mul(x, 1/√2) and the
+    // 0.5 applied first. A lone Erf, or the chain with another constant, is refused.
+    void geluErfChain_data()
+    {
+        QTest::addColumn<bool>("variant");
+        QTest::addColumn<float>("one");
+        QTest::addColumn<bool>("accepted");
+        QTest::newRow("pytorch") << false << 1.0f << true;
+        QTest::newRow("scaled by 1/sqrt2, half first") << true << 1.0f << true;
+        QTest::newRow("1 + erf replaced by 2 + erf") << false << 2.0f << false;
+    }
+    void geluErfChain()
+    {
+        QFETCH(bool, variant);
+        QFETCH(float, one);
+        QFETCH(bool, accepted);
+        ModelBuilder b;
+        b.input("x", {1, 4});
+        b.floats("w", {3, 4}, ramp(12, 0.5f));
+        b.floats("sqrt2", {}, {variant ? 0.70710678f : 1.41421356f});
+        b.floats("one", {}, {one});
+        b.floats("half", {}, {0.5f});
+        setInt(b.node("Gemm", {"x", "w"}, "h", "fc"), "transB", 1);
+        b.node(variant ? "Mul" : "Div", {"h", "sqrt2"}, "s", "/act/Div");
+        b.node("Erf", {"s"}, "e", "/act/Erf");
+        b.node("Add", {"e", "one"}, "p", "/act/Add");
+        if (variant) {
+            b.node("Mul", {"half", "p"}, "q", "/act/Mul");
+            b.node("Mul", {"q", "h"}, "y", "/act/Mul_1");
+        } else {
+            b.node("Mul", {"h", "p"}, "q", "/act/Mul");
+            b.node("Mul", {"q", "half"}, "y", "/act/Mul_1");
+        }
+        b.output("y", {1, 3});
+        const std::string file = save(b, "gelu.onnx");
+        if (!accepted) {
+            try {
+                importOnnx(file);
+                QFAIL("a chain that is not GELU was imported");
+            } catch (const ImportError &e) {
+                QVERIFY2(std::string(e.what()).find("GELU") != std::string::npos, e.what());
+            }
+            return;
+        }
+        const ImportResult r = importOnnx(file);
+        const std::vector<std::string> got = layers(r.project);
+        QCOMPARE(got.size(), size_t(3));
+        QCOMPARE(got[1], std::string("fc:Dense"));
+        QVERIFY2(got[2].ends_with(":GELU"), got[2].c_str());
+        QCOMPARE(r.project.graph.edges().size(), size_t(2));
+    }
+
     // What PyTorch writes for conv → relu → pool → x.view(x.size(0), -1) → linear (as MatMul
     // and Add) → dropout → softmax.
     void pytorchStyleChain()

@@ -2,8 +2,8 @@
 // on a small host backend (frozen parameters, state round trip, errors) and the JSON spec.
 
 #include "backends/host_updates.h"
+#include "optim/optimizer.h"
 #include "strata/errors.h"
-#include "strata/optimizer.h"
 
 #include <QtTest>
 

@@ -1,8 +1,8 @@
 // Learning-rate schedules: closed forms, plateau reductions, the override rule, checkpoint
 // state and the JSON spec.
 
+#include "optim/optimizer.h"
 #include "strata/errors.h"
-#include "strata/optimizer.h"
 
 #include <QtTest>
 

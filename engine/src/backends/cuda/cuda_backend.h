@@ -5,7 +5,7 @@
 // (copyToHost, the loss totals, allFinite, takeNonFinite).
 
 #include "backends/cuda/cuda_memory.h"
-#include "strata/backend.h"
+#include "backends/device_ops.h"
 
 #include <cublas_v2.h>
 #include <cuda_runtime.h>

@@ -3,8 +3,6 @@
 
 #include "layers/activation/activation.h"
 
-#include "layers/builtin_layers.h"
-#include "layers/layer_onnx.h"
 #include "layers/layer_util.h"
 
 namespace strata::internal {
@@ -19,7 +17,7 @@ float alphaOf(ActivationKind kind, const nlohmann::json &params)
 void registerActivation(LayerRegistry &registry, const std::string &name, ActivationKind kind,
                         const std::string &help, std::vector<ParamSpec> params = {})
 {
-    LayerType t;
+    LayerDefinition t;
     t.name = name;
     t.category = "Activation";
     t.help = help;
@@ -42,6 +40,9 @@ void registerActivation(LayerRegistry &registry, const std::string &name, Activa
 #endif
     t.code = activationCode;
     t.onnx = activationToOnnx;
+    t.keepsFlatOrder = true;                         // element-wise
+    t.absorbableRelu = kind == ActivationKind::ReLU; // max pooling may apply it itself
+
     registry.add(std::move(t));
 }
 

@@ -2,7 +2,7 @@
 // default (0.3) is Keras', PyTorch's own default is 0.01.
 
 #include "codegen/python_text.h"
-#include "layers/builtin_layers.h"
+#include "layers/activation/activation.h"
 #include "layers/layer_util.h"
 
 namespace strata::internal {

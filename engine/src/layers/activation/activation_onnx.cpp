@@ -1,7 +1,8 @@
 // The element-wise activations as their ONNX namesakes.
 
-#include "layers/layer_onnx.h"
+#include "layers/activation/activation.h"
 #include "layers/layer_util.h"
+#include "onnx/onnx_context.h"
 
 #include <stdexcept>
 

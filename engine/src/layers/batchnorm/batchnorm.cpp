@@ -1,7 +1,5 @@
 #include "layers/batchnorm/batchnorm.h"
 
-#include "layers/builtin_layers.h"
-#include "layers/layer_onnx.h"
 #include "layers/layer_util.h"
 
 namespace strata::internal {
@@ -20,7 +18,7 @@ BatchNormLayout batchNormLayout(const KernelSetup &setup)
 
 void registerBatchNorm(LayerRegistry &registry)
 {
-    LayerType t;
+    LayerDefinition t;
     t.name = "BatchNorm";
     t.category = "Normalization";
     t.help = "Normalises each channel over the batch: steadier, faster training";

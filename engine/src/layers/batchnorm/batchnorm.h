@@ -5,7 +5,7 @@
 // ones Keras-style, running = momentum·running + (1 − momentum)·batch; evaluation uses the
 // running statistics. Weights, in order: gamma, beta, running_mean, running_var.
 
-#include "strata/kernel.h"
+#include "core/layer_impl.h"
 #include "strata/layer.h"
 
 #include <memory>
@@ -35,5 +35,11 @@ inline double unbiasedFactor(int64_t count)
 std::unique_ptr<Kernel> makeBatchNormCpu(const KernelSetup &setup);
 std::unique_ptr<Kernel> makeBatchNormReference(const KernelSetup &setup);
 std::unique_ptr<Kernel> makeBatchNormCuda(const KernelSetup &setup); // builds with CUDA only
+
+// The family's registration (called from layers/builtin_layers.cpp) and the hooks it sets:
+// code export in batchnorm_code.cpp, ONNX export in batchnorm_onnx.cpp.
+void registerBatchNorm(LayerRegistry &registry);
+LayerCode batchNormCode(const CodeContext &context);
+void batchNormToOnnx(OnnxContext &ctx);
 
 } // namespace strata::internal

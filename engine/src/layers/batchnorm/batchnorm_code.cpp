@@ -2,7 +2,7 @@
 // statistics kept); PyTorch's momentum is the share replaced, 1 - Strata's.
 
 #include "codegen/python_text.h"
-#include "layers/builtin_layers.h"
+#include "layers/batchnorm/batchnorm.h"
 #include "layers/layer_util.h"
 
 namespace strata::internal {

@@ -2,8 +2,9 @@
 // statistics. ONNX's momentum has the engine's (Keras') meaning: the share of the running
 // statistics each batch keeps.
 
-#include "layers/layer_onnx.h"
+#include "layers/batchnorm/batchnorm.h"
 #include "layers/layer_util.h"
+#include "onnx/onnx_context.h"
 
 namespace strata::internal {
 

@@ -2,22 +2,11 @@
 // Keras writes it as padding="same"; PyTorch's symmetric `padding` can only say it when the
 // padding is even, otherwise the generated forward pads explicitly with F.pad first.
 
-#include "layers/conv2d/conv2d_code.h"
 #include "codegen/python_text.h"
-#include "layers/builtin_layers.h"
+#include "layers/conv2d/conv2d.h"
 #include "layers/layer_util.h"
 
 namespace strata::internal {
-
-std::string torchPadding(const WindowAxis &rows, const WindowAxis &cols, bool &symmetric)
-{
-    symmetric = rows.padBefore == rows.padAfter && cols.padBefore == cols.padAfter;
-    if (symmetric)
-        return rows.padBefore == cols.padBefore ? pyInt(rows.padBefore)
-                                                : pyTuple({rows.padBefore, cols.padBefore});
-    // F.pad takes the last axis first: (left, right, top, bottom).
-    return pyTuple({cols.padBefore, cols.padAfter, rows.padBefore, rows.padAfter});
-}
 
 LayerCode conv2DCode(const CodeContext &c)
 {

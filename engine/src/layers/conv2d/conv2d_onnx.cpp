@@ -3,8 +3,8 @@
 // pixel at the end, as Keras does) rather than auto_pad, which runtimes read differently.
 
 #include "layers/conv2d/conv2d.h"
-#include "layers/layer_onnx.h"
 #include "layers/layer_util.h"
+#include "onnx/onnx_context.h"
 
 namespace strata::internal {
 

@@ -2,7 +2,7 @@
 // keeps the transpose, {inputs, units}.
 
 #include "codegen/python_text.h"
-#include "layers/builtin_layers.h"
+#include "layers/dense/dense.h"
 #include "layers/layer_util.h"
 
 namespace strata::internal {

@@ -1,8 +1,9 @@
 // Dense as ONNX Gemm: y = x·Wᵀ + b with transB = 1, since the weight is stored
 // {units, inputs} (PyTorch's layout), which every runtime reads the same way.
 
-#include "layers/layer_onnx.h"
+#include "layers/dense/dense.h"
 #include "layers/layer_util.h"
+#include "onnx/onnx_context.h"
 
 namespace strata::internal {
 

@@ -4,10 +4,9 @@
 // resumed checkpoint) reproduces it exactly. The CPU and reference backends share this one
 // implementation so their masks match bit for bit.
 
-#include "layers/builtin_layers.h"
-#include "layers/layer_onnx.h"
+#include "layers/dropout/dropout.h"
+#include "core/layer_impl.h"
 #include "layers/layer_util.h"
-#include "strata/kernel.h"
 
 #include <stdexcept>
 
@@ -79,7 +78,7 @@ private:
 
 void registerDropout(LayerRegistry &registry)
 {
-    LayerType t;
+    LayerDefinition t;
     t.name = "Dropout";
     t.category = "Regularization";
     t.help = "While training, zeroes a random fraction of values (and scales up the rest)";
@@ -98,6 +97,7 @@ void registerDropout(LayerRegistry &registry)
 #endif
     t.code = dropoutCode;
     t.onnx = dropoutToOnnx;
+    t.keepsFlatOrder = true; // element-wise
     registry.add(std::move(t));
 }
 

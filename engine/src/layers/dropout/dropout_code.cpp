@@ -1,7 +1,7 @@
 // Dropout as code: inverted dropout in all three, so inference is the identity everywhere.
 
 #include "codegen/python_text.h"
-#include "layers/builtin_layers.h"
+#include "layers/dropout/dropout.h"
 #include "layers/layer_util.h"
 
 namespace strata::internal {

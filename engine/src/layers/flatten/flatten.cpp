@@ -3,10 +3,9 @@
 // gives every node its own output buffer, and a copy this size is cheap next to the layers
 // around it.
 
-#include "layers/builtin_layers.h"
-#include "layers/layer_onnx.h"
+#include "layers/flatten/flatten.h"
+#include "core/layer_impl.h"
 #include "layers/layer_util.h"
-#include "strata/kernel.h"
 
 namespace strata::internal {
 
@@ -36,7 +35,7 @@ public:
 
 void registerFlatten(LayerRegistry &registry)
 {
-    LayerType t;
+    LayerDefinition t;
     t.name = "Flatten";
     t.category = "Core";
     t.help = "Lays an image C×H×W out as one feature vector (row-major), e.g. before Dense";

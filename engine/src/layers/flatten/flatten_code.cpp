@@ -4,7 +4,7 @@
 // C×H×W before the Flatten.
 
 #include "codegen/python_text.h"
-#include "layers/builtin_layers.h"
+#include "layers/flatten/flatten.h"
 
 namespace strata::internal {
 

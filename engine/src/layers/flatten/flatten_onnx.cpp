@@ -1,6 +1,7 @@
 // Flatten as ONNX Flatten (axis 1): the same row-major order as the engine.
 
-#include "layers/layer_onnx.h"
+#include "layers/flatten/flatten.h"
+#include "onnx/onnx_context.h"
 
 namespace strata::internal {
 

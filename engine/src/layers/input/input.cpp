@@ -1,10 +1,9 @@
 // Input: where samples enter the model. Its shape is the sample shape (batch excluded); the
 // trainer checks it against the dataset.
 
-#include "layers/builtin_layers.h"
-#include "layers/layer_onnx.h"
+#include "layers/input/input.h"
+#include "core/layer_impl.h"
 #include "layers/layer_util.h"
-#include "strata/kernel.h"
 
 namespace strata::internal {
 
@@ -17,19 +16,21 @@ public:
     void forward(const std::vector<const Tensor *> &, Tensor &, const RunContext &) override {}
     void backward(const std::vector<const Tensor *> &, const Tensor &, const Tensor &,
                   const std::vector<Tensor *> &, const RunContext &) override
-    {}
+    {
+    }
 };
 
 } // namespace
 
 void registerInput(LayerRegistry &registry)
 {
-    LayerType t;
+    LayerDefinition t;
     t.name = "Input";
     t.category = "Core";
     t.help = "Where samples enter the model: channels × height × width, or features";
     t.params = {
-        intParam("channels", 0, 0, 4096, "Image channels (1 grey, 3 colour); 0 for feature vectors"),
+        intParam("channels", 0, 0, 4096,
+                 "Image channels (1 grey, 3 colour); 0 for feature vectors"),
         intParam("height", 0, 0, 8192, "Image height in pixels; 0 for feature vectors"),
         intParam("width", 0, 0, 8192, "Image width in pixels; 0 for feature vectors"),
         intParam("features", 2, 0, 1 << 24, "Number of features when the sample is a vector"),

@@ -1,7 +1,7 @@
 // Input as code: the argument of forward() in PyTorch; keras.Input, written by the Keras
 // exporter from the node's shape, in Keras.
 
-#include "layers/builtin_layers.h"
+#include "layers/input/input.h"
 
 namespace strata::internal {
 

@@ -1,6 +1,7 @@
 // Input as ONNX: a graph input named after the node, {batch, sample shape...}.
 
-#include "layers/layer_onnx.h"
+#include "layers/input/input.h"
+#include "onnx/onnx_context.h"
 
 namespace strata::internal {
 

@@ -3,8 +3,6 @@
 
 #include "layers/merge/merge.h"
 
-#include "layers/builtin_layers.h"
-#include "layers/layer_onnx.h"
 #include "layers/layer_util.h"
 
 #include <algorithm>
@@ -87,9 +85,9 @@ ShapeInfo concatShape(const Node &node, const nlohmann::json &, const std::vecto
     return ShapeInfo{out, 0}; // a copy, no arithmetic
 }
 
-LayerType mergeType(const std::string &name, const std::string &help)
+LayerDefinition mergeType(const std::string &name, const std::string &help)
 {
-    LayerType t;
+    LayerDefinition t;
     t.name = name;
     t.category = "Merge";
     t.help = help;
@@ -102,7 +100,7 @@ LayerType mergeType(const std::string &name, const std::string &help)
 
 void registerMerge(LayerRegistry &registry)
 {
-    LayerType add = mergeType("Add", "Sums inputs of the same shape (residual connections)");
+    LayerDefinition add = mergeType("Add", "Sums inputs of the same shape (residual connections)");
     add.inferShape = addShape;
     add.kernels["cpu"] = makeAddCpu;
     add.kernels["reference"] = makeAddReference;
@@ -113,7 +111,8 @@ void registerMerge(LayerRegistry &registry)
     add.onnx = addToOnnx;
     registry.add(std::move(add));
 
-    LayerType concat = mergeType("Concat", "Joins inputs along channels (images) or features");
+    LayerDefinition concat =
+        mergeType("Concat", "Joins inputs along channels (images) or features");
     concat.inferShape = concatShape;
     concat.kernels["cpu"] = makeConcatCpu;
     concat.kernels["reference"] = makeConcatReference;

@@ -3,7 +3,7 @@
 // in0..in{n-1}. Add sums inputs of one shape; Concat joins them along the first sample axis
 // (features for flat inputs, channels for images).
 
-#include "strata/kernel.h"
+#include "core/layer_impl.h"
 #include "strata/layer.h"
 
 #include <memory>
@@ -34,5 +34,12 @@ struct ConcatLayout
 void addBackward(const Tensor &gradOutput, const std::vector<Tensor *> &gin);
 void concatBackward(const ConcatLayout &layout, const Tensor &gradOutput,
                     const std::vector<Tensor *> &gin);
+
+// The family's registration (called from layers/builtin_layers.cpp) and the hooks it sets:
+// code export in merge_code.cpp, ONNX export in merge_onnx.cpp.
+void registerMerge(LayerRegistry &registry); // Add, Concat
+LayerCode mergeCode(const CodeContext &context);
+void addToOnnx(OnnxContext &ctx);
+void concatToOnnx(OnnxContext &ctx);
 
 } // namespace strata::internal

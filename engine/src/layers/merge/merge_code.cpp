@@ -2,7 +2,7 @@
 // N×C×H×W, the last axis in Keras' channels-last N×H×W×C.
 
 #include "codegen/python_text.h"
-#include "layers/builtin_layers.h"
+#include "layers/merge/merge.h"
 
 namespace strata::internal {
 

@@ -1,7 +1,8 @@
 // Add and Concat as ONNX: Add for two inputs and Sum for more; Concat along axis 1 (the
 // channels of images, the features of flat inputs).
 
-#include "layers/layer_onnx.h"
+#include "layers/merge/merge.h"
+#include "onnx/onnx_context.h"
 
 namespace strata::internal {
 

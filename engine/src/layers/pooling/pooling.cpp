@@ -1,7 +1,5 @@
 #include "layers/pooling/pooling.h"
 
-#include "layers/builtin_layers.h"
-#include "layers/layer_onnx.h"
 #include "layers/layer_util.h"
 
 namespace strata::internal {
@@ -14,9 +12,9 @@ int64_t strideOf(const nlohmann::json &p)
     return stride == 0 ? intOf(p, "pool") : stride;
 }
 
-LayerType windowedPool(const std::string &name, const std::string &help)
+LayerDefinition windowedPool(const std::string &name, const std::string &help)
 {
-    LayerType t;
+    LayerDefinition t;
     t.name = name;
     t.category = "Pooling";
     t.help = help;
@@ -54,14 +52,14 @@ Window2D poolWindow(const Shape &input, const nlohmann::json &params)
 
 void registerPooling(LayerRegistry &registry)
 {
-    LayerType maxPool = windowedPool("MaxPool2D", "Keeps the largest value of each window: "
-                                                  "shrinks the image, keeps strong features");
+    LayerDefinition maxPool = windowedPool("MaxPool2D", "Keeps the largest value of each window: "
+                                                        "shrinks the image, keeps strong features");
     maxPool.absorbsRelu = {"cpu"}; // a ReLU before it runs inside its kernel
     registry.add(std::move(maxPool));
     registry.add(windowedPool("AvgPool2D", "Averages each window (padding left out): "
                                            "shrinks the image smoothly"));
 
-    LayerType g;
+    LayerDefinition g;
     g.name = "GlobalAvgPool2D";
     g.category = "Pooling";
     g.help = "Averages each channel over the whole image: channels×height×width → channels";

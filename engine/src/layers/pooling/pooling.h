@@ -4,7 +4,8 @@
 // average, as Keras does. GlobalAvgPool2D averages each channel over the whole image and
 // gives a flat {C} output, so a Dense can follow directly.
 
-#include "layers/conv2d/conv2d.h" // the sliding-window geometry shared with Conv2D
+#include "core/layer_impl.h"
+#include "layers/window.h" // the sliding-window geometry shared with Conv2D
 
 #include <nlohmann/json.hpp>
 
@@ -23,5 +24,12 @@ std::unique_ptr<Kernel> makeGlobalAvgPoolReference(const KernelSetup &setup);
 // With CUDA only.
 std::unique_ptr<Kernel> makePool2DCuda(const KernelSetup &setup);
 std::unique_ptr<Kernel> makeGlobalAvgPoolCuda(const KernelSetup &setup);
+
+// The family's registration (called from layers/builtin_layers.cpp) and the hooks it sets:
+// code export in pooling_code.cpp, ONNX export in pooling_onnx.cpp.
+void registerPooling(LayerRegistry &registry); // MaxPool2D, AvgPool2D, GlobalAvgPool2D
+LayerCode poolingCode(const CodeContext &context);
+void poolToOnnx(OnnxContext &ctx);       // MaxPool2D, AvgPool2D
+void globalPoolToOnnx(OnnxContext &ctx); // GlobalAveragePool + Flatten
 
 } // namespace strata::internal

@@ -5,8 +5,6 @@
 // generated model.py) for an average.
 
 #include "codegen/python_text.h"
-#include "layers/builtin_layers.h"
-#include "layers/conv2d/conv2d_code.h"
 #include "layers/layer_util.h"
 #include "layers/pooling/pooling.h"
 

@@ -2,8 +2,8 @@
 // out of the average, count_include_pad = 0, as the engine does), and GlobalAvgPool2D as
 // GlobalAveragePool followed by Flatten, since ONNX keeps the 1×1 image the engine drops.
 
-#include "layers/layer_onnx.h"
 #include "layers/pooling/pooling.h"
+#include "onnx/onnx_context.h"
 
 namespace strata::internal {
 

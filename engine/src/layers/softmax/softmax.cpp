@@ -4,15 +4,13 @@
 
 #include "layers/softmax/softmax.h"
 
-#include "layers/builtin_layers.h"
-#include "layers/layer_onnx.h"
 #include "layers/layer_util.h"
 
 namespace strata::internal {
 
 void registerSoftmax(LayerRegistry &registry)
 {
-    LayerType t;
+    LayerDefinition t;
     t.name = "Softmax";
     t.category = "Activation";
     t.help = "Turns scores into probabilities that sum to 1 (over features, or over channels "

@@ -2,7 +2,7 @@
 // PyTorch's N×C×H×W and the last axis in Keras' channels-last N×H×W×C.
 
 #include "codegen/python_text.h"
-#include "layers/builtin_layers.h"
+#include "layers/softmax/softmax.h"
 
 namespace strata::internal {
 

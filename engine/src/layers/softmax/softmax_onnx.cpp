@@ -1,7 +1,8 @@
 // Softmax as ONNX Softmax over axis 1: the features of a flat input, or the channels at each
 // pixel of an image (opset 13 normalises along that one axis, as the engine does).
 
-#include "layers/layer_onnx.h"
+#include "layers/softmax/softmax.h"
+#include "onnx/onnx_context.h"
 
 namespace strata::internal {
 

@@ -1,6 +1,6 @@
 #pragma once
 // How a layer type is written as PyTorch and Keras code: the registry's code-export hook
-// (LayerType::code), used by exportPytorch and exportKeras to generate readable model.py
+// (LayerImpl::code), used by exportPytorch and exportKeras to generate readable model.py
 // files. The exporters walk the graph, name each node and its tensors, and ask each node's
 // type for the module or layer that computes it and for how its weights map onto the
 // framework's tensors.

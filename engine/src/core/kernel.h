@@ -28,7 +28,7 @@ public:
                           const Tensor &gradOutput, const std::vector<Tensor *> &gradInputs,
                           const RunContext &ctx) = 0;
     // The channel block of the output it writes and of the output gradient it reads (1:
-    // plain; see LayoutUse in layer.h).
+    // plain; see LayoutUse in core/layer_impl.h).
     virtual int64_t outputBlock() const { return 1; }
     // After backward: true when the kernel has proved, from bounds on what it read, that the
     // weight gradients it wrote are finite, so the NaN/Inf guard need not read them (a large

@@ -1,10 +1,11 @@
 #pragma once
-// Optimizers and learning-rate schedules, with PyTorch's update rules (torch.optim) and the
-// JSON form they take in a project's training section.
+// Optimizers and learning-rate schedules, with PyTorch's update rules (torch.optim). Engine
+// internal: their specs and JSON forms are public in strata/training_spec.h.
 
-#include "strata/backend.h"
+#include "backends/device_ops.h"
 #include "strata/parameter.h"
 #include "strata/tensor.h"
+#include "strata/training_spec.h"
 
 #include <nlohmann/json.hpp>
 
@@ -15,30 +16,6 @@
 #include <vector>
 
 namespace strata {
-
-struct OptimizerSpec
-{
-    std::string type = "adam"; // "sgd", "adam", "adamw", "rmsprop"
-    double lr = 0.001;
-    double momentum = 0;    // sgd, rmsprop
-    double weightDecay = 0; // L2 added to the gradient; decoupled for adamw
-    double beta1 = 0.9, beta2 = 0.999;
-    double eps = 1e-7;     // the Keras default; PyTorch's is 1e-8
-    double rho = 0.9;      // rmsprop's smoothing constant (PyTorch's alpha)
-    bool nesterov = false; // sgd; needs momentum > 0
-};
-
-// The optimizer types, in the order a user is offered them.
-std::vector<std::string> optimizerTypes();
-
-// Throws ProjectError("", jsonPath + "/<field>", "expected ... but found ...") for an unknown
-// type, lr <= 0, momentum, betas or rho outside [0, 1), eps <= 0, weight decay < 0, or
-// nesterov without momentum.
-void validate(const OptimizerSpec &spec, const std::string &jsonPath);
-// Keys: type, lr, momentum, weight_decay, beta1, beta2, eps, rho, nesterov. Missing keys keep
-// their defaults; unknown keys and wrong types are refused with the JSON path.
-OptimizerSpec optimizerSpecFromJson(const nlohmann::json &j, const std::string &jsonPath);
-nlohmann::json toJson(const OptimizerSpec &spec);
 
 // Updates a network's parameters in place on their backend. It keeps a reference to the
 // parameter list, which must outlive it and keep its size; its own state (momentum buffers,
@@ -96,26 +73,6 @@ private:
 // Validates the spec (ProjectError with an empty JSON path) and builds the optimizer.
 std::unique_ptr<Optimizer> makeOptimizer(const OptimizerSpec &spec, Backend &backend,
                                          std::vector<Parameter> &params);
-
-struct ScheduleSpec
-{
-    std::string type = "constant"; // "constant", "step", "cosine", "plateau"
-    int stepSize = 10;             // step: epochs between decays
-    double gamma = 0.1;            // step: decay factor
-    int tMax = 0;                  // cosine: period in epochs (0: the run's total epochs)
-    double minLr = 0;              // cosine: the floor of the curve; plateau: the lowest LR
-    int patience = 5;              // plateau: epochs without improvement before a reduction
-    double factor = 0.1;           // plateau: reduction factor
-};
-
-std::vector<std::string> scheduleTypes();
-
-// Throws ProjectError("", jsonPath + "/<field>", ...) for an unknown type, step_size < 1,
-// gamma <= 0, t_max < 0, min_lr < 0, patience < 0 or factor outside (0, 1).
-void validate(const ScheduleSpec &spec, const std::string &jsonPath);
-// Keys: type, step_size, gamma, t_max, min_lr, patience, factor (missing keys keep defaults).
-ScheduleSpec scheduleSpecFromJson(const nlohmann::json &j, const std::string &jsonPath);
-nlohmann::json toJson(const ScheduleSpec &spec);
 
 // The learning rate per epoch.
 //   constant: base

@@ -1,0 +1,53 @@
+// Conv as Conv2D: square kernels, no groups or dilation, pads as "valid" or "same".
+
+#include "onnx/onnx_import.h"
+
+#include "strata/errors.h"
+#include "strata/layer.h"
+
+namespace strata::internal {
+
+void OnnxImporter::convertConv(const onnx::NodeProto &n)
+{
+    requireOneOutput(n);
+    const ImportValue &x = layerInput(n, 0);
+    const Tensor &w = floatInput(n, 1, "weight");
+    if (x.onnxShape.size() != 3 || x.strataShape.size() != 3)
+        fail(n, "convolves a " + toString(x.onnxShape) +
+                    " input; Strata's Conv2D takes images (channels×height×width)");
+    if (w.rank() != 4)
+        fail(n, "has a weight of rank " + std::to_string(w.rank()) + "; Conv2D needs 4 (OIHW)");
+    if (attrInt(n, "group", 1) != 1)
+        fail(n, "is a grouped convolution (group " + std::to_string(attrInt(n, "group", 1)) +
+                    "); Strata's Conv2D has one group");
+    const auto dilations = attrInts(n, "dilations", {1, 1});
+    if (std::any_of(dilations.begin(), dilations.end(), [](int64_t d) { return d != 1; }))
+        fail(n, "is dilated " + intsText(dilations) + "; Strata's Conv2D is not dilated");
+    const int64_t k = w.dim(2);
+    if (w.dim(3) != k)
+        fail(n, "has a " + std::to_string(w.dim(2)) + "×" + std::to_string(w.dim(3)) +
+                    " kernel; Strata's Conv2D kernels are square");
+    const auto kernelShape = attrInts(n, "kernel_shape", {k, k});
+    if (kernelShape != std::vector<int64_t>{k, k})
+        fail(n, "has kernel_shape " + intsText(kernelShape) + " but a weight of " +
+                    toString(w.shape()));
+    const auto strides = attrInts(n, "strides", {1, 1});
+    if (strides.size() != 2 || strides[0] != strides[1])
+        fail(n, "has strides " + intsText(strides) +
+                    "; Strata's Conv2D moves by the same step both ways");
+    const std::string padding = windowPadding(n, x.strataShape, k, strides[0]);
+    std::vector<std::pair<std::string, Tensor>> weights{{"weight", w}};
+    const bool bias = hasInput(n, 2);
+    if (bias)
+        weights.emplace_back("bias", floatInput(n, 2, "bias").reshaped({w.dim(0)}));
+    const std::string id = addLayer(n, "Conv2D",
+                                    {{"filters", w.dim(0)},
+                                     {"kernel", k},
+                                     {"stride", strides[0]},
+                                     {"padding", padding},
+                                     {"bias", bias}},
+                                    {x.node}, std::move(weights));
+    setLayerOutput(n, id);
+}
+
+} // namespace strata::internal
