@@ -39,11 +39,8 @@ TrainingSession::~TrainingSession()
     // A stop is honoured between two batches (and wakes a paused run), so this waits at most
     // for the batch in flight. Nothing is emitted any more: the listeners may be gone.
     disconnect(thread_.get(), nullptr, this, nullptr);
-    trainer_->stop();
-    // Trainer::run() clears a stop that comes before it has begun: repeat it until the thread
-    // has ended (each wait returns as soon as it has).
-    while (!thread_->wait(QDeadlineTimer(20)))
-        trainer_->stop();
+    trainer_->stop(); // kept by the trainer even when its run has not begun yet
+    thread_->wait();
     thread_.reset();
     trainer_.reset();
 }
@@ -126,9 +123,6 @@ bool TrainingSession::setLearningRate(double lr)
 void TrainingSession::drainEvents()
 {
     const std::vector<strata::TrainingEvent> events = queue_->drain();
-    // Trainer::run() clears a stop that comes before it has begun; an event says it has.
-    if (stopping_ && !events.empty())
-        trainer_->stop();
     const std::shared_ptr<strata::EventQueue> queue = queue_;
     for (const strata::TrainingEvent &event : events) {
         if (queue_ != queue) // a listener started another run: this one's news is stale

@@ -86,8 +86,9 @@ void Trainer::publish(const TrainingEvent &event)
 
 FinishedEvent Trainer::run()
 {
+    // A stop that came before the run began is kept (it is cleared when a run ends), so
+    // stopping right after starting, from another thread, is never lost.
     running_ = true;
-    stopRequested_ = false;
     history_.clear();
     run_ = std::make_unique<Run>();
     try {
@@ -104,6 +105,10 @@ FinishedEvent Trainer::run()
         result_.reason = FinishedEvent::Reason::Failed;
         result_.message = e.what();
         result_.epochsRun = static_cast<int>(history_.size());
+    }
+    {
+        std::lock_guard lock(commandMutex_);
+        stopRequested_ = false;
     }
     publish(result_);
     running_ = false;

@@ -337,6 +337,25 @@ private slots:
         QCOMPARE(reasonText(t.result().reason), reasonText(FinishedEvent::Reason::Stopped));
     }
 
+    void stopBeforeTheRunBeginsIsKept()
+    {
+        // A stop from another thread can come before the run's thread has begun (a studio
+        // closed right after Train): it must still stop the run, at its first batch.
+        Project p = moonsProject(10000);
+        Trainer t(p, ".", {});
+        t.stop();
+        FinishedEvent f = t.run();
+        QCOMPARE(reasonText(f.reason), reasonText(FinishedEvent::Reason::Stopped));
+        QVERIFY2(f.message.find("epoch 1, batch 1") != std::string::npos, f.message.c_str());
+        // It ended with that run: the next run of the same trainer is not stopped by it.
+        TrainerOptions o;
+        o.epochs = 1;
+        Trainer again(moonsProject(1), ".", o);
+        again.stop();
+        again.run();
+        QCOMPARE(reasonText(again.run().reason), reasonText(FinishedEvent::Reason::Completed));
+    }
+
     void incompatibleDatasetIsReported()
     {
         Project p = moonsProject(1);
