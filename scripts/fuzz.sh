@@ -19,7 +19,7 @@ build=${STRATA_FUZZ_BUILD:-build-fuzz}
 if [[ -z "${STRATA_FUZZ_BUILD:-}" ]]; then
   launcher=()
   command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-  CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=-gline-tables-only \
     -DSTRATA_ENGINE_ONLY=ON -DSTRATA_WITH_CUDA=OFF -DSTRATA_FUZZ=ON \
     -DSTRATA_SANITIZE=address,undefined "${launcher[@]}" >/dev/null
 fi

@@ -14,7 +14,7 @@ if ! command -v clang++ >/dev/null; then
 fi
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-CC=clang CXX=clang++ cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+CC=clang CXX=clang++ cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=-gline-tables-only \
   -DSTRATA_WITH_CUDA=OFF -DSTRATA_FUZZ=ON -DSTRATA_SANITIZE=address,undefined \
   "${launcher[@]}" >/dev/null
 cmake --build build-sanitize -j"$(nproc)"

@@ -40,6 +40,17 @@ shot 1920x1200 "$work/shape_error.strata" --size 1600x1000 --select dense \
 shot 1366x768 "$root/projects/spirals.strata" --size 1366x768 --train-epochs 40 \
     --screenshot "$root/docs/studio-training.png"
 
+# A run that diverges: XOR at a learning rate of 1e6 stops by itself and says why.
+python3 - "$root/projects/xor.strata" "$work/xor_diverge.strata" <<'PY'
+import json, sys
+project = json.load(open(sys.argv[1]))
+project["name"] = "XOR with a learning rate of 1e6"
+project["training"]["optimizer"]["lr"] = 1e6
+json.dump(project, open(sys.argv[2], "w"), indent=2)
+PY
+shot 1366x768 "$work/xor_diverge.strata" --size 1366x768 --train-epochs 50 \
+    --screenshot "$root/docs/studio-diverged.png"
+
 # The dashboard and the dataset preview, as their test grabs them.
 STRATA_SCREENSHOT_DIR="$work/shots" STRATA_SOURCE_DIR="$root" QT_QPA_PLATFORM=offscreen \
     nice -n 19 "$build/tests/test_training_dashboard" >/dev/null
