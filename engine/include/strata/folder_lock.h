@@ -12,8 +12,9 @@ class FolderLock
 public:
     // Creates the folder when missing and takes its lock (an advisory lock on the file
     // ".strata-lock" inside it, released by the system when the process dies, however it
-    // dies). Throws Error naming the folder and the process that holds the lock, or saying why
-    // the folder cannot be used.
+    // dies), then removes the temporary files that writers killed mid-write left there. Throws
+    // Error naming the folder and the process that holds the lock, or saying why the folder
+    // cannot be used.
     explicit FolderLock(const std::string &folder);
     ~FolderLock(); // releases the lock and removes the lock file
     FolderLock(const FolderLock &) = delete;

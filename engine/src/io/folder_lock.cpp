@@ -3,6 +3,8 @@
 #include "strata/errors.h"
 
 #include <cerrno>
+#include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <string>
@@ -15,6 +17,27 @@
 namespace strata {
 
 namespace {
+
+// Removes what writers killed mid-write left in the folder: "<file>.tmp-<pid>-<n>" whose
+// process is gone (io/atomic_file's temporaries). Only the lock holder writes there.
+void removeStaleTemporaries(const std::string &folder)
+{
+    std::error_code ec;
+    for (const auto &entry : std::filesystem::directory_iterator(folder, ec)) {
+        const std::string name = entry.path().filename().string();
+        const auto at = name.rfind(".tmp-");
+        if (at == std::string::npos || !entry.is_regular_file(ec))
+            continue;
+        const std::string rest = name.substr(at + 5); // "<pid>-<n>"
+        const auto dash = rest.find('-');
+        if (dash == std::string::npos || dash == 0 ||
+            rest.find_first_not_of("0123456789-") != std::string::npos)
+            continue;
+        const long pid = std::strtol(rest.substr(0, dash).c_str(), nullptr, 10);
+        if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
+            std::filesystem::remove(entry.path(), ec);
+    }
+}
 
 std::string readHolder(int fd)
 {
@@ -67,6 +90,7 @@ FolderLock::FolderLock(const std::string &folder) : folder_(folder)
     if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, me.data(), me.size(), 0) < 0) {
         // The lock holds without the note; only the other run's message loses the pid.
     }
+    removeStaleTemporaries(folder);
 }
 
 FolderLock::~FolderLock()

@@ -64,6 +64,25 @@ private slots:
         QCOMPARE(now.readAll().trimmed().toLongLong(), static_cast<qint64>(::getpid()));
     }
 
+    void temporariesOfKilledWritersAreRemoved()
+    {
+        // A checkpoint write killed with SIGKILL leaves "checkpoint.safetensors.tmp-PID-N".
+        const QString folder = dir_.filePath("killed");
+        QVERIFY(QDir().mkpath(folder));
+        const QString ownPid = QString::number(::getpid());
+        const QStringList names = {"checkpoint.safetensors.tmp-999999-0", // its writer is gone
+                                   "metrics.csv.tmp-" + ownPid + "-3",    // a live writer's
+                                   "notes.tmp-draft", "final.safetensors"};
+        for (const QString &name : names) {
+            QFile f(folder + "/" + name);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+        }
+        FolderLock lock(folder.toStdString());
+        QVERIFY(!QFile::exists(folder + "/checkpoint.safetensors.tmp-999999-0"));
+        for (const QString &kept : names.mid(1))
+            QVERIFY2(QFile::exists(folder + "/" + kept), qPrintable(kept));
+    }
+
     void folderThatCannotBeMadeIsRefused()
     {
         const QString file = dir_.filePath("plain-file");
