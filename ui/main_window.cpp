@@ -155,6 +155,10 @@ MainWindow::~MainWindow()
     // into is removed with runDir_.
     delete session_;
     session_ = nullptr;
+    // The document is a child and goes after this destructor: its undo stack, cleared then,
+    // must not call back into the half-destroyed window.
+    disconnect(document_, nullptr, this, nullptr);
+    disconnect(document_->undoStack(), nullptr, this, nullptr);
 }
 
 QDockWidget *MainWindow::addDock(const QString &title, const QString &objectName, QWidget *content,

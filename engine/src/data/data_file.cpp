@@ -96,10 +96,14 @@ size_t DataFile::read(void *dst, size_t n)
 
 std::vector<uint8_t> DataFile::readUpTo(size_t n)
 {
-    constexpr size_t kStep = size_t(16) << 20;
+    // Grow as data arrives, from 64 KB doubling up to 16 MB steps: a small file costs little
+    // and a header that promises gigabytes cannot make us allocate them for a short file.
+    constexpr size_t kMaxStep = size_t(16) << 20;
+    size_t step = size_t(64) << 10;
     std::vector<uint8_t> bytes;
     while (bytes.size() < n) {
-        const size_t want = std::min(kStep, n - bytes.size());
+        const size_t want = std::min(step, n - bytes.size());
+        step = std::min(step * 2, kMaxStep);
         const size_t start = bytes.size();
         bytes.resize(start + want);
         const size_t got = read(bytes.data() + start, want);
