@@ -27,7 +27,8 @@ targets=("$@")
 if ((${#targets[@]} == 0)); then
   targets=(project idx cifar10 csv weights checkpoint)
   # ONNX import is fuzzed when the build has it (libonnx-dev).
-  if ninja -C "$build" -t targets all | grep -q '^fuzz_onnx:'; then targets+=(onnx); fi
+  # (grep reads all of ninja's list: with -q it could stop early and fail the pipe.)
+  if ninja -C "$build" -t targets all | grep '^fuzz_onnx:' >/dev/null; then targets+=(onnx); fi
 fi
 cmake --build "$build" -j"$(nproc)" --target "${targets[@]/#/fuzz_}"
 

@@ -282,6 +282,14 @@ private:
                  });
              },
              {"Conv 'conv1'", "grouped"}},
+            {"convolution bias of another shape", // found by the fuzzer
+             [](TestOnnxImportMalformed &t) {
+                 return t.damaged("pytorch_cifar10_lenet", "bias.onnx", [](M &m) {
+                     const std::string conv2Bias = nodeNamed(m, "conv2")->input(2);
+                     nodeNamed(m, "conv1")->set_input(2, conv2Bias);
+                 });
+             },
+             {"Conv 'conv1'", "has a bias of shape 16 for 6 filters"}},
             {"padding neither valid nor same",
              [](TestOnnxImportMalformed &t) {
                  return t.damaged("pytorch_cifar10_lenet", "pads.onnx", [](M &m) {

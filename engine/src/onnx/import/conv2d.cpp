@@ -38,8 +38,13 @@ void OnnxImporter::convertConv(const onnx::NodeProto &n)
     const std::string padding = windowPadding(n, x.strataShape, k, strides[0]);
     std::vector<std::pair<std::string, Tensor>> weights{{"weight", w}};
     const bool bias = hasInput(n, 2);
-    if (bias)
-        weights.emplace_back("bias", floatInput(n, 2, "bias").reshaped({w.dim(0)}));
+    if (bias) {
+        const Tensor &b = floatInput(n, 2, "bias");
+        if (b.numel() != w.dim(0))
+            fail(n, "has a bias of shape " + toString(b.shape()) + " for " +
+                        std::to_string(w.dim(0)) + " filters; Conv2D adds one value per filter");
+        weights.emplace_back("bias", b.reshaped({w.dim(0)}));
+    }
     const std::string id = addLayer(n, "Conv2D",
                                     {{"filters", w.dim(0)},
                                      {"kernel", k},
