@@ -43,6 +43,7 @@ for t in "${targets[@]}"; do
   corpus=$build/corpus/$t
   artifacts=$build/artifacts/$t
   log=$build/fuzz-$t.log
+  rm -rf "$artifacts" # what an earlier run found is not this run's finding
   mkdir -p "$corpus" "$artifacts"
   # -rss_limit_mb: a loader that allocates what the input only claims is a finding too.
   set +e
