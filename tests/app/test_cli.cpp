@@ -57,8 +57,8 @@ private slots:
         QVERIFY(lines[3].toDouble() > 0.5 && lines[4].toDouble() < 0.5);
 
         // Resuming a finished run's checkpoint continues to the new epoch count.
-        Result r = run({"train", project("xor.strata"), "--resume",
-                        out + "/checkpoint.safetensors", "--epochs", "210"});
+        Result r = run({"train", project("xor.strata"), "--resume", out + "/checkpoint.safetensors",
+                        "--epochs", "210"});
         QCOMPARE(r.code, 0);
         QVERIFY2(r.out.contains("Resumed from") && r.out.contains("Epoch 210/210"),
                  qPrintable(r.out));
@@ -82,18 +82,17 @@ private slots:
         QTest::newRow("no command") << QStringList{} << 2 << "Usage";
         QTest::newRow("unknown command") << QStringList{"fly"} << 2 << "unknown command 'fly'";
         QTest::newRow("summary without file") << QStringList{"summary"} << 2 << "one project";
-        QTest::newRow("missing file") << QStringList{"summary", "/nonexistent.strata"} << 1
-                                      << "cannot open";
-        QTest::newRow("bad epochs") << QStringList{"train", xor_, "--epochs", "abc"} << 2
-                                    << "--epochs expects";
-        QTest::newRow("zero epochs") << QStringList{"train", xor_, "--epochs", "0"} << 2
-                                     << "at least 1";
-        QTest::newRow("unknown option") << QStringList{"train", xor_, "--speed", "9"} << 2
-                                        << "unknown option --speed";
-        QTest::newRow("option without value") << QStringList{"train", xor_, "--out"} << 2
-                                              << "needs a value";
-        QTest::newRow("no gpu") << QStringList{"train", xor_, "--device", "cuda:0"} << 1
-                                << "cuda";
+        QTest::newRow("missing file")
+            << QStringList{"summary", "/nonexistent.strata"} << 1 << "cannot open";
+        QTest::newRow("bad epochs")
+            << QStringList{"train", xor_, "--epochs", "abc"} << 2 << "--epochs expects";
+        QTest::newRow("zero epochs")
+            << QStringList{"train", xor_, "--epochs", "0"} << 2 << "at least 1";
+        QTest::newRow("unknown option")
+            << QStringList{"train", xor_, "--speed", "9"} << 2 << "unknown option --speed";
+        QTest::newRow("option without value")
+            << QStringList{"train", xor_, "--out"} << 2 << "needs a value";
+        QTest::newRow("no gpu") << QStringList{"train", xor_, "--device", "cuda:0"} << 1 << "cuda";
         QTest::newRow("eval without weights") << QStringList{"eval", xor_} << 2 << "--weights";
         QTest::newRow("weights not safetensors")
             << QStringList{"eval", xor_, "--weights", xor_} << 1 << "xor.strata";

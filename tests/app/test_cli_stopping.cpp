@@ -104,8 +104,8 @@ private slots:
         for (const QString &f : left)
             QVERIFY2(!f.contains(".tmp") && f != ".strata-lock", qPrintable(left.join(", ")));
         // The checkpoint is whole: its weights evaluate.
-        CliResult eval = runCli({"eval", examplePath("spirals.strata"), "--weights",
-                                 out + "/checkpoint.safetensors"});
+        CliResult eval = runCli(
+            {"eval", examplePath("spirals.strata"), "--weights", out + "/checkpoint.safetensors"});
         QVERIFY2(eval.code == 0, qPrintable(eval.err));
     }
 
@@ -114,8 +114,8 @@ private slots:
         const QString out = dir_.filePath("shared");
         BackgroundRun first(out);
         QVERIFY2(first.waitForFirstEpoch(), qPrintable(first.out()));
-        CliResult second = runCli({"train", examplePath("xor.strata"), "--out", out,
-                                   "--epochs", "1"});
+        CliResult second =
+            runCli({"train", examplePath("xor.strata"), "--out", out, "--epochs", "1"});
         QVERIFY(second.code != 0);
         QVERIFY2(second.err.contains("another training run writes into this folder"),
                  qPrintable(second.err));
@@ -125,8 +125,8 @@ private slots:
         QCOMPARE(first.stopWith(SIGTERM), 143);
         QVERIFY(QFile::exists(out + "/checkpoint.safetensors"));
         // Once it ended, the folder is free again.
-        CliResult third = runCli({"train", examplePath("xor.strata"), "--out", out,
-                                  "--epochs", "1"});
+        CliResult third =
+            runCli({"train", examplePath("xor.strata"), "--out", out, "--epochs", "1"});
         QVERIFY2(third.code == 0, qPrintable(third.err));
     }
 };

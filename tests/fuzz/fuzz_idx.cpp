@@ -6,8 +6,7 @@
 
 namespace {
 
-const uint8_t kImages[] = {0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2,
-                           0, 1, 2, 3, 4, 5, 6, 7};
+const uint8_t kImages[] = {0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 1, 2, 3, 4, 5, 6, 7};
 const uint8_t kLabels[] = {0, 0, 8, 1, 0, 0, 0, 2, 1, 0};
 
 } // namespace

@@ -18,8 +18,8 @@ namespace strata::fuzz {
 inline std::string scratchPath(const std::string &name)
 {
     const char *dir = std::getenv("TMPDIR");
-    return std::string(dir && *dir ? dir : "/tmp") + "/strata-fuzz-" +
-           std::to_string(::getpid()) + "-" + name;
+    return std::string(dir && *dir ? dir : "/tmp") + "/strata-fuzz-" + std::to_string(::getpid()) +
+           "-" + name;
 }
 
 inline void writeFile(const std::string &path, const uint8_t *data, size_t size)

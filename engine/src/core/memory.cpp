@@ -60,7 +60,8 @@ double meminfoAvailable()
 // cgroup v2: what the group may still use (memory.max - memory.current); unlimited: inf.
 double cgroupAvailable()
 {
-    std::ifstream maxFile("/sys/fs/cgroup/memory.max"), currentFile("/sys/fs/cgroup/memory.current");
+    std::ifstream maxFile("/sys/fs/cgroup/memory.max"),
+        currentFile("/sys/fs/cgroup/memory.current");
     std::string max;
     double current = 0;
     if (!(maxFile >> max) || max == "max" || !(currentFile >> current))

@@ -136,8 +136,9 @@ Project loadProject(const std::string &path)
     if (std::filesystem::is_directory(status))
         throw ProjectError(path, "", "this is a folder; open the .strata file inside it");
     if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
-        throw ProjectError(path, "", "this is not a regular file (a pipe or a device); open a "
-                                     ".strata file");
+        throw ProjectError(path, "",
+                           "this is not a regular file (a pipe or a device); open a "
+                           ".strata file");
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw ProjectError(path, "", "cannot open the file (does it exist, and may you read it?)");

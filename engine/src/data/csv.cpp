@@ -124,7 +124,9 @@ std::string columnLabel(const std::vector<std::string> &header, size_t column)
 {
     std::string s = "column " + std::to_string(column + 1);
     if (column < header.size() && !header[column].empty())
-        s += " (" + (header[column].size() > 40 ? header[column].substr(0, 40) + "…" : header[column]) + ")";
+        s += " (" +
+             (header[column].size() > 40 ? header[column].substr(0, 40) + "…" : header[column]) +
+             ")";
     return s;
 }
 
@@ -229,11 +231,11 @@ Dataset loadCsv(const std::string &path, const std::string &labelColumn)
     data.name = std::filesystem::path(path).stem().string();
     const int64_t featureCount = static_cast<int64_t>(columns) - 1;
     data.sampleShape = {featureCount};
-    if (std::string m = memoryShortfall(
-            double(rows.size() - dataStart) * double(featureCount) * sizeof(float),
-            "loading " + std::to_string(rows.size() - dataStart) + " rows of " +
-                std::to_string(featureCount) + " features as floats",
-            "use fewer rows or a machine with more memory");
+    if (std::string m =
+            memoryShortfall(double(rows.size() - dataStart) * double(featureCount) * sizeof(float),
+                            "loading " + std::to_string(rows.size() - dataStart) + " rows of " +
+                                std::to_string(featureCount) + " features as floats",
+                            "use fewer rows or a machine with more memory");
         !m.empty())
         throwFileError(path, m);
     data.features.reserve((rows.size() - dataStart) * size_t(featureCount));
@@ -252,8 +254,7 @@ Dataset loadCsv(const std::string &path, const std::string &labelColumn)
             double v = 0;
             if (!parseNumber(row.cells[c], v))
                 throwFileError(path, "line " + std::to_string(row.line) + ", " +
-                                         columnLabel(names, c) + ": " +
-                                         briefQuote(row.cells[c]) +
+                                         columnLabel(names, c) + ": " + briefQuote(row.cells[c]) +
                                          " is not a number (feature columns must be numeric)");
             data.features.push_back(static_cast<float>(v));
         }

@@ -63,8 +63,8 @@ FolderLock::FolderLock(const std::string &folder) : folder_(folder)
     for (int attempt = 0; attempt < 100; ++attempt) {
         fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
         if (fd_ < 0)
-            throw Error(folder + ": cannot write into the output folder (" +
-                        std::strerror(errno) + "); choose another folder");
+            throw Error(folder + ": cannot write into the output folder (" + std::strerror(errno) +
+                        "); choose another folder");
         if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
             const int err = errno;
             const std::string holder = readHolder(fd_);

@@ -57,7 +57,8 @@ std::string syntaxMessage(const std::string &what)
     std::string text = what;
     if (auto close = text.find("] "); text.rfind("[json.exception.", 0) == 0 && close != text.npos)
         text = text.substr(close + 2);
-    if (auto colon = text.find(": "); text.rfind("parse error at line", 0) == 0 && colon != text.npos)
+    if (auto colon = text.find(": ");
+        text.rfind("parse error at line", 0) == 0 && colon != text.npos)
         text = text.substr(colon + 2);
     if (auto lastRead = text.find("; last read: '"); lastRead != text.npos) {
         std::string token = text.substr(lastRead + 14);
@@ -78,7 +79,8 @@ json parseJsonText(std::string_view text, const std::string &source)
         case json::parse_event_t::object_start:
         case json::parse_event_t::array_start:
             if (depth >= kMaxJsonDepth)
-                throw JsonTextError(source, "at " + pathOf(frames) + ": the JSON nests deeper than " +
+                throw JsonTextError(source, "at " + pathOf(frames) +
+                                                ": the JSON nests deeper than " +
                                                 std::to_string(kMaxJsonDepth) +
                                                 " levels; Strata refuses it (no file it reads "
                                                 "nests that deep: is this the right file?)");

@@ -32,7 +32,8 @@ class JsonTextError : public Error
 public:
     JsonTextError(const std::string &source, const std::string &what)
         : Error(source.empty() ? what : source + ": " + what)
-    {}
+    {
+    }
 };
 
 // A short, single-line rendering of a value for a message: at most `maxChars` characters of

@@ -278,8 +278,8 @@ SafetensorsFile readSafetensors(const std::string &path)
                                                  "; expected an object of strings");
             for (const auto &meta : item.value().items()) {
                 if (!meta.value().is_string())
-                    throw SafetensorsError(path, "__metadata__ " + internal::briefQuote(meta.key()) +
-                                                     " is " +
+                    throw SafetensorsError(path, "__metadata__ " +
+                                                     internal::briefQuote(meta.key()) + " is " +
                                                      shown(meta.value()) + "; expected a string");
                 file.metadata[meta.key()] = meta.value().get<std::string>();
             }
@@ -328,8 +328,7 @@ SafetensorsFile readSafetensors(const std::string &path)
         if (!in)
             throw SafetensorsError(path, "cannot read the " + std::to_string(bytes) +
                                              " bytes of tensor " + internal::briefQuote(e.name) +
-                                             " at offset " +
-                                             std::to_string(dataStart + e.begin));
+                                             " at offset " + std::to_string(dataStart + e.begin));
         if (e.dtype != "F32")
             convert(e.dtype, buffer.data(), t.data(), t.numel());
         file.tensors.emplace_back(e.name, std::move(t));

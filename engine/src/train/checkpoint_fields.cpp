@@ -11,7 +11,8 @@ namespace strata::internal {
 
 CheckpointFields::CheckpointFields(std::string path, const nlohmann::json &state)
     : path_(std::move(path)), state_(state)
-{}
+{
+}
 
 void CheckpointFields::fail(const std::string &field, const std::string &what) const
 {
@@ -79,8 +80,8 @@ std::array<uint64_t, 4> CheckpointFields::rngState(const std::string &key) const
             used = 0;
         }
         if (used == 0 || used != part.size())
-            fail("'" + key + "'", "is " + briefJson(v, 60) +
-                                      ", not four unsigned numbers separated by commas");
+            fail("'" + key + "'",
+                 "is " + briefJson(v, 60) + ", not four unsigned numbers separated by commas");
         pos = end + 1;
     }
     if (state == std::array<uint64_t, 4>{})

@@ -21,7 +21,8 @@ DivergenceWatch::DivergenceWatch(LossKind loss, int classes)
     : chance_(loss == LossKind::CrossEntropy         ? std::log(std::max(classes, 2))
               : loss == LossKind::BinaryCrossEntropy ? std::log(2.0)
                                                      : 0.0)
-{}
+{
+}
 
 double DivergenceWatch::threshold() const
 {
@@ -51,8 +52,10 @@ std::optional<std::string> DivergenceWatch::onBatchLoss(double meanLoss)
 std::optional<std::string> DivergenceWatch::onEpochEnd(double meanLoss, double maxAbsWeight)
 {
     if (maxAbsWeight > kMaxWeight)
-        return "the weights grew to " + shortNumber(maxAbsWeight) + " (no trained network's "
-               "weights come near " + shortNumber(kMaxWeight) + ")";
+        return "the weights grew to " + shortNumber(maxAbsWeight) +
+               " (no trained network's "
+               "weights come near " +
+               shortNumber(kMaxWeight) + ")";
     if (first_ && meanLoss > threshold())
         return lossReason(meanLoss, "over the whole epoch");
     return std::nullopt;

@@ -27,8 +27,8 @@ public:
     std::optional<std::string> onEpochEnd(double meanLoss, double maxAbsWeight);
 
     static constexpr int kReadsAbove = 8;
-    static constexpr double kFactor = 4;         // "far above": kFactor × reference + 1
-    static constexpr double kMaxWeight = 1e12;   // no trained network's weight comes near
+    static constexpr double kFactor = 4;       // "far above": kFactor × reference + 1
+    static constexpr double kMaxWeight = 1e12; // no trained network's weight comes near
 
 private:
     double threshold() const;

@@ -159,7 +159,6 @@ std::string rngToJson(const std::array<uint64_t, 4> &s)
     return out;
 }
 
-
 } // namespace
 
 void Trainer::execute(Run &r)
@@ -266,14 +265,14 @@ void Trainer::restoreCheckpoint(Run &r)
     const internal::CheckpointFields f(path, c.state);
     // Every field is checked against this project and dataset before anything uses it.
     const int batchSize = project_.training.batchSize;
-    r.startEpoch = static_cast<int>(
-        f.integer("epoch", 0, r.epochs,
-                  "this run trains " + std::to_string(r.epochs) +
-                      " epochs (pass --epochs with at least the checkpoint's)"));
-    r.startBatch = static_cast<int>(
-        f.integer("batch", 0, r.batches - 1,
-                  "an epoch of this dataset has " + std::to_string(r.batches) +
-                      " batches of " + std::to_string(batchSize)));
+    r.startEpoch =
+        static_cast<int>(f.integer("epoch", 0, r.epochs,
+                                   "this run trains " + std::to_string(r.epochs) +
+                                       " epochs (pass --epochs with at least the checkpoint's)"));
+    r.startBatch =
+        static_cast<int>(f.integer("batch", 0, r.batches - 1,
+                                   "an epoch of this dataset has " + std::to_string(r.batches) +
+                                       " batches of " + std::to_string(batchSize)));
     r.partial.count = f.integer("partial_count", 0, int64_t(r.startBatch) * batchSize,
                                 "the epoch's first " + std::to_string(r.startBatch) +
                                     " batches hold no more samples");
@@ -282,8 +281,8 @@ void Trainer::restoreCheckpoint(Run &r)
     r.partial.lossSum = f.number("partial_loss", 0, INFINITY);
     r.bestEpoch = static_cast<int>(
         f.integer("best_epoch", -1, r.startEpoch - 1, "only earlier epochs can be the best"));
-    r.sinceBest = static_cast<int>(
-        f.integer("since_best", 0, r.startEpoch, "no more epochs have ended"));
+    r.sinceBest =
+        static_cast<int>(f.integer("since_best", 0, r.startEpoch, "no more epochs have ended"));
     // JSON has no infinity: before the first epoch ends there is no best yet (null).
     r.bestValue = f.isNull("best_value") ? INFINITY : f.number("best_value", -INFINITY, INFINITY);
     r.shuffleRng.setState(f.rngState("shuffle_rng"));

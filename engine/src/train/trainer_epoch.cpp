@@ -172,14 +172,14 @@ void Trainer::diverged(Run &r, int epoch, int first, int last, const std::string
         first == last ? "batch " + std::to_string(first + 1)
                       : "batches " + std::to_string(first + 1) + " to " + std::to_string(last + 1);
     result_.reason = FinishedEvent::Reason::Diverged;
-    result_.message = "Training diverged at epoch " + std::to_string(epoch + 1) + ", " + where +
-                      ": " + why;
+    result_.message =
+        "Training diverged at epoch " + std::to_string(epoch + 1) + ", " + where + ": " + why;
     if (r.lateGuard && first != last)
         result_.message += " (checked every " + std::to_string(r.readEvery) + " batches)";
     char lr[32];
     std::snprintf(lr, sizeof lr, "%g", r.optimizer->learningRate());
-    result_.message += std::string(". Lower the learning rate (now ") + lr +
-                       ") or normalise the inputs.";
+    result_.message +=
+        std::string(". Lower the learning rate (now ") + lr + ") or normalise the inputs.";
     if (!options_.outDir.empty())
         result_.message += history_.empty()
                                ? " No checkpoint was written (no epoch ended before it)."

@@ -2,9 +2,9 @@
 // What one training run builds and where it stands (trainer.cpp sets it up and finishes it,
 // trainer_epoch.cpp runs the epochs).
 
+#include "optim/optimizer.h"
 #include "strata/dataset.h"
 #include "strata/network.h"
-#include "optim/optimizer.h"
 #include "strata/rng.h"
 #include "strata/trainer.h"
 #include "train/divergence.h"

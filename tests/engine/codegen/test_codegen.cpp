@@ -4,9 +4,9 @@
 // branching graph a Functional model, and the layout conversions are where they must be.
 // tests/interop/check_codegen.py runs the same code in torch and TensorFlow.
 
+#include "codegen/python_text.h"
 #include "qtest_strings.h"
 #include "source_dir.h"
-#include "codegen/python_text.h"
 
 #include "strata/backend.h"
 #include "strata/export.h"

@@ -7,9 +7,9 @@
 #include "strata/dataset.h"
 #include "strata/errors.h"
 #include "strata/memory.h"
-#include "strata/training_spec.h"
 #include "strata/project.h"
 #include "strata/trainer.h"
+#include "strata/training_spec.h"
 
 #include <QtTest>
 

@@ -69,14 +69,14 @@ void TestCsvLoader::malformed_data()
                                     << "line 2, column 2: label '-1' is not a class";
     QTest::newRow("empty label") << QByteArray("1,cat\n3,\n") << ""
                                  << "line 2, column 2: the label is empty";
-    QTest::newRow("a class for every row")
-        << [] {
-               QByteArray table = "x,name\n";
-               for (int i = 0; i < 100001; ++i)
-                   table += "1,id" + QByteArray::number(i) + "\n";
-               return table;
-           }()
-        << "" << "column 2 (name) holds 100001 different labels";
+    QTest::newRow("a class for every row") <<
+        [] {
+            QByteArray table = "x,name\n";
+            for (int i = 0; i < 100001; ++i)
+                table += "1,id" + QByteArray::number(i) + "\n";
+            return table;
+        }() << ""
+                                           << "column 2 (name) holds 100001 different labels";
     QTest::newRow("line numbers count blank lines")
         << QByteArray("a,b,y\n\n1,2,0\n\n\n1,zz,0\n") << ""
         << "line 6, column 2 (b)";
@@ -218,8 +218,7 @@ void TestCsvLoader::messagesQuoteValuesBriefly()
     };
     for (const auto &c : cases) {
         const std::string path = writeFile(dir, "big.csv", c.content);
-        const QString message =
-            datasetErrorOf([&] { loadCsv(path, c.labelColumn.toStdString()); });
+        const QString message = datasetErrorOf([&] { loadCsv(path, c.labelColumn.toStdString()); });
         QVERIFY2(message.contains(c.fragment), qPrintable(message.left(300)));
         QVERIFY2(message.size() < 600, qPrintable(message.left(300)));
     }

@@ -63,8 +63,10 @@ private slots:
         QTest::addColumn<float>("value");
         QTest::addColumn<QString>("what");
         QTest::newRow("NaN") << std::numeric_limits<float>::quiet_NaN() << "holds NaN";
-        QTest::newRow("+inf") << std::numeric_limits<float>::infinity() << "holds an infinite value";
-        QTest::newRow("-inf") << -std::numeric_limits<float>::infinity() << "holds an infinite value";
+        QTest::newRow("+inf") << std::numeric_limits<float>::infinity()
+                              << "holds an infinite value";
+        QTest::newRow("-inf") << -std::numeric_limits<float>::infinity()
+                              << "holds an infinite value";
     }
     void nonFiniteWeightsAreRefused()
     {
@@ -85,13 +87,17 @@ private slots:
         QTest::addColumn<QString>("key");
         QTest::addColumn<QString>("value");
         QTest::addColumn<QString>("fragment");
-        QTest::newRow("classes not JSON") << "strata_classes" << "[\"a\"," << "not valid JSON";
-        QTest::newRow("classes not strings") << "strata_classes" << "[1, 2]" << "damaged";
+        QTest::newRow("classes not JSON") << "strata_classes"
+                                          << "[\"a\","
+                                          << "not valid JSON";
+        QTest::newRow("classes not strings") << "strata_classes"
+                                             << "[1, 2]"
+                                             << "damaged";
         QTest::newRow("duplicate key") << "strata_normalization"
                                        << R"({"mode": "scale", "mode": "none"})"
                                        << "'mode' appears twice";
-        QTest::newRow("deep nesting") << "strata_classes" << QString(100000, '[')
-                                      << "deeper than 200";
+        QTest::newRow("deep nesting")
+            << "strata_classes" << QString(100000, '[') << "deeper than 200";
     }
     void damagedMetadataIsRefused()
     {

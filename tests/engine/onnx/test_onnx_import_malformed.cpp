@@ -102,7 +102,9 @@ private:
             {"folder",
              [](TestOnnxImportMalformed &t) { return t.dir_.path().toStdString(); },
              {"is a folder"}},
-            {"empty file", [](TestOnnxImportMalformed &t) { return t.bytes("empty.onnx", {}); }, {"empty"}},
+            {"empty file",
+             [](TestOnnxImportMalformed &t) { return t.bytes("empty.onnx", {}); },
+             {"empty"}},
             {"random bytes",
              [](TestOnnxImportMalformed &t) {
                  QByteArray b;

@@ -53,34 +53,54 @@ private slots:
         QTest::addColumn<QString>("key");
         QTest::addColumn<QString>("value"); // JSON; empty: the key is removed
         QTest::addColumn<QString>("fragment");
-        QTest::newRow("epoch 2^31") << "epoch" << "2147483648"
+        QTest::newRow("epoch 2^31") << "epoch"
+                                    << "2147483648"
                                     << "'epoch' is 2147483648, outside 0 to 300";
-        QTest::newRow("epoch 1e30") << "epoch" << "1e30" << "'epoch' is 1e+30, not a whole number";
-        QTest::newRow("epoch -100000") << "epoch" << "-100000"
+        QTest::newRow("epoch 1e30") << "epoch"
+                                    << "1e30"
+                                    << "'epoch' is 1e+30, not a whole number";
+        QTest::newRow("epoch -100000") << "epoch"
+                                       << "-100000"
                                        << "'epoch' is -100000, outside 0 to 300";
-        QTest::newRow("epoch 2^64") << "epoch" << "18446744073709551615"
+        QTest::newRow("epoch 2^64") << "epoch"
+                                    << "18446744073709551615"
                                     << "not a whole number in range";
-        QTest::newRow("batch 10^6") << "batch" << "1000000"
+        QTest::newRow("batch 10^6") << "batch"
+                                    << "1000000"
                                     << "'batch' is 1000000, outside 0 to";
-        QTest::newRow("batch -1") << "batch" << "-1" << "'batch' is -1, outside 0 to";
-        QTest::newRow("negative sample count") << "partial_count" << "-5"
+        QTest::newRow("batch -1") << "batch"
+                                  << "-1"
+                                  << "'batch' is -1, outside 0 to";
+        QTest::newRow("negative sample count") << "partial_count"
+                                               << "-5"
                                                << "'partial_count' is -5";
-        QTest::newRow("more correct than counted") << "partial_correct" << "7"
+        QTest::newRow("more correct than counted") << "partial_correct"
+                                                   << "7"
                                                    << "'partial_correct' is 7, outside 0 to 0";
-        QTest::newRow("loss sum NaN-like") << "partial_loss" << "\"nan\""
+        QTest::newRow("loss sum NaN-like") << "partial_loss"
+                                           << "\"nan\""
                                            << "'partial_loss' is \"nan\", not a finite number";
-        QTest::newRow("best epoch in the future") << "best_epoch" << "99"
+        QTest::newRow("best epoch in the future") << "best_epoch"
+                                                  << "99"
                                                   << "'best_epoch' is 99, outside -1 to 1";
-        QTest::newRow("history too short") << "history" << "[]"
+        QTest::newRow("history too short") << "history"
+                                           << "[]"
                                            << "history holds 0 epochs where its position says 2";
-        QTest::newRow("history not a list") << "history" << "{}" << "history holds {}";
-        QTest::newRow("random stream garbage") << "shuffle_rng" << "\"1,2,x,4\""
+        QTest::newRow("history not a list") << "history"
+                                            << "{}"
+                                            << "history holds {}";
+        QTest::newRow("random stream garbage") << "shuffle_rng"
+                                               << "\"1,2,x,4\""
                                                << "'shuffle_rng' is \"1,2,x,4\", not four";
-        QTest::newRow("random stream all zeros") << "dropout_rng" << "\"0,0,0,0\""
+        QTest::newRow("random stream all zeros") << "dropout_rng"
+                                                 << "\"0,0,0,0\""
                                                  << "is all zeros";
-        QTest::newRow("schedule damaged") << "schedule" << "{}"
+        QTest::newRow("schedule damaged") << "schedule"
+                                          << "{}"
                                           << "learning-rate schedule cannot be used";
-        QTest::newRow("batch missing") << "batch" << "" << "'batch' is missing";
+        QTest::newRow("batch missing") << "batch"
+                                       << ""
+                                       << "'batch' is missing";
     }
     void damagedFieldsAreRefused()
     {
