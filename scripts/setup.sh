@@ -4,7 +4,7 @@
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
-  qt6-base-dev qt6-base-dev-tools libqt6svg6-dev qt6-svg-dev libgl1-mesa-dev libxkbcommon-dev
+  qt6-base-dev qt6-base-dev-tools qt6-svg-dev libgl1-mesa-dev libxkbcommon-dev
   libqcustomplot-dev
   # Debian's oneDNN is built with its OpenCL GPU runtime: its CMake package needs OpenCL's.
   libdnnl-dev ocl-icd-opencl-dev opencl-headers
