@@ -90,8 +90,11 @@ private:
     void stopAt(Run &run, int epoch, int batch);
     void diverged(Run &run, int epoch, int firstBatch, int lastBatch, const std::string &why);
     bool endEpoch(Run &run, int epoch);
-    void writeCheckpointAt(Run &run, int epoch, int batch, const LossTotals &partial,
-                           const std::array<uint64_t, 4> &shuffleState);
+    // hostWeights: the network's weights already copied to the host (nullptr: copy them).
+    void
+    writeCheckpointAt(Run &run, int epoch, int batch, const LossTotals &partial,
+                      const std::array<uint64_t, 4> &shuffleState,
+                      const std::vector<std::pair<std::string, Tensor>> *hostWeights = nullptr);
     void finish(Run &run);
 
     Project project_;

@@ -1,5 +1,6 @@
 #include "strata/memory.h"
 
+#include "optim/optimizer.h"
 #include "strata/training_spec.h"
 
 #include <algorithm>
@@ -71,15 +72,6 @@ double cgroupAvailable()
                              : std::max(0.0, limit - current);
 }
 
-int optimizerSlots(const OptimizerSpec &spec)
-{
-    if (spec.type == "adam" || spec.type == "adamw")
-        return 2;
-    if (spec.type == "rmsprop")
-        return spec.momentum > 0 ? 2 : 1;
-    return spec.momentum > 0 ? 1 : 0; // sgd
-}
-
 } // namespace
 
 TrainingMemory estimateTrainingMemory(const GraphAnalysis &analysis, int64_t batchSize,
@@ -89,7 +81,8 @@ TrainingMemory estimateTrainingMemory(const GraphAnalysis &analysis, int64_t bat
     TrainingMemory m;
     m.weights = double(analysis.totalParams) * kFloat;
     m.gradients = double(analysis.trainableParams) * kFloat;
-    m.optimizer = double(optimizerSlots(optimizer)) * double(analysis.trainableParams) * kFloat;
+    m.optimizer =
+        double(optimizerSlotNames(optimizer).size()) * double(analysis.trainableParams) * kFloat;
     for (const NodeAnalysis &node : analysis.nodes) {
         double values = double(batchSize);
         for (int64_t d : node.output)

@@ -103,15 +103,24 @@ void Optimizer::loadState(const std::vector<std::pair<std::string, Tensor>> &ent
     step_ = static_cast<int64_t>(stepValue);
 }
 
+std::vector<std::string> optimizerSlotNames(const OptimizerSpec &spec)
+{
+    if (spec.type == "adam" || spec.type == "adamw")
+        return {"exp_avg", "exp_avg_sq"};
+    if (spec.type == "rmsprop")
+        return spec.momentum > 0 ? std::vector<std::string>{"square_avg", "momentum"}
+                                 : std::vector<std::string>{"square_avg"};
+    return spec.momentum > 0 ? std::vector<std::string>{"momentum"}
+                             : std::vector<std::string>{}; // sgd
+}
+
 namespace {
 
 class Sgd final : public Optimizer
 {
 public:
     Sgd(Backend &backend, std::vector<Parameter> &params, const OptimizerSpec &spec)
-        : Optimizer(backend, params, spec,
-                    spec.momentum > 0 ? std::vector<std::string>{"momentum"}
-                                      : std::vector<std::string>{})
+        : Optimizer(backend, params, spec, optimizerSlotNames(spec))
     {
     }
 
@@ -130,7 +139,7 @@ class Adam final : public Optimizer
 {
 public:
     Adam(Backend &backend, std::vector<Parameter> &params, const OptimizerSpec &spec)
-        : Optimizer(backend, params, spec, {"exp_avg", "exp_avg_sq"})
+        : Optimizer(backend, params, spec, optimizerSlotNames(spec))
     {
     }
 
@@ -152,9 +161,7 @@ class Rmsprop final : public Optimizer
 {
 public:
     Rmsprop(Backend &backend, std::vector<Parameter> &params, const OptimizerSpec &spec)
-        : Optimizer(backend, params, spec,
-                    spec.momentum > 0 ? std::vector<std::string>{"square_avg", "momentum"}
-                                      : std::vector<std::string>{"square_avg"})
+        : Optimizer(backend, params, spec, optimizerSlotNames(spec))
     {
     }
 

@@ -71,6 +71,11 @@ private:
 };
 
 // Validates the spec (ProjectError with an empty JSON path) and builds the optimizer.
+// The slots (per-parameter state tensors, PyTorch's names) the optimizer of `spec` keeps: sgd
+// {"momentum"} (none without momentum), adam/adamw {"exp_avg", "exp_avg_sq"}, rmsprop
+// {"square_avg"} plus "momentum" with momentum.
+std::vector<std::string> optimizerSlotNames(const OptimizerSpec &spec);
+
 std::unique_ptr<Optimizer> makeOptimizer(const OptimizerSpec &spec, Backend &backend,
                                          std::vector<Parameter> &params);
 

@@ -316,12 +316,13 @@ void Trainer::publishStarted(Run &r)
 // shuffleState: the shuffle stream as it must be on resume, i.e. before the permutation of
 // `epoch` is drawn.
 void Trainer::writeCheckpointAt(Run &r, int epoch, int batch, const LossTotals &partial,
-                                const std::array<uint64_t, 4> &shuffleState)
+                                const std::array<uint64_t, 4> &shuffleState,
+                                const std::vector<std::pair<std::string, Tensor>> *hostWeights)
 {
     if (options_.outDir.empty())
         return;
     Checkpoint c;
-    c.weights = r.network->weightsToHost();
+    c.weights = hostWeights ? *hostWeights : r.network->weightsToHost();
     c.optimizer = r.optimizer->state();
     c.best = r.bestWeights;
     nlohmann::json history = nlohmann::json::array();

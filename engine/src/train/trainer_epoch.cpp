@@ -203,7 +203,9 @@ bool Trainer::endEpoch(Run &r, int epoch)
     m.samplesPerSecond = seconds > 0 ? static_cast<double>(r.seen) / seconds : 0;
     m.learningRate = r.optimizer->learningRate();
     // A diverged epoch never becomes a checkpoint: the last one stays the last good one.
-    if (auto why = r.watch->onEpochEnd(m.loss, maxAbs(r.network->weightsToHost()))) {
+    // One host copy of the weights serves the divergence check, keep-best and the checkpoint.
+    const std::vector<std::pair<std::string, Tensor>> weights = r.network->weightsToHost();
+    if (auto why = r.watch->onEpochEnd(m.loss, maxAbs(weights))) {
         diverged(r, epoch, 0, r.batches - 1, *why);
         return true;
     }
@@ -221,7 +223,7 @@ bool Trainer::endEpoch(Run &r, int epoch)
         r.sinceBest = 0;
         m.best = true;
         if (spec.keepBest)
-            r.bestWeights = r.network->weightsToHost();
+            r.bestWeights = weights;
     } else {
         r.sinceBest++;
     }
@@ -232,7 +234,7 @@ bool Trainer::endEpoch(Run &r, int epoch)
     if (std::fabs(next - before) > 1e-15 * std::max(1.0, before) && epoch + 1 < r.epochs)
         publish(LogEvent{LogEvent::Level::Info,
                          "Learning rate " + std::to_string(before) + " → " + std::to_string(next)});
-    writeCheckpointAt(r, epoch + 1, 0, {}, r.shuffleRng.state());
+    writeCheckpointAt(r, epoch + 1, 0, {}, r.shuffleRng.state(), &weights);
     if (spec.earlyStoppingPatience > 0 && r.sinceBest >= spec.earlyStoppingPatience &&
         epoch + 1 < r.epochs) {
         result_.reason = FinishedEvent::Reason::EarlyStopped;
