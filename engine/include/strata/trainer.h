@@ -96,6 +96,7 @@ private:
                       const std::array<uint64_t, 4> &shuffleState,
                       const std::vector<std::pair<std::string, Tensor>> *hostWeights = nullptr);
     void finish(Run &run);
+    std::string historyPath() const; // the history log in the output folder
 
     Project project_;
     std::string baseDir_;

@@ -161,15 +161,23 @@ Dataset loadIdx(const std::string &imagesPath, const std::string &labelsPath)
                            labelsPath + " has " + std::to_string(labelHeader.dims[0]) +
                            " labels: the counts must match (mixed up train and test files?)");
 
+    // A gzip file can expand a thousandfold (2 MB to 2 GB): from the header's count, before
+    // anything is decompressed, check that the bytes and their floats fit. (A raw file's
+    // payload is read in growing steps, so a header that lies about it costs nothing.)
+    const std::string loading = "loading " + std::to_string(count) + " images as floats";
+    const char *advice = "use a machine with more memory or a smaller file";
+    if (images.compressed())
+        if (std::string m = memoryShortfall(double(imageHeader.elements) * (1 + sizeof(float)),
+                                            loading, advice);
+            !m.empty())
+            throwFileError(imagesPath, m);
     const std::vector<uint8_t> pixels = readPayload(images, imageHeader, "image");
     const std::vector<uint8_t> labelBytes = readPayload(labels, labelHeader, "label");
 
     Dataset data;
     data.name = std::filesystem::path(imagesPath).filename().string();
     data.sampleShape = {1, imageHeader.dims[1], imageHeader.dims[2]};
-    if (std::string m = memoryShortfall(double(pixels.size()) * sizeof(float),
-                                        "loading " + std::to_string(count) + " images as floats",
-                                        "use a machine with more memory or a smaller file");
+    if (std::string m = memoryShortfall(double(pixels.size()) * sizeof(float), loading, advice);
         !m.empty())
         throwFileError(imagesPath, m);
     data.features.assign(pixels.begin(), pixels.end());

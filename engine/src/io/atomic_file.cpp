@@ -158,4 +158,30 @@ void writeFileAtomically(const std::string &path, std::string_view bytes)
     });
 }
 
+void appendDurably(const std::string &path, std::string_view bytes)
+{
+    const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        const int error = errno;
+        throw FileWriteError(path, "cannot open it for appending (" + systemReason(error) +
+                                       "); check that the folder exists and is writable");
+    }
+    int error = 0;
+    size_t done = 0;
+    while (done < bytes.size() && error == 0) {
+        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno != EINTR)
+            error = errno;
+        else if (n > 0)
+            done += static_cast<size_t>(n);
+    }
+    if (error == 0 && ::fsync(fd) != 0)
+        error = errno;
+    if (::close(fd) != 0 && error == 0)
+        error = errno;
+    if (error != 0)
+        throw FileWriteError(path, "appending failed (" + systemReason(error) +
+                                       (error == ENOSPC ? "); the disk is full" : ")"));
+}
+
 } // namespace strata::internal

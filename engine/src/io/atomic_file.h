@@ -1,5 +1,6 @@
 #pragma once
-// Writing a file whole or not at all: the one place that knows how (temporary, fsync, rename).
+// Writing a file whole or not at all (temporary, fsync, rename), or growing it by a record at
+// a time (append, fsync): the one place that knows how.
 
 #include "strata/errors.h"
 
@@ -33,5 +34,11 @@ private:
 // FileWriteError; a strata::Error from write passes through unchanged.
 void writeFileAtomically(const std::string &path, const std::function<void(std::ostream &)> &write);
 void writeFileAtomically(const std::string &path, std::string_view bytes);
+
+// Appends bytes to the end of path (created when missing) and flushes them to disk (fsync)
+// before returning, so a file that grows by a record at a time costs the record, not the
+// file. A kill mid-call can leave a partial last record: readers of such files must know how
+// many records count (a checkpoint says). Throws FileWriteError.
+void appendDurably(const std::string &path, std::string_view bytes);
 
 } // namespace strata::internal

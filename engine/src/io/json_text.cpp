@@ -20,10 +20,20 @@ struct Frame
     std::set<std::string> keys;
 };
 
+// The JSON path of the innermost frame; a deep one shows its first and last levels only
+// ("/a/0/0/…(193 levels)…/0/0/0"), so a message about nesting stays one readable line.
 std::string pathOf(const std::vector<Frame> &frames)
 {
+    constexpr size_t kHead = 6, kTail = 3;
     std::string path;
-    for (const Frame &f : frames) {
+    for (size_t i = 0; i < frames.size(); ++i) {
+        const Frame &f = frames[i];
+        if (frames.size() > kHead + kTail + 1 && i == kHead) {
+            const size_t skipped = frames.size() - kHead - kTail;
+            path += "/…(" + std::to_string(skipped) + " levels)…";
+            i += skipped - 1;
+            continue;
+        }
         path += '/';
         if (f.isArray)
             path += std::to_string(f.index);

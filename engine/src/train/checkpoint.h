@@ -3,7 +3,8 @@
 // optimizer state ("optim/<name>/<slot>", "optim/step"), the best weights when keep-best is
 // on ("best/<name>"), and in its metadata under "strata_checkpoint" a JSON object with the
 // position (epoch, batch), every RNG stream, the schedule, the partial epoch totals, the
-// early-stopping state and the history so far.
+// early-stopping state and the name of the history log beside it (history_log.h; checkpoints
+// of earlier versions held the history inline, and still resume).
 
 #include "strata/tensor.h"
 #include "strata/training_events.h"

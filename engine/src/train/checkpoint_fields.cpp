@@ -3,8 +3,10 @@
 #include "io/json_text.h"
 #include "strata/errors.h"
 #include "train/checkpoint.h"
+#include "train/history_log.h"
 
 #include <cmath>
+#include <filesystem>
 #include <limits>
 
 namespace strata::internal {
@@ -91,6 +93,17 @@ std::array<uint64_t, 4> CheckpointFields::rngState(const std::string &key) const
 
 std::vector<EpochMetrics> CheckpointFields::history(int epochs) const
 {
+    // Checkpoints name the history log beside them; those of earlier versions held it inline.
+    if (!state_.contains("history")) {
+        const nlohmann::json &name = field("history_file");
+        const std::string text = name.is_string() ? name.get<std::string>() : std::string();
+        if (text.empty() || text == "." || text == ".." || text.find('/') != std::string::npos ||
+            text.find('\\') != std::string::npos || text.find('\0') != std::string::npos)
+            fail("'history_file'",
+                 "is " + briefJson(name, 60) + ", not the name of a file beside the checkpoint");
+        const std::filesystem::path folder = std::filesystem::path(path_).parent_path();
+        return readHistoryLog((folder / text).string(), epochs);
+    }
     const nlohmann::json &v = field("history");
     if (!v.is_array() || v.size() != static_cast<size_t>(epochs))
         fail("history", "holds " + (v.is_array() ? std::to_string(v.size()) : briefJson(v, 20)) +

@@ -31,7 +31,9 @@ public:
     bool isNull(const std::string &key) const;
     // An RNG stream's state as written: four unsigned 64-bit numbers, comma-separated.
     std::array<uint64_t, 4> rngState(const std::string &key) const;
-    // The per-epoch history: exactly `epochs` entries, numbered 1 to epochs.
+    // The per-epoch history: exactly `epochs` entries, numbered 1 to epochs, from the history
+    // log the checkpoint names ('history_file', beside it; see history_log.h) or, in
+    // checkpoints of earlier versions, inline ('history').
     std::vector<EpochMetrics> history(int epochs) const;
     // Runs `load` (which reads part of the checkpoint into the network, optimizer or
     // schedule); an error it throws is said again with the file and `what`.

@@ -10,6 +10,7 @@
 #include "strata/weights_file.h"
 #include "train/checkpoint.h"
 #include "train/checkpoint_fields.h"
+#include "train/history_log.h"
 #include "train/trainer_run.h"
 
 #include <algorithm>
@@ -171,8 +172,15 @@ void Trainer::execute(Run &r)
     if (!options_.resumeFrom.empty())
         restoreCheckpoint(r);
     publishStarted(r);
-    if (!options_.outDir.empty())
+    if (!options_.outDir.empty()) {
         std::filesystem::create_directories(options_.outDir);
+        // The history so far (a resumed run's; none: no file until an epoch ends), then a
+        // line per epoch: see history_log.h. An earlier run's log must not be appended to.
+        if (history_.empty())
+            std::filesystem::remove(historyPath());
+        else
+            internal::writeHistoryLog(historyPath(), history_);
+    }
 
     result_ = FinishedEvent{};
     for (int epoch = r.startEpoch; epoch < r.epochs; ++epoch) {
@@ -325,9 +333,6 @@ void Trainer::writeCheckpointAt(Run &r, int epoch, int batch, const LossTotals &
     c.weights = hostWeights ? *hostWeights : r.network->weightsToHost();
     c.optimizer = r.optimizer->state();
     c.best = r.bestWeights;
-    nlohmann::json history = nlohmann::json::array();
-    for (const auto &m : history_)
-        history.push_back(internal::toJson(m));
     c.state = {{"epoch", epoch},
                {"batch", batch},
                {"shuffle_rng", rngToJson(shuffleState)},
@@ -340,8 +345,14 @@ void Trainer::writeCheckpointAt(Run &r, int epoch, int batch, const LossTotals &
                 std::isfinite(r.bestValue) ? nlohmann::json(r.bestValue) : nlohmann::json(nullptr)},
                {"best_epoch", r.bestEpoch},
                {"since_best", r.sinceBest},
-               {"history", history}};
+               // The first `epoch` lines of this file, beside the checkpoint, are the history.
+               {"history_file", internal::kHistoryFileName}};
     internal::writeCheckpoint(options_.outDir + "/checkpoint.safetensors", c);
+}
+
+std::string Trainer::historyPath() const
+{
+    return options_.outDir + "/" + internal::kHistoryFileName;
 }
 
 // The result, the final and best weights, the metrics files and the test set's figures.

@@ -4,6 +4,7 @@
 #include "strata/backend.h"
 #include "strata/evaluation.h"
 #include "strata/trainer.h"
+#include "train/history_log.h"
 #include "train/trainer_run.h"
 
 #include <algorithm>
@@ -228,6 +229,8 @@ bool Trainer::endEpoch(Run &r, int epoch)
         r.sinceBest++;
     }
     history_.push_back(m);
+    if (!options_.outDir.empty())
+        internal::appendHistoryLog(historyPath(), m); // before the checkpoint that counts it
     publish(EpochEvent{m});
     const double before = r.optimizer->learningRate();
     const double next = r.schedule->onEpochEnd(monitored);

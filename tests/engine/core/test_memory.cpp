@@ -2,6 +2,7 @@
 // memory with $STRATA_MEMORY_LIMIT, and loaders that refuse a dataset which cannot fit with the
 // figures instead of failing with std::bad_alloc.
 
+#include "../data/dataset_test_files.h"
 #include "qtest_strings.h"
 #include "source_dir.h"
 #include "strata/dataset.h"
@@ -117,6 +118,30 @@ private slots:
                      qPrintable(message));
             QVERIFY2(message.contains("needs about 16 KB of memory, but only 1.0 KB is available"),
                      qPrintable(message));
+        }
+    }
+
+    void gzipBombIsRefusedBeforeItIsDecompressed()
+    {
+        // A small gzip IDX whose header promises 16,384 images of 32×32 (16 MB, 80 MB as
+        // bytes and floats). Only the header's figures are checked: the payload, which here
+        // is short, is never decompressed (earlier it was read whole first, and a 2 MB gzip
+        // expanded to 2 GB before the memory check).
+        QTemporaryDir dir;
+        const QByteArray images = testdata::gzip(testdata::idx({16384, 32, 32}, QByteArray(64, 1)));
+        const std::string imagesPath = testdata::writeFile(dir, "bomb-images.gz", images);
+        const std::string labelsPath =
+            testdata::writeFile(dir, "bomb-labels", testdata::idx({16384}, QByteArray(16384, 0)));
+        MemoryLimit limit("8M");
+        try {
+            loadIdx(imagesPath, labelsPath);
+            QFAIL("images larger than the memory limit loaded");
+        } catch (const DatasetError &e) {
+            const QString message = e.what();
+            QVERIFY2(message.startsWith(QString::fromStdString(imagesPath) +
+                                        ": loading 16384 images as floats needs about 80 MB"),
+                     qPrintable(message));
+            QVERIFY2(!message.contains("truncated"), qPrintable(message));
         }
     }
 

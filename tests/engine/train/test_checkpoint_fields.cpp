@@ -112,7 +112,8 @@ private slots:
             c.state.erase(key.toStdString());
         else
             c.state[key.toStdString()] = json::parse(value.toStdString());
-        const std::string damaged = dir_.filePath("damaged.safetensors").toStdString();
+        // Beside the original: the checkpoint's history log (history.jsonl) is there.
+        const std::string damaged = dir_.filePath("run/damaged.safetensors").toStdString();
         internal::writeCheckpoint(damaged, c);
 
         TrainerOptions o;
