@@ -341,7 +341,7 @@ void Trainer::writeCheckpointAt(Run &r, int epoch, int batch, const LossTotals &
                {"best_epoch", r.bestEpoch},
                {"since_best", r.sinceBest},
                {"history", history}};
-    internal::writeCheckpoint(options_.outDir + "/checkpoint.safetensors", c);
+    internal::writeCheckpoint(checkpointFile(options_.outDir), c);
 }
 
 // The result, the final and best weights, the metrics files and the test set's figures.
