@@ -115,9 +115,10 @@ void Document::save(const QString &path)
 
 void Document::setEditingLocked(bool locked, const QString &reason)
 {
-    lockReason_ = reason.isEmpty() ? tr("Editing is locked while the model trains") : reason;
-    if (locked_ == locked)
+    const QString why = reason.isEmpty() ? tr("Editing is locked while the model trains") : reason;
+    if (locked_ == locked && lockReason_ == why)
         return;
+    lockReason_ = why;
     locked_ = locked;
     emit editingLockedChanged(locked);
 }
@@ -242,8 +243,10 @@ QString Document::moveNodes(const QHash<QString, QPointF> &positions)
     }
     if (after.isEmpty())
         return {};
-    const QString text = after.size() == 1 ? tr("Move %1").arg(after.begin().key())
-                                           : tr("Move %n layers", nullptr, int(after.size()));
+    const QString text =
+        after.size() == 1
+            ? tr("Move %1").arg(toQString(project_.graph.find(toStd(after.begin().key()))->name))
+            : tr("Move %n layers", nullptr, int(after.size()));
     undoStack_.push(new MoveNodesCommand(this, before, after, text));
     return {};
 }

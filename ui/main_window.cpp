@@ -121,6 +121,8 @@ MainWindow::MainWindow(QWidget *parent)
         // Another project: the last run's weights belong to the one that was open.
         if (const QString weights = lastRunWeights(); !weights.isEmpty())
             QFile::remove(weights);
+        // ... and so do its curves, messages and trained network.
+        session_->clear();
         inspector_->showNodes({});
         view_->frameModel();
         refreshDatasetPreview();
@@ -224,12 +226,20 @@ void MainWindow::createTrainingPanels()
     });
     connect(session_, &TrainingSession::finished, this,
             [this] { document_->setEditingLocked(false); });
+    connect(session_, &TrainingSession::paused, this, [this] {
+        document_->setEditingLocked(true, tr("Training is paused: stop it to edit the model"));
+    });
+    connect(session_, &TrainingSession::resumed, this, [this] {
+        document_->setEditingLocked(true, tr("Training is running: stop it to edit the model"));
+    });
 
     auto *dashboard = new TrainingDashboard(session_, this);
     dashboard->setProjectSource([this] {
         const QString path = document_->filePath();
+        // As the dataset preview: an untitled project (an example's copy) reads from the
+        // examples folder.
         const QString base =
-            path.isEmpty() ? QString() : QString::fromStdString(projectBaseDir(toStd(path)));
+            path.isEmpty() ? examplesDir() : QString::fromStdString(projectBaseDir(toStd(path)));
         return std::make_pair(document_->project(), base);
     });
     connect(dashboard, &TrainingDashboard::statusMessage, this,
@@ -287,6 +297,7 @@ void MainWindow::refreshDatasetPreview()
     const QString path = document_->filePath();
     const QString base =
         path.isEmpty() ? examplesDir() : QString::fromStdString(projectBaseDir(toStd(path)));
+    preview->setValidationSplit(document_->project().training.validationSplit);
     preview->showDataset(document_->project().dataset, base);
 }
 

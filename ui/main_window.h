@@ -54,6 +54,9 @@ public:
     // Saves atomically to path; on failure shows why and returns false.
     bool saveTo(const QString &path);
     void newProject();
+    // Opens an example as an untitled copy: the file in projects/ is never written, and the
+    // first Save asks where to keep the copy.
+    bool openExample(const QString &path);
 
     // Puts the training dashboard / dataset preview in their docks (replacing any earlier).
     void setTrainingPanel(QWidget *panel);
@@ -101,6 +104,10 @@ private:
     void refreshDatasetPreview();
     // Asks Save / Discard / Cancel when there are unsaved changes; true to go on.
     bool maybeSave();
+    // Another project may replace this one: no run is going on (else says why) and unsaved
+    // changes were saved or discarded.
+    bool canReplaceProject();
+    bool refuseWhileTraining();
     void showError(const QString &title, const QString &text);
     QDockWidget *addDock(const QString &title, const QString &objectName, QWidget *content,
                          Qt::DockWidgetArea area);

@@ -5,6 +5,7 @@
 #include "ui/examples_dialog.h"
 #include "ui/export_dialog.h"
 #include "ui/main_window.h"
+#include "ui/session/training_session.h"
 
 #include <QDir>
 #include <QFileDialog>
@@ -38,8 +39,25 @@ void MainWindow::showError(const QString &title, const QString &text)
     statusBar()->showMessage(text, 10000);
 }
 
+bool MainWindow::refuseWhileTraining()
+{
+    if (!session_ || !session_->isTraining())
+        return false;
+    statusBar()->showMessage(
+        tr("“%1” is training: stop it before opening another project").arg(session_->projectName()),
+        8000);
+    return true;
+}
+
+bool MainWindow::canReplaceProject()
+{
+    return !refuseWhileTraining() && maybeSave();
+}
+
 bool MainWindow::openFile(const QString &path)
 {
+    if (refuseWhileTraining())
+        return false;
     try {
         document_->load(path);
     } catch (const std::exception &e) {
@@ -48,6 +66,24 @@ bool MainWindow::openFile(const QString &path)
     }
     addRecentFile(QFileInfo(path).absoluteFilePath());
     statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(path)), 4000);
+    return true;
+}
+
+bool MainWindow::openExample(const QString &path)
+{
+    if (refuseWhileTraining())
+        return false;
+    Project project;
+    try {
+        project = loadProject(toStd(path));
+    } catch (const std::exception &e) {
+        showError(tr("Cannot open example"), QString::fromUtf8(e.what()));
+        return false;
+    }
+    document_->reset(std::move(project)); // untitled: Save asks where
+    statusBar()->showMessage(tr("Opened a copy of the example %1; Save asks where to keep it")
+                                 .arg(QFileInfo(path).fileName()),
+                             6000);
     return true;
 }
 
@@ -83,12 +119,16 @@ bool MainWindow::saveAs()
         return false;
     if (!path.endsWith(QStringLiteral(".strata")))
         path += QStringLiteral(".strata");
+    // A project still called by the default name takes the file's.
+    if (document_->project().name == Project{}.name)
+        document_->setProjectInfo(QFileInfo(path).completeBaseName(),
+                                  toQString(document_->project().description));
     return saveTo(path);
 }
 
 void MainWindow::open()
 {
-    if (!maybeSave())
+    if (!canReplaceProject())
         return;
     const QString start = document_->filePath().isEmpty()
                               ? examplesDir()
@@ -101,7 +141,7 @@ void MainWindow::open()
 
 void MainWindow::newProject()
 {
-    if (!maybeSave())
+    if (!canReplaceProject())
         return;
     document_->reset(Project{});
 }
@@ -130,11 +170,11 @@ void MainWindow::showExport()
 
 void MainWindow::showExamples()
 {
-    if (!maybeSave())
+    if (!canReplaceProject())
         return;
     ExamplesDialog dialog(examplesDir(), this);
     if (dialog.exec() == QDialog::Accepted && !dialog.selectedPath().isEmpty())
-        openFile(dialog.selectedPath());
+        openExample(dialog.selectedPath());
 }
 
 bool MainWindow::maybeSave()
@@ -184,7 +224,7 @@ void MainWindow::rebuildRecentMenu()
         action->setToolTip(path);
         action->setStatusTip(path);
         connect(action, &QAction::triggered, this, [this, path] {
-            if (maybeSave())
+            if (canReplaceProject())
                 openFile(path);
         });
     }

@@ -24,6 +24,7 @@ public:
     void clear();
     // Shown instead of the matrix while there is none (e.g. "No validation set").
     void setPlaceholder(const QString &text);
+    QString placeholder() const { return placeholder_; }
     // Prefix of the title, e.g. "Validation, epoch 4"; the accuracy is appended.
     void setCaption(const QString &caption);
 

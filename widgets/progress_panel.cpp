@@ -131,8 +131,10 @@ void ProgressPanel::setPaused(bool paused)
     refreshTimes();
 }
 
-void ProgressPanel::finish(bool completed, const QString &status)
+void ProgressPanel::finish(bool completed, const QString &status, int epochsDone)
 {
+    if (epochsDone >= 0 && epochs_ > 0)
+        epochLabel_->setText(tr("%1 / %2").arg(std::min(epochsDone, epochs_)).arg(epochs_));
     if (running_ && !paused_)
         accumulated_ += sinceResume_.elapsed() / 1000.0;
     running_ = paused_ = false;
@@ -187,6 +189,11 @@ double ProgressPanel::fraction() const
 QString ProgressPanel::deviceText() const
 {
     return deviceLabel_->text();
+}
+
+QString ProgressPanel::epochText() const
+{
+    return epochLabel_->text();
 }
 
 } // namespace strata::widgets

@@ -29,8 +29,10 @@ public:
     void setProgress(int epoch, int batch, double samplesPerSecond);
     void setDevice(const QString &device);
     void setPaused(bool paused);
-    // The run ended: stops the clock; a completed run shows a full bar.
-    void finish(bool completed, const QString &status);
+    // The run ended: stops the clock; a completed run shows a full bar. With epochsDone, the
+    // epoch shown is the count of completed epochs (what a stop message counts), not the
+    // one that was under way.
+    void finish(bool completed, const QString &status, int epochsDone = -1);
     void reset();
 
     int value() const;
@@ -38,6 +40,8 @@ public:
     double fraction() const;
     QString etaText() const;
     QString deviceText() const;
+    // "3 / 10": the epoch under way while running, the completed epochs once finished.
+    QString epochText() const;
     bool isRunning() const { return running_; }
 
 private:

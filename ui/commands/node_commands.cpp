@@ -41,7 +41,7 @@ RemoveNodesCommand::RemoveNodesCommand(Document *document, const QStringList &id
         if (chosen.count(e.from.node) || chosen.count(e.to.node))
             edges_.emplace_back(static_cast<int>(i), e);
     }
-    setText(nodes_.size() == 1 ? QObject::tr("Delete %1").arg(toQString(nodes_.front().node.id))
+    setText(nodes_.size() == 1 ? QObject::tr("Delete %1").arg(toQString(nodes_.front().node.name))
                                : QObject::tr("Delete %n layers", nullptr, int(nodes_.size())));
 }
 
@@ -81,9 +81,11 @@ SetParamCommand::SetParamCommand(Document *document, const QString &nodeId, cons
         }
     }
     const auto value = newParams_.find(toStd(param));
+    // The name the canvas shows now, not the id it was created with.
+    const Node *node = graph.find(toStd(nodeId));
     setText(
         QObject::tr("Set %1.%2 = %3")
-            .arg(nodeId, param,
+            .arg(node ? toQString(node->name) : nodeId, param,
                  value == newParams_.end() ? QStringLiteral("default") : toQString(value->dump())));
 }
 

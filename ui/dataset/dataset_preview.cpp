@@ -19,6 +19,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <cmath>
 #include <exception>
 
 namespace strata::ui {
@@ -271,12 +272,51 @@ std::shared_ptr<DatasetPreview::Summary> DatasetPreview::summarize(const strata:
     return s;
 }
 
+QString DatasetPreview::infoText() const
+{
+    return info_->text();
+}
+
+void DatasetPreview::setValidationSplit(double fraction)
+{
+    if (fraction == validationSplit_)
+        return;
+    validationSplit_ = fraction;
+    updateInfo();
+}
+
+void DatasetPreview::updateInfo()
+{
+    if (!facts_)
+        return;
+    const Facts &f = *facts_;
+    // As the trainer holds it out: floor(n × split) samples from the end of the training set.
+    const auto held = static_cast<int64_t>(std::floor(f.trainSize * validationSplit_));
+    const QString train =
+        held > 0 ? tr("%1 samples: %2 for training, %3 held out for validation (split %4)")
+                       .arg(f.trainSize)
+                       .arg(f.trainSize - held)
+                       .arg(held)
+                       .arg(validationSplit_)
+                 : tr("%1 training samples").arg(f.trainSize);
+    info_->setText(tr("%1%2 · %3 classes · normalisation: %4<br>"
+                      "The model receives <b>%5</b>: set the Input layer to this shape.")
+                       .arg(train)
+                       .arg(f.hasTest ? tr(", %1 test samples").arg(f.testSize) : QString())
+                       .arg(f.classes)
+                       .arg(f.normalization)
+                       .arg(shapeText_));
+    // The per-class counts are of the whole file, validation part included.
+    counts_->horizontalHeaderItem(1)->setText(held > 0 ? tr("Train + validation") : tr("Train"));
+}
+
 void DatasetPreview::present(const Summary &s)
 {
     loading_ = false;
     if (!s.error.isEmpty()) {
         error_ = s.error;
         shapeText_.clear();
+        facts_.reset();
         info_->setText(tr("The dataset could not be loaded."));
         counts_->setRowCount(0);
         showMessage(s.error, true);
@@ -288,13 +328,8 @@ void DatasetPreview::present(const Summary &s)
         s.shape.size() == 1
             ? tr("%1 features").arg(s.shape[0])
             : tr("%1 (%2 values per sample)").arg(shapeString(s.shape)).arg(strata::numel(s.shape));
-    info_->setText(tr("%1 training samples%2 · %3 classes · normalisation: %4<br>"
-                      "The model receives <b>%5</b>: set the Input layer to this shape.")
-                       .arg(s.trainSize)
-                       .arg(s.hasTest ? tr(", %1 test samples").arg(s.testSize) : QString())
-                       .arg(s.classNames.size())
-                       .arg(s.normalization)
-                       .arg(shapeText_));
+    facts_ = Facts{s.trainSize, s.testSize, s.hasTest, s.classNames.size(), s.normalization};
+    updateInfo();
 
     counts_->setRowCount(static_cast<int>(s.classNames.size()));
     const int64_t total = std::max<int64_t>(s.trainSize, 1);

@@ -42,6 +42,9 @@ public:
     // The same spec and folder as the last call load nothing again unless force is set (the
     // Reload button forces). Returns whether a load was started or queued.
     bool showDataset(const strata::DatasetSpec &spec, const QString &baseDir, bool force = false);
+    // The training settings' validation split: the counts say how much of the training set
+    // it holds out (the last fraction, as the trainer takes it). Needs no reload.
+    void setValidationSplit(double fraction);
     // Loads the last dataset again, e.g. after its files changed on disk.
     void reload();
 
@@ -49,6 +52,8 @@ public:
     View currentView() const;
     // The loader's message when the last load failed, else "".
     QString errorText() const { return error_; }
+    // The line above the view: sample counts (and the validation split's), classes, shape.
+    QString infoText() const;
     // E.g. "1 × 28 × 28 (784 values per sample)".
     QString shapeText() const { return shapeText_; }
     // How many loads showDataset() started or queued so far.
@@ -77,6 +82,7 @@ private:
                                               const std::string &baseDir);
     void present(const Summary &summary);
     void showMessage(const QString &text, bool error);
+    void updateInfo();
 
     QLabel *title_ = nullptr;
     QLabel *info_ = nullptr;
@@ -100,6 +106,16 @@ private:
     int loadCount_ = 0;
     QString error_;
     QString shapeText_;
+    // What the info line says about the loaded set.
+    struct Facts
+    {
+        int64_t trainSize = 0, testSize = 0;
+        bool hasTest = false;
+        qsizetype classes = 0;
+        QString normalization;
+    };
+    std::optional<Facts> facts_;
+    double validationSplit_ = 0;
 };
 
 } // namespace strata::ui

@@ -110,6 +110,8 @@ void NodeScene::finishLinkDrag(QPointF scenePos)
     detached_ = nullptr;
     if (!from)
         return;
+    // The drag's hint ("Release to link …") is over, whatever the drop does.
+    emit statusMessage(QString());
 
     const std::optional<Edge> old = detached ? std::optional<Edge>(detached->edge()) : std::nullopt;
     std::optional<Edge> wanted;

@@ -120,6 +120,21 @@ bool TrainingSession::setLearningRate(double lr)
     return true;
 }
 
+bool TrainingSession::clear()
+{
+    if (training_)
+        return false;
+    trainer_.reset();
+    epochs_.clear();
+    result_.reset();
+    position_ = 0;
+    lastLr_.reset();
+    userLr_.reset();
+    projectName_.clear();
+    emit cleared();
+    return true;
+}
+
 void TrainingSession::drainEvents()
 {
     const std::vector<strata::TrainingEvent> events = queue_->drain();

@@ -73,6 +73,9 @@ public slots:
     bool stop();
     // Only while paused, and only a positive finite rate; it applies from the next batch.
     bool setLearningRate(double lr);
+    // Forgets the last run (its epochs, result and trained network), e.g. when another
+    // project opens, and emits cleared(). False, and nothing happens, while a run is going on.
+    bool clear();
 
 signals:
     // start() was accepted: isTraining() is now true.
@@ -93,6 +96,8 @@ signals:
     // The run failed (the engine's reason, e.g. a dataset that cannot be read or a model
     // that cannot be built); finished() follows with Reason::Failed.
     void error(const QString &message);
+    // clear() forgot the last run: panels show no run.
+    void cleared();
     // The run is over and its thread has ended; emitted once per start(). isTraining() is
     // false by now.
     void finished(const strata::FinishedEvent &result);

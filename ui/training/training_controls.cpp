@@ -127,6 +127,9 @@ void TrainingControls::setState(bool training, bool paused, bool stopping)
     const bool lrEditable = training && paused && !stopping;
     lrEdit_->setEnabled(lrEditable);
     lrApply_->setEnabled(lrEditable);
+    // A disabled field shows its placeholder ("when paused"), not a rate that no longer holds.
+    if (!lrEditable)
+        lrEdit_->clear();
 }
 
 void TrainingControls::setLearningRate(double lr)

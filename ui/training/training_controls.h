@@ -24,7 +24,8 @@ public:
     explicit TrainingControls(QWidget *parent = nullptr);
 
     // Enables what makes sense: Train when idle, Pause and Stop while running, Resume and the
-    // learning rate while paused, nothing while a stop is under way.
+    // learning rate while paused, nothing while a stop is under way. The learning-rate field
+    // is emptied whenever it cannot be edited.
     void setState(bool training, bool paused, bool stopping);
     // Fills the learning-rate field (the rate in use when the user paused).
     void setLearningRate(double lr);

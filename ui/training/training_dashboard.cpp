@@ -10,6 +10,8 @@
 #include <QPlainTextEdit>
 #include <QScrollBar>
 #include <QSplitter>
+#include <QTextBlockFormat>
+#include <QTextCharFormat>
 #include <QTextCursor>
 #include <QVBoxLayout>
 
@@ -30,7 +32,8 @@ constexpr int kStackedMinimumWidth = 420;
 
 QString rateText(double lr)
 {
-    return QString::number(lr, 'g', 4);
+    // As the engine writes it (%g): one rate reads the same in every message.
+    return QString::number(lr, 'g', 6);
 }
 
 QString percent(double fraction)
@@ -54,6 +57,11 @@ QString reasonText(strata::FinishedEvent::Reason reason)
         return TrainingDashboard::tr("Training failed");
     }
     return {};
+}
+
+QString waitingForEpochText()
+{
+    return TrainingDashboard::tr("Waiting for the first epoch…");
 }
 
 } // namespace
@@ -86,6 +94,7 @@ void TrainingDashboard::subscribe()
     connect(s, &TrainingSession::resumed, this, &TrainingDashboard::showResumed);
     connect(s, &TrainingSession::stopping, this, &TrainingDashboard::showStopping);
     connect(s, &TrainingSession::finished, this, &TrainingDashboard::showFinished);
+    connect(s, &TrainingSession::cleared, this, &TrainingDashboard::showNoRun);
 }
 
 void TrainingDashboard::buildUi()
@@ -236,7 +245,7 @@ void TrainingDashboard::applyLearningRate(double lr)
         emit statusMessage(tr("The learning rate must be a positive number"));
 }
 
-void TrainingDashboard::clearRun(const QString &projectName)
+void TrainingDashboard::showNoRun()
 {
     classNames_.clear();
     hasValidation_ = false;
@@ -244,9 +253,16 @@ void TrainingDashboard::clearRun(const QString &projectName)
     accuracyPlot_->clear();
     confusion_->clear();
     confusion_->setCaption(tr("Confusion matrix"));
-    confusion_->setPlaceholder(tr("Waiting for the first epoch…"));
+    confusion_->setPlaceholder(tr("Not trained yet: press Train"));
     progress_->reset();
     log_->clear();
+    updateButtons();
+}
+
+void TrainingDashboard::clearRun(const QString &projectName)
+{
+    showNoRun();
+    confusion_->setPlaceholder(waitingForEpochText());
     appendLog(tr("Training “%1”").arg(projectName));
     updateButtons();
     emit statusMessage(tr("Training “%1”…").arg(projectName));
@@ -304,6 +320,11 @@ void TrainingDashboard::showStarted(const strata::StartedEvent &e)
     if (!hasValidation_)
         confusion_->setPlaceholder(tr("No validation data: set a validation split or a test "
                                       "set to see the confusion matrix"));
+    // Replaces "Loading the dataset…": the data is loaded now.
+    emit statusMessage(tr("Training on %1: %2 epochs of %3 batches")
+                           .arg(QString::fromStdString(e.device))
+                           .arg(e.epochs)
+                           .arg(e.batchesPerEpoch));
     appendLog(tr("Device: %1. %2 training samples, %3 batches per epoch; validation: %4.")
                   .arg(QString::fromStdString(e.device))
                   .arg(e.trainSamples)
@@ -387,7 +408,14 @@ void TrainingDashboard::showFinished(const strata::FinishedEvent &e)
         appendLog(tr("Test set: loss %1, accuracy %2")
                       .arg(*e.testLoss, 0, 'f', 4)
                       .arg(percent(*e.testAccuracy)));
-    progress_->finish(e.reason == R::Completed, reasonText(e.reason));
+    // Counted as the engine's stop message counts: completed epochs.
+    progress_->finish(e.reason == R::Completed, reasonText(e.reason), e.epochsRun);
+    if (confusion_->matrix().empty() && confusion_->placeholder() == waitingForEpochText())
+        confusion_->setPlaceholder(e.reason == R::Failed
+                                       ? tr("No confusion matrix: the run failed before its "
+                                            "first epoch ended")
+                                       : tr("No confusion matrix: the run ended before its "
+                                            "first epoch did"));
     updateButtons();
     emit statusMessage(QString::fromStdString(e.message));
 }
@@ -397,11 +425,16 @@ void TrainingDashboard::appendLog(const QString &text, const QString &color)
     // Follow new lines only while the user has not scrolled back to read older ones.
     QScrollBar *scroll = log_->verticalScrollBar();
     const bool atEnd = scroll->value() >= scroll->maximum() - 2;
-    if (color.isEmpty())
-        log_->appendPlainText(text);
-    else
-        log_->appendHtml(
-            QStringLiteral("<span style=\"color:%1\">%2</span>").arg(color, text.toHtmlEscaped()));
+    // Each line carries its own format: appendHtml() would leave its colour in the cursor's
+    // format, and every later plain line (even after clear()) would inherit it.
+    QTextCharFormat format;
+    if (!color.isEmpty())
+        format.setForeground(QColor(color));
+    QTextCursor cursor(log_->document());
+    cursor.movePosition(QTextCursor::End);
+    if (!log_->document()->isEmpty())
+        cursor.insertBlock(QTextBlockFormat(), format);
+    cursor.insertText(text, format);
     // The scroll bar's maximum is only updated once the new (possibly wrapped) lines are laid
     // out; moving the cursor makes the edit lay them out and scroll to them.
     if (atEnd) {

@@ -63,6 +63,9 @@ public slots:
     void pauseTraining();
     void resumeTraining();
     void stopTraining();
+    // Empties the plots, progress, confusion matrix and messages: what a project that has not
+    // been trained shows. The session's cleared() calls it.
+    void showNoRun();
     // Applies a new learning rate; only while paused. The plots are marked when the session
     // reports the change.
     void applyLearningRate(double lr);

@@ -5,6 +5,7 @@
 #include "io/json_text.h"
 #include "strata/backend.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -15,7 +16,76 @@ namespace strata {
 namespace {
 
 using json = nlohmann::json;
+using ordered_json = nlohmann::ordered_json;
 using internal::JsonObjectReader;
+
+// The order a project is written in when no project file is there yet: what a reader looks for
+// first.
+const ordered_json &formatKeyOrder()
+{
+    static const ordered_json order = ordered_json::parse(R"({
+        "format_version": 0, "name": 0, "description": 0,
+        "model": {"nodes": [{"id": 0, "type": 0, "name": 0, "params": 0}],
+                  "edges": [{"from": 0, "to": 0}]},
+        "dataset": {"kind": 0}, "training": {"epochs": 0, "batch_size": 0}, "ui": 0})");
+    return order;
+}
+
+// The key order of the project file at path, or null when there is none that reads as JSON.
+ordered_json keyOrderOf(const std::string &path)
+{
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+        return nullptr;
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    try {
+        internal::parseJsonText(buffer.str(), ""); // the strict read: depth and size bounded
+        return ordered_json::parse(buffer.str());
+    } catch (const std::exception &) {
+        return nullptr;
+    }
+}
+
+// value with its objects' keys in order's order; keys order lacks follow, sorted. An array's
+// elements follow order's element at the same index (its last one past its end).
+ordered_json inKeyOrder(const json &value, const ordered_json *order)
+{
+    switch (value.type()) {
+    case json::value_t::object: {
+        ordered_json out = ordered_json::object();
+        if (order && order->is_object())
+            for (auto it = order->begin(); it != order->end(); ++it)
+                if (const auto v = value.find(it.key()); v != value.end())
+                    out[it.key()] = inKeyOrder(*v, &it.value());
+        for (auto it = value.begin(); it != value.end(); ++it)
+            if (!out.contains(it.key()))
+                out[it.key()] = inKeyOrder(it.value(), nullptr);
+        return out;
+    }
+    case json::value_t::array: {
+        ordered_json out = ordered_json::array();
+        const bool ordered = order && order->is_array() && !order->empty();
+        for (size_t i = 0; i < value.size(); ++i)
+            out.push_back(inKeyOrder(value[i], ordered ? &(*order)[std::min(i, order->size() - 1)]
+                                                       : nullptr));
+        return out;
+    }
+    case json::value_t::boolean:
+        return value.get<bool>();
+    case json::value_t::number_integer:
+        return value.get<int64_t>();
+    case json::value_t::number_unsigned:
+        return value.get<uint64_t>();
+    case json::value_t::number_float:
+        return value.get<double>();
+    case json::value_t::string:
+        return value.get_ref<const std::string &>();
+    default:
+        return nullptr;
+    }
+}
 
 } // namespace
 
@@ -159,7 +229,11 @@ void saveProject(const Project &project, const std::string &path)
     // leave neither a temporary file nor a damaged project behind.
     std::string text;
     try {
-        text = toJson(project).dump(2) + '\n';
+        // The file it replaces keeps its key order, so a diff shows only what changed.
+        const ordered_json existing = keyOrderOf(path);
+        text = inKeyOrder(toJson(project), existing.is_object() ? &existing : &formatKeyOrder())
+                   .dump(2) +
+               '\n';
     } catch (const json::exception &e) {
         throw Error("Cannot write " + path + ": some of its text is not valid UTF-8 (" + e.what() +
                     ")");

@@ -347,7 +347,7 @@ void Trainer::writeCheckpointAt(Run &r, int epoch, int batch, const LossTotals &
                {"since_best", r.sinceBest},
                // The first `epoch` lines of this file, beside the checkpoint, are the history.
                {"history_file", internal::kHistoryFileName}};
-    internal::writeCheckpoint(options_.outDir + "/checkpoint.safetensors", c);
+    internal::writeCheckpoint(checkpointFile(options_.outDir), c);
 }
 
 std::string Trainer::historyPath() const

@@ -25,6 +25,14 @@ double maxAbs(const std::vector<std::pair<std::string, Tensor>> &tensors)
     return m;
 }
 
+// A learning rate as the studio shows it: 0.001, not 0.001000.
+std::string rateText(double lr)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", lr);
+    return text;
+}
+
 } // namespace
 
 // Trains the batches of one epoch; false when the run ended inside it (stopped or diverged).
@@ -71,8 +79,7 @@ void Trainer::applyCommands(Run &r)
     if (pendingLr_) {
         r.schedule->override(*pendingLr_);
         r.optimizer->setLearningRate(r.schedule->currentLr());
-        publish(
-            LogEvent{LogEvent::Level::Info, "Learning rate set to " + std::to_string(*pendingLr_)});
+        publish(LogEvent{LogEvent::Level::Info, "Learning rate set to " + rateText(*pendingLr_)});
         pendingLr_.reset();
     }
 }
@@ -159,9 +166,15 @@ void Trainer::stopAt(Run &r, int epoch, int b)
         return; // diverged: the last checkpoint is kept
     writeCheckpointAt(r, epoch, b, r.epochTotals, r.epochStartRng);
     result_.reason = FinishedEvent::Reason::Stopped;
-    result_.message = "Stopped at epoch " + std::to_string(epoch + 1) + ", batch " +
-                      std::to_string(b + 1) +
-                      (options_.outDir.empty() ? "" : "; checkpoint written");
+    // Counted as the progress display counts: completed epochs, then the batches of the
+    // unfinished one.
+    result_.message =
+        "Stopped after " + std::to_string(epoch) + " of " + std::to_string(r.epochs) + " epochs";
+    if (b > 0)
+        result_.message += " and " + std::to_string(b) + " of " + std::to_string(r.batches) +
+                           " batches of epoch " + std::to_string(epoch + 1);
+    if (!options_.outDir.empty())
+        result_.message += "; checkpoint written to " + checkpointFile(options_.outDir);
     result_.epochsRun = static_cast<int>(history_.size());
 }
 
@@ -177,10 +190,8 @@ void Trainer::diverged(Run &r, int epoch, int first, int last, const std::string
         "Training diverged at epoch " + std::to_string(epoch + 1) + ", " + where + ": " + why;
     if (r.lateGuard && first != last)
         result_.message += " (checked every " + std::to_string(r.readEvery) + " batches)";
-    char lr[32];
-    std::snprintf(lr, sizeof lr, "%g", r.optimizer->learningRate());
-    result_.message +=
-        std::string(". Lower the learning rate (now ") + lr + ") or normalise the inputs.";
+    result_.message += ". Lower the learning rate (now " + rateText(r.optimizer->learningRate()) +
+                       ") or normalise the inputs.";
     if (!options_.outDir.empty())
         result_.message += history_.empty()
                                ? " No checkpoint was written (no epoch ended before it)."
@@ -236,7 +247,7 @@ bool Trainer::endEpoch(Run &r, int epoch)
     const double next = r.schedule->onEpochEnd(monitored);
     if (std::fabs(next - before) > 1e-15 * std::max(1.0, before) && epoch + 1 < r.epochs)
         publish(LogEvent{LogEvent::Level::Info,
-                         "Learning rate " + std::to_string(before) + " → " + std::to_string(next)});
+                         "Learning rate " + rateText(before) + " → " + rateText(next)});
     writeCheckpointAt(r, epoch + 1, 0, {}, r.shuffleRng.state(), &weights);
     if (spec.earlyStoppingPatience > 0 && r.sinceBest >= spec.earlyStoppingPatience &&
         epoch + 1 < r.epochs) {

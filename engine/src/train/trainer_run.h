@@ -19,6 +19,12 @@ namespace strata {
 
 using Clock = std::chrono::steady_clock;
 
+// Where a run with TrainerOptions::outDir writes its checkpoint.
+inline std::string checkpointFile(const std::string &outDir)
+{
+    return outDir + "/checkpoint.safetensors";
+}
+
 // Everything one run builds; kept after the run so the trained network can be used.
 struct Trainer::Run
 {

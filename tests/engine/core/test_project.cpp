@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 
@@ -437,6 +438,68 @@ private slots:
         QCOMPARE(a.at("ui"), original.at("ui"));
         QCOMPARE(a.at("name"), original.at("name"));
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 2);
+    }
+
+    void saveKeepsTheFilesKeyOrder()
+    {
+        // A file whose every object lists its keys in reverse of the writer's order: loading
+        // and saving over it gives back the same bytes, and an edit changes only its line.
+        QTemporaryDir dir;
+        const std::string plain = dir.filePath("plain.strata").toStdString();
+        saveProject(projectFromJson(validProject()), plain);
+        std::function<nlohmann::ordered_json(const nlohmann::ordered_json &)> reversed =
+            [&](const nlohmann::ordered_json &v) {
+                if (v.is_array()) {
+                    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+                    for (const auto &e : v)
+                        out.push_back(reversed(e));
+                    return out;
+                }
+                if (!v.is_object())
+                    return v;
+                nlohmann::ordered_json out = nlohmann::ordered_json::object();
+                std::vector<std::string> keys;
+                for (auto it = v.begin(); it != v.end(); ++it)
+                    keys.push_back(it.key());
+                std::reverse(keys.begin(), keys.end());
+                for (const std::string &k : keys)
+                    out[k] = reversed(v.at(k));
+                return out;
+            };
+        const std::string text =
+            reversed(nlohmann::ordered_json::parse(readText(plain))).dump(2) + '\n';
+        QVERIFY(text != readText(plain));
+        const std::string path = dir.filePath("reversed.strata").toStdString();
+        writeText(path, text);
+
+        Project p = loadProject(path);
+        saveProject(p, path);
+        QCOMPARE(readText(path), text);
+
+        p.training.epochs = 77;
+        saveProject(p, path);
+        const QStringList before = QString::fromStdString(text).split('\n');
+        const QStringList after = QString::fromStdString(readText(path)).split('\n');
+        QCOMPARE(after.size(), before.size());
+        QStringList changed;
+        for (int i = 0; i < before.size(); ++i)
+            if (before[i] != after[i])
+                changed << after[i].trimmed();
+        QCOMPARE(changed.size(), 1);
+        QVERIFY2(changed.front().startsWith("\"epochs\": 77"), qPrintable(changed.front()));
+    }
+
+    void newProjectIsWrittenNameFirst()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("new.strata").toStdString();
+        saveProject(projectFromJson(validProject()), path);
+        const nlohmann::ordered_json saved = nlohmann::ordered_json::parse(readText(path));
+        QCOMPARE(QString::fromStdString(saved.begin().key()), QStringLiteral("format_version"));
+        QCOMPARE(QString::fromStdString(std::next(saved.begin()).key()), QStringLiteral("name"));
+        QCOMPARE(QString::fromStdString(std::prev(saved.end()).key()), QStringLiteral("ui"));
+        const auto &node = saved.at("model").at("nodes").at(0);
+        QCOMPARE(QString::fromStdString(node.begin().key()), QStringLiteral("id"));
     }
 
     void uiSectionCarriedUnread()

@@ -337,6 +337,51 @@ private slots:
         QCOMPARE(reasonText(t.result().reason), reasonText(FinishedEvent::Reason::Stopped));
     }
 
+    void stopMessageCountsCompletedEpochs()
+    {
+        // The message counts as the studio's progress does: epochs completed, then the
+        // batches of the unfinished one; and it says where the checkpoint went.
+        QTemporaryDir dir;
+        TrainerOptions o;
+        o.outDir = dir.path().toStdString();
+        int seen = 0, batches = 0;
+        Trainer *self = nullptr;
+        o.observer = [&](const TrainingEvent &e) {
+            if (auto *s = std::get_if<StartedEvent>(&e))
+                batches = s->batchesPerEpoch;
+            if (std::holds_alternative<BatchEvent>(e) && ++seen == 20)
+                self->stop();
+        };
+        Trainer t(moonsProject(4), ".", o);
+        self = &t;
+        const FinishedEvent f = t.run();
+        QCOMPARE(batches, 15); // 240 training samples in batches of 16
+        QCOMPARE(f.epochsRun, 1);
+        const std::string expected = "Stopped after 1 of 4 epochs and 5 of 15 batches of epoch 2; "
+                                     "checkpoint written to " +
+                                     o.outDir + "/checkpoint.safetensors";
+        QCOMPARE(QString::fromStdString(f.message), QString::fromStdString(expected));
+        QVERIFY(QFileInfo::exists(QString::fromStdString(o.outDir + "/checkpoint.safetensors")));
+    }
+
+    void learningRateMessagesUseShortNumbers()
+    {
+        std::vector<std::string> logs;
+        TrainerOptions o;
+        Trainer *self = nullptr;
+        int seen = 0;
+        o.observer = [&](const TrainingEvent &e) {
+            if (auto *l = std::get_if<LogEvent>(&e))
+                logs.push_back(l->message);
+            if (std::holds_alternative<BatchEvent>(e) && ++seen == 1)
+                self->setLearningRate(0.001);
+        };
+        Trainer t(moonsProject(1), ".", o);
+        self = &t;
+        t.run();
+        QVERIFY(std::find(logs.begin(), logs.end(), "Learning rate set to 0.001") != logs.end());
+    }
+
     void stopBeforeTheRunBeginsIsKept()
     {
         // A stop from another thread can come before the run's thread has begun (a studio
@@ -346,7 +391,7 @@ private slots:
         t.stop();
         FinishedEvent f = t.run();
         QCOMPARE(reasonText(f.reason), reasonText(FinishedEvent::Reason::Stopped));
-        QVERIFY2(f.message.find("epoch 1, batch 1") != std::string::npos, f.message.c_str());
+        QVERIFY2(f.message.find("Stopped after 0 of 10000 epochs") == 0, f.message.c_str());
         // It ended with that run: the next run of the same trainer is not stopped by it.
         TrainerOptions o;
         o.epochs = 1;
