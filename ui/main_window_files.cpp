@@ -103,7 +103,7 @@ void MainWindow::newProject()
 {
     if (!maybeSave())
         return;
-    document_->reset(Project{});
+    document_->reset(strata::newProject());
 }
 
 QString MainWindow::lastRunWeights() const

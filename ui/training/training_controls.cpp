@@ -120,13 +120,27 @@ TrainingControls::TrainingControls(QWidget *parent) : QWidget(parent)
 
 void TrainingControls::setState(bool training, bool paused, bool stopping)
 {
-    train_->setEnabled(!training);
+    training_ = training;
+    updateTrainButton();
     pause_->setEnabled(training && !paused && !stopping);
     resume_->setEnabled(training && paused && !stopping);
     stop_->setEnabled(training && !stopping);
     const bool lrEditable = training && paused && !stopping;
     lrEdit_->setEnabled(lrEditable);
     lrApply_->setEnabled(lrEditable);
+}
+
+void TrainingControls::setTrainBlocked(const QString &reason)
+{
+    blockedReason_ = reason;
+    updateTrainButton();
+}
+
+void TrainingControls::updateTrainButton()
+{
+    train_->setEnabled(!training_ && blockedReason_.isEmpty());
+    train_->setToolTip(blockedReason_.isEmpty() ? tr("Train the model from scratch")
+                                                : blockedReason_);
 }
 
 void TrainingControls::setLearningRate(double lr)
