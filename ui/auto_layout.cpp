@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 
 namespace strata::ui {
 
-QHash<QString, QPointF> layeredLayout(const Graph &graph)
+QHash<QString, QPointF> layeredLayout(const Graph &graph, LayoutDirection direction, int wrapAfter)
 {
     std::vector<std::string> order;
     try {
@@ -28,36 +29,64 @@ QHash<QString, QPointF> layeredLayout(const Graph &graph)
     for (const std::string &id : order)
         rows[depth[id]].push_back(id);
 
-    QHash<QString, QPointF> out;
-    std::map<std::string, double> centreX;
+    // Across the rows (x top to bottom, y left to right): ordered by the mean place of each
+    // node's inputs (barycentre), then by input port.
+    const bool leftToRight = direction == LayoutDirection::LeftToRight;
+    const double crossStep = leftToRight ? kRowStep : kColumnStep;
+    std::map<std::string, double> across;
     for (auto &[row, ids] : rows) {
-        // Order a row by the mean x of its inputs (barycentre), then by input port.
         std::vector<std::pair<double, std::string>> keyed;
         for (const std::string &id : ids) {
             double sum = 0;
             int count = 0;
             for (const Edge &e : graph.edges())
-                if (e.to.node == id && centreX.count(e.from.node)) {
-                    sum += centreX[e.from.node] + e.to.port * 0.001;
+                if (e.to.node == id && across.count(e.from.node)) {
+                    sum += across[e.from.node] + e.to.port * 0.001;
                     ++count;
                 }
             keyed.emplace_back(count ? sum / count : 0.0, id);
         }
         std::stable_sort(keyed.begin(), keyed.end(),
                          [](const auto &a, const auto &b) { return a.first < b.first; });
-        // Centre the row under its parents when it has them, else around x = 0 (x is the
-        // nodes' left edge throughout).
+        // Centre the row under its parents when it has them, else around 0 (the nodes' left
+        // or top edge throughout).
         double wanted = 0;
         for (const auto &k : keyed)
             wanted += k.first;
         wanted /= static_cast<double>(keyed.size());
-        const double width = (static_cast<double>(keyed.size()) - 1) * kColumnStep;
-        double x = wanted - width / 2;
+        double at = wanted - (static_cast<double>(keyed.size()) - 1) * crossStep / 2;
         for (const auto &k : keyed) {
-            centreX[k.second] = x;
-            out.insert(QString::fromStdString(k.second), QPointF(std::round(x), row * kRowStep));
-            x += kColumnStep;
+            across[k.second] = at;
+            at += crossStep;
         }
+    }
+
+    QHash<QString, QPointF> out;
+    if (!leftToRight) {
+        for (const auto &[id, x] : across)
+            out.insert(QString::fromStdString(id), QPointF(std::round(x), depth[id] * kRowStep));
+        return out;
+    }
+    // Left to right, in bands of wrapAfter columns stacked like lines of text.
+    const int wrap = wrapAfter > 0 ? wrapAfter : std::numeric_limits<int>::max();
+    std::map<int, std::pair<double, double>> extent; // band: lowest and highest y
+    for (const auto &[id, y] : across) {
+        const int band = depth[id] / wrap;
+        auto [it, fresh] = extent.try_emplace(band, y, y);
+        it->second.first = std::min(it->second.first, y);
+        it->second.second = std::max(it->second.second, y);
+    }
+    constexpr double kBandGap = 60; // more than between rows, so bands read apart
+    std::map<int, double> shift;
+    double top = 0;
+    for (const auto &[band, e] : extent) {
+        shift[band] = top - e.first;
+        top += e.second - e.first + kRowStep + kBandGap;
+    }
+    for (const auto &[id, y] : across) {
+        const int d = depth[id];
+        out.insert(QString::fromStdString(id),
+                   QPointF((d % wrap) * kColumnStep, std::round(y + shift[d / wrap])));
     }
     return out;
 }

@@ -53,7 +53,7 @@ Document::Document(QObject *parent) : QObject(parent)
     qRegisterMetaType<strata::Edge>();
     connect(&undoStack_, &QUndoStack::cleanChanged, this,
             [this](bool clean) { emit modifiedChanged(!clean); });
-    reset(Project{});
+    reset(strata::newProject());
 }
 
 void Document::changed()
@@ -64,7 +64,24 @@ void Document::changed()
     }
     analysisPending_ = false;
     analysis_ = analyze(project_.graph);
+    recheck();
     emit analysisChanged();
+    emit problemsChanged();
+}
+
+void Document::recheck()
+{
+    const std::string baseDir =
+        filePath_.isEmpty() ? std::string() : projectBaseDir(toStd(filePath_));
+    problems_ = checkProject(project_, analysis_, baseDir);
+}
+
+const ProjectProblem *Document::problemFor(const QString &nodeId) const
+{
+    for (const ProjectProblem &p : problems_)
+        if (toQString(p.nodeId) == nodeId)
+            return &p;
+    return nullptr;
 }
 
 void Document::reset(Project project, const QString &filePath)
@@ -89,9 +106,11 @@ void Document::reset(Project project, const QString &filePath)
     const bool pathChanged = filePath_ != filePath;
     filePath_ = filePath;
     analysis_ = analyze(project_.graph);
+    recheck();
     emit projectReset();
     emit analysisChanged();
     emit settingsChanged();
+    emit problemsChanged();
     if (pathChanged)
         emit filePathChanged(filePath_);
     emit modifiedChanged(false);
@@ -251,11 +270,11 @@ QString Document::moveNodes(const QHash<QString, QPointF> &positions)
     return {};
 }
 
-QString Document::autoLayout()
+QString Document::autoLayout(LayoutDirection direction, int wrapAfter)
 {
     if (locked_)
         return lockReason_;
-    undoStack_.push(new AutoLayoutCommand(this));
+    undoStack_.push(new AutoLayoutCommand(this, direction, wrapAfter));
     return {};
 }
 
@@ -321,7 +340,18 @@ QString Document::setDatasetSpec(const DatasetSpec &spec)
     }
     if (toJson(spec) == toJson(project_.dataset))
         return {};
+    // Settings the user never chose follow the dataset (a truth table needs a larger learning
+    // rate and more epochs than an image set); chosen ones are kept.
+    const TrainingSpec suggested = suggestedTraining(spec, project_.training);
+    if (!hasSuggestedTraining(project_.training, project_.dataset) ||
+        toJson(suggested) == toJson(project_.training)) {
+        undoStack_.push(new SetDatasetSpecCommand(this, project_.dataset, spec));
+        return {};
+    }
+    undoStack_.beginMacro(tr("Change the dataset and its training settings"));
     undoStack_.push(new SetDatasetSpecCommand(this, project_.dataset, spec));
+    undoStack_.push(new SetTrainingSpecCommand(this, project_.training, suggested));
+    undoStack_.endMacro();
     return {};
 }
 
@@ -460,13 +490,17 @@ void Document::replacePositions(const QHash<QString, QPointF> &positions)
 void Document::replaceDatasetSpec(const DatasetSpec &spec)
 {
     project_.dataset = spec;
+    recheck();
     emit settingsChanged();
+    emit problemsChanged();
 }
 
 void Document::replaceTrainingSpec(const TrainingSpec &spec)
 {
     project_.training = spec;
+    recheck();
     emit settingsChanged();
+    emit problemsChanged();
 }
 
 void Document::replaceProjectInfo(const QString &name, const QString &description)

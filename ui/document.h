@@ -4,7 +4,11 @@
 // editor, the inspector and the panels only observe the signals. Works without any scene.
 
 #include <strata/project.h>
+#include <strata/project_check.h>
 #include <strata/shape_inference.h>
+#include <strata/training_defaults.h>
+
+#include "ui/auto_layout.h"
 
 #include <QHash>
 #include <QObject>
@@ -25,6 +29,11 @@ public:
     const Project &project() const { return project_; }
     const Graph &graph() const { return project_.graph; }
     const GraphAnalysis &analysis() const { return analysis_; }
+    // What would stop Train (the engine's checkProject on the model, dataset and training
+    // settings), kept current with every edit; problemsChanged() tells.
+    const std::vector<ProjectProblem> &problems() const { return problems_; }
+    // The first problem about a node, or null.
+    const ProjectProblem *problemFor(const QString &nodeId) const;
     QUndoStack *undoStack() { return &undoStack_; }
     QString filePath() const { return filePath_; }
     QString projectName() const { return QString::fromStdString(project_.name); }
@@ -55,7 +64,7 @@ public:
     QString moveNodes(const QHash<QString, QPointF> &positions);
     // fragment: what copyFragment() returns. New ids are made fresh; positions shift by offset.
     QString paste(const nlohmann::json &fragment, QPointF offset, QStringList *newIds = nullptr);
-    QString autoLayout();
+    QString autoLayout(LayoutDirection direction = LayoutDirection::TopToBottom, int wrapAfter = 0);
     QString setDatasetSpec(const DatasetSpec &spec);
     QString setTrainingSpec(const TrainingSpec &spec);
     QString setProjectInfo(const QString &name, const QString &description);
@@ -103,6 +112,7 @@ signals:
     void edgeRemoved(const strata::Edge &edge);
     void positionsChanged(const QStringList &nodeIds);
     void analysisChanged();
+    void problemsChanged();
     void projectReset();
     void settingsChanged(); // dataset, training, name or description
     void modifiedChanged(bool modified);
@@ -111,10 +121,12 @@ signals:
 
 private:
     void changed();
+    void recheck();
     QString refuseIfLocked() const;
 
     Project project_;
     GraphAnalysis analysis_;
+    std::vector<ProjectProblem> problems_;
     QString filePath_;
     QUndoStack undoStack_;
     bool locked_ = false;

@@ -9,6 +9,7 @@
 #include "ui/problems_panel.h"
 #include "ui/session/training_session.h"
 #include "ui/summary_dialog.h"
+#include "ui/training/training_controls.h"
 #include "ui/training/training_dashboard.h"
 
 #include <strata/summary.h>
@@ -115,7 +116,9 @@ MainWindow::MainWindow(QWidget *parent)
     connect(document_, &Document::modifiedChanged, this, &MainWindow::updateTitle);
     connect(document_, &Document::filePathChanged, this, &MainWindow::updateTitle);
     connect(document_, &Document::settingsChanged, this, &MainWindow::updateTitle);
-    connect(document_, &Document::analysisChanged, this, &MainWindow::updateStatusSummary);
+    connect(document_, &Document::problemsChanged, this, &MainWindow::updateStatusSummary);
+    connect(problems_, &ProblemsPanel::fixRefused, this,
+            [this](const QString &why) { statusBar()->showMessage(why, 8000); });
     connect(document_, &Document::editingLockedChanged, this, &MainWindow::updateLockNotice);
     connect(document_, &Document::projectReset, this, [this] {
         // Another project: the last run's weights belong to the one that was open.
@@ -244,6 +247,12 @@ void MainWindow::createTrainingPanels()
     });
     connect(dashboard, &TrainingDashboard::statusMessage, this,
             [this](const QString &text) { statusBar()->showMessage(text, 8000); });
+    // Train waits until the Problems panel is empty, and says why meanwhile.
+    auto blockTrain = [this, dashboard] {
+        dashboard->controls()->setTrainBlocked(whyTrainIsBlocked(*document_));
+    };
+    connect(document_, &Document::problemsChanged, dashboard, blockTrain);
+    blockTrain();
     setTrainingPanel(dashboard);
     setDatasetPreview(new DatasetPreview(this));
 }
@@ -353,7 +362,7 @@ void MainWindow::updateTitle()
 void MainWindow::updateStatusSummary()
 {
     const GraphAnalysis &a = document_->analysis();
-    const int problems = int(a.problems(document_->graph()).size());
+    const int problems = int(document_->problems().size());
     QString text = tr("%n layer(s)", nullptr, int(document_->graph().nodes().size()));
     text += QStringLiteral(" · ") +
             tr("%1 params").arg(QString::fromStdString(groupThousands(a.totalParams)));

@@ -143,7 +143,7 @@ void MainWindow::newProject()
 {
     if (!canReplaceProject())
         return;
-    document_->reset(Project{});
+    document_->reset(strata::newProject());
 }
 
 QString MainWindow::lastRunWeights() const

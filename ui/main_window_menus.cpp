@@ -139,6 +139,14 @@ void MainWindow::createMenus()
     viewMenu_->addAction(v.zoomOut);
     viewMenu_->addAction(v.fit);
     viewMenu_->addAction(autoLayoutAction_);
+    // A long model on a wide screen: columns instead of rows, wrapped at the canvas' width.
+    QAction *leftToRight = viewMenu_->addAction(tr("Auto-Layout &Left to Right"), this, [this] {
+        if (document_->autoLayout(LayoutDirection::LeftToRight, view_->columnsThatFit()).isEmpty())
+            view_->fitToModel();
+    });
+    leftToRight->setObjectName(QStringLiteral("autoLayoutLeftToRightAction"));
+    leftToRight->setToolTip(tr("Arrange the layers left to right by depth, in bands as wide as "
+                               "the canvas"));
     viewMenu_->addSeparator();
     viewMenu_->addAction(summaryAction_);
     viewMenu_->addSeparator();

@@ -15,7 +15,7 @@ struct Args
 
     bool has(const std::string &name) const;
     std::string get(const std::string &name, const std::string &fallback = "") const;
-    int getInt(const std::string &name, int fallback) const;    // throws UsageError
+    int getInt(const std::string &name, int fallback) const; // throws UsageError
     // Throws UsageError for an option not in `allowed`.
     void allowOnly(const std::vector<std::string> &allowed) const;
 };
@@ -28,6 +28,7 @@ struct UsageError
 Args parseArgs(int argc, char **argv, int first, const std::vector<std::string> &flags);
 
 int runSummary(const Args &args);
+int runCheck(const Args &args);
 int runTrain(const Args &args);
 int runEval(const Args &args);
 int runPredict(const Args &args);

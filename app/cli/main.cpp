@@ -1,4 +1,4 @@
-// strata-cli: summary, train, eval, predict, devices, export and import from the terminal.
+// strata-cli: summary, check, train, eval, predict, devices, export and import from the terminal.
 
 #include "cli.h"
 
@@ -88,6 +88,8 @@ const char *kUsage =
     "\n"
     "Commands:\n"
     "  summary PROJECT                 layers, output shapes, parameters and FLOPs\n"
+    "  check PROJECT                   what would stop Train (the studio's Problems panel);\n"
+    "                                  exit code 1 when there is an error\n"
     "  train PROJECT [--epochs N] [--device cpu|cuda[:N]] [--out DIR]\n"
     "                [--resume CHECKPOINT] [--seed N] [--threads N] [--quiet]\n"
     "                                  train; writes metrics, weights and checkpoints to DIR\n"
@@ -119,6 +121,8 @@ int main(int argc, char **argv)
         Args args = parseArgs(argc, argv, 2, {"quiet"});
         if (command == "summary")
             return runSummary(args);
+        if (command == "check")
+            return runCheck(args);
         if (command == "train")
             return runTrain(args);
         if (command == "eval")

@@ -1,10 +1,11 @@
-// strata-cli summary PROJECT and strata-cli devices.
+// strata-cli summary PROJECT, strata-cli check PROJECT and strata-cli devices.
 
 #include "cli.h"
 
 #include "strata/backend.h"
 #include "strata/memory.h"
 #include "strata/project.h"
+#include "strata/project_check.h"
 #include "strata/summary.h"
 
 #include <iostream>
@@ -32,6 +33,29 @@ int runSummary(const Args &args)
               << formatBytes(m.gradients) << ", optimizer " << formatBytes(m.optimizer)
               << ", activations " << formatBytes(m.activations) << ")\n";
     return 0;
+}
+
+int runCheck(const Args &args)
+{
+    args.allowOnly({});
+    if (args.positional.size() != 1)
+        throw UsageError{"expects one project file: strata-cli check PROJECT.strata"};
+    const Project project = loadProject(args.positional[0]);
+    const std::vector<ProjectProblem> problems =
+        checkProject(project, analyze(project.graph), projectBaseDir(args.positional[0]));
+    if (problems.empty()) {
+        std::cout << "No problems: the model is ready to train\n";
+        return 0;
+    }
+    for (const ProjectProblem &p : problems) {
+        std::cout << (p.severity == ProblemSeverity::Error ? "error: " : "warning: ") << p.message
+                  << "\n";
+        if (p.fix == QuickFix::InsertFlatten)
+            std::cout << "  quick fix in the studio: Insert Flatten\n";
+        else if (p.fix == QuickFix::UseBinaryCrossEntropy)
+            std::cout << "  quick fix in the studio: Use binary cross-entropy\n";
+    }
+    return hasErrors(problems) ? 1 : 0;
 }
 
 int runDevices(const Args &args)

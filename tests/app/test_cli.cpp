@@ -122,6 +122,29 @@ private slots:
         QCOMPARE(r.code, 1);
         QVERIFY2(r.err.contains("Dense 'fc'") && r.err.contains("Flatten"), qPrintable(r.err));
     }
+
+    // strata-cli check: what the studio's Problems panel lists before Train.
+    void checkBeforeTraining()
+    {
+        Result ok = run({"check", project("or_gate.strata")});
+        QCOMPARE(ok.code, 0);
+        QVERIFY2(ok.out.contains("No problems"), qPrintable(ok.out));
+        QFile f(dir.path() + "/or_ce.strata");
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"format_version": 1, "model": {"nodes": [
+            {"id": "x", "type": "Input", "params": {"features": 2}},
+            {"id": "out", "type": "Dense", "params": {"units": 1}},
+            {"id": "s", "type": "Sigmoid", "params": {}}],
+            "edges": [{"from": "x.out", "to": "out.in"}, {"from": "out.out", "to": "s.in"}]},
+            "dataset": {"kind": "builtin", "name": "or"},
+            "training": {"loss": "cross_entropy"}})");
+        f.close();
+        Result r = run({"check", f.fileName()});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.out.contains("error: The model gives 1 output but the dataset has 2 classes") &&
+                     r.out.contains("quick fix in the studio: Use binary cross-entropy"),
+                 qPrintable(r.out));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCli)

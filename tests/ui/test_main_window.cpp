@@ -197,8 +197,8 @@ void TestMainWindow::problemsSelectTheNode()
     ProblemsPanel *problems = window.problems();
     QListWidgetItem *row = nullptr;
     for (int i = 0; i < problems->count(); ++i)
-        if (problems->item(i)->data(ProblemsPanel::kNodeRole).toString() == "dense")
-            row = problems->item(i);
+        if (!row && problems->item(i)->data(ProblemsPanel::kNodeRole).toString() == "dense")
+            row = problems->item(i); // the problem; the quick-fix row under it comes next
     QVERIFY(row);
     QVERIFY(row->text().contains("Flatten"));
     emit problems->itemClicked(row);

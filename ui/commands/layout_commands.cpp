@@ -47,9 +47,12 @@ QHash<QString, QPointF> currentPositions(const Document *document)
 
 } // namespace
 
-AutoLayoutCommand::AutoLayoutCommand(Document *document)
-    : MoveNodesCommand(document, currentPositions(document), layeredLayout(document->graph()),
-                       QObject::tr("Auto-layout"))
+AutoLayoutCommand::AutoLayoutCommand(Document *document, LayoutDirection direction, int wrapAfter)
+    : MoveNodesCommand(document, currentPositions(document),
+                       layeredLayout(document->graph(), direction, wrapAfter),
+                       direction == LayoutDirection::LeftToRight
+                           ? QObject::tr("Auto-layout left to right")
+                           : QObject::tr("Auto-layout"))
 {
 }
 

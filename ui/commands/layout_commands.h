@@ -2,6 +2,8 @@
 // Undo commands that move nodes on the canvas. Positions live in the project's ui section,
 // so moves are part of the document and undo like any other edit.
 
+#include "ui/auto_layout.h"
+
 #include <QHash>
 #include <QPointF>
 #include <QUndoCommand>
@@ -28,11 +30,14 @@ protected:
     QHash<QString, QPointF> new_;
 };
 
-// Places every node top to bottom by topological depth. Never merged with moves.
+// Places every node by topological depth, top to bottom or left to right (layeredLayout).
+// Never merged with moves.
 class AutoLayoutCommand : public MoveNodesCommand
 {
 public:
-    explicit AutoLayoutCommand(Document *document);
+    explicit AutoLayoutCommand(Document *document,
+                               LayoutDirection direction = LayoutDirection::TopToBottom,
+                               int wrapAfter = 0);
     int id() const override { return -1; }
 };
 

@@ -44,7 +44,7 @@ NodeScene::NodeScene(Document *document, QObject *parent)
     connect(document, &Document::edgeAdded, this, &NodeScene::addEdgeItem);
     connect(document, &Document::edgeRemoved, this, &NodeScene::removeEdgeItem);
     connect(document, &Document::positionsChanged, this, &NodeScene::syncPositions);
-    connect(document, &Document::analysisChanged, this, &NodeScene::refreshAnalysis);
+    connect(document, &Document::problemsChanged, this, &NodeScene::refreshAnalysis);
     connect(document, &Document::editingLockedChanged, this, [this](bool locked) {
         for (NodeItem *item : std::as_const(nodes_))
             item->setFlag(QGraphicsItem::ItemIsMovable, !locked);
@@ -157,8 +157,19 @@ void NodeScene::refreshNode(NodeItem *item)
     if (!node)
         return;
     const int before = item->inputCount();
-    item->refresh(*node, document_->graph().inputPortCount(*node),
-                  document_->analysis().find(node->id));
+    const NodeAnalysis *analysis = document_->analysis().find(node->id);
+    // A layer whose shapes are fine can still be what stops Train (the dataset has more
+    // classes than the output gives): badge it with that problem.
+    NodeAnalysis checked;
+    if (analysis && analysis->status == NodeStatus::Ok)
+        if (const ProjectProblem *problem = document_->problemFor(item->id());
+            problem && problem->severity == ProblemSeverity::Error) {
+            checked = *analysis;
+            checked.status = NodeStatus::Error;
+            checked.message = problem->message;
+            analysis = &checked;
+        }
+    item->refresh(*node, document_->graph().inputPortCount(*node), analysis);
     if (before != item->inputCount())
         for (EdgeItem *edge : std::as_const(edges_))
             if (edge->toNode() == item)

@@ -1,5 +1,6 @@
 #include "ui/editor/node_view.h"
 
+#include "ui/auto_layout.h"
 #include "ui/editor/node_item.h"
 #include "ui/editor/node_scene.h"
 #include "ui/theme.h"
@@ -17,6 +18,8 @@ namespace strata::ui {
 
 namespace {
 constexpr double kMinZoom = 0.1;
+// Below this the layers' text is too small to read (Fit to View stops here and scrolls).
+constexpr double kLegibleZoom = 0.7;
 constexpr double kMaxZoom = 4.0;
 } // namespace
 
@@ -89,11 +92,17 @@ void NodeView::setZoom(double factor, QPoint anchorInView)
     verticalScrollBar()->setValue(verticalScrollBar()->value() - int(std::round(delta.y())));
 }
 
-void NodeView::fitToModel()
+QRectF NodeView::modelBounds() const
 {
     QRectF bounds;
     for (NodeItem *item : scene_->nodeItems())
         bounds = bounds.united(item->sceneBoundingRect());
+    return bounds;
+}
+
+void NodeView::fitToModel()
+{
+    QRectF bounds = modelBounds();
     if (bounds.isEmpty()) {
         setZoom(1.0);
         centerOn(0, 0);
@@ -103,31 +112,39 @@ void NodeView::fitToModel()
     fitInView(bounds, Qt::KeepAspectRatio);
     if (zoom() > 1.0)
         setTransform(QTransform::fromScale(1.0, 1.0));
-    else if (zoom() < kMinZoom)
-        setTransform(QTransform::fromScale(kMinZoom, kMinZoom));
-    centerOn(bounds.center());
+    if (zoom() >= kLegibleZoom) {
+        centerOn(bounds.center());
+        return;
+    }
+    // Smaller would make the layers unreadable: keep them legible and scroll. The model's
+    // start (its top-left, where the Input is) is what shows first.
+    setTransform(QTransform::fromScale(kLegibleZoom, kLegibleZoom));
+    const QSizeF visible = QSizeF(viewport()->size()) / kLegibleZoom;
+    const double x = bounds.width() <= visible.width() ? bounds.center().x()
+                                                       : bounds.left() + visible.width() / 2;
+    const double y = bounds.height() <= visible.height() ? bounds.center().y()
+                                                         : bounds.top() + visible.height() / 2;
+    centerOn(x, y);
 }
 
 void NodeView::frameModel()
 {
-    constexpr double kLegibleZoom = 0.7;
     fitToModel();
-    if (zoom() >= kLegibleZoom)
+    if (zoom() > kLegibleZoom)
         return;
-    QRectF bounds;
-    for (NodeItem *item : scene_->nodeItems())
-        bounds = bounds.united(item->sceneBoundingRect());
-    setTransform(QTransform::fromScale(kLegibleZoom, kLegibleZoom));
-    // Top of the model at the top of the view (the input is where reading starts).
-    const double visibleHeight = viewport()->height() / kLegibleZoom;
-    centerOn(bounds.center().x(), bounds.top() - 30 + visibleHeight / 2);
-    // ...unless something is wrong further down: then the first problem is what to see.
+    // ...unless something is wrong further on: then the first problem is what to see.
     NodeItem *firstError = nullptr;
     for (NodeItem *item : scene_->nodeItems())
         if (item->status() == NodeStatus::Error && (!firstError || item->y() < firstError->y()))
             firstError = item;
     if (firstError)
         ensureVisible(firstError, 40, 60);
+}
+
+int NodeView::columnsThatFit() const
+{
+    const double width = viewport()->width() / kLegibleZoom - 80; // fitToModel's margins
+    return std::max(2, int((width - kNodeWidth) / kColumnStep) + 1);
 }
 
 void NodeView::addLayerAtCentre(const QString &type)
@@ -137,8 +154,12 @@ void NodeView::addLayerAtCentre(const QString &type)
 
 void NodeView::centreOnNode(const QString &id)
 {
-    if (NodeItem *item = scene_->nodeItem(id))
-        ensureVisible(item, 60, 60);
+    NodeItem *item = scene_->nodeItem(id);
+    if (!item)
+        return;
+    if (zoom() < 1.0)
+        setZoom(1.0);
+    centerOn(item);
 }
 
 void NodeView::wheelEvent(QWheelEvent *event)

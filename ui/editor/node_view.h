@@ -29,13 +29,19 @@ public:
 
     double zoom() const;
     void setZoom(double factor, QPoint anchorInView = QPoint(-1, -1));
-    // Frames the whole model (never magnifying beyond 100 %, so a small model stays crisp).
+    // Frames the whole model (never magnifying beyond 100 %, so a small model stays crisp, and
+    // never below a zoom where the layers' text is legible: a larger model then shows from its
+    // start, the top-left, and scrolls).
     void fitToModel();
-    // Frames the model for reading (on open): like fitToModel, but never below a zoom where
-    // the text is legible; a taller model then shows from its top and scrolls.
+    // Frames the model for reading (on open): like fitToModel, but when the model does not fit
+    // legibly and a layer has a problem, that layer is brought into view.
     void frameModel();
+    // How many layer columns the canvas shows side by side at a legible zoom (at least 2): where
+    // a left-to-right layout wraps.
+    int columnsThatFit() const;
     // Adds a layer in the middle of what is visible (palette double-click).
     void addLayerAtCentre(const QString &type);
+    // Centres a layer, zooming in to 100 % when the view is smaller, so it can be read.
     void centreOnNode(const QString &id);
 
 protected:
@@ -50,6 +56,7 @@ protected:
 
 private:
     void createActions();
+    QRectF modelBounds() const;
     void setSpacePanning(bool on);
     void showRefusal(const QString &reason, QPointF scenePos);
 

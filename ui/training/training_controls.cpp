@@ -120,7 +120,8 @@ TrainingControls::TrainingControls(QWidget *parent) : QWidget(parent)
 
 void TrainingControls::setState(bool training, bool paused, bool stopping)
 {
-    train_->setEnabled(!training);
+    training_ = training;
+    updateTrainButton();
     pause_->setEnabled(training && !paused && !stopping);
     resume_->setEnabled(training && paused && !stopping);
     stop_->setEnabled(training && !stopping);
@@ -130,6 +131,19 @@ void TrainingControls::setState(bool training, bool paused, bool stopping)
     // A disabled field shows its placeholder ("when paused"), not a rate that no longer holds.
     if (!lrEditable)
         lrEdit_->clear();
+}
+
+void TrainingControls::setTrainBlocked(const QString &reason)
+{
+    blockedReason_ = reason;
+    updateTrainButton();
+}
+
+void TrainingControls::updateTrainButton()
+{
+    train_->setEnabled(!training_ && blockedReason_.isEmpty());
+    train_->setToolTip(blockedReason_.isEmpty() ? tr("Train the model from scratch")
+                                                : blockedReason_);
 }
 
 void TrainingControls::setLearningRate(double lr)

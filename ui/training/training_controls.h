@@ -27,6 +27,8 @@ public:
     // learning rate while paused, nothing while a stop is under way. The learning-rate field
     // is emptied whenever it cannot be edited.
     void setState(bool training, bool paused, bool stopping);
+    // While the project has errors Train stays disabled, its tooltip saying why (empty: none).
+    void setTrainBlocked(const QString &reason);
     // Fills the learning-rate field (the rate in use when the user paused).
     void setLearningRate(double lr);
     // The smoothing weight the slider shows, in [0, 0.99].
@@ -47,6 +49,7 @@ signals:
 
 private:
     void submitLearningRate();
+    void updateTrainButton();
 
     QPushButton *train_ = nullptr;
     QPushButton *pause_ = nullptr;
@@ -58,6 +61,8 @@ private:
     QLabel *smoothingValue_ = nullptr;
     QCheckBox *logScale_ = nullptr;
     QToolButton *export_ = nullptr;
+    bool training_ = false;
+    QString blockedReason_;
 };
 
 } // namespace strata::ui

@@ -17,9 +17,9 @@ namespace strata {
 struct Dataset
 {
     std::string name;
-    Shape sampleShape;                    // {C,H,W} for images, {F} for feature vectors
-    std::vector<float> features;          // size() * numel(sampleShape), sample after sample
-    std::vector<int32_t> labels;          // one per sample, in [0, classNames.size())
+    Shape sampleShape;           // {C,H,W} for images, {F} for feature vectors
+    std::vector<float> features; // size() * numel(sampleShape), sample after sample
+    std::vector<int32_t> labels; // one per sample, in [0, classNames.size())
     std::vector<std::string> classNames;
 
     int64_t size() const { return static_cast<int64_t>(labels.size()); }
@@ -55,8 +55,8 @@ struct DatasetSpec
     // builtin
     int64_t samples = 0; // 0: the set's natural size
     double noise = 0.0;
-    int classes = 0;     // 0: the set's natural count
-    int features = 0;    // dummy: feature count (0: 32)
+    int classes = 0;  // 0: the set's natural count
+    int features = 0; // dummy: feature count (0: 32)
     uint64_t seed = 1;
     // idx / csv: paths relative to the project file's folder (or absolute)
     std::string trainImages, trainLabels, testImages, testLabels;
@@ -69,7 +69,7 @@ struct DatasetSpec
     std::string labelColumn; // column name, or its 0-based index as text; empty: the last
     int64_t limit = 0;       // use at most this many training samples (0: all)
     int64_t testLimit = 0;   // use at most this many test samples (0: all)
-    std::string normalization = "none"; // "none", "scale", "standardize"
+    std::string normalization = "none";  // "none", "scale", "standardize"
     std::vector<std::string> classNames; // overrides names from files when set
 };
 
@@ -86,6 +86,17 @@ nlohmann::json toJson(const DatasetSpec &spec);
 
 // Loads, validates, normalises. Relative paths are resolved against baseDir.
 DatasetBundle loadDataset(const DatasetSpec &spec, const std::string &baseDir);
+
+// What is known about a dataset without loading it: an empty sample shape or 0 classes where
+// it is not known. Generated sets and CIFAR-10 are known from the spec, IDX files give their
+// image size from the header, CSV tables are not read. Cheap enough for every edit; never
+// throws (a spec that cannot be read is unknown here, and loading it says why).
+struct DatasetOutline
+{
+    Shape sampleShape;
+    int classes = 0;
+};
+DatasetOutline outlineDataset(const DatasetSpec &spec, const std::string &baseDir);
 
 // The individual loaders (no normalisation).
 Dataset loadIdx(const std::string &imagesPath, const std::string &labelsPath);

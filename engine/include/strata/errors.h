@@ -21,7 +21,8 @@ public:
         : Error((file.empty() ? std::string() : file + ": ") +
                 (jsonPath.empty() ? std::string() : jsonPath + ": ") + what),
           file_(file), jsonPath_(jsonPath)
-    {}
+    {
+    }
     const std::string &file() const { return file_; }
     const std::string &jsonPath() const { return jsonPath_; }
 
@@ -39,15 +40,26 @@ public:
 };
 
 // A node whose settings or inputs make no sense; names the node and says how to fix it.
+// A one-step repair the studio can offer for a problem.
+enum class QuickFix {
+    None,
+    InsertFlatten,         // a Dense layer receives an image: put Flatten before it
+    UseBinaryCrossEntropy, // one Sigmoid output under cross-entropy
+};
+
 class ShapeError : public Error
 {
 public:
-    ShapeError(const std::string &nodeId, const std::string &what) : Error(what), nodeId_(nodeId)
-    {}
+    ShapeError(const std::string &nodeId, const std::string &what, QuickFix fix = QuickFix::None)
+        : Error(what), nodeId_(nodeId), fix_(fix)
+    {
+    }
     const std::string &nodeId() const { return nodeId_; }
+    QuickFix fix() const { return fix_; }
 
 private:
     std::string nodeId_;
+    QuickFix fix_;
 };
 
 // A device that is not there, or a backend that cannot run an op.

@@ -3,6 +3,7 @@
 // shape, parameter count and FLOPs, or an error that names the node and says how to fix it.
 // It runs on every edit in the node editor.
 
+#include "strata/errors.h"
 #include "strata/graph.h"
 #include "strata/layer.h"
 
@@ -21,8 +22,9 @@ struct NodeAnalysis
 {
     std::string id;
     NodeStatus status = NodeStatus::Blocked;
-    std::string message;      // for Error and Blocked
-    std::vector<Shape> inputs; // per input port (empty shape when unknown)
+    std::string message;           // for Error and Blocked
+    QuickFix fix = QuickFix::None; // a repair the studio can offer for an Error
+    std::vector<Shape> inputs;     // per input port (empty shape when unknown)
     Shape output;
     int64_t params = 0;
     int64_t trainableParams = 0;

@@ -137,6 +137,7 @@ GraphAnalysis analyze(const Graph &graph)
         } catch (const ShapeError &e) {
             a.status = NodeStatus::Error;
             a.message = e.what();
+            a.fix = e.fix();
         }
     }
 

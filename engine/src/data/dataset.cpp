@@ -234,3 +234,36 @@ DatasetBundle loadDataset(const DatasetSpec &spec, const std::string &baseDir)
 }
 
 } // namespace strata
+
+namespace strata {
+
+DatasetOutline outlineDataset(const DatasetSpec &spec, const std::string &baseDir)
+{
+    DatasetOutline out;
+    try {
+        if (spec.kind == "builtin") {
+            // One sample tells the shape and the classes (named 0..n-1 by the generator).
+            DatasetSpec one = spec;
+            one.samples = 1;
+            const Dataset data = generateBuiltin(one);
+            out.sampleShape = data.sampleShape;
+            out.classes = data.classCount();
+        } else if (spec.kind == "cifar10") {
+            out.sampleShape = {3, 32, 32};
+            if (spec.classNamesFile.empty())
+                out.classes = static_cast<int>(internal::cifar10ClassNames().size());
+        } else if (spec.kind == "idx" && !spec.trainImages.empty()) {
+            out.sampleShape = internal::idxImageShape(resolve(spec.trainImages, baseDir));
+            if (internal::looksLikeFashionMnist(spec.trainImages) ||
+                internal::looksLikeFashionMnist(spec.trainLabels))
+                out.classes = static_cast<int>(internal::fashionMnistClassNames().size());
+        }
+    } catch (const std::exception &) {
+        return {}; // unreadable here; loading the dataset reports why
+    }
+    if (!spec.classNames.empty())
+        out.classes = static_cast<int>(spec.classNames.size());
+    return out;
+}
+
+} // namespace strata

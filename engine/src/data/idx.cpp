@@ -146,6 +146,13 @@ bool internal::looksLikeFashionMnist(const std::string &path)
     return lower.find("fashion") != std::string::npos;
 }
 
+Shape internal::idxImageShape(const std::string &imagesPath)
+{
+    DataFile images(imagesPath);
+    const IdxHeader header = readHeader(images, 3, "image");
+    return {1, header.dims[1], header.dims[2]};
+}
+
 Dataset loadIdx(const std::string &imagesPath, const std::string &labelsPath)
 {
     DataFile images(imagesPath);

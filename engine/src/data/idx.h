@@ -1,6 +1,8 @@
 #pragma once
 // Names for IDX sets, used by loadDataset. Internal.
 
+#include "strata/tensor.h"
+
 #include <string>
 #include <vector>
 
@@ -10,5 +12,8 @@ namespace strata::internal {
 std::vector<std::string> fashionMnistClassNames();
 // Whether a path looks like Fashion-MNIST ("fashion" anywhere in it, any case).
 bool looksLikeFashionMnist(const std::string &path);
+// The sample shape {1, height, width} of an IDX image file, from its header alone. Throws
+// DatasetError as loadIdx does.
+Shape idxImageShape(const std::string &imagesPath);
 
 } // namespace strata::internal

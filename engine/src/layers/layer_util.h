@@ -25,9 +25,9 @@ inline std::string choiceOf(const nlohmann::json &params, const char *name)
 }
 
 // Throws ShapeError unless the input has the given rank (batch excluded); `what` names the
-// kind of input expected and `fix` says how to get one.
+// kind of input expected and `fix` says how to get one (quickFix: the studio's repair for it).
 void requireRank(const Node &node, const Shape &input, size_t rank, const std::string &what,
-                 const std::string &fix);
+                 const std::string &fix, QuickFix quickFix = QuickFix::None);
 
 inline void copyTensor(const Tensor &from, Tensor &to)
 {

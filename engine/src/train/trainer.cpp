@@ -6,6 +6,7 @@
 #include "strata/evaluation.h"
 #include "strata/memory.h"
 #include "strata/network.h"
+#include "strata/project_check.h"
 #include "strata/safetensors.h"
 #include "strata/weights_file.h"
 #include "train/checkpoint.h"
@@ -125,30 +126,6 @@ std::string fixed(double v, int digits)
     return buf;
 }
 
-// Checks the dataset against the model's input and output before anything runs.
-void checkCompatibility(const Network &net, const Dataset &data, LossKind loss)
-{
-    const Shape in = net.inputShape();
-    if (numel(in) != data.sampleSize())
-        throw Error("The dataset's samples are " + toString(data.sampleShape) +
-                    " but the model's Input expects " + toString(in) + ": set the Input layer to " +
-                    toString(data.sampleShape) + " or pick a matching dataset");
-    const int64_t k = numel(net.outputShape());
-    const int classes = data.classCount();
-    const std::string out = "The model gives " + std::to_string(k) + " output" +
-                            (k == 1 ? "" : "s") + " but the dataset has " +
-                            std::to_string(classes) + " classes";
-    if (k == 1) {
-        if (classes > 2)
-            throw Error(out + ": set the last layer's units to " + std::to_string(classes));
-        if (loss == LossKind::CrossEntropy)
-            throw Error(out + ": cross-entropy needs one output per class; use 2 outputs, or "
-                              "binary cross-entropy with a Sigmoid output");
-    } else if (k != classes) {
-        throw Error(out + ": set the last layer's units to " + std::to_string(classes));
-    }
-}
-
 std::string rngToJson(const std::array<uint64_t, 4> &s)
 {
     std::string out;
@@ -164,6 +141,9 @@ std::string rngToJson(const std::array<uint64_t, 4> &s)
 
 void Trainer::execute(Run &r)
 {
+    // Refused before the dataset loads: a model without weights has nothing to learn.
+    if (auto problem = nothingToTrain(analyze(project_.graph)))
+        throw Error(problem->message);
     stage_ = "loading the dataset";
     prepareData(r);
     stage_ = "building the network";
@@ -245,7 +225,12 @@ void Trainer::buildNetwork(Run &r)
     r.backend = createBackend(options_.device.value_or(spec.device));
     r.network = std::make_unique<Network>(project_.graph, *r.backend, r.loss,
                                           parseInitConvention(spec.init), seed);
-    checkCompatibility(*r.network, r.train, r.loss);
+    // The dataset against the model's Input and output: the rule the studio checks before Train.
+    const GraphAnalysis &compiled = r.network->analysis();
+    const Node *output = project_.graph.find(compiled.outputNode);
+    if (auto problem = datasetMismatch(compiled, {r.train.sampleShape, r.train.classCount()},
+                                       r.loss, output ? output->type : std::string()))
+        throw Error(problem->message);
     if (spec.threads == 0) {
         // Tiny models lose more to thread synchronisation than they gain from a second core
         // (and would compete with the GUI thread): below ~20 MFLOP a step, one thread.

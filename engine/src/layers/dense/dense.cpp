@@ -15,7 +15,8 @@ void registerDense(LayerRegistry &registry)
         boolParam("bias", true, "Add a learned bias to each output"),
     };
     t.inferShape = [](const Node &node, const nlohmann::json &p, const std::vector<Shape> &in) {
-        requireRank(node, in[0], 1, "a flat input", "insert a Flatten layer before it");
+        requireRank(node, in[0], 1, "a flat input", "insert a Flatten layer before it",
+                    QuickFix::InsertFlatten);
         const int64_t units = intOf(p, "units");
         return ShapeInfo{{units}, 2 * in[0][0] * units + (boolOf(p, "bias") ? units : 0)};
     };
