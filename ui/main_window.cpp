@@ -207,8 +207,23 @@ void MainWindow::showEvent(QShowEvent *event)
     resizeDocks({paletteDock_, problemsDock_}, {height() * 7 / 10, height() * 3 / 10},
                 Qt::Vertical);
     if (trainingDock_)
-        resizeDocks({trainingDock_}, {height() * 4 / 10}, Qt::Vertical);
+        resizeDocks({trainingDock_}, {firstTrainingDockHeight()}, Qt::Vertical);
     view_->frameModel();
+}
+
+int MainWindow::firstTrainingDockHeight() const
+{
+    // The dashboard's every panel at its readable minimum (dock title and tabs included) when
+    // the canvas keeps max(kCanvasFloor, 35%) of the height under the tool bar; on a shorter
+    // window (a large QT_SCALE_FACTOR, a big text zoom) the canvas keeps that and the
+    // dashboard scrolls.
+    constexpr int kCanvasFloor = 220;
+    const int shared = centralWidget()->height() + trainingDock_->height();
+    const int chrome = trainingDock_->height() - trainingDock_->widget()->height() + 40;
+    const int wanted =
+        trainingPanel_ ? trainingPanel_->minimumSizeHint().height() + chrome : shared * 4 / 10;
+    const int canvas = std::max(kCanvasFloor, shared * 35 / 100);
+    return std::clamp(wanted, shared * 3 / 10, std::max(shared - canvas, shared * 3 / 10));
 }
 
 void MainWindow::createTrainingPanels()
@@ -235,6 +250,7 @@ void MainWindow::createTrainingPanels()
     connect(dashboard, &TrainingDashboard::statusMessage, this,
             [this](const QString &text) { statusBar()->showMessage(text, 8000); });
     setTrainingPanel(dashboard);
+    addTrainingActions(dashboard);
     setDatasetPreview(new DatasetPreview(this));
 }
 
