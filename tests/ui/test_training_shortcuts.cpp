@@ -1,6 +1,7 @@
 // Train (F5), Pause / Resume (F6) and Stop (Shift+F5): in the Training menu with their keys,
 // named in the buttons' tooltips, and working from anywhere in the window.
 
+#include "ui/document.h"
 #include "ui/main_window.h"
 #include "ui/session/training_session.h"
 #include "ui/training/training_controls.h"
@@ -9,12 +10,14 @@
 #include "source_dir.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QMenu>
 #include <QMenuBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTest>
+#include <QUndoStack>
 
 using namespace strata::ui;
 using strata::test::examplePath;
