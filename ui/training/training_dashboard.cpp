@@ -29,7 +29,7 @@ constexpr int kSideBySideWidth = 640;
 // What the stacked layout needs: the widest row of controls (Train … Stop) and a plot.
 constexpr int kStackedMinimumWidth = 420;
 // The least height of the progress / confusion matrix / messages row.
-constexpr int kBottomRowHeight = 150;
+constexpr int kBottomRowHeight = 180;
 
 QString rateText(double lr)
 {
@@ -192,7 +192,7 @@ void TrainingDashboard::setStacked(bool stacked)
     // every plot flat.
     // Side by side, the row under the plots keeps room for the matrix with its title and a few
     // lines of messages: a short dock scrolls rather than crushing it.
-    const int plotHeight = stacked ? 220 : 150;
+    const int plotHeight = stacked ? 220 : 200;
     lossPlot_->setMinimumHeight(plotHeight);
     accuracyPlot_->setMinimumHeight(plotHeight);
     confusion_->setMinimumHeight(stacked ? 220 : kBottomRowHeight);
