@@ -40,6 +40,16 @@ shot 1920x1200 "$work/shape_error.strata" --size 1600x1000 --select dense \
 shot 1366x768 "$root/projects/spirals.strata" --size 1366x768 --train-epochs 40 \
     --screenshot "$root/docs/studio-training.png"
 
+# First launch (no saved layout) on a laptop and a desktop screen, mid-run: every panel of the
+# dashboard readable; the OR gate shows its truth table beside the confusion matrix.
+shot 1366x768 "$root/projects/spirals.strata" --size 1366x768 --train-epochs 30 \
+    --screenshot "$root/docs/studio-1366x768.png"
+shot 1600x1000 "$root/projects/or_gate.strata" --size 1600x1000 --train-epochs 300 \
+    --screenshot "$root/docs/studio-1600x1000.png"
+# The examples gallery over the studio, at both sizes.
+shot 1366x768 --size 1366x768 --examples --screenshot "$root/docs/examples-1366x768.png"
+shot 1600x1000 --size 1600x1000 --examples --screenshot "$root/docs/examples-1600x1000.png"
+
 # A run that diverges: XOR at a learning rate of 1e6 stops by itself and says why.
 python3 - "$root/projects/xor.strata" "$work/xor_diverge.strata" <<'PY'
 import json, sys

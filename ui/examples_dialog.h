@@ -1,6 +1,8 @@
 #pragma once
-// The examples gallery: every project in the examples folder with its name, its one-line
-// description and a thumbnail of its model, rendered by the node editor itself.
+// The examples gallery: every project in the examples folder, ordered by lesson (logic gates,
+// then generated data, then real data sets) and within a lesson by size, each with its name,
+// its one-line description, a legible sketch of its model, and, for an example whose data
+// files are not there, which files are missing and where to put them.
 
 #include <strata/project.h>
 
@@ -11,7 +13,32 @@ class QListWidget;
 
 namespace strata::ui {
 
-// The model of a project drawn as the canvas draws it, fitted into size.
+// Where an example sits in the gallery; derived from its dataset and model.
+struct ExampleInfo
+{
+    QString path;
+    int lesson = 0;        // 1: logic gates, 2: generated data, 3: real data sets
+    QString lessonTitle;   // "Logic gates", ...
+    qint64 parameters = 0; // the size within a lesson
+    // The data files the example reads that are missing, and what to do about them ("" when
+    // the data is there or generated).
+    QStringList missingFiles;
+    QString dataHint;
+};
+ExampleInfo describeExample(const Project &project, const QString &path);
+
+// How renderModelThumbnail lays a model out: one labelled box per layer, in columns.
+struct ThumbnailLayout
+{
+    int columns = 0;
+    int rows = 0;          // boxes per column
+    int shown = 0;         // layers drawn (a last "+N more" box stands for the rest)
+    int fontPixelSize = 0; // of the layer names
+    int boxHeight = 0;
+};
+ThumbnailLayout modelThumbnailLayout(const Project &project, QSize size);
+// The model of a project as a column (or columns) of labelled layer boxes, in data-flow order,
+// coloured by category, legible at gallery size.
 QImage renderModelThumbnail(const Project &project, QSize size);
 
 class ExamplesDialog : public QDialog
@@ -24,6 +51,7 @@ public:
     // The chosen project's path ("" when none).
     QString selectedPath() const;
     QListWidget *list() const { return list_; }
+    static QSize thumbnailSize() { return {300, 170}; }
 
 private:
     QListWidget *list_;

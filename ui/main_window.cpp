@@ -212,8 +212,24 @@ void MainWindow::showEvent(QShowEvent *event)
     resizeDocks({paletteDock_, problemsDock_}, {height() * 7 / 10, height() * 3 / 10},
                 Qt::Vertical);
     if (trainingDock_)
-        resizeDocks({trainingDock_}, {height() * 4 / 10}, Qt::Vertical);
+        resizeDocks({trainingDock_}, {firstTrainingDockHeight()}, Qt::Vertical);
     view_->frameModel();
+}
+
+int MainWindow::firstTrainingDockHeight() const
+{
+    // The dashboard's every panel at its readable minimum (dock title and tabs included) when
+    // the canvas keeps kCanvasFloor pixels of the height under the tool bar; on a shorter
+    // window (a large QT_SCALE_FACTOR, a big text zoom) the canvas keeps that and the
+    // dashboard scrolls.
+    constexpr int kCanvasFloor = 200;
+    constexpr int kTabBar = 40; // the Training / Dataset tabs under the dock, and separators
+    const int shared = centralWidget()->height() + trainingDock_->height();
+    const int chrome = trainingDock_->height() - trainingDock_->widget()->height() + 44;
+    const int wanted =
+        trainingPanel_ ? trainingPanel_->minimumSizeHint().height() + chrome : shared * 4 / 10;
+    const int canvas = kCanvasFloor + kTabBar;
+    return std::clamp(wanted, shared * 3 / 10, std::max(shared - canvas, shared * 3 / 10));
 }
 
 void MainWindow::createTrainingPanels()
@@ -254,6 +270,7 @@ void MainWindow::createTrainingPanels()
     connect(document_, &Document::problemsChanged, dashboard, blockTrain);
     blockTrain();
     setTrainingPanel(dashboard);
+    addTrainingActions(dashboard);
     setDatasetPreview(new DatasetPreview(this));
 }
 

@@ -21,6 +21,7 @@ namespace strata::ui {
 
 class DatasetPreview;
 class Document;
+class InterfaceZoom;
 class Inspector;
 class LayerPalette;
 class NodeScene;
@@ -47,6 +48,8 @@ public:
     // The training runs of this window; the dashboard (and any panel that shows training)
     // listens to it.
     TrainingSession *session() const { return session_; }
+    // The studio's text size (View > Zoom In / Out / Reset).
+    InterfaceZoom *interfaceZoom() const { return zoom_; }
 
     // Opens a project. On failure the engine's message is shown in a message box, the
     // current project stays open, and false is returned.
@@ -96,6 +99,10 @@ private:
     void createToolBar();
     // The training dashboard and dataset preview from ui/training and ui/dataset.
     void createTrainingPanels();
+    // The training dock's height at first start (no saved layout).
+    int firstTrainingDockHeight() const;
+    // The dashboard's Train / Pause / Resume / Stop in the Training menu.
+    void addTrainingActions(TrainingDashboard *dashboard);
     void updateTitle();
     void updateStatusSummary();
     void updateLockNotice();
@@ -119,6 +126,8 @@ private:
     Inspector *inspector_ = nullptr;
     ProblemsPanel *problems_ = nullptr;
     QUndoView *history_ = nullptr;
+    InterfaceZoom *zoom_ = nullptr;
+    QMenu *trainingMenu_ = nullptr;
     QLabel *lockNotice_ = nullptr;
     QLabel *statusSummary_ = nullptr;
     QDockWidget *paletteDock_ = nullptr;
@@ -148,6 +157,9 @@ private:
     QAction *redoAction_ = nullptr;
     QAction *autoLayoutAction_ = nullptr;
     QAction *summaryAction_ = nullptr;
+    QAction *textZoomInAction_ = nullptr;
+    QAction *textZoomOutAction_ = nullptr;
+    QAction *textZoomResetAction_ = nullptr;
 };
 
 } // namespace strata::ui

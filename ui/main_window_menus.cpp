@@ -3,8 +3,10 @@
 #include "ui/document.h"
 #include "ui/editor/node_scene.h"
 #include "ui/editor/node_view.h"
+#include "ui/interface_zoom.h"
 #include "ui/main_window.h"
 #include "ui/summary_dialog.h"
+#include "ui/training/training_dashboard.h"
 
 #include <QAction>
 #include <QApplication>
@@ -104,6 +106,32 @@ void MainWindow::createActions()
     v.zoomIn->setIcon(QIcon(QStringLiteral(":/icons/zoom_in.svg")));
     v.zoomOut->setIcon(QIcon(QStringLiteral(":/icons/zoom_out.svg")));
     v.fit->setIcon(QIcon(QStringLiteral(":/icons/fit.svg")));
+
+    // Ctrl++, Ctrl+- and Ctrl+0 size the whole studio's text, as in a browser; the canvas
+    // zooms with the wheel or with Alt added.
+    zoom_ = new InterfaceZoom(this);
+    textZoomInAction_ = new QAction(tr("&Zoom In"), this);
+    textZoomInAction_->setShortcuts({QKeySequence::ZoomIn, QKeySequence(Qt::CTRL | Qt::Key_Equal)});
+    connect(textZoomInAction_, &QAction::triggered, zoom_, &InterfaceZoom::zoomIn);
+    textZoomOutAction_ = new QAction(tr("Zoom &Out"), this);
+    textZoomOutAction_->setShortcuts(
+        {QKeySequence::ZoomOut, QKeySequence(Qt::CTRL | Qt::Key_Minus)});
+    connect(textZoomOutAction_, &QAction::triggered, zoom_, &InterfaceZoom::zoomOut);
+    textZoomResetAction_ = new QAction(tr("&Reset Zoom"), this);
+    textZoomResetAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    connect(textZoomResetAction_, &QAction::triggered, zoom_, &InterfaceZoom::reset);
+    for (QAction *a : {textZoomInAction_, textZoomOutAction_, textZoomResetAction_})
+        a->setToolTip(tr("Text size of the whole studio, remembered"));
+    // The canvas' fixed-size items grow with the text.
+    connect(zoom_, &InterfaceZoom::changed, this, [this](double factor, double previous) {
+        view_->setZoom(view_->zoom() * factor / previous);
+    });
+    v.zoomIn->setText(tr("Zoom &Canvas In"));
+    v.zoomIn->setShortcuts({QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_Equal),
+                            QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_Plus)});
+    v.zoomOut->setText(tr("Zoom Canvas O&ut"));
+    v.zoomOut->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_Minus));
+    v.fit->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_0));
 }
 
 void MainWindow::createMenus()
@@ -135,6 +163,10 @@ void MainWindow::createMenus()
     edit->addAction(v.selectAll);
 
     viewMenu_ = menuBar()->addMenu(tr("&View"));
+    viewMenu_->addAction(textZoomInAction_);
+    viewMenu_->addAction(textZoomOutAction_);
+    viewMenu_->addAction(textZoomResetAction_);
+    viewMenu_->addSeparator();
     viewMenu_->addAction(v.zoomIn);
     viewMenu_->addAction(v.zoomOut);
     viewMenu_->addAction(v.fit);
@@ -155,10 +187,21 @@ void MainWindow::createMenus()
         if (dock)
             viewMenu_->addAction(dock->toggleViewAction());
 
+    trainingMenu_ = menuBar()->addMenu(tr("&Training")); // filled by addTrainingActions()
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *about = help->addAction(tr("&About Strata"), this, &MainWindow::showAbout);
     about->setMenuRole(QAction::AboutRole);
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::addTrainingActions(TrainingDashboard *dashboard)
+{
+    trainingMenu_->clear();
+    const TrainingControls *controls = dashboard->controls();
+    trainingMenu_->addAction(controls->trainAction());
+    trainingMenu_->addAction(controls->pauseResumeAction());
+    trainingMenu_->addAction(controls->stopAction());
 }
 
 void MainWindow::createToolBar()

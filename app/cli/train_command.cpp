@@ -98,6 +98,29 @@ void printEpoch(const EpochMetrics &m, int epochs)
     std::fflush(stdout);
 }
 
+// A tiny tabular set's truth table after the last epoch: each input, its label ("-" when it
+// is not in the data) and the model's output.
+void printTruthTable(const std::vector<TruthTableRow> &rows)
+{
+    if (rows.empty())
+        return;
+    std::printf("Truth table (inputs -> target: output):\n");
+    for (const TruthTableRow &row : rows) {
+        std::string line = " ";
+        char value[32];
+        for (float v : row.inputs) {
+            std::snprintf(value, sizeof value, " %g", static_cast<double>(v));
+            line += value;
+        }
+        line += " -> " + (row.target < 0 ? std::string("-") : std::to_string(row.target)) + ":";
+        for (float p : row.outputs) {
+            std::snprintf(value, sizeof value, " %.3f", static_cast<double>(p));
+            line += value;
+        }
+        std::printf("%s (answer %d)\n", line.c_str(), row.predicted);
+    }
+}
+
 void printProgress(const BatchEvent &b, int epochs)
 {
     const int width = 30;
@@ -192,6 +215,8 @@ int runTrain(const Args &args)
         }
     }
     trainer.wait();
+    if (!trainer.history().empty())
+        printTruthTable(trainer.history().back().truthTable);
     if (finished.testAccuracy)
         std::printf("Test: loss %.4f - accuracy %.4f\n", *finished.testLoss,
                     *finished.testAccuracy);

@@ -6,6 +6,7 @@
 
 #include "ui/editor/node_scene.h"
 #include "ui/editor/node_view.h"
+#include "ui/examples_dialog.h"
 #include "ui/main_window.h"
 #include "ui/session/training_session.h"
 #include "ui/training/training_dashboard.h"
@@ -18,6 +19,7 @@
 #include <QDockWidget>
 #include <QFileInfo>
 #include <QIcon>
+#include <QScreen>
 #include <QTimer>
 
 #include <cstdio>
@@ -59,6 +61,10 @@ int main(int argc, char *argv[])
                                                   "the image once <n> epochs are plotted."),
                                    QStringLiteral("n"));
     parser.addOption(trainEpochs);
+    QCommandLineOption examples(QStringLiteral("examples"),
+                                QStringLiteral("Open the examples gallery over the window (with "
+                                               "--screenshot: the picture is of the screen)."));
+    parser.addOption(examples);
     parser.process(app);
 
     strata::ui::MainWindow window;
@@ -77,15 +83,24 @@ int main(int argc, char *argv[])
     window.show();
     // Frame the model once the window has its real size.
     QTimer::singleShot(0, &window, [&window] { window.view()->frameModel(); });
+    if (parser.isSet(examples)) {
+        auto *gallery =
+            new strata::ui::ExamplesDialog(strata::ui::MainWindow::examplesDir(), &window);
+        gallery->setAttribute(Qt::WA_DeleteOnClose);
+        QTimer::singleShot(100, gallery, [gallery] { gallery->show(); });
+    }
 
     if (parser.isSet(screenshot)) {
         const QString target = parser.value(screenshot);
         const int epochs = parser.isSet(trainEpochs) ? parser.value(trainEpochs).toInt() : 0;
-        auto grab = [&window, &app, target, opened] {
+        const bool wholeScreen = parser.isSet(examples);
+        auto grab = [&window, &app, target, opened, wholeScreen] {
             // Plots replot lazily; draw the latest points before the picture is taken.
             for (QCustomPlot *plot : window.findChildren<QCustomPlot *>())
                 plot->replot();
-            const bool saved = window.grab().save(target);
+            const QPixmap picture =
+                wholeScreen && window.screen() ? window.screen()->grabWindow(0) : window.grab();
+            const bool saved = picture.save(target);
             if (!saved)
                 std::fprintf(stderr, "strata: cannot write %s\n", qPrintable(target));
             app.exit(saved && opened ? 0 : 1);

@@ -2,8 +2,10 @@
 
 #include "widgets/flow_layout.h"
 
+#include <QAction>
 #include <QCheckBox>
 #include <QDoubleValidator>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -57,6 +59,7 @@ TrainingControls::TrainingControls(QWidget *parent) : QWidget(parent)
     connect(pause_, &QPushButton::clicked, this, &TrainingControls::pauseRequested);
     connect(resume_, &QPushButton::clicked, this, &TrainingControls::resumeRequested);
     connect(stop_, &QPushButton::clicked, this, &TrainingControls::stopRequested);
+    createActions();
 
     auto [lrBox, lrRow] = group();
     lrRow->addWidget(new QLabel(tr("Learning rate"), lrBox));
@@ -118,6 +121,58 @@ TrainingControls::TrainingControls(QWidget *parent) : QWidget(parent)
     setState(false, false, false);
 }
 
+void TrainingControls::createActions()
+{
+    // Menu items and keys for the buttons: each presses its button, so it does exactly what
+    // the button does and only when the button can be pressed.
+    auto make = [this](const QString &text, const QKeySequence &key, auto press) {
+        auto *action = new QAction(text, this);
+        action->setShortcut(key);
+        action->setShortcutContext(Qt::WindowShortcut);
+        connect(action, &QAction::triggered, this, press);
+        addAction(action);
+        return action;
+    };
+    trainAction_ = make(tr("&Train"), QKeySequence(Qt::Key_F5), [this] { train_->click(); });
+    pauseResumeAction_ = make(tr("&Pause / Resume"), QKeySequence(Qt::Key_F6), [this] {
+        if (pause_->isEnabled())
+            pause_->click();
+        else
+            resume_->click();
+    });
+    stopAction_ =
+        make(tr("&Stop"), QKeySequence(Qt::SHIFT | Qt::Key_F5), [this] { stop_->click(); });
+    trainAction_->setObjectName(QStringLiteral("trainAction"));
+    pauseResumeAction_->setObjectName(QStringLiteral("pauseResumeAction"));
+    stopAction_->setObjectName(QStringLiteral("stopAction"));
+    const QList<std::pair<QPushButton *, QAction *>> pairs = {{train_, trainAction_},
+                                                              {pause_, pauseResumeAction_},
+                                                              {resume_, pauseResumeAction_},
+                                                              {stop_, stopAction_}};
+    for (auto [button, action] : pairs) {
+        button->setToolTip(QStringLiteral("%1 (%2)").arg(
+            button->toolTip(), action->shortcut().toString(QKeySequence::NativeText)));
+        // Whatever enables a button (setState or anything else) enables its action.
+        button->installEventFilter(this);
+    }
+    syncActions();
+}
+
+bool TrainingControls::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() == QEvent::EnabledChange)
+        syncActions();
+    return QWidget::eventFilter(watched, event);
+}
+
+void TrainingControls::syncActions()
+{
+    trainAction_->setEnabled(train_->isEnabled());
+    pauseResumeAction_->setEnabled(pause_->isEnabled() || resume_->isEnabled());
+    pauseResumeAction_->setText(resume_->isEnabled() ? tr("&Resume") : tr("&Pause"));
+    stopAction_->setEnabled(stop_->isEnabled());
+}
+
 void TrainingControls::setState(bool training, bool paused, bool stopping)
 {
     training_ = training;
@@ -142,8 +197,12 @@ void TrainingControls::setTrainBlocked(const QString &reason)
 void TrainingControls::updateTrainButton()
 {
     train_->setEnabled(!training_ && blockedReason_.isEmpty());
-    train_->setToolTip(blockedReason_.isEmpty() ? tr("Train the model from scratch")
-                                                : blockedReason_);
+    const QString key =
+        trainAction_ ? trainAction_->shortcut().toString(QKeySequence::NativeText) : QString();
+    train_->setToolTip(blockedReason_.isEmpty()
+                           ? tr("Train the model from scratch") +
+                                 (key.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(key))
+                           : blockedReason_);
 }
 
 void TrainingControls::setLearningRate(double lr)

@@ -5,6 +5,7 @@
 
 #include <QWidget>
 
+class QAction;
 class QCheckBox;
 class QLabel;
 class QLineEdit;
@@ -35,6 +36,11 @@ public:
     double smoothing() const;
     // Rows the controls take at the current width: they wrap in groups when it is narrow.
     int rowCount() const;
+    // Train (F5), Pause / Resume (F6) and Stop (Shift+F5) for menus: each does what its
+    // button does, and is enabled when the button is. Their keys work in the whole window.
+    QAction *trainAction() const { return trainAction_; }
+    QAction *pauseResumeAction() const { return pauseResumeAction_; }
+    QAction *stopAction() const { return stopAction_; }
 
 signals:
     void trainRequested();
@@ -47,7 +53,12 @@ signals:
     void logScaleToggled(bool on);
     void exportRequested(strata::ui::TrainingControls::Export what);
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
+    void createActions();
+    void syncActions();
     void submitLearningRate();
     void updateTrainButton();
 
@@ -63,6 +74,9 @@ private:
     QToolButton *export_ = nullptr;
     bool training_ = false;
     QString blockedReason_;
+    QAction *trainAction_ = nullptr;
+    QAction *pauseResumeAction_ = nullptr;
+    QAction *stopAction_ = nullptr;
 };
 
 } // namespace strata::ui

@@ -4,6 +4,7 @@
 #include "widgets/confusion_matrix_view.h"
 #include "widgets/metric_plot.h"
 #include "widgets/progress_panel.h"
+#include "widgets/truth_table_view.h"
 
 #include <QFileDialog>
 #include <QGroupBox>
@@ -29,6 +30,8 @@ constexpr qint64 kMaxBatchPoints = 20000;
 constexpr int kSideBySideWidth = 640;
 // What the stacked layout needs: the widest row of controls (Train … Stop) and a plot.
 constexpr int kStackedMinimumWidth = 420;
+// The least height of the progress / confusion matrix / messages row.
+constexpr int kBottomRowHeight = 180;
 
 QString rateText(double lr)
 {
@@ -104,6 +107,8 @@ void TrainingDashboard::buildUi()
     accuracyPlot_->setValueBounds(0, 1);
     progress_ = new widgets::ProgressPanel(this);
     confusion_ = new widgets::ConfusionMatrixView(this);
+    truthTable_ = new widgets::TruthTableView(this);
+    truthTable_->hide(); // until a tiny tabular set's first epoch
     log_ = new QPlainTextEdit(this);
     log_->setReadOnly(true);
     log_->setMaximumBlockCount(5000);
@@ -146,10 +151,12 @@ void TrainingDashboard::buildUi()
     panels_ = new QSplitter(Qt::Horizontal, this);
     panels_->addWidget(progressBox);
     panels_->addWidget(confusion_);
+    panels_->addWidget(truthTable_);
     panels_->addWidget(logBox);
     panels_->setStretchFactor(0, 0);
     panels_->setStretchFactor(1, 1);
-    panels_->setStretchFactor(2, 2);
+    panels_->setStretchFactor(2, 1);
+    panels_->setStretchFactor(3, 2);
     panels_->setChildrenCollapsible(false);
 
     auto *vertical = new QSplitter(Qt::Vertical, this);
@@ -163,6 +170,8 @@ void TrainingDashboard::buildUi()
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addWidget(controls_);
     layout->addWidget(vertical, 1);
+    stacked_ = true;
+    setStacked(false); // the side-by-side minimum sizes until the first resize says otherwise
 }
 
 QSize TrainingDashboard::minimumSizeHint() const
@@ -190,10 +199,13 @@ void TrainingDashboard::setStacked(bool stacked)
     panels_->setOrientation(o);
     // Stacked, the panel grows tall; in a scroll area it then scrolls instead of squeezing
     // every plot flat.
+    // Side by side, the row under the plots keeps room for the matrix with its title and a few
+    // lines of messages: a short dock scrolls rather than crushing it.
     const int plotHeight = stacked ? 220 : 200;
     lossPlot_->setMinimumHeight(plotHeight);
     accuracyPlot_->setMinimumHeight(plotHeight);
-    confusion_->setMinimumHeight(stacked ? 220 : 0);
+    confusion_->setMinimumHeight(stacked ? 220 : kBottomRowHeight);
+    truthTable_->setMinimumHeight(stacked ? 180 : kBottomRowHeight);
 }
 
 void TrainingDashboard::updateButtons()
@@ -252,6 +264,8 @@ void TrainingDashboard::showNoRun()
     lossPlot_->clear();
     accuracyPlot_->clear();
     confusion_->clear();
+    truthTable_->clear();
+    truthTable_->hide();
     confusion_->setCaption(tr("Confusion matrix"));
     confusion_->setPlaceholder(tr("Not trained yet: press Train"));
     progress_->reset();
@@ -365,6 +379,8 @@ void TrainingDashboard::showEpoch(const strata::EpochMetrics &m)
         confusion_->setCaption(tr("Validation, epoch %1").arg(x));
         confusion_->setMatrix(std::move(matrix), classNames_);
     }
+    if (!m.truthTable.empty())
+        showTruthTable(m);
     // One Keras-like line per epoch.
     QString line =
         tr("Epoch %1: loss %2, accuracy %3").arg(x).arg(m.loss, 0, 'f', 4).arg(percent(m.accuracy));
@@ -377,6 +393,16 @@ void TrainingDashboard::showEpoch(const strata::EpochMetrics &m)
     if (m.best)
         line += tr(" (best)");
     appendLog(line);
+}
+
+void TrainingDashboard::showTruthTable(const strata::EpochMetrics &m)
+{
+    QVector<widgets::TruthTableView::Row> rows;
+    for (const strata::TruthTableRow &r : m.truthTable)
+        rows.append({QVector<double>(r.inputs.begin(), r.inputs.end()), r.target,
+                     QVector<double>(r.outputs.begin(), r.outputs.end()), r.predicted});
+    truthTable_->setRows(rows, classNames_, tr("epoch %1").arg(m.epoch + 1));
+    truthTable_->show();
 }
 
 void TrainingDashboard::showLog(const strata::LogEvent &e)

@@ -23,6 +23,7 @@ namespace strata::widgets {
 class ConfusionMatrixView;
 class MetricPlot;
 class ProgressPanel;
+class TruthTableView;
 } // namespace strata::widgets
 
 namespace strata::ui {
@@ -47,6 +48,9 @@ public:
     widgets::MetricPlot *accuracyPlot() const { return accuracyPlot_; }
     widgets::ConfusionMatrixView *confusionMatrix() const { return confusion_; }
     widgets::ProgressPanel *progressPanel() const { return progress_; }
+    // The model's answers for every input of a tiny tabular set (the gates); hidden for any
+    // other data.
+    widgets::TruthTableView *truthTable() const { return truthTable_; }
     QPlainTextEdit *logView() const { return log_; }
     TrainingControls *controls() const { return controls_; }
     // Narrow (below ~640 px, e.g. in a dock beside the canvas): the plots and the panels
@@ -86,6 +90,7 @@ private:
     void showStarted(const strata::StartedEvent &e);
     void showBatch(const strata::BatchEvent &e);
     void showEpoch(const strata::EpochMetrics &m);
+    void showTruthTable(const strata::EpochMetrics &m);
     void showLog(const strata::LogEvent &e);
     void showLearningRate(double lr, double position, TrainingSession::RateOrigin origin);
     void showPaused();
@@ -113,6 +118,7 @@ private:
     widgets::MetricPlot *accuracyPlot_ = nullptr;
     widgets::ProgressPanel *progress_ = nullptr;
     widgets::ConfusionMatrixView *confusion_ = nullptr;
+    widgets::TruthTableView *truthTable_ = nullptr;
     QPlainTextEdit *log_ = nullptr;
 };
 

@@ -97,6 +97,11 @@ struct DatasetOutline
     int classes = 0;
 };
 DatasetOutline outlineDataset(const DatasetSpec &spec, const std::string &baseDir);
+// The files a spec reads (relative paths resolved against baseDir), in the order the spec
+// names them; none for generated sets.
+std::vector<std::string> datasetFiles(const DatasetSpec &spec, const std::string &baseDir);
+// Those of datasetFiles that do not exist: the data the user has to fetch before training.
+std::vector<std::string> missingDatasetFiles(const DatasetSpec &spec, const std::string &baseDir);
 
 // The individual loaders (no normalisation).
 Dataset loadIdx(const std::string &imagesPath, const std::string &labelsPath);

@@ -13,6 +13,16 @@
 
 namespace strata {
 
+// One row of a tiny tabular set's truth table (the logic gates): an input, its label in the
+// data and what the model answers for it.
+struct TruthTableRow
+{
+    std::vector<float> inputs;
+    int target = -1; // the label in the data; -1: the input is not in the data (asked, not taught)
+    std::vector<float> outputs; // the model's probabilities (one value for a sigmoid output)
+    int predicted = -1;         // the class those outputs choose
+};
+
 struct EpochMetrics
 {
     int epoch = 0; // 0-based
@@ -24,6 +34,9 @@ struct EpochMetrics
     double learningRate = 0;
     bool best = false;                           // the best monitored value so far
     std::vector<std::vector<int64_t>> confusion; // [true class][predicted class], validation
+    // The model's outputs for every input of a tiny tabular set (see truthTableRows); empty
+    // for any other data.
+    std::vector<TruthTableRow> truthTable;
 };
 
 struct StartedEvent

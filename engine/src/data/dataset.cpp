@@ -133,6 +133,35 @@ void applyLimit(Dataset &data, int64_t limit)
 
 } // namespace
 
+std::vector<std::string> datasetFiles(const DatasetSpec &spec, const std::string &baseDir)
+{
+    std::vector<std::string> named;
+    if (spec.kind == "idx")
+        named = {spec.trainImages, spec.trainLabels, spec.testImages, spec.testLabels};
+    else if (spec.kind == "cifar10") {
+        named = spec.trainFiles;
+        named.push_back(spec.testFile);
+        named.push_back(spec.classNamesFile);
+    } else if (spec.kind == "csv")
+        named = {spec.trainCsv, spec.testCsv};
+    std::vector<std::string> files;
+    for (const std::string &f : named)
+        if (!f.empty())
+            files.push_back(resolve(f, baseDir));
+    return files;
+}
+
+std::vector<std::string> missingDatasetFiles(const DatasetSpec &spec, const std::string &baseDir)
+{
+    std::vector<std::string> missing;
+    for (const std::string &f : datasetFiles(spec, baseDir)) {
+        std::error_code error;
+        if (!fs::exists(f, error))
+            missing.push_back(f);
+    }
+    return missing;
+}
+
 DatasetBundle loadDataset(const DatasetSpec &spec, const std::string &baseDir)
 {
     if (spec.limit < 0 || spec.testLimit < 0)

@@ -67,3 +67,81 @@ Tensor predict(Network &network, const std::vector<float> &features, int64_t cou
 }
 
 } // namespace strata
+
+namespace strata {
+
+namespace {
+
+// The distinct inputs of sets with their first label, in order of appearance; empty once
+// there are more than kTruthTableRows of them or a set is not a short feature vector.
+std::vector<TruthTableRow> distinctInputs(const std::vector<const Dataset *> &sets, bool &binary)
+{
+    std::vector<TruthTableRow> rows;
+    binary = true;
+    for (const Dataset *data : sets) {
+        if (!data)
+            continue;
+        const int64_t f = data->sampleSize();
+        if (data->sampleShape.size() != 1 || f < 1 || f > kTruthTableFeatures)
+            return {};
+        for (int64_t i = 0, n = data->size(); i < n; ++i) {
+            const float *x = data->sample(i);
+            const auto same = [&](const TruthTableRow &r) {
+                return std::equal(r.inputs.begin(), r.inputs.end(), x);
+            };
+            if (std::find_if(rows.begin(), rows.end(), same) != rows.end())
+                continue;
+            if (static_cast<int64_t>(rows.size()) == kTruthTableRows)
+                return {};
+            TruthTableRow row;
+            row.inputs.assign(x, x + f);
+            row.target = data->labels[static_cast<size_t>(i)];
+            for (float v : row.inputs)
+                binary = binary && (v == 0.0f || v == 1.0f);
+            rows.push_back(std::move(row));
+        }
+    }
+    return rows;
+}
+
+} // namespace
+
+std::vector<TruthTableRow> truthTableRows(const std::vector<const Dataset *> &sets)
+{
+    bool binary = false;
+    std::vector<TruthTableRow> seen = distinctInputs(sets, binary);
+    if (seen.empty() || !binary)
+        return seen;
+    // 0/1 inputs: the whole table, so a gate trained on three rows is asked the fourth.
+    const size_t features = seen.front().inputs.size();
+    std::vector<TruthTableRow> rows(size_t(1) << features);
+    for (size_t combination = 0; combination < rows.size(); ++combination) {
+        TruthTableRow &row = rows[combination];
+        for (size_t bit = 0; bit < features;
+             ++bit) // the first input is the highest bit: 00, 01, 10, 11
+            row.inputs.push_back(static_cast<float>((combination >> (features - 1 - bit)) & 1));
+        for (const TruthTableRow &s : seen)
+            if (s.inputs == row.inputs)
+                row.target = s.target;
+    }
+    return rows;
+}
+
+void fillTruthTable(Network &network, std::vector<TruthTableRow> &rows)
+{
+    if (rows.empty())
+        return;
+    std::vector<float> features;
+    for (const TruthTableRow &row : rows)
+        features.insert(features.end(), row.inputs.begin(), row.inputs.end());
+    const auto count = static_cast<int64_t>(rows.size());
+    const Tensor p = predict(network, features, count, static_cast<int>(count));
+    const int64_t k = p.numel() / count;
+    for (int64_t i = 0; i < count; ++i) {
+        TruthTableRow &row = rows[static_cast<size_t>(i)];
+        row.outputs.assign(p.data() + i * k, p.data() + (i + 1) * k);
+        row.predicted = predictedClass(row.outputs.data(), k);
+    }
+}
+
+} // namespace strata

@@ -199,6 +199,7 @@ void Trainer::prepareData(Run &r)
     }
     if (r.train.size() == 0)
         throw Error("The training set is empty");
+    r.truthTable = truthTableRows({&r.data.train, r.data.test ? &*r.data.test : nullptr});
 }
 
 // The backend, the network, the optimizer and schedule, the shuffle stream and the read

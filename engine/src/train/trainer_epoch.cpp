@@ -228,6 +228,10 @@ bool Trainer::endEpoch(Run &r, int epoch)
         m.valAccuracy = eval.accuracy;
         m.confusion = std::move(eval.confusion);
     }
+    if (!r.truthTable.empty()) {
+        fillTruthTable(*r.network, r.truthTable);
+        m.truthTable = r.truthTable;
+    }
     const double monitored = m.hasValidation ? m.valLoss : m.loss;
     if (monitored < r.bestValue - 1e-12) {
         r.bestValue = monitored;

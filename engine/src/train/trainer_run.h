@@ -53,6 +53,7 @@ struct Trainer::Run
     bool lateGuard = false; // the guard answers at reads (readEvery > 1 or a device)
     Tensor x, y;            // the batch
     std::optional<internal::DivergenceWatch> watch; // finite divergence (see divergence.h)
+    std::vector<TruthTableRow> truthTable; // the inputs asked at each epoch end (tiny sets only)
 
     // The epoch under way.
     LossTotals epochTotals; // of the batches read so far

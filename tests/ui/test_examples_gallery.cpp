@@ -1,0 +1,103 @@
+// The examples gallery: ordered by lesson (logic gates, generated data, real data sets) and
+// by size within a lesson; an example whose data files are missing says which and where to
+// put them; thumbnails name every layer at a legible size.
+
+#include "ui/examples_dialog.h"
+#include "ui/main_window.h"
+
+#include "source_dir.h"
+
+#include <strata/project.h>
+
+#include <QDir>
+#include <QFile>
+#include <QListWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace strata;
+using namespace strata::ui;
+using strata::test::examplePath;
+
+class TestExamplesGallery : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void orderedByLessonThenSize();
+    void missingDataIsNamedWithItsFolder();
+    void thumbnailsAreLegible();
+};
+
+void TestExamplesGallery::orderedByLessonThenSize()
+{
+    ExamplesDialog dialog(MainWindow::examplesDir());
+    QStringList files;
+    for (int i = 0; i < dialog.list()->count(); ++i)
+        files << QFileInfo(dialog.list()->item(i)->data(Qt::UserRole).toString()).fileName();
+    // Within a lesson by parameter count: LeNet (62,006), the CIFAR-10 CNN (122,570), the
+    // MNIST CNN (9,467,274).
+    const QStringList expected = {"or_gate.strata",
+                                  "xor.strata",
+                                  "spirals.strata",
+                                  "keras_mlp_dummy.strata",
+                                  "pytorch_cifar10_lenet.strata",
+                                  "keras_cifar10_cnn.strata",
+                                  "keras_mnist_cnn.strata"};
+    QCOMPARE(files, expected);
+    QVERIFY(dialog.list()->item(0)->text().contains("Lesson 1: Logic gates"));
+    QVERIFY(dialog.list()->item(6)->text().contains("Lesson 3: Real data sets"));
+    QCOMPARE(dialog.selectedPath(), examplePath("or_gate.strata")); // the first lesson first
+}
+
+void TestExamplesGallery::missingDataIsNamedWithItsFolder()
+{
+    // A copy of the examples without the CIFAR-10 batches (as a fresh install has them).
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    for (const char *name : {"pytorch_cifar10_lenet.strata", "xor.strata"})
+        QVERIFY(QFile::copy(examplePath(name), dir.filePath(name)));
+    ExamplesDialog dialog(dir.path());
+    QCOMPARE(dialog.list()->count(), 2);
+    const QString xorText = dialog.list()->item(0)->text();
+    QVERIFY2(!xorText.contains("Needs data"), qPrintable(xorText));
+    const QString cifar = dialog.list()->item(1)->text();
+    QVERIFY2(cifar.contains("Needs data"), qPrintable(cifar));
+    QVERIFY2(cifar.contains("CIFAR-10"), qPrintable(cifar));
+    QVERIFY2(cifar.contains("data_batch_1.bin"), qPrintable(cifar));
+    const QString folder = QDir::toNativeSeparators(dir.filePath("data/cifar-10-batches-bin"));
+    QVERIFY2(cifar.contains(folder), qPrintable(cifar));
+    QVERIFY(dialog.list()->item(1)->toolTip().contains("test_batch.bin"));
+
+    const ExampleInfo info = describeExample(loadProject(examplePath("xor.strata").toStdString()),
+                                             examplePath("xor.strata"));
+    QVERIFY(info.missingFiles.isEmpty());
+    QCOMPARE(info.lesson, 1);
+}
+
+void TestExamplesGallery::thumbnailsAreLegible()
+{
+    ExamplesDialog dialog(MainWindow::examplesDir());
+    QVERIFY(dialog.list()->iconSize().width() >= 200);
+    QVERIFY(dialog.list()->iconSize().height() >= 140);
+    for (const QString &name : QDir(MainWindow::examplesDir()).entryList({"*.strata"})) {
+        const Project project = loadProject(examplePath(name).toStdString());
+        const ThumbnailLayout layout =
+            modelThumbnailLayout(project, ExamplesDialog::thumbnailSize());
+        // Text of at least 11 px in boxes that hold it, each layer named (or counted).
+        QVERIFY2(layout.fontPixelSize >= 11, qPrintable(name));
+        QVERIFY(layout.boxHeight >= layout.fontPixelSize + 4);
+        const int layers = int(project.graph.nodes().size());
+        QVERIFY2(layout.shown == layers, qPrintable(name));
+        // Not a blank canvas: the boxes are drawn.
+        const QImage thumb = renderModelThumbnail(project, ExamplesDialog::thumbnailSize());
+        QSet<QRgb> colors;
+        for (int y = 0; y < thumb.height(); y += 2)
+            for (int x = 0; x < thumb.width(); x += 2)
+                colors.insert(thumb.pixel(x, y));
+        QVERIFY(colors.size() > 5);
+    }
+}
+
+QTEST_MAIN(TestExamplesGallery)
+#include "test_examples_gallery.moc"
