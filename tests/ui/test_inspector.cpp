@@ -32,6 +32,7 @@ private slots:
     void renameAndChoice();
     void followsUndoAndRemoval();
     void projectSettingsWhenNothingSelected();
+    void unusedSizesSayNotUsed();
 };
 
 void TestInspector::buildsEditorsFromTheSchema()
@@ -199,6 +200,39 @@ void TestInspector::projectSettingsWhenNothingSelected()
     QCOMPARE(doc.project().dataset.name, std::string("moons"));
     doc.undoStack()->undo();
     QCOMPARE(name->currentData().toString(), QStringLiteral("spirals"));
+}
+
+// An Input of 2 features showed channels, height and width as 0 beside features 2, and a
+// pooling stride of 0 as 0: they say what the 0 means instead.
+void TestInspector::unusedSizesSayNotUsed()
+{
+    Document doc;
+    doc.load(examplePath("or_gate.strata"));
+    Inspector inspector(&doc);
+    inspector.showNodes({"x"});
+    NodeForm *form = inspector.nodeForm();
+    for (const char *name : {"channels", "height", "width"}) {
+        auto *box = qobject_cast<QSpinBox *>(form->editor(name));
+        QVERIFY2(box, name);
+        QCOMPARE(box->value(), 0);
+        QCOMPARE(box->text(), QStringLiteral("not used (features)"));
+    }
+    auto *features = qobject_cast<QSpinBox *>(form->editor("features"));
+    QCOMPARE(features->text(), QStringLiteral("2"));
+    // Giving it an image size turns the marks around.
+    doc.setParam("x", "channels", 1);
+    QCOMPARE(qobject_cast<QSpinBox *>(form->editor("channels"))->text(), QStringLiteral("1"));
+    QCOMPARE(features->text(), QStringLiteral("2 (not used)"));
+
+    Document cnn;
+    cnn.load(examplePath("keras_mnist_cnn.strata"));
+    Inspector cnnInspector(&cnn);
+    cnnInspector.showNodes({"input"});
+    QCOMPARE(qobject_cast<QSpinBox *>(cnnInspector.nodeForm()->editor("height"))->text(),
+             QStringLiteral("28"));
+    // features keeps its default of 2, which an image Input ignores.
+    QCOMPARE(qobject_cast<QSpinBox *>(cnnInspector.nodeForm()->editor("features"))->text(),
+             QStringLiteral("2 (not used)"));
 }
 
 QTEST_MAIN(TestInspector)

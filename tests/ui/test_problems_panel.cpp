@@ -129,7 +129,7 @@ private slots:
         spec.loss = "binary_cross_entropy";
         QCOMPARE(window.document()->setTrainingSpec(spec), QString());
         QVERIFY(train->isEnabled());
-        QCOMPARE(train->toolTip(), QStringLiteral("Train the model from scratch"));
+        QCOMPARE(train->toolTip(), QStringLiteral("Train the model from scratch (F5)"));
         // A shape error blocks it too, with the engine's message.
         QCOMPARE(window.document()->setParam("x", "features", 3), QString());
         QVERIFY(!train->isEnabled());

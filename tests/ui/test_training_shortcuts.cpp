@@ -35,6 +35,8 @@ private slots:
 void TestTrainingShortcuts::shownInMenuAndTooltips()
 {
     MainWindow window;
+    // A model that can train: an empty one's Train says why it cannot instead.
+    QVERIFY(window.openFile(examplePath("spirals.strata")));
     QMenu *training = nullptr;
     for (QAction *a : window.menuBar()->actions())
         if (a->menu() && a->text().remove('&') == QLatin1String("Training"))

@@ -4,6 +4,7 @@
 #include "ui/inspector/form_fields.h"
 #include "ui/theme.h"
 
+#include <strata/errors.h>
 #include <strata/layer.h>
 #include <strata/summary.h>
 
@@ -161,6 +162,9 @@ void NodeForm::rebuild()
             box->setRange(clampToInt(spec.min), clampToInt(spec.max));
             box->setKeyboardTracking(false); // one edit per value, not per keystroke
             box->setGroupSeparatorShown(true);
+            // "not used (features)" for an Input's height of 0, not a 0 beside features 2.
+            if (!spec.unsetText.empty() && spec.min > -1 && clampToInt(spec.min) == box->minimum())
+                box->setSpecialValueText(QString::fromStdString(spec.unsetText));
             connect(box, &QSpinBox::valueChanged, this,
                     [this, name](int v) { applyParam(name, v); });
             editor = box;
@@ -220,6 +224,12 @@ void NodeForm::refreshValues()
         const QSignalBlocker b(nameEdit_);
         nameEdit_->setText(toQString(node->name));
     }
+    std::vector<std::string> unused;
+    try {
+        unused = type->unusedParams(LayerRegistry::instance().resolveParams(*node));
+    } catch (const Error &) {
+        // Invalid values: the status line says why; nothing is marked unused.
+    }
     for (const ParamSpec &spec : type->params) {
         QWidget *editor = editors_.value(toQString(spec.name));
         if (!editor)
@@ -227,9 +237,15 @@ void NodeForm::refreshValues()
         const nlohmann::json v =
             node->params.contains(spec.name) ? node->params.at(spec.name) : spec.defaultValue;
         const QSignalBlocker b(editor);
-        if (auto *box = qobject_cast<QSpinBox *>(editor); box && v.is_number())
+        const bool isUnused = std::find(unused.begin(), unused.end(), spec.name) != unused.end();
+        if (auto *box = qobject_cast<QSpinBox *>(editor); box && v.is_number()) {
             box->setValue(clampToInt(v.get<double>()));
-        else if (auto *dbox = qobject_cast<QDoubleSpinBox *>(editor); dbox && v.is_number())
+            // A value these settings ignore says so (an image Input's features of 2), unless
+            // the field already shows its "not used" text for the minimum.
+            const bool showsUnsetText =
+                !box->specialValueText().isEmpty() && box->value() == box->minimum();
+            box->setSuffix(isUnused && !showsUnsetText ? tr(" (not used)") : QString());
+        } else if (auto *dbox = qobject_cast<QDoubleSpinBox *>(editor); dbox && v.is_number())
             dbox->setValue(v.get<double>());
         else if (auto *check = qobject_cast<QCheckBox *>(editor); check && v.is_boolean())
             check->setChecked(v.get<bool>());

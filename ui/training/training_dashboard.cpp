@@ -14,6 +14,7 @@
 #include <QTextBlockFormat>
 #include <QTextCharFormat>
 #include <QTextCursor>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -264,6 +265,8 @@ void TrainingDashboard::showNoRun()
     lossPlot_->clear();
     accuracyPlot_->clear();
     confusion_->clear();
+    pendingTruth_.clear();
+    pendingTruthEpoch_ = -1;
     truthTable_->clear();
     truthTable_->hide();
     confusion_->setCaption(tr("Confusion matrix"));
@@ -379,8 +382,15 @@ void TrainingDashboard::showEpoch(const strata::EpochMetrics &m)
         confusion_->setCaption(tr("Validation, epoch %1").arg(x));
         confusion_->setMatrix(std::move(matrix), classNames_);
     }
-    if (!m.truthTable.empty())
-        showTruthTable(m);
+    if (!m.truthTable.empty()) {
+        pendingTruth_ = m.truthTable;
+        pendingTruthEpoch_ = m.epoch;
+        truthTable_->show();
+        if (!truthFlushQueued_) {
+            truthFlushQueued_ = true;
+            QTimer::singleShot(0, this, &TrainingDashboard::flushTruthTable);
+        }
+    }
     // One Keras-like line per epoch.
     QString line =
         tr("Epoch %1: loss %2, accuracy %3").arg(x).arg(m.loss, 0, 'f', 4).arg(percent(m.accuracy));
@@ -395,14 +405,18 @@ void TrainingDashboard::showEpoch(const strata::EpochMetrics &m)
     appendLog(line);
 }
 
-void TrainingDashboard::showTruthTable(const strata::EpochMetrics &m)
+void TrainingDashboard::flushTruthTable()
 {
+    truthFlushQueued_ = false;
+    if (pendingTruthEpoch_ < 0)
+        return;
     QVector<widgets::TruthTableView::Row> rows;
-    for (const strata::TruthTableRow &r : m.truthTable)
+    for (const strata::TruthTableRow &r : pendingTruth_)
         rows.append({QVector<double>(r.inputs.begin(), r.inputs.end()), r.target,
                      QVector<double>(r.outputs.begin(), r.outputs.end()), r.predicted});
-    truthTable_->setRows(rows, classNames_, tr("epoch %1").arg(m.epoch + 1));
-    truthTable_->show();
+    truthTable_->setRows(rows, classNames_, tr("epoch %1").arg(pendingTruthEpoch_ + 1));
+    pendingTruth_.clear();
+    pendingTruthEpoch_ = -1;
 }
 
 void TrainingDashboard::showLog(const strata::LogEvent &e)
@@ -425,6 +439,7 @@ void TrainingDashboard::showLog(const strata::LogEvent &e)
 void TrainingDashboard::showFinished(const strata::FinishedEvent &e)
 {
     using R = strata::FinishedEvent::Reason;
+    flushTruthTable(); // the last epoch's answers, before anyone reads them
     const bool bad = e.reason == R::Diverged || e.reason == R::Failed;
     appendLog(QStringLiteral("%1: %2").arg(reasonText(e.reason), QString::fromStdString(e.message)),
               bad ? QStringLiteral("#c0392b") : QString());

@@ -90,7 +90,7 @@ private:
     void showStarted(const strata::StartedEvent &e);
     void showBatch(const strata::BatchEvent &e);
     void showEpoch(const strata::EpochMetrics &m);
-    void showTruthTable(const strata::EpochMetrics &m);
+    void flushTruthTable();
     void showLog(const strata::LogEvent &e);
     void showLearningRate(double lr, double position, TrainingSession::RateOrigin origin);
     void showPaused();
@@ -109,6 +109,11 @@ private:
     int batchStride_ = 1;
     int pendingBatches_ = 0;
     double pendingLoss_ = 0, pendingAccuracy_ = 0;
+    // The newest epoch's truth table, drawn once per event-loop turn: a drain may bring
+    // hundreds of tiny epochs, and rebuilding the table for each blocked the GUI.
+    std::vector<strata::TruthTableRow> pendingTruth_;
+    int pendingTruthEpoch_ = -1;
+    bool truthFlushQueued_ = false;
 
     bool stacked_ = false;
     TrainingControls *controls_ = nullptr;

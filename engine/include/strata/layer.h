@@ -37,6 +37,9 @@ struct ParamSpec
     double max = std::numeric_limits<double>::infinity();
     std::vector<std::string> choices; // for Choice
     std::string help;                 // one line, shown as a tooltip
+    // For an Int whose minimum means "not used" or "automatic" (an Input's height for a
+    // feature vector, a pooling stride of 0): what an editor shows instead of that number.
+    std::string unsetText;
 };
 
 // What a node produces for one sample (batch excluded).
@@ -85,6 +88,10 @@ struct LayerType
         weights = [](const Node &, const nlohmann::json &, const std::vector<Shape> &) {
             return std::vector<WeightSpec>{};
         };
+    // The parameters these values make irrelevant (an image Input's `features`), so an editor
+    // can say they are not used; none by default.
+    std::function<std::vector<std::string>(const nlohmann::json &params)> unusedParams =
+        [](const nlohmann::json &) { return std::vector<std::string>{}; };
 };
 
 class LayerRegistry
@@ -117,7 +124,9 @@ private:
 };
 
 // Helpers for layer definitions.
-ParamSpec intParam(std::string name, int64_t def, double min, double max, std::string help);
+// unsetText: see ParamSpec::unsetText (empty: the minimum is an ordinary value).
+ParamSpec intParam(std::string name, int64_t def, double min, double max, std::string help,
+                   std::string unsetText = {});
 ParamSpec floatParam(std::string name, double def, double min, double max, std::string help);
 ParamSpec boolParam(std::string name, bool def, std::string help);
 ParamSpec choiceParam(std::string name, std::string def, std::vector<std::string> choices,

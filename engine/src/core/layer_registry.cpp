@@ -187,9 +187,11 @@ nlohmann::json LayerRegistry::resolveParams(const Node &node) const
     return out;
 }
 
-ParamSpec intParam(std::string name, int64_t def, double min, double max, std::string help)
+ParamSpec intParam(std::string name, int64_t def, double min, double max, std::string help,
+                   std::string unsetText)
 {
-    return ParamSpec{std::move(name), ParamType::Int, def, min, max, {}, std::move(help)};
+    return ParamSpec{std::move(name), ParamType::Int,      def, min, max, {},
+                     std::move(help), std::move(unsetText)};
 }
 
 ParamSpec floatParam(std::string name, double def, double min, double max, std::string help)

@@ -70,6 +70,8 @@ std::vector<EpochMetrics> readHistoryLog(const std::string &path, int epochs)
 {
     std::error_code ec;
     const auto status = std::filesystem::status(path, ec);
+    if (epochs == 0 && status.type() == std::filesystem::file_type::not_found)
+        return {}; // stopped in the first epoch: no epoch has ended, so no line was written
     if (ec || !std::filesystem::exists(status))
         fail(path, "is missing, and the checkpoint needs its first " + std::to_string(epochs) +
                        " epochs");

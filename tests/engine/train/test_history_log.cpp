@@ -201,6 +201,14 @@ private slots:
         }
     }
 
+    void noLogIsNeededBeforeTheFirstEpochEnds()
+    {
+        // A run stopped in its first epoch checkpoints 0 finished epochs and wrote no line.
+        const std::string log = path("never_written.jsonl");
+        std::remove(log.c_str());
+        QVERIFY(internal::readHistoryLog(log, 0).empty());
+    }
+
     void pipeIsRefusedWithoutBlocking()
     {
         const std::string fifo = path("history.fifo");

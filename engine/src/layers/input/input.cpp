@@ -29,13 +29,22 @@ void registerInput(LayerRegistry &registry)
     t.category = "Core";
     t.help = "Where samples enter the model: channels × height × width, or features";
     t.params = {
-        intParam("channels", 0, 0, 4096,
-                 "Image channels (1 grey, 3 colour); 0 for feature vectors"),
-        intParam("height", 0, 0, 8192, "Image height in pixels; 0 for feature vectors"),
-        intParam("width", 0, 0, 8192, "Image width in pixels; 0 for feature vectors"),
-        intParam("features", 2, 0, 1 << 24, "Number of features when the sample is a vector"),
+        intParam("channels", 0, 0, 4096, "Image channels (1 grey, 3 colour); 0 for feature vectors",
+                 "not used (features)"),
+        intParam("height", 0, 0, 8192, "Image height in pixels; 0 for feature vectors",
+                 "not used (features)"),
+        intParam("width", 0, 0, 8192, "Image width in pixels; 0 for feature vectors",
+                 "not used (features)"),
+        intParam("features", 2, 0, 1 << 24, "Number of features when the sample is a vector",
+                 "not used (image)"),
     };
     t.inputCount = [](const nlohmann::json &) { return 0; };
+    t.unusedParams = [](const nlohmann::json &p) {
+        const bool image =
+            intOf(p, "channels") > 0 || intOf(p, "height") > 0 || intOf(p, "width") > 0;
+        return image ? std::vector<std::string>{"features"}
+                     : std::vector<std::string>{"channels", "height", "width"};
+    };
     t.inferShape = [](const Node &node, const nlohmann::json &p, const std::vector<Shape> &) {
         const int64_t c = intOf(p, "channels"), h = intOf(p, "height"), w = intOf(p, "width");
         if (c > 0 || h > 0 || w > 0) {

@@ -20,7 +20,8 @@ LayerDefinition windowedPool(const std::string &name, const std::string &help)
     t.help = help;
     t.params = {
         intParam("pool", 2, 1, 64, "Pool window height and width in pixels"),
-        intParam("stride", 0, 0, 64, "Step between windows; 0 means the pool size"),
+        intParam("stride", 0, 0, 64, "Step between windows; 0 means the pool size",
+                 "same as pool size"),
         choiceParam("padding", "valid", {"valid", "same"},
                     "valid: no padding, the image shrinks; same: pad so that "
                     "output = ceil(input / stride)"),
