@@ -45,7 +45,7 @@ namespace strata::ui {
 
 namespace {
 
-constexpr int kStateVersion = 1; // bump when the dock set changes
+constexpr int kStateVersion = 2; // bump when the dock set or arrangement changes
 
 // The dashboard is tall; in a scroll area its dock can be made short, leaving the canvas room
 // while the model is built, and grown when training is watched.
@@ -73,9 +73,10 @@ MainWindow::MainWindow(QWidget *parent)
     setObjectName(QStringLiteral("mainWindow"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/strata.svg")));
     setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
-    // Side docks run the full height; the training dock sits under the canvas only.
+    // The palette runs the full height; the training dock spans the canvas and the inspector,
+    // wide enough on a laptop screen to lay every panel out in one row.
     setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
-    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+    setCorner(Qt::BottomRightCorner, Qt::BottomDockWidgetArea);
 
     // Centre: the canvas under a notice shown while training locks editing.
     auto *centre = new QWidget(this);

@@ -105,8 +105,18 @@ void ConfusionMatrixView::paintEvent(QPaintEvent *)
     const QFontMetrics titleMetrics(titleFont);
     p.setFont(titleFont);
     p.setPen(palette().text().color());
-    const QRect titleRect(0, 4, width(), titleMetrics.height());
-    p.drawText(titleRect, Qt::AlignHCenter | Qt::AlignVCenter, title());
+    // A title wider than the view breaks at its " · " into two lines (the caption above the
+    // accuracy) rather than losing its ends.
+    QString text = title();
+    if (titleMetrics.horizontalAdvance(text) > width() - 8)
+        text.replace(QStringLiteral(" · "), QStringLiteral("\n"));
+    const int lines = int(text.count(QLatin1Char('\n'))) + 1;
+    const QRect titleRect(4, 4, width() - 8, titleMetrics.height() * lines);
+    p.drawText(
+        titleRect, Qt::AlignHCenter | Qt::AlignVCenter,
+        titleMetrics.elidedText(text.section(QLatin1Char('\n'), 0, 0), Qt::ElideRight,
+                                titleRect.width()) +
+            (lines > 1 ? QLatin1Char('\n') + text.section(QLatin1Char('\n'), 1) : QString()));
 
     const int k = static_cast<int>(matrix_.size());
     if (k == 0) {

@@ -168,16 +168,19 @@ void MetricPlot::resizeEvent(QResizeEvent *event)
 
 void MetricPlot::fitLegend()
 {
-    // One row when every entry fits beside the others, else two per row, so a narrow plot
-    // never clips its legend.
+    // One row when every entry fits beside the others, else two per row when the two widest
+    // fit side by side, else one per row: a narrow plot never clips its legend.
     QCPLegend *legend = plot_->legend;
     const QFontMetrics metrics(legend->font());
-    int needed = 20;
+    int needed = 20, widest = 0;
     for (int i = 0; i < legend->itemCount(); ++i)
-        if (auto *item = qobject_cast<QCPPlottableLegendItem *>(legend->item(i)))
-            needed += metrics.horizontalAdvance(item->plottable()->name()) +
-                      legend->iconSize().width() + legend->iconTextPadding() + 16;
-    const int columns = width() >= needed ? 0 : 2;
+        if (auto *item = qobject_cast<QCPPlottableLegendItem *>(legend->item(i))) {
+            const int w = metrics.horizontalAdvance(item->plottable()->name()) +
+                          legend->iconSize().width() + legend->iconTextPadding() + 16;
+            needed += w;
+            widest = std::max(widest, w);
+        }
+    const int columns = width() >= needed ? 0 : width() >= 20 + 2 * widest ? 2 : 1;
     if (columns == legendColumns_)
         return;
     legendColumns_ = columns;

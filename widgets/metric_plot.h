@@ -77,7 +77,8 @@ public:
 
     QCustomPlot *customPlot() const { return plot_; }
 
-    // Legend entries per row: all of them when the plot is wide enough, else fewer.
+    // Legend entries per row: 0 for all of them in one row when the plot is wide enough, else
+    // 2, else 1.
     int legendColumns() const { return legendColumns_; }
 
 protected:

@@ -1,6 +1,7 @@
 #include "widgets/truth_table_view.h"
 
 #include <QHeaderView>
+#include <QScrollBar>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -83,6 +84,18 @@ void TruthTableView::clear()
     table_->setRowCount(0);
     table_->setColumnCount(0);
     setTitle(tr("Truth table"));
+}
+
+int TruthTableView::contentHeight() const
+{
+    int rows = 0;
+    for (int r = 0; r < table_->rowCount(); ++r)
+        rows += table_->rowHeight(r);
+    const int scrollBar =
+        table_->horizontalScrollBar()->isVisible() ? table_->horizontalScrollBar()->height() : 0;
+    const int chrome = height() - table_->height(); // the title and margins
+    return chrome + table_->horizontalHeader()->height() + rows + scrollBar +
+           2 * table_->frameWidth();
 }
 
 int TruthTableView::rowCount() const

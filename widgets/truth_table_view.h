@@ -30,6 +30,8 @@ public:
     void setRows(const QVector<Row> &rows, const QStringList &names, const QString &caption);
     void clear();
     int rowCount() const;
+    // The height that shows every row without scrolling, the title included.
+    int contentHeight() const;
     // The text of a cell as shown (for tests and screen readers).
     QString cellText(int row, int column) const;
     QTableWidget *table() const { return table_; }

@@ -9,12 +9,15 @@
 #include "ui/session/training_session.h"
 #include "ui/training/training_controls.h"
 #include "ui/training/training_dashboard.h"
+#include "widgets/confusion_matrix_view.h"
 #include "widgets/metric_plot.h"
+#include "widgets/progress_panel.h"
 
 #include "source_dir.h"
 
 #include <QDockWidget>
 #include <QGroupBox>
+#include <QPlainTextEdit>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QStandardPaths>
@@ -68,6 +71,7 @@ private slots:
     void inspectorNeedsNoHorizontalScrolling();
     void dashboardShrinksAndStacks();
     void narrowPlotWrapsItsLegend();
+    void shortAndWideStandsInOneRow();
     void studioOnALaptopScreen();
 };
 
@@ -132,12 +136,52 @@ void TestNarrowLayout::narrowPlotWrapsItsLegend()
     plot.show();
     QVERIFY(QTest::qWaitForWindowExposed(&plot));
     QCOMPARE(plot.legendColumns(), 0); // one row
-    plot.resize(300, 300);
+    plot.resize(460, 300);
     QCoreApplication::processEvents();
     QCOMPARE(plot.legendColumns(), 2); // two entries per row, none clipped
+    plot.resize(300, 300);
+    QCoreApplication::processEvents();
+    QCOMPARE(plot.legendColumns(), 1); // "train (batches, smoothed)" does not fit twice
     plot.resize(700, 300);
     QCoreApplication::processEvents();
     QCOMPARE(plot.legendColumns(), 0);
+}
+
+void TestNarrowLayout::shortAndWideStandsInOneRow()
+{
+    // In a scroll area as in the studio's dock: the room is the viewport, not the dashboard.
+    TrainingSession session;
+    QScrollArea area;
+    auto *dashboard = new TrainingDashboard(&session);
+    area.setWidget(dashboard);
+    area.setWidgetResizable(true);
+    area.resize(1150, 380);
+    area.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&area));
+    QTRY_COMPARE(dashboard->arrangement(), TrainingDashboard::Arrangement::OneRow);
+    QTRY_VERIFY(!area.verticalScrollBar()->isVisible());
+    // Loss | accuracy | confusion matrix | progress over messages, left to right.
+    auto left = [dashboard](QWidget *w) { return w->mapTo(dashboard, QPoint(0, 0)).x(); };
+    auto top = [dashboard](QWidget *w) { return w->mapTo(dashboard, QPoint(0, 0)).y(); };
+    QVERIFY(left(dashboard->accuracyPlot()) > left(dashboard->lossPlot()));
+    QVERIFY(left(dashboard->confusionMatrix()) > left(dashboard->accuracyPlot()));
+    QVERIFY(left(dashboard->progressPanel()) > left(dashboard->confusionMatrix()));
+    QVERIFY(top(dashboard->logView()) > top(dashboard->progressPanel()));
+    QVERIFY(dashboard->confusionMatrix()->height() >= 150);
+    QVERIFY(dashboard->logView()->height() >= 90);
+
+    // Given the height, the plots stand above the row of panels again.
+    area.resize(1150, 720);
+    QTRY_COMPARE(dashboard->arrangement(), TrainingDashboard::Arrangement::TwoRows);
+    const auto plotBottom = [&] {
+        return top(dashboard->lossPlot()) + dashboard->lossPlot()->height();
+    };
+    QTRY_VERIFY(top(dashboard->confusionMatrix()) > plotBottom());
+    QVERIFY(top(dashboard->logView()) > plotBottom());
+    // Too narrow for one row, however short: two rows, scrolling.
+    area.resize(900, 380);
+    QTRY_VERIFY(area.verticalScrollBar()->isVisible());
+    QCOMPARE(dashboard->arrangement(), TrainingDashboard::Arrangement::TwoRows);
 }
 
 void TestNarrowLayout::studioOnALaptopScreen()

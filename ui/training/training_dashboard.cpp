@@ -6,9 +6,11 @@
 #include "widgets/progress_panel.h"
 #include "widgets/truth_table_view.h"
 
+#include <QCoreApplication>
 #include <QFileDialog>
 #include <QGroupBox>
 #include <QPlainTextEdit>
+#include <QScrollArea>
 #include <QScrollBar>
 #include <QSplitter>
 #include <QTextBlockFormat>
@@ -33,6 +35,10 @@ constexpr int kSideBySideWidth = 640;
 constexpr int kStackedMinimumWidth = 420;
 // The least height of the progress / confusion matrix / messages row.
 constexpr int kBottomRowHeight = 180;
+// The plots' least height side by side.
+constexpr int kPlotHeight = 200;
+// Every panel in one row needs two plots, the matrices and progress / messages side by side.
+constexpr int kOneRowWidth = 1040;
 
 QString rateText(double lr)
 {
@@ -144,35 +150,33 @@ void TrainingDashboard::buildUi()
     auto *progressLayout = new QVBoxLayout(progressBox);
     progressLayout->addWidget(progress_);
     progressBox->setMinimumWidth(220);
+    progressBox_ = progressBox;
     auto *logBox = new QGroupBox(tr("Messages"), this);
     auto *logLayout = new QVBoxLayout(logBox);
     logLayout->addWidget(log_);
     log_->setMinimumHeight(90);
+    logBox_ = logBox;
 
+    matrices_ = new QSplitter(Qt::Horizontal, this);
+    matrices_->addWidget(confusion_);
+    matrices_->addWidget(truthTable_);
+    matrices_->setChildrenCollapsible(false);
     panels_ = new QSplitter(Qt::Horizontal, this);
-    panels_->addWidget(progressBox);
-    panels_->addWidget(confusion_);
-    panels_->addWidget(truthTable_);
-    panels_->addWidget(logBox);
-    panels_->setStretchFactor(0, 0);
-    panels_->setStretchFactor(1, 1);
-    panels_->setStretchFactor(2, 1);
-    panels_->setStretchFactor(3, 2);
     panels_->setChildrenCollapsible(false);
+    info_ = new QSplitter(Qt::Vertical, this);
+    info_->setChildrenCollapsible(false);
 
-    auto *vertical = new QSplitter(Qt::Vertical, this);
-    vertical->addWidget(plots_);
-    vertical->addWidget(panels_);
-    vertical->setStretchFactor(0, 3);
-    vertical->setStretchFactor(1, 2);
-    vertical->setChildrenCollapsible(false);
+    outer_ = new QSplitter(Qt::Vertical, this);
+    outer_->addWidget(plots_);
+    outer_->addWidget(panels_);
+    outer_->addWidget(info_);
+    outer_->setChildrenCollapsible(false);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addWidget(controls_);
-    layout->addWidget(vertical, 1);
-    stacked_ = true;
-    setStacked(false); // the side-by-side minimum sizes until the first resize says otherwise
+    layout->addWidget(outer_, 1);
+    arrange(Arrangement::TwoRows); // until the first resize says otherwise
 }
 
 QSize TrainingDashboard::minimumSizeHint() const
@@ -184,29 +188,95 @@ QSize TrainingDashboard::minimumSizeHint() const
     return size;
 }
 
+int TrainingDashboard::heightForWidth(int width) const
+{
+    const QMargins m = layout()->contentsMargins();
+    const int inner = width - m.left() - m.right();
+    const int controls = controls_->hasHeightForWidth() ? controls_->heightForWidth(inner)
+                                                        : controls_->sizeHint().height();
+    return m.top() + controls + layout()->spacing() + outer_->minimumSizeHint().height() +
+           m.bottom();
+}
+
 void TrainingDashboard::resizeEvent(QResizeEvent *event)
 {
     QWidget::resizeEvent(event);
-    setStacked(width() < kSideBySideWidth);
+    // In a scroll area the dashboard is never shorter than its minimum; what the user sees is
+    // its viewport (the parent), and that decides whether two rows fit.
+    const int room = parentWidget() ? std::min(height(), parentWidget()->height()) : height();
+    if (width() < kSideBySideWidth)
+        arrange(Arrangement::Stacked);
+    else if (width() >= kOneRowWidth && room < twoRowsMinimumHeight())
+        arrange(Arrangement::OneRow);
+    else
+        arrange(Arrangement::TwoRows);
 }
 
-void TrainingDashboard::setStacked(bool stacked)
+int TrainingDashboard::twoRowsMinimumHeight() const
 {
-    if (stacked == stacked_)
+    const QMargins m = layout()->contentsMargins();
+    const int inner = width() - m.left() - m.right();
+    const int controls = controls_->hasHeightForWidth() ? controls_->heightForWidth(inner)
+                                                        : controls_->sizeHint().height();
+    const int row = std::max({kBottomRowHeight, progressBox_->minimumSizeHint().height(),
+                              logBox_->minimumSizeHint().height()});
+    return m.top() + controls + layout()->spacing() + kPlotHeight + outer_->handleWidth() + row +
+           m.bottom();
+}
+
+void TrainingDashboard::arrange(Arrangement arrangement)
+{
+    if (arrangement == arrangement_)
         return;
-    stacked_ = stacked;
-    const Qt::Orientation o = stacked ? Qt::Vertical : Qt::Horizontal;
-    plots_->setOrientation(o);
-    panels_->setOrientation(o);
+    arrangement_ = arrangement;
+    const bool stacked = arrangement == Arrangement::Stacked;
+    plots_->setOrientation(stacked ? Qt::Vertical : Qt::Horizontal);
+    if (arrangement == Arrangement::OneRow) {
+        // Loss | accuracy | confusion matrix over truth table | progress over messages.
+        matrices_->setOrientation(Qt::Vertical);
+        info_->addWidget(progressBox_);
+        info_->addWidget(logBox_);
+        outer_->setOrientation(Qt::Horizontal);
+        outer_->addWidget(matrices_);
+        outer_->addWidget(info_);
+        panels_->hide();
+        info_->show();
+        info_->setStretchFactor(0, 0);
+        info_->setStretchFactor(1, 1);
+        const int w = std::max(width(), kOneRowWidth);
+        outer_->setSizes({w * 52 / 100, 0, w * 22 / 100, w * 26 / 100});
+    } else {
+        const Qt::Orientation o = stacked ? Qt::Vertical : Qt::Horizontal;
+        matrices_->setOrientation(o);
+        panels_->setOrientation(o);
+        panels_->addWidget(progressBox_);
+        panels_->addWidget(matrices_);
+        panels_->addWidget(logBox_);
+        panels_->setStretchFactor(0, 0);
+        panels_->setStretchFactor(1, 2);
+        panels_->setStretchFactor(2, 2);
+        outer_->setOrientation(Qt::Vertical);
+        outer_->insertWidget(1, panels_);
+        info_->hide();
+        panels_->show();
+        outer_->setStretchFactor(0, 3);
+        outer_->setStretchFactor(1, 2);
+    }
     // Stacked, the panel grows tall; in a scroll area it then scrolls instead of squeezing
-    // every plot flat.
-    // Side by side, the row under the plots keeps room for the matrix with its title and a few
-    // lines of messages: a short dock scrolls rather than crushing it.
-    const int plotHeight = stacked ? 220 : 200;
+    // every plot flat. Side by side, the row under the plots keeps room for the matrix with
+    // its title and a few lines of messages: a short dock scrolls rather than crushing it.
+    const int plotHeight = stacked ? 220 : kPlotHeight;
     lossPlot_->setMinimumHeight(plotHeight);
     accuracyPlot_->setMinimumHeight(plotHeight);
-    confusion_->setMinimumHeight(stacked ? 220 : kBottomRowHeight);
-    truthTable_->setMinimumHeight(stacked ? 180 : kBottomRowHeight);
+    const bool row = arrangement == Arrangement::OneRow;
+    confusion_->setMinimumHeight(stacked ? 220 : row ? 150 : kBottomRowHeight);
+    truthTable_->setMinimumHeight(stacked ? 180 : row ? 150 : kBottomRowHeight);
+    updateGeometry();
+    // A scroll area around the dashboard hears of the new minimum only through its own
+    // layout request (ours goes to its viewport): ask it, or it keeps the old height.
+    if (QWidget *viewport = parentWidget())
+        if (auto *area = qobject_cast<QScrollArea *>(viewport->parentWidget()))
+            QCoreApplication::postEvent(area, new QEvent(QEvent::LayoutRequest));
 }
 
 void TrainingDashboard::updateButtons()
@@ -267,6 +337,7 @@ void TrainingDashboard::showNoRun()
     confusion_->clear();
     pendingTruth_.clear();
     pendingTruthEpoch_ = -1;
+    truthSized_ = false;
     truthTable_->clear();
     truthTable_->hide();
     confusion_->setCaption(tr("Confusion matrix"));
@@ -417,6 +488,16 @@ void TrainingDashboard::flushTruthTable()
     truthTable_->setRows(rows, classNames_, tr("epoch %1").arg(pendingTruthEpoch_ + 1));
     pendingTruth_.clear();
     pendingTruthEpoch_ = -1;
+    // Under the confusion matrix (one row of panels), every row of the table in view, once a
+    // run: a handle the user moves afterwards stays where it is put.
+    if (!truthSized_ && matrices_->orientation() == Qt::Vertical) {
+        truthSized_ = true;
+        const int total = matrices_->height() - matrices_->handleWidth();
+        const int want =
+            std::min(truthTable_->contentHeight(), total - confusion_->minimumHeight());
+        if (truthTable_->height() < want)
+            matrices_->setSizes({total - want, want});
+    }
 }
 
 void TrainingDashboard::showLog(const strata::LogEvent &e)
@@ -441,7 +522,10 @@ void TrainingDashboard::showFinished(const strata::FinishedEvent &e)
     using R = strata::FinishedEvent::Reason;
     flushTruthTable(); // the last epoch's answers, before anyone reads them
     const bool bad = e.reason == R::Diverged || e.reason == R::Failed;
-    appendLog(QStringLiteral("%1: %2").arg(reasonText(e.reason), QString::fromStdString(e.message)),
+    // The engine's message may already name the reason ("Training completed: 500 epochs").
+    const QString message = QString::fromStdString(e.message);
+    const QString reason = reasonText(e.reason);
+    appendLog(message.startsWith(reason) ? message : QStringLiteral("%1: %2").arg(reason, message),
               bad ? QStringLiteral("#c0392b") : QString());
     if (e.bestEpoch >= 0)
         appendLog(tr("Best epoch: %1").arg(e.bestEpoch + 1));

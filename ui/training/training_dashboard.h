@@ -53,12 +53,19 @@ public:
     widgets::TruthTableView *truthTable() const { return truthTable_; }
     QPlainTextEdit *logView() const { return log_; }
     TrainingControls *controls() const { return controls_; }
-    // Narrow (below ~640 px, e.g. in a dock beside the canvas): the plots and the panels
-    // under them are stacked instead of side by side.
-    bool isStacked() const { return stacked_; }
+    // How the panels are placed, from the room the dashboard has (in a scroll area: the part
+    // on screen). Narrow (below ~640 px, e.g. in a dock beside the canvas): stacked. Wide but
+    // too short for the plots above the progress / matrix / messages row (a laptop screen):
+    // every panel in one row. Otherwise the plots above that row.
+    enum class Arrangement { Stacked, TwoRows, OneRow };
+    Arrangement arrangement() const { return arrangement_; }
+    bool isStacked() const { return arrangement_ == Arrangement::Stacked; }
     // The stacked layout's width: a narrow dock or scroll area may shrink the dashboard that
     // far, and it stacks its panels when it gets there.
     QSize minimumSizeHint() const override;
+    // The least height at this width (the controls wrap): a scroll area gives the dashboard
+    // its viewport's height down to this, and scrolls below it.
+    int heightForWidth(int width) const override;
 
 public slots:
     // What the buttons do: the command goes to the session, which reports back what
@@ -82,7 +89,9 @@ protected:
 
 private:
     void buildUi();
-    void setStacked(bool stacked);
+    void arrange(Arrangement arrangement);
+    // The least height that shows the plots above the row of panels, at this width.
+    int twoRowsMinimumHeight() const;
     void updateButtons();
     void subscribe();
     // What the session reports.
@@ -114,11 +123,17 @@ private:
     std::vector<strata::TruthTableRow> pendingTruth_;
     int pendingTruthEpoch_ = -1;
     bool truthFlushQueued_ = false;
+    bool truthSized_ = false; // the table was given room for its rows in this run
 
-    bool stacked_ = false;
+    Arrangement arrangement_ = Arrangement::OneRow; // until buildUi() arranges them
     TrainingControls *controls_ = nullptr;
-    QSplitter *plots_ = nullptr;
-    QSplitter *panels_ = nullptr;
+    QSplitter *outer_ = nullptr;    // the plots and the panels, in one column or one row
+    QSplitter *plots_ = nullptr;    // loss and accuracy
+    QSplitter *panels_ = nullptr;   // progress, matrices, messages (Stacked and TwoRows)
+    QSplitter *matrices_ = nullptr; // the confusion matrix and the truth table
+    QSplitter *info_ = nullptr;     // progress above messages (OneRow)
+    QWidget *progressBox_ = nullptr;
+    QWidget *logBox_ = nullptr;
     widgets::MetricPlot *lossPlot_ = nullptr;
     widgets::MetricPlot *accuracyPlot_ = nullptr;
     widgets::ProgressPanel *progress_ = nullptr;

@@ -15,8 +15,9 @@ CpuBackend::CpuBackend() : engine_(dnnl::engine::kind::cpu, 0), stream_(engine_)
 std::string CpuBackend::description() const
 {
     const dnnl_version_t *v = dnnl_version();
-    return "CPU (" + std::to_string(cpuThreads()) + " threads, oneDNN " + std::to_string(v->major) +
-           "." + std::to_string(v->minor) + ")";
+    const int threads = cpuThreads();
+    return "CPU (" + std::to_string(threads) + (threads == 1 ? " thread" : " threads") +
+           ", oneDNN " + std::to_string(v->major) + "." + std::to_string(v->minor) + ")";
 }
 
 CpuBackend &cpuBackendOf(const KernelSetup &setup)
