@@ -66,6 +66,14 @@ QString boxText(const Node &node)
 
 } // namespace
 
+QString lessonGuidePath(const QString &projectPath)
+{
+    const QFileInfo project(projectPath);
+    const QString guide = project.absolutePath() + QLatin1Char('/') + project.completeBaseName() +
+                          QStringLiteral(".md");
+    return QFileInfo(guide).isFile() ? guide : QString();
+}
+
 ExampleInfo describeExample(const Project &project, const QString &path)
 {
     ExampleInfo info;
@@ -74,7 +82,17 @@ ExampleInfo describeExample(const Project &project, const QString &path)
     const bool gate =
         data.kind == "builtin" && (data.name == "or" || data.name == "and" || data.name == "xor");
     info.lesson = gate ? 1 : data.kind == "builtin" ? 2 : 3;
-    info.lessonTitle = gate                     ? ExamplesDialog::tr("Logic gates")
+    info.guide = lessonGuidePath(path);
+    if (!info.guide.isEmpty()) {
+        info.lesson = 0;
+        const QString name = QFileInfo(path).fileName();
+        qsizetype digits = 0;
+        while (digits < name.size() && name[digits].isDigit())
+            ++digits;
+        info.order = digits > 0 ? name.left(digits).toInt() : 0;
+    }
+    info.lessonTitle = info.lesson == 0         ? ExamplesDialog::tr("Lesson %1").arg(info.order)
+                       : gate                   ? ExamplesDialog::tr("Logic gates")
                        : data.kind == "builtin" ? ExamplesDialog::tr("Generated data")
                                                 : ExamplesDialog::tr("Real data sets");
     info.parameters = analyze(project.graph).totalParams;
@@ -164,9 +182,8 @@ ExamplesDialog::ExamplesDialog(const QString &folder, QWidget *parent) : QDialog
     setObjectName(QStringLiteral("examplesDialog"));
     setWindowTitle(tr("Examples"));
     resize(820, 640);
-    auto *intro = new QLabel(tr("Open an example project, from the first lesson to the last. "
-                                "Its copy opens in the editor; use Save As to keep your "
-                                "changes elsewhere."),
+    auto *intro = new QLabel(tr("Open a lesson or an example project. Its copy opens in the "
+                                "editor; use Save As to keep your changes elsewhere."),
                              this);
     intro->setWordWrap(true);
     list_ = new QListWidget(this);
@@ -183,8 +200,10 @@ ExamplesDialog::ExamplesDialog(const QString &folder, QWidget *parent) : QDialog
     };
     std::vector<Entry> entries;
     const QDir dir(folder);
-    for (const QFileInfo &file :
-         dir.entryInfoList({QStringLiteral("*.strata")}, QDir::Files, QDir::Name)) {
+    QFileInfoList files = dir.entryInfoList({QStringLiteral("*.strata")}, QDir::Files, QDir::Name);
+    files += QDir(dir.filePath(QLatin1String(kLessonsFolder)))
+                 .entryInfoList({QStringLiteral("*.strata")}, QDir::Files, QDir::Name);
+    for (const QFileInfo &file : files) {
         Entry e;
         e.info.path = file.absoluteFilePath();
         e.name = file.fileName();
@@ -200,10 +219,28 @@ ExamplesDialog::ExamplesDialog(const QString &folder, QWidget *parent) : QDialog
         entries.push_back(std::move(e));
     }
     std::stable_sort(entries.begin(), entries.end(), [](const Entry &a, const Entry &b) {
-        return std::tie(a.info.lesson, a.info.parameters) <
-               std::tie(b.info.lesson, b.info.parameters);
+        return std::tie(a.info.lesson, a.info.order, a.info.parameters) <
+               std::tie(b.info.lesson, b.info.order, b.info.parameters);
     });
+    // With lessons, two headed sections: the lessons, then the examples.
+    const bool lessons = !entries.empty() && entries.front().info.lesson == 0;
+    auto header = [this](const QString &text) {
+        auto *item = new QListWidgetItem(text, list_);
+        QFont bold = item->font();
+        bold.setBold(true);
+        bold.setPointSizeF(bold.pointSizeF() * 1.15);
+        item->setFont(bold);
+        item->setFlags(Qt::NoItemFlags);
+        item->setForeground(palette().text());
+    };
+    if (lessons)
+        header(tr("Lessons: a guided exercise each; its text opens beside the canvas"));
+    bool examplesHeaded = !lessons;
     for (const Entry &e : entries) {
+        if (!examplesHeaded && e.info.lesson != 0) {
+            header(tr("Examples"));
+            examplesHeaded = true;
+        }
         auto *item = new QListWidgetItem(list_);
         item->setData(Qt::UserRole, e.info.path);
         if (!e.error.isEmpty()) {
@@ -211,9 +248,11 @@ ExamplesDialog::ExamplesDialog(const QString &folder, QWidget *parent) : QDialog
             item->setFlags(Qt::NoItemFlags);
             continue;
         }
-        QString text = QStringLiteral("%1\n%2 %3 · %4 · %5\n%6")
-                           .arg(e.name, tr("Lesson %1:").arg(e.info.lesson), e.info.lessonTitle,
-                                tr("%L1 parameters").arg(e.info.parameters),
+        const QString where = e.info.lesson == 0
+                                  ? tr("Guided lesson, its text beside the canvas")
+                                  : tr("Level %1: %2").arg(e.info.lesson).arg(e.info.lessonTitle);
+        QString text = QStringLiteral("%1\n%2 · %3 · %4\n%5")
+                           .arg(e.name, where, tr("%L1 parameters").arg(e.info.parameters),
                                 QFileInfo(e.info.path).fileName(), e.description);
         if (!e.info.dataHint.isEmpty()) {
             text += QLatin1Char('\n') + e.info.dataHint;
@@ -235,8 +274,11 @@ ExamplesDialog::ExamplesDialog(const QString &folder, QWidget *parent) : QDialog
     layout->addWidget(intro);
     layout->addWidget(list_);
     layout->addWidget(buttons);
-    if (list_->count() > 0)
-        list_->setCurrentRow(0);
+    for (int i = 0; i < list_->count(); ++i)
+        if (list_->item(i)->flags() & Qt::ItemIsSelectable) {
+            list_->setCurrentRow(i); // the first lesson, or the first example
+            break;
+        }
 }
 
 QString ExamplesDialog::selectedPath() const

@@ -1,6 +1,7 @@
 #pragma once
-// The examples gallery: every project in the examples folder, ordered by lesson (logic gates,
-// then generated data, then real data sets) and within a lesson by size, each with its name,
+// The examples gallery: first the guided lessons (examples/lessons/, each with a text shown
+// beside the canvas), then every project in the examples folder, ordered by level (logic
+// gates, then generated data, then real data sets) and within a level by size, each with its name,
 // its one-line description, a legible sketch of its model, and, for an example whose data
 // files are not there, which files are missing and where to put them.
 
@@ -17,8 +18,10 @@ namespace strata::ui {
 struct ExampleInfo
 {
     QString path;
-    int lesson = 0;        // 1: logic gates, 2: generated data, 3: real data sets
+    int lesson = 0;        // 0: a guided lesson; 1: logic gates, 2: generated data, 3: real data
     QString lessonTitle;   // "Logic gates", ...
+    int order = 0;         // a lesson's number (its file name starts with it)
+    QString guide;         // a lesson's text (Markdown): NAME.md beside NAME.strata
     qint64 parameters = 0; // the size within a lesson
     // The data files the example reads that are missing, and what to do about them ("" when
     // the data is there or generated).
@@ -26,6 +29,11 @@ struct ExampleInfo
     QString dataHint;
 };
 ExampleInfo describeExample(const Project &project, const QString &path);
+// The lessons' folder inside the examples folder: each lesson is a project NAME.strata with its
+// guide NAME.md, numbered by the digits NAME starts with.
+inline constexpr const char *kLessonsFolder = "lessons";
+// The guide beside a project ("" when it has none): what makes a project a lesson.
+QString lessonGuidePath(const QString &projectPath);
 
 // How renderModelThumbnail lays a model out: one labelled box per layer, in columns.
 struct ThumbnailLayout

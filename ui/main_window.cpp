@@ -28,6 +28,7 @@
 #include <QShowEvent>
 #include <QStatusBar>
 #include <QTemporaryDir>
+#include <QTextBrowser>
 #include <QTimer>
 #include <QUndoView>
 #include <QVBoxLayout>
@@ -146,6 +147,7 @@ MainWindow::MainWindow(QWidget *parent)
     restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
     restoredState_ =
         restoreState(s.value(QStringLiteral("window/state")).toByteArray(), kStateVersion);
+    lessonDock_->hide(); // a lesson's guide shows with its lesson, not with the saved layout
     rebuildRecentMenu();
     updateTitle();
     updateStatusSummary();
@@ -193,7 +195,33 @@ void MainWindow::createDocks()
     historyDock_ =
         addDock(tr("History"), QStringLiteral("historyDock"), history_, Qt::RightDockWidgetArea);
     tabifyDockWidget(inspectorDock_, historyDock_);
+    lessonView_ = new QTextBrowser(this);
+    lessonView_->setObjectName(QStringLiteral("lessonView"));
+    lessonView_->setOpenExternalLinks(false);
+    lessonDock_ =
+        addDock(tr("Lesson"), QStringLiteral("lessonDock"), lessonView_, Qt::RightDockWidgetArea);
+    tabifyDockWidget(inspectorDock_, lessonDock_);
+    lessonDock_->hide(); // until a lesson opens
     inspectorDock_->raise();
+}
+
+void MainWindow::showLesson(const QString &guidePath)
+{
+    if (guidePath.isEmpty()) {
+        lessonView_->clear();
+        lessonDock_->hide();
+        return;
+    }
+    QFile file(guidePath);
+    if (!file.open(QIODevice::ReadOnly)) {
+        lessonView_->setPlainText(
+            tr("The lesson's text %1 cannot be read (%2).")
+                .arg(QDir::toNativeSeparators(guidePath), file.errorString()));
+    } else {
+        lessonView_->setMarkdown(QString::fromUtf8(file.read(256 * 1024)));
+    }
+    lessonDock_->show();
+    lessonDock_->raise();
 }
 
 void MainWindow::showEvent(QShowEvent *event)

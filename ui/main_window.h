@@ -11,6 +11,7 @@
 
 class QAction;
 class QDockWidget;
+class QTextBrowser;
 class QLabel;
 class QListWidget;
 class QMenu;
@@ -67,6 +68,10 @@ public:
     QDockWidget *trainingDock() const { return trainingDock_; }
     QWidget *trainingPanel() const { return trainingPanel_; }
     QDockWidget *datasetDock() const { return datasetDock_; }
+    // A lesson's guide (its Markdown text), beside the canvas while the lesson's copy is open;
+    // hidden for any other project.
+    QDockWidget *lessonDock() const { return lessonDock_; }
+    QTextBrowser *lessonView() const { return lessonView_; }
     // The panels in those docks when they are the studio's own (not replaced), else nullptr.
     TrainingDashboard *dashboard() const;
     DatasetPreview *datasetPreview() const;
@@ -116,6 +121,8 @@ private:
     bool canReplaceProject();
     bool refuseWhileTraining();
     void showError(const QString &title, const QString &text);
+    // Shows the guide at guidePath beside the canvas, or hides the lesson dock ("").
+    void showLesson(const QString &guidePath);
     QDockWidget *addDock(const QString &title, const QString &objectName, QWidget *content,
                          Qt::DockWidgetArea area);
 
@@ -136,6 +143,8 @@ private:
     QDockWidget *historyDock_ = nullptr;
     QDockWidget *trainingDock_ = nullptr;
     QDockWidget *datasetDock_ = nullptr;
+    QDockWidget *lessonDock_ = nullptr;
+    QTextBrowser *lessonView_ = nullptr;
     QPointer<SummaryDialog> summary_;
     TrainingSession *session_ = nullptr;
     QPointer<QWidget> trainingPanel_;

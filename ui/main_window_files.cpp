@@ -65,6 +65,7 @@ bool MainWindow::openFile(const QString &path)
         return false;
     }
     addRecentFile(QFileInfo(path).absoluteFilePath());
+    showLesson({});
     statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).fileName()), 4000);
     return true;
 }
@@ -81,6 +82,7 @@ bool MainWindow::openExample(const QString &path)
         return false;
     }
     document_->reset(std::move(project)); // untitled: Save asks where
+    showLesson(lessonGuidePath(path));
     statusBar()->showMessage(tr("Opened a copy of the example %1; Save asks where to keep it")
                                  .arg(QFileInfo(path).fileName()),
                              6000);
@@ -144,6 +146,7 @@ void MainWindow::newProject()
     if (!canReplaceProject())
         return;
     document_->reset(strata::newProject());
+    showLesson({});
 }
 
 QString MainWindow::lastRunWeights() const

@@ -182,8 +182,8 @@ void MainWindow::createMenus()
     viewMenu_->addSeparator();
     viewMenu_->addAction(summaryAction_);
     viewMenu_->addSeparator();
-    for (QDockWidget *dock :
-         {paletteDock_, inspectorDock_, problemsDock_, historyDock_, trainingDock_, datasetDock_})
+    for (QDockWidget *dock : {paletteDock_, inspectorDock_, problemsDock_, historyDock_,
+                              lessonDock_, trainingDock_, datasetDock_})
         if (dock)
             viewMenu_->addAction(dock->toggleViewAction());
 

@@ -77,10 +77,19 @@ int main(int argc, char *argv[])
     const QString path =
         args.isEmpty() ? strata::ui::MainWindow::examplesDir() + QStringLiteral("/spirals.strata")
                        : args.front();
-    const bool opened = window.openFile(path);
+    // A bundled example or lesson opens as an untitled copy (Save never writes into the
+    // installed files); any other project opens itself.
+    const QString folder = QFileInfo(path).absoluteDir().canonicalPath();
+    const QString examplesFolder = QDir(strata::ui::MainWindow::examplesDir()).canonicalPath();
+    const bool bundled =
+        !examplesFolder.isEmpty() &&
+        (folder == examplesFolder ||
+         folder == examplesFolder + QLatin1Char('/') + QLatin1String(strata::ui::kLessonsFolder));
+    // Shown first: a lesson's guide is raised among the docks' tabs only once they exist.
+    window.show();
+    const bool opened = bundled ? window.openExample(path) : window.openFile(path);
     if (parser.isSet(select))
         window.scene()->selectNodes({parser.value(select)});
-    window.show();
     // Frame the model once the window has its real size.
     QTimer::singleShot(0, &window, [&window] { window.view()->frameModel(); });
     if (parser.isSet(examples)) {

@@ -32,12 +32,25 @@ private slots:
 void TestExamplesGallery::orderedByLessonThenSize()
 {
     ExamplesDialog dialog(MainWindow::examplesDir());
-    QStringList files;
-    for (int i = 0; i < dialog.list()->count(); ++i)
-        files << QFileInfo(dialog.list()->item(i)->data(Qt::UserRole).toString()).fileName();
-    // Within a lesson by parameter count: LeNet (62,006), the CIFAR-10 CNN (122,570), the
-    // MNIST CNN (9,467,274).
-    const QStringList expected = {"or_gate.strata",
+    QStringList files, headers;
+    for (int i = 0; i < dialog.list()->count(); ++i) {
+        const QListWidgetItem *item = dialog.list()->item(i);
+        const QString path = item->data(Qt::UserRole).toString();
+        if (path.isEmpty()) { // a section's heading: not something to open
+            QCOMPARE(item->flags(), Qt::NoItemFlags);
+            headers << item->text();
+            continue;
+        }
+        files << QFileInfo(path).fileName();
+    }
+    // The lessons first, by number; then the examples by level and, within a level, by
+    // parameter count: LeNet (62,006), the CIFAR-10 CNN (122,570), the MNIST CNN (9,467,274).
+    const QStringList expected = {"1_or_gate.strata",
+                                  "2_xor_needs_a_hidden_layer.strata",
+                                  "3_spirals_need_depth.strata",
+                                  "4_learning_rate_too_large.strata",
+                                  "5_overfitting.strata",
+                                  "or_gate.strata",
                                   "xor.strata",
                                   "spirals.strata",
                                   "keras_mlp_dummy.strata",
@@ -45,9 +58,20 @@ void TestExamplesGallery::orderedByLessonThenSize()
                                   "keras_cifar10_cnn.strata",
                                   "keras_mnist_cnn.strata"};
     QCOMPARE(files, expected);
-    QVERIFY(dialog.list()->item(0)->text().contains("Lesson 1: Logic gates"));
-    QVERIFY(dialog.list()->item(6)->text().contains("Lesson 3: Real data sets"));
-    QCOMPARE(dialog.selectedPath(), examplePath("or_gate.strata")); // the first lesson first
+    QCOMPARE(headers.size(), 2);
+    QVERIFY(headers[0].startsWith("Lessons"));
+    QCOMPARE(headers[1], QStringLiteral("Examples"));
+    QVERIFY(dialog.list()->item(1)->text().contains("Lesson 1: the OR gate"));
+    QVERIFY(dialog.list()->item(7)->text().contains("Level 1: Logic gates"));
+    QVERIFY(dialog.list()->item(13)->text().contains("Level 3: Real data sets"));
+    // The first lesson is chosen.
+    QCOMPARE(dialog.selectedPath(), examplePath("lessons/1_or_gate.strata"));
+    const ExampleInfo lesson =
+        describeExample(loadProject(examplePath("lessons/5_overfitting.strata").toStdString()),
+                        examplePath("lessons/5_overfitting.strata"));
+    QCOMPARE(lesson.lesson, 0);
+    QCOMPARE(lesson.order, 5);
+    QCOMPARE(lesson.guide, examplePath("lessons/5_overfitting.md"));
 }
 
 void TestExamplesGallery::missingDataIsNamedWithItsFolder()

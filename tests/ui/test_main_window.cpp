@@ -226,17 +226,23 @@ void TestMainWindow::summaryFollowsEdits()
 void TestMainWindow::examplesGalleryListsProjects()
 {
     ExamplesDialog dialog(MainWindow::examplesDir());
-    const int files = QDir(MainWindow::examplesDir()).entryList({"*.strata"}).size();
-    QVERIFY(files >= 5);
-    QCOMPARE(dialog.list()->count(), files);
+    const QDir folder(MainWindow::examplesDir());
+    const int files = folder.entryList({"*.strata"}).size() +
+                      QDir(folder.filePath("lessons")).entryList({"*.strata"}).size();
+    QVERIFY(files >= 10);
+    int listed = 0;
     bool foundSpirals = false;
     for (int i = 0; i < dialog.list()->count(); ++i) {
         QListWidgetItem *item = dialog.list()->item(i);
+        if (item->data(Qt::UserRole).toString().isEmpty())
+            continue; // the Lessons and Examples headings
+        ++listed;
         QVERIFY2(!item->icon().isNull(), qPrintable(item->text())); // a thumbnail each
         QVERIFY(item->text().contains('\n'));                       // name, then description
         foundSpirals |= item->text().startsWith("Two spirals");
     }
     QVERIFY(foundSpirals);
+    QCOMPARE(listed, files);
     // The thumbnail is the model drawn: not a blank canvas.
     const QImage thumb = renderModelThumbnail(
         loadProject(examplePath("keras_mnist_cnn.strata").toStdString()), {150, 150});

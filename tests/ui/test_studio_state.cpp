@@ -18,6 +18,7 @@
 #include "source_dir.h"
 #include "training_projects.h"
 
+#include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
 #include <QGraphicsSceneMouseEvent>
@@ -31,6 +32,7 @@
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTextBlock>
+#include <QTextBrowser>
 #include <QTimer>
 #include <QtTest>
 
@@ -112,6 +114,7 @@ private slots:
     void historySaysWhatChanged();
     void saveAsNamesAnUntitledProject();
     void previewCountsTheValidationSplit();
+    void lessonOpensWithItsGuide();
 };
 
 // Item 0: the gallery opens a copy; Save asks where and never writes into projects/.
@@ -402,4 +405,37 @@ void TestStudioState::previewCountsTheValidationSplit()
 }
 
 QTEST_MAIN(TestStudioState)
+// A lesson from the gallery: its copy opens with its guide beside the canvas; the guide goes
+// with any other project, and the lesson's files are never written.
+void TestStudioState::lessonOpensWithItsGuide()
+{
+    MainWindow window;
+    window.resize(1366, 768);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(!window.lessonDock()->isVisible());
+    const QString lesson = examplePath("lessons/2_xor_needs_a_hidden_layer.strata");
+    const QByteArray before = readAll(lesson);
+    QVERIFY(window.openExample(lesson));
+    QVERIFY(window.lessonDock()->isVisible());
+    const QString text = window.lessonView()->toPlainText();
+    QVERIFY2(text.startsWith("Lesson 2: XOR needs a hidden layer"), qPrintable(text.left(80)));
+    QVERIFY(text.contains("Do this."));
+    QCOMPARE(window.document()->filePath(), QString());
+    QCOMPARE(window.document()->setParam("out", "units", 1), QString());
+
+    // An example without a guide, File > New, Open: the lesson's text goes.
+    QVERIFY(window.openExample(examplePath("xor.strata")));
+    QVERIFY(!window.lessonDock()->isVisible());
+    QVERIFY(window.openExample(lesson));
+    QVERIFY(window.lessonDock()->isVisible());
+    window.newProject();
+    QVERIFY(!window.lessonDock()->isVisible());
+    QVERIFY(window.lessonView()->toPlainText().isEmpty());
+    QVERIFY(window.openExample(lesson));
+    QVERIFY(window.openFile(examplePath("spirals.strata")));
+    QVERIFY(!window.lessonDock()->isVisible());
+    QCOMPARE(readAll(lesson), before);
+}
+
 #include "test_studio_state.moc"
