@@ -395,8 +395,12 @@ void MainWindow::updateTitle()
     const QString file = document_->filePath().isEmpty()
                              ? tr("not saved")
                              : QFileInfo(document_->filePath()).fileName();
-    const QString recovered =
-        recoveredAt_.isEmpty() ? QString() : QStringLiteral(" ") + tr("(recovered, not saved)");
+    // Recovered work is not in its file yet (an untitled one says "not saved" already).
+    QString recovered;
+    if (!recoveredAt_.isEmpty())
+        recovered =
+            QStringLiteral(" ") +
+            (document_->filePath().isEmpty() ? tr("(recovered)") : tr("(recovered, not saved)"));
     setWindowTitle(QStringLiteral("%1 — %2%3%4 — Strata")
                        .arg(document_->projectName(), file, recovered,
                             document_->isModified() ? QStringLiteral("*") : QString()));

@@ -75,8 +75,8 @@ public:
         Later,   // keep it all for the next start
     };
     // Looks for unsaved work that crashed or killed studios left (RecoveryStore) and offers
-    // it. Unreadable recovery files are moved aside and reported (in the dialog, or in a
-    // message box with Recover / Later). Returns how many pieces of work were found.
+    // it. Unreadable recovery files are moved aside and reported (in the dialog; with Recover
+    // or Later, in a message box). Returns how many pieces of readable work were found.
     int offerRecovery(RecoveryChoice choice = RecoveryChoice::Ask);
     // Opens claimed work as a modified document ("recovered, not saved" in the title): Save
     // writes it to its project file, or asks where for an untitled one. The work is

@@ -7,7 +7,8 @@
 //   - the next start, told to recover (--recovery recover), opens exactly the state of the
 //     recovery file the killed studio left;
 //   - no temporary file of a dead process remains, in the project's folder or the data folder.
-// Finally a studio that recovers, saves and closes normally leaves no recovery file at all.
+// Finally a studio that recovers, saves and closes normally leaves no recovery file at all,
+// and two studios running at once never take each other's work.
 
 #include "source_dir.h"
 
@@ -263,6 +264,37 @@ private slots:
         QDirIterator dirs(data_, QDir::Dirs | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
         while (dirs.hasNext())
             QVERIFY2(dirs.next().section('/', -1) != "set-aside", qPrintable(dirs.filePath()));
+    }
+
+    void twoStudiosNeverTakeEachOthersWork()
+    {
+        // One studio with autosaved unsaved work, alive: a second one started meanwhile,
+        // told to recover, finds nothing to recover (the first one's folder is locked).
+        QDir(data_).removeRecursively();
+        bool ok = false;
+        const QJsonObject file = parseObject(readAll(project_), &ok);
+        QVERIFY(ok);
+        QProcess first;
+        QJsonObject opened;
+        start(first, "idle", &opened);
+        if (QTest::currentTestFailed())
+            return;
+        QTRY_COMPARE_WITH_TIMEOUT(filesUnder(data_, "*.strata-recovery").size(), 1, 20000);
+        const QString firstsWork = filesUnder(data_, "*.strata-recovery").front();
+
+        QProcess second;
+        start(second, "idle", &opened);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(opened.value("description"), file.value("description"));
+        QVERIFY(QFileInfo::exists(firstsWork));
+        QCOMPARE(first.state(), QProcess::Running);
+        // Each autosaves its own.
+        QTRY_COMPARE_WITH_TIMEOUT(filesUnder(data_, "*.strata-recovery").size(), 2, 20000);
+        ::kill(pid_t(first.processId()), SIGKILL);
+        ::kill(pid_t(second.processId()), SIGKILL);
+        QVERIFY(first.waitForFinished(20000));
+        QVERIFY(second.waitForFinished(20000));
     }
 };
 

@@ -217,6 +217,8 @@ private slots:
         QCOMPARE(stateOf(window.document()->project()), stateOf(left.project));
         QVERIFY(window.document()->filePath().isEmpty());
         QVERIFY(window.document()->isModified());
+        QVERIFY2(window.windowTitle().contains("not saved (recovered)*"),
+                 qPrintable(window.windowTitle()));
         // Its own autosave still says it is a copy of the example.
         const RecoveryFile again = readRecoveryFile(window.autosave()->filePath().toStdString());
         QCOMPARE(int(again.origin), int(RecoveryFile::Origin::Example));
