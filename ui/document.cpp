@@ -116,6 +116,12 @@ void Document::reset(Project project, const QString &filePath)
     emit modifiedChanged(false);
 }
 
+void Document::recover(Project project, const QString &filePath)
+{
+    reset(std::move(project), filePath);
+    undoStack_.resetClean(); // modified until saved, whatever is undone
+}
+
 void Document::load(const QString &path)
 {
     Project project = loadProject(toStd(path)); // throws before anything changes

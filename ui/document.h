@@ -43,6 +43,9 @@ public:
     // Replaces the whole project (New, Open); clears the undo stack. Nodes without a saved
     // position get one from the automatic layout.
     void reset(Project project, const QString &filePath = QString());
+    // Replaces the project with work recovered after a crash: like reset(), but the document
+    // starts modified (none of it is saved), so Save writes it to filePath (or asks where).
+    void recover(Project project, const QString &filePath = QString());
     // Reads a .strata file. Throws ProjectError; on error the document is left untouched.
     void load(const QString &path);
     // Writes atomically and marks the document clean. Throws Error naming the path.

@@ -7,6 +7,7 @@
 #include "ui/inspector/inspector.h"
 #include "ui/palette/layer_palette.h"
 #include "ui/problems_panel.h"
+#include "ui/recovery/autosave.h"
 #include "ui/session/training_session.h"
 #include "ui/summary_dialog.h"
 #include "ui/training/training_controls.h"
@@ -134,6 +135,22 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(document_, &Document::settingsChanged, this, &MainWindow::refreshDatasetPreview);
 
+    // Unsaved work is autosaved to this studio's recovery file (never over the project file).
+    autosave_ = new Autosave(document_, RecoveryStore::defaultRoot(), this);
+    connect(autosave_, &Autosave::failed, this,
+            [this](const QString &why) { statusBar()->showMessage(why, 15000); });
+    // Once recovered work is autosaved again (or saved), its old recovery file is stale.
+    connect(autosave_, &Autosave::autosaved, this, &MainWindow::forgetRecoveredSource);
+    connect(document_, &Document::modifiedChanged, this, [this](bool modified) {
+        if (modified)
+            return;
+        forgetRecoveredSource();
+        if (!recoveredAt_.isEmpty()) {
+            recoveredAt_.clear();
+            updateTitle();
+        }
+    });
+
     // Room for palette, canvas, inspector and the side-by-side plots; bounded by real screens
     // (a headless one is tiny and does not count).
     QSize wanted(1600, 1000);
@@ -159,6 +176,10 @@ MainWindow::~MainWindow()
     // first, quietly, while the document it reads still exists.
     disconnect(scene_, nullptr, this, nullptr);
     delete scene_;
+    // Before the document: its undo stack, cleared as it goes, reports "nothing unsaved", and
+    // the recovery file of work nobody discarded must stay for the next start.
+    delete autosave_;
+    autosave_ = nullptr;
     // A running trainer stops (and writes its last checkpoint) before the folder it writes
     // into is removed with runDir_.
     delete session_;
@@ -387,6 +408,9 @@ void MainWindow::closeEvent(QCloseEvent *event)
         event->ignore();
         return;
     }
+    // Saved, or the changes discarded: nothing is left to recover.
+    autosave_->finish();
+    forgetRecoveredSource();
     QSettings s = settings();
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());
     s.setValue(QStringLiteral("window/state"), saveState(kStateVersion));
@@ -400,8 +424,14 @@ void MainWindow::updateTitle()
     const QString file = document_->filePath().isEmpty()
                              ? tr("not saved")
                              : QFileInfo(document_->filePath()).fileName();
-    setWindowTitle(QStringLiteral("%1 — %2%3 — Strata")
-                       .arg(document_->projectName(), file,
+    // Recovered work is not in its file yet (an untitled one says "not saved" already).
+    QString recovered;
+    if (!recoveredAt_.isEmpty())
+        recovered =
+            QStringLiteral(" ") +
+            (document_->filePath().isEmpty() ? tr("(recovered)") : tr("(recovered, not saved)"));
+    setWindowTitle(QStringLiteral("%1 — %2%3%4 — Strata")
+                       .arg(document_->projectName(), file, recovered,
                             document_->isModified() ? QStringLiteral("*") : QString()));
 }
 

@@ -4,10 +4,14 @@
 // dataset preview. It owns the Document and the TrainingSession; every panel observes them
 // and no panel calls another.
 
+#include "ui/recovery/recovery_store.h"
+
 #include <QMainWindow>
 #include <QPointer>
 
 #include <memory>
+#include <optional>
+#include <vector>
 
 class QAction;
 class QDockWidget;
@@ -20,6 +24,7 @@ class QUndoView;
 
 namespace strata::ui {
 
+class Autosave;
 class DatasetPreview;
 class Document;
 class InterfaceZoom;
@@ -28,6 +33,7 @@ class LayerPalette;
 class NodeScene;
 class NodeView;
 class ProblemsPanel;
+class RecoveryDialog;
 class SummaryDialog;
 class TrainingDashboard;
 class TrainingSession;
@@ -61,6 +67,28 @@ public:
     // Opens an example as an untitled copy: the file in projects/ is never written, and the
     // first Save asks where to keep the copy.
     bool openExample(const QString &path);
+
+    // --- Autosave and recovery (main_window_recovery.cpp)
+    // What to do with unsaved work that studios which ended without closing left behind.
+    enum class RecoveryChoice {
+        Ask,     // the recovery dialog (Recover / Discard / Decide Later)
+        Recover, // recover the newest without asking; keep any others for the next start
+        Later,   // keep it all for the next start
+    };
+    // Looks for unsaved work that crashed or killed studios left (RecoveryStore) and offers
+    // it. Unreadable recovery files are moved aside and reported (in the dialog; with Recover
+    // or Later, in a message box). Returns how many pieces of readable work were found.
+    int offerRecovery(RecoveryChoice choice = RecoveryChoice::Ask);
+    // Opens claimed work as a modified document ("recovered, not saved" in the title): Save
+    // writes it to its project file, or asks where for an untitled one. The work is
+    // autosaved again at once; its old recovery file goes when that or a save succeeded.
+    bool recover(PendingRecovery pending);
+    // The open recovery dialog, if any.
+    RecoveryDialog *recoveryDialog() const;
+    Autosave *autosave() const { return autosave_; }
+    // The autosave time of the recovered work shown, or "" when the document is not
+    // recovered work (or has been saved since).
+    QString recoveredAt() const { return recoveredAt_; }
 
     // Puts the training dashboard / dataset preview in their docks (replacing any earlier).
     void setTrainingPanel(QWidget *panel);
@@ -120,6 +148,7 @@ private:
     // changes were saved or discarded.
     bool canReplaceProject();
     bool refuseWhileTraining();
+    void forgetRecoveredSource();
     void showError(const QString &title, const QString &text);
     // Shows the guide at guidePath beside the canvas, or hides the lesson dock ("").
     void showLesson(const QString &guidePath);
@@ -150,6 +179,13 @@ private:
     QPointer<QWidget> trainingPanel_;
     // Where training runs write their weights (and checkpoints), for Export; removed on exit.
     std::unique_ptr<QTemporaryDir> runDir_;
+    Autosave *autosave_ = nullptr;
+    QPointer<RecoveryDialog> recoveryDialog_;
+    std::vector<PendingRecovery> pendingRecovery_; // claimed, shown in the dialog
+    // The recovery file the shown work came from, kept until its state is autosaved again or
+    // saved.
+    std::optional<PendingRecovery> recoveredSource_;
+    QString recoveredAt_;
     QMenu *recentMenu_ = nullptr;
     QMenu *viewMenu_ = nullptr;
     bool restoredState_ = false; // the user's dock layout came back from QSettings

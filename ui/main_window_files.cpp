@@ -5,7 +5,10 @@
 #include "ui/examples_dialog.h"
 #include "ui/export_dialog.h"
 #include "ui/main_window.h"
+#include "ui/recovery/autosave.h"
 #include "ui/session/training_session.h"
+
+#include <strata/recovery_file.h>
 
 #include <QDir>
 #include <QFileDialog>
@@ -64,6 +67,8 @@ bool MainWindow::openFile(const QString &path)
         showError(tr("Cannot open project"), QString::fromUtf8(e.what()));
         return false;
     }
+    // What a save killed mid-write left beside it (never the file, never a live writer's).
+    removeAbandonedSaves(toStd(path));
     addRecentFile(QFileInfo(path).absoluteFilePath());
     showLesson({});
     statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).fileName()), 4000);
@@ -83,6 +88,7 @@ bool MainWindow::openExample(const QString &path)
     }
     document_->reset(std::move(project)); // untitled: Save asks where
     showLesson(lessonGuidePath(path));
+    autosave_->setExampleSource(QFileInfo(path).absoluteFilePath());
     statusBar()->showMessage(tr("Opened a copy of the example %1; Save asks where to keep it")
                                  .arg(QFileInfo(path).fileName()),
                              6000);

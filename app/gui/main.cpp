@@ -1,13 +1,19 @@
 // strata: the desktop studio. With no argument it opens the default example (the two
 // spirals, which train in seconds); with a .strata file it opens that file. --screenshot
-// grabs the laid-out window to an image and quits, for documentation and headless checks;
+// grabs the laid-out window (with a dialog over it, the screen) to an image and quits, for
+// documentation and headless checks;
 // with --train-epochs it first presses Train and waits until that many epochs are plotted,
 // so the image shows the studio mid-run (or until the run ends, if it ends sooner).
+// At start it offers the unsaved work a studio that crashed or was killed left behind
+// (--recovery); unsaved changes are autosaved every 30 s (--autosave-interval).
+
+#include "crash_drill.h"
 
 #include "ui/editor/node_scene.h"
 #include "ui/editor/node_view.h"
 #include "ui/examples_dialog.h"
 #include "ui/main_window.h"
+#include "ui/recovery/autosave.h"
 #include "ui/session/training_session.h"
 #include "ui/training/training_dashboard.h"
 
@@ -65,9 +71,48 @@ int main(int argc, char *argv[])
                                 QStringLiteral("Open the examples gallery over the window (with "
                                                "--screenshot: the picture is of the screen)."));
     parser.addOption(examples);
+    QCommandLineOption autosaveInterval(
+        QStringLiteral("autosave-interval"),
+        QStringLiteral("Autosave unsaved changes every <seconds> (default 30)."),
+        QStringLiteral("seconds"));
+    parser.addOption(autosaveInterval);
+    QCommandLineOption recovery(
+        QStringLiteral("recovery"),
+        QStringLiteral("Unsaved work a crashed studio left: ask (default: the recovery dialog), "
+                       "recover (the newest, without asking) or later (keep it, ask next "
+                       "time)."),
+        QStringLiteral("ask|recover|later"));
+    parser.addOption(recovery);
     parser.process(app);
 
+    using Recovery = strata::ui::MainWindow::RecoveryChoice;
+    Recovery recoveryChoice = Recovery::Ask;
+    if (parser.isSet(recovery)) {
+        const QString choice = parser.value(recovery);
+        if (choice == QLatin1String("recover"))
+            recoveryChoice = Recovery::Recover;
+        else if (choice == QLatin1String("later"))
+            recoveryChoice = Recovery::Later;
+        else if (choice != QLatin1String("ask")) {
+            std::fprintf(stderr, "strata: --recovery %s: use ask, recover or later\n",
+                         qPrintable(choice));
+            return 2;
+        }
+    }
+    double autosaveSeconds = strata::ui::Autosave::kDefaultIntervalMs / 1000.0;
+    if (parser.isSet(autosaveInterval)) {
+        bool ok = false;
+        autosaveSeconds = parser.value(autosaveInterval).toDouble(&ok);
+        if (!ok || !(autosaveSeconds >= 0.01 && autosaveSeconds <= 86400)) {
+            std::fprintf(stderr,
+                         "strata: --autosave-interval %s: give seconds between 0.01 and 86400\n",
+                         qPrintable(parser.value(autosaveInterval)));
+            return 2;
+        }
+    }
+
     strata::ui::MainWindow window;
+    window.autosave()->setInterval(int(autosaveSeconds * 1000 + 0.5));
     if (parser.isSet(size)) {
         const QStringList wh = parser.value(size).split(QLatin1Char('x'));
         if (wh.size() == 2)
@@ -90,6 +135,14 @@ int main(int argc, char *argv[])
     const bool opened = bundled ? window.openExample(path) : window.openFile(path);
     if (parser.isSet(select))
         window.scene()->selectNodes({parser.value(select)});
+    // Over the window once it is shown (the dialog, with Ask); the other choices act now.
+    if (recoveryChoice == Recovery::Ask)
+        QTimer::singleShot(0, &window, [&window] { window.offerRecovery(); });
+    else
+        window.offerRecovery(recoveryChoice);
+    if (const QString drill = qEnvironmentVariable("STRATA_CRASH_DRILL"); !drill.isEmpty())
+        if (!startCrashDrill(window, drill))
+            return 2;
     // Frame the model once the window has its real size.
     QTimer::singleShot(0, &window, [&window] { window.view()->frameModel(); });
     if (parser.isSet(examples)) {
@@ -107,8 +160,11 @@ int main(int argc, char *argv[])
             // Plots replot lazily; draw the latest points before the picture is taken.
             for (QCustomPlot *plot : window.findChildren<QCustomPlot *>())
                 plot->replot();
+            // A dialog over the window (the gallery, the recovery dialog) is in the picture of
+            // the screen only.
+            const bool screen = wholeScreen || window.recoveryDialog();
             const QPixmap picture =
-                wholeScreen && window.screen() ? window.screen()->grabWindow(0) : window.grab();
+                screen && window.screen() ? window.screen()->grabWindow(0) : window.grab();
             const bool saved = picture.save(target);
             if (!saved)
                 std::fprintf(stderr, "strata: cannot write %s\n", qPrintable(target));

@@ -3,9 +3,18 @@
 // writes there, so a second run into the same folder is refused at once, with a message that
 // names the process holding it, instead of both overwriting each other's files mid-run.
 
+#include "strata/errors.h"
+
 #include <string>
 
 namespace strata {
+
+// The folder's lock is held by another live process (or another FolderLock of this one).
+class FolderBusyError : public Error
+{
+public:
+    using Error::Error;
+};
 
 class FolderLock
 {
@@ -13,8 +22,8 @@ public:
     // Creates the folder when missing and takes its lock (an advisory lock on the file
     // ".strata-lock" inside it, released by the system when the process dies, however it
     // dies), then removes the temporary files that writers killed mid-write left there. Throws
-    // Error naming the folder and the process that holds the lock, or saying why the folder
-    // cannot be used.
+    // FolderBusyError naming the folder and the process that holds the lock, or Error saying
+    // why the folder cannot be used.
     explicit FolderLock(const std::string &folder);
     ~FolderLock(); // releases the lock and removes the lock file
     FolderLock(const FolderLock &) = delete;

@@ -2,8 +2,11 @@
 
 #include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <streambuf>
 
 #include <fcntl.h>
@@ -182,6 +185,29 @@ void appendDurably(const std::string &path, std::string_view bytes)
     if (error != 0)
         throw FileWriteError(path, "appending failed (" + systemReason(error) +
                                        (error == ENOSPC ? "); the disk is full" : ")"));
+}
+
+int removeStaleTemporaries(const std::string &folder, const std::string &prefix)
+{
+    int removed = 0;
+    std::error_code ec;
+    for (const auto &entry : std::filesystem::directory_iterator(folder, ec)) {
+        const std::string name = entry.path().filename().string();
+        const auto at = name.rfind(".tmp-");
+        if (at == std::string::npos || name.compare(0, prefix.size(), prefix) != 0 ||
+            !entry.is_regular_file(ec))
+            continue;
+        const std::string rest = name.substr(at + 5); // "<pid>-<n>"
+        const auto dash = rest.find('-');
+        if (dash == std::string::npos || dash == 0 ||
+            rest.find_first_not_of("0123456789-") != std::string::npos)
+            continue;
+        const long pid = std::strtol(rest.substr(0, dash).c_str(), nullptr, 10);
+        if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH &&
+            std::filesystem::remove(entry.path(), ec))
+            ++removed;
+    }
+    return removed;
 }
 
 } // namespace strata::internal

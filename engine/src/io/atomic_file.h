@@ -41,4 +41,10 @@ void writeFileAtomically(const std::string &path, std::string_view bytes);
 // many records count (a checkpoint says). Throws FileWriteError.
 void appendDurably(const std::string &path, std::string_view bytes);
 
+// Removes the temporaries that writeFileAtomically left in folder when its process was killed
+// mid-write: files named "<name>.tmp-<pid>-<n>" whose process is gone, and when prefix is not
+// empty only those whose name starts with prefix. A live writer's temporary is never touched.
+// Returns how many were removed; a file that cannot be removed is left (it is harmless).
+int removeStaleTemporaries(const std::string &folder, const std::string &prefix = {});
+
 } // namespace strata::internal

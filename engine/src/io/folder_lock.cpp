@@ -1,10 +1,9 @@
 #include "strata/folder_lock.h"
 
+#include "io/atomic_file.h"
 #include "strata/errors.h"
 
 #include <cerrno>
-#include <csignal>
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <string>
@@ -17,27 +16,6 @@
 namespace strata {
 
 namespace {
-
-// Removes what writers killed mid-write left in the folder: "<file>.tmp-<pid>-<n>" whose
-// process is gone (io/atomic_file's temporaries). Only the lock holder writes there.
-void removeStaleTemporaries(const std::string &folder)
-{
-    std::error_code ec;
-    for (const auto &entry : std::filesystem::directory_iterator(folder, ec)) {
-        const std::string name = entry.path().filename().string();
-        const auto at = name.rfind(".tmp-");
-        if (at == std::string::npos || !entry.is_regular_file(ec))
-            continue;
-        const std::string rest = name.substr(at + 5); // "<pid>-<n>"
-        const auto dash = rest.find('-');
-        if (dash == std::string::npos || dash == 0 ||
-            rest.find_first_not_of("0123456789-") != std::string::npos)
-            continue;
-        const long pid = std::strtol(rest.substr(0, dash).c_str(), nullptr, 10);
-        if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
-            std::filesystem::remove(entry.path(), ec);
-    }
-}
 
 std::string readHolder(int fd)
 {
@@ -71,10 +49,11 @@ FolderLock::FolderLock(const std::string &folder) : folder_(folder)
             ::close(fd_);
             fd_ = -1;
             if (err == EWOULDBLOCK)
-                throw Error(folder + ": another training run writes into this folder (" +
-                            (holder.empty() ? std::string("a process that has just started")
-                                            : "process " + holder) +
-                            "); wait for it to end, or choose another output folder");
+                throw FolderBusyError(folder + ": another training run writes into this folder (" +
+                                      (holder.empty()
+                                           ? std::string("a process that has just started")
+                                           : "process " + holder) +
+                                      "); wait for it to end, or choose another output folder");
             throw Error(folder + ": cannot lock the output folder (" + std::strerror(err) + ")");
         }
         struct stat held = {}, named = {};
@@ -90,7 +69,8 @@ FolderLock::FolderLock(const std::string &folder) : folder_(folder)
     if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, me.data(), me.size(), 0) < 0) {
         // The lock holds without the note; only the other run's message loses the pid.
     }
-    removeStaleTemporaries(folder);
+    // Only the lock holder writes there: what a killed writer left is stale.
+    internal::removeStaleTemporaries(folder);
 }
 
 FolderLock::~FolderLock()
