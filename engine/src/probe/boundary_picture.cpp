@@ -151,7 +151,9 @@ Picture drawBoundary(const BoundaryGrid &grid, const std::vector<BoundaryPoint> 
         }
     }
 
-    const double radius = std::max(3.0, std::min(width, height) / 80.0);
+    // Smaller points where there are many, so they do not hide the map.
+    const double crowd = std::min(1.0, std::sqrt(400.0 / std::max<size_t>(points.size(), 1)));
+    const double radius = std::max(3.0, std::min(width, height) / 80.0 * crowd);
     for (const BoundaryPoint &p : points) {
         const double x = (p.x - g.xMin) / (g.xMax - g.xMin) * width;
         const double y = height - (p.y - g.yMin) / (g.yMax - g.yMin) * height;
