@@ -35,5 +35,6 @@ int runPredict(const Args &args);
 int runDevices(const Args &args);
 int runExport(const Args &args);
 int runImport(const Args &args);
+int runBoundary(const Args &args);
 
 } // namespace strata::cli

@@ -1,4 +1,5 @@
-// strata-cli: summary, check, train, eval, predict, devices, export and import from the terminal.
+// strata-cli: summary, check, train, eval, predict, boundary, devices, export and import from
+// the terminal.
 
 #include "cli.h"
 
@@ -96,6 +97,9 @@ const char *kUsage =
     "  eval PROJECT --weights FILE     test-set loss, accuracy and confusion matrix\n"
     "  predict PROJECT --weights FILE --input FILE.csv\n"
     "                                  class probabilities, one row per input row\n"
+    "  boundary PROJECT --weights FILE --out PICTURE.png [--size WxH]\n"
+    "                                  the decision boundary of a model on 2 input features\n"
+    "                                  as a picture (default 600x600)\n"
     "  export PROJECT --weights FILE --format onnx|safetensors|pytorch|keras --out PATH\n"
     "                                  the trained model as ONNX, safetensors, or PyTorch or\n"
     "                                  Keras code (PATH is a folder for code); without\n"
@@ -129,6 +133,8 @@ int main(int argc, char **argv)
             return runEval(args);
         if (command == "predict")
             return runPredict(args);
+        if (command == "boundary")
+            return runBoundary(args);
         if (command == "devices")
             return runDevices(args);
         if (command == "export")

@@ -67,9 +67,19 @@ public:
     void keepWeights();
     void restoreKeptWeights();
 
+    // Builds every plan so that each node's output is computed in its own buffer in the plain
+    // layout (no activation runs inside its consumer, no blocked layouts), so nodeOutput can
+    // read any node. For probes; training networks keep the faster plans.
+    void keepEveryOutput();
+    // A host copy {N, shape...} of a node's (id's) output in the last forward. Throws Error
+    // when no forward has run, the node does not exist, or the plan did not keep its output
+    // (call keepEveryOutput first).
+    Tensor nodeOutput(const std::string &nodeId);
+
     // Weights by name, host copies (for files), and back.
     std::vector<std::pair<std::string, Tensor>> weightsToHost() const;
-    // Copies matching weights in; throws Error naming a missing or mis-shaped weight.
+    // Copies matching weights in; throws Error naming a missing or mis-shaped weight (and then
+    // copies none).
     void loadWeights(const std::vector<std::pair<std::string, Tensor>> &weights);
 
     Rng &dropoutRng() { return dropoutRng_; }
@@ -103,6 +113,7 @@ private:
     Plan *last_ = nullptr;
     Plan *lastTrained_ = nullptr; // the plan of the last trainStep, for gradientsFinite
     bool fused_ = false;
+    bool everyOutput_ = false; // keepEveryOutput
     Rng dropoutRng_;
 };
 

@@ -7,9 +7,14 @@
 // one step and the non-finite step is not applied; on a device (whose reads wait for it) the
 // loss totals and the guard are read every few batches (TrainerOptions::readEvery) and the
 // weights go back to those of the last clean read.
+//
+// Probes never touch the network being trained: every few batches (and at each epoch end)
+// the trainer hands a copy of its weights, a WeightsSnapshot, to TrainerOptions::onSnapshot,
+// and probes evaluate on that (see probe.h).
 
 #include "strata/project.h"
 #include "strata/training_events.h"
+#include "strata/weights_snapshot.h"
 
 #include <array>
 #include <atomic>
@@ -43,6 +48,14 @@ struct TrainerOptions
     // Called on the training thread for every event; must not block for long (the studio
     // pushes into an EventQueue).
     std::function<void(const TrainingEvent &)> observer;
+    // Optimizer steps between two weight snapshots handed to onSnapshot, plus one at each
+    // epoch end; 0: none. Snapshots are taken where the guard has read the weights clean,
+    // so with readEvery above 1 they come at the next read. Taking one copies the weights to
+    // the host: nothing of the run changes.
+    int snapshotEvery = 0;
+    // Called on the training thread with each snapshot; must not block for long (the studio
+    // puts it into a SnapshotMailbox).
+    std::function<void(SnapshotPtr)> onSnapshot;
 };
 
 class Trainer
@@ -62,9 +75,14 @@ public:
 
     // Commands: safe from any thread, applied between two batches.
     void pause();
-    void resume();
+    void resume(); // also cancels a step under way: training goes on
     void stop();
     void setLearningRate(double lr);
+    // Trains exactly one more batch, then pauses (from a pause, or while running).
+    void stepBatch();
+    // Trains to the end of the current epoch (a whole epoch from a pause at its start), ends
+    // the epoch (validation, checkpoint), then pauses.
+    void stepEpoch();
 
     bool isPaused() const { return paused_; }
     const std::vector<EpochMetrics> &history() const { return history_; }
@@ -84,6 +102,10 @@ private:
     void publishStarted(Run &run);
     bool runEpoch(Run &run, int epoch);
     void applyCommands(Run &run);
+    // After a batch (epochEnded: after an epoch's end): pauses when a step is complete.
+    void countStep(bool epochEnded);
+    void publishSnapshot(Run &run, int epoch, int batches, bool epochEnd,
+                         std::vector<std::pair<std::string, Tensor>> weights);
     bool trainBatch(Run &run, int epoch, int batch);
     bool readTotals(Run &run, int epoch, int batch);
     void publishBatch(Run &run, int epoch, int batch, const LossTotals &totals);
@@ -108,6 +130,8 @@ private:
     std::mutex commandMutex_;
     std::condition_variable commandCv_;
     std::optional<double> pendingLr_;
+    int stepBatches_ = 0;         // batches left in a step (stepBatch); guarded by commandMutex_
+    bool stepToEpochEnd_ = false; // a step runs to the epoch's end (stepEpoch); same guard
     std::vector<EpochMetrics> history_;
     FinishedEvent result_;
     std::string stage_ = "starting"; // what run() was doing, for an out-of-memory message

@@ -161,8 +161,10 @@ Network::Plan &Network::planFor(int64_t batch)
         if (step.needsGrad)
             step.grad = backend_.allocate(withBatch(batch, a.output));
     }
-    absorbActivations(*plan);
-    const std::vector<bool> blockable = blockableOutputs(*plan);
+    if (!everyOutput_)
+        absorbActivations(*plan);
+    const std::vector<bool> blockable =
+        everyOutput_ ? std::vector<bool>(plan->steps.size(), false) : blockableOutputs(*plan);
     for (size_t i = 0; i < plan->steps.size(); ++i) {
         auto &step = plan->steps[i];
         if (step.absorbed)
@@ -283,6 +285,28 @@ bool Network::runsInsideConsumer(const std::string &nodeId, int64_t batch)
 {
     const Plan &plan = planFor(batch);
     return plan.steps[stepIndex(plan, nodeId)].absorbed;
+}
+
+void Network::keepEveryOutput()
+{
+    everyOutput_ = true;
+    plans_.clear(); // plans built before keep the faster layout
+    last_ = lastTrained_ = nullptr;
+}
+
+Tensor Network::nodeOutput(const std::string &nodeId)
+{
+    if (!last_)
+        throw Error("No forward pass has run yet: evaluate a batch before reading node '" + nodeId +
+                    "'");
+    const Plan::Step &step = last_->steps[stepIndex(*last_, nodeId)];
+    if (step.absorbed || step.block != 1)
+        throw Error(describe(*step.node) +
+                    " runs inside another layer's kernel here, so its output is not kept: "
+                    "read it from a network built with keepEveryOutput (a Probe)");
+    Tensor host;
+    backend_.copyToHost(step.out, host);
+    return host.reshaped(step.out.shape());
 }
 
 void Network::runForward(Plan &plan, const Tensor &x, bool training)
@@ -478,7 +502,9 @@ std::vector<std::pair<std::string, Tensor>> Network::weightsToHost() const
 
 void Network::loadWeights(const std::vector<std::pair<std::string, Tensor>> &weights)
 {
-    for (Parameter &p : params_) {
+    // Every weight is checked before any is copied: a mismatch leaves the weights as they were.
+    std::vector<const Tensor *> found;
+    for (const Parameter &p : params_) {
         auto it = std::find_if(weights.begin(), weights.end(),
                                [&](const auto &w) { return w.first == p.name; });
         if (it == weights.end())
@@ -488,8 +514,10 @@ void Network::loadWeights(const std::vector<std::pair<std::string, Tensor>> &wei
             throw Error("Weight '" + p.name + "' is " + toString(it->second.shape()) +
                         " in the file but " + toString(p.value.shape()) +
                         " in the model: it was saved from another version of the model");
-        backend_.copyFromHost(it->second, p.value);
+        found.push_back(&it->second);
     }
+    for (size_t i = 0; i < params_.size(); ++i)
+        backend_.copyFromHost(*found[i], params_[i].value);
 }
 
 } // namespace strata

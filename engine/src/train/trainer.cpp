@@ -56,6 +56,30 @@ void Trainer::resume()
     {
         std::lock_guard lock(commandMutex_);
         paused_ = false;
+        stepBatches_ = 0;
+        stepToEpochEnd_ = false;
+    }
+    commandCv_.notify_all();
+}
+
+void Trainer::stepBatch()
+{
+    {
+        std::lock_guard lock(commandMutex_);
+        stepBatches_ = 1;
+        stepToEpochEnd_ = false;
+        paused_ = false;
+    }
+    commandCv_.notify_all();
+}
+
+void Trainer::stepEpoch()
+{
+    {
+        std::lock_guard lock(commandMutex_);
+        stepBatches_ = 0;
+        stepToEpochEnd_ = true;
+        paused_ = false;
     }
     commandCv_.notify_all();
 }
@@ -111,6 +135,8 @@ FinishedEvent Trainer::run()
     {
         std::lock_guard lock(commandMutex_);
         stopRequested_ = false;
+        stepBatches_ = 0;
+        stepToEpochEnd_ = false;
     }
     publish(result_);
     running_ = false;
@@ -171,6 +197,7 @@ void Trainer::execute(Run &r)
                 return; // nothing of the diverged epoch is written
             break;      // early stop
         }
+        countStep(true);
     }
     finish(r);
 }

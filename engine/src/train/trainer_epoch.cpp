@@ -52,6 +52,9 @@ bool Trainer::runEpoch(Run &r, int epoch)
     if (r.lateGuard && epoch == r.startEpoch)
         r.network->keepWeights(); // later, each clean read keeps them
     for (int b = r.firstUnread; b < r.batches; ++b) {
+        // A pause shows the figures of every batch trained (a step's among them).
+        if (paused_ && r.lateGuard && b > r.firstUnread && !readTotals(r, epoch, b - 1))
+            return false;
         applyCommands(r);
         if (stopRequested_) {
             stopAt(r, epoch, b);
@@ -62,8 +65,33 @@ bool Trainer::runEpoch(Run &r, int epoch)
         const bool due = b + 1 - r.firstUnread >= r.readEvery || b + 1 == r.batches;
         if (r.lateGuard && due && !readTotals(r, epoch, b))
             return false;
+        countStep(false);
     }
     return true;
+}
+
+void Trainer::countStep(bool epochEnded)
+{
+    std::lock_guard lock(commandMutex_);
+    if (!epochEnded && stepBatches_ > 0 && --stepBatches_ == 0)
+        paused_ = true;
+    if (epochEnded && stepToEpochEnd_) {
+        stepToEpochEnd_ = false;
+        paused_ = true;
+    }
+}
+
+void Trainer::publishSnapshot(Run &r, int epoch, int batches, bool epochEnd,
+                              std::vector<std::pair<std::string, Tensor>> weights)
+{
+    auto snapshot = std::make_shared<WeightsSnapshot>();
+    snapshot->epoch = epoch;
+    snapshot->batch = batches;
+    snapshot->step = r.optimizer->stepCount();
+    snapshot->epochEnd = epochEnd;
+    snapshot->weights = std::move(weights);
+    r.lastSnapshotStep = snapshot->step;
+    options_.onSnapshot(std::move(snapshot));
 }
 
 // Pause, resume and learning-rate changes, between two batches.
@@ -157,6 +185,10 @@ void Trainer::publishBatch(Run &r, int epoch, int b, const LossTotals &t)
     be.step = r.optimizer->stepCount();
     be.samplesPerSecond = elapsed > 0 ? static_cast<double>(r.seen) / elapsed : 0;
     publish(be);
+    // The epoch's last batch is followed by the epoch end's snapshot.
+    if (options_.snapshotEvery > 0 && options_.onSnapshot && b + 1 < r.batches &&
+        be.step - r.lastSnapshotStep >= options_.snapshotEvery)
+        publishSnapshot(r, epoch, b + 1, false, r.network->weightsToHost());
 }
 
 // A stop before batch b: the checkpoint resumes there (the same permutation is drawn again).
@@ -244,6 +276,8 @@ bool Trainer::endEpoch(Run &r, int epoch)
         r.sinceBest++;
     }
     history_.push_back(m);
+    if (options_.snapshotEvery > 0 && options_.onSnapshot)
+        publishSnapshot(r, epoch, r.batches, true, weights);
     if (!options_.outDir.empty())
         internal::appendHistoryLog(historyPath(), m); // before the checkpoint that counts it
     publish(EpochEvent{m});

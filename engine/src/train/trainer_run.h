@@ -60,6 +60,7 @@ struct Trainer::Run
     int64_t seen = 0;       // samples trained (read or not)
     int firstUnread = 0;    // the first batch since the last read
     Clock::time_point epochStart;
+    int64_t lastSnapshotStep = 0; // the optimizer step of the last weights snapshot
 };
 
 } // namespace strata

@@ -1,0 +1,144 @@
+// strata-probe-bench: what the live decision boundary costs training. Trains a project (the
+// spirals example) with weight snapshots after every batch and a probe thread that evaluates
+// the latest one on a 100×100 grid with every hidden unit (boundary and neuron maps) at most
+// every 100 ms, as the studio does, against the same training with both off; rounds
+// alternate which goes first. --snapshots-only leaves the probe thread out. Not a test: run
+// it on a quiet machine.
+
+#include "strata/decision_boundary.h"
+#include "strata/probe.h"
+#include "strata/project.h"
+#include "strata/trainer.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace strata;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Timing
+{
+    double seconds = 0;
+    int probes = 0;
+};
+
+Timing trainOnce(const Project &project, const std::string &baseDir, const GridSpec &grid,
+                 int epochs, bool live, bool probing)
+{
+    TrainerOptions options;
+    options.epochs = epochs;
+    SnapshotMailbox mailbox;
+    std::atomic<bool> done{false};
+    std::atomic<int> probes{0};
+    std::thread prober;
+    if (live) {
+        options.snapshotEvery = 1;
+        options.onSnapshot = [&](SnapshotPtr s) { mailbox.put(std::move(s)); };
+    }
+    if (live && probing) {
+        prober = std::thread([&] {
+            Probe probe(project);
+            const std::vector<std::string> units = probe.hiddenUnitNodes();
+            auto next = Clock::now();
+            while (!done) {
+                std::this_thread::sleep_until(next);
+                next += std::chrono::milliseconds(100);
+                if (SnapshotPtr s = mailbox.take()) {
+                    probe.load(s);
+                    evaluateGrid(probe, grid, units);
+                    ++probes;
+                }
+            }
+        });
+    }
+    Trainer trainer(project, baseDir, options);
+    const auto start = Clock::now();
+    const FinishedEvent f = trainer.run();
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    done = true;
+    if (prober.joinable())
+        prober.join();
+    if (f.reason != FinishedEvent::Reason::Completed) {
+        std::fprintf(stderr, "strata-probe-bench: training did not complete: %s\n",
+                     f.message.c_str());
+        std::exit(1);
+    }
+    return {seconds, probes};
+}
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    std::string path;
+    int rounds = 5, epochs = 2000;
+    bool probing = true;
+    for (int i = 1; i < argc; ++i) {
+        const bool value = i + 1 < argc;
+        if (!std::strcmp(argv[i], "--rounds") && value)
+            rounds = std::max(1, std::atoi(argv[++i]));
+        else if (!std::strcmp(argv[i], "--epochs") && value)
+            epochs = std::max(1, std::atoi(argv[++i]));
+        else if (!std::strcmp(argv[i], "--snapshots-only"))
+            probing = false;
+        else if (argv[i][0] != '-' && path.empty())
+            path = argv[i];
+        else {
+            std::fprintf(stderr, "Usage: strata-probe-bench PROJECT [--rounds N] [--epochs N] "
+                                 "[--snapshots-only]\n"
+                                 "(PROJECT: a model on 2 input features, e.g. "
+                                 "projects/spirals.strata)\n");
+            return 2;
+        }
+    }
+    if (path.empty()) {
+        std::fprintf(stderr, "strata-probe-bench: give a project, e.g. projects/spirals.strata\n");
+        return 2;
+    }
+    try {
+        const Project project = loadProject(path);
+        const std::string baseDir = projectBaseDir(path);
+        // The boundary panel's grid: 100×100 cells around the data.
+        const DatasetBundle data = loadDataset(project.dataset, baseDir);
+        const GridSpec grid = gridAround({&data.train}, 100, 100);
+        trainOnce(project, baseDir, grid, 1, false,
+                  false); // warm-up: page in the code and the data
+        std::vector<double> off, on, ratios;
+        for (int r = 0; r < rounds; ++r) {
+            Timing a, b;
+            if (r % 2 == 0) {
+                a = trainOnce(project, baseDir, grid, epochs, false, false);
+                b = trainOnce(project, baseDir, grid, epochs, true, probing);
+            } else {
+                b = trainOnce(project, baseDir, grid, epochs, true, probing);
+                a = trainOnce(project, baseDir, grid, epochs, false, false);
+            }
+            off.push_back(a.seconds);
+            on.push_back(b.seconds);
+            ratios.push_back(b.seconds / a.seconds);
+            std::printf("round %d: off %.3f s, live %.3f s (%d grids probed): ratio %.3f\n", r + 1,
+                        a.seconds, b.seconds, b.probes, b.seconds / a.seconds);
+            std::fflush(stdout);
+        }
+        std::printf("median over %d rounds of %d epochs: off %.3f s, live %.3f s, ratio %.3f\n",
+                    rounds, epochs, median(off), median(on), median(ratios));
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "strata-probe-bench: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}
