@@ -12,6 +12,7 @@
 
 #include <strata/recovery_file.h>
 
+#include "dialog_answer.h"
 #include "source_dir.h"
 
 #include <QApplication>
@@ -29,31 +30,12 @@
 
 using namespace strata;
 using namespace strata::ui;
+using strata::test::answerNextDialog;
+using strata::test::readAll;
 using strata::test::examplePath;
 
 namespace {
 
-// Runs `answer` on the next modal dialog of type T as soon as it opens.
-template <typename T> void answerNextDialog(std::function<void(T *)> answer)
-{
-    auto *timer = new QTimer;
-    timer->setInterval(20);
-    QObject::connect(timer, &QTimer::timeout, [timer, answer] {
-        auto *dialog = qobject_cast<T *>(QApplication::activeModalWidget());
-        if (!dialog)
-            return;
-        timer->stop();
-        timer->deleteLater();
-        answer(dialog);
-    });
-    timer->start();
-}
-
-QByteArray readAll(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
 
 // Every recovery file under root, and every temporary any writer left there.
 QStringList filesUnder(const QString &root, const QStringList &patterns)

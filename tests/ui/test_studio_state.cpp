@@ -15,6 +15,7 @@
 #include "widgets/metric_plot.h"
 #include "widgets/progress_panel.h"
 
+#include "dialog_answer.h"
 #include "source_dir.h"
 #include "training_projects.h"
 
@@ -40,33 +41,14 @@
 
 using namespace strata;
 using namespace strata::ui;
+using strata::test::answerNextDialog;
+using strata::test::readAll;
 using strata::test::examplePath;
 
 namespace {
 
 const QColor kErrorColour(QStringLiteral("#c0392b"));
 
-// Runs `answer` on the next modal dialog of type T as soon as it opens.
-template <typename T> void answerNextDialog(std::function<void(T *)> answer)
-{
-    auto *timer = new QTimer;
-    timer->setInterval(20);
-    QObject::connect(timer, &QTimer::timeout, [timer, answer] {
-        auto *dialog = qobject_cast<T *>(QApplication::activeModalWidget());
-        if (!dialog)
-            return;
-        timer->stop();
-        timer->deleteLater();
-        answer(dialog);
-    });
-    timer->start();
-}
-
-QByteArray readAll(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
 
 // The log's lines that start with prefix, with the colour each is drawn in (invalid: the
 // default text colour).
