@@ -36,18 +36,29 @@ QColor toQColor(const strata::Rgb &c)
     return QColor(c.r, c.g, c.b);
 }
 
-// Cells hold predicted class + confidence (in [k, k + 1)); each class's stretch of the
-// gradient runs from its palest shade (a tie) to its surest, as strata-cli boundary draws.
+// Cells hold predicted class + a margin + confidence (see kShadeMargin); each class's stretch
+// of the gradient runs from its palest shade (a tie) to its surest, as strata-cli boundary
+// draws. The margin keeps a cell off the jump between two classes' stretches, where the
+// gradient's discrete levels would give it its neighbour's surest colour.
+constexpr double kShadeMargin = 0.02;
+constexpr int kGradientLevels = 2000;
+
+double cellValue(const strata::Verdict &v)
+{
+    return v.predicted + kShadeMargin + (1 - 2 * kShadeMargin) * std::clamp(v.confidence, 0.0, 1.0);
+}
+
 QCPColorGradient classGradient(int classes)
 {
     QCPColorGradient gradient;
     gradient.clearColorStops();
     for (int k = 0; k < classes; ++k) {
-        const double from = double(k) / classes, to = double(k + 1) / classes;
-        gradient.setColorStopAt(from + 1e-6, toQColor(strata::shadeColor(k, 0)));
-        gradient.setColorStopAt(to - 1e-6, toQColor(strata::shadeColor(k, 1)));
+        const double from = (k + kShadeMargin) / classes;
+        const double to = (k + 1 - kShadeMargin) / classes;
+        gradient.setColorStopAt(from, toQColor(strata::shadeColor(k, 0)));
+        gradient.setColorStopAt(to, toQColor(strata::shadeColor(k, 1)));
     }
-    gradient.setLevelCount(std::clamp(classes * 100, 200, 2000));
+    gradient.setLevelCount(kGradientLevels);
     return gradient;
 }
 
@@ -89,7 +100,8 @@ BoundaryPanel::BoundaryPanel(TrainingSession *session, QWidget *parent)
 
     status_ = new QLabel(this);
     status_->setObjectName(QStringLiteral("boundaryStatus"));
-    status_->setWordWrap(true);
+    // No word wrap in the panel's own lines: a wrapping label makes the panel's height depend
+    // on its width, which a dock's scroll area does not give it.
     pages_ = new QStackedWidget(this);
 
     messageLabel_ = new QLabel(pages_);
@@ -105,31 +117,28 @@ BoundaryPanel::BoundaryPanel(TrainingSession *session, QWidget *parent)
     auto *mapColumn = new QVBoxLayout;
     plot_ = new QCustomPlot(content);
     plot_->setObjectName(QStringLiteral("boundaryPlot"));
-    plot_->setMinimumSize(200, 200);
+    plot_->setMinimumSize(180, 180);
     plot_->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
     plot_->setNoAntialiasingOnDrag(true);
     map_ = new QCPColorMap(plot_->xAxis, plot_->yAxis);
     map_->setInterpolate(false);
     map_->setTightBoundary(false);
-    plot_->xAxis->setLabel(tr("feature 1"));
-    plot_->yAxis->setLabel(tr("feature 2"));
+    // No axis titles: the plane is always the model's two input features (after the
+    // dataset's normalisation), and a narrow dock needs the room for the map.
     connect(plot_, &QCustomPlot::mousePress, this, [this](QMouseEvent *event) {
         clicked(plot_->xAxis->pixelToCoord(event->position().x()),
                 plot_->yAxis->pixelToCoord(event->position().y()));
     });
-    clickLabel_ = new QLabel(tr("Click the map to see the network's output there."), content);
+    clickLabel_ = new QLabel(tr("Click the map: the network's output there."), this);
     clickLabel_->setObjectName(QStringLiteral("boundaryClickOutput"));
-    clickLabel_->setWordWrap(true);
     clickLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     mapColumn->addWidget(plot_, 1);
-    mapColumn->addWidget(clickLabel_);
     row->addLayout(mapColumn, 3);
 
     auto *neuronColumn = new QVBoxLayout;
-    auto *neuronTitle = new QLabel(tr("<b>Neuron maps</b>: each hidden unit's output over the "
-                                      "plane (hover to enlarge)"),
-                                   content);
-    neuronTitle->setWordWrap(true);
+    auto *neuronTitle = new QLabel(tr("<b>Neuron maps</b> (hover to enlarge)"), content);
+    neuronTitle->setToolTip(tr("Each hidden unit's output over the same plane: blue below 0, "
+                               "white at 0, orange above"));
     neurons_ = new NeuronMaps;
     auto *scroll = new QScrollArea(content);
     scroll->setObjectName(QStringLiteral("neuronMapsScroll"));
@@ -137,7 +146,7 @@ BoundaryPanel::BoundaryPanel(TrainingSession *session, QWidget *parent)
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setMinimumHeight(NeuronMaps::kThumbnailSide + 30);
+    scroll->setMinimumHeight(NeuronMaps::kThumbnailSide + 14);
     neuronScroll_ = scroll;
     neuronColumn->addWidget(neuronTitle);
     neuronColumn->addWidget(scroll, 1);
@@ -147,6 +156,7 @@ BoundaryPanel::BoundaryPanel(TrainingSession *session, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(status_);
+    layout->addWidget(clickLabel_);
     layout->addWidget(pages_, 1);
 
     connect(session_, &TrainingSession::snapshotAvailable, this,
@@ -201,10 +211,16 @@ void BoundaryPanel::hideEvent(QHideEvent *event)
 void BoundaryPanel::resizeEvent(QResizeEvent *event)
 {
     QWidget::resizeEvent(event);
-    const bool wide = width() >= 2 * height() || width() >= 620;
-    contentLayout_->setDirection(wide ? QBoxLayout::LeftToRight : QBoxLayout::TopToBottom);
+    const bool wide = width() >= 620;
+    const auto direction = wide ? QBoxLayout::LeftToRight : QBoxLayout::TopToBottom;
+    if (contentLayout_->direction() == direction)
+        return;
+    contentLayout_->setDirection(direction);
     contentLayout_->setStretch(0, wide ? 3 : 5);
-    contentLayout_->setStretch(1, wide ? 2 : 2);
+    contentLayout_->setStretch(1, 2);
+    // The panel's height for its width (its labels wrap) changes with the direction.
+    contentLayout_->invalidate();
+    updateGeometry();
 }
 
 void BoundaryPanel::scheduleEvaluation()
@@ -277,7 +293,7 @@ void BoundaryPanel::showResult(std::shared_ptr<const BoundaryResult> result)
         const QString when = session_->isTraining()
                                  ? tr("Training, epoch %1, batch %2").arg(s.epoch + 1).arg(s.batch)
                                  : tr("After the run (epoch %1)").arg(s.epoch + 1);
-        status_->setText(tr("%1 · %2 of %n point(s) misclassified (ringed) · ● training, ■ "
+        status_->setText(tr("%1\n%2 of %n point(s) misclassified (ringed) · ● training, ■ "
                             "validation",
                             nullptr, int(shown_->points.size()))
                              .arg(when)
@@ -321,7 +337,7 @@ void BoundaryPanel::drawMap(const BoundaryResult &result)
         for (int r = 0; r < spec.rows; ++r)
             for (int c = 0; c < spec.columns; ++c) {
                 const strata::Verdict v = strata::verdict(g.kind, g.cell(c, r), k);
-                data->setCell(c, r, v.predicted + std::clamp(v.confidence, 0.0, 0.999));
+                data->setCell(c, r, cellValue(v));
             }
         map_->setGradient(classGradient(classes));
         map_->setDataRange(QCPRange(0, classes));
@@ -350,7 +366,7 @@ void BoundaryPanel::drawPoints(const BoundaryResult &result)
         if (!graph) {
             const QColor fill = regression ? QColor(60, 60, 60) : widgets::classColor(cls);
             graph = pointGraph(plot_,
-                               p.validation ? QCPScatterStyle::ssSquare : QCPScatterStyle::ssDisc,
+                               p.validation ? QCPScatterStyle::ssSquare : QCPScatterStyle::ssCircle,
                                fill, QPen(Qt::white, 1), size);
         }
         graph->addData(p.x, p.y);
