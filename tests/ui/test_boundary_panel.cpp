@@ -2,8 +2,8 @@
 // map's cells in the four quadrants hold XOR's classes and every sample sits in its class's
 // region; one picture per hidden unit; a click says what the network outputs there; a model
 // without 2 input features gets a message instead of a map; a run with the panel hidden
-// takes no snapshots; and while the spirals train with the panel visible, the GUI thread
-// stays within its 50 ms budget and the map redraws at most every 100 ms.
+// takes no snapshots (only its final weights are kept); and while the spirals train with the panel
+// visible, the GUI thread stays within its 50 ms budget and the map redraws at most every 100 ms.
 
 #include "ui/boundary/boundary_panel.h"
 #include "ui/boundary/neuron_maps.h"
@@ -93,10 +93,8 @@ private slots:
         // The final weights are kept, and drawn.
         const strata::SnapshotPtr final = studio.session.latestSnapshot();
         QVERIFY(final);
-        QTRY_VERIFY_WITH_TIMEOUT(
-            panel.hasBoundary() &&
-                panel.findChild<QLabel *>("boundaryStatus")->text().startsWith("After the run"),
-            kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(panel.shownSnapshot() == final, kTimeoutMs);
+        QVERIFY(panel.findChild<QLabel *>("boundaryStatus")->text().startsWith("After the run"));
 
         // XOR's pattern in the four quadrants of the grid, in the accessor and in the
         // QCPColorMap's cells (predicted class + confidence).
@@ -165,20 +163,28 @@ private slots:
     {
         TrainingSession session;
         QVERIFY(!session.snapshotsWanted());
-        int announced = 0;
-        connect(&session, &TrainingSession::snapshotAvailable, this, [&] { ++announced; });
+        int announced = 0, whileTraining = 0;
+        connect(&session, &TrainingSession::snapshotAvailable, this, [&] {
+            ++announced;
+            whileTraining += session.isTraining();
+        });
         QSignalSpy finished(&session, &TrainingSession::finished);
         QVERIFY(session.start(example("xor.strata"), examplesDir()));
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
-        QVERIFY(!session.latestSnapshot());
-        QCOMPARE(announced, 0);
+        // Only the final weights, once, after the run.
+        QCOMPARE(announced, 1);
+        QCOMPARE(whileTraining, 0);
+        QVERIFY(session.latestSnapshot());
+        QCOMPARE(session.latestSnapshot()->epoch, 299);
+        announced = 0;
 
         // A listener: snapshots while training, the final weights after.
         session.addSnapshotListener();
         QVERIFY(session.start(example("xor.strata"), examplesDir()));
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, kTimeoutMs);
         QVERIFY(session.latestSnapshot());
-        QVERIFY(announced >= 2);
+        QVERIFY(whileTraining >= 1);
+        QCOMPARE(announced, whileTraining + 1); // and the final weights
         QVERIFY(session.clear());
         QVERIFY(!session.latestSnapshot());
         session.removeSnapshotListener();
@@ -188,29 +194,46 @@ private slots:
     {
         Project spirals = example("spirals.strata");
         spirals.training.epochs = 600; // about 3 s alone on a 2-core machine
+        // The same run without the panel, for the cost in the README (printed, not checked:
+        // a loaded machine's timings swing more than the cost).
+        qint64 aloneMs = 0;
+        {
+            TrainingSession alone;
+            QSignalSpy done(&alone, &TrainingSession::finished);
+            QElapsedTimer t;
+            t.start();
+            QVERIFY(alone.start(spirals, examplesDir()));
+            QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, kTimeoutMs);
+            aloneMs = t.elapsed();
+        }
         Studio studio(spirals);
         QTRY_VERIFY(studio.panel.message().startsWith("Train to see the boundary"));
         QSignalSpy finished(&studio.session, &TrainingSession::finished);
         std::vector<qint64> redrawAt;
+        int whileTraining = 0;
         QElapsedTimer clock;
         clock.start();
-        connect(&studio.panel, &BoundaryPanel::updated, this,
-                [&] { redrawAt.push_back(clock.elapsed()); });
+        connect(&studio.panel, &BoundaryPanel::updated, this, [&] {
+            redrawAt.push_back(clock.elapsed());
+            whileTraining += studio.session.isTraining();
+        });
         GapMeter meter;
         QVERIFY(studio.session.start(spirals, examplesDir()));
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
         const qint64 trainedMs = clock.elapsed();
-        QTRY_VERIFY(
-            studio.panel.findChild<QLabel *>("boundaryStatus")->text().startsWith("After the run"));
+        QTRY_VERIFY(studio.panel.shownSnapshot() == studio.session.latestSnapshot());
         meter.suspend();
-        qInfo("Spirals (%lld ms) with the boundary panel visible: %d redraws, largest gap "
-              "between GUI event-loop iterations %lld ms, GUI thread busy at most %.1f ms",
-              static_cast<long long>(trainedMs), int(redrawAt.size()),
+        qInfo("Spirals: %lld ms without the panel, %lld ms with it visible (ratio %.2f): %d "
+              "redraws (%d while training; the last ones %d ms apart), largest gap between GUI "
+              "event-loop iterations %lld ms, GUI thread busy at most %.1f ms",
+              static_cast<long long>(aloneMs), static_cast<long long>(trainedMs),
+              double(trainedMs) / double(std::max<qint64>(aloneMs, 1)), int(redrawAt.size()),
+              whileTraining, studio.panel.redrawIntervalMs(),
               static_cast<long long>(meter.maxGapMs()), meter.maxBusyMs());
         QVERIFY2(meter.maxBusyMs() < 50, qPrintable(meter.longGaps().join(", ")));
-        // Live: several pictures during the run, their evaluations begun at least 100 ms
-        // apart (and one more for the final weights).
-        QVERIFY2(redrawAt.size() >= 3, qPrintable(QString::number(redrawAt.size())));
+        // Live: pictures during the run, their evaluations begun at least 100 ms apart (and
+        // further when they cost more: BoundaryPanel::kMaxShare), and one of the final weights.
+        QVERIFY(whileTraining >= 1);
         QVERIFY2(qint64(redrawAt.size()) <= trainedMs / BoundaryPanel::kMinRedrawMs + 2,
                  qPrintable(QString::number(redrawAt.size())));
         QVERIFY(studio.panel.hasBoundary());

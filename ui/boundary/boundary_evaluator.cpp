@@ -5,6 +5,7 @@
 #include "strata/errors.h"
 #include "strata/probe.h"
 
+#include <QElapsedTimer>
 #include <QThread>
 
 #include <algorithm>
@@ -18,26 +19,44 @@ namespace {
 
 std::vector<QImage> unitPictures(const strata::Tensor &units, const strata::GridSpec &grid)
 {
+    // The value scale as a table: a picture is 10,000 cells, and a model may have hundreds of
+    // units.
+    static const std::vector<QRgb> palette = [] {
+        std::vector<QRgb> table(256);
+        for (int i = 0; i < 256; ++i) {
+            const strata::Rgb c = strata::valueColor(i / 255.0);
+            table[size_t(i)] = qRgb(c.r, c.g, c.b);
+        }
+        return table;
+    }();
     const int64_t cells = grid.cells();
     const int64_t count = units.numel() / std::max<int64_t>(cells, 1);
     const float *v = units.data();
+    // Each unit's largest magnitude, the cells read in their order in memory.
+    std::vector<float> largest(size_t(count), 0.f);
+    for (int64_t c = 0; c < cells; ++c)
+        for (int64_t u = 0; u < count; ++u)
+            if (const float a = std::fabs(v[c * count + u]); std::isfinite(a))
+                largest[size_t(u)] = std::max(largest[size_t(u)], a);
+    std::vector<float> factor(static_cast<size_t>(count));
     std::vector<QImage> pictures;
+    std::vector<QRgb *> pixels;
     for (int64_t u = 0; u < count; ++u) {
-        float largest = 0;
-        for (int64_t c = 0; c < cells; ++c)
-            if (std::isfinite(v[c * count + u]))
-                largest = std::max(largest, std::fabs(v[c * count + u]));
-        QImage image(grid.columns, grid.rows, QImage::Format_RGB32);
-        for (int row = 0; row < grid.rows; ++row) {
-            auto *line = reinterpret_cast<QRgb *>(image.scanLine(grid.rows - 1 - row));
-            for (int column = 0; column < grid.columns; ++column) {
-                const float value = v[(int64_t(row) * grid.columns + column) * count + u];
-                const double t = largest > 0 ? 0.5 + 0.5 * value / largest : 0.5;
-                const strata::Rgb rgb = strata::valueColor(t);
-                line[column] = qRgb(rgb.r, rgb.g, rgb.b);
+        factor[size_t(u)] = largest[size_t(u)] > 0 ? 127.5f / largest[size_t(u)] : 0.f;
+        pictures.emplace_back(grid.columns, grid.rows, QImage::Format_RGB32);
+        pixels.push_back(reinterpret_cast<QRgb *>(pictures.back().bits()));
+    }
+    for (int row = 0; row < grid.rows; ++row) {
+        // y is up: row 0 of the grid is the picture's bottom line.
+        const int64_t line = int64_t(grid.rows - 1 - row) * grid.columns;
+        for (int column = 0; column < grid.columns; ++column) {
+            const float *cell = v + (int64_t(row) * grid.columns + column) * count;
+            for (int64_t u = 0; u < count; ++u) {
+                const float t = 127.5f + cell[u] * factor[size_t(u)];
+                const int index = std::isfinite(t) ? std::clamp(int(t + 0.5f), 0, 255) : 128;
+                pixels[size_t(u)][line + column] = palette[size_t(index)];
             }
         }
-        pictures.push_back(std::move(image));
     }
     return pictures;
 }
@@ -94,6 +113,8 @@ BoundaryEvaluator::Worker::evaluate(const BoundaryRequest &request)
 {
     auto result = std::make_shared<BoundaryResult>();
     result->snapshot = request.snapshot;
+    QElapsedTimer clock;
+    clock.start();
     try {
         strata::Probe &probe = probeFor(request);
         // Before the data is read: a model on images never loads them here.
@@ -115,6 +136,7 @@ BoundaryEvaluator::Worker::evaluate(const BoundaryRequest &request)
                     name = QString::fromStdString(node.name);
             result->unitNames.push_back(name);
         }
+        clock.restart(); // what a redraw costs, without the set-up above
         result->grid = strata::evaluateGrid(probe, spec, result->unitNodes);
         for (const std::string &id : result->unitNodes)
             result->unitImages.push_back(unitPictures(result->grid.units.at(id), spec));
@@ -141,6 +163,7 @@ BoundaryEvaluator::Worker::evaluate(const BoundaryRequest &request)
         result->points.clear();
         result->unitImages.clear();
     }
+    result->seconds = double(clock.nsecsElapsed()) / 1e9;
     return result;
 }
 

@@ -45,6 +45,7 @@ struct BoundaryResult
     // Per node, each unit's activation over the grid (x to the right, y up), blue below 0,
     // white at 0, orange above, scaled by the unit's largest magnitude: the neuron maps.
     std::vector<std::vector<QImage>> unitImages;
+    double seconds = 0; // how long the evaluation took on the worker thread
 };
 
 class BoundaryEvaluator : public QObject

@@ -228,14 +228,20 @@ void BoundaryPanel::scheduleEvaluation()
     pending_ = true;
     if (!isVisible() || evaluator_->isBusy())
         return; // when shown, or when the evaluation in flight is done
-    const qint64 since = sinceRequest_.isValid() ? sinceRequest_.elapsed() : kMinRedrawMs;
-    if (since < kMinRedrawMs) {
+    const int interval = session_->isTraining() ? redrawIntervalMs() : kMinRedrawMs;
+    const qint64 since = sinceRequest_.isValid() ? sinceRequest_.elapsed() : interval;
+    if (since < interval) {
         if (!pacer_->isActive())
-            pacer_->start(int(kMinRedrawMs - since));
+            pacer_->start(int(interval - since));
         return;
     }
     pending_ = false;
     evaluateNow();
+}
+
+int BoundaryPanel::redrawIntervalMs() const
+{
+    return std::max(kMinRedrawMs, int(std::ceil(lastCostMs_ / kMaxShare)));
 }
 
 void BoundaryPanel::evaluateNow()
@@ -274,6 +280,8 @@ void BoundaryPanel::showMessage(const QString &text)
 
 void BoundaryPanel::showResult(std::shared_ptr<const BoundaryResult> result)
 {
+    QElapsedTimer upload;
+    upload.start();
     shown_ = std::move(result);
     shownProject_ = requestedProject_;
     if (!shown_->problem.isEmpty()) {
@@ -290,7 +298,10 @@ void BoundaryPanel::showResult(std::shared_ptr<const BoundaryResult> result)
         int wrong = 0;
         for (const strata::BoundaryPoint &p : shown_->points)
             wrong += p.misclassified;
-        const QString when = session_->isTraining()
+        // A picture of the run's last weights says so; one taken during the run says when.
+        const bool final =
+            !session_->isTraining() && session_->latestSnapshot() == shown_->snapshot;
+        const QString when = !final
                                  ? tr("Training, epoch %1, batch %2").arg(s.epoch + 1).arg(s.batch)
                                  : tr("After the run (epoch %1)").arg(s.epoch + 1);
         status_->setText(tr("%1\n%2 of %n point(s) misclassified (ringed) · ● training, ■ "
@@ -300,9 +311,11 @@ void BoundaryPanel::showResult(std::shared_ptr<const BoundaryResult> result)
                              .arg(wrong));
         status_->show();
         pages_->setCurrentIndex(1);
-        plot_->replot(QCustomPlot::rpQueuedReplot);
+        // Drawn now, not queued, so that its cost counts in the pace of the next redraw.
+        plot_->replot();
         ++redraws_;
     }
+    lastCostMs_ = shown_->seconds * 1e3 + double(upload.nsecsElapsed()) / 1e6;
     emit updated();
 }
 
@@ -440,6 +453,11 @@ QString BoundaryPanel::outputTextAt(double x, double y)
 void BoundaryPanel::clicked(double x, double y)
 {
     clickLabel_->setText(outputTextAt(x, y));
+}
+
+strata::SnapshotPtr BoundaryPanel::shownSnapshot() const
+{
+    return hasBoundary() ? shown_->snapshot : nullptr;
 }
 
 QString BoundaryPanel::clickText() const

@@ -57,7 +57,12 @@ public:
     void refresh();
 
     static constexpr int kMinRedrawMs = 100; // live redraws at most this often
-    static constexpr int kCells = 100;       // grid cells per side
+    // ... and rarer when a redraw costs more: its evaluation and upload together take at most
+    // this share of the time, so training keeps its speed on a machine without a free core.
+    static constexpr double kMaxShare = 0.05;
+    // The pause after the last redraw began before the next may begin.
+    int redrawIntervalMs() const;
+    static constexpr int kCells = 100; // grid cells per side
 
     // --- What is shown (tests and the screenshot script read these)
     // The message instead of (or above) the map: why nothing is drawn, or what to do.
@@ -73,6 +78,8 @@ public:
     // What the network outputs at (x, y) on the shown weights, in words: what a click shows.
     QString outputTextAt(double x, double y);
     QString clickText() const;
+    // The weights of the boundary shown (nullptr when none is).
+    strata::SnapshotPtr shownSnapshot() const;
     // Evaluations uploaded so far.
     int redraws() const { return redraws_; }
 
@@ -121,6 +128,7 @@ private:
     std::string clickProbeKey_;
     strata::SnapshotPtr clickWeights_;
     int redraws_ = 0;
+    double lastCostMs_ = 0; // the last redraw's evaluation and upload
 };
 
 } // namespace strata::ui

@@ -71,9 +71,9 @@ public:
     void addSnapshotListener() { ++snapshotListeners_; }
     void removeSnapshotListener() { snapshotListeners_ = std::max(0, snapshotListeners_ - 1); }
     bool snapshotsWanted() const { return snapshotListeners_ > 0; }
-    // The latest weights of the current or last run: the newest snapshot while training, the
-    // trained network's final weights once finished() has been emitted (for a run that took
-    // snapshots); nullptr before any. clear() forgets them.
+    // The latest weights of the current or last run: the newest snapshot while training (with
+    // a listener), the trained network's final weights once finished() has been emitted (any
+    // run whose network was built); nullptr before any. clear() forgets them.
     strata::SnapshotPtr latestSnapshot() const { return latestSnapshot_; }
     // The project and base folder of the current or last run, as start() received them.
     const strata::Project &runProject() const { return runProject_; }
@@ -114,8 +114,9 @@ signals:
     // The run failed (the engine's reason, e.g. a dataset that cannot be read or a model
     // that cannot be built); finished() follows with Reason::Failed.
     void error(const QString &message);
-    // A newer latestSnapshot() is there (coalesced: at most once per drain tick, and once
-    // with the final weights after the run, before finished()).
+    // A newer latestSnapshot() is there (coalesced: at most once per drain tick while a
+    // listener wants snapshots, and once with the final weights after every run, before
+    // finished()).
     void snapshotAvailable();
     // clear() forgot the last run: panels show no run.
     void cleared();
