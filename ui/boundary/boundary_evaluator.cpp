@@ -5,11 +5,11 @@
 #include "strata/errors.h"
 #include "strata/probe.h"
 
-#include <QElapsedTimer>
 #include <QThread>
 
 #include <algorithm>
 #include <cmath>
+#include <ctime>
 #include <exception>
 #include <optional>
 
@@ -113,18 +113,18 @@ BoundaryEvaluator::Worker::evaluate(const BoundaryRequest &request)
 {
     auto result = std::make_shared<BoundaryResult>();
     result->snapshot = request.snapshot;
-    QElapsedTimer clock;
-    clock.start();
+    double started = threadCpuSeconds();
     try {
         strata::Probe &probe = probeFor(request);
         // Before the data is read: a model on images never loads them here.
         strata::requireTwoFeatures(probe.inputShape());
+        // Read before training starts, so that the first live picture does not wait for it.
+        const strata::DatasetBundle &data = dataFor(request);
         if (!request.snapshot) {
             result->untrained = true;
             return result;
         }
         probe.load(request.snapshot);
-        const strata::DatasetBundle &data = dataFor(request);
         const strata::Dataset *test = data.test ? &*data.test : nullptr;
         const strata::GridSpec spec =
             strata::gridAround({&data.train, test}, request.cells, request.cells);
@@ -136,7 +136,7 @@ BoundaryEvaluator::Worker::evaluate(const BoundaryRequest &request)
                     name = QString::fromStdString(node.name);
             result->unitNames.push_back(name);
         }
-        clock.restart(); // what a redraw costs, without the set-up above
+        started = threadCpuSeconds(); // what a redraw costs, without the set-up above
         result->grid = strata::evaluateGrid(probe, spec, result->unitNodes);
         for (const std::string &id : result->unitNodes)
             result->unitImages.push_back(unitPictures(result->grid.units.at(id), spec));
@@ -163,8 +163,15 @@ BoundaryEvaluator::Worker::evaluate(const BoundaryRequest &request)
         result->points.clear();
         result->unitImages.clear();
     }
-    result->seconds = double(clock.nsecsElapsed()) / 1e9;
+    result->seconds = threadCpuSeconds() - started;
     return result;
+}
+
+double threadCpuSeconds()
+{
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return double(t.tv_sec) + double(t.tv_nsec) / 1e9;
 }
 
 BoundaryEvaluator::BoundaryEvaluator(QObject *parent)

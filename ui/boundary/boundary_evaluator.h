@@ -45,8 +45,12 @@ struct BoundaryResult
     // Per node, each unit's activation over the grid (x to the right, y up), blue below 0,
     // white at 0, orange above, scaled by the unit's largest magnitude: the neuron maps.
     std::vector<std::vector<QImage>> unitImages;
-    double seconds = 0; // how long the evaluation took on the worker thread
+    double seconds = 0; // the worker thread's CPU time for the evaluation (set-up left out)
 };
+
+// The calling thread's CPU time: what work took from the machine, not how long it waited for
+// a core.
+double threadCpuSeconds();
 
 class BoundaryEvaluator : public QObject
 {

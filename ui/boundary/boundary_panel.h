@@ -57,8 +57,9 @@ public:
     void refresh();
 
     static constexpr int kMinRedrawMs = 100; // live redraws at most this often
-    // ... and rarer when a redraw costs more: its evaluation and upload together take at most
-    // this share of the time, so training keeps its speed on a machine without a free core.
+    // ... and rarer when a redraw costs more: its evaluation and upload together (CPU time)
+    // take at most this share of the time, so training keeps its speed on a machine without
+    // a free core.
     static constexpr double kMaxShare = 0.05;
     // The pause after the last redraw began before the next may begin.
     int redrawIntervalMs() const;
@@ -128,7 +129,7 @@ private:
     std::string clickProbeKey_;
     strata::SnapshotPtr clickWeights_;
     int redraws_ = 0;
-    double lastCostMs_ = 0; // the last redraw's evaluation and upload
+    double lastCostMs_ = 0; // the last redraw's evaluation and upload, CPU time
 };
 
 } // namespace strata::ui
