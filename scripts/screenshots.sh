@@ -42,9 +42,9 @@ shot 1366x768 "$root/projects/spirals.strata" --size 1366x768 --train-epochs 40 
 
 # The decision boundary and neuron maps mid-run on the spirals, on a laptop and a desktop
 # screen, and the XOR example's after its run.
-shot 1366x768 "$root/projects/spirals.strata" --size 1366x768 --train-epochs 25 \
+shot 1366x768 "$root/projects/spirals.strata" --size 1366x768 --train-epochs 100 \
     --show-dock "Decision boundary" --screenshot "$root/docs/boundary-1366x768.png"
-shot 1600x1000 "$root/projects/spirals.strata" --size 1600x1000 --train-epochs 40 \
+shot 1600x1000 "$root/projects/spirals.strata" --size 1600x1000 --train-epochs 120 \
     --show-dock "Decision boundary" --screenshot "$root/docs/boundary-spirals.png"
 
 # First launch (no saved layout) on a laptop and a desktop screen, mid-run: every panel of the

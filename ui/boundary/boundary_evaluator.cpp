@@ -121,6 +121,11 @@ BoundaryEvaluator::Worker::evaluate(const BoundaryRequest &request)
         // Read before training starts, so that the first live picture does not wait for it.
         const strata::DatasetBundle &data = dataFor(request);
         if (!request.snapshot) {
+            // A first evaluation sets up the probe's primitives before training starts, so
+            // that the first live picture costs what every later one does.
+            strata::evaluateGrid(probe,
+                                 strata::gridAround({&data.train}, request.cells, request.cells),
+                                 probe.hiddenUnitNodes());
             result->untrained = true;
             return result;
         }

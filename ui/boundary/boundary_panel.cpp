@@ -241,7 +241,7 @@ void BoundaryPanel::scheduleEvaluation()
 
 int BoundaryPanel::redrawIntervalMs() const
 {
-    return std::max(kMinRedrawMs, int(std::ceil(lastCostMs_ / kMaxShare)));
+    return std::clamp(int(std::ceil(lastCostMs_ / kMaxShare)), kMinRedrawMs, kMaxRedrawMs);
 }
 
 void BoundaryPanel::evaluateNow()

@@ -61,6 +61,8 @@ public:
     // take at most this share of the time, so training keeps its speed on a machine without
     // a free core.
     static constexpr double kMaxShare = 0.05;
+    // ... but one every second at least, however slow the machine.
+    static constexpr int kMaxRedrawMs = 1000;
     // The pause after the last redraw began before the next may begin.
     int redrawIntervalMs() const;
     static constexpr int kCells = 100; // grid cells per side
