@@ -329,7 +329,14 @@ void MainWindow::createTrainingPanels()
 void MainWindow::createBoundaryDock()
 {
     boundaryPanel_ = new BoundaryPanel(session_, this);
-    boundaryDock_ = addDock(tr("Decision boundary"), QStringLiteral("boundaryDock"), boundaryPanel_,
+    // In a short dock (a laptop screen) the panel scrolls rather than taking the height the
+    // training dock needs.
+    auto *area = new QScrollArea;
+    area->setObjectName(QStringLiteral("boundaryScroll"));
+    area->setWidget(boundaryPanel_);
+    area->setWidgetResizable(true);
+    area->setFrameShape(QFrame::NoFrame);
+    boundaryDock_ = addDock(tr("Decision boundary"), QStringLiteral("boundaryDock"), area,
                             Qt::RightDockWidgetArea);
     tabifyDockWidget(inspectorDock_, boundaryDock_);
     inspectorDock_->raise();

@@ -162,7 +162,14 @@ BoundaryPanel::BoundaryPanel(TrainingSession *session, QWidget *parent)
     connect(session_, &TrainingSession::snapshotAvailable, this,
             &BoundaryPanel::scheduleEvaluation);
     connect(session_, &TrainingSession::trainingStarted, this, [this] {
-        status_->setText(tr("Training: the boundary appears after the first batch."));
+        // A model that cannot be drawn keeps its message; any other waits for the weights.
+        if (shown_ && !shown_->problem.isEmpty())
+            return;
+        if (!isVisible())
+            showMessage(tr("This run started while the panel was hidden, so it takes no weight "
+                           "snapshots: the boundary of its final weights appears when it ends."));
+        else
+            showMessage(tr("Training: the boundary appears after the first batch."));
     });
     connect(session_, &TrainingSession::cleared, this, &BoundaryPanel::refresh);
     showMessage(tr("Open a project whose model takes 2 input features to see its decision "
@@ -303,11 +310,12 @@ void BoundaryPanel::showResult(std::shared_ptr<const BoundaryResult> result)
         const QString when = !final
                                  ? tr("Training, epoch %1, batch %2").arg(s.epoch + 1).arg(s.batch)
                                  : tr("After the run (epoch %1)").arg(s.epoch + 1);
-        status_->setText(tr("%1\n%2 of %n point(s) misclassified (ringed) · ● training, ■ "
-                            "validation",
-                            nullptr, int(shown_->points.size()))
-                             .arg(when)
-                             .arg(wrong));
+        status_->setText(
+            tr("%1\n%2 of %n point(s) misclassified (ringed)", nullptr, int(shown_->points.size()))
+                .arg(when)
+                .arg(wrong));
+        status_->setToolTip(tr("Circles: training samples; squares: samples held back for "
+                               "validation; a black ring: the network gets it wrong"));
         status_->show();
         pages_->setCurrentIndex(1);
         // Drawn now, not queued, so that its cost counts in the pace of the next redraw.

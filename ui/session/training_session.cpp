@@ -222,25 +222,23 @@ void TrainingSession::threadFinished()
     if (!result_)  // the engine always reports one; never leave a listener without it
         result_ = trainer_->result();
     training_ = paused_ = stopping_ = false;
-    {
-        // The trained network's weights as they ended (after a stop, or a divergence that
-        // put the last clean weights back), for panels that show the final state: one copy
-        // per run, so a panel opened after the run still has them.
-        if (strata::Network *network = trainer_->network()) {
-            auto last = std::make_shared<strata::WeightsSnapshot>();
-            if (latestSnapshot_) {
-                last->epoch = latestSnapshot_->epoch;
-                last->batch = latestSnapshot_->batch;
-                last->step = latestSnapshot_->step;
-                last->epochEnd = latestSnapshot_->epochEnd;
-            } else if (!epochs_.empty()) {
-                last->epoch = epochs_.back().epoch;
-                last->epochEnd = true;
-            }
-            last->weights = network->weightsToHost();
-            latestSnapshot_ = std::move(last);
-            emit snapshotAvailable();
+    // The trained network's weights as they ended (after a stop, or a divergence that
+    // put the last clean weights back), for panels that show the final state: one copy
+    // per run, so a panel opened after the run still has them.
+    if (strata::Network *network = trainer_->network()) {
+        auto last = std::make_shared<strata::WeightsSnapshot>();
+        if (latestSnapshot_) {
+            last->epoch = latestSnapshot_->epoch;
+            last->batch = latestSnapshot_->batch;
+            last->step = latestSnapshot_->step;
+            last->epochEnd = latestSnapshot_->epochEnd;
+        } else if (!epochs_.empty()) {
+            last->epoch = epochs_.back().epoch;
+            last->epochEnd = true;
         }
+        last->weights = network->weightsToHost();
+        latestSnapshot_ = std::move(last);
+        emit snapshotAvailable();
     }
     // A copy: a listener may start the next run, which clears result_.
     const strata::FinishedEvent result = *result_;
