@@ -40,6 +40,13 @@ shot 1920x1200 "$work/shape_error.strata" --size 1600x1000 --select dense \
 shot 1366x768 "$root/projects/spirals.strata" --size 1366x768 --train-epochs 40 \
     --screenshot "$root/docs/studio-training.png"
 
+# The decision boundary and neuron maps mid-run on the spirals, on a laptop and a desktop
+# screen, and the XOR example's after its run.
+shot 1366x768 "$root/projects/spirals.strata" --size 1366x768 --train-epochs 100 \
+    --show-dock "Decision boundary" --screenshot "$root/docs/boundary-1366x768.png"
+shot 1600x1000 "$root/projects/spirals.strata" --size 1600x1000 --train-epochs 120 \
+    --show-dock "Decision boundary" --screenshot "$root/docs/boundary-spirals.png"
+
 # First launch (no saved layout) on a laptop and a desktop screen, mid-run: every panel of the
 # dashboard readable; the OR gate shows its truth table beside the confusion matrix.
 shot 1366x768 "$root/projects/spirals.strata" --size 1366x768 --train-epochs 30 \
@@ -68,6 +75,10 @@ shot 1366x768 "$work/xor_diverge.strata" --size 1366x768 --train-epochs 50 \
 STRATA_SCREENSHOT_DIR="$work/shots" STRATA_SOURCE_DIR="$root" QT_QPA_PLATFORM=offscreen \
     nice -n 19 "$build/tests/test_training_dashboard" >/dev/null
 cp "$work/shots/training_dashboard.png" "$root/docs/training-dashboard.png"
+# The boundary panel alone, as its test grabs it: XOR after its run, neuron maps beside.
+STRATA_SCREENSHOT_DIR="$work/shots" STRATA_SOURCE_DIR="$root" QT_QPA_PLATFORM=offscreen \
+    nice -n 19 "$build/tests/test_boundary_panel" xorBoundaryNeuronMapsAndClicks >/dev/null
+cp "$work/shots/boundary_xor.png" "$root/docs/boundary-xor-neuron-maps.png"
 if [ -f "$work/shots/dataset_preview_images.png" ]; then
     cp "$work/shots/dataset_preview_images.png" "$root/docs/dataset-preview.png"
 fi

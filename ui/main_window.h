@@ -25,6 +25,7 @@ class QUndoView;
 namespace strata::ui {
 
 class Autosave;
+class BoundaryPanel;
 class DatasetPreview;
 class Document;
 class InterfaceZoom;
@@ -99,6 +100,13 @@ public:
     // A lesson's guide (its Markdown text), beside the canvas while the lesson's copy is open;
     // hidden for any other project.
     QDockWidget *lessonDock() const { return lessonDock_; }
+    // The decision boundary and neuron maps of a model on 2 input features, tabbed with the
+    // inspector (which training locks anyway).
+    QDockWidget *boundaryDock() const { return boundaryDock_; }
+    BoundaryPanel *boundaryPanel() const { return boundaryPanel_; }
+    // Shows and raises the dock whose title or object name is `name` (e.g. "Decision
+    // boundary", "boundaryDock"); false when there is none.
+    bool showDock(const QString &name);
     QTextBrowser *lessonView() const { return lessonView_; }
     // The panels in those docks when they are the studio's own (not replaced), else nullptr.
     TrainingDashboard *dashboard() const;
@@ -132,6 +140,7 @@ private:
     void createToolBar();
     // The training dashboard and dataset preview from ui/training and ui/dataset.
     void createTrainingPanels();
+    void createBoundaryDock();
     // The training dock's height at first start (no saved layout).
     int firstTrainingDockHeight() const;
     // The dashboard's Train / Pause / Resume / Stop in the Training menu.
@@ -173,6 +182,8 @@ private:
     QDockWidget *trainingDock_ = nullptr;
     QDockWidget *datasetDock_ = nullptr;
     QDockWidget *lessonDock_ = nullptr;
+    QDockWidget *boundaryDock_ = nullptr;
+    BoundaryPanel *boundaryPanel_ = nullptr;
     QTextBrowser *lessonView_ = nullptr;
     QPointer<SummaryDialog> summary_;
     TrainingSession *session_ = nullptr;

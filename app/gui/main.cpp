@@ -71,6 +71,11 @@ int main(int argc, char *argv[])
                                 QStringLiteral("Open the examples gallery over the window (with "
                                                "--screenshot: the picture is of the screen)."));
     parser.addOption(examples);
+    QCommandLineOption showDock(QStringLiteral("show-dock"),
+                                QStringLiteral("Show and raise the dock with this title or "
+                                               "object name (e.g. \"Decision boundary\")."),
+                                QStringLiteral("name"));
+    parser.addOption(showDock);
     QCommandLineOption autosaveInterval(
         QStringLiteral("autosave-interval"),
         QStringLiteral("Autosave unsaved changes every <seconds> (default 30)."),
@@ -135,6 +140,13 @@ int main(int argc, char *argv[])
     const bool opened = bundled ? window.openExample(path) : window.openFile(path);
     if (parser.isSet(select))
         window.scene()->selectNodes({parser.value(select)});
+    if (parser.isSet(showDock) && !window.showDock(parser.value(showDock))) {
+        std::fprintf(stderr,
+                     "strata: --show-dock %s: no dock has that title or name (see the View "
+                     "menu for the docks' titles)\n",
+                     qPrintable(parser.value(showDock)));
+        return 2;
+    }
     // Over the window once it is shown (the dialog, with Ask); the other choices act now.
     if (recoveryChoice == Recovery::Ask)
         QTimer::singleShot(0, &window, [&window] { window.offerRecovery(); });

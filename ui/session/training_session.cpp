@@ -1,5 +1,6 @@
 #include "ui/session/training_session.h"
 
+#include "strata/network.h"
 #include "strata/trainer.h"
 
 #include <QDeadlineTimer>
@@ -58,12 +59,25 @@ bool TrainingSession::start(strata::Project project, const QString &baseDir)
     lastLr_.reset();
     userLr_.reset();
     projectName_ = QString::fromStdString(project.name);
+    latestSnapshot_.reset();
+    mailbox_.reset();
+    runProject_ = project;
 
     strata::TrainerOptions options;
     options.outDir = outputDir_.toStdString();
     // Runs on the training thread: only a push, never a QObject.
     options.observer = [queue = queue_](const strata::TrainingEvent &e) { queue->push(e); };
+    if (snapshotsWanted()) {
+        // Every batch: a copy of a small model's weights costs less than its batch; panels
+        // see at most the latest one per drain tick.
+        mailbox_ = std::make_shared<strata::SnapshotMailbox>();
+        options.snapshotEvery = 1;
+        options.onSnapshot = [mailbox = mailbox_](strata::SnapshotPtr s) {
+            mailbox->put(std::move(s));
+        };
+    }
     const QString base = baseDir.isEmpty() ? QStringLiteral(STRATA_EXAMPLES_DIR) : baseDir;
+    runBaseDir_ = base;
     trainer_ = std::make_unique<strata::Trainer>(std::move(project), base.toStdString(),
                                                  std::move(options));
     // Trainer::run() reports how the run ended as its last event; the thread's finished
@@ -131,6 +145,8 @@ bool TrainingSession::clear()
     lastLr_.reset();
     userLr_.reset();
     projectName_.clear();
+    latestSnapshot_.reset();
+    mailbox_.reset();
     emit cleared();
     return true;
 }
@@ -143,6 +159,18 @@ void TrainingSession::drainEvents()
         if (queue_ != queue) // a listener started another run: this one's news is stale
             return;
         std::visit([this](const auto &e) { handle(e); }, event);
+    }
+    if (queue_ == queue)
+        takeSnapshot();
+}
+
+void TrainingSession::takeSnapshot()
+{
+    if (!mailbox_)
+        return;
+    if (strata::SnapshotPtr s = mailbox_->take()) {
+        latestSnapshot_ = std::move(s);
+        emit snapshotAvailable();
     }
 }
 
@@ -194,6 +222,24 @@ void TrainingSession::threadFinished()
     if (!result_)  // the engine always reports one; never leave a listener without it
         result_ = trainer_->result();
     training_ = paused_ = stopping_ = false;
+    // The trained network's weights as they ended (after a stop, or a divergence that
+    // put the last clean weights back), for panels that show the final state: one copy
+    // per run, so a panel opened after the run still has them.
+    if (strata::Network *network = trainer_->network()) {
+        auto last = std::make_shared<strata::WeightsSnapshot>();
+        if (latestSnapshot_) {
+            last->epoch = latestSnapshot_->epoch;
+            last->batch = latestSnapshot_->batch;
+            last->step = latestSnapshot_->step;
+            last->epochEnd = latestSnapshot_->epochEnd;
+        } else if (!epochs_.empty()) {
+            last->epoch = epochs_.back().epoch;
+            last->epochEnd = true;
+        }
+        last->weights = network->weightsToHost();
+        latestSnapshot_ = std::move(last);
+        emit snapshotAvailable();
+    }
     // A copy: a listener may start the next run, which clears result_.
     const strata::FinishedEvent result = *result_;
     if (result.reason == strata::FinishedEvent::Reason::Failed)

@@ -7,10 +7,12 @@
 
 #include "strata/project.h"
 #include "strata/training_events.h"
+#include "strata/weights_snapshot.h"
 
 #include <QObject>
 #include <QString>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -61,6 +63,22 @@ public:
     // finished() has been emitted; while training runs, nothing here may touch it.
     strata::Trainer *trainer() const { return trainer_.get(); }
 
+    // --- Weight snapshots, for panels that probe the network (the decision boundary).
+    // While at least one listener wants them, a run hands a copy of its weights after every
+    // batch (and at each epoch end) to the session, which keeps the latest and emits
+    // snapshotAvailable() at most once per drain tick (30 Hz). With no listener, runs take no
+    // snapshots and pay nothing. Applies from the next start().
+    void addSnapshotListener() { ++snapshotListeners_; }
+    void removeSnapshotListener() { snapshotListeners_ = std::max(0, snapshotListeners_ - 1); }
+    bool snapshotsWanted() const { return snapshotListeners_ > 0; }
+    // The latest weights of the current or last run: the newest snapshot while training (with
+    // a listener), the trained network's final weights once finished() has been emitted (any
+    // run whose network was built); nullptr before any. clear() forgets them.
+    strata::SnapshotPtr latestSnapshot() const { return latestSnapshot_; }
+    // The project and base folder of the current or last run, as start() received them.
+    const strata::Project &runProject() const { return runProject_; }
+    QString runBaseDir() const { return runBaseDir_; }
+
 public slots:
     // Trains project in a new thread and returns at once; relative paths start from baseDir
     // (empty: the examples folder). False, and nothing happens, while a run is going on.
@@ -96,6 +114,10 @@ signals:
     // The run failed (the engine's reason, e.g. a dataset that cannot be read or a model
     // that cannot be built); finished() follows with Reason::Failed.
     void error(const QString &message);
+    // A newer latestSnapshot() is there (coalesced: at most once per drain tick while a
+    // listener wants snapshots, and once with the final weights after every run, before
+    // finished()).
+    void snapshotAvailable();
     // clear() forgot the last run: panels show no run.
     void cleared();
     // The run is over and its thread has ended; emitted once per start(). isTraining() is
@@ -110,6 +132,7 @@ private:
     void handle(const strata::LogEvent &e);
     void handle(const strata::FinishedEvent &e);
     void threadFinished();
+    void takeSnapshot();
 
     QString outputDir_;
     std::unique_ptr<strata::Trainer> trainer_;
@@ -129,6 +152,12 @@ private:
     double position_ = 0;
     std::optional<double> lastLr_; // learning rate of the last batch seen
     std::optional<double> userLr_; // applied by the user, not yet seen in a batch
+    int snapshotListeners_ = 0;
+    // Filled by the training thread, emptied on each drain tick.
+    std::shared_ptr<strata::SnapshotMailbox> mailbox_;
+    strata::SnapshotPtr latestSnapshot_;
+    strata::Project runProject_;
+    QString runBaseDir_;
 };
 
 } // namespace strata::ui
