@@ -13,8 +13,8 @@
 
 #include <atomic>
 #include <cmath>
-#include <map>
 #include <cstring>
+#include <map>
 #include <thread>
 
 using namespace strata;
