@@ -13,7 +13,7 @@ namespace strata::ui {
 namespace {
 
 // The share of the window's height the presenter docks take; the canvas keeps the rest.
-constexpr double kPresenterShare = 0.62;
+constexpr double kPresenterShare = 0.7;
 
 } // namespace
 

@@ -109,6 +109,8 @@ MetricPlot::MetricPlot(const QString &metricName, QWidget *parent)
 void MetricPlot::applyPens()
 {
     const double s = lineScale_;
+    // Points grow less than lines: many epochs of big markers would hide the curve.
+    const double point = 1 + (s - 1) * 0.3;
     const QColor train = trainColor();
     QColor faint = train;
     faint.setAlpha(60);
@@ -117,10 +119,10 @@ void MetricPlot::applyPens()
     batchSmooth_->setPen(QPen(train.lighter(150), 1.2 * s));
     epochTrain_->setPen(QPen(train.darker(115), 2 * s));
     epochTrain_->setScatterStyle(QCPScatterStyle(
-        QCPScatterStyle::ssCircle, QPen(train.darker(115), 1.5 * s), Qt::white, 6 * s));
+        QCPScatterStyle::ssCircle, QPen(train.darker(115), 1.5 * point), Qt::white, 6 * point));
     epochVal_->setPen(QPen(validationColor(), 2 * s));
     epochVal_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond,
-                                               QPen(validationColor(), 1.5 * s), Qt::white, 7 * s));
+                                               QPen(validationColor(), 1.5 * point), Qt::white, 7 * point));
 }
 
 void MetricPlot::setLineWidthScale(double scale)

@@ -54,8 +54,8 @@ public:
     // Logarithmic value axis; non-positive values are left out of the range.
     void setLogScale(bool on);
     bool logScale() const { return logScale_; }
-    // Multiplies the width of every curve and its points (presenter mode: 2.5 reads across a
-    // room); 1 is the default, the scale is clamped to [0.5, 5].
+    // Multiplies the width of every curve (presenter mode: 2.5 reads across a room); the epoch
+    // points grow less. 1 is the default; the scale is clamped to [0.5, 5].
     void setLineWidthScale(double scale);
     double lineWidthScale() const { return lineScale_; }
     // Keeps the value axis inside [low, high] (accuracy: [0, 1]); by default it is free.
