@@ -53,6 +53,9 @@ shot 1366x768 "$root/projects/spirals.strata" --size 1366x768 --train-epochs 30 
     --screenshot "$root/docs/studio-1366x768.png"
 shot 1600x1000 "$root/projects/or_gate.strata" --size 1600x1000 --train-epochs 300 \
     --screenshot "$root/docs/studio-1600x1000.png"
+# Presenter mode mid-run on the spirals: large text and curves, editing docks hidden.
+shot 1600x1000 "$root/projects/spirals.strata" --size 1600x1000 --presenter --train-epochs 40 \
+    --screenshot "$root/docs/presenter-mode.png"
 # A lesson after its run, its text beside the canvas.
 shot 1600x1000 "$root/projects/lessons/5_overfitting.strata" --size 1600x1000 --train-epochs 400 \
     --screenshot "$root/docs/lesson-overfitting.png"

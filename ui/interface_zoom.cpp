@@ -80,15 +80,27 @@ void InterfaceZoom::reset()
 
 void InterfaceZoom::setFactor(double factor)
 {
-    const double previous = factor_;
+    const double previous = effectiveFactor();
     factor_ = kSteps[size_t(nearestStep(factor))];
     settings().setValue(QLatin1String(kKey), factor_);
-    if (factor_ == previous)
+    applyFont(previous);
+}
+
+void InterfaceZoom::setPresentationScale(double scale)
+{
+    const double previous = effectiveFactor();
+    presentation_ = std::clamp(scale, 1.0, 3.0);
+    applyFont(previous);
+}
+
+void InterfaceZoom::applyFont(double previousEffective)
+{
+    if (effectiveFactor() == previousEffective)
         return;
     QFont font = QApplication::font();
-    font.setPointSizeF(basePointSize() * factor_);
+    font.setPointSizeF(basePointSize() * effectiveFactor());
     QApplication::setFont(font);
-    emit changed(factor_, previous);
+    emit changed(effectiveFactor(), previousEffective);
 }
 
 } // namespace strata::ui

@@ -21,6 +21,12 @@ public:
     static double maximumFactor();
     // The application font's point size at 1.
     static double basePointSize();
+    // A temporary extra scale on top of factor() (presenter mode), never remembered and
+    // left out of factor(); 1: none. Zooming in and out still works under it.
+    double presentationScale() const { return presentation_; }
+    void setPresentationScale(double scale);
+    // What the application font shows: factor() × presentationScale().
+    double effectiveFactor() const { return factor_ * presentation_; }
 
 public slots:
     void zoomIn();
@@ -30,11 +36,14 @@ public slots:
     void setFactor(double factor);
 
 signals:
-    // After the application font changed: previous → factor.
+    // After the application font changed: previous → factor (effective factors).
     void changed(double factor, double previous);
 
 private:
+    void applyFont(double previousEffective);
+
     double factor_ = 1.0;
+    double presentation_ = 1.0;
 };
 
 } // namespace strata::ui

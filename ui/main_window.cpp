@@ -7,6 +7,7 @@
 #include "ui/editor/node_view.h"
 #include "ui/inspector/inspector.h"
 #include "ui/palette/layer_palette.h"
+#include "ui/presenter_mode.h"
 #include "ui/problems_panel.h"
 #include "ui/recovery/autosave.h"
 #include "ui/session/training_session.h"
@@ -290,18 +291,12 @@ void MainWindow::createTrainingPanels()
     if (runDir_->isValid())
         session_->setOutputDir(runDir_->path());
     // The graph must not change under a running trainer.
-    connect(session_, &TrainingSession::trainingStarted, this, [this] {
-        document_->setEditingLocked(true, tr("Training is running: stop it to "
-                                             "edit the model"));
-    });
-    connect(session_, &TrainingSession::finished, this,
-            [this] { document_->setEditingLocked(false); });
-    connect(session_, &TrainingSession::paused, this, [this] {
-        document_->setEditingLocked(true, tr("Training is paused: stop it to edit the model"));
-    });
-    connect(session_, &TrainingSession::resumed, this, [this] {
-        document_->setEditingLocked(true, tr("Training is running: stop it to edit the model"));
-    });
+    connect(session_, &TrainingSession::trainingStarted, this, &MainWindow::updateEditingLock);
+    connect(session_, &TrainingSession::finished, this, &MainWindow::updateEditingLock);
+    connect(session_, &TrainingSession::paused, this, &MainWindow::updateEditingLock);
+    connect(session_, &TrainingSession::resumed, this, &MainWindow::updateEditingLock);
+    connect(session_, &TrainingSession::stepStarted, this, &MainWindow::updateEditingLock);
+    connect(presenter_, &PresenterMode::activeChanged, this, &MainWindow::updateEditingLock);
 
     auto *dashboard = new TrainingDashboard(session_, this);
     dashboard->setProjectSource([this] {
@@ -493,6 +488,22 @@ void MainWindow::updateStatusSummary()
                     .arg(tr("%n problem(s)", nullptr, problems));
     statusSummary_->setText(text);
     problemsDock_->setWindowTitle(problems ? tr("Problems (%1)").arg(problems) : tr("Problems"));
+}
+
+void MainWindow::updateEditingLock()
+{
+    const bool training = session_ && session_->isTraining();
+    if (presenter_->isActive())
+        document_->setEditingLocked(
+            true, tr("Presenter mode: editing is locked; leave it "
+                     "(View > Presenter Mode, %1) to edit the model")
+                      .arg(presenter_->action()->shortcut().toString(QKeySequence::NativeText)));
+    else if (training && session_->isPaused())
+        document_->setEditingLocked(true, tr("Training is paused: stop it to edit the model"));
+    else if (training)
+        document_->setEditingLocked(true, tr("Training is running: stop it to edit the model"));
+    else
+        document_->setEditingLocked(false);
 }
 
 void MainWindow::updateLockNotice()

@@ -31,6 +31,7 @@ class Document;
 class InterfaceZoom;
 class Inspector;
 class LayerPalette;
+class PresenterMode;
 class NodeScene;
 class NodeView;
 class ProblemsPanel;
@@ -58,6 +59,8 @@ public:
     TrainingSession *session() const { return session_; }
     // The studio's text size (View > Zoom In / Out / Reset).
     InterfaceZoom *interfaceZoom() const { return zoom_; }
+    // View > Presenter Mode (F11): large text and curves, editing docks hidden, editing locked.
+    PresenterMode *presenterMode() const { return presenter_; }
 
     // Opens a project. On failure the engine's message is shown in a message box, the
     // current project stays open, and false is returned.
@@ -148,6 +151,8 @@ private:
     void updateTitle();
     void updateStatusSummary();
     void updateLockNotice();
+    // Locks editing while a run is going on or presenter mode is on, and says which.
+    void updateEditingLock();
     void addRecentFile(const QString &path);
     void rebuildRecentMenu();
     void refreshDatasetPreview();
@@ -172,6 +177,7 @@ private:
     ProblemsPanel *problems_ = nullptr;
     QUndoView *history_ = nullptr;
     InterfaceZoom *zoom_ = nullptr;
+    PresenterMode *presenter_ = nullptr;
     QMenu *trainingMenu_ = nullptr;
     QLabel *lockNotice_ = nullptr;
     QLabel *statusSummary_ = nullptr;

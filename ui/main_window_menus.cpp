@@ -5,6 +5,7 @@
 #include "ui/editor/node_view.h"
 #include "ui/interface_zoom.h"
 #include "ui/main_window.h"
+#include "ui/presenter_mode.h"
 #include "ui/summary_dialog.h"
 #include "ui/training/training_dashboard.h"
 
@@ -126,6 +127,7 @@ void MainWindow::createActions()
     connect(zoom_, &InterfaceZoom::changed, this, [this](double factor, double previous) {
         view_->setZoom(view_->zoom() * factor / previous);
     });
+    presenter_ = new PresenterMode(this, zoom_);
     v.zoomIn->setText(tr("Zoom &Canvas In"));
     v.zoomIn->setShortcuts({QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_Equal),
                             QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_Plus)});
@@ -166,6 +168,7 @@ void MainWindow::createMenus()
     viewMenu_->addAction(textZoomInAction_);
     viewMenu_->addAction(textZoomOutAction_);
     viewMenu_->addAction(textZoomResetAction_);
+    viewMenu_->addAction(presenter_->action());
     viewMenu_->addSeparator();
     viewMenu_->addAction(v.zoomIn);
     viewMenu_->addAction(v.zoomOut);
@@ -202,6 +205,9 @@ void MainWindow::addTrainingActions(TrainingDashboard *dashboard)
     trainingMenu_->addAction(controls->trainAction());
     trainingMenu_->addAction(controls->pauseResumeAction());
     trainingMenu_->addAction(controls->stopAction());
+    trainingMenu_->addSeparator();
+    trainingMenu_->addAction(controls->stepBatchAction());
+    trainingMenu_->addAction(controls->stepEpochAction());
 }
 
 void MainWindow::createToolBar()
@@ -225,6 +231,8 @@ void MainWindow::createToolBar()
     bar->addAction(v.zoomIn);
     bar->addAction(v.zoomOut);
     bar->addAction(summaryAction_);
+    bar->addSeparator();
+    bar->addAction(presenter_->action());
     // Undo/redo texts grow with the command name; keep the buttons icon-only there.
     for (QAction *a : {undoAction_, redoAction_, v.zoomIn, v.zoomOut})
         if (auto *button = bar->widgetForAction(a))

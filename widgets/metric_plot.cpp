@@ -65,32 +65,20 @@ MetricPlot::MetricPlot(const QString &metricName, QWidget *parent)
     // polyline without antialiasing (they are thin and faint), only epoch curves are smoothed.
     plot_->setPlottingHints(QCP::phFastPolylines | QCP::phCacheLabels);
 
-    const QColor train = trainColor();
-    QColor faint = train;
-    faint.setAlpha(60);
-
     batchRaw_ = plot_->addGraph();
-    batchRaw_->setPen(QPen(faint, 1));
     batchRaw_->removeFromLegend();
     batchRaw_->setAntialiased(false);
 
     batchSmooth_ = plot_->addGraph();
     batchSmooth_->setName(tr("train (batches, smoothed)"));
-    // Lighter and thinner than the epoch curve, which is what the eye should follow.
-    batchSmooth_->setPen(QPen(train.lighter(150), 1.2));
     batchSmooth_->setAntialiased(false);
 
     epochTrain_ = plot_->addGraph();
     epochTrain_->setName(tr("train (epoch)"));
-    epochTrain_->setPen(QPen(train.darker(115), 2));
-    epochTrain_->setScatterStyle(
-        QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(train.darker(115), 1.5), Qt::white, 6));
 
     epochVal_ = plot_->addGraph();
     epochVal_->setName(tr("validation (epoch)"));
-    epochVal_->setPen(QPen(validationColor(), 2));
-    epochVal_->setScatterStyle(
-        QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(validationColor(), 1.5), Qt::white, 7));
+    applyPens();
 
     tracer_ = new QCPItemTracer(plot_);
     tracer_->setStyle(QCPItemTracer::tsCircle);
@@ -118,21 +106,71 @@ MetricPlot::MetricPlot(const QString &metricName, QWidget *parent)
     plot_->installEventFilter(this);
 }
 
-void MetricPlot::setupAxes()
+void MetricPlot::applyPens()
 {
-    QFont base = font();
+    const double s = lineScale_;
+    // Points grow less than lines: many epochs of big markers would hide the curve.
+    const double point = 1 + (s - 1) * 0.3;
+    const QColor train = trainColor();
+    QColor faint = train;
+    faint.setAlpha(60);
+    batchRaw_->setPen(QPen(faint, 1 * s));
+    // Lighter and thinner than the epoch curve, which is what the eye should follow.
+    batchSmooth_->setPen(QPen(train.lighter(150), 1.2 * s));
+    epochTrain_->setPen(QPen(train.darker(115), 2 * s));
+    epochTrain_->setScatterStyle(QCPScatterStyle(
+        QCPScatterStyle::ssCircle, QPen(train.darker(115), 1.5 * point), Qt::white, 6 * point));
+    epochVal_->setPen(QPen(validationColor(), 2 * s));
+    epochVal_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond,
+                                               QPen(validationColor(), 1.5 * point), Qt::white, 7 * point));
+}
+
+void MetricPlot::setLineWidthScale(double scale)
+{
+    scale = std::clamp(scale, 0.5, 5.0);
+    if (scale == lineScale_)
+        return;
+    lineScale_ = scale;
+    applyPens();
+    scheduleReplot();
+}
+
+void MetricPlot::applyFonts()
+{
+    const QFont base = font();
     QFont tickFont = base;
     tickFont.setPointSizeF(std::max(8.0, base.pointSizeF() - 1));
     QFont titleFont = base;
     titleFont.setPointSizeF(base.pointSizeF() + 1);
     titleFont.setBold(true);
+    if (title_)
+        title_->setFont(titleFont);
+    plot_->legend->setFont(tickFont);
+    for (QCPAxis *axis : {plot_->xAxis, plot_->yAxis}) {
+        axis->setLabelFont(base);
+        axis->setTickLabelFont(tickFont);
+    }
+}
 
+void MetricPlot::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange && title_) {
+        applyFonts();
+        fitLegend();
+        scheduleReplot();
+    }
+}
+
+void MetricPlot::setupAxes()
+{
     // Title above, legend below the axes, so neither ever covers a curve.
     plot_->plotLayout()->insertRow(0);
     QString title = metricName_;
     if (!title.isEmpty())
         title[0] = title[0].toUpper();
-    plot_->plotLayout()->addElement(0, 0, new QCPTextElement(plot_, title, titleFont));
+    title_ = new QCPTextElement(plot_, title);
+    plot_->plotLayout()->addElement(0, 0, title_);
     auto *legendRow = new QCPLayoutGrid;
     plot_->plotLayout()->addElement(2, 0, legendRow);
     legendRow->setMargins(QMargins(5, 0, 5, 4));
@@ -141,7 +179,6 @@ void MetricPlot::setupAxes()
     plot_->legend->setVisible(true);
     plot_->legend->setFillOrder(QCPLegend::foColumnsFirst);
     plot_->legend->setBorderPen(Qt::NoPen);
-    plot_->legend->setFont(tickFont);
     plot_->legend->setIconSize(22, 10);
 
     auto fixed = QSharedPointer<QCPAxisTickerFixed>::create();
@@ -151,13 +188,12 @@ void MetricPlot::setupAxes()
     plot_->xAxis->setLabel(tr("epoch"));
     plot_->yAxis->setLabel(metricName_);
     for (QCPAxis *axis : {plot_->xAxis, plot_->yAxis}) {
-        axis->setLabelFont(base);
-        axis->setTickLabelFont(tickFont);
         axis->grid()->setPen(QPen(QColor(225, 225, 225), 1));
         axis->setBasePen(QPen(QColor(120, 120, 120)));
         axis->setTickPen(QPen(QColor(120, 120, 120)));
         axis->setSubTickPen(QPen(QColor(160, 160, 160)));
     }
+    applyFonts();
 }
 
 void MetricPlot::resizeEvent(QResizeEvent *event)

@@ -4,6 +4,7 @@
 // documentation and headless checks;
 // with --train-epochs it first presses Train and waits until that many epochs are plotted,
 // so the image shows the studio mid-run (or until the run ends, if it ends sooner).
+// --presenter starts in presenter mode (View > Presenter Mode, F11).
 // At start it offers the unsaved work a studio that crashed or was killed left behind
 // (--recovery); unsaved changes are autosaved every 30 s (--autosave-interval).
 
@@ -13,6 +14,7 @@
 #include "ui/editor/node_view.h"
 #include "ui/examples_dialog.h"
 #include "ui/main_window.h"
+#include "ui/presenter_mode.h"
 #include "ui/recovery/autosave.h"
 #include "ui/session/training_session.h"
 #include "ui/training/training_dashboard.h"
@@ -76,6 +78,10 @@ int main(int argc, char *argv[])
                                                "object name (e.g. \"Decision boundary\")."),
                                 QStringLiteral("name"));
     parser.addOption(showDock);
+    QCommandLineOption presenter(QStringLiteral("presenter"),
+                                 QStringLiteral("Start in presenter mode (View > Presenter Mode, "
+                                                "F11): large text and curves, editing locked."));
+    parser.addOption(presenter);
     QCommandLineOption autosaveInterval(
         QStringLiteral("autosave-interval"),
         QStringLiteral("Autosave unsaved changes every <seconds> (default 30)."),
@@ -157,6 +163,9 @@ int main(int argc, char *argv[])
             return 2;
     // Frame the model once the window has its real size.
     QTimer::singleShot(0, &window, [&window] { window.view()->frameModel(); });
+    // Once the first layout is in place: leaving presenter mode returns to it.
+    if (parser.isSet(presenter))
+        QTimer::singleShot(0, &window, [&window] { window.presenterMode()->setActive(true); });
     if (parser.isSet(examples)) {
         auto *gallery =
             new strata::ui::ExamplesDialog(strata::ui::MainWindow::examplesDir(), &window);

@@ -1,4 +1,5 @@
-// Train (F5), Pause / Resume (F6) and Stop (Shift+F5): in the Training menu with their keys,
+// Train (F5), Pause / Resume (F6), Stop (Shift+F5), Step batch (F7) and Step epoch (Shift+F7):
+// in the Training menu with their keys,
 // named in the buttons' tooltips, and working from anywhere in the window.
 
 #include "ui/document.h"
@@ -45,12 +46,14 @@ void TestTrainingShortcuts::shownInMenuAndTooltips()
     QStringList keys;
     for (QAction *a : training->actions())
         keys << a->shortcut().toString();
-    QCOMPARE(keys, QStringList({"F5", "F6", "Shift+F5"}));
+    QCOMPARE(keys, QStringList({"F5", "F6", "Shift+F5", "", "F7", "Shift+F7"}));
     const TrainingControls *controls = window.dashboard()->controls();
     for (const auto &[button, key] : {std::pair{"trainButton", "F5"},
                                       {"pauseButton", "F6"},
                                       {"resumeButton", "F6"},
-                                      {"stopButton", "Shift+F5"}}) {
+                                      {"stopButton", "Shift+F5"},
+                                      {"stepBatchButton", "F7"},
+                                      {"stepEpochButton", "Shift+F7"}}) {
         auto *b = controls->findChild<QPushButton *>(button);
         QVERIFY(b);
         QVERIFY2(b->toolTip().contains(QLatin1String(key)), qPrintable(b->toolTip()));
@@ -59,6 +62,9 @@ void TestTrainingShortcuts::shownInMenuAndTooltips()
     QVERIFY(controls->trainAction()->isEnabled());
     QVERIFY(!controls->pauseResumeAction()->isEnabled());
     QVERIFY(!controls->stopAction()->isEnabled());
+    // A step from idle starts a run, paused after it.
+    QVERIFY(controls->stepBatchAction()->isEnabled());
+    QVERIFY(controls->stepEpochAction()->isEnabled());
 }
 
 void TestTrainingShortcuts::keysDriveARun()

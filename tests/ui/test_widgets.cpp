@@ -29,6 +29,7 @@ private slots:
     void metricPlotCsv();
     void metricPlotMarkersLogScaleAndExport();
     void metricPlotHoverReadout();
+    void metricPlotLineWidthAndFontFollow();
     void confusionMatrixSetGet();
     void imageFromChwRanges();
     void imageGridCounts();
@@ -155,6 +156,30 @@ void TestWidgets::metricPlotHoverReadout()
              qPrintable(text));
     QCOMPARE(plot.readoutText(), text);
     QVERIFY(plot.showReadoutNear(QPointF(-500, -500)).isEmpty());
+}
+
+void TestWidgets::metricPlotLineWidthAndFontFollow()
+{
+    MetricPlot plot(QStringLiteral("loss"));
+    QCustomPlot *cp = plot.customPlot();
+    // Graphs: raw batches, smoothed batches, epoch training, epoch validation.
+    QCOMPARE(cp->graph(2)->pen().widthF(), 2.0);
+    plot.setLineWidthScale(2.5);
+    QCOMPARE(plot.lineWidthScale(), 2.5);
+    QCOMPARE(cp->graph(2)->pen().widthF(), 5.0);
+    QCOMPARE(cp->graph(3)->pen().widthF(), 5.0);
+    QCOMPARE(cp->graph(1)->pen().widthF(), 3.0);
+    plot.setLineWidthScale(1);
+    QCOMPARE(cp->graph(2)->pen().widthF(), 2.0);
+    plot.setLineWidthScale(100);
+    QCOMPARE(plot.lineWidthScale(), 5.0);
+    // The axes follow the widget's font (the studio's text size).
+    const double before = cp->xAxis->labelFont().pointSizeF();
+    QFont big = plot.font();
+    big.setPointSizeF(big.pointSizeF() * 2);
+    plot.setFont(big);
+    QCOMPARE(cp->xAxis->labelFont().pointSizeF(), big.pointSizeF());
+    QVERIFY(cp->xAxis->labelFont().pointSizeF() > 1.9 * before);
 }
 
 void TestWidgets::confusionMatrixSetGet()

@@ -87,10 +87,53 @@ bool TrainingSession::start(strata::Project project, const QString &baseDir)
     thread_->setObjectName(QStringLiteral("strata-trainer"));
     connect(thread_.get(), &QThread::finished, this, &TrainingSession::threadFinished);
     training_ = true;
-    paused_ = stopping_ = false;
+    paused_ = stopping_ = stepping_ = false;
+    if (firstStep_) { // asked for before the run begins: its first batch or epoch, then a pause
+        if (*firstStep_ == strata::StepEvent::Kind::Batch)
+            trainer_->stepBatch();
+        else
+            trainer_->stepEpoch();
+        stepping_ = true;
+    }
     thread_->start();
     drainTimer_->start();
     emit trainingStarted(projectName_);
+    if (stepping_)
+        emit stepStarted(*firstStep_);
+    firstStep_.reset();
+    return true;
+}
+
+bool TrainingSession::startStep(strata::Project project, const QString &baseDir,
+                                strata::StepEvent::Kind kind)
+{
+    if (training_)
+        return false;
+    firstStep_ = kind;
+    const bool started = start(std::move(project), baseDir);
+    firstStep_.reset();
+    return started;
+}
+
+bool TrainingSession::stepBatch()
+{
+    if (!training_ || !paused_ || stopping_)
+        return false;
+    trainer_->stepBatch();
+    paused_ = false;
+    stepping_ = true;
+    emit stepStarted(strata::StepEvent::Kind::Batch);
+    return true;
+}
+
+bool TrainingSession::stepEpoch()
+{
+    if (!training_ || !paused_ || stopping_)
+        return false;
+    trainer_->stepEpoch();
+    paused_ = false;
+    stepping_ = true;
+    emit stepStarted(strata::StepEvent::Kind::Epoch);
     return true;
 }
 
@@ -109,7 +152,7 @@ bool TrainingSession::resume()
     if (!training_ || !paused_ || stopping_)
         return false;
     trainer_->resume();
-    paused_ = false;
+    paused_ = stepping_ = false;
     emit resumed();
     return true;
 }
@@ -201,6 +244,19 @@ void TrainingSession::handle(const strata::EpochEvent &e)
     emit epochFinished(e.metrics);
 }
 
+void TrainingSession::handle(const strata::StepEvent &e)
+{
+    // The trainer paused after the step (unless a resume came meanwhile and cancelled it).
+    if (!stepping_)
+        return;
+    stepping_ = false;
+    if (!paused_ && !stopping_) {
+        paused_ = true;
+        emit paused();
+    }
+    emit stepFinished(e);
+}
+
 void TrainingSession::handle(const strata::LogEvent &e)
 {
     emit logMessage(e);
@@ -221,7 +277,7 @@ void TrainingSession::threadFinished()
     drainEvents(); // whatever arrived since the last tick, the FinishedEvent included
     if (!result_)  // the engine always reports one; never leave a listener without it
         result_ = trainer_->result();
-    training_ = paused_ = stopping_ = false;
+    training_ = paused_ = stopping_ = stepping_ = false;
     // The trained network's weights as they ended (after a stop, or a divergence that
     // put the last clean weights back), for panels that show the final state: one copy
     // per run, so a panel opened after the run still has them.

@@ -49,6 +49,8 @@ public:
     bool isPaused() const { return paused_; }
     // stop() was asked for and the run has not finished yet.
     bool isStopping() const { return stopping_; }
+    // A step (stepBatch, stepEpoch, startStep) is under way; stepFinished() ends it.
+    bool isStepping() const { return stepping_; }
     QString projectName() const { return projectName_; }
 
     // The epochs of the current (or last) run, as the engine reported them.
@@ -89,6 +91,12 @@ public slots:
     bool resume();
     // Also ends a paused run; finished() follows.
     bool stop();
+    // Trains one more batch / to the end of the epoch, then pauses again; only while paused.
+    // stepFinished() reports the step (loss before and after, each layer's weight change).
+    bool stepBatch();
+    bool stepEpoch();
+    // Starts a run (as start()) that pauses after its first batch or its first epoch.
+    bool startStep(strata::Project project, const QString &baseDir, strata::StepEvent::Kind kind);
     // Only while paused, and only a positive finite rate; it applies from the next batch.
     bool setLearningRate(double lr);
     // Forgets the last run (its epochs, result and trained network), e.g. when another
@@ -110,6 +118,10 @@ signals:
                              strata::ui::TrainingSession::RateOrigin origin);
     void paused();
     void resumed();
+    // A step began (from a pause or from idle); the run is not paused while it trains.
+    void stepStarted(strata::StepEvent::Kind kind);
+    // The step is complete and the run paused after it (paused() came just before).
+    void stepFinished(const strata::StepEvent &step);
     void stopping();
     // The run failed (the engine's reason, e.g. a dataset that cannot be read or a model
     // that cannot be built); finished() follows with Reason::Failed.
@@ -129,6 +141,7 @@ private:
     void handle(const strata::StartedEvent &e);
     void handle(const strata::BatchEvent &e);
     void handle(const strata::EpochEvent &e);
+    void handle(const strata::StepEvent &e);
     void handle(const strata::LogEvent &e);
     void handle(const strata::FinishedEvent &e);
     void threadFinished();
@@ -146,6 +159,8 @@ private:
     bool training_ = false;
     bool paused_ = false;
     bool stopping_ = false;
+    bool stepping_ = false;
+    std::optional<strata::StepEvent::Kind> firstStep_; // for start(), from startStep()
     QString projectName_;
     std::vector<strata::EpochMetrics> epochs_;
     std::optional<strata::FinishedEvent> result_;

@@ -51,6 +51,16 @@ TrainingControls::TrainingControls(QWidget *parent) : QWidget(parent)
                     tr("Pause after the current batch; the learning rate can then be changed"));
     resume_ = button(tr("Resume"), QStyle::SP_MediaSeekForward, tr("Continue training"));
     stop_ = button(tr("Stop"), QStyle::SP_MediaStop, tr("Stop after the current batch"));
+    stepBatch_ = button(tr("Step batch"), QStyle::SP_MediaSkipForward,
+                        tr("Train one batch, then pause; the Messages say how the loss and each "
+                           "layer's weights changed"));
+    stepEpoch_ = button(tr("Step epoch"), QStyle::SP_ArrowForward,
+                        tr("Train to the end of the epoch, then pause; the Messages say how the "
+                           "loss and each layer's weights changed"));
+    stepBatch_->setObjectName(QStringLiteral("stepBatchButton"));
+    stepEpoch_->setObjectName(QStringLiteral("stepEpochButton"));
+    connect(stepBatch_, &QPushButton::clicked, this, &TrainingControls::stepBatchRequested);
+    connect(stepEpoch_, &QPushButton::clicked, this, &TrainingControls::stepEpochRequested);
     train_->setObjectName(QStringLiteral("trainButton"));
     pause_->setObjectName(QStringLiteral("pauseButton"));
     resume_->setObjectName(QStringLiteral("resumeButton"));
@@ -142,13 +152,18 @@ void TrainingControls::createActions()
     });
     stopAction_ =
         make(tr("&Stop"), QKeySequence(Qt::SHIFT | Qt::Key_F5), [this] { stop_->click(); });
+    stepBatchAction_ =
+        make(tr("Step &Batch"), QKeySequence(Qt::Key_F7), [this] { stepBatch_->click(); });
+    stepEpochAction_ = make(tr("Step &Epoch"), QKeySequence(Qt::SHIFT | Qt::Key_F7),
+                            [this] { stepEpoch_->click(); });
+    stepBatchAction_->setObjectName(QStringLiteral("stepBatchAction"));
+    stepEpochAction_->setObjectName(QStringLiteral("stepEpochAction"));
     trainAction_->setObjectName(QStringLiteral("trainAction"));
     pauseResumeAction_->setObjectName(QStringLiteral("pauseResumeAction"));
     stopAction_->setObjectName(QStringLiteral("stopAction"));
-    const QList<std::pair<QPushButton *, QAction *>> pairs = {{train_, trainAction_},
-                                                              {pause_, pauseResumeAction_},
-                                                              {resume_, pauseResumeAction_},
-                                                              {stop_, stopAction_}};
+    const QList<std::pair<QPushButton *, QAction *>> pairs = {
+        {train_, trainAction_}, {pause_, pauseResumeAction_},   {resume_, pauseResumeAction_},
+        {stop_, stopAction_},   {stepBatch_, stepBatchAction_}, {stepEpoch_, stepEpochAction_}};
     for (auto [button, action] : pairs) {
         button->setToolTip(QStringLiteral("%1 (%2)").arg(
             button->toolTip(), action->shortcut().toString(QKeySequence::NativeText)));
@@ -171,11 +186,15 @@ void TrainingControls::syncActions()
     pauseResumeAction_->setEnabled(pause_->isEnabled() || resume_->isEnabled());
     pauseResumeAction_->setText(resume_->isEnabled() ? tr("&Resume") : tr("&Pause"));
     stopAction_->setEnabled(stop_->isEnabled());
+    stepBatchAction_->setEnabled(stepBatch_->isEnabled());
+    stepEpochAction_->setEnabled(stepEpoch_->isEnabled());
 }
 
 void TrainingControls::setState(bool training, bool paused, bool stopping)
 {
     training_ = training;
+    paused_ = paused;
+    stopping_ = stopping;
     updateTrainButton();
     pause_->setEnabled(training && !paused && !stopping);
     resume_->setEnabled(training && paused && !stopping);
@@ -197,6 +216,10 @@ void TrainingControls::setTrainBlocked(const QString &reason)
 void TrainingControls::updateTrainButton()
 {
     train_->setEnabled(!training_ && blockedReason_.isEmpty());
+    // A step from idle starts a run, so it waits for the problems as Train does.
+    const bool canStep = training_ ? paused_ && !stopping_ : blockedReason_.isEmpty();
+    for (QPushButton *step : {stepBatch_, stepEpoch_})
+        step->setEnabled(canStep);
     const QString key =
         trainAction_ ? trainAction_->shortcut().toString(QKeySequence::NativeText) : QString();
     train_->setToolTip(blockedReason_.isEmpty()

@@ -1,5 +1,6 @@
 #pragma once
-// The dashboard's control row: Train / Pause / Resume / Stop, the learning-rate field (only
+// The dashboard's control row: Train / Pause / Resume / Stop / Step batch / Step epoch, the
+// learning-rate field (only
 // editable while paused), the smoothing slider, the loss log-scale toggle and the export menu.
 // It only reports what the user asked for; the dashboard decides what happens.
 
@@ -25,7 +26,8 @@ public:
     explicit TrainingControls(QWidget *parent = nullptr);
 
     // Enables what makes sense: Train when idle, Pause and Stop while running, Resume and the
-    // learning rate while paused, nothing while a stop is under way. The learning-rate field
+    // learning rate while paused, the steps when idle (as Train) or paused, nothing while a
+    // stop is under way. The learning-rate field
     // is emptied whenever it cannot be edited.
     void setState(bool training, bool paused, bool stopping);
     // While the project has errors Train stays disabled, its tooltip saying why (empty: none).
@@ -41,12 +43,17 @@ public:
     QAction *trainAction() const { return trainAction_; }
     QAction *pauseResumeAction() const { return pauseResumeAction_; }
     QAction *stopAction() const { return stopAction_; }
+    // Step batch (F7) and Step epoch (Shift+F7), as the buttons.
+    QAction *stepBatchAction() const { return stepBatchAction_; }
+    QAction *stepEpochAction() const { return stepEpochAction_; }
 
 signals:
     void trainRequested();
     void pauseRequested();
     void resumeRequested();
     void stopRequested();
+    void stepBatchRequested();
+    void stepEpochRequested();
     void learningRateEntered(double lr);
     void invalidLearningRate();
     void smoothingChanged(double weight);
@@ -66,6 +73,8 @@ private:
     QPushButton *pause_ = nullptr;
     QPushButton *resume_ = nullptr;
     QPushButton *stop_ = nullptr;
+    QPushButton *stepBatch_ = nullptr;
+    QPushButton *stepEpoch_ = nullptr;
     QLineEdit *lrEdit_ = nullptr;
     QPushButton *lrApply_ = nullptr;
     QSlider *smoothing_ = nullptr;
@@ -73,10 +82,14 @@ private:
     QCheckBox *logScale_ = nullptr;
     QToolButton *export_ = nullptr;
     bool training_ = false;
+    bool paused_ = false;
+    bool stopping_ = false;
     QString blockedReason_;
     QAction *trainAction_ = nullptr;
     QAction *pauseResumeAction_ = nullptr;
     QAction *stopAction_ = nullptr;
+    QAction *stepBatchAction_ = nullptr;
+    QAction *stepEpochAction_ = nullptr;
 };
 
 } // namespace strata::ui

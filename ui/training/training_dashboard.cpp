@@ -1,6 +1,7 @@
 #include "ui/training/training_dashboard.h"
 
 #include "strata/trainer.h"
+#include "ui/training/step_report.h"
 #include "widgets/confusion_matrix_view.h"
 #include "widgets/metric_plot.h"
 #include "widgets/progress_panel.h"
@@ -103,6 +104,8 @@ void TrainingDashboard::subscribe()
     connect(s, &TrainingSession::paused, this, &TrainingDashboard::showPaused);
     connect(s, &TrainingSession::resumed, this, &TrainingDashboard::showResumed);
     connect(s, &TrainingSession::stopping, this, &TrainingDashboard::showStopping);
+    connect(s, &TrainingSession::stepStarted, this, &TrainingDashboard::showStepStarted);
+    connect(s, &TrainingSession::stepFinished, this, &TrainingDashboard::showStep);
     connect(s, &TrainingSession::finished, this, &TrainingDashboard::showFinished);
     connect(s, &TrainingSession::cleared, this, &TrainingDashboard::showNoRun);
 }
@@ -127,6 +130,8 @@ void TrainingDashboard::buildUi()
     connect(controls_, &TrainingControls::resumeRequested, this,
             &TrainingDashboard::resumeTraining);
     connect(controls_, &TrainingControls::stopRequested, this, &TrainingDashboard::stopTraining);
+    connect(controls_, &TrainingControls::stepBatchRequested, this, &TrainingDashboard::stepBatch);
+    connect(controls_, &TrainingControls::stepEpochRequested, this, &TrainingDashboard::stepEpoch);
     connect(controls_, &TrainingControls::learningRateEntered, this,
             &TrainingDashboard::applyLearningRate);
     connect(controls_, &TrainingControls::invalidLearningRate, this,
@@ -316,6 +321,55 @@ void TrainingDashboard::stopTraining()
     // Also wakes a paused trainer.
     if (session_)
         session_->stop();
+}
+
+void TrainingDashboard::stepBatch()
+{
+    step(strata::StepEvent::Kind::Batch);
+}
+
+void TrainingDashboard::stepEpoch()
+{
+    step(strata::StepEvent::Kind::Epoch);
+}
+
+void TrainingDashboard::step(strata::StepEvent::Kind kind)
+{
+    if (!session_)
+        return;
+    if (!session_->isTraining()) {
+        if (!source_) {
+            emit statusMessage(tr("Nothing to train: no project is open"));
+            return;
+        }
+        auto [project, baseDir] = source_();
+        session_->startStep(std::move(project), baseDir, kind);
+        return;
+    }
+    if (!session_->isPaused() || session_->isStopping()) {
+        emit statusMessage(tr("Pause training first: a step trains from a pause"));
+        return;
+    }
+    if (kind == strata::StepEvent::Kind::Batch)
+        session_->stepBatch();
+    else
+        session_->stepEpoch();
+}
+
+void TrainingDashboard::showStepStarted(strata::StepEvent::Kind kind)
+{
+    progress_->setPaused(false);
+    updateButtons();
+    emit statusMessage(kind == strata::StepEvent::Kind::Batch
+                           ? tr("Training one batch…")
+                           : tr("Training to the end of the epoch…"));
+}
+
+void TrainingDashboard::showStep(const strata::StepEvent &step)
+{
+    const QString text = stepReportText(step);
+    appendLog(text);
+    emit statusMessage(text);
 }
 
 void TrainingDashboard::applyLearningRate(double lr)

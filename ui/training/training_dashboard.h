@@ -74,6 +74,10 @@ public slots:
     void pauseTraining();
     void resumeTraining();
     void stopTraining();
+    // One batch / one epoch, then paused: from idle a new run, from a pause the next batch or
+    // the rest of the epoch. The Messages say how the loss and the weights changed.
+    void stepBatch();
+    void stepEpoch();
     // Empties the plots, progress, confusion matrix and messages: what a project that has not
     // been trained shows. The session's cleared() calls it.
     void showNoRun();
@@ -105,6 +109,9 @@ private:
     void showPaused();
     void showResumed();
     void showStopping();
+    void showStepStarted(strata::StepEvent::Kind kind);
+    void showStep(const strata::StepEvent &step);
+    void step(strata::StepEvent::Kind kind);
     void showFinished(const strata::FinishedEvent &e);
     void appendLog(const QString &text, const QString &color = {});
     void exportData(TrainingControls::Export what);

@@ -78,10 +78,14 @@ public:
     void resume(); // also cancels a step under way: training goes on
     void stop();
     void setLearningRate(double lr);
-    // Trains exactly one more batch, then pauses (from a pause, or while running).
+    // Trains exactly one more batch, then pauses (from a pause, before start(), or while
+    // running). A StepEvent then reports the loss on that batch before and after and how far
+    // each layer's weights moved; a step asked for before start() trains the run's first batch.
     void stepBatch();
     // Trains to the end of the current epoch (a whole epoch from a pause at its start), ends
-    // the epoch (validation, checkpoint), then pauses.
+    // the epoch (validation, checkpoint), then pauses; a StepEvent reports the loss on the
+    // training set before and after, and each layer's change. Training without steps pays
+    // nothing for these reports.
     void stepEpoch();
 
     bool isPaused() const { return paused_; }
@@ -102,8 +106,14 @@ private:
     void publishStarted(Run &run);
     bool runEpoch(Run &run, int epoch);
     void applyCommands(Run &run);
-    // After a batch (epochEnded: after an epoch's end): pauses when a step is complete.
-    void countStep(bool epochEnded);
+    // After a batch (epochEnded: after an epoch's end): pauses when a step is complete, and
+    // then returns true.
+    bool countStep(bool epochEnded);
+    // The weights and the loss a step starts from (applyCommands, when a step was asked for).
+    void watchStep(Run &run);
+    // Reports a complete step whose last batch was b (StepEvent); false when reading the
+    // step's totals found divergence (the run ends).
+    bool reportStep(Run &run, int epoch, int b);
     void publishSnapshot(Run &run, int epoch, int batches, bool epochEnd,
                          std::vector<std::pair<std::string, Tensor>> weights);
     bool trainBatch(Run &run, int epoch, int batch);
@@ -132,6 +142,7 @@ private:
     std::optional<double> pendingLr_;
     int stepBatches_ = 0;         // batches left in a step (stepBatch); guarded by commandMutex_
     bool stepToEpochEnd_ = false; // a step runs to the epoch's end (stepEpoch); same guard
+    uint64_t stepCommands_ = 0;   // step commands so far, to tell a new step; same guard
     std::vector<EpochMetrics> history_;
     FinishedEvent result_;
     std::string stage_ = "starting"; // what run() was doing, for an out-of-memory message

@@ -66,6 +66,28 @@ struct EpochEvent
     EpochMetrics metrics;
 };
 
+// How much one layer's weights moved over a step: the L2 norm of (after - before) over all
+// of its trainable weights (kernel and bias together).
+struct LayerChange
+{
+    std::string node; // the node's id
+    std::string name; // its name, as the canvas shows it
+    double norm = 0;
+};
+
+// A step command (Trainer::stepBatch / stepEpoch) is complete and the run paused after it.
+// Only stepping pays for what this reports: the losses are inference-mode evaluations (the
+// step's batch for a batch step; the whole training set for an epoch step) before and after
+// the step, and the weights are copied to the host once at each end.
+struct StepEvent
+{
+    enum class Kind { Batch, Epoch };
+    Kind kind = Kind::Batch;
+    int epoch = 0, batch = 0, batches = 0; // 0-based; the last batch the step trained
+    double lossBefore = 0, lossAfter = 0;
+    std::vector<LayerChange> changes; // every layer with weights, largest change first
+};
+
 struct LogEvent
 {
     enum class Level { Info, Warning, Error };
@@ -83,7 +105,8 @@ struct FinishedEvent
     std::optional<double> testLoss, testAccuracy;
 };
 
-using TrainingEvent = std::variant<StartedEvent, BatchEvent, EpochEvent, LogEvent, FinishedEvent>;
+using TrainingEvent =
+    std::variant<StartedEvent, BatchEvent, EpochEvent, StepEvent, LogEvent, FinishedEvent>;
 
 std::string toString(FinishedEvent::Reason reason);
 

@@ -68,6 +68,7 @@ void Trainer::stepBatch()
         std::lock_guard lock(commandMutex_);
         stepBatches_ = 1;
         stepToEpochEnd_ = false;
+        ++stepCommands_;
         paused_ = false;
     }
     commandCv_.notify_all();
@@ -79,6 +80,7 @@ void Trainer::stepEpoch()
         std::lock_guard lock(commandMutex_);
         stepBatches_ = 0;
         stepToEpochEnd_ = true;
+        ++stepCommands_;
         paused_ = false;
     }
     commandCv_.notify_all();
@@ -197,7 +199,8 @@ void Trainer::execute(Run &r)
                 return; // nothing of the diverged epoch is written
             break;      // early stop
         }
-        countStep(true);
+        if (countStep(true) && !reportStep(r, epoch, r.batches - 1))
+            return; // diverged
     }
     finish(r);
 }

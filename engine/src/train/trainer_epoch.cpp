@@ -33,6 +33,16 @@ std::string rateText(double lr)
     return text;
 }
 
+// The inference-mode loss on one batch (for a step's report). The totals it leaves are taken.
+double batchLoss(Network &network, const Tensor &x, const Tensor &y)
+{
+    // Nothing unread is pending where steps measure: before a step's batch, and after its
+    // totals were read (reportStep).
+    network.evaluate(x, &y);
+    const LossTotals t = network.takeTotals();
+    return t.count > 0 ? t.lossSum / static_cast<double>(t.count) : 0;
+}
+
 } // namespace
 
 // Trains the batches of one epoch; false when the run ended inside it (stopped or diverged).
@@ -65,20 +75,99 @@ bool Trainer::runEpoch(Run &r, int epoch)
         const bool due = b + 1 - r.firstUnread >= r.readEvery || b + 1 == r.batches;
         if (r.lateGuard && due && !readTotals(r, epoch, b))
             return false;
-        countStep(false);
+        if (countStep(false) && !reportStep(r, epoch, b))
+            return false;
     }
     return true;
 }
 
-void Trainer::countStep(bool epochEnded)
+bool Trainer::countStep(bool epochEnded)
 {
     std::lock_guard lock(commandMutex_);
-    if (!epochEnded && stepBatches_ > 0 && --stepBatches_ == 0)
+    if (!epochEnded && stepBatches_ > 0 && --stepBatches_ == 0) {
         paused_ = true;
+        return true;
+    }
     if (epochEnded && stepToEpochEnd_) {
         stepToEpochEnd_ = false;
         paused_ = true;
+        return true;
     }
+    return false;
+}
+
+void Trainer::watchStep(Run &r)
+{
+    uint64_t command = 0;
+    std::optional<StepEvent::Kind> kind;
+    {
+        std::lock_guard lock(commandMutex_);
+        command = stepCommands_;
+        if (stepToEpochEnd_)
+            kind = StepEvent::Kind::Epoch;
+        else if (stepBatches_ > 0)
+            kind = StepEvent::Kind::Batch;
+    }
+    if (!kind) { // none asked for, or resume() cancelled it
+        r.step.reset();
+        return;
+    }
+    if (r.step && r.step->command == command)
+        return; // the step under way
+    r.step.emplace();
+    r.step->command = command;
+    r.step->kind = *kind;
+    r.step->weights = r.network->weightsToHost();
+    if (*kind == StepEvent::Kind::Epoch)
+        r.step->lossBefore = evaluateDataset(*r.network, r.train, project_.training.batchSize).loss;
+}
+
+bool Trainer::reportStep(Run &r, int epoch, int b)
+{
+    if (!r.step)
+        return true;
+    Run::StepWatch watch = std::move(*r.step);
+    r.step.reset();
+    // The step's batches are read before anything else is evaluated (their totals would mix).
+    if (r.lateGuard && b >= r.firstUnread && !readTotals(r, epoch, b))
+        return false;
+    StepEvent e;
+    e.kind = watch.kind;
+    e.epoch = epoch;
+    e.batch = b;
+    e.batches = r.batches;
+    if (watch.kind == StepEvent::Kind::Epoch) {
+        e.lossBefore = watch.lossBefore.value_or(0);
+        e.lossAfter = evaluateDataset(*r.network, r.train, project_.training.batchSize).loss;
+    } else {
+        e.lossBefore = watch.lossBefore.value_or(0);
+        e.lossAfter = batchLoss(*r.network, r.x, r.y);
+    }
+    // Per node, over its trainable weights; BatchNorm's running statistics are not learned.
+    const std::vector<std::pair<std::string, Tensor>> after = r.network->weightsToHost();
+    const std::vector<Parameter> &params = r.network->parameters();
+    std::vector<std::pair<std::string, double>> sums; // node id, sum of squares, in order
+    for (size_t i = 0; i < params.size() && i < after.size() && i < watch.weights.size(); ++i) {
+        if (!params[i].trainable)
+            continue;
+        const std::string &name = params[i].name;
+        const std::string node = name.substr(0, name.rfind('.'));
+        if (sums.empty() || sums.back().first != node)
+            sums.emplace_back(node, 0.0);
+        const Tensor &now = after[i].second, &then = watch.weights[i].second;
+        for (int64_t k = 0, n = std::min(now.numel(), then.numel()); k < n; ++k) {
+            const double d = double(now.data()[k]) - double(then.data()[k]);
+            sums.back().second += d * d;
+        }
+    }
+    for (const auto &[node, sum] : sums) {
+        const Node *n = project_.graph.find(node);
+        e.changes.push_back({node, n ? n->name : node, std::sqrt(sum)});
+    }
+    std::stable_sort(e.changes.begin(), e.changes.end(),
+                     [](const LayerChange &a, const LayerChange &c) { return a.norm > c.norm; });
+    publish(e);
+    return true;
 }
 
 void Trainer::publishSnapshot(Run &r, int epoch, int batches, bool epochEnd,
@@ -104,12 +193,16 @@ void Trainer::applyCommands(Run &r)
         if (!stopRequested_)
             publish(LogEvent{LogEvent::Level::Info, "Resumed"});
     }
+    const bool stepping = stepBatches_ > 0 || stepToEpochEnd_;
     if (pendingLr_) {
         r.schedule->override(*pendingLr_);
         r.optimizer->setLearningRate(r.schedule->currentLr());
         publish(LogEvent{LogEvent::Level::Info, "Learning rate set to " + rateText(*pendingLr_)});
         pendingLr_.reset();
     }
+    lock.unlock();
+    if (stepping || r.step)
+        watchStep(r); // nothing for a run without steps
 }
 
 // One step. Where reads are free the guard checks it before it is applied (false: diverged);
@@ -121,6 +214,8 @@ bool Trainer::trainBatch(Run &r, int epoch, int b)
     const int64_t first = static_cast<int64_t>(b) * batchSize;
     const int64_t count = std::min<int64_t>(batchSize, n - first);
     r.train.gather(r.order, first, count, r.x, r.y);
+    if (r.step && r.step->kind == StepEvent::Kind::Batch && !r.step->lossBefore)
+        r.step->lossBefore = batchLoss(*r.network, r.x, r.y);
     r.network->trainStep(r.x, r.y);
     r.seen += count;
     if (r.lateGuard) {

@@ -61,6 +61,16 @@ struct Trainer::Run
     int firstUnread = 0;    // the first batch since the last read
     Clock::time_point epochStart;
     int64_t lastSnapshotStep = 0; // the optimizer step of the last weights snapshot
+
+    // A step under way (stepBatch, stepEpoch): where it started, for its StepEvent.
+    struct StepWatch
+    {
+        uint64_t command = 0; // Trainer::stepCommands_ when it was asked for
+        StepEvent::Kind kind = StepEvent::Kind::Batch;
+        std::vector<std::pair<std::string, Tensor>> weights; // host copies at its start
+        std::optional<double> lossBefore; // a batch step's: taken on its batch, before it
+    };
+    std::optional<StepWatch> step;
 };
 
 } // namespace strata

@@ -1,7 +1,9 @@
 // Weight snapshots and probes during training leave the run exactly as it would be without
 // them; step commands train exactly one batch or one epoch, then pause.
 
+#include "strata/dataset.h"
 #include "strata/decision_boundary.h"
+#include "strata/evaluation.h"
 #include "strata/network.h"
 #include "strata/probe.h"
 #include "strata/trainer.h"
@@ -10,7 +12,9 @@
 #include <QtTest>
 
 #include <atomic>
+#include <cmath>
 #include <cstring>
+#include <map>
 #include <thread>
 
 using namespace strata;
@@ -52,6 +56,26 @@ Weights trainedWeights(TrainerOptions options)
     if (f.reason != FinishedEvent::Reason::Completed)
         throw std::runtime_error("training did not complete: " + f.message);
     return t.network()->weightsToHost();
+}
+
+// Each trainable node's ‖after − before‖ (L2 over its weights), as a StepEvent reports it.
+std::map<std::string, double> changeNorms(const Network &network, const Weights &before,
+                                          const Weights &after)
+{
+    std::map<std::string, double> sums;
+    for (size_t i = 0; i < before.size(); ++i) {
+        if (!network.parameters()[i].trainable)
+            continue;
+        const std::string &name = before[i].first;
+        double &sum = sums[name.substr(0, name.rfind('.'))];
+        for (int64_t k = 0; k < before[i].second.numel(); ++k) {
+            const double d = double(after[i].second.data()[k]) - double(before[i].second.data()[k]);
+            sum += d * d;
+        }
+    }
+    for (auto &[node, sum] : sums)
+        sum = std::sqrt(sum);
+    return sums;
 }
 
 QString firstDifference(const Weights &a, const Weights &b)
@@ -256,6 +280,66 @@ private slots:
         QVERIFY(t.history().size() >= 4);
         t.stop();
         t.wait();
+    }
+
+    void stepsReportTheLossBeforeAndAfterAndEachLayersChange()
+    {
+        Recorder rec;
+        const Project project = moons(100);
+        const Dataset train = loadDataset(project.dataset, ".").train.slice(0, 240);
+        Trainer t(project, ".", rec.options());
+        t.stepBatch(); // from idle: the run's first batch, then a pause
+        t.start();
+        QVERIFY(rec.waitForPause());
+        auto steps = rec.taken<StepEvent>();
+        QCOMPARE(steps.size(), size_t(1));
+        QVERIFY(steps[0].kind == StepEvent::Kind::Batch);
+        QCOMPARE(steps[0].epoch, 0);
+        QCOMPARE(steps[0].batch, 0);
+        QCOMPARE(steps[0].batches, 15);
+        QVERIFY(std::isfinite(steps[0].lossBefore) && steps[0].lossBefore > 0);
+        QVERIFY(steps[0].lossAfter != steps[0].lossBefore);
+
+        // A whole-epoch step from here (the rest of epoch 1): the losses are the training
+        // set's in inference mode, the changes each node's weight movement.
+        const Weights before = t.network()->weightsToHost();
+        const double lossBefore = evaluateDataset(*t.network(), train, 16).loss;
+        t.stepEpoch();
+        QVERIFY(rec.waitForPause());
+        steps = rec.taken<StepEvent>();
+        QCOMPARE(steps.size(), size_t(1));
+        const StepEvent &e = steps[0];
+        QVERIFY(e.kind == StepEvent::Kind::Epoch);
+        QCOMPARE(e.epoch, 0);
+        QCOMPARE(e.batch, 14);
+        QVERIFY(std::fabs(e.lossBefore - lossBefore) < 1e-9);
+        const Weights after = t.network()->weightsToHost();
+        QVERIFY(std::fabs(e.lossAfter - evaluateDataset(*t.network(), train, 16).loss) < 1e-9);
+        const std::map<std::string, double> expected = changeNorms(*t.network(), before, after);
+        // fc1, the BatchNorm's scale and shift, fc2; no entry for weightless layers.
+        QCOMPARE(e.changes.size(), size_t(3));
+        for (size_t i = 0; i < e.changes.size(); ++i) {
+            QVERIFY(expected.count(e.changes[i].node));
+            QCOMPARE(e.changes[i].name, e.changes[i].node); // moons() names nodes by id
+            QVERIFY(e.changes[i].norm > 0);
+            QVERIFY(std::fabs(e.changes[i].norm - expected.at(e.changes[i].node)) <
+                    1e-6 * std::max(1.0, e.changes[i].norm));
+            if (i > 0)
+                QVERIFY(e.changes[i - 1].norm >= e.changes[i].norm);
+        }
+        t.stop();
+        t.wait();
+    }
+
+    void trainingWithoutStepsReportsNoStep()
+    {
+        int steps = 0;
+        TrainerOptions options;
+        options.observer = [&](const TrainingEvent &e) {
+            steps += std::holds_alternative<StepEvent>(e) ? 1 : 0;
+        };
+        trainedWeights(options);
+        QCOMPARE(steps, 0);
     }
 };
 
