@@ -450,6 +450,8 @@ void MainWindow::closeEvent(QCloseEvent *event)
     // Saved, or the changes discarded: nothing is left to recover.
     autosave_->finish();
     forgetRecoveredSource();
+    // The layout remembered is the user's, never presenter mode's.
+    presenter_->setActive(false);
     QSettings s = settings();
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());
     s.setValue(QStringLiteral("window/state"), saveState(kStateVersion));

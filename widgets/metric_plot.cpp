@@ -121,8 +121,8 @@ void MetricPlot::applyPens()
     epochTrain_->setScatterStyle(QCPScatterStyle(
         QCPScatterStyle::ssCircle, QPen(train.darker(115), 1.5 * point), Qt::white, 6 * point));
     epochVal_->setPen(QPen(validationColor(), 2 * s));
-    epochVal_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond,
-                                               QPen(validationColor(), 1.5 * point), Qt::white, 7 * point));
+    epochVal_->setScatterStyle(QCPScatterStyle(
+        QCPScatterStyle::ssDiamond, QPen(validationColor(), 1.5 * point), Qt::white, 7 * point));
 }
 
 void MetricPlot::setLineWidthScale(double scale)

@@ -145,6 +145,26 @@ private slots:
         QVERIFY(window.tabifiedDockWidgets(window.trainingDock()).contains(boundary));
     }
 
+    void closingRemembersTheUsersLayoutNotThePresenters()
+    {
+        {
+            MainWindow window;
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            window.presenterMode()->setActive(true);
+            QVERIFY(dock(window, "paletteDock")->isHidden());
+            QVERIFY(window.close());
+            QVERIFY(!window.presenterMode()->isActive());
+        }
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(!window.presenterMode()->isActive());
+        for (const char *name : {"paletteDock", "inspectorDock", "problemsDock"})
+            QVERIFY2(!dock(window, name)->isHidden(), name);
+        QSettings(QStringLiteral("Strata"), QStringLiteral("Strata")).clear();
+    }
+
     void leavingDuringARunKeepsTrainingsLock()
     {
         MainWindow window;

@@ -10,6 +10,7 @@
 
 #include "source_dir.h"
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
 #include <QMenu>
@@ -54,7 +55,7 @@ void TestTrainingShortcuts::shownInMenuAndTooltips()
                                       {"stopButton", "Shift+F5"},
                                       {"stepBatchButton", "F7"},
                                       {"stepEpochButton", "Shift+F7"}}) {
-        auto *b = controls->findChild<QPushButton *>(button);
+        auto *b = controls->findChild<QAbstractButton *>(button);
         QVERIFY(b);
         QVERIFY2(b->toolTip().contains(QLatin1String(key)), qPrintable(b->toolTip()));
     }

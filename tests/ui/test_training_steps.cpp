@@ -10,8 +10,8 @@
 
 #include "training_projects.h"
 
+#include <QAbstractButton>
 #include <QPlainTextEdit>
-#include <QPushButton>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -115,8 +115,8 @@ private slots:
         TrainingSession session;
         TrainingDashboard dashboard(&session);
         dashboard.setProjectSource([] { return std::pair(strata::test::spirals(50), QString()); });
-        auto *stepBatch = dashboard.controls()->findChild<QPushButton *>("stepBatchButton");
-        auto *stepEpoch = dashboard.controls()->findChild<QPushButton *>("stepEpochButton");
+        auto *stepBatch = dashboard.controls()->findChild<QAbstractButton *>("stepBatchButton");
+        auto *stepEpoch = dashboard.controls()->findChild<QAbstractButton *>("stepEpochButton");
         QVERIFY(stepBatch && stepEpoch);
         QVERIFY(stepBatch->toolTip().contains("F7"));
         QVERIFY(stepEpoch->toolTip().contains("Shift+F7"));

@@ -51,16 +51,28 @@ TrainingControls::TrainingControls(QWidget *parent) : QWidget(parent)
                     tr("Pause after the current batch; the learning rate can then be changed"));
     resume_ = button(tr("Resume"), QStyle::SP_MediaSeekForward, tr("Continue training"));
     stop_ = button(tr("Stop"), QStyle::SP_MediaStop, tr("Stop after the current batch"));
-    stepBatch_ = button(tr("Step batch"), QStyle::SP_MediaSkipForward,
-                        tr("Train one batch, then pause; the Messages say how the loss and each "
-                           "layer's weights changed"));
-    stepEpoch_ = button(tr("Step epoch"), QStyle::SP_ArrowForward,
-                        tr("Train to the end of the epoch, then pause; the Messages say how the "
-                           "loss and each layer's weights changed"));
+    // Icons only (named in their tooltips and to screen readers): tool buttons are narrow
+    // enough that the whole row still fits a laptop screen's width in one line.
+    auto stepButton = [&, runBox = runBox, runRow = runRow](
+                          const QString &name, QStyle::StandardPixmap icon, const QString &tip) {
+        auto *b = new QToolButton(runBox);
+        b->setIcon(style()->standardIcon(icon));
+        b->setAccessibleName(name);
+        b->setToolTip(tip);
+        b->setMinimumHeight(train_->sizeHint().height());
+        runRow->addWidget(b);
+        return b;
+    };
+    stepBatch_ = stepButton(tr("Step batch"), QStyle::SP_MediaSkipForward,
+                            tr("Step batch: train one batch, then pause; the Messages say how the "
+                               "loss and each layer's weights changed"));
+    stepEpoch_ = stepButton(tr("Step epoch"), QStyle::SP_ArrowForward,
+                            tr("Step epoch: train to the end of the epoch, then pause; the "
+                               "Messages say how the loss and each layer's weights changed"));
     stepBatch_->setObjectName(QStringLiteral("stepBatchButton"));
     stepEpoch_->setObjectName(QStringLiteral("stepEpochButton"));
-    connect(stepBatch_, &QPushButton::clicked, this, &TrainingControls::stepBatchRequested);
-    connect(stepEpoch_, &QPushButton::clicked, this, &TrainingControls::stepEpochRequested);
+    connect(stepBatch_, &QToolButton::clicked, this, &TrainingControls::stepBatchRequested);
+    connect(stepEpoch_, &QToolButton::clicked, this, &TrainingControls::stepEpochRequested);
     train_->setObjectName(QStringLiteral("trainButton"));
     pause_->setObjectName(QStringLiteral("pauseButton"));
     resume_->setObjectName(QStringLiteral("resumeButton"));
@@ -91,7 +103,7 @@ TrainingControls::TrainingControls(QWidget *parent) : QWidget(parent)
     smoothing_ = new QSlider(Qt::Horizontal, smoothBox);
     smoothing_->setRange(0, 99);
     smoothing_->setValue(kDefaultSmoothing);
-    smoothing_->setFixedWidth(120);
+    smoothing_->setFixedWidth(90); // narrow enough for the whole row on a laptop screen
     smoothing_->setToolTip(tr("Exponential moving average of the per-batch curves "
                               "(as in TensorBoard); 0 shows the raw values"));
     smoothRow->addWidget(smoothing_);
@@ -161,7 +173,7 @@ void TrainingControls::createActions()
     trainAction_->setObjectName(QStringLiteral("trainAction"));
     pauseResumeAction_->setObjectName(QStringLiteral("pauseResumeAction"));
     stopAction_->setObjectName(QStringLiteral("stopAction"));
-    const QList<std::pair<QPushButton *, QAction *>> pairs = {
+    const QList<std::pair<QAbstractButton *, QAction *>> pairs = {
         {train_, trainAction_}, {pause_, pauseResumeAction_},   {resume_, pauseResumeAction_},
         {stop_, stopAction_},   {stepBatch_, stepBatchAction_}, {stepEpoch_, stepEpochAction_}};
     for (auto [button, action] : pairs) {
@@ -218,8 +230,8 @@ void TrainingControls::updateTrainButton()
     train_->setEnabled(!training_ && blockedReason_.isEmpty());
     // A step from idle starts a run, so it waits for the problems as Train does.
     const bool canStep = training_ ? paused_ && !stopping_ : blockedReason_.isEmpty();
-    for (QPushButton *step : {stepBatch_, stepEpoch_})
-        step->setEnabled(canStep);
+    stepBatch_->setEnabled(canStep);
+    stepEpoch_->setEnabled(canStep);
     const QString key =
         trainAction_ ? trainAction_->shortcut().toString(QKeySequence::NativeText) : QString();
     train_->setToolTip(blockedReason_.isEmpty()

@@ -73,8 +73,8 @@ private:
     QPushButton *pause_ = nullptr;
     QPushButton *resume_ = nullptr;
     QPushButton *stop_ = nullptr;
-    QPushButton *stepBatch_ = nullptr;
-    QPushButton *stepEpoch_ = nullptr;
+    QToolButton *stepBatch_ = nullptr;
+    QToolButton *stepEpoch_ = nullptr;
     QLineEdit *lrEdit_ = nullptr;
     QPushButton *lrApply_ = nullptr;
     QSlider *smoothing_ = nullptr;
