@@ -38,7 +38,6 @@ TruthTableView::TruthTableView(QWidget *parent) : QGroupBox(tr("Truth table"), p
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->setSelectionMode(QAbstractItemView::NoSelection);
     table_->verticalHeader()->hide();
-    table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table_->horizontalHeader()->setStretchLastSection(true);
     table_->setToolTip(tr("The model's output for every input, after each epoch"));
     auto *layout = new QVBoxLayout(this);
@@ -55,10 +54,16 @@ void TruthTableView::setRows(const QVector<Row> &rows, const QStringList &names,
         headers << QStringLiteral("x%1").arg(f + 1);
     const bool oneOutput = !rows.isEmpty() && rows.front().outputs.size() == 1;
     headers << tr("target") << (oneOutput ? tr("output") : tr("p(answer)")) << tr("answer");
-    table_->clear();
-    table_->setColumnCount(int(headers.size()));
+    // Every epoch brings new outputs for the same rows: the items are updated in place, and
+    // the table is rebuilt (and its columns sized) only when its shape changes.
+    const bool reshape =
+        table_->columnCount() != headers.size() || table_->rowCount() != rows.size();
+    if (reshape) {
+        table_->clear();
+        table_->setColumnCount(int(headers.size()));
+        table_->setRowCount(int(rows.size()));
+    }
     table_->setHorizontalHeaderLabels(headers);
-    table_->setRowCount(int(rows.size()));
     const QColor right(0xd8, 0xf0, 0xdc), wrong(0xf8, 0xd7, 0xd3);
     for (int r = 0; r < rows.size(); ++r) {
         const Row &row = rows[r];
@@ -68,13 +73,20 @@ void TruthTableView::setRows(const QVector<Row> &rows, const QStringList &names,
         cells << (row.target < 0 ? tr("not taught") : className(names, row.target));
         cells << outputText(row) << className(names, row.predicted);
         for (int c = 0; c < cells.size(); ++c) {
-            auto *item = new QTableWidgetItem(cells[c]);
-            item->setTextAlignment(Qt::AlignCenter);
+            QTableWidgetItem *item = table_->item(r, c);
+            if (!item) {
+                item = new QTableWidgetItem;
+                item->setTextAlignment(Qt::AlignCenter);
+                table_->setItem(r, c, item);
+            }
+            if (item->text() != cells[c])
+                item->setText(cells[c]);
             if (row.target >= 0 && c >= features + 1)
                 item->setBackground(row.predicted == row.target ? right : wrong);
-            table_->setItem(r, c, item);
         }
     }
+    if (reshape)
+        table_->resizeColumnsToContents();
     setTitle(caption.isEmpty() ? tr("Truth table") : tr("Truth table, %1").arg(caption));
 }
 

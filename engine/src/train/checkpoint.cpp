@@ -4,6 +4,11 @@
 #include "strata/errors.h"
 #include "strata/safetensors.h"
 
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
 namespace strata::internal {
 
 namespace {
@@ -60,10 +65,23 @@ Checkpoint readCheckpoint(const std::string &path)
 
 namespace {
 
+// A whole number in [lo, hi]: nlohmann's get<int>() of a larger or fractional number is
+// undefined behaviour, so the type and range are checked first.
+int64_t wholeNumber(const nlohmann::json &v, const char *what, int64_t lo, int64_t hi)
+{
+    const bool tooLarge =
+        v.is_number_unsigned() &&
+        v.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+    if (!v.is_number_integer() || tooLarge || v.get<int64_t>() < lo || v.get<int64_t>() > hi)
+        throw Error(std::string(what) + " is " + briefJson(v, 40) + ", not a whole number from " +
+                    std::to_string(lo) + " to " + std::to_string(hi));
+    return v.get<int64_t>();
+}
+
 EpochMetrics epochMetricsFromJsonUnchecked(const nlohmann::json &j)
 {
     EpochMetrics m;
-    m.epoch = j.at("epoch").get<int>() - 1;
+    m.epoch = static_cast<int>(wholeNumber(j.at("epoch"), "\"epoch\"", 1, 1'000'000'000)) - 1;
     m.loss = j.at("loss").get<double>();
     m.accuracy = j.at("accuracy").get<double>();
     m.seconds = j.value("seconds", 0.0);
@@ -75,8 +93,21 @@ EpochMetrics epochMetricsFromJsonUnchecked(const nlohmann::json &j)
         m.valLoss = j.at("val_loss").get<double>();
         m.valAccuracy = j.at("val_accuracy").get<double>();
     }
-    if (j.contains("confusion"))
-        m.confusion = j.at("confusion").get<std::vector<std::vector<int64_t>>>();
+    if (j.contains("confusion")) {
+        const nlohmann::json &rows = j.at("confusion");
+        if (!rows.is_array())
+            throw Error("\"confusion\" is not a list of rows");
+        for (const nlohmann::json &row : rows) {
+            if (!row.is_array() || row.size() != rows.size())
+                throw Error("\"confusion\" is not a square table of counts");
+            std::vector<int64_t> counts;
+            counts.reserve(row.size());
+            for (const nlohmann::json &count : row)
+                counts.push_back(wholeNumber(count, "a confusion count", 0,
+                                             std::numeric_limits<int64_t>::max()));
+            m.confusion.push_back(std::move(counts));
+        }
+    }
     return m;
 }
 
@@ -105,6 +136,9 @@ EpochMetrics epochMetricsFromJson(const nlohmann::json &j)
     try {
         return epochMetricsFromJsonUnchecked(j);
     } catch (const nlohmann::json::exception &e) {
+        throw Error("an epoch of the history is damaged (" + briefQuote(e.what(), 120) +
+                    "): " + briefJson(j, 80));
+    } catch (const Error &e) {
         throw Error("an epoch of the history is damaged (" + briefQuote(e.what(), 120) +
                     "): " + briefJson(j, 80));
     }

@@ -179,6 +179,20 @@ private slots:
         QTest::newRow("duplicate key")
             << QByteArray("{\"epoch\":1,\"epoch\":1,\"loss\":0,\"accuracy\":0}\n") << 1
             << "line 1 is damaged";
+        QTest::newRow("epoch a huge fraction")
+            << QByteArray("{\"epoch\":5555555000.0,\"loss\":0,\"accuracy\":0}\n") << 1
+            << "line 1 is damaged";
+        QTest::newRow("epoch beyond int")
+            << QByteArray("{\"epoch\":99999999999,\"loss\":0,\"accuracy\":0}\n") << 1
+            << "line 1 is damaged";
+        QTest::newRow("epoch 0") << QByteArray("{\"epoch\":0,\"loss\":0,\"accuracy\":0}\n") << 1
+                                 << "line 1 is damaged";
+        QTest::newRow("confusion count a huge fraction")
+            << QByteArray("{\"epoch\":1,\"loss\":0,\"accuracy\":0,\"confusion\":[[1e30]]}\n") << 1
+            << "line 1 is damaged";
+        QTest::newRow("confusion not square")
+            << QByteArray("{\"epoch\":1,\"loss\":0,\"accuracy\":0,\"confusion\":[[1,2]]}\n") << 1
+            << "line 1 is damaged";
         QTest::newRow("deep nesting") << QByteArray(100000, '[') + "\n" << 1 << "line 1 is damaged";
     }
     void malformedLogsAreRefused()
