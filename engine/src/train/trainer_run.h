@@ -25,6 +25,17 @@ inline std::string checkpointFile(const std::string &outDir)
     return outDir + "/checkpoint.safetensors";
 }
 
+// A step command under way (Trainer::stepBatch / stepEpoch). At namespace scope: clang
+// cannot default-construct a nested struct with member initialisers inside std::optional
+// while its enclosing class is being defined.
+struct TrainerStepWatch
+{
+    uint64_t command = 0; // Trainer::stepCommands_ when it was asked for
+    StepEvent::Kind kind = StepEvent::Kind::Batch;
+    std::vector<std::pair<std::string, Tensor>> weights; // host copies at its start
+    std::optional<double> lossBefore; // a batch step's: taken on its batch, before it
+};
+
 // Everything one run builds; kept after the run so the trained network can be used.
 struct Trainer::Run
 {
@@ -63,13 +74,7 @@ struct Trainer::Run
     int64_t lastSnapshotStep = 0; // the optimizer step of the last weights snapshot
 
     // A step under way (stepBatch, stepEpoch): where it started, for its StepEvent.
-    struct StepWatch
-    {
-        uint64_t command = 0; // Trainer::stepCommands_ when it was asked for
-        StepEvent::Kind kind = StepEvent::Kind::Batch;
-        std::vector<std::pair<std::string, Tensor>> weights; // host copies at its start
-        std::optional<double> lossBefore; // a batch step's: taken on its batch, before it
-    };
+    using StepWatch = TrainerStepWatch;
     std::optional<StepWatch> step;
 };
 
