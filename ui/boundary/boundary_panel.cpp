@@ -178,7 +178,7 @@ BoundaryPanel::BoundaryPanel(TrainingSession *session, QWidget *parent)
 
 BoundaryPanel::~BoundaryPanel()
 {
-    if (listening_)
+    if (listening_ && session_)
         session_->removeSnapshotListener();
 }
 
@@ -198,7 +198,7 @@ void BoundaryPanel::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
     // Only a panel that can be seen makes runs take snapshots (from the next run on).
-    if (!listening_) {
+    if (!listening_ && session_) {
         session_->addSnapshotListener();
         listening_ = true;
     }
@@ -209,7 +209,7 @@ void BoundaryPanel::showEvent(QShowEvent *event)
 void BoundaryPanel::hideEvent(QHideEvent *event)
 {
     QWidget::hideEvent(event);
-    if (listening_) {
+    if (listening_ && session_) {
         session_->removeSnapshotListener();
         listening_ = false;
     }
@@ -233,7 +233,7 @@ void BoundaryPanel::resizeEvent(QResizeEvent *event)
 void BoundaryPanel::scheduleEvaluation()
 {
     pending_ = true;
-    if (!isVisible() || evaluator_->isBusy())
+    if (!isVisible() || evaluator_->isBusy() || !session_)
         return; // when shown, or when the evaluation in flight is done
     const int interval = session_->isTraining() ? redrawIntervalMs() : kMinRedrawMs;
     const qint64 since = sinceRequest_.isValid() ? sinceRequest_.elapsed() : interval;
@@ -253,6 +253,8 @@ int BoundaryPanel::redrawIntervalMs() const
 
 void BoundaryPanel::evaluateNow()
 {
+    if (!session_)
+        return; // the studio is closing
     BoundaryRequest request;
     request.cells = kCells;
     const strata::SnapshotPtr snapshot = session_->latestSnapshot();
@@ -306,7 +308,7 @@ void BoundaryPanel::showResult(std::shared_ptr<const BoundaryResult> result)
             wrong += p.misclassified;
         // A picture of the run's last weights says so; one taken during the run says when.
         const bool final =
-            !session_->isTraining() && session_->latestSnapshot() == shown_->snapshot;
+            session_ && !session_->isTraining() && session_->latestSnapshot() == shown_->snapshot;
         const QString when = !final
                                  ? tr("Training, epoch %1, batch %2").arg(s.epoch + 1).arg(s.batch)
                                  : tr("After the run (epoch %1)").arg(s.epoch + 1);

@@ -13,6 +13,7 @@
 #include "strata/weights_snapshot.h"
 
 #include <QElapsedTimer>
+#include <QPointer>
 #include <QString>
 #include <QWidget>
 
@@ -105,7 +106,7 @@ private:
     void drawPoints(const BoundaryResult &result);
     void clicked(double x, double y);
 
-    TrainingSession *session_;
+    QPointer<TrainingSession> session_; // the main window deletes it before its docks
     ProjectSource source_;
     BoundaryEvaluator *evaluator_;
     QTimer *pacer_; // holds a redraw back to kMinRedrawMs after the last one began
