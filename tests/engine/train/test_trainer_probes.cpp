@@ -178,11 +178,15 @@ private slots:
         std::atomic<int> probed{0};
         std::thread prober([&] {
             Probe probe(moons(1));
-            while (!done) {
+            // Until training is over and the last snapshot taken (a busy machine may finish
+            // the run before this thread first looks).
+            for (;;) {
                 if (SnapshotPtr s = mailbox.take()) {
                     probe.load(s);
                     evaluateGrid(probe, GridSpec{-2, 3, -2, 2, 100, 100});
                     ++probed;
+                } else if (done) {
+                    break;
                 } else {
                     std::this_thread::sleep_for(std::chrono::milliseconds(1));
                 }
