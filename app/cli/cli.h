@@ -36,5 +36,6 @@ int runDevices(const Args &args);
 int runExport(const Args &args);
 int runImport(const Args &args);
 int runBoundary(const Args &args);
+int runRuns(const Args &args);
 
 } // namespace strata::cli

@@ -1,5 +1,5 @@
-// strata-cli: summary, check, train, eval, predict, boundary, devices, export and import from
-// the terminal.
+// strata-cli: summary, check, train, runs, eval, predict, boundary, devices, export and import
+// from the terminal.
 
 #include "cli.h"
 
@@ -92,8 +92,13 @@ const char *kUsage =
     "  check PROJECT                   what would stop Train (the studio's Problems panel);\n"
     "                                  exit code 1 when there is an error\n"
     "  train PROJECT [--epochs N] [--device cpu|cuda[:N]] [--out DIR]\n"
-    "                [--resume CHECKPOINT] [--seed N] [--threads N] [--quiet]\n"
-    "                                  train; writes metrics, weights and checkpoints to DIR\n"
+    "                [--resume RUN|CHECKPOINT] [--seed N] [--threads N] [--quiet]\n"
+    "                [--keep-checkpoints K]\n"
+    "                                  train; a new run in PROJECT's runs folder (NAME.runs\n"
+    "                                  beside it), or into DIR with --out; --resume RUN\n"
+    "                                  continues a stored run where it stopped\n"
+    "  runs PROJECT [--json]           the project's runs: status, epochs, best validation\n"
+    "                                  accuracy and loss, duration\n"
     "  eval PROJECT --weights FILE     test-set loss, accuracy and confusion matrix\n"
     "  predict PROJECT --weights FILE --input FILE.csv\n"
     "                                  class probabilities, one row per input row\n"
@@ -122,7 +127,7 @@ int main(int argc, char **argv)
     }
     const std::string command = argv[1];
     try {
-        Args args = parseArgs(argc, argv, 2, {"quiet"});
+        Args args = parseArgs(argc, argv, 2, {"quiet", "json"});
         if (command == "summary")
             return runSummary(args);
         if (command == "check")
@@ -135,6 +140,8 @@ int main(int argc, char **argv)
             return runPredict(args);
         if (command == "boundary")
             return runBoundary(args);
+        if (command == "runs")
+            return runRuns(args);
         if (command == "devices")
             return runDevices(args);
         if (command == "export")

@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include "strata/folder_lock.h"
+#include "strata/run_store.h"
 #include "strata/trainer.h"
 
 #include <atomic>
@@ -78,7 +79,7 @@ std::vector<std::string> filesWritten(const std::string &outDir,
 {
     std::vector<std::string> written;
     for (const char *name : {"final.safetensors", "best.safetensors", "checkpoint.safetensors",
-                             "history.jsonl", "metrics.csv", "metrics.json"}) {
+                             "history.jsonl", "batches.csv", "metrics.csv", "metrics.json"}) {
         std::error_code ec;
         const auto path = std::filesystem::path(outDir) / name;
         const auto time = std::filesystem::last_write_time(path, ec);
@@ -136,13 +137,30 @@ void printProgress(const BatchEvent &b, int epochs)
 
 } // namespace
 
+// Where the run goes: a new run in the project's store, a stored run continued, or (--out)
+// a folder of the user's choosing, which the CLI locks itself.
+struct RunPlace
+{
+    std::unique_ptr<RunRecorder> recorder;
+    std::unique_ptr<FolderLock> lock;
+    std::string storeFolder;
+};
+
+bool isRegularFile(const std::string &path)
+{
+    std::error_code ec;
+    return std::filesystem::is_regular_file(path, ec);
+}
+
 int runTrain(const Args &args)
 {
-    args.allowOnly({"epochs", "device", "out", "resume", "seed", "threads", "quiet"});
+    args.allowOnly({"epochs", "device", "out", "resume", "seed", "threads", "quiet",
+                    "keep-checkpoints"});
     if (args.positional.size() != 1)
         throw UsageError{"expects one project file: strata-cli train PROJECT.strata [options]"};
     const std::string path = args.positional[0];
     Project project = loadProject(path);
+    std::string baseDir = projectBaseDir(path);
     TrainerOptions options;
     if (args.has("epochs")) {
         const int e = args.getInt("epochs", 0);
@@ -156,20 +174,52 @@ int runTrain(const Args &args)
         options.device = args.get("device");
     if (args.has("threads"))
         project.training.threads = args.getInt("threads", 0);
-    options.outDir = args.get("out");
-    options.resumeFrom = args.get("resume");
+    const int keep = args.getInt("keep-checkpoints", kDefaultKeepCheckpoints);
+    if (keep < 0)
+        throw UsageError{"--keep-checkpoints must be 0 or more"};
+    const std::string resume = args.get("resume");
     const bool quiet = args.has("quiet");
     const bool tty = isatty(fileno(stdout)) && !quiet;
 
-    // A second run into the same folder would overwrite this one's files mid-run.
-    std::unique_ptr<FolderLock> lock;
-    if (!options.outDir.empty())
-        lock = std::make_unique<FolderLock>(options.outDir);
+    RunPlace place;
+    if (args.has("out")) {
+        // A second run into the same folder would overwrite this one's files mid-run.
+        options.outDir = args.get("out");
+        options.resumeFrom = resume;
+        place.lock = std::make_unique<FolderLock>(options.outDir);
+    } else {
+        RunStore store(runStoreFor(path, project.name));
+        place.storeFolder = store.folder();
+        if (!resume.empty() && !isRegularFile(resume)) {
+            // A stored run continues in its own folder, with the project as it was trained.
+            const RunInfo run = store.find(resume);
+            project = store.project(run);
+            baseDir = store.baseDir(run);
+            if (args.has("threads"))
+                project.training.threads = args.getInt("threads", 0);
+            place.recorder = std::make_unique<RunRecorder>(run.folder, true, keep);
+            std::printf("Resuming %s (%s, %d epochs so far) in %s\n", run.id.c_str(),
+                        toString(run.status).c_str(), run.epochs, store.folder().c_str());
+        } else {
+            const std::string id = store.create(project, baseDir);
+            place.recorder =
+                std::make_unique<RunRecorder>(store.folder() + "/" + id, false, keep);
+            options.resumeFrom = resume; // a checkpoint file continues into the new run
+            std::printf("Run %s in %s ('strata-cli runs %s' lists the runs)\n", id.c_str(),
+                        store.folder().c_str(), path.c_str());
+        }
+        place.recorder->configure(options);
+        std::fflush(stdout);
+    }
     // Files modified from here on are this run's (the clock may be coarse: a second early).
     const auto started = std::filesystem::file_time_type::clock::now() - std::chrono::seconds(1);
 
     EventQueue queue;
-    options.observer = [&](const TrainingEvent &e) { queue.push(e); };
+    options.observer = [&](const TrainingEvent &e) {
+        if (place.recorder)
+            place.recorder->observe(e);
+        queue.push(e);
+    };
     Trainer trainer(project, projectBaseDir(path), options);
     StopSignals signals;
     trainer.start();
@@ -223,7 +273,14 @@ int runTrain(const Args &args)
     const bool ok = finished.reason == FinishedEvent::Reason::Completed ||
                     finished.reason == FinishedEvent::Reason::EarlyStopped;
     std::fprintf(ok ? stdout : stderr, "%s\n", finished.message.c_str());
-    if (!options.outDir.empty()) {
+    if (place.recorder && !place.recorder->worthKeeping()) {
+        // It failed before training started: a run folder would hold nothing but the error.
+        const std::string folder = place.recorder->folder();
+        place.recorder.reset();
+        std::error_code ec;
+        std::filesystem::remove_all(folder, ec);
+        std::filesystem::remove(place.storeFolder, ec); // only when no other run is there
+    } else if (!options.outDir.empty()) {
         const std::vector<std::string> written = filesWritten(options.outDir, started);
         if (written.empty()) {
             std::printf("Wrote nothing into %s\n", options.outDir.c_str());

@@ -30,6 +30,9 @@ public:
     FolderLock &operator=(const FolderLock &) = delete;
 
     const std::string &folder() const { return folder_; }
+    // Whether a live process (this one included) holds the folder's lock now. Creates and
+    // removes nothing.
+    static bool isHeld(const std::string &folder);
 
 private:
     std::string folder_;

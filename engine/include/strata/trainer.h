@@ -37,6 +37,9 @@ struct TrainerOptions
     // Where checkpoint.safetensors, final/best weights and metrics go; empty: nothing written.
     std::string outDir;
     std::string resumeFrom; // a checkpoint file to continue from
+    // Epoch checkpoints kept in outDir/checkpoints (epoch-N.safetensors: after N epochs)
+    // beside the latest one, plus the best epoch's; 0: only the latest (checkpoint.safetensors).
+    int keepCheckpoints = 0;
     std::optional<int> epochs;
     std::optional<uint64_t> seed;
     std::optional<std::string> device;
@@ -127,6 +130,7 @@ private:
     writeCheckpointAt(Run &run, int epoch, int batch, const LossTotals &partial,
                       const std::array<uint64_t, 4> &shuffleState,
                       const std::vector<std::pair<std::string, Tensor>> *hostWeights = nullptr);
+    void keepEpochCheckpoint(Run &run, int epochs);
     void finish(Run &run);
     std::string historyPath() const; // the history log in the output folder
 

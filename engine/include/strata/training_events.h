@@ -46,6 +46,7 @@ struct StartedEvent
     int batchesPerEpoch = 0;
     int epochs = 0;
     int startEpoch = 0;           // > 0 when resumed
+    int startBatch = 0;           // > 0 when resumed mid-epoch
     std::string validationSource; // "validation split 0.3", "test set", "none"
     std::vector<std::string> classNames;
 };

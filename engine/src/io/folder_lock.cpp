@@ -43,6 +43,11 @@ FolderLock::FolderLock(const std::string &folder) : folder_(folder)
         if (fd_ < 0)
             throw Error(folder + ": cannot write into the output folder (" + std::strerror(errno) +
                         "); choose another folder");
+        // A look by isHeld (a list of runs) holds a shared lock for an instant: try again
+        // for a moment before calling the folder busy.
+        int tries = 0;
+        while (::flock(fd_, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK && ++tries < 10)
+            ::usleep(5000);
         if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
             const int err = errno;
             const std::string holder = readHolder(fd_);
@@ -71,6 +76,18 @@ FolderLock::FolderLock(const std::string &folder) : folder_(folder)
     }
     // Only the lock holder writes there: what a killed writer left is stale.
     internal::removeStaleTemporaries(folder);
+}
+
+bool FolderLock::isHeld(const std::string &folder)
+{
+    const std::string path = (std::filesystem::path(folder) / ".strata-lock").string();
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false; // no lock file: its holder ended (or there never was one)
+    // A lock of our own on another open file conflicts with any holder, this process's too.
+    const bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    ::close(fd); // releases the shared lock if we got it
+    return held;
 }
 
 FolderLock::~FolderLock()

@@ -102,4 +102,37 @@ std::vector<EpochMetrics> readHistoryLog(const std::string &path, int epochs)
     return history;
 }
 
+std::vector<EpochMetrics> readHistorySoFar(const std::string &path, std::string &problem)
+{
+    problem.clear();
+    std::vector<EpochMetrics> history;
+    std::unique_ptr<std::FILE, int (*)(std::FILE *)> f(std::fopen(path.c_str(), "rb"),
+                                                       &std::fclose);
+    if (!f)
+        return history;
+    try {
+        std::string line;
+        while (nextLine(f.get(), path, static_cast<int>(history.size()) + 1, line)) {
+            const int number = static_cast<int>(history.size()) + 1;
+            EpochMetrics m;
+            try {
+                m = epochMetricsFromJson(parseJsonText(line, ""));
+            } catch (const Error &e) {
+                problem = path + ": line " + std::to_string(number) + " is damaged (" + e.what() +
+                          ")";
+                break;
+            }
+            if (m.epoch + 1 != number) {
+                problem = path + ": line " + std::to_string(number) + " is numbered epoch " +
+                          std::to_string(m.epoch + 1);
+                break;
+            }
+            history.push_back(std::move(m));
+        }
+    } catch (const Error &e) {
+        problem = e.what();
+    }
+    return history;
+}
+
 } // namespace strata::internal

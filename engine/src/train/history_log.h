@@ -23,5 +23,9 @@ void appendHistoryLog(const std::string &path, const EpochMetrics &epoch);
 // Throws Error naming the file and the line when the file is missing, not a regular file,
 // shorter than `epochs` lines, or a line is damaged.
 std::vector<EpochMetrics> readHistoryLog(const std::string &path, int epochs);
+// Every line that reads, for a list of runs: up to the first missing, damaged or misnumbered
+// line (a run killed mid-write leaves a partial last line). problem says why it stopped
+// early; empty when the whole file read (or it is missing: no epoch has ended).
+std::vector<EpochMetrics> readHistorySoFar(const std::string &path, std::string &problem);
 
 } // namespace strata::internal

@@ -332,6 +332,7 @@ void Trainer::publishStarted(Run &r)
     started.batchesPerEpoch = r.batches;
     started.epochs = r.epochs;
     started.startEpoch = r.startEpoch;
+    started.startBatch = r.startBatch;
     started.validationSource = r.validationSource;
     started.classNames = r.train.classNames;
     publish(started);
@@ -364,6 +365,48 @@ void Trainer::writeCheckpointAt(Run &r, int epoch, int batch, const LossTotals &
                // The first `epoch` lines of this file, beside the checkpoint, are the history.
                {"history_file", internal::kHistoryFileName}};
     internal::writeCheckpoint(checkpointFile(options_.outDir), c);
+    if (batch == 0 && epoch > 0 && options_.keepCheckpoints > 0)
+        keepEpochCheckpoint(r, epoch);
+}
+
+// The checkpoint just written, after `epochs` epochs, kept as checkpoints/epoch-N: a hard
+// link (the next checkpoint replaces checkpoint.safetensors by a rename, so the link keeps
+// this one's bytes), or a copy where links are not possible. Older ones beyond
+// keepCheckpoints go, except the best epoch's.
+void Trainer::keepEpochCheckpoint(Run &r, int epochs)
+{
+    namespace fs = std::filesystem;
+    const fs::path folder = fs::path(options_.outDir) / "checkpoints";
+    const auto name = [](int n) { return "epoch-" + std::to_string(n) + ".safetensors"; };
+    std::error_code ec;
+    fs::create_directories(folder, ec);
+    const fs::path kept = folder / name(epochs);
+    fs::remove(kept, ec);
+    fs::create_hard_link(checkpointFile(options_.outDir), kept, ec);
+    if (ec)
+        fs::copy_file(checkpointFile(options_.outDir), kept, ec);
+    if (ec) {
+        publish(LogEvent{LogEvent::Level::Warning,
+                         "Could not keep the checkpoint of epoch " + std::to_string(epochs) +
+                             " in " + folder.string() + " (" + ec.message() + ")"});
+        return;
+    }
+    std::vector<int> numbers;
+    for (const auto &entry : fs::directory_iterator(folder, ec)) {
+        const std::string file = entry.path().filename().string();
+        int n = 0;
+        if (std::sscanf(file.c_str(), "epoch-%d.safetensors", &n) == 1 && file == name(n))
+            numbers.push_back(n);
+    }
+    std::sort(numbers.begin(), numbers.end(), std::greater<>());
+    const int best = r.bestEpoch + 1; // the checkpoint after the best epoch holds its weights
+    int recent = 0;
+    for (int n : numbers) {
+        if (n > epochs)
+            fs::remove(folder / name(n), ec); // a previous session's, beyond this resume point
+        else if (recent++ >= options_.keepCheckpoints && n != best)
+            fs::remove(folder / name(n), ec);
+    }
 }
 
 std::string Trainer::historyPath() const

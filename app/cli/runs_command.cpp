@@ -1,0 +1,128 @@
+// strata-cli runs: the project's stored runs as a table (or JSON with --json), one line each,
+// with what is wrong with a run that cannot be read or resumed below it.
+
+#include "cli.h"
+
+#include "strata/project.h"
+#include "strata/run_store.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+
+namespace strata::cli {
+
+namespace {
+
+std::string duration(double seconds)
+{
+    char text[32];
+    const long long s = static_cast<long long>(seconds + 0.5);
+    if (s < 60)
+        std::snprintf(text, sizeof text, "%.1fs", seconds);
+    else if (s < 3600)
+        std::snprintf(text, sizeof text, "%lldm %02llds", s / 60, s % 60);
+    else
+        std::snprintf(text, sizeof text, "%lldh %02lldm", s / 3600, (s / 60) % 60);
+    return text;
+}
+
+std::string figure(const std::optional<double> &value, const char *format)
+{
+    if (!value)
+        return "-";
+    char text[32];
+    std::snprintf(text, sizeof text, format, *value);
+    return text;
+}
+
+nlohmann::json toJson(const RunInfo &run)
+{
+    nlohmann::json j = {{"id", run.id},
+                        {"name", run.name},
+                        {"status", toString(run.status)},
+                        {"epochs", run.epochs},
+                        {"epochs_planned", run.epochsPlanned},
+                        {"validation", run.validation},
+                        {"best_accuracy", run.bestAccuracy ? nlohmann::json(*run.bestAccuracy)
+                                                           : nlohmann::json(nullptr)},
+                        {"best_loss", run.bestLoss ? nlohmann::json(*run.bestLoss)
+                                                   : nlohmann::json(nullptr)},
+                        {"seconds", run.seconds},
+                        {"started", run.startedAt},
+                        {"ended", run.endedAt},
+                        {"device", run.device},
+                        {"engine_version", run.engineVersion},
+                        {"resumable", run.resumable},
+                        {"tags", run.tags},
+                        {"note", run.note},
+                        {"message", run.message},
+                        {"problem", run.problem},
+                        {"folder", run.folder}};
+    return j;
+}
+
+} // namespace
+
+int runRuns(const Args &args)
+{
+    args.allowOnly({"json"});
+    if (args.positional.size() != 1)
+        throw UsageError{"expects one project file: strata-cli runs PROJECT.strata [--json]"};
+    const std::string path = args.positional[0];
+    const Project project = loadProject(path);
+    const RunStore store(runStoreFor(path, project.name));
+    const std::vector<RunInfo> runs = store.list();
+    if (args.has("json")) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const RunInfo &run : runs)
+            list.push_back(toJson(run));
+        std::cout << nlohmann::json{{"store", store.folder()}, {"runs", list}}.dump(2) << "\n";
+        return 0;
+    }
+    if (runs.empty()) {
+        std::printf("No runs yet in %s ('strata-cli train %s' makes one)\n",
+                    store.folder().c_str(), path.c_str());
+        return 0;
+    }
+    size_t nameWidth = 4;
+    for (const RunInfo &run : runs)
+        nameWidth = std::max(nameWidth, std::min<size_t>(run.name.size(), 32));
+    const bool validation = std::any_of(runs.begin(), runs.end(),
+                                        [](const RunInfo &r) { return r.validation; });
+    std::printf("Runs of %s in %s\n", path.c_str(), store.folder().c_str());
+    std::printf("%-*s  %-10s  %-11s  %-9s  %-9s  %-9s  %-19s  %s\n", int(nameWidth), "name",
+                "status", "epochs", "best acc", "best loss",
+                "duration", "started", "tags");
+    for (const RunInfo &run : runs) {
+        const std::string epochs =
+            std::to_string(run.epochs) + "/" + std::to_string(run.epochsPlanned);
+        std::string started = run.startedAt;
+        if (started.size() >= 19) {
+            started[10] = ' ';
+            started.resize(19);
+        }
+        std::string tags;
+        for (const std::string &tag : run.tags)
+            tags += (tags.empty() ? "" : ", ") + tag;
+        std::printf("%-*s  %-10s  %-11s  %-9s  %-9s  %-9s  %-19s  %s\n", int(nameWidth),
+                    run.name.substr(0, 32).c_str(), toString(run.status).c_str(), epochs.c_str(),
+                    figure(run.bestAccuracy, "%.4f").c_str(), figure(run.bestLoss, "%.4f").c_str(),
+                    duration(run.seconds).c_str(), started.c_str(), tags.c_str());
+        if (!run.problem.empty())
+            std::printf("  %s\n", run.problem.c_str());
+        else if (run.status == RunStatus::Crashed || run.status == RunStatus::Failed ||
+                 run.status == RunStatus::Diverged)
+            std::printf("  %s\n", run.message.c_str());
+    }
+    std::printf("Best figures are on the %s; 'strata-cli train %s --resume NAME' continues a "
+                "stopped or crashed run.\n",
+                validation ? "validation data (the training data for a run without it)"
+                           : "training data",
+                path.c_str());
+    return 0;
+}
+
+} // namespace strata::cli
