@@ -175,8 +175,6 @@ int runTrain(const Args &args)
     if (args.has("threads"))
         project.training.threads = args.getInt("threads", 0);
     const int keep = args.getInt("keep-checkpoints", kDefaultKeepCheckpoints);
-    if (keep < 0)
-        throw UsageError{"--keep-checkpoints must be 0 or more"};
     const std::string resume = args.get("resume");
     const bool quiet = args.has("quiet");
     const bool tty = isatty(fileno(stdout)) && !quiet;

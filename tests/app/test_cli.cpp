@@ -58,7 +58,7 @@ private slots:
 
         // Resuming a finished run's checkpoint continues to the new epoch count.
         Result r = run({"train", project("xor.strata"), "--resume", out + "/checkpoint.safetensors",
-                        "--epochs", "210"});
+                        "--epochs", "210", "--out", out + "-resumed"});
         QCOMPARE(r.code, 0);
         QVERIFY2(r.out.contains("Resumed from") && r.out.contains("Epoch 210/210"),
                  qPrintable(r.out));

@@ -9,6 +9,8 @@ class TestCliTruthTable : public QObject
 {
     Q_OBJECT
 
+    QTemporaryDir dir_; // the runs' output, never beside the examples
+
 private slots:
     void orGatePrintsItsTable();
     void otherDataPrintsNone();
@@ -17,7 +19,8 @@ private slots:
 void TestCliTruthTable::orGatePrintsItsTable()
 {
     const auto r = strata::test::runCli(
-        {"train", strata::test::examplePath("or_gate.strata"), "--epochs", "300"});
+        {"train", strata::test::examplePath("or_gate.strata"), "--epochs", "300", "--out",
+         dir_.path() + "/or"});
     QVERIFY2(r.code == 0, qPrintable(r.err));
     QVERIFY2(r.out.contains("Truth table"), qPrintable(r.out));
     // (1, 1) is not in the example's three rows: asked, not taught.
@@ -30,7 +33,8 @@ void TestCliTruthTable::orGatePrintsItsTable()
 void TestCliTruthTable::otherDataPrintsNone()
 {
     const auto r = strata::test::runCli(
-        {"train", strata::test::examplePath("spirals.strata"), "--epochs", "1"});
+        {"train", strata::test::examplePath("spirals.strata"), "--epochs", "1", "--out",
+         dir_.path() + "/spirals"});
     QVERIFY2(r.code == 0, qPrintable(r.err));
     QVERIFY(!r.out.contains("Truth table"));
 }

@@ -6,6 +6,7 @@
 #include "strata/errors.h"
 #include "strata/trainer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -69,6 +70,10 @@ RunRecorder::RunRecorder(std::string runFolder, bool resume, int keepCheckpoints
         throw Error(folder_ + ": is not a run folder (it has no run.json)");
     lock_ = std::make_unique<FolderLock>(folder_);
     record_ = internal::readRunJson(recordPath, "strata-run");
+    static const char *kKnown[] = {"running", "finished", "stopped", "diverged", "failed"};
+    if (std::none_of(std::begin(kKnown), std::end(kKnown),
+                     [&](const char *s) { return record_["status"] == s; }))
+        throw Error(recordPath + ": holds an unknown status; it was not written by this Strata");
     if (resume_ && !fs::is_regular_file(folder_ + "/checkpoint.safetensors"))
         throw Error(folder_ + ": has no checkpoint to resume from (the run ended before its "
                               "first checkpoint); train it afresh");
