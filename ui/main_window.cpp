@@ -30,7 +30,6 @@
 #include <QSettings>
 #include <QShowEvent>
 #include <QStatusBar>
-#include <QTemporaryDir>
 #include <QTextBrowser>
 #include <QTimer>
 #include <QUndoView>
@@ -182,8 +181,7 @@ MainWindow::~MainWindow()
     // the recovery file of work nobody discarded must stay for the next start.
     delete autosave_;
     autosave_ = nullptr;
-    // A running trainer stops (and writes its last checkpoint) before the folder it writes
-    // into is removed with runDir_.
+    // A running trainer stops and writes its last checkpoint into its run's folder.
     delete session_;
     session_ = nullptr;
     // The document is a child and goes after this destructor: its undo stack, cleared then,
@@ -287,9 +285,6 @@ int MainWindow::firstTrainingDockHeight() const
 void MainWindow::createTrainingPanels()
 {
     session_ = new TrainingSession(this);
-    runDir_ = std::make_unique<QTemporaryDir>();
-    if (runDir_->isValid())
-        session_->setOutputDir(runDir_->path());
     // The graph must not change under a running trainer.
     connect(session_, &TrainingSession::trainingStarted, this, &MainWindow::updateEditingLock);
     connect(session_, &TrainingSession::finished, this, &MainWindow::updateEditingLock);
@@ -319,6 +314,7 @@ void MainWindow::createTrainingPanels()
     addTrainingActions(dashboard);
     setDatasetPreview(new DatasetPreview(this));
     createBoundaryDock();
+    createRunsDock();
 }
 
 void MainWindow::createBoundaryDock()

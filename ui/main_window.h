@@ -19,13 +19,13 @@ class QTextBrowser;
 class QLabel;
 class QListWidget;
 class QMenu;
-class QTemporaryDir;
 class QUndoView;
 
 namespace strata::ui {
 
 class Autosave;
 class BoundaryPanel;
+class RunsPanel;
 class DatasetPreview;
 class Document;
 class InterfaceZoom;
@@ -107,6 +107,9 @@ public:
     // inspector (which training locks anyway).
     QDockWidget *boundaryDock() const { return boundaryDock_; }
     BoundaryPanel *boundaryPanel() const { return boundaryPanel_; }
+    // The project's kept runs, tabbed with the inspector.
+    QDockWidget *runsDock() const { return runsDock_; }
+    RunsPanel *runsPanel() const { return runsPanel_; }
     // Shows and raises the dock whose title or object name is `name` (e.g. "Decision
     // boundary", "boundaryDock"); false when there is none.
     bool showDock(const QString &name);
@@ -119,7 +122,8 @@ public:
     // the executable or in ../share/strata, else the source tree's.
     static QString examplesDir();
     QStringList recentFiles() const;
-    // The weights the last training run of this project wrote, or "" before any run.
+    // The final weights of the last run (in its folder of the run store), or "" before any
+    // run ended.
     QString lastRunWeights() const;
 
 public slots:
@@ -144,6 +148,9 @@ private:
     // The training dashboard and dataset preview from ui/training and ui/dataset.
     void createTrainingPanels();
     void createBoundaryDock();
+    void createRunsDock();     // main_window_runs.cpp
+    void updateRunStore();     // the session's and the Runs panel's store for the project
+    void showExportOf(const strata::Project &project, const QString &weights);
     // The training dock's height at first start (no saved layout).
     int firstTrainingDockHeight() const;
     // The dashboard's Train / Pause / Resume / Stop in the Training menu.
@@ -195,7 +202,8 @@ private:
     TrainingSession *session_ = nullptr;
     QPointer<QWidget> trainingPanel_;
     // Where training runs write their weights (and checkpoints), for Export; removed on exit.
-    std::unique_ptr<QTemporaryDir> runDir_;
+    QDockWidget *runsDock_ = nullptr;
+    RunsPanel *runsPanel_ = nullptr;
     Autosave *autosave_ = nullptr;
     QPointer<RecoveryDialog> recoveryDialog_;
     std::vector<PendingRecovery> pendingRecovery_; // claimed, shown in the dialog

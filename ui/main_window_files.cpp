@@ -17,7 +17,6 @@
 #include <QMessageBox>
 #include <QSettings>
 #include <QStatusBar>
-#include <QTemporaryDir>
 
 namespace strata::ui {
 
@@ -155,21 +154,18 @@ void MainWindow::newProject()
     showLesson({});
 }
 
-QString MainWindow::lastRunWeights() const
+void MainWindow::showExport()
 {
-    if (!runDir_ || !runDir_->isValid())
-        return {};
-    const QString path = runDir_->filePath(QStringLiteral("final.safetensors"));
-    return QFileInfo::exists(path) ? path : QString();
+    showExportOf(document_->project(), lastRunWeights());
 }
 
-void MainWindow::showExport()
+void MainWindow::showExportOf(const strata::Project &project, const QString &weights)
 {
     // Next to the project, unless it is one of the examples (they are not the user's).
     QString start = QFileInfo(document_->filePath()).absolutePath();
     if (document_->filePath().isEmpty() || QDir(start) == QDir(examplesDir()))
         start = QDir::homePath();
-    auto *dialog = new ExportDialog(document_->project(), lastRunWeights(), start, this);
+    auto *dialog = new ExportDialog(project, weights, start, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &ExportDialog::exportFinished, this, [this](bool ok) {
         statusBar()->showMessage(ok ? tr("Export written") : tr("Export failed"), 6000);

@@ -132,6 +132,8 @@ void MetricPlot::setLineWidthScale(double scale)
         return;
     lineScale_ = scale;
     applyPens();
+    if (!comparedRuns_.empty())
+        setComparedRuns(std::vector<RunCurve>(comparedRuns_)); // their pens scale too
     scheduleReplot();
 }
 
@@ -353,7 +355,7 @@ void MetricPlot::setValueBounds(double low, double high)
 void MetricPlot::updateRanges()
 {
     double xMax = 1;
-    for (const auto *xs : {&batchX_, &epochX_})
+    for (const auto *xs : {&batchX_, &epochX_, &comparedX_})
         if (!xs->empty())
             xMax = std::max(xMax, *std::max_element(xs->begin(), xs->end()));
     plot_->xAxis->setRange(0, xMax + 0.02 * xMax);
@@ -367,7 +369,7 @@ void MetricPlot::updateRanges()
 
     double lo = std::numeric_limits<double>::infinity();
     double hi = -lo;
-    for (const auto *ys : {&batchY_, &batchSmoothed_, &epochTrainY_, &valY_})
+    for (const auto *ys : {&batchY_, &batchSmoothed_, &epochTrainY_, &valY_, &comparedY_})
         for (double v : *ys)
             if (std::isfinite(v) && (!logScale_ || v > 0)) {
                 lo = std::min(lo, v);

@@ -5,6 +5,7 @@
 
 #include <QColor>
 #include <QString>
+#include <QStringList>
 #include <QWidget>
 
 #include <optional>
@@ -29,6 +30,16 @@ std::vector<double> smoothSeries(const std::vector<double> &values, double weigh
 QColor trainColor();
 QColor validationColor();
 
+// A kept run's per-epoch curves, drawn beside the live run's to compare them.
+struct RunCurve
+{
+    QString name;
+    QColor color;
+    std::vector<double> epochs;     // 1-based, as the live curves
+    std::vector<double> train;      // one value per epoch
+    std::vector<double> validation; // one per epoch, or empty when the run had none
+};
+
 class MetricPlot : public QWidget
 {
     Q_OBJECT
@@ -46,7 +57,14 @@ public:
     void addEpochPoint(int epoch, double train, std::optional<double> val);
     // A dashed vertical line at x with a short label (e.g. "lr 0.01").
     void addMarker(double x, const QString &label);
+    // The live run's curves go; compared runs stay (setComparedRuns changes them).
     void clear();
+    // Other runs' epoch curves on the same axes: a solid line for training, a dashed one for
+    // validation, in the run's colour, named in the legend. Replaces the previous ones.
+    void setComparedRuns(const std::vector<RunCurve> &runs);
+    int comparedRunCount() const { return static_cast<int>(comparedGraphs_.size()); }
+    // The legend's entries in order, for tests and the README's picture.
+    QStringList legendNames() const;
 
     // Smoothing weight of the per-batch curve, clamped to [0, 0.999].
     void setSmoothing(double weight);
@@ -121,6 +139,9 @@ private:
     std::vector<double> epochX_, epochTrainY_;
     std::vector<double> valX_, valY_;
     std::vector<Marker> markers_;
+    std::vector<RunCurve> comparedRuns_;
+    std::vector<std::vector<QCPGraph *>> comparedGraphs_; // per compared run: train, validation
+    std::vector<double> comparedX_, comparedY_; // all their points, for the axes' ranges
     std::vector<QCPAbstractItem *> markerItems_; // lines and labels, removed by clear()
     // Running state of the moving average so each new batch costs O(1).
     double emaLast_ = 0;

@@ -1,9 +1,12 @@
 #include "ui/session/training_session.h"
 
 #include "strata/network.h"
+#include "strata/run_store.h"
 #include "strata/trainer.h"
 
 #include <QDeadlineTimer>
+#include <QDir>
+#include <QFileInfo>
 #include <QThread>
 #include <QTimer>
 
@@ -50,6 +53,57 @@ bool TrainingSession::start(strata::Project project, const QString &baseDir)
 {
     if (training_)
         return false;
+    resumedHistory_.clear();
+    const QString base = baseDir.isEmpty() ? QStringLiteral(STRATA_EXAMPLES_DIR) : baseDir;
+    std::shared_ptr<strata::RunRecorder> recorder;
+    QString notKept;
+    if (!runStore_.isEmpty()) {
+        try {
+            strata::RunStore store(runStore_.toStdString());
+            const std::string id = store.create(project, base.toStdString());
+            recorder = std::make_shared<strata::RunRecorder>(store.folder() + "/" + id, false);
+        } catch (const std::exception &e) {
+            // The run still trains: a full disk must not stop a lesson.
+            notKept = QString::fromStdString(e.what());
+        }
+    }
+    if (!launch(std::move(project), base, std::move(recorder)))
+        return false;
+    if (!notKept.isEmpty())
+        emit logMessage({strata::LogEvent::Level::Warning,
+                         tr("This run is not kept with the project's runs: %1")
+                             .arg(notKept)
+                             .toStdString()});
+    return true;
+}
+
+bool TrainingSession::resumeRun(const QString &runId)
+{
+    if (training_)
+        return false;
+    strata::Project project;
+    std::string base;
+    std::shared_ptr<strata::RunRecorder> recorder;
+    try {
+        strata::RunStore store(runStore_.toStdString());
+        const strata::RunInfo run = store.find(runId.toStdString());
+        project = store.project(run);
+        base = store.baseDir(run);
+        recorder = std::make_shared<strata::RunRecorder>(run.folder, true);
+        resumedHistory_ = run.history;
+    } catch (const std::exception &e) {
+        emit error(tr("Cannot resume %1: %2").arg(runId, QString::fromStdString(e.what())));
+        return false;
+    }
+    if (launch(std::move(project), QString::fromStdString(base), std::move(recorder)))
+        return true;
+    resumedHistory_.clear();
+    return false;
+}
+
+bool TrainingSession::launch(strata::Project project, const QString &base,
+                             std::shared_ptr<strata::RunRecorder> recorder)
+{
     // The previous run's thread ended before its finished() was emitted.
     trainer_.reset();
     queue_ = std::make_shared<strata::EventQueue>();
@@ -62,11 +116,19 @@ bool TrainingSession::start(strata::Project project, const QString &baseDir)
     latestSnapshot_.reset();
     mailbox_.reset();
     runProject_ = project;
+    recorder_ = recorder;
+    runFolder_ = recorder ? QString::fromStdString(recorder->folder()) : QString();
+    runId_ = recorder ? QFileInfo(runFolder_).fileName() : QString();
 
     strata::TrainerOptions options;
-    options.outDir = outputDir_.toStdString();
+    if (recorder)
+        recorder->configure(options);
     // Runs on the training thread: only a push, never a QObject.
-    options.observer = [queue = queue_](const strata::TrainingEvent &e) { queue->push(e); };
+    options.observer = [queue = queue_, recorder](const strata::TrainingEvent &e) {
+        if (recorder)
+            recorder->observe(e);
+        queue->push(e);
+    };
     if (snapshotsWanted()) {
         // Every batch: a copy of a small model's weights costs less than its batch; panels
         // see at most the latest one per drain tick.
@@ -76,7 +138,6 @@ bool TrainingSession::start(strata::Project project, const QString &baseDir)
             mailbox->put(std::move(s));
         };
     }
-    const QString base = baseDir.isEmpty() ? QStringLiteral(STRATA_EXAMPLES_DIR) : baseDir;
     runBaseDir_ = base;
     trainer_ = std::make_unique<strata::Trainer>(std::move(project), base.toStdString(),
                                                  std::move(options));
@@ -220,6 +281,12 @@ void TrainingSession::takeSnapshot()
 void TrainingSession::handle(const strata::StartedEvent &e)
 {
     emit started(e);
+    // A resumed run: its epochs before the checkpoint, as if they had just been trained, so
+    // every panel shows the whole run.
+    const size_t earlier = std::min(resumedHistory_.size(), static_cast<size_t>(e.startEpoch));
+    for (size_t i = 0; i < earlier; ++i)
+        handle(strata::EpochEvent{resumedHistory_[i]});
+    resumedHistory_.clear();
 }
 
 void TrainingSession::handle(const strata::BatchEvent &e)
@@ -278,6 +345,16 @@ void TrainingSession::threadFinished()
     if (!result_)  // the engine always reports one; never leave a listener without it
         result_ = trainer_->result();
     training_ = paused_ = stopping_ = stepping_ = false;
+    if (recorder_ && !recorder_->worthKeeping()) {
+        // It failed before training began: its folder would hold nothing but the error (the
+        // recorder let its lock go with the run's end).
+        const QString folder = runFolder_;
+        recorder_.reset();
+        QDir(folder).removeRecursively();
+        runFolder_.clear();
+        runId_.clear();
+    }
+    recorder_.reset();
     // The trained network's weights as they ended (after a stop, or a divergence that
     // put the last clean weights back), for panels that show the final state: one copy
     // per run, so a panel opened after the run still has them.

@@ -21,8 +21,9 @@ class QThread;
 class QTimer;
 
 namespace strata {
+class RunRecorder;
 class Trainer;
-}
+} // namespace strata
 
 namespace strata::ui {
 
@@ -39,10 +40,14 @@ public:
     // Stops a running trainer and waits for it: at most the batch in flight.
     ~TrainingSession() override;
 
-    // Where the trainer writes checkpoints, weights and metrics; empty (default): nowhere.
-    // Applies from the next start().
-    void setOutputDir(const QString &dir) { outputDir_ = dir; }
-    QString outputDir() const { return outputDir_; }
+    // The run store every run is kept in (a folder of run-N folders, see strata/run_store.h);
+    // empty (default): runs are not kept. Applies from the next start().
+    void setRunStore(const QString &folder) { runStore_ = folder; }
+    QString runStore() const { return runStore_; }
+    // The current or last run's folder in the store, and its id (run-N); empty when it is not
+    // kept.
+    QString runFolder() const { return runFolder_; }
+    QString runId() const { return runId_; }
 
     // True from start() until finished() is emitted.
     bool isTraining() const { return training_; }
@@ -95,6 +100,10 @@ public slots:
     // stepFinished() reports the step (loss before and after, each layer's weight change).
     bool stepBatch();
     bool stepEpoch();
+    // Continues a kept run of the store (stopped or crashed) from its last checkpoint, with the
+    // project as it was trained; on the CPU it ends as it would have without the break. False,
+    // with error(), when the run cannot be resumed (no checkpoint, trained elsewhere now).
+    bool resumeRun(const QString &runId);
     // Starts a run (as start()) that pauses after its first batch or its first epoch.
     bool startStep(strata::Project project, const QString &baseDir, strata::StepEvent::Kind kind);
     // Only while paused, and only a positive finite rate; it applies from the next batch.
@@ -146,8 +155,14 @@ private:
     void handle(const strata::FinishedEvent &e);
     void threadFinished();
     void takeSnapshot();
+    // start() and resumeRun(): the run in a new thread, kept by recorder when there is one.
+    bool launch(strata::Project project, const QString &baseDir,
+                std::shared_ptr<strata::RunRecorder> recorder);
 
-    QString outputDir_;
+    QString runStore_;
+    QString runFolder_, runId_;
+    std::shared_ptr<strata::RunRecorder> recorder_;
+    std::vector<strata::EpochMetrics> resumedHistory_; // resumeRun()'s, until its StartedEvent
     std::unique_ptr<strata::Trainer> trainer_;
     // Runs trainer_->run(); its finished signal, not a poll, says when the run is over.
     std::unique_ptr<QThread> thread_;

@@ -100,6 +100,9 @@ DatasetOutline outlineDataset(const DatasetSpec &spec, const std::string &baseDi
 // The files a spec reads (relative paths resolved against baseDir), in the order the spec
 // names them; none for generated sets.
 std::vector<std::string> datasetFiles(const DatasetSpec &spec, const std::string &baseDir);
+// The spec with every relative file path resolved against baseDir (for a project that moves
+// to another folder, or has none).
+DatasetSpec withResolvedPaths(DatasetSpec spec, const std::string &baseDir);
 // Those of datasetFiles that do not exist: the data the user has to fetch before training.
 std::vector<std::string> missingDatasetFiles(const DatasetSpec &spec, const std::string &baseDir);
 

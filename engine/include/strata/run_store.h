@@ -110,8 +110,9 @@ private:
 
 // Records one training session of a run into its folder: takes the folder's lock, sets the
 // trainer's options (output folder, checkpoints to keep, the checkpoint to resume from), and
-// keeps run.json and batches.csv up to date from the trainer's events. Not thread-safe: the
-// trainer calls observe() on its thread, one event at a time.
+// keeps run.json and batches.csv up to date from the trainer's events; the lock goes with the
+// run's FinishedEvent. Not thread-safe: the trainer calls observe() on its thread, one event
+// at a time.
 class RunRecorder
 {
 public:

@@ -151,6 +151,19 @@ std::vector<std::string> datasetFiles(const DatasetSpec &spec, const std::string
     return files;
 }
 
+DatasetSpec withResolvedPaths(DatasetSpec spec, const std::string &baseDir)
+{
+    for (std::string *f : {&spec.trainImages, &spec.trainLabels, &spec.testImages,
+                           &spec.testLabels, &spec.testFile, &spec.classNamesFile, &spec.trainCsv,
+                           &spec.testCsv})
+        if (!f->empty())
+            *f = resolve(*f, baseDir);
+    for (std::string &f : spec.trainFiles)
+        if (!f.empty())
+            f = resolve(f, baseDir);
+    return spec;
+}
+
 std::vector<std::string> missingDatasetFiles(const DatasetSpec &spec, const std::string &baseDir)
 {
     std::vector<std::string> missing;

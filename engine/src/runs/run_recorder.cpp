@@ -158,6 +158,7 @@ void RunRecorder::observe(const TrainingEvent &event)
         record_["message"] = f->message;
         record_["ended"] = internal::isoTimeNow();
         writeRecord();
+        lock_.reset(); // the run is over: it may be resumed or deleted now
     }
 }
 

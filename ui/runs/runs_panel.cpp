@@ -1,0 +1,607 @@
+#include "ui/runs/runs_panel.h"
+
+#include "strata/errors.h"
+#include "ui/session/training_session.h"
+
+#include <QAction>
+#include <QDir>
+#include <QMenu>
+#include <QToolButton>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+
+#include <cmath>
+#include <functional>
+
+namespace strata::ui {
+
+namespace {
+
+enum Column { Compare, Name, Status, Epochs, BestAccuracy, BestLoss, Duration, Started, Tags, Note,
+              ColumnCount };
+
+QString duration(double seconds)
+{
+    const long long s = std::llround(seconds);
+    if (s < 60)
+        return QStringLiteral("%1 s").arg(seconds, 0, 'f', 1);
+    if (s < 3600)
+        return QStringLiteral("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1 h %2 min").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0'));
+}
+
+QString figure(const std::optional<double> &value)
+{
+    return value ? QString::number(*value, 'f', 4) : QStringLiteral("–");
+}
+
+QString statusText(const RunInfo &run)
+{
+    QString text = QString::fromStdString(toString(run.status));
+    if (run.status == RunStatus::Crashed || run.status == RunStatus::Stopped ||
+        run.status == RunStatus::Diverged)
+        text += run.resumable ? QObject::tr(" (resumable)") : QString();
+    return text;
+}
+
+QTableWidgetItem *cell(const QString &text)
+{
+    auto *item = new QTableWidgetItem(text);
+    item->setFlags(Qt::ItemIsSelectable | Qt::ItemIsEnabled);
+    return item;
+}
+
+} // namespace
+
+QColor RunsPanel::runColor(const QString &runId)
+{
+    // matplotlib's tab10 without blue and orange, which are the live run's train and
+    // validation colours.
+    static const QColor kColors[] = {{44, 160, 44},   {214, 39, 40},  {148, 103, 189},
+                                     {140, 86, 75},   {227, 119, 194}, {127, 127, 127},
+                                     {188, 189, 34},  {23, 190, 207}};
+    const int n = static_cast<int>(runId.mid(4).toUInt());
+    return kColors[(n > 0 ? n - 1 : 0) % std::size(kColors)];
+}
+
+RunsPanel::RunsPanel(TrainingSession *session, QWidget *parent) : QWidget(parent), session_(session)
+{
+    setObjectName(QStringLiteral("runsPanel"));
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+
+    summary_ = new QLabel;
+    summary_->setObjectName(QStringLiteral("runsSummary"));
+    summary_->setWordWrap(true);
+    summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(summary_);
+
+    table_ = new QTableWidget(0, ColumnCount);
+    table_->setObjectName(QStringLiteral("runsTable"));
+    table_->setHorizontalHeaderLabels({tr("Compare"), tr("Name"), tr("Status"), tr("Epochs"),
+                                       tr("Best acc."), tr("Best loss"), tr("Duration"),
+                                       tr("Started"), tr("Tags"), tr("Note")});
+    table_->horizontalHeaderItem(BestAccuracy)
+        ->setToolTip(tr("The best validation accuracy over the run's epochs (training accuracy "
+                        "for a run without validation data)"));
+    table_->horizontalHeaderItem(BestLoss)->setToolTip(
+        tr("The lowest validation loss over the run's epochs (training loss for a run without "
+           "validation data)"));
+    table_->horizontalHeaderItem(Compare)->setToolTip(
+        tr("Tick runs to draw their curves on the dashboard's plots beside the live run"));
+    table_->verticalHeader()->hide();
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    table_->horizontalHeader()->setStretchLastSection(true);
+    table_->setAlternatingRowColors(true);
+
+    diff_ = new QTextBrowser;
+    diff_->setObjectName(QStringLiteral("runsDiff"));
+    diff_->setPlaceholderText(tr("Select two runs to see what changed between them."));
+    auto *split = new QSplitter(Qt::Vertical);
+    split->addWidget(table_);
+    split->addWidget(diff_);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 1);
+    layout->addWidget(split, 1);
+
+    auto *buttons = new QHBoxLayout;
+    const auto button = [&](QPushButton *&b, const QString &text, const QString &name,
+                            const QString &tip, const std::function<void()> &action) {
+        b = new QPushButton(text);
+        b->setObjectName(name);
+        b->setToolTip(tip);
+        connect(b, &QPushButton::clicked, this, action);
+        buttons->addWidget(b);
+    };
+    resumeAction_ = new QAction(tr("Resume"), this);
+    openAction_ = new QAction(tr("Open model"), this);
+    exportAction_ = new QAction(tr("Export…"), this);
+    connect(resumeAction_, &QAction::triggered, this, [this] { resumeSelected(); });
+    connect(openAction_, &QAction::triggered, this, [this] { openSelectedModel(); });
+    connect(exportAction_, &QAction::triggered, this, [this] { exportSelected(); });
+    button(resume_, tr("Resume"), QStringLiteral("resumeRunButton"),
+           tr("Continue the selected stopped or crashed run from its last checkpoint"),
+           [this] { resumeSelected(); });
+    button(open_, tr("Open"), QStringLiteral("openRunModelButton"),
+           tr("Open the model, data and settings the selected run trained, as a new project"),
+           [this] { openSelectedModel(); });
+    button(export_, tr("Export…"), QStringLiteral("exportRunButton"),
+           tr("Export the model the selected run trained, with its weights"),
+           [this] { exportSelected(); });
+    // The labels and Delete: in the Edit menu and the table's context menu, so the panel fits
+    // a narrow dock.
+    auto *edit = new QToolButton;
+    edit->setObjectName(QStringLiteral("editRunButton"));
+    edit->setText(tr("Edit"));
+    edit->setPopupMode(QToolButton::InstantPopup);
+    edit->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    auto *menu = new QMenu(edit);
+    edit->setMenu(menu);
+    const auto action = [&](QAction *&a, const QString &text, const QString &name,
+                            const QString &tip, const std::function<void()> &slot) {
+        a = menu->addAction(text);
+        a->setObjectName(name);
+        a->setToolTip(tip);
+        connect(a, &QAction::triggered, this, slot);
+    };
+    action(rename_, tr("Rename…"), QStringLiteral("renameRunAction"), tr("Rename the selected run"),
+           [this] {
+               const RunInfo *run = selectedRun();
+               bool ok = false;
+               const QString name =
+                   run ? QInputDialog::getText(this, tr("Rename run"), tr("Name:"),
+                                               QLineEdit::Normal,
+                                               QString::fromStdString(run->name), &ok)
+                       : QString();
+               if (ok)
+                   renameSelected(name);
+           });
+    action(tags_, tr("Tags…"), QStringLiteral("tagRunAction"), tr("Tag the selected run"), [this] {
+        const RunInfo *run = selectedRun();
+        QStringList tags;
+        if (run)
+            for (const std::string &t : run->tags)
+                tags << QString::fromStdString(t);
+        bool ok = false;
+        const QString text =
+            run ? QInputDialog::getText(this, tr("Tags"), tr("Tags, separated by commas:"),
+                                        QLineEdit::Normal, tags.join(QStringLiteral(", ")), &ok)
+                : QString();
+        if (!ok)
+            return;
+        QStringList list;
+        for (const QString &t : text.split(QLatin1Char(',')))
+            if (!t.trimmed().isEmpty())
+                list << t.trimmed();
+        setTagsOfSelected(list);
+    });
+    action(note_, tr("Note…"), QStringLiteral("noteRunAction"),
+           tr("Write a note on the selected run"), [this] {
+               const RunInfo *run = selectedRun();
+               bool ok = false;
+               const QString text =
+                   run ? QInputDialog::getMultiLineText(this, tr("Note"), tr("A note on this run:"),
+                                                        QString::fromStdString(run->note), &ok)
+                       : QString();
+               if (ok)
+                   setNoteOfSelected(text);
+           });
+    action(delete_, tr("Delete…"), QStringLiteral("deleteRunAction"),
+           tr("Delete the selected run and its files"), [this] { deleteSelected(); });
+    buttons->addWidget(edit);
+    table_->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(table_, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        QMenu context;
+        context.addActions({resumeAction_, openAction_, exportAction_});
+        context.addSeparator();
+        context.addActions({rename_, tags_, note_, delete_});
+        context.exec(table_->viewport()->mapToGlobal(pos));
+    });
+    buttons->addStretch(1);
+    auto *refresh = new QPushButton(tr("Refresh"));
+    refresh->setObjectName(QStringLiteral("refreshRunsButton"));
+    connect(refresh, &QPushButton::clicked, this, &RunsPanel::refresh);
+    buttons->addWidget(refresh);
+    // In a narrow dock the row is cut at the right rather than widening the dock (the
+    // actions are in the table's context menu too).
+    auto *row = new QWidget;
+    row->setObjectName(QStringLiteral("runsButtons"));
+    row->setLayout(buttons);
+    buttons->setContentsMargins(0, 0, 0, 0);
+    row->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    layout->addWidget(row);
+
+    connect(table_, &QTableWidget::itemSelectionChanged, this, [this] {
+        updateButtons();
+        updateDiff();
+    });
+    connect(table_, &QTableWidget::itemChanged, this, [this](QTableWidgetItem *item) {
+        if (filling_ || item->column() != Compare)
+            return;
+        const QString id = item->data(Qt::UserRole).toString();
+        setCompared(id, item->checkState() == Qt::Checked);
+    });
+
+    if (session_) {
+        connect(session_, &TrainingSession::trainingStarted, this, &RunsPanel::refresh);
+        connect(session_, &TrainingSession::finished, this, &RunsPanel::refresh);
+        connect(session_, &TrainingSession::epochFinished, this, &RunsPanel::followLiveRun);
+    }
+    fillTable();
+}
+
+void RunsPanel::setStore(const QString &folder)
+{
+    if (folder == store_)
+        return;
+    store_ = folder;
+    compared_.clear();
+    refresh();
+}
+
+void RunsPanel::refresh()
+{
+    runs_.clear();
+    if (!store_.isEmpty()) {
+        try {
+            runs_ = RunStore(store_.toStdString()).list();
+        } catch (const std::exception &e) {
+            showError(tr("Cannot list the runs"), e);
+        }
+    }
+    // Runs deleted meanwhile are no longer compared.
+    QStringList kept;
+    for (const QString &id : compared_)
+        for (const RunInfo &run : runs_)
+            if (QString::fromStdString(run.id) == id)
+                kept << id;
+    compared_ = kept;
+    fillTable();
+    emitCompared();
+}
+
+void RunsPanel::fillTable()
+{
+    QStringList selected;
+    for (const QModelIndex &index : table_->selectionModel()->selectedRows())
+        selected << table_->item(index.row(), Compare)->data(Qt::UserRole).toString();
+    filling_ = true;
+    table_->setRowCount(static_cast<int>(runs_.size()));
+    const QString live = session_ && session_->isTraining() ? session_->runId() : QString();
+    for (int row = 0; row < static_cast<int>(runs_.size()); ++row) {
+        const RunInfo &run = runs_[static_cast<size_t>(row)];
+        const QString id = QString::fromStdString(run.id);
+        auto *check = new QTableWidgetItem;
+        check->setData(Qt::UserRole, id);
+        const bool isLive = id == live;
+        check->setFlags(isLive || run.history.empty()
+                            ? Qt::ItemIsSelectable
+                            : Qt::ItemIsSelectable | Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
+        check->setCheckState(compared_.contains(id) ? Qt::Checked : Qt::Unchecked);
+        check->setData(Qt::DecorationRole, runColor(id));
+        check->setToolTip(isLive ? tr("Training now: the dashboard shows it live")
+                                 : tr("Draw this run's curves on the dashboard's plots"));
+        table_->setItem(row, Compare, check);
+        table_->setItem(row, Name, cell(QString::fromStdString(run.name)));
+        table_->item(row, Name)->setToolTip(QString::fromStdString(run.folder));
+        auto *status = cell(isLive ? tr("training") : statusText(run));
+        const QString why = QString::fromStdString(run.problem.empty() ? run.message : run.problem);
+        status->setToolTip(why);
+        if (!run.problem.empty() || run.status == RunStatus::Crashed ||
+            run.status == RunStatus::Failed || run.status == RunStatus::Diverged ||
+            run.status == RunStatus::Unreadable)
+            status->setForeground(QColor(180, 40, 30));
+        table_->setItem(row, Status, status);
+        table_->setItem(row, Epochs, cell(QStringLiteral("%1/%2").arg(run.epochs).arg(run.epochsPlanned)));
+        table_->setItem(row, BestAccuracy, cell(figure(run.bestAccuracy)));
+        table_->setItem(row, BestLoss, cell(figure(run.bestLoss)));
+        table_->setItem(row, Duration, cell(duration(run.seconds)));
+        table_->setItem(row, Started,
+                        cell(QString::fromStdString(run.startedAt).replace('T', ' ').remove('Z')));
+        QStringList tags;
+        for (const std::string &t : run.tags)
+            tags << QString::fromStdString(t);
+        table_->setItem(row, Tags, cell(tags.join(QStringLiteral(", "))));
+        table_->setItem(row, Note, cell(QString::fromStdString(run.note).section('\n', 0, 0)));
+        table_->item(row, Note)->setToolTip(QString::fromStdString(run.note));
+    }
+    filling_ = false;
+    table_->resizeColumnsToContents();
+    selectRuns(selected);
+    summary_->setText(store_.isEmpty()
+                          ? tr("Runs are kept once the project has a name.")
+                      : runs_.empty()
+                          ? tr("No runs yet. Each press of Train keeps a run in %1.")
+                                .arg(QDir::toNativeSeparators(store_))
+                          : tr("%n run(s) in %1. Tick runs to compare their curves; select two "
+                               "to see what changed.",
+                               nullptr, static_cast<int>(runs_.size()))
+                                .arg(QDir::toNativeSeparators(store_)));
+    updateButtons();
+    updateDiff();
+}
+
+void RunsPanel::followLiveRun()
+{
+    // The live run's row counts its epochs as they end (the store is read again when it ends).
+    if (!session_)
+        return;
+    const QString id = session_->runId();
+    for (int row = 0; row < table_->rowCount(); ++row)
+        if (table_->item(row, Compare)->data(Qt::UserRole).toString() == id) {
+            const RunInfo &run = runs_[static_cast<size_t>(row)];
+            table_->item(row, Epochs)->setText(
+                QStringLiteral("%1/%2")
+                    .arg(session_->epochs().size())
+                    .arg(std::max<int>(run.epochsPlanned, static_cast<int>(session_->epochs().size()))));
+        }
+}
+
+QStringList RunsPanel::comparedRuns() const
+{
+    QStringList ids;
+    for (const RunInfo &run : runs_)
+        if (compared_.contains(QString::fromStdString(run.id)))
+            ids << QString::fromStdString(run.id);
+    return ids;
+}
+
+void RunsPanel::setCompared(const QString &runId, bool compared)
+{
+    if (compared == compared_.contains(runId))
+        return;
+    if (compared)
+        compared_ << runId;
+    else
+        compared_.removeAll(runId);
+    filling_ = true;
+    for (int row = 0; row < table_->rowCount(); ++row)
+        if (table_->item(row, Compare)->data(Qt::UserRole).toString() == runId)
+            table_->item(row, Compare)->setCheckState(compared ? Qt::Checked : Qt::Unchecked);
+    filling_ = false;
+    emitCompared();
+}
+
+void RunsPanel::emitCompared()
+{
+    std::vector<widgets::RunCurve> loss, accuracy;
+    const QString live = session_ && session_->isTraining() ? session_->runId() : QString();
+    for (const RunInfo &run : runs_) {
+        const QString id = QString::fromStdString(run.id);
+        if (!compared_.contains(id) || id == live)
+            continue;
+        widgets::RunCurve l, a;
+        l.name = a.name = QString::fromStdString(run.name);
+        l.color = a.color = runColor(id);
+        for (const EpochMetrics &m : run.history) {
+            l.epochs.push_back(m.epoch + 1);
+            l.train.push_back(m.loss);
+            a.train.push_back(m.accuracy);
+            if (run.validation) {
+                l.validation.push_back(m.hasValidation ? m.valLoss : NAN);
+                a.validation.push_back(m.hasValidation ? m.valAccuracy : NAN);
+            }
+        }
+        a.epochs = l.epochs;
+        loss.push_back(std::move(l));
+        accuracy.push_back(std::move(a));
+    }
+    emit comparedRunsChanged(loss, accuracy);
+}
+
+void RunsPanel::selectRuns(const QStringList &runIds)
+{
+    table_->clearSelection();
+    for (int row = 0; row < table_->rowCount(); ++row)
+        if (runIds.contains(table_->item(row, Compare)->data(Qt::UserRole).toString()))
+            table_->selectionModel()->select(
+                table_->model()->index(row, 0),
+                QItemSelectionModel::Select | QItemSelectionModel::Rows);
+}
+
+const RunInfo *RunsPanel::selectedRun() const
+{
+    const QModelIndexList rows = table_->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return nullptr;
+    const int row = rows.front().row();
+    return row < static_cast<int>(runs_.size()) ? &runs_[static_cast<size_t>(row)] : nullptr;
+}
+
+void RunsPanel::updateButtons()
+{
+    const RunInfo *run = selectedRun();
+    const bool training = session_ && session_->isTraining();
+    const bool live = run && training && QString::fromStdString(run->id) == session_->runId();
+    const bool readable = run && run->status != RunStatus::Unreadable;
+    resume_->setEnabled(readable && !training && run->resumable &&
+                        run->status != RunStatus::Finished && run->status != RunStatus::Running);
+    resume_->setToolTip(
+        !run ? tr("Select a stopped or crashed run to continue it")
+        : training ? tr("A run is training; wait for it to end")
+        : !run->resumable ? tr("This run wrote no checkpoint: it cannot be resumed")
+        : run->status == RunStatus::Finished ? tr("This run finished; train again to go further")
+                                             : tr("Continue %1 from its last checkpoint")
+                                                   .arg(QString::fromStdString(run->name)));
+    open_->setEnabled(readable);
+    export_->setEnabled(readable && !live &&
+                        QFileInfo::exists(QString::fromStdString(run->folder) +
+                                          QStringLiteral("/final.safetensors")));
+    resumeAction_->setEnabled(resume_->isEnabled());
+    openAction_->setEnabled(open_->isEnabled());
+    exportAction_->setEnabled(export_->isEnabled());
+    rename_->setEnabled(readable);
+    tags_->setEnabled(readable);
+    note_->setEnabled(readable);
+    delete_->setEnabled(run && !live);
+}
+
+void RunsPanel::updateDiff()
+{
+    diffLines_.clear();
+    const QModelIndexList rows = table_->selectionModel()->selectedRows();
+    if (rows.size() != 2) {
+        diff_->clear();
+        return;
+    }
+    int a = rows[0].row(), b = rows[1].row();
+    if (a > b)
+        std::swap(a, b);
+    const RunInfo &first = runs_[static_cast<size_t>(a)];
+    const RunInfo &second = runs_[static_cast<size_t>(b)];
+    const QString names = tr("From %1 to %2")
+                              .arg(QString::fromStdString(first.name),
+                                   QString::fromStdString(second.name));
+    try {
+        const RunStore store(store_.toStdString());
+        for (const std::string &line : diffProjects(store.project(first), store.project(second)))
+            diffLines_ << QString::fromStdString(line);
+    } catch (const std::exception &e) {
+        diff_->setPlainText(names + QStringLiteral(": ") + QString::fromStdString(e.what()));
+        return;
+    }
+    QString html = QStringLiteral("<b>%1</b>").arg(names.toHtmlEscaped());
+    if (diffLines_.isEmpty())
+        html += tr(": the same model, data and settings (only the run's randomness or length "
+                   "can differ).");
+    else {
+        html += QStringLiteral("<ul style='margin-left:-20px'>");
+        for (const QString &line : diffLines_)
+            html += QStringLiteral("<li>%1</li>").arg(line.toHtmlEscaped());
+        html += QStringLiteral("</ul>");
+    }
+    diff_->setHtml(html);
+}
+
+void RunsPanel::showError(const QString &what, const std::exception &e)
+{
+    QMessageBox::warning(this, what, QString::fromStdString(e.what()));
+}
+
+bool RunsPanel::renameSelected(const QString &name)
+{
+    const RunInfo *run = selectedRun();
+    if (!run)
+        return false;
+    try {
+        RunStore(store_.toStdString()).rename(run->id, name.trimmed().toStdString());
+    } catch (const std::exception &e) {
+        showError(tr("Cannot rename the run"), e);
+        return false;
+    }
+    refresh();
+    return true;
+}
+
+bool RunsPanel::setTagsOfSelected(const QStringList &tags)
+{
+    const RunInfo *run = selectedRun();
+    if (!run)
+        return false;
+    std::vector<std::string> list;
+    for (const QString &t : tags)
+        list.push_back(t.toStdString());
+    try {
+        RunStore(store_.toStdString()).setTags(run->id, list);
+    } catch (const std::exception &e) {
+        showError(tr("Cannot tag the run"), e);
+        return false;
+    }
+    refresh();
+    return true;
+}
+
+bool RunsPanel::setNoteOfSelected(const QString &note)
+{
+    const RunInfo *run = selectedRun();
+    if (!run)
+        return false;
+    try {
+        RunStore(store_.toStdString()).setNote(run->id, note.toStdString());
+    } catch (const std::exception &e) {
+        showError(tr("Cannot save the note"), e);
+        return false;
+    }
+    refresh();
+    return true;
+}
+
+bool RunsPanel::deleteSelected(bool confirm)
+{
+    const RunInfo *run = selectedRun();
+    if (!run)
+        return false;
+    const QString name = QString::fromStdString(run->name);
+    if (confirm &&
+        QMessageBox::question(this, tr("Delete run"),
+                              tr("Delete %1 and everything it wrote (weights, checkpoints, "
+                                 "metrics)? This cannot be undone.")
+                                  .arg(name),
+                              QMessageBox::Yes | QMessageBox::Cancel,
+                              QMessageBox::Cancel) != QMessageBox::Yes)
+        return false;
+    try {
+        RunStore(store_.toStdString()).remove(run->id);
+    } catch (const std::exception &e) {
+        showError(tr("Cannot delete the run"), e);
+        return false;
+    }
+    emit statusMessage(tr("Deleted %1").arg(name));
+    refresh();
+    return true;
+}
+
+bool RunsPanel::resumeSelected()
+{
+    const RunInfo *run = selectedRun();
+    if (!run || !session_ || session_->isTraining())
+        return false;
+    if (session_->runStore() != store_)
+        session_->setRunStore(store_);
+    const QString name = QString::fromStdString(run->name);
+    if (!session_->resumeRun(QString::fromStdString(run->id)))
+        return false; // the session said why (error())
+    emit statusMessage(tr("Resuming %1 from its last checkpoint").arg(name));
+    return true;
+}
+
+void RunsPanel::openSelectedModel()
+{
+    const RunInfo *run = selectedRun();
+    if (!run)
+        return;
+    try {
+        const RunStore store(store_.toStdString());
+        emit openModelRequested(store.project(*run), QString::fromStdString(store.baseDir(*run)),
+                                QString::fromStdString(run->name));
+    } catch (const std::exception &e) {
+        showError(tr("Cannot open the run's model"), e);
+    }
+}
+
+void RunsPanel::exportSelected()
+{
+    const RunInfo *run = selectedRun();
+    if (!run)
+        return;
+    try {
+        const RunStore store(store_.toStdString());
+        emit exportRequested(store.project(*run),
+                             QString::fromStdString(run->folder) +
+                                 QStringLiteral("/final.safetensors"));
+    } catch (const std::exception &e) {
+        showError(tr("Cannot export the run"), e);
+    }
+}
+
+} // namespace strata::ui
