@@ -9,6 +9,7 @@ strata="$build/app/gui/strata"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export XDG_CONFIG_HOME="$work/config"
+export XDG_DATA_HOME="$work/data" # the runs of the examples' copies
 
 shot() { # screen size, then strata's arguments
     local screen=$1
@@ -53,6 +54,25 @@ shot 1366x768 "$root/projects/spirals.strata" --size 1366x768 --train-epochs 30 
     --screenshot "$root/docs/studio-1366x768.png"
 shot 1600x1000 "$root/projects/or_gate.strata" --size 1600x1000 --train-epochs 300 \
     --screenshot "$root/docs/studio-1600x1000.png"
+# The Runs panel: three kept runs of the spirals at three learning rates (strata-cli), their
+# curves overlaid on the dashboard while a fourth trains.
+mkdir -p "$work/runs"
+python3 - "$root/projects/spirals.strata" "$work/runs/spirals.strata" "$build/app/strata-cli" <<'PY'
+import json, subprocess, sys
+project = json.load(open(sys.argv[1]))
+project["training"]["epochs"] = 60
+for lr in (0.003, 0.03, 0.01):
+    project["training"]["optimizer"]["lr"] = lr
+    json.dump(project, open(sys.argv[2], "w"), indent=2)
+    if lr != 0.01:  # the last is the studio's live run
+        subprocess.run([sys.argv[3], "train", sys.argv[2], "--quiet"], check=True,
+                       stdout=subprocess.DEVNULL)
+PY
+"$build/app/strata-cli" runs "$work/runs/spirals.strata" --rename run-1 "Adam lr 0.003" >/dev/null
+"$build/app/strata-cli" runs "$work/runs/spirals.strata" --rename run-2 "Adam lr 0.03" >/dev/null
+"$build/app/strata-cli" runs "$work/runs/spirals.strata" --tag "run-2=fast" >/dev/null
+shot 1600x1000 "$work/runs/spirals.strata" --size 1600x1000 --show-dock Runs --compare-runs all \
+    --train-epochs 25 --screenshot "$root/docs/runs-compare.png"
 # Presenter mode mid-run on the spirals: large text and curves, editing docks hidden.
 shot 1600x1000 "$root/projects/spirals.strata" --size 1600x1000 --presenter --train-epochs 40 \
     --screenshot "$root/docs/presenter-mode.png"

@@ -60,7 +60,8 @@ public:
     // The live run's curves go; compared runs stay (setComparedRuns changes them).
     void clear();
     // Other runs' epoch curves on the same axes: a solid line for training, a dashed one for
-    // validation, in the run's colour, named in the legend. Replaces the previous ones.
+    // validation, in the run's colour; the legend names each run once. Replaces the previous
+    // ones.
     void setComparedRuns(const std::vector<RunCurve> &runs);
     int comparedRunCount() const { return static_cast<int>(comparedGraphs_.size()); }
     // The legend's entries in order, for tests and the README's picture.

@@ -35,10 +35,14 @@ void MetricPlot::setComparedRuns(const std::vector<RunCurve> &runs)
             }
             graphs.push_back(g);
         };
-        add(run.train, tr("%1 train").arg(run.name), Qt::SolidLine, QCPScatterStyle::ssCircle);
-        if (!run.validation.empty())
-            add(run.validation, tr("%1 val").arg(run.name), Qt::DashLine,
+        // One legend entry per run, its training line; its validation line is the dashed one
+        // in the same colour (as the live run's are circles and diamonds).
+        add(run.train, run.name, Qt::SolidLine, QCPScatterStyle::ssCircle);
+        if (!run.validation.empty()) {
+            add(run.validation, tr("%1 (validation)").arg(run.name), Qt::DashLine,
                 QCPScatterStyle::ssDiamond);
+            graphs.back()->removeFromLegend();
+        }
         comparedGraphs_.push_back(std::move(graphs));
     }
     legendColumns_ = -1; // refit: entries came and went

@@ -99,6 +99,8 @@ const char *kUsage =
     "                                  continues a stored run where it stopped\n"
     "  runs PROJECT [--json]           the project's runs: status, epochs, best validation\n"
     "                                  accuracy and loss, duration\n"
+    "  runs PROJECT --rename RUN NAME | --tag RUN=A,B | --note RUN=TEXT | --delete RUN\n"
+    "                                  label or delete a run\n"
     "  eval PROJECT --weights FILE     test-set loss, accuracy and confusion matrix\n"
     "  predict PROJECT --weights FILE --input FILE.csv\n"
     "                                  class probabilities, one row per input row\n"

@@ -68,12 +68,55 @@ nlohmann::json toJson(const RunInfo &run)
 
 int runRuns(const Args &args)
 {
-    args.allowOnly({"json"});
-    if (args.positional.size() != 1)
-        throw UsageError{"expects one project file: strata-cli runs PROJECT.strata [--json]"};
+    args.allowOnly({"json", "rename", "tag", "note", "delete"});
+    if (args.positional.size() != 1 && !(args.positional.size() == 2 && args.has("rename")))
+        throw UsageError{"expects one project file: strata-cli runs PROJECT.strata [--json], "
+                         "or PROJECT.strata --rename RUN NEW-NAME"};
     const std::string path = args.positional[0];
     const Project project = loadProject(path);
-    const RunStore store(runStoreFor(path, project.name));
+    RunStore store(runStoreFor(path, project.name));
+    // The labels, and delete: one run at a time, by id or name.
+    if (args.has("rename")) {
+        if (args.positional.size() != 2)
+            throw UsageError{"--rename RUN expects the new name after the project: "
+                             "strata-cli runs PROJECT.strata --rename RUN NEW-NAME"};
+        const RunInfo run = store.find(args.get("rename"));
+        store.rename(run.id, args.positional[1]);
+        std::printf("Renamed %s to %s\n", run.id.c_str(), args.positional[1].c_str());
+        return 0;
+    }
+    if (args.has("tag") || args.has("note")) {
+        const std::string value = args.get(args.has("tag") ? "tag" : "note");
+        const size_t eq = value.find('=');
+        if (eq == std::string::npos)
+            throw UsageError{"--tag and --note take RUN=TEXT (tags separated by commas)"};
+        const RunInfo run = store.find(value.substr(0, eq));
+        const std::string text = value.substr(eq + 1);
+        if (args.has("note")) {
+            store.setNote(run.id, text);
+        } else {
+            std::vector<std::string> tags;
+            size_t start = 0;
+            while (start <= text.size()) {
+                const size_t comma = std::min(text.find(',', start), text.size());
+                std::string tag = text.substr(start, comma - start);
+                tag.erase(0, tag.find_first_not_of(' '));
+                tag.erase(tag.find_last_not_of(' ') + 1);
+                if (!tag.empty())
+                    tags.push_back(tag);
+                start = comma + 1;
+            }
+            store.setTags(run.id, tags);
+        }
+        std::printf("Labelled %s\n", run.id.c_str());
+        return 0;
+    }
+    if (args.has("delete")) {
+        const RunInfo run = store.find(args.get("delete"));
+        store.remove(run.id);
+        std::printf("Deleted %s (%s)\n", run.id.c_str(), run.folder.c_str());
+        return 0;
+    }
     const std::vector<RunInfo> runs = store.list();
     if (args.has("json")) {
         nlohmann::json list = nlohmann::json::array();

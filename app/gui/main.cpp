@@ -16,6 +16,7 @@
 #include "ui/main_window.h"
 #include "ui/presenter_mode.h"
 #include "ui/recovery/autosave.h"
+#include "ui/runs/runs_panel.h"
 #include "ui/session/training_session.h"
 #include "ui/training/training_dashboard.h"
 
@@ -78,6 +79,12 @@ int main(int argc, char *argv[])
                                                "object name (e.g. \"Decision boundary\")."),
                                 QStringLiteral("name"));
     parser.addOption(showDock);
+    QCommandLineOption compareRuns(
+        QStringLiteral("compare-runs"),
+        QStringLiteral("Tick these kept runs of the project in the Runs panel, to draw their "
+                       "curves on the dashboard: run ids or names separated by commas, or all."),
+        QStringLiteral("runs"));
+    parser.addOption(compareRuns);
     QCommandLineOption presenter(QStringLiteral("presenter"),
                                  QStringLiteral("Start in presenter mode (View > Presenter Mode, "
                                                 "F11): large text and curves, editing locked."));
@@ -152,6 +159,15 @@ int main(int argc, char *argv[])
                      "menu for the docks' titles)\n",
                      qPrintable(parser.value(showDock)));
         return 2;
+    }
+    if (parser.isSet(compareRuns)) {
+        strata::ui::RunsPanel *runs = window.runsPanel();
+        const QStringList wanted = parser.value(compareRuns).split(QLatin1Char(','));
+        for (const strata::RunInfo &run : runs->runs())
+            if (wanted.contains(QStringLiteral("all")) ||
+                wanted.contains(QString::fromStdString(run.id)) ||
+                wanted.contains(QString::fromStdString(run.name)))
+                runs->setCompared(QString::fromStdString(run.id), true);
     }
     // Over the window once it is shown (the dialog, with Ask); the other choices act now.
     if (recoveryChoice == Recovery::Ask)

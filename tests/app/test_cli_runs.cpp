@@ -114,6 +114,32 @@ private slots:
                 json[0].toObject()["seconds"].toDouble() * 0.2);
     }
 
+    void labelsAndDelete()
+    {
+        QCOMPARE(runCli({"runs", project_, "--rename", "run-1", "baseline"}).code, 0);
+        QCOMPARE(runCli({"runs", project_, "--tag", "baseline=adam, first"}).code, 0);
+        QCOMPARE(runCli({"runs", project_, "--note", "run-2=killed on purpose"}).code, 0);
+        QJsonArray json = runs();
+        QCOMPARE(json[0].toObject()["name"].toString(), QString("baseline"));
+        QCOMPARE(json[0].toObject()["tags"].toArray(), (QJsonArray{"adam", "first"}));
+        QCOMPARE(json[1].toObject()["note"].toString(), QString("killed on purpose"));
+        const CliResult table = runCli({"runs", project_});
+        QVERIFY2(table.out.contains(QRegularExpression(R"(baseline\s+finished.*adam, first)")),
+                 qPrintable(table.out));
+        const CliResult taken = runCli({"runs", project_, "--rename", "run-2", "baseline"});
+        QCOMPARE(taken.code, 1);
+        QVERIFY2(taken.err.contains("already called"), qPrintable(taken.err));
+        const CliResult badTag = runCli({"runs", project_, "--tag", "baseline"});
+        QCOMPARE(badTag.code, 2);
+        // A copy to delete: the resumed run's folder stays for the others.
+        QVERIFY(runCli({"train", project_, "--epochs", "1", "--quiet"}).code == 0);
+        QCOMPARE(runs().size(), 3);
+        const CliResult deleted = runCli({"runs", project_, "--delete", "run-3"});
+        QVERIFY2(deleted.code == 0, qPrintable(deleted.err));
+        QCOMPARE(runs().size(), 2);
+        QVERIFY(!QFileInfo::exists(dir_.path() + "/big.runs/run-3"));
+    }
+
     void outFolderStillWorks()
     {
         const QString out = dir_.path() + "/elsewhere";

@@ -117,8 +117,7 @@ private slots:
         QCOMPARE(dashboard->lossPlot()->comparedRunCount(), 3);
         QCOMPARE(dashboard->accuracyPlot()->comparedRunCount(), 3);
         const QStringList legend = dashboard->lossPlot()->legendNames();
-        for (const QString &name : {"run-1 train", "run-1 val", "run-2 train", "run-2 val",
-                                    "run-3 train", "run-3 val"})
+        for (const QString &name : {"run-1", "run-2", "run-3"})
             QVERIFY2(legend.contains(name), qPrintable(legend.join(", ")));
         QVERIFY(legend.contains("validation (epoch)")); // the live run's own curves stay
         panel->setCompared("run-2", false);
@@ -143,7 +142,7 @@ private slots:
         QCOMPARE(cellText(panel, 1, 1), QString("fast lr"));
         QCOMPARE(cellText(panel, 1, 8), QString("lr, sweep"));
         QCOMPARE(cellText(panel, 1, 9), QString("diverges late?"));
-        QVERIFY(dashboard->lossPlot()->legendNames().contains("fast lr train"));
+        QVERIFY(dashboard->lossPlot()->legendNames().contains("fast lr"));
         RunStore kept(store.toStdString());
         QCOMPARE(kept.find("run-2").name, std::string("fast lr"));
         // A name already taken is refused with a message, and nothing changes.

@@ -318,15 +318,17 @@ void RunsPanel::fillTable()
     filling_ = false;
     table_->resizeColumnsToContents();
     selectRuns(selected);
+    // The folder's name (NAME.runs beside the project); its whole path in the tooltip.
+    const QString folder = QFileInfo(store_).fileName();
+    summary_->setToolTip(QDir::toNativeSeparators(store_));
     summary_->setText(store_.isEmpty()
                           ? tr("Runs are kept once the project has a name.")
                       : runs_.empty()
-                          ? tr("No runs yet. Each press of Train keeps a run in %1.")
-                                .arg(QDir::toNativeSeparators(store_))
+                          ? tr("No runs yet. Each press of Train keeps a run in %1.").arg(folder)
                           : tr("%n run(s) in %1. Tick runs to compare their curves; select two "
                                "to see what changed.",
                                nullptr, static_cast<int>(runs_.size()))
-                                .arg(QDir::toNativeSeparators(store_)));
+                                .arg(folder));
     updateButtons();
     updateDiff();
 }
