@@ -41,7 +41,7 @@ QStringList PresenterMode::editingDocks()
 {
     return {QStringLiteral("paletteDock"), QStringLiteral("inspectorDock"),
             QStringLiteral("problemsDock"), QStringLiteral("historyDock"),
-            QStringLiteral("datasetDock")};
+            QStringLiteral("datasetDock"), QStringLiteral("runsDock")};
 }
 
 void PresenterMode::setActive(bool active)
