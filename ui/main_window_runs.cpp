@@ -59,6 +59,11 @@ void MainWindow::createRunsDock()
     connect(document_, &Document::filePathChanged, this, &MainWindow::updateRunStore);
     connect(document_, &Document::projectReset, this, &MainWindow::updateRunStore);
     connect(document_, &Document::settingsChanged, this, &MainWindow::updateRunStore);
+    // The model the runs are compared with: the open one, as it is edited.
+    const auto current = [this] { runsPanel_->setCurrentProject(document_->project()); };
+    connect(document_, &Document::analysisChanged, runsPanel_, current);
+    connect(document_, &Document::projectReset, runsPanel_, current);
+    current();
     updateRunStore();
 }
 

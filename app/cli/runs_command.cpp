@@ -118,10 +118,23 @@ int runRuns(const Args &args)
         return 0;
     }
     const std::vector<RunInfo> runs = store.list();
+    // What changed in the model since each run trained it (an unreadable run: nothing known).
+    const auto changesOf = [&](const RunInfo &run) -> std::vector<std::string> {
+        if (run.status == RunStatus::Unreadable)
+            return {};
+        try {
+            return modelChanges(store.project(run), project);
+        } catch (const std::exception &e) {
+            return {std::string("its project as trained cannot be read: ") + e.what()};
+        }
+    };
     if (args.has("json")) {
         nlohmann::json list = nlohmann::json::array();
-        for (const RunInfo &run : runs)
-            list.push_back(toJson(run));
+        for (const RunInfo &run : runs) {
+            nlohmann::json j = toJson(run);
+            j["model_changes"] = changesOf(run);
+            list.push_back(std::move(j));
+        }
         std::cout << nlohmann::json{{"store", store.folder()}, {"runs", list}}.dump(2) << "\n";
         return 0;
     }
@@ -156,6 +169,10 @@ int runRuns(const Args &args)
                     duration(run.seconds).c_str(), started.c_str(), tags.c_str());
         if (!run.problem.empty())
             std::printf("  %s\n", run.problem.c_str());
+        if (const std::vector<std::string> changes = changesOf(run); !changes.empty())
+            std::printf("  its model differs from the project's now (%zu change%s: %s%s)\n",
+                        changes.size(), changes.size() == 1 ? "" : "s", changes[0].c_str(),
+                        changes.size() > 1 ? ", …" : "");
         else if (run.status == RunStatus::Crashed || run.status == RunStatus::Failed ||
                  run.status == RunStatus::Diverged)
             std::printf("  %s\n", run.message.c_str());

@@ -6,6 +6,10 @@
 
 #include <QtTest>
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
 #include <csignal>
 
 using namespace strata::test;
@@ -138,6 +142,36 @@ private slots:
         QVERIFY2(deleted.code == 0, qPrintable(deleted.err));
         QCOMPARE(runs().size(), 2);
         QVERIFY(!QFileInfo::exists(dir_.path() + "/big.runs/run-3"));
+    }
+
+    void runsOfAnEditedModel()
+    {
+        // The project file's model changes after its runs: each run says so.
+        QJsonObject p = QJsonDocument::fromJson(bytes(project_)).object();
+        QJsonObject model = p["model"].toObject();
+        QJsonArray nodes = model["nodes"].toArray();
+        for (int i = 0; i < nodes.size(); ++i) {
+            QJsonObject node = nodes[i].toObject();
+            if (node["id"] == "fc1") {
+                node["params"] = QJsonObject{{"units", 64}};
+                nodes[i] = node;
+            }
+        }
+        model["nodes"] = nodes;
+        p["model"] = model;
+        const QString edited = dir_.path() + "/big.strata";
+        const QByteArray before = bytes(edited);
+        QFile f(edited);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(QJsonDocument(p).toJson());
+        f.close();
+        const CliResult r = runCli({"runs", project_});
+        QVERIFY2(r.out.contains("its model differs from the project's now (1 change: fc1 (Dense): "
+                                "units 32 → 64)"),
+                 qPrintable(r.out));
+        QCOMPARE(runs()[0].toObject()["model_changes"].toArray().size(), 1);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(before);
     }
 
     void outFolderStillWorks()

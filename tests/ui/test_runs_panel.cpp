@@ -21,6 +21,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableWidget>
+#include <QUndoStack>
 #include <QtTest>
 
 using namespace strata;
@@ -126,6 +127,14 @@ private slots:
         QTableWidgetItem *check = panel->table()->item(1, 0);
         check->setCheckState(Qt::Checked);
         QCOMPARE(dashboard->lossPlot()->comparedRunCount(), 3);
+
+        // The open model changes: every run says its model is another, and what differs.
+        QVERIFY(window.document()->setParam("fc1", "units", 48).isEmpty());
+        QCOMPARE(cellText(panel, 0, 2), QString("finished · other model"));
+        QVERIFY2(panel->table()->item(0, 2)->toolTip().contains("fc1 (Dense): units 32 → 48"),
+                 qPrintable(panel->table()->item(0, 2)->toolTip()));
+        window.document()->undoStack()->undo();
+        QCOMPARE(cellText(panel, 0, 2), QString("finished"));
 
         // The diff of two selected runs: exactly the changed settings.
         panel->selectRuns({"run-1", "run-2"});

@@ -249,12 +249,31 @@ void RunsPanel::setStore(const QString &folder)
     refresh();
 }
 
+void RunsPanel::setCurrentProject(const strata::Project &project)
+{
+    current_ = project;
+    fillTable();
+}
+
 void RunsPanel::refresh()
 {
     runs_.clear();
+    runProjects_.clear();
     if (!store_.isEmpty()) {
         try {
-            runs_ = RunStore(store_.toStdString()).list();
+            const RunStore store(store_.toStdString());
+            runs_ = store.list();
+            for (const RunInfo &run : runs_) {
+                std::optional<Project> project;
+                if (run.status != RunStatus::Unreadable) {
+                    try {
+                        project = store.project(run);
+                    } catch (const std::exception &) {
+                        // Listed without it: Open and Resume say why when asked.
+                    }
+                }
+                runProjects_.push_back(std::move(project));
+            }
         } catch (const std::exception &e) {
             showError(tr("Cannot list the runs"), e);
         }
@@ -294,8 +313,19 @@ void RunsPanel::fillTable()
         table_->setItem(row, Compare, check);
         table_->setItem(row, Name, cell(QString::fromStdString(run.name)));
         table_->item(row, Name)->setToolTip(QString::fromStdString(run.folder));
-        auto *status = cell(isLive ? tr("training") : statusText(run));
-        const QString why = QString::fromStdString(run.problem.empty() ? run.message : run.problem);
+        QString why = QString::fromStdString(run.problem.empty() ? run.message : run.problem);
+        std::vector<std::string> changes;
+        const auto &trained = runProjects_[static_cast<size_t>(row)];
+        if (trained && current_)
+            changes = modelChanges(*trained, *current_);
+        auto *status = cell((isLive ? tr("training") : statusText(run)) +
+                            (changes.empty() ? QString() : tr(" · other model")));
+        if (!changes.empty()) {
+            why += (why.isEmpty() ? QString() : QStringLiteral("\n\n")) +
+                   tr("Its model differs from the open project's:");
+            for (const std::string &line : changes)
+                why += QStringLiteral("\n• ") + QString::fromStdString(line);
+        }
         status->setToolTip(why);
         if (!run.problem.empty() || run.status == RunStatus::Crashed ||
             run.status == RunStatus::Failed || run.status == RunStatus::Diverged ||

@@ -16,6 +16,7 @@
 #include <QStringList>
 #include <QWidget>
 
+#include <optional>
 #include <vector>
 
 class QAction;
@@ -43,6 +44,8 @@ public:
     QString store() const { return store_; }
     // Reads the store again.
     void refresh();
+    // The open project: a run whose model differs from it says so in its status.
+    void setCurrentProject(const strata::Project &project);
 
     const std::vector<strata::RunInfo> &runs() const { return runs_; }
     QTableWidget *table() const { return table_; }
@@ -89,6 +92,8 @@ private:
     QPointer<TrainingSession> session_;
     QString store_;
     std::vector<strata::RunInfo> runs_;
+    std::vector<std::optional<strata::Project>> runProjects_; // each run's, when it reads
+    std::optional<strata::Project> current_;
     QStringList compared_; // ids
     QStringList diffLines_;
     QTableWidget *table_ = nullptr;

@@ -148,5 +148,8 @@ private:
 // The canvas layout and the description are left out. Empty: the same model, data and
 // settings.
 std::vector<std::string> diffProjects(const Project &before, const Project &after);
+// The lines of diffProjects about the model only (layers, their settings, connections): a run
+// whose model differs from the open project's is listed with them.
+std::vector<std::string> modelChanges(const Project &before, const Project &after);
 
 } // namespace strata

@@ -107,4 +107,13 @@ std::vector<std::string> diffProjects(const Project &before, const Project &afte
     return lines;
 }
 
+std::vector<std::string> modelChanges(const Project &before, const Project &after)
+{
+    std::vector<std::string> lines;
+    for (std::string &line : diffProjects(before, after))
+        if (line.rfind("Dataset: ", 0) != 0 && line.rfind("Training: ", 0) != 0)
+            lines.push_back(std::move(line));
+    return lines;
+}
+
 } // namespace strata
