@@ -112,13 +112,13 @@ private slots:
 
         // Ticked, the three are drawn on both plots under their names, beside the live curves.
         TrainingDashboard *dashboard = window.dashboard();
-        for (const QString &id : {"run-1", "run-2", "run-3"})
+        for (const char *id : {"run-1", "run-2", "run-3"})
             panel->setCompared(id, true);
         QCOMPARE(panel->comparedRuns(), (QStringList{"run-1", "run-2", "run-3"}));
         QCOMPARE(dashboard->lossPlot()->comparedRunCount(), 3);
         QCOMPARE(dashboard->accuracyPlot()->comparedRunCount(), 3);
         const QStringList legend = dashboard->lossPlot()->legendNames();
-        for (const QString &name : {"run-1", "run-2", "run-3"})
+        for (const char *name : {"run-1", "run-2", "run-3"})
             QVERIFY2(legend.contains(name), qPrintable(legend.join(", ")));
         QVERIFY(legend.contains("validation (epoch)")); // the live run's own curves stay
         panel->setCompared("run-2", false);

@@ -16,6 +16,7 @@
 #include <QStringList>
 #include <QWidget>
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -87,6 +88,10 @@ private:
     void updateDiff();
     void emitCompared();
     void showError(const QString &what, const std::exception &e);
+    // Applies edit to the selected run's labels, then reads the store again; false (after a
+    // message titled `failure`) when the store refuses.
+    bool labelSelected(const QString &failure,
+                       const std::function<void(strata::RunStore &, const std::string &)> &edit);
     void followLiveRun();
 
     QPointer<TrainingSession> session_;
