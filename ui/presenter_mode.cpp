@@ -1,5 +1,6 @@
 #include "ui/presenter_mode.h"
 
+#include "ui/boundary/boundary_panel.h"
 #include "ui/interface_zoom.h"
 #include "widgets/metric_plot.h"
 
@@ -74,24 +75,47 @@ void PresenterMode::enter()
     for (const QString &name : presenterDocks())
         for (QDockWidget *dock : docks)
             if (dock->objectName() == name) {
+                // A decision boundary panel with nothing to draw (a model not on 2 features)
+                // would take the class's screen for a message.
+                if (const auto *boundary = dock->findChild<BoundaryPanel *>();
+                    boundary && !boundary->projectFits()) {
+                    dock->hide();
+                    continue;
+                }
                 dock->show();
                 shown.append(dock);
             }
     if (shown.isEmpty())
         return;
-    // Presenter docks tabbed together would hide each other: side by side instead (a tabbed
-    // dock cannot be split off, so it is put back into the area beside the others).
+    // The presenter docks side by side in the first one's area, large, above the canvas: not
+    // tabbed (they would hide each other) nor left in a narrow side area (a tabbed dock cannot
+    // be split off, so each is put back into the area beside the first).
     QDockWidget *first = shown.front();
     const Qt::DockWidgetArea area = window_->dockWidgetArea(first);
-    for (QDockWidget *dock : shown.mid(1))
-        if (window_->tabifiedDockWidgets(first).contains(dock) && !dock->isFloating()) {
+    QList<QDockWidget *> row{first};
+    for (QDockWidget *dock : shown.mid(1)) {
+        if (dock->isFloating() || first->isFloating())
+            continue;
+        if (window_->tabifiedDockWidgets(first).contains(dock) ||
+            window_->dockWidgetArea(dock) != area) {
             window_->removeDockWidget(dock);
             window_->addDockWidget(area, dock, Qt::Horizontal);
             dock->show();
         }
+        row.append(dock);
+    }
     first->raise();
-    if (!first->isFloating())
-        window_->resizeDocks({first}, {int(window_->height() * kPresenterShare)}, Qt::Vertical);
+    if (first->isFloating())
+        return;
+    window_->resizeDocks({first}, {int(window_->height() * kPresenterShare)}, Qt::Vertical);
+    if (row.size() > 1) {
+        // The curves keep the larger share; the others split the rest.
+        QList<int> widths{int(window_->width() * 0.58)};
+        for (int i = 1; i < row.size(); ++i)
+            widths.append(int(window_->width() * 0.42 / (row.size() - 1)));
+        window_->resizeDocks(row, widths, Qt::Horizontal);
+    }
+
 }
 
 void PresenterMode::leave()

@@ -1,5 +1,6 @@
 #include "ui/boundary/boundary_panel.h"
 
+#include "strata/shape_inference.h"
 #include "ui/boundary/boundary_evaluator.h"
 #include "ui/boundary/neuron_maps.h"
 #include "ui/session/training_session.h"
@@ -277,6 +278,16 @@ void BoundaryPanel::evaluateNow()
     sinceRequest_.restart();
     requestedProject_ = request.project;
     evaluator_->request(std::move(request));
+}
+
+bool BoundaryPanel::projectFits() const
+{
+    if (!source_)
+        return false;
+    const strata::Graph graph = source_().first.graph;
+    const strata::GraphAnalysis analysis = strata::analyze(graph);
+    const strata::NodeAnalysis *input = analysis.find(analysis.inputNode);
+    return input && input->output.size() == 1 && input->output[0] == 2;
 }
 
 void BoundaryPanel::showMessage(const QString &text)

@@ -72,6 +72,9 @@ public:
     // The message instead of (or above) the map: why nothing is drawn, or what to do.
     QString message() const;
     bool hasBoundary() const;
+    // The open project's model takes 2 input features (a decision boundary can be drawn for
+    // it once it trains); asked now, of the project source, not of the last picture.
+    bool projectFits() const;
     QCustomPlot *plot() const { return plot_; }
     QCPColorMap *colorMap() const { return map_; }
     NeuronMaps *neuronMaps() const { return neurons_; }
