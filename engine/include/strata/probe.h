@@ -52,7 +52,9 @@ public:
     Shape outputShape() const;      // per sample
     std::string outputNode() const; // the id of the model's output node
     // The ids of the nodes between the input and the output whose output is a flat vector of
-    // units (Dense layers and their activations), in topological order: the neuron maps.
+    // units (Dense layers and their activations), in topological order: the neuron maps. The
+    // output's own layer (the last layer with weights before the output, and its activation)
+    // is not among them: its units are the model's answer.
     std::vector<std::string> hiddenUnitNodes() const;
     // The id of a node given its id or its name. Throws Error when no node has it, or when
     // several nodes carry that name.

@@ -6,6 +6,8 @@
 #include "strata/network.h"
 #include "strata/project.h"
 
+#include <set>
+
 namespace strata {
 
 void SnapshotMailbox::put(SnapshotPtr snapshot)
@@ -79,9 +81,27 @@ std::string Probe::outputNode() const
 std::vector<std::string> Probe::hiddenUnitNodes() const
 {
     const GraphAnalysis &a = network_->analysis();
+    // The output's own layer is not hidden: walking back from the output through layers
+    // without weights (its activation), the first layer with weights computes the output
+    // units (the boundary itself), and it and everything after it are left out.
+    std::set<std::string> output{a.outputNode};
+    std::string at = a.outputNode;
+    while (!at.empty() && at != a.inputNode) {
+        output.insert(at);
+        if (a.find(at)->params > 0)
+            break;
+        std::string before;
+        int inputs = 0;
+        for (const Edge &e : graph().edges())
+            if (e.to.node == at) {
+                before = e.from.node;
+                ++inputs;
+            }
+        at = inputs == 1 ? before : std::string();
+    }
     std::vector<std::string> out;
     for (const std::string &id : graph().topologicalOrder())
-        if (id != a.inputNode && id != a.outputNode && a.find(id)->output.size() == 1)
+        if (id != a.inputNode && !output.count(id) && a.find(id)->output.size() == 1)
             out.push_back(id);
     return out;
 }

@@ -122,7 +122,7 @@ private slots:
             QVERIFY(std::fabs(got.data()[i] - expected.data()[i]) < 1e-6);
         QCOMPARE(outs.at("r2").shape(), (Shape{50, 32}));
         QCOMPARE(probe.hiddenUnitNodes(),
-                 (std::vector<std::string>{"h1", "r1", "h2", "r2", "out"}));
+                 (std::vector<std::string>{"h1", "r1", "h2", "r2"}));
         QCOMPARE(probe.outputNode(), std::string("softmax"));
     }
 
