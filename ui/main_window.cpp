@@ -339,6 +339,8 @@ void MainWindow::createBoundaryDock()
             path.isEmpty() ? examplesDir() : QString::fromStdString(projectBaseDir(toStd(path)));
         return std::make_pair(document_->project(), base);
     });
+    // The neuron maps beside their nodes on the canvas too.
+    connect(boundaryPanel_, &BoundaryPanel::unitMapsChanged, scene_, &NodeScene::setUnitMaps);
     // Another model or dataset: the panel looks again (it keeps a run's picture while the
     // run still fits the project).
     for (auto signal :

@@ -7,6 +7,9 @@
 
 #include "ui/boundary/boundary_panel.h"
 #include "ui/boundary/neuron_maps.h"
+#include "ui/document.h"
+#include "ui/editor/node_item.h"
+#include "ui/editor/node_scene.h"
 #include "ui/session/training_session.h"
 
 #include "strata/decision_boundary.h"
@@ -113,10 +116,31 @@ private slots:
 
         // One picture per hidden unit: what the model's hidden nodes output for one sample.
         const int units = hiddenUnits(xorProject, final);
-        QVERIFY(units >= 8); // Dense 4 and its tanh (and the output's Dense before its sigmoid)
+        QVERIFY(units >= 8); // Dense 4 and its tanh (the output's own Dense is not hidden)
         QCOMPARE(panel.neuronMaps()->mapCount(), units);
         QLabel *thumb = panel.neuronMaps()->thumbnail(0, 0);
         QVERIFY(thumb && thumb->isVisible() && !thumb->pixmap().isNull());
+
+        // The same pictures beside their nodes on the canvas: a scene given what the panel
+        // last told shows each hidden node's first pictures, and the output's layer none.
+        strata::ui::Document document;
+        document.reset(xorProject);
+        strata::ui::NodeScene scene(&document);
+        connect(&panel, &BoundaryPanel::unitMapsChanged, &scene,
+                &strata::ui::NodeScene::setUnitMaps);
+        panel.refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(scene.nodeItem("hidden")->unitMapCount() > 0, kTimeoutMs);
+        strata::Probe hidden(xorProject);
+        int drawn = 0;
+        for (strata::ui::NodeItem *item : scene.nodeItems()) {
+            const auto ids = hidden.hiddenUnitNodes();
+            const bool isHidden =
+                std::find(ids.begin(), ids.end(), item->id().toStdString()) != ids.end();
+            QCOMPARE(item->unitMapCount() > 0, isHidden);
+            QVERIFY(item->unitMapCount() <= strata::ui::NodeItem::kUnitThumbnails);
+            drawn += item->unitMapCount();
+        }
+        QVERIFY(drawn >= 8);
 
         // A click in the top left quadrant: the network's answer there, as a probe gives it.
         strata::Probe probe(xorProject);

@@ -292,6 +292,7 @@ bool BoundaryPanel::projectFits() const
 
 void BoundaryPanel::showMessage(const QString &text)
 {
+    emit unitMapsChanged({}, {});
     messageLabel_->setText(text);
     pages_->setCurrentWidget(messageLabel_);
     status_->clear();
@@ -313,6 +314,10 @@ void BoundaryPanel::showResult(std::shared_ptr<const BoundaryResult> result)
         drawMap(*shown_);
         drawPoints(*shown_);
         neurons_->setMaps(shown_->unitNames, shown_->unitImages);
+        QStringList ids;
+        for (const std::string &id : shown_->unitNodes)
+            ids << QString::fromStdString(id);
+        emit unitMapsChanged(ids, shown_->unitImages);
         const strata::WeightsSnapshot &s = *shown_->snapshot;
         int wrong = 0;
         for (const strata::BoundaryPoint &p : shown_->points)

@@ -13,6 +13,7 @@
 #include "strata/weights_snapshot.h"
 
 #include <QElapsedTimer>
+#include <QImage>
 #include <QPointer>
 #include <QString>
 #include <QWidget>
@@ -21,6 +22,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 class QBoxLayout;
 class QCPColorMap;
@@ -93,6 +95,9 @@ public:
 signals:
     // A new boundary (or message) is shown.
     void updated();
+    // The neuron maps shown, by node id (empty lists: none), for the canvas to show beside
+    // each node.
+    void unitMapsChanged(const QStringList &nodeIds, const std::vector<std::vector<QImage>> &maps);
 
 protected:
     void showEvent(QShowEvent *event) override;

@@ -161,8 +161,48 @@ PortItem *NodeItem::inputPort(int port) const
 
 QRectF NodeItem::boundingRect() const
 {
-    // Room for the selection outline and the error badge poking out of the corner.
-    return QRectF(0, 0, kNodeWidth, kHeight).adjusted(-3, -10, 10, 3);
+    // Room for the selection outline and the error badge poking out of the corner, and for
+    // the unit pictures right of the card.
+    const double maps = unitMaps_.empty() ? 0 : 6 + 2 * (kThumbnail + 2);
+    return QRectF(0, 0, kNodeWidth, kHeight).adjusted(-3, -10, 10 + maps, 3);
+}
+
+void NodeItem::setUnitMaps(const std::vector<QImage> &maps)
+{
+    if (maps.empty() && unitMaps_.empty())
+        return;
+    if (maps.empty() != unitMaps_.empty())
+        prepareGeometryChange();
+    unitCount_ = static_cast<int>(maps.size());
+    unitMaps_.assign(maps.begin(),
+                     maps.begin() + std::min<size_t>(maps.size(), kUnitThumbnails));
+    setToolTip(maps.empty() ? QString()
+                            : QObject::tr("%n unit(s): each picture is one unit's output over "
+                                          "the plane of the two inputs (the Decision boundary "
+                                          "panel shows them all, larger)",
+                                          nullptr, unitCount_));
+    update();
+}
+
+void NodeItem::paintUnitMaps(QPainter *painter)
+{
+    const double x0 = kNodeWidth + 6, step = kThumbnail + 2;
+    for (size_t i = 0; i < unitMaps_.size(); ++i) {
+        const QRectF cell(x0 + double(i % 2) * step, double(i / 2) * step, kThumbnail,
+                          kThumbnail);
+        painter->drawImage(cell, unitMaps_[i]);
+        painter->setPen(QPen(QColor(0xc4, 0xc9, 0xd0), 0.8));
+        painter->setBrush(Qt::NoBrush);
+        painter->drawRect(cell);
+    }
+    if (unitCount_ > static_cast<int>(unitMaps_.size())) {
+        QFont small = painter->font();
+        small.setPointSizeF(6.5);
+        painter->setFont(small);
+        painter->setPen(QColor(0x5f, 0x67, 0x73));
+        painter->drawText(QRectF(x0, 4 * step - 1, 2 * step, 10), Qt::AlignLeft | Qt::AlignTop,
+                          QStringLiteral("+%1").arg(unitCount_ - int(unitMaps_.size())));
+    }
 }
 
 void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *)
@@ -226,6 +266,9 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidge
     painter->drawText(QRectF(pad, kHeaderHeight + 21, kNodeWidth - 2 * pad, 16),
                       Qt::AlignLeft | Qt::AlignVCenter,
                       fm.elidedText(detail, Qt::ElideRight, kNodeWidth - 2 * pad));
+
+    if (!unitMaps_.empty())
+        paintUnitMaps(painter);
 
     if (error) {
         // The badge: a red disc with "!" on the top-right corner.

@@ -9,6 +9,7 @@
 
 #include <QGraphicsEllipseItem>
 #include <QGraphicsItem>
+#include <QImage>
 #include <QString>
 
 #include <vector>
@@ -66,6 +67,13 @@ public:
     PortItem *outputPort() const { return output_; }
     int inputCount() const { return static_cast<int>(inputs_.size()); }
 
+    // Its units' outputs over the decision boundary's plane (the neuron maps), drawn as small
+    // pictures right of the card: the first kUnitThumbnails of them; none clears.
+    void setUnitMaps(const std::vector<QImage> &maps);
+    int unitMapCount() const { return static_cast<int>(unitMaps_.size()); }
+    static constexpr int kUnitThumbnails = 8; // in 2 columns of 4
+    static constexpr double kThumbnail = 14;
+
     QRectF boundingRect() const override;
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
 
@@ -74,12 +82,15 @@ protected:
 
 private:
     void rebuildPorts(int inputCount);
+    void paintUnitMaps(QPainter *painter);
 
     QString id_;
     QString type_, name_, category_, keyParams_, weightText_, message_;
     NodeStatus status_ = NodeStatus::Blocked;
     std::vector<PortItem *> inputs_;
     PortItem *output_ = nullptr;
+    std::vector<QImage> unitMaps_; // at most kUnitThumbnails
+    int unitCount_ = 0;            // all the layer's units
 };
 
 } // namespace strata::ui

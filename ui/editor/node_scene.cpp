@@ -351,4 +351,13 @@ QString NodeScene::link(const PortRef &output, const PortRef &input)
     return why;
 }
 
+void NodeScene::setUnitMaps(const QStringList &nodeIds, const std::vector<std::vector<QImage>> &maps)
+{
+    for (auto it = nodes_.cbegin(); it != nodes_.cend(); ++it) {
+        const qsizetype i = nodeIds.indexOf(it.key());
+        it.value()->setUnitMaps(i >= 0 && size_t(i) < maps.size() ? maps[size_t(i)]
+                                                                  : std::vector<QImage>{});
+    }
+}
+
 } // namespace strata::ui

@@ -8,6 +8,7 @@
 
 #include <QGraphicsScene>
 #include <QHash>
+#include <QImage>
 #include <QPointer>
 
 namespace strata::ui {
@@ -28,6 +29,9 @@ public:
     NodeItem *nodeItem(const QString &id) const { return nodes_.value(id); }
     EdgeItem *edgeItem(const Edge &edge) const;
     QList<NodeItem *> nodeItems() const { return nodes_.values(); }
+    // The neuron maps on the canvas: each listed node's unit pictures beside its card; every
+    // other node's go.
+    void setUnitMaps(const QStringList &nodeIds, const std::vector<std::vector<QImage>> &maps);
     QList<EdgeItem *> edgeItems() const { return edges_.values(); }
 
     QStringList selectedNodeIds() const;
