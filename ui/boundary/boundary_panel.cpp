@@ -399,10 +399,13 @@ void BoundaryPanel::drawPoints(const BoundaryResult &result)
     for (const strata::BoundaryPoint &p : result.points) {
         if (p.misclassified)
             rings->addData(p.x, p.y);
-        const int cls = regression ? 0 : p.label;
+        const int cls = p.label;
         QCPGraph *&graph = series[{cls, p.validation}];
         if (!graph) {
-            const QColor fill = regression ? QColor(60, 60, 60) : widgets::classColor(cls);
+            // Under mse the point has its target's colour on the map's own scale.
+            const QColor fill = regression
+                                    ? map_->gradient().color(double(cls), map_->dataRange())
+                                    : widgets::classColor(cls);
             graph = pointGraph(plot_,
                                p.validation ? QCPScatterStyle::ssSquare : QCPScatterStyle::ssCircle,
                                fill, QPen(Qt::white, 1), size);
