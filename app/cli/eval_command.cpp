@@ -1,9 +1,11 @@
-// strata-cli eval and predict: run trained weights over the test set or over new rows.
+// strata-cli eval and predict: run trained weights over the test set, over new rows, or over
+// a picture.
 
 #include "cli.h"
 
 #include "strata/backend.h"
 #include "strata/evaluation.h"
+#include "strata/image_input.h"
 #include "strata/network.h"
 #include "strata/project.h"
 #include "strata/weights_file.h"
@@ -123,11 +125,50 @@ int runEval(const Args &args)
     return 0;
 }
 
+namespace {
+
+// One picture through an image model: its top classes with their probabilities.
+int predictImage(const Args &args)
+{
+    if (args.has("input"))
+        throw UsageError{"takes --input or --image, not both"};
+    const int top = args.getInt("top", 5);
+    if (top < 1)
+        throw UsageError{"--top must be at least 1"};
+    Loaded l = loadTrained(args);
+    const Shape in = l.network->inputShape();
+    const std::string path = args.get("image");
+    const Picture8 picture = readPicture(path);
+    const PictureShape shape = pictureShapeFor(in);
+    Dataset d;
+    d.sampleShape = in;
+    d.features = pictureAsInput(picture, shape);
+    d.labels.assign(1, 0);
+    l.weights.normalization.apply(d); // as the training data was
+    const Tensor p = predict(*l.network, d.features, 1, 1);
+    const std::vector<ClassScore> best =
+        topClasses(p.data(), p.numel(), l.weights.classNames, top);
+    std::printf("%s (%dx%d, %s) as %dx%d %s:\n", path.c_str(), picture.width, picture.height,
+                picture.channels == 1 ? "gray" : "colour", shape.width, shape.height,
+                shape.channels == 1 ? "gray" : "colour");
+    size_t width = 5;
+    for (const ClassScore &c : best)
+        width = std::max(width, c.name.size());
+    for (size_t i = 0; i < best.size(); ++i)
+        std::printf("%2zu. %-*s %6.2f%%\n", i + 1, int(width), best[i].name.c_str(),
+                    100.0 * double(best[i].probability));
+    return 0;
+}
+
+} // namespace
+
 int runPredict(const Args &args)
 {
-    args.allowOnly({"weights", "input", "device"});
+    args.allowOnly({"weights", "input", "device", "image", "top"});
+    if (args.has("image"))
+        return predictImage(args);
     if (!args.has("input"))
-        throw UsageError{"needs --input FILE.csv (one sample per row)"};
+        throw UsageError{"needs --input FILE.csv (one sample per row) or --image PICTURE"};
     Loaded l = loadTrained(args);
     const Shape in = l.network->inputShape();
     int64_t rows = 0;

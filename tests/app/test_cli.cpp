@@ -5,6 +5,9 @@
 
 #include <QtTest>
 
+#include <QJsonDocument>
+#include <QJsonObject>
+
 class TestCli : public QObject
 {
     Q_OBJECT
@@ -98,6 +101,80 @@ private slots:
             << QStringList{"eval", xor_, "--weights", xor_} << 1 << "xor.strata";
         QTest::newRow("resume from non-checkpoint")
             << QStringList{"train", xor_, "--resume", xor_} << 1 << "xor.strata";
+        // Pictures (the XOR weights trainEvalPredict wrote).
+        const QString weights = dir.path() + "/xor/final.safetensors";
+        const QString png = dir.path() + "/dot.png";
+        QFile dot(png);
+        if (dot.open(QIODevice::WriteOnly))
+            dot.write(QByteArray::fromHex( // a 1x1 gray PNG
+                "89504e470d0a1a0a0000000d49484452000000010000000108000000003a7e9b550000000a4944"
+                "4154789c636000000002000148afa4710000000049454e44ae426082"));
+        dot.close();
+        QTest::newRow("picture missing")
+            << QStringList{"predict", xor_, "--weights", weights, "--image", "/nonexistent.png"}
+            << 1 << "no such file";
+        QTest::newRow("picture not a picture")
+            << QStringList{"predict", xor_, "--weights", weights, "--image", xor_} << 1
+            << "not a PNG, JPEG";
+        QTest::newRow("picture into a 2-feature model")
+            << QStringList{"predict", xor_, "--weights", weights, "--image", png} << 1
+            << "a picture needs an input";
+        QTest::newRow("picture and rows")
+            << QStringList{"predict", xor_, "--weights", weights, "--image", png, "--input", png}
+            << 2 << "not both";
+        QTest::newRow("picture top 0")
+            << QStringList{"predict", xor_, "--weights", weights, "--image", png, "--top", "0"}
+            << 2 << "at least 1";
+    }
+
+    // An image model's top classes for a picture: a Fashion-MNIST CNN trained briefly, asked
+    // about a picture of another size and in colour (resized and converted to its 28x28 gray).
+    void predictAPicture()
+    {
+        const QString data = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz";
+        if (!QFile::exists(data))
+            QSKIP("dataset-fashion-mnist is not installed");
+        QFile example(project("keras_mnist_cnn.strata"));
+        QVERIFY(example.open(QIODevice::ReadOnly));
+        QJsonObject p = QJsonDocument::fromJson(example.readAll()).object();
+        QJsonObject dataset = p["dataset"].toObject();
+        dataset["limit"] = 300;
+        p["dataset"] = dataset;
+        QJsonObject training = p["training"].toObject();
+        training["epochs"] = 1;
+        p["training"] = training;
+        const QString small = dir.path() + "/fashion.strata";
+        QFile f(small);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QJsonDocument(p).toJson());
+        f.close();
+        const QString out = dir.path() + "/fashion";
+        Result t = run({"train", small, "--out", out, "--quiet"});
+        QVERIFY2(t.code == 0, qPrintable(t.out + t.err));
+        // A 600x600 colour PNG Strata wrote (the XOR boundary).
+        const QString picture = dir.path() + "/colour.png";
+        Result b = run({"boundary", project("xor.strata"), "--weights",
+                        dir.path() + "/xor/final.safetensors", "--out", picture});
+        QVERIFY2(b.code == 0, qPrintable(b.err));
+        Result r = run({"predict", small, "--weights", out + "/final.safetensors", "--image",
+                        picture, "--top", "3"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QStringList lines = r.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 4);
+        QVERIFY2(lines[0].contains("(600x600, colour) as 28x28 gray"), qPrintable(lines[0]));
+        const QStringList names{"T-shirt/top", "Trouser", "Pullover", "Dress",  "Coat",
+                                "Sandal",      "Shirt",   "Sneaker",  "Bag", "Ankle boot"};
+        double last = 101;
+        for (int i = 1; i <= 3; ++i) {
+            const QRegularExpressionMatch m =
+                QRegularExpression(R"(^ ?(\d)\. (.+?)\s+(\d+\.\d\d)%$)").match(lines[i]);
+            QVERIFY2(m.hasMatch(), qPrintable(lines[i]));
+            QCOMPARE(m.captured(1).toInt(), i);
+            QVERIFY2(names.contains(m.captured(2)), qPrintable(m.captured(2)));
+            const double percent = m.captured(3).toDouble();
+            QVERIFY(percent <= last && percent >= 0);
+            last = percent;
+        }
     }
     void badInput()
     {

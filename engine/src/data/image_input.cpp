@@ -1,0 +1,185 @@
+#include "strata/image_input.h"
+
+#include "strata/errors.h"
+
+#include <stb_image.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <limits>
+#include <memory>
+#include <numeric>
+
+namespace strata {
+
+namespace {
+
+// A picture file bigger than this is not one a model's input needs (a 64-megapixel PNG is
+// far smaller).
+constexpr uint64_t kMaxPictureFileBytes = uint64_t(512) << 20;
+
+std::string shapeText(const Shape &s)
+{
+    std::string text;
+    for (size_t i = 0; i < s.size(); ++i)
+        text += (i ? "×" : "") + std::to_string(s[i]);
+    return text.empty() ? "a scalar" : text;
+}
+
+} // namespace
+
+Picture8 decodePicture(const uint8_t *bytes, size_t size, const std::string &source)
+{
+    if (size == 0)
+        throw Error(source + ": is empty, not a picture");
+    if (size > static_cast<size_t>(std::numeric_limits<int>::max()))
+        throw Error(source + ": is too large to be a picture Strata reads");
+    // Only the formats a user means by a picture reach the decoder, told by their first
+    // bytes (stb_image also guesses at PSD, HDR, PIC, TGA ...: less code facing a stray file).
+    const auto startsWith = [&](std::initializer_list<uint8_t> magic) {
+        return size >= magic.size() && std::equal(magic.begin(), magic.end(), bytes);
+    };
+    const bool png = startsWith({0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+    const bool jpeg = startsWith({0xff, 0xd8, 0xff});
+    const bool bmp = startsWith({'B', 'M'});
+    const bool gif = startsWith({'G', 'I', 'F', '8'});
+    if (!png && !jpeg && !bmp && !gif)
+        throw Error(source + ": is not a PNG, JPEG, BMP or GIF picture (its first bytes say "
+                             "otherwise); convert it to PNG first");
+    int width = 0, height = 0, channels = 0;
+    const int length = static_cast<int>(size);
+    if (!stbi_info_from_memory(bytes, length, &width, &height, &channels))
+        throw Error(source + ": is not a picture Strata can read (" + stbi_failure_reason() +
+                    "); use a PNG, JPEG or BMP file");
+    if (width <= 0 || height <= 0)
+        throw Error(source + ": has no pixels");
+    if (width > kMaxPictureSide || height > kMaxPictureSide ||
+        int64_t(width) * height > kMaxPicturePixels)
+        throw Error(source + ": is " + std::to_string(width) + "×" + std::to_string(height) +
+                    " pixels, more than Strata decodes (" + std::to_string(kMaxPictureSide) +
+                    " a side, 64 megapixels); scale it down first");
+    // Gray (with or without alpha) stays gray; anything with colour becomes RGB.
+    const int wanted = channels <= 2 ? 1 : 3;
+    int w = 0, h = 0, had = 0;
+    std::unique_ptr<stbi_uc, void (*)(void *)> data(
+        stbi_load_from_memory(bytes, length, &w, &h, &had, wanted), &stbi_image_free);
+    if (!data)
+        throw Error(source + ": cannot be decoded (" + stbi_failure_reason() +
+                    "); the file may be damaged");
+    if (w != width || h != height)
+        throw Error(source + ": its header and its pixels disagree on its size");
+    Picture8 picture;
+    picture.width = w;
+    picture.height = h;
+    picture.channels = wanted;
+    picture.pixels.assign(data.get(), data.get() + size_t(w) * size_t(h) * size_t(wanted));
+    return picture;
+}
+
+Picture8 readPicture(const std::string &path)
+{
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (ec || !std::filesystem::exists(status))
+        throw Error(path + ": no such file");
+    if (!std::filesystem::is_regular_file(status))
+        throw Error(path + ": is not a regular file, not a picture");
+    const uint64_t size = std::filesystem::file_size(path, ec);
+    if (ec)
+        throw Error(path + ": cannot be read (" + ec.message() + ")");
+    if (size > kMaxPictureFileBytes)
+        throw Error(path + ": is " + std::to_string(size >> 20) +
+                    " MB, more than a picture Strata reads (512 MB)");
+    std::ifstream in(path, std::ios::binary);
+    std::vector<uint8_t> bytes(static_cast<size_t>(size));
+    if (size > 0 && !in.read(reinterpret_cast<char *>(bytes.data()), std::streamsize(size)))
+        throw Error(path + ": cannot be read");
+    return decodePicture(bytes.data(), bytes.size(), path);
+}
+
+PictureShape pictureShapeFor(const Shape &in)
+{
+    PictureShape shape;
+    if (in.size() == 3 && (in[0] == 1 || in[0] == 3) && in[1] > 0 && in[2] > 0 &&
+        in[1] <= kMaxPictureSide && in[2] <= kMaxPictureSide) {
+        shape.channels = static_cast<int>(in[0]);
+        shape.height = static_cast<int>(in[1]);
+        shape.width = static_cast<int>(in[2]);
+        return shape;
+    }
+    if (in.size() == 1) {
+        const auto side = static_cast<int64_t>(std::llround(std::sqrt(double(in[0]))));
+        if (side > 1 && side * side == in[0] && side <= kMaxPictureSide) {
+            shape.height = shape.width = static_cast<int>(side);
+            shape.flat = true;
+            return shape;
+        }
+    }
+    throw Error("this model's input is " + shapeText(in) +
+                ", which a picture cannot fill: a picture needs an input of 1×H×W (gray) or "
+                "3×H×W (colour) values, or H·W features for a square gray picture (784 for "
+                "28×28)");
+}
+
+std::vector<float> pictureAsInput(const Picture8 &picture, const PictureShape &shape)
+{
+    if (picture.width <= 0 || picture.height <= 0 ||
+        picture.pixels.size() !=
+            size_t(picture.width) * size_t(picture.height) * size_t(picture.channels))
+        throw Error("the picture holds no pixels");
+    const int W = shape.width, H = shape.height, C = shape.channels;
+    // The picture's value of channel c at (x, y), converted to the model's channels.
+    const auto at = [&](int x, int y, int c) -> float {
+        const uint8_t *p = picture.pixels.data() +
+                           (size_t(y) * size_t(picture.width) + size_t(x)) * size_t(picture.channels);
+        if (picture.channels == C)
+            return p[c];
+        if (C == 1) // BT.601 luma, as PIL's convert("L")
+            return 0.299f * p[0] + 0.587f * p[1] + 0.114f * p[2];
+        return p[0]; // gray into all three channels
+    };
+    std::vector<float> out(size_t(C) * size_t(H) * size_t(W));
+    // Bilinear, sampling at the centres of the output pixels (as OpenCV's INTER_LINEAR).
+    const double sx = double(picture.width) / W, sy = double(picture.height) / H;
+    for (int y = 0; y < H; ++y) {
+        const double fy = std::clamp((y + 0.5) * sy - 0.5, 0.0, double(picture.height - 1));
+        const int y0 = int(fy), y1 = std::min(y0 + 1, picture.height - 1);
+        const double wy = fy - y0;
+        for (int x = 0; x < W; ++x) {
+            const double fx = std::clamp((x + 0.5) * sx - 0.5, 0.0, double(picture.width - 1));
+            const int x0 = int(fx), x1 = std::min(x0 + 1, picture.width - 1);
+            const double wx = fx - x0;
+            for (int c = 0; c < C; ++c) {
+                const double top = at(x0, y0, c) * (1 - wx) + at(x1, y0, c) * wx;
+                const double bottom = at(x0, y1, c) * (1 - wx) + at(x1, y1, c) * wx;
+                out[(size_t(c) * H + y) * W + x] = float(top * (1 - wy) + bottom * wy);
+            }
+        }
+    }
+    return out;
+}
+
+std::vector<ClassScore> topClasses(const float *outputs, int64_t count,
+                                   const std::vector<std::string> &classNames, int k)
+{
+    std::vector<float> p;
+    if (count == 1)
+        p = {1 - outputs[0], outputs[0]}; // one sigmoid: class 1's probability
+    else
+        p.assign(outputs, outputs + count);
+    std::vector<int> order(p.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return p[a] > p[b]; });
+    order.resize(std::min<size_t>(order.size(), size_t(std::max(k, 0))));
+    std::vector<ClassScore> top;
+    for (int i : order)
+        top.push_back({i,
+                       size_t(i) < classNames.size() ? classNames[size_t(i)] : std::to_string(i),
+                       p[size_t(i)]});
+    return top;
+}
+
+} // namespace strata
