@@ -315,6 +315,7 @@ void MainWindow::createTrainingPanels()
     setDatasetPreview(new DatasetPreview(this));
     createBoundaryDock();
     createRunsDock();
+    createInferenceDock();
 }
 
 void MainWindow::createBoundaryDock()

@@ -25,6 +25,7 @@ namespace strata::ui {
 
 class Autosave;
 class BoundaryPanel;
+class InferencePanel;
 class RunsPanel;
 class DatasetPreview;
 class Document;
@@ -110,6 +111,9 @@ public:
     // The project's kept runs, tabbed with the inspector.
     QDockWidget *runsDock() const { return runsDock_; }
     RunsPanel *runsPanel() const { return runsPanel_; }
+    // Ask the model about one picture (a file, or a drawing), tabbed with the inspector.
+    QDockWidget *inferenceDock() const { return inferenceDock_; }
+    InferencePanel *inferencePanel() const { return inferencePanel_; }
     // Shows and raises the dock whose title or object name is `name` (e.g. "Decision
     // boundary", "boundaryDock"); false when there is none.
     bool showDock(const QString &name);
@@ -148,7 +152,8 @@ private:
     // The training dashboard and dataset preview from ui/training and ui/dataset.
     void createTrainingPanels();
     void createBoundaryDock();
-    void createRunsDock();     // main_window_runs.cpp
+    void createRunsDock();      // main_window_runs.cpp
+    void createInferenceDock(); // main_window_inference.cpp
     void updateRunStore();     // the session's and the Runs panel's store for the project
     void showExportOf(const strata::Project &project, const QString &weights);
     // The training dock's height at first start (no saved layout).
@@ -203,6 +208,8 @@ private:
     QPointer<QWidget> trainingPanel_;
     // Where training runs write their weights (and checkpoints), for Export; removed on exit.
     QDockWidget *runsDock_ = nullptr;
+    QDockWidget *inferenceDock_ = nullptr;
+    InferencePanel *inferencePanel_ = nullptr;
     RunsPanel *runsPanel_ = nullptr;
     Autosave *autosave_ = nullptr;
     QPointer<RecoveryDialog> recoveryDialog_;

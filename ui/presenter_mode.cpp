@@ -42,7 +42,8 @@ QStringList PresenterMode::editingDocks()
 {
     return {QStringLiteral("paletteDock"), QStringLiteral("inspectorDock"),
             QStringLiteral("problemsDock"), QStringLiteral("historyDock"),
-            QStringLiteral("datasetDock"), QStringLiteral("runsDock")};
+            QStringLiteral("datasetDock"), QStringLiteral("runsDock"),
+            QStringLiteral("inferenceDock")};
 }
 
 void PresenterMode::setActive(bool active)

@@ -109,6 +109,7 @@ bool TrainingSession::launch(strata::Project project, const QString &base,
     queue_ = std::make_shared<strata::EventQueue>();
     epochs_.clear();
     result_.reset();
+    startedInfo_.reset();
     position_ = 0;
     lastLr_.reset();
     userLr_.reset();
@@ -245,6 +246,7 @@ bool TrainingSession::clear()
     trainer_.reset();
     epochs_.clear();
     result_.reset();
+    startedInfo_.reset();
     position_ = 0;
     lastLr_.reset();
     userLr_.reset();
@@ -280,6 +282,7 @@ void TrainingSession::takeSnapshot()
 
 void TrainingSession::handle(const strata::StartedEvent &e)
 {
+    startedInfo_ = e;
     emit started(e);
     // A resumed run: its epochs before the checkpoint, as if they had just been trained, so
     // every panel shows the whole run.

@@ -82,6 +82,9 @@ public:
     // a listener), the trained network's final weights once finished() has been emitted (any
     // run whose network was built); nullptr before any. clear() forgets them.
     strata::SnapshotPtr latestSnapshot() const { return latestSnapshot_; }
+    // The engine's StartedEvent of the current or last run (class names, normalisation), once
+    // it has come; empty before.
+    const std::optional<strata::StartedEvent> &startedInfo() const { return startedInfo_; }
     // The project and base folder of the current or last run, as start() received them.
     const strata::Project &runProject() const { return runProject_; }
     QString runBaseDir() const { return runBaseDir_; }
@@ -162,7 +165,8 @@ private:
     QString runStore_;
     QString runFolder_, runId_;
     std::shared_ptr<strata::RunRecorder> recorder_;
-    std::vector<strata::EpochMetrics> resumedHistory_; // resumeRun()'s, until its StartedEvent
+    std::vector<strata::EpochMetrics> resumedHistory_;
+    std::optional<strata::StartedEvent> startedInfo_; // resumeRun()'s, until its StartedEvent
     std::unique_ptr<strata::Trainer> trainer_;
     // Runs trainer_->run(); its finished signal, not a poll, says when the run is over.
     std::unique_ptr<QThread> thread_;

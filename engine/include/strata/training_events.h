@@ -2,6 +2,8 @@
 // What a training run reports, as plain values, and a thread-safe queue the studio drains on
 // a timer so the GUI never waits on training.
 
+#include "strata/dataset.h"
+
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -49,6 +51,9 @@ struct StartedEvent
     int startBatch = 0;           // > 0 when resumed mid-epoch
     std::string validationSource; // "validation split 0.3", "test set", "none"
     std::vector<std::string> classNames;
+    // How the run's inputs were normalised (the statistics of its training data): what a
+    // probe's own inputs need to match them.
+    Normalization normalization;
 };
 
 struct BatchEvent

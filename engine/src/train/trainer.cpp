@@ -335,6 +335,7 @@ void Trainer::publishStarted(Run &r)
     started.startBatch = r.startBatch;
     started.validationSource = r.validationSource;
     started.classNames = r.train.classNames;
+    started.normalization = r.data.normalization;
     publish(started);
 }
 

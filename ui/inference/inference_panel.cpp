@@ -1,0 +1,406 @@
+#include "ui/inference/inference_panel.h"
+
+#include "strata/dataset.h"
+#include "strata/probe.h"
+#include "ui/session/training_session.h"
+
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMimeData>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+namespace strata::ui {
+
+// --- DrawingPad
+
+DrawingPad::DrawingPad(QWidget *parent) : QWidget(parent), image_(kSide, kSide, QImage::Format_Grayscale8)
+{
+    setObjectName(QStringLiteral("drawingPad"));
+    image_.fill(Qt::black);
+    setCursor(Qt::CrossCursor);
+    setToolTip(tr("Draw here with the mouse (white on black, as MNIST's digits)"));
+}
+
+void DrawingPad::clear()
+{
+    image_.fill(Qt::black);
+    empty_ = true;
+    update();
+    emit changed();
+}
+
+void DrawingPad::setPicture(const QImage &picture)
+{
+    image_.fill(Qt::black);
+    QPainter painter(&image_);
+    const QImage fitted = picture.convertToFormat(QImage::Format_Grayscale8)
+                              .scaled(kSide, kSide, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+    painter.drawImage(QPoint((kSide - fitted.width()) / 2, (kSide - fitted.height()) / 2), fitted);
+    empty_ = false;
+    update();
+}
+
+QPointF DrawingPad::unit(QPointF p) const
+{
+    const double side = std::min(width(), height());
+    return {std::clamp(p.x() / side, 0.0, 1.0), std::clamp(p.y() / side, 0.0, 1.0)};
+}
+
+void DrawingPad::stroke(QPointF a, QPointF b)
+{
+    QPainter painter(&image_);
+    painter.setRenderHint(QPainter::Antialiasing);
+    // About two MNIST pixels wide, as a pen stroke in the dataset.
+    painter.setPen(QPen(Qt::white, kSide * 0.075, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+    painter.drawLine(a * kSide, b * kSide);
+    empty_ = false;
+    update();
+    emit changed();
+}
+
+void DrawingPad::mousePressEvent(QMouseEvent *event)
+{
+    last_ = unit(event->position());
+    stroke(last_, last_);
+}
+
+void DrawingPad::mouseMoveEvent(QMouseEvent *event)
+{
+    if (!(event->buttons() & Qt::LeftButton))
+        return;
+    const QPointF next = unit(event->position());
+    stroke(last_, next);
+    last_ = next;
+}
+
+void DrawingPad::paintEvent(QPaintEvent *)
+{
+    QPainter painter(this);
+    const int side = std::min(width(), height());
+    painter.drawImage(QRect(0, 0, side, side), image_);
+    painter.setPen(QColor(120, 120, 120));
+    painter.drawRect(0, 0, side - 1, side - 1);
+    if (empty_) {
+        painter.setPen(QColor(170, 170, 170));
+        painter.drawText(QRect(0, 0, side, side), Qt::AlignCenter | Qt::TextWordWrap,
+                         tr("draw here"));
+    }
+}
+
+// --- InferencePanel
+
+namespace {
+
+constexpr int kEvaluateEveryMs = 100;
+
+strata::Picture8 toPicture(const QImage &image)
+{
+    const QImage gray = image.convertToFormat(QImage::Format_Grayscale8);
+    strata::Picture8 p;
+    p.width = gray.width();
+    p.height = gray.height();
+    p.channels = 1;
+    p.pixels.resize(size_t(p.width) * size_t(p.height));
+    for (int y = 0; y < p.height; ++y)
+        std::copy_n(gray.constScanLine(y), p.width, p.pixels.begin() + ptrdiff_t(y) * p.width);
+    return p;
+}
+
+} // namespace
+
+InferencePanel::InferencePanel(TrainingSession *session, QWidget *parent)
+    : QWidget(parent), session_(session), timer_(new QTimer(this))
+{
+    setObjectName(QStringLiteral("inferencePanel"));
+    setAcceptDrops(true);
+    timer_->setSingleShot(true);
+    timer_->setInterval(kEvaluateEveryMs);
+    connect(timer_, &QTimer::timeout, this, &InferencePanel::evaluate);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    auto *buttons = new QHBoxLayout;
+    auto *open = new QPushButton(tr("Open picture…"));
+    open->setObjectName(QStringLiteral("openPictureButton"));
+    open->setToolTip(tr("A PNG, JPEG or BMP picture to ask the model about (or drop one here)"));
+    connect(open, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Open picture"), QString(), tr("Pictures (*.png *.jpg *.jpeg *.bmp *.gif)"));
+        if (!path.isEmpty())
+            openPicture(path);
+    });
+    auto *clear = new QPushButton(tr("Clear"));
+    clear->setObjectName(QStringLiteral("clearDrawingButton"));
+    clear->setToolTip(tr("Clear the drawing pad and ask about a drawing"));
+    connect(clear, &QPushButton::clicked, this, [this] {
+        pad_->clear();
+        useDrawing();
+    });
+    buttons->addWidget(open);
+    buttons->addWidget(clear);
+    buttons->addStretch(1);
+    layout->addLayout(buttons);
+
+    source_ = new QLabel;
+    source_->setObjectName(QStringLiteral("inferenceSource"));
+    source_->setWordWrap(true);
+    layout->addWidget(source_);
+
+    auto *pictures = new QHBoxLayout;
+    pad_ = new DrawingPad;
+    pictures->addWidget(pad_, 1);
+    auto *seenColumn = new QVBoxLayout;
+    auto *seenTitle = new QLabel(tr("The model sees"));
+    seen_ = new QLabel;
+    seen_->setObjectName(QStringLiteral("inferenceSeen"));
+    seen_->setFixedSize(84, 84);
+    seen_->setFrameShape(QFrame::Box);
+    seen_->setAlignment(Qt::AlignCenter);
+    seenColumn->addWidget(seenTitle);
+    seenColumn->addWidget(seen_);
+    seenColumn->addStretch(1);
+    pictures->addLayout(seenColumn);
+    layout->addLayout(pictures);
+    connect(pad_, &DrawingPad::changed, this, [this] {
+        if (picture_)
+            useDrawing();
+        else
+            schedule();
+    });
+
+    auto *grid = new QGridLayout;
+    for (int i = 0; i < kTop; ++i) {
+        auto *name = new QLabel;
+        auto *bar = new QProgressBar;
+        bar->setObjectName(QStringLiteral("classBar%1").arg(i));
+        bar->setRange(0, 1000);
+        bar->setTextVisible(true);
+        grid->addWidget(name, i, 0);
+        grid->addWidget(bar, i, 1);
+        names_.push_back(name);
+        bars_.push_back(bar);
+    }
+    grid->setColumnStretch(1, 1);
+    layout->addLayout(grid);
+
+    message_ = new QLabel;
+    message_->setObjectName(QStringLiteral("inferenceMessage"));
+    message_->setWordWrap(true);
+    layout->addWidget(message_);
+    layout->addStretch(1);
+
+    if (session_) {
+        connect(session_, &TrainingSession::snapshotAvailable, this, &InferencePanel::schedule);
+        connect(session_, &TrainingSession::finished, this, &InferencePanel::schedule);
+        connect(session_, &TrainingSession::cleared, this, &InferencePanel::schedule);
+    }
+    useDrawing();
+}
+
+InferencePanel::~InferencePanel()
+{
+    if (listening_ && session_)
+        session_->removeSnapshotListener();
+}
+
+void InferencePanel::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    // Live answers only while someone can see them (from the next run on).
+    if (!listening_ && session_) {
+        session_->addSnapshotListener();
+        listening_ = true;
+    }
+    schedule();
+}
+
+void InferencePanel::hideEvent(QHideEvent *event)
+{
+    QWidget::hideEvent(event);
+    if (listening_ && session_) {
+        session_->removeSnapshotListener();
+        listening_ = false;
+    }
+}
+
+void InferencePanel::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasUrls() && event->mimeData()->urls().front().isLocalFile())
+        event->acceptProposedAction();
+}
+
+void InferencePanel::dropEvent(QDropEvent *event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (!urls.isEmpty() && urls.front().isLocalFile()) {
+        openPicture(urls.front().toLocalFile());
+        event->acceptProposedAction();
+    }
+}
+
+bool InferencePanel::openPicture(const QString &path)
+{
+    try {
+        picture_ = strata::readPicture(path.toStdString());
+    } catch (const std::exception &e) {
+        showMessage(QString::fromStdString(e.what()));
+        return false;
+    }
+    pictureName_ = QFileInfo(path).fileName();
+    // On the pad, to see it large, and to draw over it (which asks about the drawing).
+    const QImage::Format format =
+        picture_->channels == 1 ? QImage::Format_Grayscale8 : QImage::Format_RGB888;
+    pad_->setPicture(QImage(picture_->pixels.data(), picture_->width, picture_->height,
+                            picture_->width * picture_->channels, format)
+                         .copy());
+    source_->setText(tr("Picture: %1 (%2×%3)")
+                         .arg(pictureName_)
+                         .arg(picture_->width)
+                         .arg(picture_->height));
+    evaluate();
+    return true;
+}
+
+void InferencePanel::useDrawing()
+{
+    picture_.reset();
+    pictureName_.clear();
+    source_->setText(tr("Drawing: draw on the pad (or over a picture), or open or drop a "
+                        "picture."));
+    schedule();
+}
+
+void InferencePanel::schedule()
+{
+    if (!timer_->isActive())
+        timer_->start();
+}
+
+QString InferencePanel::message() const
+{
+    return message_->isVisible() || !message_->text().isEmpty() ? message_->text() : QString();
+}
+
+void InferencePanel::showMessage(const QString &text)
+{
+    scores_.clear();
+    message_->setText(text);
+    for (size_t i = 0; i < bars_.size(); ++i) {
+        names_[i]->clear();
+        bars_[i]->setValue(0);
+        bars_[i]->setFormat(QString());
+        bars_[i]->setEnabled(false);
+    }
+}
+
+void InferencePanel::evaluate()
+{
+    timer_->stop();
+    if (!session_)
+        return;
+    const strata::SnapshotPtr weights = session_->latestSnapshot();
+    if (!weights) {
+        showMessage(tr("No trained weights yet: press Train. The answer follows the weights "
+                       "as the model learns, and stays after the run."));
+        return;
+    }
+    const strata::Project &project = session_->runProject();
+    try {
+        const std::string graph = strata::toJson(project).at("model").dump();
+        if (!probe_ || graph != probeGraph_) {
+            probe_ = std::make_unique<strata::Probe>(project);
+            probeGraph_ = graph;
+        }
+        probe_->load(weights);
+        const strata::Shape in = probe_->inputShape();
+        const strata::PictureShape shape = strata::pictureShapeFor(in);
+        if (!picture_ && pad_->isEmpty()) {
+            showSeen(shape);
+            showMessage(tr("Draw on the pad, or open or drop a picture, to see what the model "
+                           "answers."));
+            return;
+        }
+        input_ = strata::pictureAsInput(picture_ ? *picture_ : toPicture(pad_->image()), shape);
+        strata::Dataset d;
+        d.sampleShape = in;
+        d.features = input_;
+        d.labels.assign(1, 0);
+        if (const auto &info = session_->startedInfo())
+            info->normalization.apply(d); // as the run's training data
+        strata::Shape batch{1};
+        batch.insert(batch.end(), in.begin(), in.end());
+        const strata::Tensor p =
+            probe_->probabilities(strata::Tensor::fromVector(batch, std::move(d.features)));
+        const std::vector<std::string> names =
+            session_->startedInfo() ? session_->startedInfo()->classNames
+                                    : std::vector<std::string>{};
+        scores_ = strata::topClasses(p.data(), p.numel(), names, kTop);
+        ++evaluations_;
+        showSeen(shape);
+        showScores();
+    } catch (const std::exception &e) {
+        showMessage(QString::fromStdString(e.what()));
+    }
+}
+
+void InferencePanel::showSeen(const strata::PictureShape &shape)
+{
+    if (input_.empty() || input_.size() != size_t(shape.channels) * shape.height * shape.width) {
+        seen_->clear();
+        return;
+    }
+    const int W = shape.width, H = shape.height, C = shape.channels;
+    QImage image(W, H, QImage::Format_RGB32);
+    const size_t plane = size_t(W) * size_t(H);
+    for (int y = 0; y < H; ++y)
+        for (int x = 0; x < W; ++x) {
+            const size_t i = size_t(y) * W + x;
+            const auto v = [&](int c) {
+                return std::clamp(int(input_[size_t(c) * plane + i] + 0.5f), 0, 255);
+            };
+            image.setPixel(x, y, C == 1 ? qRgb(v(0), v(0), v(0)) : qRgb(v(0), v(1), v(2)));
+        }
+    seen_->setPixmap(QPixmap::fromImage(
+        image.scaled(seen_->size() - QSize(4, 4), Qt::KeepAspectRatio, Qt::FastTransformation)));
+    seen_->setToolTip(tr("%1×%2 %3, as the model takes it")
+                          .arg(W)
+                          .arg(H)
+                          .arg(C == 1 ? tr("gray") : tr("colour")));
+}
+
+void InferencePanel::showScores()
+{
+    message_->clear();
+    for (size_t i = 0; i < bars_.size(); ++i) {
+        const bool shown = i < scores_.size();
+        bars_[i]->setEnabled(shown);
+        if (!shown) {
+            names_[i]->clear();
+            bars_[i]->setValue(0);
+            bars_[i]->setFormat(QString());
+            continue;
+        }
+        const strata::ClassScore &s = scores_[i];
+        names_[i]->setText(QString::fromStdString(s.name));
+        bars_[i]->setValue(int(std::lround(double(s.probability) * 1000)));
+        bars_[i]->setFormat(QStringLiteral("%1%").arg(double(s.probability) * 100, 0, 'f', 1));
+    }
+    if (const strata::SnapshotPtr w = session_->latestSnapshot())
+        source_->setToolTip(tr("Weights of epoch %1").arg(w->epoch + 1));
+}
+
+} // namespace strata::ui

@@ -1,0 +1,131 @@
+#pragma once
+// "Try the model": ask the trained (or training) image model about one picture. The picture
+// comes from a file (Open picture…, or dropped on the panel: PNG, JPEG, BMP) or is drawn with
+// the mouse on a pad (white on black, as MNIST's digits). It is converted to the model's
+// channels, resized to its input and normalised as the run's training data was
+// (strata/image_input.h), and the panel shows what the model sees and its top classes with
+// their probabilities as bars. It evaluates on the session's weights: the latest snapshot
+// while training (asked for only while the panel can be seen), the final weights after the
+// run, again whenever they change (at most 10 times a second).
+
+#include "strata/image_input.h"
+#include "strata/project.h"
+#include "strata/weights_snapshot.h"
+
+#include <QImage>
+#include <QPointer>
+#include <QString>
+#include <QWidget>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QTimer;
+
+namespace strata {
+class Probe;
+}
+
+namespace strata::ui {
+
+class TrainingSession;
+
+// A square to draw on with the mouse: thick white strokes on black.
+class DrawingPad : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit DrawingPad(QWidget *parent = nullptr);
+    QSize sizeHint() const override { return {168, 168}; }
+    QSize minimumSizeHint() const override { return {112, 112}; }
+    // The drawing so far (black where nothing is drawn), at the pad's own resolution.
+    const QImage &image() const { return image_; }
+    bool isEmpty() const { return empty_; }
+    void clear();
+    // Shows a picture (in gray, fitted into the square) to draw over; changed() is not emitted.
+    void setPicture(const QImage &picture);
+    // A stroke from a to b in the pad's unit square (0..1), as the mouse draws one.
+    void stroke(QPointF a, QPointF b);
+
+signals:
+    void changed();
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+
+private:
+    QPointF unit(QPointF widgetPos) const;
+    static constexpr int kSide = 280; // the drawing's resolution: 10x MNIST's
+    QImage image_;
+    QPointF last_;
+    bool empty_ = true;
+};
+
+class InferencePanel : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit InferencePanel(TrainingSession *session, QWidget *parent = nullptr);
+    ~InferencePanel() override;
+
+    static constexpr int kTop = 5; // classes shown
+
+    // The picture to ask about: a file (false, with the reason shown, when it cannot be read),
+    // or the pad's drawing.
+    bool openPicture(const QString &path);
+    void useDrawing();
+    DrawingPad *pad() const { return pad_; }
+
+    // --- What is shown (tests read these)
+    // The top classes of the last evaluation; empty when there is none (see message()).
+    const std::vector<strata::ClassScore> &scores() const { return scores_; }
+    // Why there is no answer, or what to do; empty when scores are shown.
+    QString message() const;
+    // The model's input as the last evaluation gave it (before normalisation), 0-255.
+    const std::vector<float> &lastInput() const { return input_; }
+    // Evaluations so far.
+    int evaluations() const { return evaluations_; }
+    // Evaluates now (the timer does it after changes).
+    void evaluate();
+
+protected:
+    void showEvent(QShowEvent *event) override;
+    void hideEvent(QHideEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    void schedule();
+    void showMessage(const QString &text);
+    void showScores();
+    void showSeen(const strata::PictureShape &shape);
+
+    QPointer<TrainingSession> session_;
+    std::optional<strata::Picture8> picture_; // from a file; none: the pad's drawing
+    QString pictureName_;
+    std::unique_ptr<strata::Probe> probe_;
+    std::string probeGraph_; // the graph the probe was compiled for (its JSON)
+    std::vector<strata::ClassScore> scores_;
+    std::vector<float> input_;
+    int evaluations_ = 0;
+    bool listening_ = false;
+
+    DrawingPad *pad_ = nullptr;
+    QLabel *source_ = nullptr;
+    QLabel *seen_ = nullptr;
+    QLabel *message_ = nullptr;
+    std::vector<QLabel *> names_;
+    std::vector<QProgressBar *> bars_;
+    QTimer *timer_ = nullptr;
+};
+
+} // namespace strata::ui
