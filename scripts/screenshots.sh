@@ -102,6 +102,13 @@ cp "$work/shots/training_dashboard.png" "$root/docs/training-dashboard.png"
 STRATA_SCREENSHOT_DIR="$work/shots" STRATA_SOURCE_DIR="$root" QT_QPA_PLATFORM=offscreen \
     nice -n 19 "$build/tests/test_boundary_panel" xorBoundaryNeuronMapsAndClicks >/dev/null
 cp "$work/shots/boundary_xor.png" "$root/docs/boundary-xor-neuron-maps.png"
+# "Try the model": a briefly trained Fashion-MNIST CNN asked about a test image (when the
+# dataset is installed).
+STRATA_SCREENSHOT_DIR="$work/shots" STRATA_SOURCE_DIR="$root" QT_QPA_PLATFORM=offscreen \
+    nice -n 19 "$build/tests/test_inference_panel" answersLikeAProbe >/dev/null
+if [ -f "$work/shots/inference_panel.png" ]; then
+    cp "$work/shots/inference_panel.png" "$root/docs/inference-panel.png"
+fi
 if [ -f "$work/shots/dataset_preview_images.png" ]; then
     cp "$work/shots/dataset_preview_images.png" "$root/docs/dataset-preview.png"
 fi
