@@ -3,6 +3,7 @@
 #include "strata/boundary_picture.h"
 #include "strata/dataset.h"
 #include "strata/errors.h"
+#include "strata/misclassified.h"
 #include "strata/probe.h"
 
 #include <QThread>
@@ -146,17 +147,12 @@ BoundaryEvaluator::Worker::evaluate(const BoundaryRequest &request)
         for (const std::string &id : result->unitNodes)
             result->unitImages.push_back(unitPictures(result->grid.units.at(id), spec));
         // The samples training holds back (validation, and a test set) are the squares:
-        // the trainer's split is Keras' validation_split, the last fraction of the data.
-        const int64_t n = data.train.size();
-        const double split = request.project.training.validationSplit;
-        const int64_t held = split > 0 ? int64_t(std::floor(double(n) * split)) : 0;
-        if (held >= 1 && held < n) {
-            result->points = strata::boundaryPoints(probe, data.train.slice(0, n - held), false);
-            const auto validation =
-                strata::boundaryPoints(probe, data.train.slice(n - held, n), true);
+        // split as the trainer splits them.
+        const strata::DataSplit split = strata::splitForTraining(data, request.project.training);
+        result->points = strata::boundaryPoints(probe, split.train, false);
+        if (split.validation && split.source != "test set") {
+            const auto validation = strata::boundaryPoints(probe, *split.validation, true);
             result->points.insert(result->points.end(), validation.begin(), validation.end());
-        } else {
-            result->points = strata::boundaryPoints(probe, data.train, false);
         }
         if (test) {
             const auto tested = strata::boundaryPoints(probe, *test, true);

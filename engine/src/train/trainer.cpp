@@ -5,6 +5,7 @@
 #include "strata/backend.h"
 #include "strata/evaluation.h"
 #include "strata/memory.h"
+#include "strata/misclassified.h"
 #include "strata/network.h"
 #include "strata/project_check.h"
 #include "strata/safetensors.h"
@@ -211,22 +212,10 @@ void Trainer::prepareData(Run &r)
     const TrainingSpec &spec = project_.training;
     publish(LogEvent{LogEvent::Level::Info, "Loading the dataset…"});
     r.data = loadDataset(project_.dataset, baseDir_);
-    r.train = r.data.train;
-    if (spec.validationSplit > 0) {
-        // Keras' validation_split: the last fraction of the data, taken before shuffling.
-        const int64_t n = r.train.size();
-        const int64_t held = static_cast<int64_t>(std::floor(n * spec.validationSplit));
-        if (held < 1 || held >= n)
-            throw Error("A validation split of " + fixed(spec.validationSplit, 2) + " leaves " +
-                        std::to_string(n - held) + " training and " + std::to_string(held) +
-                        " validation samples: change the split or use more data");
-        r.validation = r.train.slice(n - held, n);
-        r.train = r.train.slice(0, n - held);
-        r.validationSource = "validation split " + fixed(spec.validationSplit, 2);
-    } else if (r.data.test) {
-        r.validation = *r.data.test;
-        r.validationSource = "test set";
-    }
+    DataSplit split = splitForTraining(r.data, spec);
+    r.train = std::move(split.train);
+    r.validation = std::move(split.validation);
+    r.validationSource = split.source;
     if (r.train.size() == 0)
         throw Error("The training set is empty");
     r.truthTable = truthTableRows({&r.data.train, r.data.test ? &*r.data.test : nullptr});
