@@ -26,6 +26,7 @@ namespace strata::ui {
 class Autosave;
 class BoundaryPanel;
 class InferencePanel;
+class MistakesGallery;
 class RunsPanel;
 class DatasetPreview;
 class Document;
@@ -114,6 +115,9 @@ public:
     // Ask the model about one picture (a file, or a drawing), tabbed with the inspector.
     QDockWidget *inferenceDock() const { return inferenceDock_; }
     InferencePanel *inferencePanel() const { return inferencePanel_; }
+    // The validation samples the model gets wrong, tabbed with the training dashboard.
+    QDockWidget *mistakesDock() const { return mistakesDock_; }
+    MistakesGallery *mistakesGallery() const { return mistakesGallery_; }
     // Shows and raises the dock whose title or object name is `name` (e.g. "Decision
     // boundary", "boundaryDock"); false when there is none.
     bool showDock(const QString &name);
@@ -210,6 +214,8 @@ private:
     QDockWidget *runsDock_ = nullptr;
     QDockWidget *inferenceDock_ = nullptr;
     InferencePanel *inferencePanel_ = nullptr;
+    QDockWidget *mistakesDock_ = nullptr;
+    MistakesGallery *mistakesGallery_ = nullptr;
     RunsPanel *runsPanel_ = nullptr;
     Autosave *autosave_ = nullptr;
     QPointer<RecoveryDialog> recoveryDialog_;

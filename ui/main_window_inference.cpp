@@ -1,8 +1,14 @@
-// The main window's "Try the model" dock: the inference panel on the training session.
+// The main window's "Try the model" dock (the inference panel) and "Mistakes" dock (the
+// validation samples the model gets wrong), both on the training session: a click on a
+// confusion-matrix cell shows that cell's mistakes, a click on a mistake asks the model
+// about it.
 
 #include "ui/main_window.h"
 
 #include "ui/inference/inference_panel.h"
+#include "ui/inference/mistakes_gallery.h"
+#include "ui/training/training_dashboard.h"
+#include "widgets/confusion_matrix_view.h"
 
 #include <QDockWidget>
 #include <QMenu>
@@ -24,6 +30,41 @@ void MainWindow::createInferenceDock()
     inspectorDock_->raise();
     if (viewMenu_)
         viewMenu_->addAction(inferenceDock_->toggleViewAction());
+
+    mistakesGallery_ = new MistakesGallery(session_, this);
+    mistakesDock_ = addDock(tr("Mistakes"), QStringLiteral("mistakesDock"), mistakesGallery_,
+                            Qt::BottomDockWidgetArea);
+    if (trainingDock_) {
+        tabifyDockWidget(trainingDock_, mistakesDock_);
+        trainingDock_->raise();
+    }
+    if (viewMenu_)
+        viewMenu_->addAction(mistakesDock_->toggleViewAction());
+    connect(mistakesGallery_, &MistakesGallery::sampleChosen, this,
+            [this](const std::vector<float> &values, const strata::Shape &shape,
+                   const QString &caption) {
+                inferenceDock_->show();
+                inferenceDock_->raise();
+                inferencePanel_->openSample(values, shape, caption);
+            });
+    if (TrainingDashboard *d = dashboard())
+        connect(d->confusionMatrix(), &widgets::ConfusionMatrixView::cellClicked, this,
+                [this](int truth, int predicted) {
+                    if (truth == predicted)
+                        return; // right answers are not mistakes
+                    mistakesDock_->show();
+                    mistakesDock_->raise();
+                    if (!mistakesGallery_->showPair(truth, predicted)) {
+                        // Not looked at yet (or these weights are newer): look, then show.
+                        auto *once = new QObject(this);
+                        connect(mistakesGallery_, &MistakesGallery::updated, once,
+                                [this, once, truth, predicted] {
+                                    mistakesGallery_->showPair(truth, predicted);
+                                    once->deleteLater();
+                                });
+                        mistakesGallery_->findMistakes();
+                    }
+                });
 }
 
 } // namespace strata::ui

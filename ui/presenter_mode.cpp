@@ -43,7 +43,7 @@ QStringList PresenterMode::editingDocks()
     return {QStringLiteral("paletteDock"), QStringLiteral("inspectorDock"),
             QStringLiteral("problemsDock"), QStringLiteral("historyDock"),
             QStringLiteral("datasetDock"), QStringLiteral("runsDock"),
-            QStringLiteral("inferenceDock")};
+            QStringLiteral("inferenceDock"), QStringLiteral("mistakesDock")};
 }
 
 void PresenterMode::setActive(bool active)

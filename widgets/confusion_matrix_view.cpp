@@ -1,6 +1,7 @@
 #include "widgets/confusion_matrix_view.h"
 
 #include <QFontMetrics>
+#include <QMouseEvent>
 #include <QPaintEvent>
 #include <QPainter>
 
@@ -151,6 +152,8 @@ void ConfusionMatrixView::paintEvent(QPaintEvent *)
     const int gridW = cell * k;
     const int x0 = left + std::max(0, (width() - left - 8 - gridW) / 2);
     const int y0 = top;
+    gridOrigin_ = QPoint(x0, y0);
+    cellSize_ = cell;
 
     QFont countFont = labelFont;
     countFont.setPointSizeF(std::clamp(cell * 0.28, 6.5, font().pointSizeF() + 1));
@@ -205,6 +208,24 @@ void ConfusionMatrixView::paintEvent(QPaintEvent *)
     p.rotate(-90);
     p.drawText(QRect(-gridW / 2, 0, gridW, axisTitle), Qt::AlignCenter, tr("true"));
     p.restore();
+}
+
+std::optional<std::pair<int, int>> ConfusionMatrixView::cellAt(QPoint pos) const
+{
+    const int k = static_cast<int>(matrix_.size());
+    if (k == 0 || cellSize_ <= 0)
+        return std::nullopt;
+    const QPoint d = pos - gridOrigin_;
+    if (d.x() < 0 || d.y() < 0 || d.x() >= k * cellSize_ || d.y() >= k * cellSize_)
+        return std::nullopt;
+    return std::make_pair(d.y() / cellSize_, d.x() / cellSize_);
+}
+
+void ConfusionMatrixView::mousePressEvent(QMouseEvent *event)
+{
+    if (const auto cell = cellAt(event->position().toPoint()))
+        emit cellClicked(cell->first, cell->second);
+    QWidget::mousePressEvent(event);
 }
 
 } // namespace strata::widgets

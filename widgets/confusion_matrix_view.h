@@ -7,6 +7,7 @@
 #include <QWidget>
 
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace strata::widgets {
@@ -36,9 +37,16 @@ public:
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
+    // The (true, predicted) cell under a point, as last painted; nothing outside the grid.
+    std::optional<std::pair<int, int>> cellAt(QPoint pos) const;
+
+signals:
+    // A click on a cell: its true and predicted class.
+    void cellClicked(int truth, int predicted);
 
 protected:
     void paintEvent(QPaintEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
 
 private:
     QString className(int i) const;
@@ -47,6 +55,9 @@ private:
     QStringList names_;
     QString placeholder_;
     QString caption_;
+    // The grid as last painted: its top-left corner and cell size.
+    QPoint gridOrigin_;
+    int cellSize_ = 0;
 };
 
 } // namespace strata::widgets

@@ -1,6 +1,7 @@
 #include "widgets/image_grid.h"
 
 #include <QFontMetrics>
+#include <QMouseEvent>
 #include <QPainter>
 
 #include <algorithm>
@@ -147,6 +148,24 @@ void ImageGrid::paintEvent(QPaintEvent *)
                        fm.elidedText(captions_[i], Qt::ElideRight, cell.width()));
         }
     }
+}
+
+int ImageGrid::indexAt(QPoint pos) const
+{
+    const int columns = columnsForWidth(width());
+    const int col = (pos.x() - kSpacing) / (cellWidth() + kSpacing);
+    const int row = (pos.y() - kSpacing) / (cellHeight() + kSpacing);
+    if (pos.x() < kSpacing || pos.y() < kSpacing || col >= columns)
+        return -1;
+    const int index = row * columns + col;
+    return index < count() ? index : -1;
+}
+
+void ImageGrid::mousePressEvent(QMouseEvent *event)
+{
+    if (const int index = indexAt(event->position().toPoint()); index >= 0)
+        emit imageClicked(index);
+    QWidget::mousePressEvent(event);
 }
 
 } // namespace strata::widgets

@@ -33,13 +33,19 @@ public:
     const std::vector<QImage> &images() const { return images_; }
     QStringList captions() const { return captions_; }
     int columnsForWidth(int width) const;
+    // The image under a point (-1: none).
+    int indexAt(QPoint pos) const;
 
     bool hasHeightForWidth() const override { return true; }
     int heightForWidth(int width) const override;
     QSize sizeHint() const override;
 
+signals:
+    void imageClicked(int index);
+
 protected:
     void paintEvent(QPaintEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
 
 private:
     int cellWidth() const;

@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 namespace strata::ui {
 
@@ -271,6 +272,36 @@ bool InferencePanel::openPicture(const QString &path)
                          .arg(pictureName_)
                          .arg(picture_->width)
                          .arg(picture_->height));
+    evaluate();
+    return true;
+}
+
+bool InferencePanel::openSample(const std::vector<float> &values, const strata::Shape &shape,
+                                const QString &caption)
+{
+    if (shape.size() != 3 || (shape[0] != 1 && shape[0] != 3) ||
+        values.size() != size_t(strata::numel(shape))) {
+        showMessage(tr("This sample is not a picture: Try the model asks about pictures."));
+        return false;
+    }
+    strata::Picture8 p;
+    p.channels = int(shape[0]);
+    p.height = int(shape[1]);
+    p.width = int(shape[2]);
+    p.pixels.resize(values.size());
+    const size_t plane = size_t(p.width) * size_t(p.height);
+    for (size_t i = 0; i < plane; ++i)
+        for (int c = 0; c < p.channels; ++c)
+            p.pixels[i * size_t(p.channels) + size_t(c)] = static_cast<uint8_t>(
+                std::clamp(std::lround(values[size_t(c) * plane + i]), 0L, 255L));
+    picture_ = std::move(p);
+    pictureName_ = caption;
+    source_->setText(caption);
+    const QImage::Format format =
+        picture_->channels == 1 ? QImage::Format_Grayscale8 : QImage::Format_RGB888;
+    pad_->setPicture(QImage(picture_->pixels.data(), picture_->width, picture_->height,
+                            picture_->width * picture_->channels, format)
+                         .copy());
     evaluate();
     return true;
 }

@@ -82,6 +82,10 @@ public:
     // The picture to ask about: a file (false, with the reason shown, when it cannot be read),
     // or the pad's drawing.
     bool openPicture(const QString &path);
+    // A sample of the data (C×H×W values in 0-255, before normalisation), e.g. a mistake from
+    // the gallery; false, with the reason shown, when it is not a picture.
+    bool openSample(const std::vector<float> &values, const strata::Shape &shape,
+                    const QString &caption);
     void useDrawing();
     DrawingPad *pad() const { return pad_; }
 
