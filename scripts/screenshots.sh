@@ -109,6 +109,12 @@ STRATA_SCREENSHOT_DIR="$work/shots" STRATA_SOURCE_DIR="$root" QT_QPA_PLATFORM=of
 if [ -f "$work/shots/inference_panel.png" ]; then
     cp "$work/shots/inference_panel.png" "$root/docs/inference-panel.png"
 fi
+# The mistakes gallery after a brief Fashion-MNIST run, one mistake asked about.
+STRATA_SCREENSHOT_DIR="$work/shots" STRATA_SOURCE_DIR="$root" QT_QPA_PLATFORM=offscreen \
+    nice -n 19 "$build/tests/test_mistakes_gallery" >/dev/null
+if [ -f "$work/shots/mistakes_gallery.png" ]; then
+    cp "$work/shots/mistakes_gallery.png" "$root/docs/mistakes-gallery.png"
+fi
 if [ -f "$work/shots/dataset_preview_images.png" ]; then
     cp "$work/shots/dataset_preview_images.png" "$root/docs/dataset-preview.png"
 fi

@@ -16,6 +16,7 @@
 
 #include "source_dir.h"
 
+#include <QDir>
 #include <QDockWidget>
 #include <QLabel>
 #include <QSignalSpy>
@@ -104,6 +105,14 @@ private slots:
         QCOMPARE(panel->scores()[0].index, worst.second);
         QVERIFY(std::fabs(panel->scores()[0].probability - shown[0].probability) < 1e-4f);
         QVERIFY(panel->findChild<QLabel *>("inferenceSource")->text().contains("validation sample"));
+
+        // For the README (scripts/screenshots.sh): the studio with both docks.
+        if (const QString shots = qEnvironmentVariable("STRATA_SCREENSHOT_DIR"); !shots.isEmpty()) {
+            window.resize(1600, 1000);
+            QTest::qWait(300);
+            QDir().mkpath(shots);
+            QVERIFY(window.grab().save(shots + QStringLiteral("/mistakes_gallery.png")));
+        }
     }
 };
 
