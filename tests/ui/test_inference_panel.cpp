@@ -3,6 +3,7 @@
 // too; a file that is not a picture, a model on 2 features and a session without weights each
 // get a message.
 
+#include "ui/inference/activation_view.h"
 #include "ui/inference/inference_panel.h"
 #include "ui/session/training_session.h"
 
@@ -119,6 +120,24 @@ private slots:
             sum += p.data()[i];
         QVERIFY(std::fabs(sum - 1) < 1e-4);
 
+        // Inside the model, for the same picture: a convolution's channels, a dense layer's
+        // units, as the probe gives them.
+        std::string conv, dense;
+        for (const Node &n : session.runProject().graph.nodes()) {
+            if (n.type == "Conv2D" && conv.empty())
+                conv = n.id;
+            if (n.type == "Dense" && dense.empty())
+                dense = n.id;
+        }
+        QVERIFY(panel.showLayer(QString::fromStdString(conv)));
+        std::map<std::string, Tensor> outs;
+        probe.probabilities(Tensor::fromVector({1, 1, 28, 28}, one.features), {conv, dense}, outs);
+        QCOMPARE(panel.activations()->channelCount(), int(outs.at(conv).shape()[1]));
+        QVERIFY(panel.activations()->caption().contains("channel"));
+        QVERIFY(panel.showLayer(QString::fromStdString(dense)));
+        QCOMPARE(panel.activations()->barCount(), int(outs.at(dense).numel()));
+        QVERIFY(!panel.showLayer("no such layer"));
+
         // A drawing: asked as soon as it changes (the pad is 10x MNIST's resolution).
         const int before = panel.evaluations();
         panel.pad()->clear();
@@ -134,6 +153,8 @@ private slots:
         // For the README (scripts/screenshots.sh).
         if (const QString shots = qEnvironmentVariable("STRATA_SCREENSHOT_DIR"); !shots.isEmpty()) {
             QVERIFY(panel.openPicture(png));
+            QVERIFY(panel.showLayer(QString::fromStdString(conv)));
+            panel.resize(380, 760);
             QDir().mkpath(shots);
             QVERIFY(panel.grab().save(shots + QStringLiteral("/inference_panel.png")));
         }

@@ -2,8 +2,10 @@
 
 #include "strata/dataset.h"
 #include "strata/probe.h"
+#include "ui/inference/activation_view.h"
 #include "ui/session/training_session.h"
 
+#include <QComboBox>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -23,6 +25,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 namespace strata::ui {
 
@@ -202,7 +205,17 @@ InferencePanel::InferencePanel(TrainingSession *session, QWidget *parent)
     message_->setObjectName(QStringLiteral("inferenceMessage"));
     message_->setWordWrap(true);
     layout->addWidget(message_);
-    layout->addStretch(1);
+
+    auto *inside = new QHBoxLayout;
+    inside->addWidget(new QLabel(tr("Inside the model:")));
+    layers_ = new QComboBox;
+    layers_->setObjectName(QStringLiteral("activationLayer"));
+    layers_->setToolTip(tr("The layer whose output for this picture is shown below"));
+    inside->addWidget(layers_, 1);
+    layout->addLayout(inside);
+    activations_ = new ActivationView;
+    layout->addWidget(activations_, 1);
+    connect(layers_, &QComboBox::currentIndexChanged, this, &InferencePanel::evaluate);
 
     if (session_) {
         connect(session_, &TrainingSession::snapshotAvailable, this, &InferencePanel::schedule);
@@ -329,6 +342,8 @@ QString InferencePanel::message() const
 void InferencePanel::showMessage(const QString &text)
 {
     scores_.clear();
+    if (activations_)
+        activations_->clear();
     message_->setText(text);
     for (size_t i = 0; i < bars_.size(); ++i) {
         names_[i]->clear();
@@ -355,6 +370,7 @@ void InferencePanel::evaluate()
         if (!probe_ || graph != probeGraph_) {
             probe_ = std::make_unique<strata::Probe>(project);
             probeGraph_ = graph;
+            fillLayers();
         }
         probe_->load(weights);
         const strata::Shape in = probe_->inputShape();
@@ -374,8 +390,16 @@ void InferencePanel::evaluate()
             info->normalization.apply(d); // as the run's training data
         strata::Shape batch{1};
         batch.insert(batch.end(), in.begin(), in.end());
-        const strata::Tensor p =
-            probe_->probabilities(strata::Tensor::fromVector(batch, std::move(d.features)));
+        // The answer and the chosen layer's output in one forward pass.
+        const std::string layer = layers_->currentData().toString().toStdString();
+        std::map<std::string, strata::Tensor> outputs;
+        const strata::Tensor p = probe_->probabilities(
+            strata::Tensor::fromVector(batch, std::move(d.features)),
+            layer.empty() ? std::vector<std::string>{} : std::vector<std::string>{layer}, outputs);
+        if (const auto it = outputs.find(layer); it != outputs.end())
+            activations_->show(it->second, layers_->currentText());
+        else
+            activations_->clear();
         const std::vector<std::string> names =
             session_->startedInfo() ? session_->startedInfo()->classNames
                                     : std::vector<std::string>{};
@@ -386,6 +410,36 @@ void InferencePanel::evaluate()
     } catch (const std::exception &e) {
         showMessage(QString::fromStdString(e.what()));
     }
+}
+
+void InferencePanel::fillLayers()
+{
+    const QString previous = layers_->currentData().toString();
+    layers_->blockSignals(true);
+    layers_->clear();
+    if (probe_) {
+        const strata::Graph &graph = probe_->graph();
+        for (const std::string &id : graph.topologicalOrder()) {
+            const strata::Node *node = graph.find(id);
+            if (!node || node->type == "Input")
+                continue;
+            layers_->addItem(QStringLiteral("%1 (%2)").arg(QString::fromStdString(node->name),
+                                                           QString::fromStdString(node->type)),
+                             QString::fromStdString(id));
+        }
+    }
+    const int keep = layers_->findData(previous);
+    layers_->setCurrentIndex(keep >= 0 ? keep : 0);
+    layers_->blockSignals(false);
+}
+
+bool InferencePanel::showLayer(const QString &nodeId)
+{
+    const int index = layers_->findData(nodeId);
+    if (index < 0)
+        return false;
+    layers_->setCurrentIndex(index); // evaluates
+    return true;
 }
 
 void InferencePanel::showSeen(const strata::PictureShape &shape)

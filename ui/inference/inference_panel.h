@@ -6,7 +6,8 @@
 // (strata/image_input.h), and the panel shows what the model sees and its top classes with
 // their probabilities as bars. It evaluates on the session's weights: the latest snapshot
 // while training (asked for only while the panel can be seen), the final weights after the
-// run, again whenever they change (at most 10 times a second).
+// run, again whenever they change (at most 10 times a second). Under the answer, one layer's
+// output for the same picture: feature maps of a convolution, bars of a dense layer.
 
 #include "strata/image_input.h"
 #include "strata/project.h"
@@ -22,6 +23,7 @@
 #include <string>
 #include <vector>
 
+class QComboBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -33,6 +35,7 @@ class Probe;
 
 namespace strata::ui {
 
+class ActivationView;
 class TrainingSession;
 
 // A square to draw on with the mouse: thick white strokes on black.
@@ -100,6 +103,9 @@ public:
     int evaluations() const { return evaluations_; }
     // Evaluates now (the timer does it after changes).
     void evaluate();
+    // The layer whose output is shown under the answer (its id), and the view showing it.
+    bool showLayer(const QString &nodeId);
+    ActivationView *activations() const { return activations_; }
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -112,6 +118,7 @@ private:
     void showMessage(const QString &text);
     void showScores();
     void showSeen(const strata::PictureShape &shape);
+    void fillLayers();
 
     QPointer<TrainingSession> session_;
     std::optional<strata::Picture8> picture_; // from a file; none: the pad's drawing
@@ -130,6 +137,8 @@ private:
     std::vector<QLabel *> names_;
     std::vector<QProgressBar *> bars_;
     QTimer *timer_ = nullptr;
+    QComboBox *layers_ = nullptr;
+    ActivationView *activations_ = nullptr;
 };
 
 } // namespace strata::ui
