@@ -10,7 +10,8 @@
 //
 // A run is written by one process, which holds the folder's lock (FolderLock) while it
 // trains; a run whose record says "running" but whose lock nobody holds was killed, and is
-// listed as crashed, its last checkpoint intact. Listing never throws for one bad run: a
+// listed as crashed, its last checkpoint intact (listing it removes the temporary files it
+// was writing when it died). Listing never throws for one bad run: a
 // missing or damaged file, or a run from a newer Strata, is listed with its problem.
 
 #include "strata/folder_lock.h"

@@ -265,6 +265,13 @@ RunInfo RunStore::read(const std::string &id) const
         run.status = RunStatus::Crashed;
         run.message = "The process training it ended without a word (killed, or the machine "
                       "stopped); resume it from its last checkpoint";
+        // What it was writing when it died is a half-written temporary: taking the folder's
+        // lock for a moment removes those (the checkpoint itself is written atomically).
+        try {
+            FolderLock cleanup(run.folder);
+        } catch (const Error &) {
+            // Someone took it meanwhile (a resume): theirs to clean.
+        }
     }
     if (run.status == RunStatus::Running)
         run.seconds += std::max(0.0, internal::unixSecondsNow() -

@@ -167,12 +167,15 @@ private slots:
         record["ended"] = "";
         writeText(folder + "/run.json", record.dump());
         std::ofstream(folder + "/batches.csv", std::ios::app) << "3,0,181,0.5,0.5\n3,1,18";
+        const std::string halfWritten = folder + "/checkpoint.safetensors.tmp-999999-7";
+        writeText(halfWritten, "half a checkpoint");
         {
             FolderLock held(folder); // while a process holds the lock, it runs
             QCOMPARE(toString(store.find(killed).status), toString(RunStatus::Running));
         }
         const RunInfo crashed = store.find(killed);
         QCOMPARE(toString(crashed.status), toString(RunStatus::Crashed));
+        QVERIFY(!fs::exists(halfWritten)); // what it was writing when it died is gone
         QVERIFY(crashed.resumable);
         QCOMPARE(crashed.epochs, 3);
         QVERIFY(crashed.message.find("resume") != std::string::npos);
