@@ -3,6 +3,7 @@
 // with weights bitwise equal to a run never interrupted.
 
 #include "cli_process.h"
+#include "example_variant.h"
 
 #include <QtTest>
 
@@ -38,18 +39,10 @@ private slots:
     void initTestCase()
     {
         QVERIFY(dir_.isValid());
-        QJsonObject p = QJsonDocument::fromJson(bytes(examplePath("spirals.strata"))).object();
-        QJsonObject dataset = p["dataset"].toObject();
-        dataset["samples"] = 150000;
-        p["dataset"] = dataset;
-        QJsonObject training = p["training"].toObject();
-        training["epochs"] = 4;
-        training["threads"] = 1;
-        p["training"] = training;
         project_ = dir_.path() + "/big.strata";
-        QFile f(project_);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(QJsonDocument(p).toJson());
+        QVERIFY(writeExampleVariant("spirals.strata", project_,
+                                    {{"dataset", QJsonObject{{"samples", 150000}}},
+                                     {"training", QJsonObject{{"epochs", 4}, {"threads", 1}}}}));
     }
 
     void noRunsYet()

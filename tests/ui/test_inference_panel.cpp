@@ -12,6 +12,7 @@
 #include "strata/project.h"
 
 #include "source_dir.h"
+#include "train_to_end.h"
 
 #include <QDir>
 #include <QImage>
@@ -30,14 +31,8 @@ const std::string kFashion = "/usr/share/datasets/fashion-mnist/";
 
 bool train(TrainingSession &session, const Project &project)
 {
-    QSignalSpy finished(&session, &TrainingSession::finished);
-    if (!session.start(project, QString::fromStdString(test::sourceDir() + "/projects")))
-        return false;
-    QElapsedTimer clock;
-    clock.start();
-    while (finished.isEmpty() && clock.elapsed() < kTimeoutMs)
-        QTest::qWait(20);
-    return !finished.isEmpty();
+    return test::trainToEnd(session, project,
+                            QString::fromStdString(test::sourceDir() + "/projects"), kTimeoutMs);
 }
 
 } // namespace

@@ -12,8 +12,10 @@
 #include "widgets/metric_plot.h"
 
 #include "dialog_answer.h"
+#include "example_variant.h"
 #include "qtest_strings.h"
 #include "source_dir.h"
+#include "train_to_end.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -49,15 +51,7 @@ class TestRunsPanel : public QObject
     // Trains `project` in the window's session to its end.
     bool train(MainWindow &window, const Project &project)
     {
-        TrainingSession *session = window.session();
-        QSignalSpy finished(session, &TrainingSession::finished);
-        if (!session->start(project, dir_.path()))
-            return false;
-        QElapsedTimer clock;
-        clock.start();
-        while (finished.isEmpty() && clock.elapsed() < kTimeoutMs)
-            QTest::qWait(20);
-        return !finished.isEmpty();
+        return test::trainToEnd(*window.session(), project, dir_.path(), kTimeoutMs);
     }
 
 private slots:
@@ -65,16 +59,9 @@ private slots:
     {
         QVERIFY(dir_.isValid());
         // The spirals example, short, in a folder of its own: its runs go beside it.
-        QJsonObject p =
-            QJsonDocument::fromJson(strata::test::readAll(strata::test::examplePath("spirals.strata")))
-                .object();
-        QJsonObject training = p["training"].toObject();
-        training["epochs"] = 3;
-        p["training"] = training;
         projectPath_ = dir_.path() + "/spirals.strata";
-        QFile f(projectPath_);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(QJsonDocument(p).toJson());
+        QVERIFY(test::writeExampleVariant("spirals.strata", projectPath_,
+                                          {{"training", QJsonObject{{"epochs", 3}}}}));
     }
 
     void keepsComparesAndLabelsRuns()
