@@ -6,6 +6,7 @@
 
 #include "strata/run_store.h"
 #include "ui/document.h"
+#include "ui/examples_dialog.h"
 #include "ui/export_dialog.h"
 #include "ui/runs/runs_panel.h"
 #include "ui/session/training_session.h"
@@ -69,8 +70,14 @@ void MainWindow::createRunsDock()
 
 void MainWindow::updateRunStore()
 {
-    const QString path = document_->filePath();
-    // An example's copy, or a project never saved, keeps its runs under the user's data folder.
+    QString path = document_->filePath();
+    // An example's copy, a project never saved, or a bundled example opened as a file keeps
+    // its runs under the user's data folder: the examples' folder is not the user's.
+    const QString folder = QFileInfo(path).absolutePath();
+    if (!path.isEmpty() &&
+        (QDir(folder) == QDir(examplesDir()) ||
+         QDir(folder) == QDir(examplesDir() + QLatin1Char('/') + QLatin1String(kLessonsFolder))))
+        path.clear();
     const QString store = QString::fromStdString(
         runStoreFor(path.toStdString(), document_->project().name));
     if (session_)
