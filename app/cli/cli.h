@@ -37,5 +37,6 @@ int runExport(const Args &args);
 int runImport(const Args &args);
 int runBoundary(const Args &args);
 int runRuns(const Args &args);
+int runStats(const Args &args);
 
 } // namespace strata::cli

@@ -101,6 +101,11 @@ const char *kUsage =
     "                                  accuracy and loss, duration\n"
     "  runs PROJECT --rename RUN NAME | --tag RUN=A,B | --note RUN=TEXT | --delete RUN\n"
     "                                  label or delete a run\n"
+    "  stats PROJECT [--run RUN] [--epoch N]\n"
+    "                                  each tensor's weights and gradients at an epoch's end\n"
+    "                                  (mean, spread, norm, histogram) and the layers' norms\n"
+    "                                  over the epochs, from a stored run (default: newest)\n"
+    "  stats PROJECT --weights FILE    the same for the weights of a file\n"
     "  eval PROJECT --weights FILE     test-set loss, accuracy and confusion matrix\n"
     "  predict PROJECT --weights FILE --input FILE.csv\n"
     "                                  class probabilities, one row per input row\n"
@@ -147,6 +152,8 @@ int main(int argc, char **argv)
             return runBoundary(args);
         if (command == "runs")
             return runRuns(args);
+        if (command == "stats")
+            return runStats(args);
         if (command == "devices")
             return runDevices(args);
         if (command == "export")

@@ -162,6 +162,7 @@ int runTrain(const Args &args)
     Project project = loadProject(path);
     std::string baseDir = projectBaseDir(path);
     TrainerOptions options;
+    options.parameterStats = true; // kept in the run's history: strata-cli stats reads them
     if (args.has("epochs")) {
         const int e = args.getInt("epochs", 0);
         if (e < 1)

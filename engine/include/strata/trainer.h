@@ -56,6 +56,10 @@ struct TrainerOptions
     // so with readEvery above 1 they come at the next read. Taking one copies the weights to
     // the host: nothing of the run changes.
     int snapshotEvery = 0;
+    // Statistics of every trainable tensor's weights and gradients at each epoch's end
+    // (EpochMetrics::parameters, kept in the history log): two passes over the weights and a
+    // host copy of the gradients per epoch.
+    bool parameterStats = false;
     // Called on the training thread with each snapshot; must not block for long (the studio
     // puts it into a SnapshotMailbox).
     std::function<void(SnapshotPtr)> onSnapshot;

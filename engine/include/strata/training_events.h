@@ -3,6 +3,7 @@
 // a timer so the GUI never waits on training.
 
 #include "strata/dataset.h"
+#include "strata/parameter_stats.h"
 
 #include <condition_variable>
 #include <cstdint>
@@ -39,6 +40,9 @@ struct EpochMetrics
     // The model's outputs for every input of a tiny tabular set (see truthTableRows); empty
     // for any other data.
     std::vector<TruthTableRow> truthTable;
+    // Each trainable tensor's weights after the epoch and gradients of its last batch
+    // (TrainerOptions::parameterStats); empty when not asked for.
+    std::vector<ParameterStats> parameters;
 };
 
 struct StartedEvent

@@ -1,5 +1,7 @@
 #include "train/checkpoint.h"
 
+#include "train/parameter_stats_json.h"
+
 #include "io/json_text.h"
 #include "strata/errors.h"
 #include "strata/safetensors.h"
@@ -108,6 +110,8 @@ EpochMetrics epochMetricsFromJsonUnchecked(const nlohmann::json &j)
             m.confusion.push_back(std::move(counts));
         }
     }
+    if (j.contains("parameters"))
+        m.parameters = parameterStatsFromJson(j.at("parameters"));
     return m;
 }
 
@@ -128,6 +132,8 @@ nlohmann::json toJson(const EpochMetrics &m)
     }
     if (!m.confusion.empty())
         j["confusion"] = m.confusion;
+    if (!m.parameters.empty())
+        j["parameters"] = toJson(m.parameters);
     return j;
 }
 

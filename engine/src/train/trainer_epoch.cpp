@@ -3,6 +3,7 @@
 
 #include "strata/backend.h"
 #include "strata/evaluation.h"
+#include "strata/parameter_stats.h"
 #include "strata/trainer.h"
 #include "train/history_log.h"
 #include "train/trainer_run.h"
@@ -15,6 +16,28 @@
 namespace strata {
 
 namespace {
+
+// The trainable tensors' statistics: the weights already on the host, the gradients of the
+// last batch copied there.
+std::vector<ParameterStats> trainableStats(Network &network,
+                                           const std::vector<std::pair<std::string, Tensor>> &weights)
+{
+    std::vector<std::pair<std::string, Tensor>> trained, gradients;
+    for (const Parameter &p : network.parameters()) {
+        if (!p.trainable)
+            continue;
+        auto w = std::find_if(weights.begin(), weights.end(),
+                              [&](const auto &named) { return named.first == p.name; });
+        if (w != weights.end())
+            trained.push_back(*w);
+        if (p.grad.defined()) {
+            Tensor host;
+            network.backend().copyToHost(p.grad, host);
+            gradients.emplace_back(p.name, host.reshaped(p.grad.shape()));
+        }
+    }
+    return parameterStats(trained, gradients);
+}
 
 double maxAbs(const std::vector<std::pair<std::string, Tensor>> &tensors)
 {
@@ -359,6 +382,8 @@ bool Trainer::endEpoch(Run &r, int epoch)
         fillTruthTable(*r.network, r.truthTable);
         m.truthTable = r.truthTable;
     }
+    if (options_.parameterStats)
+        m.parameters = trainableStats(*r.network, weights);
     const double monitored = m.hasValidation ? m.valLoss : m.loss;
     if (monitored < r.bestValue - 1e-12) {
         r.bestValue = monitored;
