@@ -26,6 +26,7 @@ namespace strata::ui {
 class Autosave;
 class BoundaryPanel;
 class InferencePanel;
+class WeightsPanel;
 class MistakesGallery;
 class RunsPanel;
 class DatasetPreview;
@@ -118,6 +119,8 @@ public:
     // The validation samples the model gets wrong, tabbed with the training dashboard.
     QDockWidget *mistakesDock() const { return mistakesDock_; }
     MistakesGallery *mistakesGallery() const { return mistakesGallery_; }
+    QDockWidget *weightsDock() const { return weightsDock_; }
+    WeightsPanel *weightsPanel() const { return weightsPanel_; }
     // Shows and raises the dock whose title or object name is `name` (e.g. "Decision
     // boundary", "boundaryDock"); false when there is none.
     bool showDock(const QString &name);
@@ -216,6 +219,8 @@ private:
     InferencePanel *inferencePanel_ = nullptr;
     QDockWidget *mistakesDock_ = nullptr;
     MistakesGallery *mistakesGallery_ = nullptr;
+    QDockWidget *weightsDock_ = nullptr;
+    WeightsPanel *weightsPanel_ = nullptr;
     RunsPanel *runsPanel_ = nullptr;
     Autosave *autosave_ = nullptr;
     QPointer<RecoveryDialog> recoveryDialog_;

@@ -1,12 +1,14 @@
-// The main window's "Try the model" dock (the inference panel) and "Mistakes" dock (the
-// validation samples the model gets wrong), both on the training session: a click on a
-// confusion-matrix cell shows that cell's mistakes, a click on a mistake asks the model
-// about it.
+// The main window's "Try the model" dock (the inference panel), "Mistakes" dock (the
+// validation samples the model gets wrong) and "Weights" dock (weight and gradient
+// distributions over the epochs, the first convolution's filters), all on the training
+// session: a click on a confusion-matrix cell shows that cell's mistakes, a click on a
+// mistake asks the model about it.
 
 #include "ui/main_window.h"
 
 #include "ui/inference/inference_panel.h"
 #include "ui/inference/mistakes_gallery.h"
+#include "ui/insight/weights_panel.h"
 #include "ui/training/training_dashboard.h"
 #include "widgets/confusion_matrix_view.h"
 
@@ -40,6 +42,15 @@ void MainWindow::createInferenceDock()
     }
     if (viewMenu_)
         viewMenu_->addAction(mistakesDock_->toggleViewAction());
+
+    weightsPanel_ = new WeightsPanel(session_, this);
+    weightsDock_ = addDock(tr("Weights"), QStringLiteral("weightsDock"), weightsPanel_,
+                           Qt::BottomDockWidgetArea);
+    tabifyDockWidget(mistakesDock_, weightsDock_);
+    if (trainingDock_)
+        trainingDock_->raise();
+    if (viewMenu_)
+        viewMenu_->addAction(weightsDock_->toggleViewAction());
     connect(mistakesGallery_, &MistakesGallery::sampleChosen, this,
             [this](const std::vector<float> &values, const strata::Shape &shape,
                    const QString &caption) {

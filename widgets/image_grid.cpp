@@ -91,13 +91,14 @@ void ImageGrid::setCellSize(int pixels)
 
 int ImageGrid::cellWidth() const
 {
-    // Wide enough for a short class name even when the images are tiny.
-    return std::max(cellSize_, 80);
+    // Wide enough for a short class name even when the images are tiny; without captions,
+    // the images alone.
+    return captions_.isEmpty() ? cellSize_ : std::max(cellSize_, 80);
 }
 
 int ImageGrid::cellHeight() const
 {
-    return cellSize_ + fontMetrics().height() + 4;
+    return captions_.isEmpty() ? cellSize_ : cellSize_ + fontMetrics().height() + 4;
 }
 
 int ImageGrid::columnsForWidth(int width) const

@@ -23,7 +23,8 @@ public:
     // min..max. Safe to call from any thread.
     static QImage imageFromChw(const float *data, int channels, int height, int width);
 
-    // images and captions pair up by index; extra captions are ignored.
+    // images and captions pair up by index; extra captions are ignored. No captions: the
+    // images sit side by side with nothing under them.
     void setImages(std::vector<QImage> images, QStringList captions);
     void clear();
     // Edge of the square each image is scaled to (nearest neighbour, so pixels stay crisp).

@@ -209,7 +209,8 @@ int main(int argc, char *argv[])
         };
         // Let the docks and the canvas lay out (two event-loop turns and a short delay) before
         // framing the model and grabbing.
-        QTimer::singleShot(400, &window, [&window, &app, grab, epochs] {
+        const QString shownDock = parser.value(showDock);
+        QTimer::singleShot(400, &window, [&window, &app, grab, epochs, shownDock] {
             window.view()->frameModel();
             strata::ui::TrainingDashboard *dashboard = window.dashboard();
             strata::ui::TrainingSession *session = window.session();
@@ -219,6 +220,8 @@ int main(int argc, char *argv[])
             }
             window.trainingDock()->show();
             window.trainingDock()->raise();
+            if (!shownDock.isEmpty()) // the dock asked for stays in front of its tab group
+                window.showDock(shownDock);
             // Follow the session, never block: the GUI keeps drawing while the trainer runs.
             // `waiting` holds the connections; they end as soon as the outcome is known.
             auto *waiting = new QObject(&window);

@@ -122,6 +122,7 @@ bool TrainingSession::launch(strata::Project project, const QString &base,
     runId_ = recorder ? QFileInfo(runFolder_).fileName() : QString();
 
     strata::TrainerOptions options;
+    options.parameterStats = true; // the Weights dock draws them; the run's history keeps them
     if (recorder)
         recorder->configure(options);
     // Runs on the training thread: only a push, never a QObject.

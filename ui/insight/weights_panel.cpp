@@ -1,0 +1,507 @@
+#include "ui/insight/weights_panel.h"
+
+#include "ui/session/training_session.h"
+#include "widgets/image_grid.h"
+
+#include <qcustomplot.h>
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace strata::ui {
+
+namespace {
+
+// TensorBoard's histogram colours: older epochs pale, the newest strong.
+QColor epochColor(double age) // 0: newest, 1: oldest
+{
+    const QColor newest(230, 110, 20), oldest(250, 215, 180);
+    const auto mix = [&](int a, int b) { return int(a + (b - a) * age); };
+    return QColor(mix(newest.red(), oldest.red()), mix(newest.green(), oldest.green()),
+                  mix(newest.blue(), oldest.blue()));
+}
+
+QString shapeText(const strata::Shape &shape)
+{
+    QStringList dims;
+    for (int64_t d : shape)
+        dims << QString::number(d);
+    return dims.join(QStringLiteral("×"));
+}
+
+// The indices of at most `most` of n items, spread evenly, the last always included.
+std::vector<int> spread(int n, int most)
+{
+    std::vector<int> out;
+    if (n <= most) {
+        for (int i = 0; i < n; ++i)
+            out.push_back(i);
+        return out;
+    }
+    for (int k = 0; k < most; ++k)
+        out.push_back(int(std::lround(double(k) * (n - 1) / (most - 1))));
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+const strata::ParameterStats *findTensor(const std::vector<strata::ParameterStats> &all,
+                                   const std::string &name)
+{
+    for (const auto &p : all)
+        if (p.name == name)
+            return &p;
+    return nullptr;
+}
+
+void styleAxes(QCustomPlot *plot)
+{
+    plot->setNoAntialiasingOnDrag(true);
+    plot->setMinimumHeight(150);
+    for (QCPAxis *axis : {plot->xAxis, plot->yAxis, plot->yAxis2})
+        axis->setLabelFont(plot->font());
+}
+
+} // namespace
+
+WeightsPanel::WeightsPanel(TrainingSession *session, QWidget *parent)
+    : QWidget(parent), session_(session)
+{
+    setObjectName(QStringLiteral("weightsPanel"));
+    auto *layout = new QVBoxLayout(this);
+    auto *controls = new QHBoxLayout;
+    tensor_ = new QComboBox;
+    tensor_->setObjectName(QStringLiteral("weightsTensor"));
+    tensor_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    tensor_->setToolTip(tr("The layer's tensor to draw: its kernel (weight) or its bias"));
+    valuesBox_ = new QComboBox;
+    valuesBox_->setObjectName(QStringLiteral("weightsValues"));
+    valuesBox_->addItems({tr("Weights"), tr("Gradients")});
+    valuesBox_->setToolTip(tr("Weights after each epoch, or the gradients of its last batch"));
+    viewBox_ = new QComboBox;
+    viewBox_->setObjectName(QStringLiteral("weightsView"));
+    viewBox_->addItems({tr("Histograms by epoch"), tr("Distribution over epochs")});
+    viewBox_->setToolTip(tr("One histogram per epoch (newest in front), or bands between "
+                            "percentiles (min, ±1σ, ±1.5σ, ±2σ of a normal, median)"));
+    controls->addWidget(new QLabel(tr("Tensor")));
+    controls->addWidget(tensor_);
+    controls->addWidget(valuesBox_);
+    controls->addWidget(viewBox_);
+    controls->addStretch(1);
+    layout->addLayout(controls);
+    message_ = new QLabel;
+    message_->setObjectName(QStringLiteral("weightsMessage"));
+    message_->setWordWrap(true);
+    layout->addWidget(message_);
+
+    auto *body = new QHBoxLayout;
+    auto *plots = new QVBoxLayout;
+    distribution_ = new QCustomPlot;
+    distribution_->setObjectName(QStringLiteral("weightsDistribution"));
+    styleAxes(distribution_);
+    norms_ = new QCustomPlot;
+    norms_->setObjectName(QStringLiteral("weightsNorms"));
+    styleAxes(norms_);
+    norms_->setMinimumHeight(120);
+    plots->addWidget(distribution_, 3);
+    plots->addWidget(norms_, 2);
+    body->addLayout(plots, 3);
+    auto *filterColumn = new QVBoxLayout;
+    filterCaption_ = new QLabel;
+    filterCaption_->setWordWrap(true);
+    filterCaption_->setObjectName(QStringLiteral("filterCaption"));
+    filters_ = new widgets::ImageGrid;
+    filters_->setObjectName(QStringLiteral("firstConvFilters"));
+    filters_->setCellSize(40);
+    filterColumn->addWidget(filterCaption_);
+    filterColumn->addWidget(filters_, 1);
+    body->addLayout(filterColumn, 1);
+    layout->addLayout(body, 1);
+
+    filterTimer_ = new QTimer(this);
+    filterTimer_->setSingleShot(true);
+    filterTimer_->setInterval(500); // filters at most twice a second while training
+    connect(filterTimer_, &QTimer::timeout, this, &WeightsPanel::refreshFilters);
+
+    connect(tensor_, &QComboBox::currentIndexChanged, this, &WeightsPanel::redraw);
+    connect(valuesBox_, &QComboBox::currentIndexChanged, this,
+            [this](int i) { setValues(i == 1 ? Values::Gradients : Values::Weights); });
+    connect(viewBox_, &QComboBox::currentIndexChanged, this,
+            [this](int i) { setView(i == 1 ? View::Distributions : View::Histograms); });
+    if (session_) {
+        connect(session_, &TrainingSession::started, this, &WeightsPanel::reset);
+        connect(session_, &TrainingSession::cleared, this, &WeightsPanel::reset);
+        connect(session_, &TrainingSession::epochFinished, this, &WeightsPanel::addEpoch);
+        const auto later = [this] {
+            if (!filterTimer_->isActive())
+                filterTimer_->start();
+        };
+        connect(session_, &TrainingSession::snapshotAvailable, this, later);
+        connect(session_, &TrainingSession::finished, this, later);
+        for (const strata::EpochMetrics &m : session_->epochs())
+            addEpoch(m);
+    }
+    redraw();
+    refreshFilters();
+}
+
+WeightsPanel::~WeightsPanel()
+{
+    if (listening_ && session_)
+        session_->removeSnapshotListener();
+}
+
+void WeightsPanel::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    // Live filters only while someone can see them (from the next run on).
+    if (!listening_ && session_) {
+        session_->addSnapshotListener();
+        listening_ = true;
+    }
+    refreshFilters();
+}
+
+void WeightsPanel::hideEvent(QHideEvent *event)
+{
+    QWidget::hideEvent(event);
+    if (listening_ && session_) {
+        session_->removeSnapshotListener();
+        listening_ = false;
+    }
+}
+
+void WeightsPanel::reset()
+{
+    epochs_.clear();
+    fillTensors();
+    redraw();
+    refreshFilters();
+}
+
+void WeightsPanel::addEpoch(const strata::EpochMetrics &metrics)
+{
+    if (metrics.parameters.empty())
+        return;
+    // A replayed or repeated epoch replaces what was there from it on.
+    while (!epochs_.empty() && epochs_.back().epoch >= metrics.epoch)
+        epochs_.pop_back();
+    epochs_.push_back({metrics.epoch, metrics.parameters});
+    if (tensor_->count() != int(metrics.parameters.size()))
+        fillTensors();
+    redraw();
+}
+
+void WeightsPanel::fillTensors()
+{
+    const QString current = tensor_->currentData().toString();
+    QSignalBlocker block(tensor_);
+    tensor_->clear();
+    if (!epochs_.empty())
+        for (const strata::ParameterStats &p : epochs_.back().parameters)
+            tensor_->addItem(QStringLiteral("%1 (%2)").arg(QString::fromStdString(p.name),
+                                                            shapeText(p.shape)),
+                             QString::fromStdString(p.name));
+    const int keep = tensor_->findData(current);
+    tensor_->setCurrentIndex(keep >= 0 ? keep : 0);
+}
+
+bool WeightsPanel::selectTensor(const QString &name)
+{
+    const int i = tensor_->findData(name);
+    if (i < 0)
+        return false;
+    tensor_->setCurrentIndex(i);
+    redraw();
+    return true;
+}
+
+void WeightsPanel::setValues(Values values)
+{
+    values_ = values;
+    QSignalBlocker block(valuesBox_);
+    valuesBox_->setCurrentIndex(values == Values::Gradients ? 1 : 0);
+    redraw();
+}
+
+void WeightsPanel::setView(View view)
+{
+    view_ = view;
+    QSignalBlocker block(viewBox_);
+    viewBox_->setCurrentIndex(view == View::Distributions ? 1 : 0);
+    redraw();
+}
+
+QString WeightsPanel::tensorName() const
+{
+    return tensor_->currentData().toString();
+}
+
+QStringList WeightsPanel::tensorNames() const
+{
+    QStringList names;
+    for (int i = 0; i < tensor_->count(); ++i)
+        names << tensor_->itemData(i).toString();
+    return names;
+}
+
+QString WeightsPanel::message() const
+{
+    return message_->text();
+}
+
+void WeightsPanel::redraw()
+{
+    distribution_->clearPlottables();
+    distribution_->clearItems();
+    histograms_ = bands_ = 0;
+    const std::string name = tensorName().toStdString();
+    std::vector<const strata::ValueStats *> stats;
+    std::vector<int> epochs;
+    for (const Epoch &e : epochs_) {
+        const strata::ParameterStats *p = findTensor(e.parameters, name);
+        if (!p || (values_ == Values::Gradients && !p->hasGradients))
+            continue;
+        stats.push_back(values_ == Values::Gradients ? &p->gradients : &p->weights);
+        epochs.push_back(e.epoch);
+    }
+    if (epochs_.empty())
+        message_->setText(tr("Train the model: after each epoch this shows how every layer's "
+                             "weights and gradients are distributed."));
+    else if (stats.empty())
+        message_->setText(tr("No gradients were taken for %1.").arg(tensorName()));
+    else
+        message_->clear();
+    message_->setHidden(message_->text().isEmpty());
+    if (!stats.empty()) {
+        if (view_ == View::Histograms)
+            drawHistograms(stats, epochs);
+        else
+            drawBands(stats, epochs);
+    }
+    distribution_->replot();
+    drawNorms();
+}
+
+void WeightsPanel::drawHistograms(const std::vector<const strata::ValueStats *> &stats,
+                                  const std::vector<int> &epochs)
+{
+    // One filled outline per epoch, its baseline at the epoch's row: the y axis counts epochs
+    // down the plot, the newest (drawn last) in front.
+    const std::vector<int> shown = spread(int(stats.size()), kMaxHistograms);
+    const double rowHeight = shown.size() > 1 ? double(epochs[size_t(shown.back())] -
+                                                       epochs[size_t(shown.front())]) /
+                                                    double(shown.size() - 1)
+                                              : 1.0;
+    double lo = INFINITY, hi = -INFINITY;
+    for (int i : shown) {
+        lo = std::min(lo, stats[size_t(i)]->histogram.lo);
+        hi = std::max(hi, stats[size_t(i)]->histogram.hi);
+    }
+    for (size_t k = 0; k < shown.size(); ++k) {
+        const strata::ValueStats &s = *stats[size_t(shown[k])];
+        const double base = epochs[size_t(shown[k])] + 1;
+        const int64_t top = std::max<int64_t>(
+            1, *std::max_element(s.histogram.counts.begin(), s.histogram.counts.end()));
+        const double width = s.histogram.binWidth();
+        auto *curve = new QCPCurve(distribution_->xAxis, distribution_->yAxis);
+        QVector<double> t, x, y;
+        const auto add = [&](double px, double py) {
+            t << double(t.size());
+            x << px;
+            y << py;
+        };
+        add(s.histogram.lo, base);
+        for (size_t b = 0; b < s.histogram.counts.size(); ++b) {
+            const double h = base - 1.6 * rowHeight * double(s.histogram.counts[b]) / double(top);
+            add(s.histogram.lo + width * (double(b) + 0.5), h);
+        }
+        add(s.histogram.hi, base);
+        curve->setData(t, x, y, true);
+        const double age = shown.size() > 1 ? 1.0 - double(k) / double(shown.size() - 1) : 0.0;
+        const QColor colour = epochColor(age);
+        curve->setPen(QPen(colour.darker(130), 1));
+        curve->setBrush(colour);
+        ++histograms_;
+    }
+    // Ticks at the epochs drawn (at most about ten labelled).
+    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+    const size_t every = std::max<size_t>(1, (shown.size() + 9) / 10);
+    for (size_t k = 0; k < shown.size(); ++k)
+        if (k % every == 0 || k + 1 == shown.size())
+            ticker->addTick(epochs[size_t(shown[k])] + 1,
+                            QString::number(epochs[size_t(shown[k])] + 1));
+    distribution_->yAxis->setTicker(ticker);
+    distribution_->xAxis->setLabel(values_ == Values::Gradients ? tr("gradient") : tr("weight"));
+    distribution_->yAxis->setLabel(tr("epoch"));
+    distribution_->yAxis->setRangeReversed(true);
+    const double first = epochs[size_t(shown.front())] + 1;
+    const double last = epochs[size_t(shown.back())] + 1;
+    distribution_->yAxis->setRange(first - 1.8 * rowHeight, last + 0.3 * rowHeight);
+    const double pad = 0.03 * (hi - lo);
+    distribution_->xAxis->setRange(lo - pad, hi + pad);
+}
+
+void WeightsPanel::drawBands(const std::vector<const strata::ValueStats *> &stats,
+                             const std::vector<int> &epochs)
+{
+    // TensorBoard's distributions: for each percentile pair from the outside in, a band,
+    // darker towards the median; the median as a line.
+    constexpr size_t kCount = strata::kStatsPercentiles.size();
+    std::vector<QCPGraph *> lines(kCount, nullptr);
+    QVector<double> x;
+    for (int e : epochs)
+        x << double(e + 1);
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t p = 0; p < kCount; ++p) {
+        QVector<double> y;
+        for (const strata::ValueStats *s : stats) {
+            y << s->percentiles[p];
+            lo = std::min(lo, s->percentiles[p]);
+            hi = std::max(hi, s->percentiles[p]);
+        }
+        lines[p] = distribution_->addGraph();
+        lines[p]->setData(x, y, true);
+        lines[p]->setPen(p == kCount / 2 ? QPen(QColor(180, 80, 10), 2) : QPen(Qt::NoPen));
+        if (stats.size() == 1)
+            lines[p]->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
+    }
+    for (size_t p = 0; p < kCount / 2; ++p) {
+        QColor band = QColor(230, 110, 20);
+        band.setAlpha(45 + int(p) * 35);
+        lines[p]->setBrush(band);
+        lines[p]->setChannelFillGraph(lines[kCount - 1 - p]);
+        ++bands_;
+    }
+    distribution_->xAxis->setLabel(tr("epoch"));
+    distribution_->yAxis->setLabel(values_ == Values::Gradients ? tr("gradient") : tr("weight"));
+    distribution_->yAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
+    distribution_->yAxis->setRangeReversed(false);
+    distribution_->xAxis->setRange(x.front() - 0.5, x.back() + 0.5);
+    const double pad = hi > lo ? 0.05 * (hi - lo) : 0.5;
+    distribution_->yAxis->setRange(lo - pad, hi + pad);
+}
+
+void WeightsPanel::drawNorms()
+{
+    norms_->clearGraphs();
+    const std::string node = strata::parameterNode(tensorName().toStdString());
+    QVector<double> x, weights, xg, gradients;
+    for (const Epoch &e : epochs_)
+        for (const strata::LayerNorm &l : strata::layerNorms(e.parameters))
+            if (l.node == node) {
+                x << e.epoch + 1;
+                weights << l.weights;
+                if (l.hasGradients) {
+                    xg << e.epoch + 1;
+                    gradients << l.gradients;
+                }
+            }
+    auto *w = norms_->addGraph(norms_->xAxis, norms_->yAxis);
+    const QString layer = QString::fromStdString(node);
+    w->setName(tr("weight norm of %1").arg(layer));
+    w->setData(x, weights, true);
+    w->setPen(QPen(QColor(31, 119, 180), 2));
+    w->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
+    auto *g = norms_->addGraph(norms_->xAxis, norms_->yAxis2);
+    g->setName(tr("gradient norm of %1").arg(layer));
+    g->setData(xg, gradients, true);
+    g->setPen(QPen(QColor(214, 39, 40), 2, Qt::DashLine));
+    g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, 6));
+    norms_->yAxis2->setVisible(true);
+    norms_->xAxis->setLabel(tr("epoch"));
+    norms_->yAxis->setLabel(tr("weights (L2)"));
+    norms_->yAxis2->setLabel(tr("gradients (L2)"));
+    norms_->yAxis->setLabelColor(QColor(31, 119, 180));
+    norms_->yAxis2->setLabelColor(QColor(214, 39, 40));
+    norms_->legend->setVisible(true);
+    norms_->legend->setBrush(QColor(255, 255, 255, 200));
+    norms_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignHCenter);
+    if (!x.isEmpty()) {
+        norms_->xAxis->setRange(x.front() - 0.5, x.back() + 0.5);
+        w->rescaleValueAxis(false, true);
+        g->rescaleValueAxis(false, true);
+        for (QCPAxis *axis : {norms_->yAxis, norms_->yAxis2}) {
+            QCPRange r = axis->range();
+            const double pad = std::max(1e-12, 0.1 * r.size());
+            axis->setRange(std::max(0.0, r.lower - pad), r.upper + pad);
+        }
+    }
+    norms_->replot();
+}
+
+int WeightsPanel::weightNormPoints() const
+{
+    return norms_->graphCount() > 0 ? norms_->graph(0)->dataCount() : 0;
+}
+
+int WeightsPanel::gradientNormPoints() const
+{
+    return norms_->graphCount() > 1 ? norms_->graph(1)->dataCount() : 0;
+}
+
+int WeightsPanel::filterCount() const
+{
+    return filters_->count();
+}
+
+void WeightsPanel::refreshFilters()
+{
+    filters_->clear();
+    filterLayer_.clear();
+    strata::SnapshotPtr snapshot = session_ ? session_->latestSnapshot() : nullptr;
+    const strata::Graph *graph = session_ ? &session_->runProject().graph : nullptr;
+    std::string conv;
+    if (graph)
+        for (const strata::Node &n : graph->nodes())
+            if (n.type == "Conv2D") {
+                conv = n.id;
+                break;
+            }
+    if (conv.empty() || !snapshot) {
+        filterCaption_->setText(conv.empty() && snapshot
+                                    ? tr("The model has no convolution: no filters to show.")
+                                    : tr("The first convolution's filters appear here once the "
+                                         "model has weights."));
+        return;
+    }
+    const strata::Tensor *kernel = nullptr;
+    for (const auto &[name, t] : snapshot->weights)
+        if (name == conv + ".weight" && t.shape().size() == 4)
+            kernel = &t;
+    if (!kernel)
+        return;
+    const int out = int(kernel->shape()[0]), in = int(kernel->shape()[1]);
+    const int kh = int(kernel->shape()[2]), kw = int(kernel->shape()[3]);
+    const int channels = in == 3 ? 3 : 1; // RGB filters in colour, others by their first input
+    const size_t plane = size_t(kh) * size_t(kw);
+    std::vector<QImage> images;
+    for (int o = 0; o < std::min(out, kMaxFilters); ++o) {
+        const float *f = kernel->data() + size_t(o) * size_t(in) * plane;
+        // Each filter stretched to 0-255 over its own range (bright: large weights).
+        std::vector<float> v(f, f + size_t(channels) * plane);
+        const auto [mn, mx] = std::minmax_element(v.begin(), v.end());
+        const float lo = *mn, span = std::max(*mx - *mn, 1e-12f);
+        for (float &x : v)
+            x = 255.f * (x - lo) / span;
+        images.push_back(widgets::ImageGrid::imageFromChw(v.data(), channels, kh, kw));
+    }
+    filters_->setImages(std::move(images), {});
+    const auto node = std::find_if(graph->nodes().begin(), graph->nodes().end(),
+                                   [&](const strata::Node &n) { return n.id == conv; });
+    filterLayer_ = QString::fromStdString(node->name.empty() ? node->id : node->name);
+    filterCaption_->setText(tr("Filters of %1 (%2 of %3×%4%5), epoch %6")
+                                .arg(filterLayer_)
+                                .arg(std::min(out, kMaxFilters))
+                                .arg(kh)
+                                .arg(kw)
+                                .arg(in == 3 ? tr(", RGB") : in > 1 ? tr(", input channel 0") : QString())
+                                .arg(snapshot->epoch + 1));
+}
+
+} // namespace strata::ui
