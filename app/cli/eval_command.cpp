@@ -1,199 +1,33 @@
-// strata-cli eval and predict: run trained weights over the test set, over new rows, or over
-// a picture.
+// strata-cli eval: trained weights over the test set, as loss, accuracy and a confusion
+// matrix.
 
-#include "cli.h"
+#include "trained_model.h"
 
-#include "strata/backend.h"
 #include "strata/evaluation.h"
-#include "strata/image_input.h"
-#include "strata/network.h"
-#include "strata/project.h"
-#include "strata/weights_file.h"
 
 #include <cstdio>
-#include <fstream>
-#include <iostream>
-#include <sstream>
 
 namespace strata::cli {
-
-namespace {
-
-struct Loaded
-{
-    Project project;
-    std::unique_ptr<Backend> backend;
-    std::unique_ptr<Network> network;
-    WeightsFile weights;
-};
-
-Loaded loadTrained(const Args &args)
-{
-    if (args.positional.size() != 1)
-        throw UsageError{"expects one project file and --weights FILE"};
-    if (!args.has("weights"))
-        throw UsageError{"needs --weights FILE (final.safetensors or best.safetensors from "
-                         "strata-cli train --out DIR)"};
-    Loaded l;
-    l.project = loadProject(args.positional[0]);
-    l.weights = loadWeights(args.get("weights"));
-    l.backend = createBackend(args.get("device", "cpu"));
-    l.network = std::make_unique<Network>(l.project.graph, *l.backend,
-                                          parseLossKind(l.project.training.loss),
-                                          parseInitConvention(l.project.training.init), 0);
-    try {
-        l.network->loadWeights(l.weights.weights);
-    } catch (const Error &e) {
-        throw Error(args.get("weights") + ": " + e.what());
-    }
-    return l;
-}
-
-// Rows of numbers separated by commas, spaces or tabs; a first row that is not numeric is a
-// header and skipped.
-std::vector<float> readRows(const std::string &path, int64_t rowSize, int64_t &rows)
-{
-    std::ifstream in(path);
-    if (!in)
-        throw Error(path + ": cannot open the file");
-    std::vector<float> values;
-    std::string line;
-    int lineNo = 0;
-    rows = 0;
-    while (std::getline(in, line)) {
-        ++lineNo;
-        for (char &c : line)
-            if (c == ',' || c == '\t' || c == ';' || c == '\r')
-                c = ' ';
-        std::istringstream s(line);
-        std::vector<float> row;
-        std::string cell;
-        bool numeric = true;
-        while (s >> cell) {
-            try {
-                size_t used = 0;
-                row.push_back(std::stof(cell, &used));
-                numeric = numeric && used == cell.size();
-            } catch (const std::exception &) {
-                numeric = false;
-            }
-            if (!numeric)
-                break;
-        }
-        if (row.empty() && numeric)
-            continue; // blank line
-        if (!numeric) {
-            if (lineNo == 1)
-                continue;
-            throw Error(path + ": line " + std::to_string(lineNo) + ": '" + cell +
-                        "' is not a number");
-        }
-        if (static_cast<int64_t>(row.size()) != rowSize)
-            throw Error(path + ": line " + std::to_string(lineNo) + " has " +
-                        std::to_string(row.size()) + " values but the model's input takes " +
-                        std::to_string(rowSize));
-        values.insert(values.end(), row.begin(), row.end());
-        ++rows;
-    }
-    if (rows == 0)
-        throw Error(path + ": no rows of numbers found");
-    return values;
-}
-
-} // namespace
 
 int runEval(const Args &args)
 {
     args.allowOnly({"weights", "device"});
-    Loaded l = loadTrained(args);
+    if (args.positional.size() != 1)
+        throw UsageError{"expects one project file and --weights FILE"};
+    TrainedModel l = loadTrained(args.positional[0], args);
     DatasetBundle data = loadDataset(l.project.dataset, projectBaseDir(args.positional[0]));
     const Dataset *set = data.test ? &*data.test : &data.train;
     if (!data.test)
         std::printf("The dataset has no test set; evaluating on the training set.\n");
     Evaluation e = evaluateDataset(*l.network, *set, l.project.training.batchSize);
-    std::printf("%s: %lld samples - loss: %.4f - accuracy: %.4f\n",
-                data.test ? "Test" : "Train", static_cast<long long>(e.samples), e.loss,
-                e.accuracy);
+    std::printf("%s: %lld samples - loss: %.4f - accuracy: %.4f\n", data.test ? "Test" : "Train",
+                static_cast<long long>(e.samples), e.loss, e.accuracy);
     std::printf("Confusion matrix (rows: true class, columns: predicted):\n");
     const auto &names = set->classNames;
     for (size_t i = 0; i < e.confusion.size(); ++i) {
         std::printf("%14s", i < names.size() ? names[i].substr(0, 13).c_str() : "?");
         for (int64_t v : e.confusion[i])
             std::printf(" %6lld", static_cast<long long>(v));
-        std::printf("\n");
-    }
-    return 0;
-}
-
-namespace {
-
-// One picture through an image model: its top classes with their probabilities.
-int predictImage(const Args &args)
-{
-    if (args.has("input"))
-        throw UsageError{"takes --input or --image, not both"};
-    const int top = args.getInt("top", 5);
-    if (top < 1)
-        throw UsageError{"--top must be at least 1"};
-    Loaded l = loadTrained(args);
-    const Shape in = l.network->inputShape();
-    const std::string path = args.get("image");
-    const Picture8 picture = readPicture(path);
-    const PictureShape shape = pictureShapeFor(in);
-    Dataset d;
-    d.sampleShape = in;
-    d.features = pictureAsInput(picture, shape);
-    d.labels.assign(1, 0);
-    l.weights.normalization.apply(d); // as the training data was
-    const Tensor p = predict(*l.network, d.features, 1, 1);
-    const std::vector<ClassScore> best =
-        topClasses(p.data(), p.numel(), l.weights.classNames, top);
-    std::printf("%s (%dx%d, %s) as %dx%d %s:\n", path.c_str(), picture.width, picture.height,
-                picture.channels == 1 ? "gray" : "colour", shape.width, shape.height,
-                shape.channels == 1 ? "gray" : "colour");
-    size_t width = 5;
-    for (const ClassScore &c : best)
-        width = std::max(width, c.name.size());
-    for (size_t i = 0; i < best.size(); ++i)
-        std::printf("%2zu. %-*s %6.2f%%\n", i + 1, int(width), best[i].name.c_str(),
-                    100.0 * double(best[i].probability));
-    return 0;
-}
-
-} // namespace
-
-int runPredict(const Args &args)
-{
-    args.allowOnly({"weights", "input", "device", "image", "top"});
-    if (args.has("image"))
-        return predictImage(args);
-    if (!args.has("input"))
-        throw UsageError{"needs --input FILE.csv (one sample per row) or --image PICTURE"};
-    Loaded l = loadTrained(args);
-    const Shape in = l.network->inputShape();
-    int64_t rows = 0;
-    std::vector<float> values = readRows(args.get("input"), numel(in), rows);
-    // The same normalisation as in training, recorded in the weights file.
-    Dataset d;
-    d.sampleShape = in;
-    d.features = std::move(values);
-    d.labels.assign(static_cast<size_t>(rows), 0);
-    l.weights.normalization.apply(d);
-    Tensor p = predict(*l.network, d.features, rows, l.project.training.batchSize);
-    const int64_t k = p.numel() / rows;
-    const auto &names = l.weights.classNames;
-    if (k == 1) {
-        std::printf("%s\n", names.size() == 2 ? ("p(" + names[1] + ")").c_str() : "p(1)");
-    } else {
-        for (int64_t c = 0; c < k; ++c)
-            std::printf("%s%s", c ? "," : "",
-                        c < static_cast<int64_t>(names.size()) ? names[static_cast<size_t>(c)].c_str()
-                                                               : std::to_string(c).c_str());
-        std::printf("\n");
-    }
-    for (int64_t i = 0; i < rows; ++i) {
-        for (int64_t c = 0; c < k; ++c)
-            std::printf("%s%.6f", c ? "," : "", p.data()[i * k + c]);
         std::printf("\n");
     }
     return 0;

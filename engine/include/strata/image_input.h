@@ -36,6 +36,14 @@ Picture8 readPicture(const std::string &path);
 // The same from bytes in memory (a dropped file, a fuzzer's input); `source` names it.
 Picture8 decodePicture(const uint8_t *bytes, size_t size, const std::string &source);
 
+// Whether a regular file starts as a PNG, JPEG, BMP or GIF does (the test readPicture makes
+// before decoding). False for anything else, including a missing file, a folder or a pipe
+// (which it leaves unread).
+bool looksLikePicture(const std::string &path);
+// Whether a file name ends in .png, .jpg, .jpeg, .bmp or .gif, in any case: how a folder's
+// pictures are told apart without reading them.
+bool hasPictureExtension(const std::string &path);
+
 // How a picture fits a model's per-sample input shape: C x H x W with C = 1 or 3, or a flat
 // input of H*W features (a square grayscale picture, as an MLP on MNIST takes). Throws Error
 // saying why this input cannot take a picture.

@@ -5,6 +5,7 @@
 #include <stb_image.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -29,6 +30,33 @@ std::string shapeText(const Shape &s)
     return text.empty() ? "a scalar" : text;
 }
 
+// Only the formats a user means by a picture reach the decoder, told by their first bytes
+// (stb_image also guesses at PSD, HDR, PIC, TGA ...: less code facing a stray file).
+constexpr size_t kLongestMagic = 8;
+bool startsWith(const uint8_t *bytes, size_t size, std::initializer_list<uint8_t> magic)
+{
+    return size >= magic.size() && std::equal(magic.begin(), magic.end(), bytes);
+}
+bool startsAsPng(const uint8_t *bytes, size_t size)
+{
+    return startsWith(bytes, size, {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+}
+bool startsAsPicture(const uint8_t *bytes, size_t size)
+{
+    return startsAsPng(bytes, size) || startsWith(bytes, size, {0xff, 0xd8, 0xff}) // JPEG
+           || startsWith(bytes, size, {'B', 'M'})                                  // BMP
+           || startsWith(bytes, size, {'G', 'I', 'F', '8'});                       // GIF
+}
+
+void refuseTooLarge(uint64_t width, uint64_t height, const std::string &source)
+{
+    if (width > uint64_t(kMaxPictureSide) || height > uint64_t(kMaxPictureSide) ||
+        width * height > uint64_t(kMaxPicturePixels))
+        throw Error(source + ": is " + std::to_string(width) + "×" + std::to_string(height) +
+                    " pixels, more than Strata decodes (" + std::to_string(kMaxPictureSide) +
+                    " a side, 64 megapixels); scale it down first");
+}
+
 } // namespace
 
 Picture8 decodePicture(const uint8_t *bytes, size_t size, const std::string &source)
@@ -37,18 +65,17 @@ Picture8 decodePicture(const uint8_t *bytes, size_t size, const std::string &sou
         throw Error(source + ": is empty, not a picture");
     if (size > static_cast<size_t>(std::numeric_limits<int>::max()))
         throw Error(source + ": is too large to be a picture Strata reads");
-    // Only the formats a user means by a picture reach the decoder, told by their first
-    // bytes (stb_image also guesses at PSD, HDR, PIC, TGA ...: less code facing a stray file).
-    const auto startsWith = [&](std::initializer_list<uint8_t> magic) {
-        return size >= magic.size() && std::equal(magic.begin(), magic.end(), bytes);
-    };
-    const bool png = startsWith({0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-    const bool jpeg = startsWith({0xff, 0xd8, 0xff});
-    const bool bmp = startsWith({'B', 'M'});
-    const bool gif = startsWith({'G', 'I', 'F', '8'});
-    if (!png && !jpeg && !bmp && !gif)
+    if (!startsAsPicture(bytes, size))
         throw Error(source + ": is not a PNG, JPEG, BMP or GIF picture (its first bytes say "
                              "otherwise); convert it to PNG first");
+    // stb_image refuses a PNG of over a gigabyte of pixels, but its reason is lost when
+    // stbi_info goes on to try the other formats: the size in its header is checked first.
+    if (startsAsPng(bytes, size) && size >= 24 && std::equal(bytes + 12, bytes + 16, "IHDR")) {
+        const auto be32 = [](const uint8_t *b) {
+            return uint64_t(b[0]) << 24 | uint64_t(b[1]) << 16 | uint64_t(b[2]) << 8 | b[3];
+        };
+        refuseTooLarge(be32(bytes + 16), be32(bytes + 20), source);
+    }
     int width = 0, height = 0, channels = 0;
     const int length = static_cast<int>(size);
     if (!stbi_info_from_memory(bytes, length, &width, &height, &channels))
@@ -56,11 +83,7 @@ Picture8 decodePicture(const uint8_t *bytes, size_t size, const std::string &sou
                     "); use a PNG, JPEG or BMP file");
     if (width <= 0 || height <= 0)
         throw Error(source + ": has no pixels");
-    if (width > kMaxPictureSide || height > kMaxPictureSide ||
-        int64_t(width) * height > kMaxPicturePixels)
-        throw Error(source + ": is " + std::to_string(width) + "×" + std::to_string(height) +
-                    " pixels, more than Strata decodes (" + std::to_string(kMaxPictureSide) +
-                    " a side, 64 megapixels); scale it down first");
+    refuseTooLarge(uint64_t(width), uint64_t(height), source);
     // Gray (with or without alpha) stays gray; anything with colour becomes RGB.
     const int wanted = channels <= 2 ? 1 : 3;
     int w = 0, h = 0, had = 0;
@@ -100,6 +123,28 @@ Picture8 readPicture(const std::string &path)
     return decodePicture(bytes.data(), bytes.size(), path);
 }
 
+bool looksLikePicture(const std::string &path)
+{
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+        return false;
+    std::ifstream in(path, std::ios::binary);
+    uint8_t head[kLongestMagic] = {};
+    in.read(reinterpret_cast<char *>(head), std::streamsize(sizeof head));
+    return startsAsPicture(head, static_cast<size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+}
+
+bool hasPictureExtension(const std::string &path)
+{
+    std::string ext = std::filesystem::path(path).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
+    for (const char *known : {".png", ".jpg", ".jpeg", ".bmp", ".gif"})
+        if (ext == known)
+            return true;
+    return false;
+}
+
 PictureShape pictureShapeFor(const Shape &in)
 {
     PictureShape shape;
@@ -133,8 +178,8 @@ std::vector<float> pictureAsInput(const Picture8 &picture, const PictureShape &s
     const int W = shape.width, H = shape.height, C = shape.channels;
     // The picture's value of channel c at (x, y), converted to the model's channels.
     const auto at = [&](int x, int y, int c) -> float {
-        const uint8_t *p = picture.pixels.data() +
-                           (size_t(y) * size_t(picture.width) + size_t(x)) * size_t(picture.channels);
+        const uint8_t *p = picture.pixels.data() + (size_t(y) * size_t(picture.width) + size_t(x)) *
+                                                       size_t(picture.channels);
         if (picture.channels == C)
             return p[c];
         if (C == 1) // BT.601 luma, as PIL's convert("L")
@@ -176,8 +221,7 @@ std::vector<ClassScore> topClasses(const float *outputs, int64_t count,
     order.resize(std::min<size_t>(order.size(), size_t(std::max(k, 0))));
     std::vector<ClassScore> top;
     for (int i : order)
-        top.push_back({i,
-                       size_t(i) < classNames.size() ? classNames[size_t(i)] : std::to_string(i),
+        top.push_back({i, size_t(i) < classNames.size() ? classNames[size_t(i)] : std::to_string(i),
                        p[size_t(i)]});
     return top;
 }

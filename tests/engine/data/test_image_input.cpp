@@ -93,8 +93,8 @@ private slots:
         QCOMPARE(gray.size(), size_t(12));
         for (int i = 0; i < 12; ++i) {
             const uint8_t *px = &rgb.pixels[size_t(i) * 3];
-            QVERIFY(std::fabs(gray[size_t(i)] - (0.299f * px[0] + 0.587f * px[1] + 0.114f * px[2])) <
-                    1e-3f);
+            QVERIFY(std::fabs(gray[size_t(i)] -
+                              (0.299f * px[0] + 0.587f * px[1] + 0.114f * px[2])) < 1e-3f);
         }
         const Picture8 g = sample(1);
         const std::vector<float> colour = pictureAsInput(g, {3, 3, 4, false});
@@ -195,11 +195,16 @@ private slots:
         QByteArray huge = pngMagic;
         huge += QByteArray::fromHex("0000000d4948445200004e2000004e200800000000");
         huge += QByteArray(4, '\0');
+        // One claiming 100000 x 100000, more than stb_image itself takes.
+        QByteArray absurd = pngMagic;
+        absurd += QByteArray::fromHex("0000000d49484452000186a0000186a00800000000");
+        absurd += QByteArray(4, '\0');
         QTest::newRow("empty") << QByteArray() << "is empty";
         QTest::newRow("text") << QByteArray("hello, not a picture\n") << "not a PNG, JPEG";
         QTest::newRow("a project file") << QByteArray("{\"format_version\": 1}") << "not a PNG";
         QTest::newRow("png magic only") << pngMagic << "not a picture Strata can read";
         QTest::newRow("png header too large") << huge << "more than Strata decodes";
+        QTest::newRow("png header absurd") << absurd << "is 100000×100000 pixels, more than";
         QTest::newRow("jpeg start only") << QByteArray("\xff\xd8\xff\xe0", 4) << "picture";
         QTest::newRow("bmp magic only") << QByteArray("BM") << "picture";
         QTest::newRow("gif magic only") << QByteArray("GIF89a") << "pixels";
@@ -233,6 +238,25 @@ private slots:
         }
     }
 
+    // Telling a picture from a CSV file by its first bytes, and a folder's pictures by name.
+    void looksLikeAPicture()
+    {
+        const std::string png = writeBytes(dir_, "magic.dat", std::string("\x89PNG\r\n\x1a\n", 8));
+        QVERIFY(looksLikePicture(png)); // damaged, but a picture to be reported as such
+        QVERIFY(looksLikePicture(writeBytes(dir_, "j", "\xff\xd8\xff\xe0")));
+        QVERIFY(looksLikePicture(writeBytes(dir_, "g", "GIF89a")));
+        QVERIFY(!looksLikePicture(writeBytes(dir_, "rows.png", "0,1\n1,0\n")));
+        QVERIFY(!looksLikePicture(writeBytes(dir_, "empty", "")));
+        QVERIFY(!looksLikePicture(writeBytes(dir_, "short", "\x89P")));
+        QVERIFY(!looksLikePicture(dir_.path().toStdString()));
+        QVERIFY(!looksLikePicture(dir_.path().toStdString() + "/none.png"));
+        QVERIFY(!looksLikePicture("/dev/zero"));
+        for (const char *name : {"a.png", "b.PNG", "dir/c.jpg", "d.JPEG", "e.bmp", "f.Gif"})
+            QVERIFY2(hasPictureExtension(name), name);
+        for (const char *name : {"notes.txt", "rows.csv", "png", ".png.txt", "a.tiff", "a."})
+            QVERIFY2(!hasPictureExtension(name), name);
+    }
+
     // A Fashion-MNIST test image written as a PNG is, as an input, exactly the floats the
     // IDX loader gives for it.
     void fashionMnistPngMatchesIdx()
@@ -240,14 +264,16 @@ private slots:
         const std::string folder = "/usr/share/datasets/fashion-mnist/";
         if (!std::filesystem::exists(folder + "t10k-images-idx3-ubyte.gz"))
             QSKIP("dataset-fashion-mnist is not installed");
-        const Dataset test = loadIdx(folder + "t10k-images-idx3-ubyte.gz",
-                                     folder + "t10k-labels-idx1-ubyte.gz");
+        const Dataset test =
+            loadIdx(folder + "t10k-images-idx3-ubyte.gz", folder + "t10k-labels-idx1-ubyte.gz");
         QCOMPARE(test.sampleShape, (Shape{1, 28, 28}));
         for (int index : {0, 1, 9999}) {
             std::vector<uint8_t> bytes;
             for (int i = 0; i < 784; ++i)
-                bytes.push_back(static_cast<uint8_t>(test.features[size_t(index) * 784 + size_t(i)]));
-            const std::string path = dir_.path().toStdString() + "/fm" + std::to_string(index) + ".png";
+                bytes.push_back(
+                    static_cast<uint8_t>(test.features[size_t(index) * 784 + size_t(i)]));
+            const std::string path =
+                dir_.path().toStdString() + "/fm" + std::to_string(index) + ".png";
             QVERIFY(stbi_write_png(path.c_str(), 28, 28, 1, bytes.data(), 28));
             const std::vector<float> input =
                 pictureAsInput(readPicture(path), pictureShapeFor(test.sampleShape));
