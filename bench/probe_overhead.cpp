@@ -2,8 +2,10 @@
 // spirals example) with weight snapshots after every batch and a probe thread that evaluates
 // the latest one on a 100×100 grid with every hidden unit (boundary and neuron maps) at most
 // every 100 ms, as the studio does, against the same training with both off; rounds
-// alternate which goes first. --snapshots-only leaves the probe thread out. Not a test: run
-// it on a quiet machine.
+// alternate which goes first. --snapshots-only leaves the probe thread out.
+// --parameter-stats measures instead what the Weights dock's statistics cost (weights and
+// gradients summarised at each epoch's end) on any project, e.g. the MNIST CNN on
+// Fashion-MNIST with --limit 6720. Not a test: run it on a quiet machine.
 
 #include "strata/decision_boundary.h"
 #include "strata/probe.h"
@@ -30,11 +32,16 @@ struct Timing
     int probes = 0;
 };
 
+enum class Mode { Probes, Snapshots, ParameterStats };
+
 Timing trainOnce(const Project &project, const std::string &baseDir, const GridSpec &grid,
-                 int epochs, bool live, bool probing)
+                 int epochs, bool on, Mode mode)
 {
     TrainerOptions options;
     options.epochs = epochs;
+    options.parameterStats = on && mode == Mode::ParameterStats;
+    const bool live = on && mode != Mode::ParameterStats;
+    const bool probing = on && mode == Mode::Probes;
     SnapshotMailbox mailbox;
     std::atomic<bool> done{false};
     std::atomic<int> probes{0};
@@ -86,22 +93,28 @@ int main(int argc, char **argv)
 {
     std::string path;
     int rounds = 5, epochs = 2000;
-    bool probing = true;
+    int64_t limit = 0;
+    Mode mode = Mode::Probes;
     for (int i = 1; i < argc; ++i) {
         const bool value = i + 1 < argc;
         if (!std::strcmp(argv[i], "--rounds") && value)
             rounds = std::max(1, std::atoi(argv[++i]));
         else if (!std::strcmp(argv[i], "--epochs") && value)
             epochs = std::max(1, std::atoi(argv[++i]));
+        else if (!std::strcmp(argv[i], "--limit") && value)
+            limit = std::max(1, std::atoi(argv[++i]));
         else if (!std::strcmp(argv[i], "--snapshots-only"))
-            probing = false;
+            mode = Mode::Snapshots;
+        else if (!std::strcmp(argv[i], "--parameter-stats"))
+            mode = Mode::ParameterStats;
         else if (argv[i][0] != '-' && path.empty())
             path = argv[i];
         else {
             std::fprintf(stderr, "Usage: strata-probe-bench PROJECT [--rounds N] [--epochs N] "
-                                 "[--snapshots-only]\n"
+                                 "[--limit SAMPLES] [--snapshots-only | --parameter-stats]\n"
                                  "(PROJECT: a model on 2 input features, e.g. "
-                                 "projects/spirals.strata)\n");
+                                 "projects/spirals.strata; any model with "
+                                 "--parameter-stats)\n");
             return 2;
         }
     }
@@ -110,31 +123,35 @@ int main(int argc, char **argv)
         return 2;
     }
     try {
-        const Project project = loadProject(path);
+        Project project = loadProject(path);
+        if (limit > 0)
+            project.dataset.limit = limit;
         const std::string baseDir = projectBaseDir(path);
         // The boundary panel's grid: 100×100 cells around the data.
-        const DatasetBundle data = loadDataset(project.dataset, baseDir);
-        const GridSpec grid = gridAround({&data.train}, 100, 100);
-        trainOnce(project, baseDir, grid, 1, false,
-                  false); // warm-up: page in the code and the data
+        GridSpec grid;
+        if (mode != Mode::ParameterStats) {
+            const DatasetBundle data = loadDataset(project.dataset, baseDir);
+            grid = gridAround({&data.train}, 100, 100);
+        }
+        trainOnce(project, baseDir, grid, 1, false, mode); // warm-up: page in code and data
         std::vector<double> off, on, ratios;
         for (int r = 0; r < rounds; ++r) {
             Timing a, b;
             if (r % 2 == 0) {
-                a = trainOnce(project, baseDir, grid, epochs, false, false);
-                b = trainOnce(project, baseDir, grid, epochs, true, probing);
+                a = trainOnce(project, baseDir, grid, epochs, false, mode);
+                b = trainOnce(project, baseDir, grid, epochs, true, mode);
             } else {
-                b = trainOnce(project, baseDir, grid, epochs, true, probing);
-                a = trainOnce(project, baseDir, grid, epochs, false, false);
+                b = trainOnce(project, baseDir, grid, epochs, true, mode);
+                a = trainOnce(project, baseDir, grid, epochs, false, mode);
             }
             off.push_back(a.seconds);
             on.push_back(b.seconds);
             ratios.push_back(b.seconds / a.seconds);
-            std::printf("round %d: off %.3f s, live %.3f s (%d grids probed): ratio %.3f\n", r + 1,
+            std::printf("round %d: off %.3f s, on %.3f s (%d grids probed): ratio %.3f\n", r + 1,
                         a.seconds, b.seconds, b.probes, b.seconds / a.seconds);
             std::fflush(stdout);
         }
-        std::printf("median over %d rounds of %d epochs: off %.3f s, live %.3f s, ratio %.3f\n",
+        std::printf("median over %d rounds of %d epochs: off %.3f s, on %.3f s, ratio %.3f\n",
                     rounds, epochs, median(off), median(on), median(ratios));
     } catch (const std::exception &e) {
         std::fprintf(stderr, "strata-probe-bench: %s\n", e.what());

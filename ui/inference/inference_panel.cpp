@@ -3,6 +3,7 @@
 #include "strata/dataset.h"
 #include "strata/probe.h"
 #include "ui/inference/activation_view.h"
+#include "ui/inference/sample_picker.h"
 #include "ui/session/training_session.h"
 
 #include <QComboBox>
@@ -28,84 +29,6 @@
 #include <map>
 
 namespace strata::ui {
-
-// --- DrawingPad
-
-DrawingPad::DrawingPad(QWidget *parent) : QWidget(parent), image_(kSide, kSide, QImage::Format_Grayscale8)
-{
-    setObjectName(QStringLiteral("drawingPad"));
-    image_.fill(Qt::black);
-    setCursor(Qt::CrossCursor);
-    setToolTip(tr("Draw here with the mouse (white on black, as MNIST's digits)"));
-}
-
-void DrawingPad::clear()
-{
-    image_.fill(Qt::black);
-    empty_ = true;
-    update();
-    emit changed();
-}
-
-void DrawingPad::setPicture(const QImage &picture)
-{
-    image_.fill(Qt::black);
-    QPainter painter(&image_);
-    const QImage fitted = picture.convertToFormat(QImage::Format_Grayscale8)
-                              .scaled(kSide, kSide, Qt::KeepAspectRatio, Qt::SmoothTransformation);
-    painter.drawImage(QPoint((kSide - fitted.width()) / 2, (kSide - fitted.height()) / 2), fitted);
-    empty_ = false;
-    update();
-}
-
-QPointF DrawingPad::unit(QPointF p) const
-{
-    const double side = std::min(width(), height());
-    return {std::clamp(p.x() / side, 0.0, 1.0), std::clamp(p.y() / side, 0.0, 1.0)};
-}
-
-void DrawingPad::stroke(QPointF a, QPointF b)
-{
-    QPainter painter(&image_);
-    painter.setRenderHint(QPainter::Antialiasing);
-    // About two MNIST pixels wide, as a pen stroke in the dataset.
-    painter.setPen(QPen(Qt::white, kSide * 0.075, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
-    painter.drawLine(a * kSide, b * kSide);
-    empty_ = false;
-    update();
-    emit changed();
-}
-
-void DrawingPad::mousePressEvent(QMouseEvent *event)
-{
-    last_ = unit(event->position());
-    stroke(last_, last_);
-}
-
-void DrawingPad::mouseMoveEvent(QMouseEvent *event)
-{
-    if (!(event->buttons() & Qt::LeftButton))
-        return;
-    const QPointF next = unit(event->position());
-    stroke(last_, next);
-    last_ = next;
-}
-
-void DrawingPad::paintEvent(QPaintEvent *)
-{
-    QPainter painter(this);
-    const int side = std::min(width(), height());
-    painter.drawImage(QRect(0, 0, side, side), image_);
-    painter.setPen(QColor(120, 120, 120));
-    painter.drawRect(0, 0, side - 1, side - 1);
-    if (empty_) {
-        painter.setPen(QColor(170, 170, 170));
-        painter.drawText(QRect(0, 0, side, side), Qt::AlignCenter | Qt::TextWordWrap,
-                         tr("draw here"));
-    }
-}
-
-// --- InferencePanel
 
 namespace {
 
@@ -147,15 +70,15 @@ InferencePanel::InferencePanel(TrainingSession *session, QWidget *parent)
         if (!path.isEmpty())
             openPicture(path);
     });
-    auto *clear = new QPushButton(tr("Clear"));
-    clear->setObjectName(QStringLiteral("clearDrawingButton"));
-    clear->setToolTip(tr("Clear the drawing pad and ask about a drawing"));
-    connect(clear, &QPushButton::clicked, this, [this] {
+    clear_ = new QPushButton(tr("Clear"));
+    clear_->setObjectName(QStringLiteral("clearDrawingButton"));
+    clear_->setToolTip(tr("Clear the drawing pad and ask about a drawing"));
+    connect(clear_, &QPushButton::clicked, this, [this] {
         pad_->clear();
         useDrawing();
     });
     buttons->addWidget(open);
-    buttons->addWidget(clear);
+    buttons->addWidget(clear_);
     buttons->addStretch(1);
     layout->addLayout(buttons);
 
@@ -164,7 +87,13 @@ InferencePanel::InferencePanel(TrainingSession *session, QWidget *parent)
     source_->setWordWrap(true);
     layout->addWidget(source_);
 
-    auto *pictures = new QHBoxLayout;
+    samples_ = new SamplePicker(session_);
+    layout->addWidget(samples_);
+    connect(samples_, &SamplePicker::sampleChosen, this, &InferencePanel::openSample);
+
+    pictures_ = new QWidget;
+    auto *pictures = new QHBoxLayout(pictures_);
+    pictures->setContentsMargins(0, 0, 0, 0);
     pad_ = new DrawingPad;
     pictures->addWidget(pad_, 1);
     auto *seenColumn = new QVBoxLayout;
@@ -178,7 +107,7 @@ InferencePanel::InferencePanel(TrainingSession *session, QWidget *parent)
     seenColumn->addWidget(seen_);
     seenColumn->addStretch(1);
     pictures->addLayout(seenColumn);
-    layout->addLayout(pictures);
+    layout->addWidget(pictures_);
     connect(pad_, &DrawingPad::changed, this, [this] {
         if (picture_)
             useDrawing();
@@ -274,6 +203,7 @@ bool InferencePanel::openPicture(const QString &path)
         showMessage(QString::fromStdString(e.what()));
         return false;
     }
+    row_.reset();
     pictureName_ = QFileInfo(path).fileName();
     // On the pad, to see it large, and to draw over it (which asks about the drawing).
     const QImage::Format format =
@@ -292,10 +222,21 @@ bool InferencePanel::openPicture(const QString &path)
 bool InferencePanel::openSample(const std::vector<float> &values, const strata::Shape &shape,
                                 const QString &caption)
 {
-    if (shape.size() != 3 || (shape[0] != 1 && shape[0] != 3) ||
-        values.size() != size_t(strata::numel(shape))) {
-        showMessage(tr("This sample is not a picture: Try the model asks about pictures."));
+    if (values.size() != size_t(strata::numel(shape))) {
+        showMessage(tr("This sample has %1 values where its shape holds %2.")
+                        .arg(values.size())
+                        .arg(strata::numel(shape)));
         return false;
+    }
+    const bool picture = shape.size() == 3 && (shape[0] == 1 || shape[0] == 3);
+    if (!picture) {
+        // A table's row: asked as it is, normalised like the training data.
+        picture_.reset();
+        row_ = values;
+        pictureName_ = caption;
+        source_->setText(caption);
+        evaluate();
+        return !scores_.empty();
     }
     strata::Picture8 p;
     p.channels = int(shape[0]);
@@ -307,6 +248,7 @@ bool InferencePanel::openSample(const std::vector<float> &values, const strata::
         for (int c = 0; c < p.channels; ++c)
             p.pixels[i * size_t(p.channels) + size_t(c)] = static_cast<uint8_t>(
                 std::clamp(std::lround(values[size_t(c) * plane + i]), 0L, 255L));
+    row_.reset();
     picture_ = std::move(p);
     pictureName_ = caption;
     source_->setText(caption);
@@ -319,12 +261,18 @@ bool InferencePanel::openSample(const std::vector<float> &values, const strata::
     return true;
 }
 
+QString InferencePanel::sourceText() const
+{
+    return source_->text();
+}
+
 void InferencePanel::useDrawing()
 {
     picture_.reset();
+    row_.reset();
     pictureName_.clear();
-    source_->setText(tr("Drawing: draw on the pad (or over a picture), or open or drop a "
-                        "picture."));
+    source_->setText(tr("Drawing: draw on the pad (or over a picture), pick a sample of the "
+                        "data, or open or drop a picture."));
     schedule();
 }
 
@@ -374,14 +322,39 @@ void InferencePanel::evaluate()
         }
         probe_->load(weights);
         const strata::Shape in = probe_->inputShape();
-        const strata::PictureShape shape = strata::pictureShapeFor(in);
-        if (!picture_ && pad_->isEmpty()) {
-            showSeen(shape);
-            showMessage(tr("Draw on the pad, or open or drop a picture, to see what the model "
-                           "answers."));
-            return;
+        fitInput(in);
+        strata::PictureShape shape;
+        if (row_) {
+            if (row_->size() != size_t(strata::numel(in))) {
+                showMessage(tr("This sample has %1 values but the model takes %2: pick a sample "
+                               "of this run's data.")
+                                .arg(row_->size())
+                                .arg(strata::numel(in)));
+                return;
+            }
+            input_ = *row_;
+            seen_->clear();
+        } else {
+            if (!pictures_->isVisibleTo(this) && !picture_) {
+                input_.clear();
+                showMessage(tr("This model takes %1 values per sample, not a picture: pick a "
+                               "sample of its data above.")
+                                .arg(strata::numel(in)));
+                return;
+            }
+            shape = strata::pictureShapeFor(in);
+            if (!picture_ && pad_->isEmpty()) {
+                showSeen(shape);
+                showMessage(pad_->isDrawable()
+                                ? tr("Draw on the pad, pick a sample above, or open or drop a "
+                                     "picture, to see what the model answers.")
+                                : tr("Pick a sample above, or open or drop a picture, to see what "
+                                     "the model answers."));
+                return;
+            }
+            input_ =
+                strata::pictureAsInput(picture_ ? *picture_ : toPicture(pad_->image()), shape);
         }
-        input_ = strata::pictureAsInput(picture_ ? *picture_ : toPicture(pad_->image()), shape);
         strata::Dataset d;
         d.sampleShape = in;
         d.features = input_;
@@ -405,7 +378,8 @@ void InferencePanel::evaluate()
                                     : std::vector<std::string>{};
         scores_ = strata::topClasses(p.data(), p.numel(), names, kTop);
         ++evaluations_;
-        showSeen(shape);
+        if (!row_)
+            showSeen(shape);
         showScores();
     } catch (const std::exception &e) {
         showMessage(QString::fromStdString(e.what()));
@@ -431,6 +405,22 @@ void InferencePanel::fillLayers()
     const int keep = layers_->findData(previous);
     layers_->setCurrentIndex(keep >= 0 ? keep : 0);
     layers_->blockSignals(false);
+}
+
+void InferencePanel::fitInput(const strata::Shape &input)
+{
+    bool picture = true, digit = false;
+    try {
+        const strata::PictureShape shape = strata::pictureShapeFor(input);
+        digit = shape.channels == 1 && shape.height == 28 && shape.width == 28;
+    } catch (const std::exception &) {
+        picture = false;
+    }
+    pictures_->setVisible(picture);
+    pad_->setDrawable(digit);
+    clear_->setVisible(digit);
+    if (!digit && !picture_ && !pad_->isEmpty())
+        pad_->clear(); // a drawing this model cannot be asked about
 }
 
 bool InferencePanel::showLayer(const QString &nodeId)

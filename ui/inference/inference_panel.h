@@ -1,9 +1,11 @@
 #pragma once
-// "Try the model": ask the trained (or training) image model about one picture. The picture
-// comes from a file (Open picture…, or dropped on the panel: PNG, JPEG, BMP) or is drawn with
-// the mouse on a pad (white on black, as MNIST's digits). It is converted to the model's
-// channels, resized to its input and normalised as the run's training data was
-// (strata/image_input.h), and the panel shows what the model sees and its top classes with
+// "Try the model": ask the trained (or training) model about one sample. A sample of the run's
+// own validation or test data (thumbnails or rows, from the picker on top); for an image
+// model, a picture from a file (Open picture…, or dropped on the panel: PNG, JPEG, BMP) or one
+// drawn with the mouse on a pad (white on black, as MNIST's digits; offered only for models
+// that take 28×28 gray pictures). A picture is converted to the model's channels, resized to
+// its input and normalised as the run's training data was (strata/image_input.h); a row is
+// normalised the same way. The panel shows what the model sees and its top classes with
 // their probabilities as bars. It evaluates on the session's weights: the latest snapshot
 // while training (asked for only while the panel can be seen), the final weights after the
 // run, again whenever they change (at most 10 times a second). Under the answer, one layer's
@@ -12,6 +14,7 @@
 #include "strata/image_input.h"
 #include "strata/project.h"
 #include "strata/weights_snapshot.h"
+#include "ui/inference/drawing_pad.h"
 
 #include <QImage>
 #include <QPointer>
@@ -36,41 +39,8 @@ class Probe;
 namespace strata::ui {
 
 class ActivationView;
+class SamplePicker;
 class TrainingSession;
-
-// A square to draw on with the mouse: thick white strokes on black.
-class DrawingPad : public QWidget
-{
-    Q_OBJECT
-
-public:
-    explicit DrawingPad(QWidget *parent = nullptr);
-    QSize sizeHint() const override { return {168, 168}; }
-    QSize minimumSizeHint() const override { return {112, 112}; }
-    // The drawing so far (black where nothing is drawn), at the pad's own resolution.
-    const QImage &image() const { return image_; }
-    bool isEmpty() const { return empty_; }
-    void clear();
-    // Shows a picture (in gray, fitted into the square) to draw over; changed() is not emitted.
-    void setPicture(const QImage &picture);
-    // A stroke from a to b in the pad's unit square (0..1), as the mouse draws one.
-    void stroke(QPointF a, QPointF b);
-
-signals:
-    void changed();
-
-protected:
-    void paintEvent(QPaintEvent *event) override;
-    void mousePressEvent(QMouseEvent *event) override;
-    void mouseMoveEvent(QMouseEvent *event) override;
-
-private:
-    QPointF unit(QPointF widgetPos) const;
-    static constexpr int kSide = 280; // the drawing's resolution: 10x MNIST's
-    QImage image_;
-    QPointF last_;
-    bool empty_ = true;
-};
 
 class InferencePanel : public QWidget
 {
@@ -85,12 +55,16 @@ public:
     // The picture to ask about: a file (false, with the reason shown, when it cannot be read),
     // or the pad's drawing.
     bool openPicture(const QString &path);
-    // A sample of the data (C×H×W values in 0-255, before normalisation), e.g. a mistake from
-    // the gallery; false, with the reason shown, when it is not a picture.
+    // A sample of the data before normalisation (a picture's C×H×W values in 0-255, or a
+    // table's row), e.g. one picked above or a mistake from the gallery; false, with the
+    // reason shown, when its size is not the model's input.
     bool openSample(const std::vector<float> &values, const strata::Shape &shape,
                     const QString &caption);
     void useDrawing();
     DrawingPad *pad() const { return pad_; }
+    SamplePicker *samples() const { return samples_; }
+    // What the source label says: the picture, drawing or sample asked about.
+    QString sourceText() const;
 
     // --- What is shown (tests read these)
     // The top classes of the last evaluation; empty when there is none (see message()).
@@ -119,9 +93,13 @@ private:
     void showScores();
     void showSeen(const strata::PictureShape &shape);
     void fillLayers();
+    // Offers drawing (and the pad) only where the model takes pictures, and drawing only for
+    // 28×28 gray ones.
+    void fitInput(const strata::Shape &input);
 
     QPointer<TrainingSession> session_;
     std::optional<strata::Picture8> picture_; // from a file; none: the pad's drawing
+    std::optional<std::vector<float>> row_;   // a table's sample (before normalisation)
     QString pictureName_;
     std::unique_ptr<strata::Probe> probe_;
     std::string probeGraph_; // the graph the probe was compiled for (its JSON)
@@ -130,7 +108,10 @@ private:
     int evaluations_ = 0;
     bool listening_ = false;
 
+    SamplePicker *samples_ = nullptr;
     DrawingPad *pad_ = nullptr;
+    QWidget *pictures_ = nullptr; // the pad and what the model sees
+    QPushButton *clear_ = nullptr;
     QLabel *source_ = nullptr;
     QLabel *seen_ = nullptr;
     QLabel *message_ = nullptr;

@@ -2,6 +2,7 @@
 
 #include "strata/probe.h"
 #include "ui/background_task.h"
+#include "ui/inference/run_data.h"
 #include "ui/session/training_session.h"
 #include "widgets/image_grid.h"
 
@@ -23,29 +24,6 @@ namespace {
 bool isPicture(const strata::Shape &s)
 {
     return s.size() == 3 && (s[0] == 1 || s[0] == 3);
-}
-
-// A sample's values before normalisation: x = (x' * std + mean) / scale, per channel.
-std::vector<float> unnormalised(const strata::Dataset &data, int64_t index,
-                                const strata::Normalization &n)
-{
-    const int64_t per = data.sampleSize();
-    std::vector<float> v(data.features.begin() + ptrdiff_t(index * per),
-                         data.features.begin() + ptrdiff_t((index + 1) * per));
-    const size_t channels = std::max<size_t>({n.mean.size(), n.std.size(), 1});
-    const size_t plane = channels > 1 ? size_t(per) / channels : size_t(per);
-    for (size_t i = 0; i < v.size(); ++i) {
-        const size_t c = std::min(i / std::max<size_t>(plane, 1), channels - 1);
-        const float mean = n.mean.empty() ? 0 : n.mean[n.mean.size() == 1 ? 0 : c];
-        const float std = n.std.empty() ? 1 : n.std[n.std.size() == 1 ? 0 : c];
-        v[i] = (v[i] * std + mean) / (n.scale != 0 ? n.scale : 1);
-    }
-    return v;
-}
-
-QString className(const std::vector<std::string> &names, int i)
-{
-    return size_t(i) < names.size() ? QString::fromStdString(names[size_t(i)]) : QString::number(i);
 }
 
 } // namespace
@@ -140,20 +118,15 @@ void MistakesGallery::findMistakes()
     const std::string base = session_->runBaseDir().toStdString();
     const std::vector<std::string> names =
         session_->startedInfo() ? session_->startedInfo()->classNames : std::vector<std::string>{};
-    const std::string key = base + "\n" + strata::toJson(project).at("dataset").dump();
-    auto cached = key == dataKey_ ? data_ : nullptr;
-    dataKey_ = key;
     looking_ = true;
     stale_ = false;
     status_->setText(tr("Looking at the validation data…"));
-    watcher_->setFuture(runInBackground([project, base, names, weights, cached]() {
+    watcher_->setFuture(runInBackground([project, base, names, weights]() {
         auto result = std::make_shared<MistakesResult>();
         result->classNames = names;
         result->epoch = weights->epoch;
         try {
-            auto data = cached ? cached
-                               : std::make_shared<const strata::DatasetBundle>(
-                                     strata::loadDataset(project.dataset, base));
+            auto data = loadRunData(project, base);
             result->data = data;
             strata::DataSplit split = strata::splitForTraining(*data, project.training);
             if (!split.validation) {
@@ -186,8 +159,6 @@ void MistakesGallery::lookEnded()
         failed->problem = QString::fromStdString(e.what());
         result_ = failed;
     }
-    if (result_->data)
-        data_ = result_->data; // the next look at the same data reads it from memory
     fillPairs();
     emit updated();
     if (again_) {
@@ -293,14 +264,9 @@ void MistakesGallery::showSelectedPair()
     rows_->clear();
     for (const strata::Mistake &m : shown) {
         const std::vector<float> raw = unnormalised(data, m.index, result_->normalization);
-        QStringList values;
-        for (size_t i = 0; i < raw.size() && i < 12; ++i)
-            values << QString::number(double(raw[i]), 'g', 4);
-        if (raw.size() > 12)
-            values << QStringLiteral("…");
         rows_->addItem(tr("#%1: %2  (p %3)")
                            .arg(m.index)
-                           .arg(values.join(QStringLiteral(", ")))
+                           .arg(rowText(raw))
                            .arg(double(m.probability), 0, 'f', 2));
     }
     rows_->blockSignals(false);

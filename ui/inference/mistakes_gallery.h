@@ -87,10 +87,8 @@ private:
 
     QPointer<TrainingSession> session_;
     QFutureWatcher<std::shared_ptr<const MistakesResult>> *watcher_ = nullptr;
+    // The last look's, which holds its data (loadRunData shares it with the next look).
     std::shared_ptr<const MistakesResult> result_;
-    // The loaded dataset of the last look, kept for the next look at the same data.
-    std::shared_ptr<const strata::DatasetBundle> data_;
-    std::string dataKey_;
     bool looking_ = false;
     bool again_ = false; // another look was asked for during this one
     bool stale_ = false; // the weights changed while the gallery was hidden
