@@ -108,6 +108,19 @@ STRATA_SCREENSHOT_DIR="$work/shots" STRATA_SOURCE_DIR="$root" QT_QPA_PLATFORM=of
     nice -n 19 "$build/tests/test_inference_panel" answersLikeAProbe >/dev/null
 if [ -f "$work/shots/inference_panel.png" ]; then
     cp "$work/shots/inference_panel.png" "$root/docs/inference-panel.png"
+    cp "$work/shots/inference_drawing.png" "$root/docs/inference-drawing.png"
+fi
+# The Weights dock after eight short epochs of the MNIST CNN on Fashion-MNIST (when installed).
+if [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
+    python3 - "$root/projects/keras_mnist_cnn.strata" "$work/weights.strata" <<'PY'
+import json, sys
+project = json.load(open(sys.argv[1]))
+project["dataset"]["limit"] = 3000
+project["training"]["epochs"] = 8
+json.dump(project, open(sys.argv[2], "w"), indent=2)
+PY
+    shot 1920x1200 "$work/weights.strata" --size 1600x1000 --train-epochs 8 --show-dock Weights \
+        --screenshot "$root/docs/weights-histograms.png"
 fi
 # The mistakes gallery after a brief Fashion-MNIST run, one mistake asked about.
 STRATA_SCREENSHOT_DIR="$work/shots" STRATA_SOURCE_DIR="$root" QT_QPA_PLATFORM=offscreen \

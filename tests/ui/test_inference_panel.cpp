@@ -234,9 +234,20 @@ private slots:
         if (const QString shots = qEnvironmentVariable("STRATA_SCREENSHOT_DIR"); !shots.isEmpty()) {
             QVERIFY(panel.openPicture(png));
             QVERIFY(panel.showLayer(QString::fromStdString(conv)));
-            panel.resize(380, 760);
+            panel.resize(380, 940);
             QDir().mkpath(shots);
             QVERIFY(panel.grab().save(shots + QStringLiteral("/inference_panel.png")));
+            // A pair of trousers drawn with the mouse: two wide legs from a waistband.
+            panel.pad()->clear();
+            for (double x = 0.3; x <= 0.7; x += 0.04)
+                panel.pad()->stroke({x, 0.12}, {x, 0.2});
+            for (double x = 0.28; x <= 0.46; x += 0.04)
+                panel.pad()->stroke({x + 0.02, 0.2}, {x - 0.04, 0.9});
+            for (double x = 0.54; x <= 0.72; x += 0.04)
+                panel.pad()->stroke({x - 0.02, 0.2}, {x + 0.04, 0.9});
+            QTRY_VERIFY(panel.evaluations() > 0 && panel.sourceText().startsWith("Drawing"));
+            panel.evaluate();
+            QVERIFY(panel.grab().save(shots + QStringLiteral("/inference_drawing.png")));
         }
     }
 };

@@ -49,6 +49,9 @@ public:
     virtual Tensor allocate(const Shape &shape) = 0; // zero-filled
     virtual void copyFromHost(const Tensor &host, Tensor &deviceTensor) = 0;
     virtual void copyToHost(const Tensor &deviceTensor, Tensor &host) = 0;
+    // True when the backend's tensors are in host memory, plain and readable in place (the CPU
+    // backends): a reader that only looks needs no copy.
+    virtual bool hostMemory() const { return false; }
     virtual void synchronize() {}
     // dst += src (same element count); used to sum gradients where an output feeds several
     // layers.

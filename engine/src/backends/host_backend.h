@@ -13,6 +13,7 @@ public:
     Tensor allocate(const Shape &shape) override { return Tensor(shape); }
     void copyFromHost(const Tensor &host, Tensor &deviceTensor) override;
     void copyToHost(const Tensor &deviceTensor, Tensor &host) override;
+    bool hostMemory() const override { return true; }
     void accumulate(Tensor &dst, const Tensor &src) override;
     void copy(const Tensor &src, Tensor &dst) override;
     std::unique_ptr<LossKernel> createLoss(const LossSetup &setup) override;

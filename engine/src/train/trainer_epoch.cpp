@@ -18,7 +18,7 @@ namespace strata {
 namespace {
 
 // The trainable tensors' statistics: the weights already on the host, the gradients of the
-// last batch copied there.
+// last batch read in place on the CPU, copied to the host from a device.
 std::vector<ParameterStats> trainableStats(Network &network,
                                            const std::vector<std::pair<std::string, Tensor>> &weights)
 {
@@ -30,7 +30,11 @@ std::vector<ParameterStats> trainableStats(Network &network,
                               [&](const auto &named) { return named.first == p.name; });
         if (w != weights.end())
             trained.push_back(*w);
-        if (p.grad.defined()) {
+        if (!p.grad.defined())
+            continue;
+        if (network.backend().hostMemory()) {
+            gradients.emplace_back(p.name, p.grad);
+        } else {
             Tensor host;
             network.backend().copyToHost(p.grad, host);
             gradients.emplace_back(p.name, host.reshaped(p.grad.shape()));
