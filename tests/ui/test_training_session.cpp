@@ -1,8 +1,9 @@
 // The training session without any widget: a real trainer thread reporting through the
 // session's signals. Every epoch arrives once and in order, finished() once and last; pause,
-// learning rate, resume and stop go through it; a run that cannot start is an error(); and a
-// session destroyed mid-run neither hangs nor crashes.
+// learning rate, resume and stop go through it; a run that cannot start is an error(); a
+// session destroyed mid-run neither hangs nor crashes; panels want snapshots only while shown.
 
+#include "ui/session/snapshots_while_shown.h"
 #include "ui/session/training_session.h"
 
 #include "strata/project.h"
@@ -14,6 +15,7 @@
 #include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QStringList>
+#include <QWidget>
 #include <QtTest>
 
 #include <cmath>
@@ -75,6 +77,7 @@ private slots:
     void destroyedMidRun();
     void destroyedWhilePaused();
     void destroyedRightAfterStart();
+    void snapshotsOnlyWhilePanelsAreShown();
 };
 
 void TestTrainingSession::everyEpochOnceInOrder()
@@ -300,6 +303,36 @@ void TestTrainingSession::destroyedRightAfterStart()
         session.reset();
     }
     QTest::qWait(100);
+}
+
+// Panels that draw from weight snapshots want them only while they can be seen: one listener
+// each while shown, none once hidden or gone.
+void TestTrainingSession::snapshotsOnlyWhilePanelsAreShown()
+{
+    TrainingSession session;
+    auto *first = new QWidget;
+    auto *second = new QWidget;
+    auto *a = new strata::ui::SnapshotsWhileShown(first, &session);
+    new strata::ui::SnapshotsWhileShown(second, &session);
+    QVERIFY(!session.snapshotsWanted());
+    first->show();
+    QVERIFY(a->isListening());
+    QVERIFY(session.snapshotsWanted());
+    second->show();
+    first->hide();
+    QVERIFY(!a->isListening());
+    QVERIFY(session.snapshotsWanted()); // the second is still shown
+    delete second;
+    QVERIFY(!session.snapshotsWanted());
+    first->show();
+    QVERIFY(session.snapshotsWanted());
+    delete first;
+    QVERIFY(!session.snapshotsWanted());
+    // Shown already when it starts watching: it listens at once.
+    QWidget shown;
+    shown.show();
+    new strata::ui::SnapshotsWhileShown(&shown, &session);
+    QVERIFY(session.snapshotsWanted());
 }
 
 QTEST_MAIN(TestTrainingSession)

@@ -3,6 +3,7 @@
 #include "strata/shape_inference.h"
 #include "ui/boundary/boundary_evaluator.h"
 #include "ui/boundary/neuron_maps.h"
+#include "ui/session/snapshots_while_shown.h"
 #include "ui/session/training_session.h"
 
 #include "strata/boundary_picture.h"
@@ -173,15 +174,13 @@ BoundaryPanel::BoundaryPanel(TrainingSession *session, QWidget *parent)
             showMessage(tr("Training: the boundary appears after the first batch."));
     });
     connect(session_, &TrainingSession::cleared, this, &BoundaryPanel::refresh);
+    // Only a panel that can be seen makes runs take snapshots (from the next run on).
+    new SnapshotsWhileShown(this, session_);
     showMessage(tr("Open a project whose model takes 2 input features to see its decision "
                    "boundary."));
 }
 
-BoundaryPanel::~BoundaryPanel()
-{
-    if (listening_ && session_)
-        session_->removeSnapshotListener();
-}
+BoundaryPanel::~BoundaryPanel() = default;
 
 void BoundaryPanel::setProjectSource(ProjectSource source)
 {
@@ -198,22 +197,8 @@ void BoundaryPanel::refresh()
 void BoundaryPanel::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
-    // Only a panel that can be seen makes runs take snapshots (from the next run on).
-    if (!listening_ && session_) {
-        session_->addSnapshotListener();
-        listening_ = true;
-    }
     if (pending_ || !shown_)
         refresh();
-}
-
-void BoundaryPanel::hideEvent(QHideEvent *event)
-{
-    QWidget::hideEvent(event);
-    if (listening_ && session_) {
-        session_->removeSnapshotListener();
-        listening_ = false;
-    }
 }
 
 void BoundaryPanel::resizeEvent(QResizeEvent *event)

@@ -101,7 +101,6 @@ signals:
 
 protected:
     void showEvent(QShowEvent *event) override;
-    void hideEvent(QHideEvent *event) override;
     // Side by side (map, neuron maps) when wide, one above the other when narrow.
     void resizeEvent(QResizeEvent *event) override;
 
@@ -120,7 +119,6 @@ private:
     QTimer *pacer_; // holds a redraw back to kMinRedrawMs after the last one began
     QElapsedTimer sinceRequest_;
     bool pending_ = false; // something newer to show arrived while evaluating
-    bool listening_ = false;
 
     QLabel *status_ = nullptr;
     QStackedWidget *pages_ = nullptr;

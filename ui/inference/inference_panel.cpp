@@ -3,7 +3,9 @@
 #include "strata/dataset.h"
 #include "strata/probe.h"
 #include "ui/inference/activation_view.h"
+#include "ui/inference/run_data.h"
 #include "ui/inference/sample_picker.h"
+#include "ui/session/snapshots_while_shown.h"
 #include "ui/session/training_session.h"
 
 #include <QComboBox>
@@ -151,33 +153,17 @@ InferencePanel::InferencePanel(TrainingSession *session, QWidget *parent)
         connect(session_, &TrainingSession::finished, this, &InferencePanel::schedule);
         connect(session_, &TrainingSession::cleared, this, &InferencePanel::schedule);
     }
+    // Live answers only while someone can see them (from the next run on).
+    new SnapshotsWhileShown(this, session_);
     useDrawing();
 }
 
-InferencePanel::~InferencePanel()
-{
-    if (listening_ && session_)
-        session_->removeSnapshotListener();
-}
+InferencePanel::~InferencePanel() = default;
 
 void InferencePanel::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
-    // Live answers only while someone can see them (from the next run on).
-    if (!listening_ && session_) {
-        session_->addSnapshotListener();
-        listening_ = true;
-    }
     schedule();
-}
-
-void InferencePanel::hideEvent(QHideEvent *event)
-{
-    QWidget::hideEvent(event);
-    if (listening_ && session_) {
-        session_->removeSnapshotListener();
-        listening_ = false;
-    }
 }
 
 void InferencePanel::dragEnterEvent(QDragEnterEvent *event)
@@ -228,8 +214,7 @@ bool InferencePanel::openSample(const std::vector<float> &values, const strata::
                         .arg(strata::numel(shape)));
         return false;
     }
-    const bool picture = shape.size() == 3 && (shape[0] == 1 || shape[0] == 3);
-    if (!picture) {
+    if (!isPictureShape(shape)) {
         // A table's row: asked as it is, normalised like the training data.
         picture_.reset();
         row_ = values;

@@ -83,7 +83,6 @@ public:
 
 protected:
     void showEvent(QShowEvent *event) override;
-    void hideEvent(QHideEvent *event) override;
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dropEvent(QDropEvent *event) override;
 
@@ -106,7 +105,6 @@ private:
     std::vector<strata::ClassScore> scores_;
     std::vector<float> input_;
     int evaluations_ = 0;
-    bool listening_ = false;
 
     SamplePicker *samples_ = nullptr;
     DrawingPad *pad_ = nullptr;

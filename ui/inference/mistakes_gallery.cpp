@@ -19,15 +19,6 @@
 
 namespace strata::ui {
 
-namespace {
-
-bool isPicture(const strata::Shape &s)
-{
-    return s.size() == 3 && (s[0] == 1 || s[0] == 3);
-}
-
-} // namespace
-
 MistakesGallery::MistakesGallery(TrainingSession *session, QWidget *parent)
     : QWidget(parent), session_(session),
       watcher_(new QFutureWatcher<std::shared_ptr<const MistakesResult>>(this))
@@ -238,7 +229,7 @@ bool MistakesGallery::showPair(int truth, int predicted)
 void MistakesGallery::showSelectedPair()
 {
     const std::vector<strata::Mistake> shown = shownMistakes();
-    const bool pictures = result_ && result_->validation && isPicture(result_->validation->sampleShape);
+    const bool pictures = result_ && result_->validation && isPictureShape(result_->validation->sampleShape);
     grid_->setVisible(pictures || !result_ || !result_->validation);
     rows_->setVisible(!grid_->isVisible());
     if (!result_ || !result_->validation || shown.empty()) {

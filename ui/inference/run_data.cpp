@@ -44,6 +44,11 @@ std::vector<float> unnormalised(const strata::Dataset &data, int64_t index,
     return v;
 }
 
+bool isPictureShape(const strata::Shape &s)
+{
+    return s.size() == 3 && (s[0] == 1 || s[0] == 3);
+}
+
 QString className(const std::vector<std::string> &names, int index)
 {
     return size_t(index) < names.size() ? QString::fromStdString(names[size_t(index)])

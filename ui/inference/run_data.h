@@ -24,6 +24,9 @@ std::shared_ptr<const strata::DatasetBundle> loadRunData(const strata::Project &
 std::vector<float> unnormalised(const strata::Dataset &data, int64_t index,
                                 const strata::Normalization &n);
 
+// True for a sample shape of pictures: C×H×W with 1 (gray) or 3 (RGB) channels.
+bool isPictureShape(const strata::Shape &shape);
+
 // A class's name, or its number when the data has no names.
 QString className(const std::vector<std::string> &names, int index);
 

@@ -19,15 +19,6 @@
 
 namespace strata::ui {
 
-namespace {
-
-bool isPicture(const strata::Shape &s)
-{
-    return s.size() == 3 && (s[0] == 1 || s[0] == 3);
-}
-
-} // namespace
-
 SamplePicker::SamplePicker(TrainingSession *session, QWidget *parent)
     : QWidget(parent), session_(session),
       watcher_(new QFutureWatcher<std::shared_ptr<const Loaded>>(this))
@@ -258,7 +249,7 @@ void SamplePicker::showPage()
                          .arg(n));
     const strata::Shape &shape = data->sampleShape;
     const strata::Normalization &norm = loaded_->data->normalization;
-    if (isPicture(shape)) {
+    if (isPictureShape(shape)) {
         std::vector<QImage> images;
         for (int64_t i = first; i < end; ++i) {
             const std::vector<float> raw = unnormalised(*data, i, norm);

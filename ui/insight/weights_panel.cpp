@@ -1,5 +1,6 @@
 #include "ui/insight/weights_panel.h"
 
+#include "ui/session/snapshots_while_shown.h"
 #include "ui/session/training_session.h"
 #include "widgets/image_grid.h"
 
@@ -146,40 +147,26 @@ WeightsPanel::WeightsPanel(TrainingSession *session, QWidget *parent)
         for (const strata::EpochMetrics &m : session_->epochs())
             addEpoch(m);
     }
+    // Live filters only while someone can see them (from the next run on).
+    new SnapshotsWhileShown(this, session_);
     redraw();
     refreshFilters();
 }
 
-WeightsPanel::~WeightsPanel()
-{
-    if (listening_ && session_)
-        session_->removeSnapshotListener();
-}
+WeightsPanel::~WeightsPanel() = default;
 
 void WeightsPanel::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
-    // Live filters only while someone can see them (from the next run on).
-    if (!listening_ && session_) {
-        session_->addSnapshotListener();
-        listening_ = true;
-    }
     refreshFilters();
-}
-
-void WeightsPanel::hideEvent(QHideEvent *event)
-{
-    QWidget::hideEvent(event);
-    if (listening_ && session_) {
-        session_->removeSnapshotListener();
-        listening_ = false;
-    }
 }
 
 void WeightsPanel::reset()
 {
     epochs_.clear();
     fillTensors();
+    // Live filters only while someone can see them (from the next run on).
+    new SnapshotsWhileShown(this, session_);
     redraw();
     refreshFilters();
 }

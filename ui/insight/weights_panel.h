@@ -74,7 +74,6 @@ public:
 
 protected:
     void showEvent(QShowEvent *event) override;
-    void hideEvent(QHideEvent *event) override;
 
 private:
     void reset();
@@ -98,7 +97,6 @@ private:
     Values values_ = Values::Weights;
     View view_ = View::Histograms;
     int histograms_ = 0, bands_ = 0;
-    bool listening_ = false;
     QString filterLayer_;
 
     QComboBox *tensor_ = nullptr;
