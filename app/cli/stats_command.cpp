@@ -102,8 +102,9 @@ int runStats(const Args &args)
         throw Error("no runs yet in " + store.folder() + " ('strata-cli train " + path +
                     "' makes one, or pass --weights FILE)");
     const RunInfo run = args.has("run") ? store.find(args.get("run")) : runs.back();
+    const std::vector<EpochMetrics> history = store.historyWithParameters(run);
     std::vector<const EpochMetrics *> epochs;
-    for (const EpochMetrics &m : run.history)
+    for (const EpochMetrics &m : history)
         if (!m.parameters.empty())
             epochs.push_back(&m);
     if (epochs.empty())

@@ -79,7 +79,7 @@ std::vector<std::string> filesWritten(const std::string &outDir,
 {
     std::vector<std::string> written;
     for (const char *name : {"final.safetensors", "best.safetensors", "checkpoint.safetensors",
-                             "history.jsonl", "batches.csv", "metrics.csv", "metrics.json"}) {
+                             "history.jsonl", "parameters.jsonl", "batches.csv", "metrics.csv", "metrics.json"}) {
         std::error_code ec;
         const auto path = std::filesystem::path(outDir) / name;
         const auto time = std::filesystem::last_write_time(path, ec);

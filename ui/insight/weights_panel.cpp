@@ -128,6 +128,10 @@ WeightsPanel::WeightsPanel(TrainingSession *session, QWidget *parent)
     filterTimer_->setSingleShot(true);
     filterTimer_->setInterval(500); // filters at most twice a second while training
     connect(filterTimer_, &QTimer::timeout, this, &WeightsPanel::refreshFilters);
+    redrawTimer_ = new QTimer(this);
+    redrawTimer_->setSingleShot(true);
+    redrawTimer_->setInterval(kRedrawMs);
+    connect(redrawTimer_, &QTimer::timeout, this, &WeightsPanel::redraw);
 
     connect(tensor_, &QComboBox::currentIndexChanged, this, &WeightsPanel::redraw);
     connect(valuesBox_, &QComboBox::currentIndexChanged, this,
@@ -158,6 +162,8 @@ WeightsPanel::~WeightsPanel() = default;
 void WeightsPanel::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
+    if (stale_)
+        redraw();
     refreshFilters();
 }
 
@@ -165,8 +171,6 @@ void WeightsPanel::reset()
 {
     epochs_.clear();
     fillTensors();
-    // Live filters only while someone can see them (from the next run on).
-    new SnapshotsWhileShown(this, session_);
     redraw();
     refreshFilters();
 }
@@ -181,7 +185,16 @@ void WeightsPanel::addEpoch(const strata::EpochMetrics &metrics)
     epochs_.push_back({metrics.epoch, metrics.parameters});
     if (tensor_->count() != int(metrics.parameters.size()))
         fillTensors();
-    redraw();
+    redrawLater();
+}
+
+void WeightsPanel::redrawLater()
+{
+    // A small model ends many epochs per second: draw at most every kRedrawMs, and only what
+    // can be seen (a hidden panel draws when it is shown).
+    stale_ = true;
+    if (isVisible() && !redrawTimer_->isActive())
+        redrawTimer_->start();
 }
 
 void WeightsPanel::fillTensors()
@@ -244,6 +257,8 @@ QString WeightsPanel::message() const
 
 void WeightsPanel::redraw()
 {
+    stale_ = false;
+    redrawTimer_->stop();
     distribution_->clearPlottables();
     distribution_->clearItems();
     histograms_ = bands_ = 0;

@@ -48,6 +48,8 @@ public:
     static constexpr int kMaxHistograms = 40;
     // Filters of the first convolution shown at most.
     static constexpr int kMaxFilters = 64;
+    // Milliseconds between two redraws while epochs arrive.
+    static constexpr int kRedrawMs = 200;
 
     // The tensor drawn, by name ("conv1.weight"); false when no epoch has it.
     bool selectTensor(const QString &name);
@@ -80,6 +82,7 @@ private:
     void addEpoch(const strata::EpochMetrics &metrics);
     void fillTensors();
     void redraw();
+    void redrawLater();
     void drawHistograms(const std::vector<const strata::ValueStats *> &stats,
                         const std::vector<int> &epochs);
     void drawBands(const std::vector<const strata::ValueStats *> &stats,
@@ -98,6 +101,7 @@ private:
     View view_ = View::Histograms;
     int histograms_ = 0, bands_ = 0;
     QString filterLayer_;
+    bool stale_ = false; // epochs arrived since the last redraw
 
     QComboBox *tensor_ = nullptr;
     QComboBox *valuesBox_ = nullptr;
@@ -108,6 +112,7 @@ private:
     QLabel *filterCaption_ = nullptr;
     widgets::ImageGrid *filters_ = nullptr;
     QTimer *filterTimer_ = nullptr;
+    QTimer *redrawTimer_ = nullptr;
 };
 
 } // namespace strata::ui

@@ -92,6 +92,10 @@ public:
     // The project as trained, and the folder its relative paths resolve against.
     Project project(const RunInfo &run) const;
     std::string baseDir(const RunInfo &run) const;
+    // The run's history with each epoch's weight and gradient statistics
+    // (EpochMetrics::parameters; kept apart from the history, so list() does not read them).
+    // An epoch whose statistics were not taken or are damaged has none.
+    std::vector<EpochMetrics> historyWithParameters(const RunInfo &run) const;
 
     // A new run folder run-N (N one past the highest so far) holding the project as trained
     // and a record; returns its id. baseDir: where the project's relative paths resolve.

@@ -136,7 +136,8 @@ private:
                       const std::vector<std::pair<std::string, Tensor>> *hostWeights = nullptr);
     void keepEpochCheckpoint(Run &run, int epochs);
     void finish(Run &run);
-    std::string historyPath() const; // the history log in the output folder
+    std::string historyPath() const;      // the history log in the output folder
+    std::string parameterLogPath() const; // the parameter statistics beside it
 
     Project project_;
     std::string baseDir_;

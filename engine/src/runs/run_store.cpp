@@ -8,6 +8,7 @@
 #include "runs/run_files.h"
 #include "strata/errors.h"
 #include "train/history_log.h"
+#include "train/parameter_log.h"
 
 #include <algorithm>
 #include <cctype>
@@ -344,6 +345,13 @@ RunInfo RunStore::find(const std::string &idOrName) const
 Project RunStore::project(const RunInfo &run) const
 {
     return loadProject(run.folder + "/" + internal::kRunProjectFile);
+}
+
+std::vector<EpochMetrics> RunStore::historyWithParameters(const RunInfo &run) const
+{
+    std::vector<EpochMetrics> history = run.history;
+    internal::readParameterLog(run.folder + "/" + internal::kParameterLogFileName, history);
+    return history;
 }
 
 std::string RunStore::baseDir(const RunInfo &run) const

@@ -1,7 +1,5 @@
 #include "train/checkpoint.h"
 
-#include "train/parameter_stats_json.h"
-
 #include "io/json_text.h"
 #include "strata/errors.h"
 #include "strata/safetensors.h"
@@ -110,8 +108,6 @@ EpochMetrics epochMetricsFromJsonUnchecked(const nlohmann::json &j)
             m.confusion.push_back(std::move(counts));
         }
     }
-    if (j.contains("parameters"))
-        m.parameters = parameterStatsFromJson(j.at("parameters"));
     return m;
 }
 
@@ -132,8 +128,6 @@ nlohmann::json toJson(const EpochMetrics &m)
     }
     if (!m.confusion.empty())
         j["confusion"] = m.confusion;
-    if (!m.parameters.empty())
-        j["parameters"] = toJson(m.parameters);
     return j;
 }
 

@@ -23,11 +23,8 @@ void writeMetricsCsv(const std::vector<EpochMetrics> &history, const std::string
 void writeMetricsJson(const std::vector<EpochMetrics> &history, const std::string &path)
 {
     nlohmann::json j = nlohmann::json::array();
-    for (const auto &m : history) {
-        nlohmann::json epoch = internal::toJson(m);
-        epoch.erase("parameters"); // Keras' history holds metrics only; the run's log keeps them
-        j.push_back(std::move(epoch));
-    }
+    for (const auto &m : history)
+        j.push_back(internal::toJson(m));
     internal::writeFileAtomically(path, j.dump(2) + "\n");
 }
 

@@ -13,6 +13,7 @@
 #include "train/checkpoint.h"
 #include "train/checkpoint_fields.h"
 #include "train/history_log.h"
+#include "train/parameter_log.h"
 #include "train/trainer_run.h"
 
 #include <algorithm>
@@ -189,6 +190,15 @@ void Trainer::execute(Run &r)
             std::filesystem::remove(historyPath());
         else
             internal::writeHistoryLog(historyPath(), history_);
+        // The statistics of a resumed run's epochs come from beside its checkpoint; lost or
+        // damaged ones only leave those epochs without them.
+        if (!options_.resumeFrom.empty())
+            internal::readParameterLog(
+                (std::filesystem::path(options_.resumeFrom).parent_path() /
+                 internal::kParameterLogFileName)
+                    .string(),
+                history_);
+        internal::writeParameterLog(parameterLogPath(), history_);
     }
 
     result_ = FinishedEvent{};
@@ -402,6 +412,11 @@ void Trainer::keepEpochCheckpoint(Run &r, int epochs)
 std::string Trainer::historyPath() const
 {
     return options_.outDir + "/" + internal::kHistoryFileName;
+}
+
+std::string Trainer::parameterLogPath() const
+{
+    return options_.outDir + "/" + internal::kParameterLogFileName;
 }
 
 // The result, the final and best weights, the metrics files and the test set's figures.

@@ -6,6 +6,7 @@
 #include "strata/parameter_stats.h"
 #include "strata/trainer.h"
 #include "train/history_log.h"
+#include "train/parameter_log.h"
 #include "train/trainer_run.h"
 
 #include <algorithm>
@@ -402,8 +403,10 @@ bool Trainer::endEpoch(Run &r, int epoch)
     history_.push_back(m);
     if (options_.snapshotEvery > 0 && options_.onSnapshot)
         publishSnapshot(r, epoch, r.batches, true, weights);
-    if (!options_.outDir.empty())
+    if (!options_.outDir.empty()) {
         internal::appendHistoryLog(historyPath(), m); // before the checkpoint that counts it
+        internal::appendParameterLog(parameterLogPath(), m);
+    }
     publish(EpochEvent{m});
     const double before = r.optimizer->learningRate();
     const double next = r.schedule->onEpochEnd(monitored);

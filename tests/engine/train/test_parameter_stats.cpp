@@ -8,6 +8,7 @@
 #include "strata/trainer.h"
 #include "strata/weights_file.h"
 #include "train/checkpoint.h"
+#include "train/parameter_log.h"
 #include "train/parameter_stats_json.h"
 
 #include <QtTest>
@@ -174,9 +175,19 @@ private slots:
         } catch (const Error &e) {
             QVERIFY2(QString(e.what()).contains(message), e.what());
         }
-        // In a history line, the same damage is the line's.
-        nlohmann::json line{{"epoch", 1}, {"loss", 0.5}, {"accuracy", 0.5}, {"parameters", j}};
-        QVERIFY_THROWS_EXCEPTION(Error, internal::epochMetricsFromJson(line));
+        // In the run's log, the same damage ends the reading at its line, with the reason;
+        // the epochs before it keep theirs.
+        QTemporaryDir dir;
+        const std::string path = dir.path().toStdString() + "/parameters.jsonl";
+        const nlohmann::json good{{"epoch", 1},
+                                  {"parameters", internal::toJson(parameterStats({{"fc.weight", w}}))}};
+        std::ofstream(path) << good.dump() << "\n"
+                            << nlohmann::json{{"epoch", 2}, {"parameters", j}}.dump() << "\n";
+        std::vector<EpochMetrics> history(2);
+        const std::string why = internal::readParameterLog(path, history);
+        QVERIFY2(QString::fromStdString(why).contains("line 2 is damaged"), why.c_str());
+        QCOMPARE(history[0].parameters.size(), size_t(1));
+        QVERIFY(history[1].parameters.empty());
     }
 
     // A run reports every trainable tensor at each epoch's end; the last epoch's weight
@@ -206,18 +217,47 @@ private slots:
         }
         for (const EpochMetrics &m : t.history())
             QCOMPARE(m.parameters.size(), last.size());
-        // Resumed from the log, as a stored run is listed.
+        // Kept beside the history, which stays small: a line of metrics per epoch.
+        std::vector<EpochMetrics> logged(3);
+        QCOMPARE(internal::readParameterLog(o.outDir + "/parameters.jsonl", logged),
+                 std::string());
+        for (size_t e = 0; e < 3; ++e) {
+            QCOMPARE(logged[e].parameters.size(), last.size());
+            QCOMPARE(logged[e].parameters[0].weights.norm,
+                     t.history()[e].parameters[0].weights.norm);
+        }
         std::ifstream in(o.outDir + "/history.jsonl");
         std::string line;
         std::getline(in, line);
-        const EpochMetrics first =
-            internal::epochMetricsFromJson(nlohmann::json::parse(line));
-        QCOMPARE(first.parameters.size(), last.size());
-        QCOMPARE(first.parameters[0].weights.norm, t.history()[0].parameters[0].weights.norm);
-        // metrics.json stays Keras' history: metrics only.
-        std::ifstream metrics(o.outDir + "/metrics.json");
-        const nlohmann::json m = nlohmann::json::parse(metrics);
-        QVERIFY(!m.at(0).contains("parameters"));
+        QVERIFY2(line.find("parameters") == std::string::npos && line.size() < 400, line.c_str());
+    }
+
+    // A resumed run keeps the statistics of the epochs before its checkpoint, and a partial
+    // last line (a kill mid-write) only leaves that epoch without them.
+    void aResumedRunKeepsThem()
+    {
+        QTemporaryDir dir;
+        const std::string out = dir.path().toStdString();
+        const Project xor_ = loadProject(sourceDir() + "/projects/xor.strata");
+        TrainerOptions o;
+        o.outDir = out;
+        o.epochs = 2;
+        o.parameterStats = true;
+        {
+            Trainer t(xor_, sourceDir() + "/projects", o);
+            QCOMPARE(toString(t.run().reason), toString(FinishedEvent::Reason::Completed));
+        }
+        std::ofstream(out + "/parameters.jsonl", std::ios::app) << "{\"epoch\": 3, \"param";
+        o.epochs = 4;
+        o.resumeFrom = out + "/checkpoint.safetensors";
+        Trainer t(xor_, sourceDir() + "/projects", o);
+        QCOMPARE(toString(t.run().reason), toString(FinishedEvent::Reason::Completed));
+        QCOMPARE(t.history().size(), size_t(4));
+        std::vector<EpochMetrics> logged(4);
+        QCOMPARE(internal::readParameterLog(out + "/parameters.jsonl", logged), std::string());
+        for (const EpochMetrics &m : logged)
+            QVERIFY(!m.parameters.empty());
+        QCOMPARE(logged[0].parameters[0].weights.norm, t.history()[0].parameters[0].weights.norm);
     }
 };
 
