@@ -24,6 +24,7 @@
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QUndoStack>
+#include <QDockWidget>
 #include <QtTest>
 
 using namespace strata;
@@ -77,7 +78,8 @@ private slots:
         QCOMPARE(window.session()->runStore(), store);
         QCOMPARE(panel->table()->rowCount(), 0);
 
-        // Three runs: the project, then two learning rates.
+        // Three runs: the project, then two learning rates; the panel hidden meanwhile.
+        window.runsDock()->hide();
         Project project = window.document()->project();
         QVERIFY(train(window, project));
         QCOMPARE(window.session()->runId(), QString("run-1"));
@@ -89,6 +91,13 @@ private slots:
         slower.training.optimizer.lr = 0.002;
         slower.training.batchSize = 16;
         QVERIFY(train(window, slower));
+        // Hidden, the panel has not read the store again; shown, it has.
+        QVERIFY(panel->isStale());
+        QCOMPARE(panel->table()->rowCount(), 0);
+        window.runsDock()->show();
+        window.runsDock()->raise();
+        QTRY_VERIFY(panel->isVisible());
+        QVERIFY(!panel->isStale());
         QCOMPARE(panel->table()->rowCount(), 3);
         for (int row = 0; row < 3; ++row) {
             QCOMPARE(cellText(panel, row, 1), QString("run-%1").arg(row + 1));

@@ -233,8 +233,8 @@ RunsPanel::RunsPanel(TrainingSession *session, QWidget *parent) : QWidget(parent
     });
 
     if (session_) {
-        connect(session_, &TrainingSession::trainingStarted, this, &RunsPanel::refresh);
-        connect(session_, &TrainingSession::finished, this, &RunsPanel::refresh);
+        connect(session_, &TrainingSession::trainingStarted, this, &RunsPanel::refreshWhenSeen);
+        connect(session_, &TrainingSession::finished, this, &RunsPanel::refreshWhenSeen);
         connect(session_, &TrainingSession::epochFinished, this, &RunsPanel::followLiveRun);
     }
     fillTable();
@@ -255,8 +255,25 @@ void RunsPanel::setCurrentProject(const strata::Project &project)
     fillTable();
 }
 
+void RunsPanel::refreshWhenSeen()
+{
+    // Reading a store of many long runs takes a while: a hidden panel reads it when shown.
+    if (isVisible())
+        refresh();
+    else
+        stale_ = true;
+}
+
+void RunsPanel::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (stale_)
+        refresh();
+}
+
 void RunsPanel::refresh()
 {
+    stale_ = false;
     runs_.clear();
     runProjects_.clear();
     if (!store_.isEmpty()) {

@@ -43,8 +43,10 @@ public:
     // The store whose runs it shows (the session's store for the open project).
     void setStore(const QString &folder);
     QString store() const { return store_; }
-    // Reads the store again.
+    // Reads the store again (now; a run's start and end read it when the panel can be seen, or
+    // when it is shown next).
     void refresh();
+    bool isStale() const { return stale_; }
     // The open project: a run whose model differs from it says so in its status.
     void setCurrentProject(const strata::Project &project);
 
@@ -81,7 +83,11 @@ signals:
     void exportRequested(const strata::Project &project, const QString &weights);
     void statusMessage(const QString &text);
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
+    void refreshWhenSeen();
     const strata::RunInfo *selectedRun() const;
     void fillTable();
     void updateButtons();
@@ -96,6 +102,7 @@ private:
 
     QPointer<TrainingSession> session_;
     QString store_;
+    bool stale_ = false; // runs started or ended while the panel was hidden
     std::vector<strata::RunInfo> runs_;
     std::vector<std::optional<strata::Project>> runProjects_; // each run's, when it reads
     std::optional<strata::Project> current_;
