@@ -161,7 +161,7 @@ private:
     void createBoundaryDock();
     void createRunsDock();      // main_window_runs.cpp
     void createInferenceDock(); // main_window_inference.cpp
-    void updateRunStore();     // the session's and the Runs panel's store for the project
+    void updateRunStore();      // the session's and the Runs panel's store for the project
     void showExportOf(const strata::Project &project, const QString &weights);
     // The training dock's height at first start (no saved layout).
     int firstTrainingDockHeight() const;

@@ -26,8 +26,8 @@ void MainWindow::createInferenceDock()
     area->setWidget(inferencePanel_);
     area->setWidgetResizable(true);
     area->setFrameShape(QFrame::NoFrame);
-    inferenceDock_ =
-        addDock(tr("Try the model"), QStringLiteral("inferenceDock"), area, Qt::RightDockWidgetArea);
+    inferenceDock_ = addDock(tr("Try the model"), QStringLiteral("inferenceDock"), area,
+                             Qt::RightDockWidgetArea);
     tabifyDockWidget(inspectorDock_, inferenceDock_);
     inspectorDock_->raise();
     if (viewMenu_)

@@ -58,13 +58,13 @@ void printTable(const std::vector<ParameterStats> &stats)
         width = std::max(width, std::min<size_t>(p.name.size(), 40));
     const bool gradients =
         std::any_of(stats.begin(), stats.end(), [](const auto &p) { return p.hasGradients; });
-    std::printf("%-*s  %-12s %9s %9s %9s %9s %9s  %-16s%s\n", int(width), "tensor", "shape",
-                "mean", "std", "min", "max", "norm", "weights", gradients ? "  grad norm  gradients" : "");
+    std::printf("%-*s  %-12s %9s %9s %9s %9s %9s  %-16s%s\n", int(width), "tensor", "shape", "mean",
+                "std", "min", "max", "norm", "weights", gradients ? "  grad norm  gradients" : "");
     for (const ParameterStats &p : stats) {
         const ValueStats &w = p.weights;
         std::printf("%-*s  %-12s %9.4f %9.4f %9.4f %9.4f %9.4f  %s", int(width),
-                    p.name.substr(0, 40).c_str(), shapeText(p.shape).c_str(), w.mean, w.std,
-                    w.min, w.max, w.norm, sparkline(w.histogram).c_str());
+                    p.name.substr(0, 40).c_str(), shapeText(p.shape).c_str(), w.mean, w.std, w.min,
+                    w.max, w.norm, sparkline(w.histogram).c_str());
         if (p.hasGradients)
             std::printf("  %9.3g  %s", p.gradients.norm, sparkline(p.gradients.histogram).c_str());
         if (w.nonFinite > 0)
@@ -119,8 +119,8 @@ int runStats(const Args &args)
     if (at == epochs.end())
         throw UsageError{"--epoch must be one of the run's epochs with statistics: 1 to " +
                          std::to_string(last)};
-    std::printf("%s, epoch %d: weights after it, gradients of its last batch\n",
-                run.name.c_str(), chosen);
+    std::printf("%s, epoch %d: weights after it, gradients of its last batch\n", run.name.c_str(),
+                chosen);
     printTable((*at)->parameters);
 
     std::printf("\nLayer norms by epoch (weights / gradients):\n%-6s", "epoch");

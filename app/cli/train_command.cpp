@@ -78,8 +78,9 @@ std::vector<std::string> filesWritten(const std::string &outDir,
                                       std::filesystem::file_time_type since)
 {
     std::vector<std::string> written;
-    for (const char *name : {"final.safetensors", "best.safetensors", "checkpoint.safetensors",
-                             "history.jsonl", "parameters.jsonl", "batches.csv", "metrics.csv", "metrics.json"}) {
+    for (const char *name :
+         {"final.safetensors", "best.safetensors", "checkpoint.safetensors", "history.jsonl",
+          "parameters.jsonl", "batches.csv", "metrics.csv", "metrics.json"}) {
         std::error_code ec;
         const auto path = std::filesystem::path(outDir) / name;
         const auto time = std::filesystem::last_write_time(path, ec);
@@ -154,8 +155,8 @@ bool isRegularFile(const std::string &path)
 
 int runTrain(const Args &args)
 {
-    args.allowOnly({"epochs", "device", "out", "resume", "seed", "threads", "quiet",
-                    "keep-checkpoints"});
+    args.allowOnly(
+        {"epochs", "device", "out", "resume", "seed", "threads", "quiet", "keep-checkpoints"});
     if (args.positional.size() != 1)
         throw UsageError{"expects one project file: strata-cli train PROJECT.strata [options]"};
     const std::string path = args.positional[0];
@@ -201,8 +202,7 @@ int runTrain(const Args &args)
                         toString(run.status).c_str(), run.epochs, store.folder().c_str());
         } else {
             const std::string id = store.create(project, baseDir);
-            place.recorder =
-                std::make_unique<RunRecorder>(store.folder() + "/" + id, false, keep);
+            place.recorder = std::make_unique<RunRecorder>(store.folder() + "/" + id, false, keep);
             options.resumeFrom = resume; // a checkpoint file continues into the new run
             std::printf("Run %s in %s ('strata-cli runs %s' lists the runs)\n", id.c_str(),
                         store.folder().c_str(), path.c_str());

@@ -21,7 +21,8 @@ private slots:
     {
         QVERIFY(dir_.isValid());
         project_ = dir_.path() + "/xor.strata";
-        QVERIFY(writeExampleVariant("xor.strata", project_, {{"training", QJsonObject{{"epochs", 5}}}}));
+        QVERIFY(writeExampleVariant("xor.strata", project_,
+                                    {{"training", QJsonObject{{"epochs", 5}}}}));
     }
 
     void noRunYet()
@@ -57,8 +58,8 @@ private slots:
 
     void aWeightsFile()
     {
-        const CliResult r = runCli({"stats", project_, "--weights",
-                                    dir_.path() + "/xor.runs/run-1/final.safetensors"});
+        const CliResult r = runCli(
+            {"stats", project_, "--weights", dir_.path() + "/xor.runs/run-1/final.safetensors"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY(r.out.contains("hidden.weight  4x2"));
         QVERIFY(!r.out.contains("grad norm")); // a weights file has no gradients
@@ -71,10 +72,11 @@ private slots:
         QTest::addColumn<QString>("message");
         QTest::newRow("epoch out of range") << QStringList{"--epoch", "9"} << 2 << "1 to 5";
         QTest::newRow("unknown run") << QStringList{"--run", "run-7"} << 1 << "run-7";
-        QTest::newRow("both sources") << QStringList{"--run", "run-1", "--weights", "x"} << 2
-                                      << "not both";
-        QTest::newRow("missing weights file") << QStringList{"--weights", "/nonexistent.safetensors"}
-                                              << 1 << "/nonexistent.safetensors";
+        QTest::newRow("both sources")
+            << QStringList{"--run", "run-1", "--weights", "x"} << 2 << "not both";
+        QTest::newRow("missing weights file")
+            << QStringList{"--weights", "/nonexistent.safetensors"} << 1
+            << "/nonexistent.safetensors";
     }
     void badArguments()
     {

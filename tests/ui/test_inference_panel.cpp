@@ -7,8 +7,8 @@
 #include "ui/inference/activation_view.h"
 #include "ui/inference/inference_panel.h"
 #include "ui/inference/sample_picker.h"
-#include "widgets/image_grid.h"
 #include "ui/session/training_session.h"
+#include "widgets/image_grid.h"
 
 #include "strata/dataset.h"
 #include "strata/probe.h"
@@ -95,7 +95,8 @@ private slots:
         QCOMPARE(picker->shownCount(), SamplePicker::kPerPage);
         picker->setPage(1);
         QVERIFY(picker->choose(SamplePicker::kPerPage + 2));
-        QVERIFY2(panel.sourceText().startsWith("validation sample 19 ("), qPrintable(panel.sourceText()));
+        QVERIFY2(panel.sourceText().startsWith("validation sample 19 ("),
+                 qPrintable(panel.sourceText()));
         QCOMPARE(panel.scores().size(), size_t(2)); // spirals: two classes
         QVERIFY(panel.message().isEmpty());
         // What the panel asked is the sample before normalisation, as the data holds it.
@@ -147,8 +148,8 @@ private slots:
         one.labels = {0};
         QVERIFY(session.startedInfo());
         session.startedInfo()->normalization.apply(one);
-        QCOMPARE(panel.lastInput(), std::vector<float>(test.features.begin(),
-                                                       test.features.begin() + 784));
+        QCOMPARE(panel.lastInput(),
+                 std::vector<float>(test.features.begin(), test.features.begin() + 784));
         const Tensor p = probe.probabilities(Tensor::fromVector({1, 1, 28, 28}, one.features));
         const auto expected = topClasses(p.data(), p.numel(), session.startedInfo()->classNames,
                                          InferencePanel::kTop);
@@ -215,20 +216,22 @@ private slots:
         QVERIFY(picker->showsPictures());
         QCOMPARE(picker->sampleCount(), session.startedInfo()->validationSamples);
         QCOMPARE(picker->shownCount(), SamplePicker::kPerPage);
-        widgets::ImageGrid *thumbnails = picker->findChild<widgets::ImageGrid *>("sampleThumbnails");
+        widgets::ImageGrid *thumbnails =
+            picker->findChild<widgets::ImageGrid *>("sampleThumbnails");
         QVERIFY(thumbnails);
         const int asked = panel.evaluations();
         emit thumbnails->imageClicked(3);
         QVERIFY(panel.evaluations() > asked);
-        QVERIFY2(panel.sourceText().startsWith("validation sample 4 ("), qPrintable(panel.sourceText()));
+        QVERIFY2(panel.sourceText().startsWith("validation sample 4 ("),
+                 qPrintable(panel.sourceText()));
         QCOMPARE(panel.scores().size(), size_t(InferencePanel::kTop));
         // The test set too.
         QVERIFY(picker->setSource(SamplePicker::Source::Test));
         QCOMPARE(picker->sampleCount(), int64_t(10000));
         QVERIFY(picker->choose(0));
         QVERIFY(panel.sourceText().startsWith("test sample 1 ("));
-        QCOMPARE(panel.lastInput(), std::vector<float>(test.features.begin(),
-                                                       test.features.begin() + 784));
+        QCOMPARE(panel.lastInput(),
+                 std::vector<float>(test.features.begin(), test.features.begin() + 784));
 
         // For the README (scripts/screenshots.sh).
         if (const QString shots = qEnvironmentVariable("STRATA_SCREENSHOT_DIR"); !shots.isEmpty()) {

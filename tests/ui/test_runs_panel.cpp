@@ -17,6 +17,7 @@
 #include "source_dir.h"
 #include "train_to_end.h"
 
+#include <QDockWidget>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMessageBox>
@@ -24,7 +25,6 @@
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QUndoStack>
-#include <QDockWidget>
 #include <QtTest>
 
 using namespace strata;

@@ -30,14 +30,12 @@ class TestWeightsPanel : public QObject
     Q_OBJECT
 
 private slots:
-    void init()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-    }
+    void init() { QStandardPaths::setTestModeEnabled(true); }
 
     void mnistCnnOverEpochs()
     {
-        if (!std::filesystem::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
+        if (!std::filesystem::exists(
+                "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
             QSKIP("dataset-fashion-mnist is not installed");
         MainWindow window;
         window.resize(1600, 1000);

@@ -388,9 +388,8 @@ void BoundaryPanel::drawPoints(const BoundaryResult &result)
         QCPGraph *&graph = series[{cls, p.validation}];
         if (!graph) {
             // Under mse the point has its target's colour on the map's own scale.
-            const QColor fill = regression
-                                    ? map_->gradient().color(double(cls), map_->dataRange())
-                                    : widgets::classColor(cls);
+            const QColor fill = regression ? map_->gradient().color(double(cls), map_->dataRange())
+                                           : widgets::classColor(cls);
             graph = pointGraph(plot_,
                                p.validation ? QCPScatterStyle::ssSquare : QCPScatterStyle::ssCircle,
                                fill, QPen(Qt::white, 1), size);

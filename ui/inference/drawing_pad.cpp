@@ -7,7 +7,8 @@
 
 namespace strata::ui {
 
-DrawingPad::DrawingPad(QWidget *parent) : QWidget(parent), image_(kSide, kSide, QImage::Format_Grayscale8)
+DrawingPad::DrawingPad(QWidget *parent)
+    : QWidget(parent), image_(kSide, kSide, QImage::Format_Grayscale8)
 {
     setObjectName(QStringLiteral("drawingPad"));
     image_.fill(Qt::black);

@@ -197,10 +197,8 @@ bool InferencePanel::openPicture(const QString &path)
     pad_->setPicture(QImage(picture_->pixels.data(), picture_->width, picture_->height,
                             picture_->width * picture_->channels, format)
                          .copy());
-    source_->setText(tr("Picture: %1 (%2×%3)")
-                         .arg(pictureName_)
-                         .arg(picture_->width)
-                         .arg(picture_->height));
+    source_->setText(
+        tr("Picture: %1 (%2×%3)").arg(pictureName_).arg(picture_->width).arg(picture_->height));
     evaluate();
     return true;
 }
@@ -337,8 +335,7 @@ void InferencePanel::evaluate()
                                      "the model answers."));
                 return;
             }
-            input_ =
-                strata::pictureAsInput(picture_ ? *picture_ : toPicture(pad_->image()), shape);
+            input_ = strata::pictureAsInput(picture_ ? *picture_ : toPicture(pad_->image()), shape);
         }
         strata::Dataset d;
         d.sampleShape = in;
@@ -358,9 +355,9 @@ void InferencePanel::evaluate()
             activations_->show(it->second, layers_->currentText());
         else
             activations_->clear();
-        const std::vector<std::string> names =
-            session_->startedInfo() ? session_->startedInfo()->classNames
-                                    : std::vector<std::string>{};
+        const std::vector<std::string> names = session_->startedInfo()
+                                                   ? session_->startedInfo()->classNames
+                                                   : std::vector<std::string>{};
         scores_ = strata::topClasses(p.data(), p.numel(), names, kTop);
         ++evaluations_;
         if (!row_)

@@ -229,7 +229,8 @@ bool MistakesGallery::showPair(int truth, int predicted)
 void MistakesGallery::showSelectedPair()
 {
     const std::vector<strata::Mistake> shown = shownMistakes();
-    const bool pictures = result_ && result_->validation && isPictureShape(result_->validation->sampleShape);
+    const bool pictures =
+        result_ && result_->validation && isPictureShape(result_->validation->sampleShape);
     grid_->setVisible(pictures || !result_ || !result_->validation);
     rows_->setVisible(!grid_->isVisible());
     if (!result_ || !result_->validation || shown.empty()) {
@@ -244,8 +245,8 @@ void MistakesGallery::showSelectedPair()
         const strata::Shape &s = data.sampleShape;
         for (const strata::Mistake &m : shown) {
             const std::vector<float> raw = unnormalised(data, m.index, result_->normalization);
-            images.push_back(widgets::ImageGrid::imageFromChw(raw.data(), int(s[0]), int(s[1]),
-                                                              int(s[2])));
+            images.push_back(
+                widgets::ImageGrid::imageFromChw(raw.data(), int(s[0]), int(s[1]), int(s[2])));
             captions << QStringLiteral("%1%").arg(double(m.probability) * 100, 0, 'f', 0);
         }
         grid_->setImages(std::move(images), captions);

@@ -2,9 +2,9 @@
 // The mistakes gallery: the validation samples the model gets wrong, grouped by (true class,
 // predicted class) as the confusion matrix counts them, most confident mistakes first. It
 // looks again after each epoch and at a run's end while it can be seen (else when it is shown
-// next), one look at a time, on the latest weights, and on Find mistakes. Pictures show as thumbnails, other samples as
-// rows of their values; a click on one asks "Try the model" about it (sampleChosen).
-// showPair() selects a pair, as a click on a confusion-matrix cell does.
+// next), one look at a time, on the latest weights, and on Find mistakes. Pictures show as
+// thumbnails, other samples as rows of their values; a click on one asks "Try the model" about it
+// (sampleChosen). showPair() selects a pair, as a click on a confusion-matrix cell does.
 
 #include "strata/dataset.h"
 #include "strata/misclassified.h"

@@ -20,8 +20,8 @@ std::shared_ptr<const strata::DatasetBundle> loadRunData(const strata::Project &
     if (key == lastKey)
         if (auto held = last.lock())
             return held;
-    auto data = std::make_shared<const strata::DatasetBundle>(
-        strata::loadDataset(project.dataset, base));
+    auto data =
+        std::make_shared<const strata::DatasetBundle>(strata::loadDataset(project.dataset, base));
     lastKey = key;
     last = data;
     return data;

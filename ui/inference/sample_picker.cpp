@@ -115,8 +115,8 @@ void SamplePicker::load()
     }
     const strata::Project project = session_->runProject();
     const std::string base = session_->runBaseDir().toStdString();
-    const std::string key =
-        base + "\n" + strata::toJson(project.dataset).dump() + strata::toJson(project.training).dump();
+    const std::string key = base + "\n" + strata::toJson(project.dataset).dump() +
+                            strata::toJson(project.training).dump();
     if (key == loadedKey_ && loaded_)
         return;
     loadedKey_ = key;
@@ -160,8 +160,8 @@ void SamplePicker::loadEnded()
 bool SamplePicker::setSource(Source source)
 {
     if (loaded_ && loaded_->data) {
-        const bool has = source == Source::Test ? bool(loaded_->data->test)
-                                                : bool(loaded_->validation);
+        const bool has =
+            source == Source::Test ? bool(loaded_->data->test) : bool(loaded_->validation);
         if (!has)
             return false;
     }
@@ -278,10 +278,10 @@ bool SamplePicker::choose(int64_t index)
     if (!data || index < 0 || index >= data->size())
         return false;
     const auto &names = loaded_->data->train.classNames;
-    const QString caption = (source_ == Source::Test ? tr("test sample %1 (%2)")
-                                                     : tr("validation sample %1 (%2)"))
-                                .arg(index + 1)
-                                .arg(className(names, int(data->labels[size_t(index)])));
+    const QString caption =
+        (source_ == Source::Test ? tr("test sample %1 (%2)") : tr("validation sample %1 (%2)"))
+            .arg(index + 1)
+            .arg(className(names, int(data->labels[size_t(index)])));
     emit sampleChosen(unnormalised(*data, index, loaded_->data->normalization), data->sampleShape,
                       caption);
     return true;

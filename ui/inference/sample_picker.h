@@ -50,9 +50,9 @@ public:
 
     // --- What is shown (tests read these)
     bool isLoading() const { return loading_; }
-    int64_t sampleCount() const;   // in the source shown
+    int64_t sampleCount() const; // in the source shown
     int page() const { return page_; }
-    int shownCount() const;        // thumbnails or rows on this page
+    int shownCount() const; // thumbnails or rows on this page
     bool showsPictures() const;
     QString message() const;
     // The source shown, normalised as the model sees it (nullptr before a load).

@@ -52,7 +52,7 @@ std::vector<int> spread(int n, int most)
 }
 
 const strata::ParameterStats *findTensor(const std::vector<strata::ParameterStats> &all,
-                                   const std::string &name)
+                                         const std::string &name)
 {
     for (const auto &p : all)
         if (p.name == name)
@@ -204,9 +204,9 @@ void WeightsPanel::fillTensors()
     tensor_->clear();
     if (!epochs_.empty())
         for (const strata::ParameterStats &p : epochs_.back().parameters)
-            tensor_->addItem(QStringLiteral("%1 (%2)").arg(QString::fromStdString(p.name),
-                                                            shapeText(p.shape)),
-                             QString::fromStdString(p.name));
+            tensor_->addItem(
+                QStringLiteral("%1 (%2)").arg(QString::fromStdString(p.name), shapeText(p.shape)),
+                QString::fromStdString(p.name));
     const int keep = tensor_->findData(current);
     tensor_->setCurrentIndex(keep >= 0 ? keep : 0);
 }
@@ -296,10 +296,10 @@ void WeightsPanel::drawHistograms(const std::vector<const strata::ValueStats *> 
     // One filled outline per epoch, its baseline at the epoch's row: the y axis counts epochs
     // down the plot, the newest (drawn last) in front.
     const std::vector<int> shown = spread(int(stats.size()), kMaxHistograms);
-    const double rowHeight = shown.size() > 1 ? double(epochs[size_t(shown.back())] -
-                                                       epochs[size_t(shown.front())]) /
-                                                    double(shown.size() - 1)
-                                              : 1.0;
+    const double rowHeight =
+        shown.size() > 1 ? double(epochs[size_t(shown.back())] - epochs[size_t(shown.front())]) /
+                               double(shown.size() - 1)
+                         : 1.0;
     double lo = INFINITY, hi = -INFINITY;
     for (int i : shown) {
         lo = std::min(lo, stats[size_t(i)]->histogram.lo);
@@ -502,7 +502,9 @@ void WeightsPanel::refreshFilters()
                                 .arg(std::min(out, kMaxFilters))
                                 .arg(kh)
                                 .arg(kw)
-                                .arg(in == 3 ? tr(", RGB") : in > 1 ? tr(", input channel 0") : QString())
+                                .arg(in == 3  ? tr(", RGB")
+                                     : in > 1 ? tr(", input channel 0")
+                                              : QString())
                                 .arg(snapshot->epoch + 1));
 }
 

@@ -5,18 +5,18 @@
 
 #include <QAction>
 #include <QDir>
-#include <QMenu>
-#include <QToolButton>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QTextBrowser>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -26,8 +26,19 @@ namespace strata::ui {
 
 namespace {
 
-enum Column { Compare, Name, Status, Epochs, BestAccuracy, BestLoss, Duration, Started, Tags, Note,
-              ColumnCount };
+enum Column {
+    Compare,
+    Name,
+    Status,
+    Epochs,
+    BestAccuracy,
+    BestLoss,
+    Duration,
+    Started,
+    Tags,
+    Note,
+    ColumnCount
+};
 
 QString duration(double seconds)
 {
@@ -66,9 +77,9 @@ QColor RunsPanel::runColor(const QString &runId)
 {
     // matplotlib's tab10 without blue and orange, which are the live run's train and
     // validation colours.
-    static const QColor kColors[] = {{44, 160, 44},   {214, 39, 40},  {148, 103, 189},
-                                     {140, 86, 75},   {227, 119, 194}, {127, 127, 127},
-                                     {188, 189, 34},  {23, 190, 207}};
+    static const QColor kColors[] = {{44, 160, 44},  {214, 39, 40},   {148, 103, 189},
+                                     {140, 86, 75},  {227, 119, 194}, {127, 127, 127},
+                                     {188, 189, 34}, {23, 190, 207}};
     const int n = static_cast<int>(runId.mid(4).toUInt());
     return kColors[(n > 0 ? n - 1 : 0) % std::size(kColors)];
 }
@@ -160,8 +171,8 @@ RunsPanel::RunsPanel(TrainingSession *session, QWidget *parent) : QWidget(parent
                bool ok = false;
                const QString name =
                    run ? QInputDialog::getText(this, tr("Rename run"), tr("Name:"),
-                                               QLineEdit::Normal,
-                                               QString::fromStdString(run->name), &ok)
+                                               QLineEdit::Normal, QString::fromStdString(run->name),
+                                               &ok)
                        : QString();
                if (ok)
                    renameSelected(name);
@@ -349,7 +360,8 @@ void RunsPanel::fillTable()
             run.status == RunStatus::Unreadable)
             status->setForeground(QColor(180, 40, 30));
         table_->setItem(row, Status, status);
-        table_->setItem(row, Epochs, cell(QStringLiteral("%1/%2").arg(run.epochs).arg(run.epochsPlanned)));
+        table_->setItem(row, Epochs,
+                        cell(QStringLiteral("%1/%2").arg(run.epochs).arg(run.epochsPlanned)));
         table_->setItem(row, BestAccuracy, cell(figure(run.bestAccuracy)));
         table_->setItem(row, BestLoss, cell(figure(run.bestLoss)));
         table_->setItem(row, Duration, cell(duration(run.seconds)));
@@ -368,8 +380,7 @@ void RunsPanel::fillTable()
     // The folder's name (NAME.runs beside the project); its whole path in the tooltip.
     const QString folder = QFileInfo(store_).fileName();
     summary_->setToolTip(QDir::toNativeSeparators(store_));
-    summary_->setText(store_.isEmpty()
-                          ? tr("Runs are kept once the project has a name.")
+    summary_->setText(store_.isEmpty() ? tr("Runs are kept once the project has a name.")
                       : runs_.empty()
                           ? tr("No runs yet. Each press of Train keeps a run in %1.").arg(folder)
                           : tr("%n run(s) in %1. Tick runs to compare their curves; select two "
@@ -389,10 +400,11 @@ void RunsPanel::followLiveRun()
     for (int row = 0; row < table_->rowCount(); ++row)
         if (table_->item(row, Compare)->data(Qt::UserRole).toString() == id) {
             const RunInfo &run = runs_[static_cast<size_t>(row)];
-            table_->item(row, Epochs)->setText(
-                QStringLiteral("%1/%2")
-                    .arg(session_->epochs().size())
-                    .arg(std::max<int>(run.epochsPlanned, static_cast<int>(session_->epochs().size()))));
+            table_->item(row, Epochs)
+                ->setText(QStringLiteral("%1/%2")
+                              .arg(session_->epochs().size())
+                              .arg(std::max<int>(run.epochsPlanned,
+                                                 static_cast<int>(session_->epochs().size()))));
         }
 }
 
@@ -453,9 +465,9 @@ void RunsPanel::selectRuns(const QStringList &runIds)
     table_->clearSelection();
     for (int row = 0; row < table_->rowCount(); ++row)
         if (runIds.contains(table_->item(row, Compare)->data(Qt::UserRole).toString()))
-            table_->selectionModel()->select(
-                table_->model()->index(row, 0),
-                QItemSelectionModel::Select | QItemSelectionModel::Rows);
+            table_->selectionModel()->select(table_->model()->index(row, 0),
+                                             QItemSelectionModel::Select |
+                                                 QItemSelectionModel::Rows);
 }
 
 const RunInfo *RunsPanel::selectedRun() const
@@ -476,12 +488,12 @@ void RunsPanel::updateButtons()
     resume_->setEnabled(readable && !training && run->resumable &&
                         run->status != RunStatus::Finished && run->status != RunStatus::Running);
     resume_->setToolTip(
-        !run ? tr("Select a stopped or crashed run to continue it")
-        : training ? tr("A run is training; wait for it to end")
+        !run              ? tr("Select a stopped or crashed run to continue it")
+        : training        ? tr("A run is training; wait for it to end")
         : !run->resumable ? tr("This run wrote no checkpoint: it cannot be resumed")
-        : run->status == RunStatus::Finished ? tr("This run finished; train again to go further")
-                                             : tr("Continue %1 from its last checkpoint")
-                                                   .arg(QString::fromStdString(run->name)));
+        : run->status == RunStatus::Finished
+            ? tr("This run finished; train again to go further")
+            : tr("Continue %1 from its last checkpoint").arg(QString::fromStdString(run->name)));
     open_->setEnabled(readable);
     export_->setEnabled(readable && !live &&
                         QFileInfo::exists(QString::fromStdString(run->folder) +

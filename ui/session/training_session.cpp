@@ -70,10 +70,9 @@ bool TrainingSession::start(strata::Project project, const QString &baseDir)
     if (!launch(std::move(project), base, std::move(recorder)))
         return false;
     if (!notKept.isEmpty())
-        emit logMessage({strata::LogEvent::Level::Warning,
-                         tr("This run is not kept with the project's runs: %1")
-                             .arg(notKept)
-                             .toStdString()});
+        emit logMessage(
+            {strata::LogEvent::Level::Warning,
+             tr("This run is not kept with the project's runs: %1").arg(notKept).toStdString()});
     return true;
 }
 

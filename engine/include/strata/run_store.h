@@ -32,8 +32,7 @@ inline constexpr int kRunFormatVersion = 1;
 // Epoch checkpoints kept by default beside the latest one (the best epoch's is kept too).
 inline constexpr int kDefaultKeepCheckpoints = 3;
 
-enum class RunStatus
-{
+enum class RunStatus {
     Running,   // its process holds the lock
     Finished,  // completed or stopped early by early stopping
     Stopped,   // stopped by the user (resumable)
@@ -64,7 +63,7 @@ struct RunInfo
     int epochsPlanned = 0;
     bool validation = false; // the best figures are validation figures (else training ones)
     std::optional<double> bestAccuracy, bestLoss;
-    bool resumable = false; // a checkpoint is there
+    bool resumable = false;            // a checkpoint is there
     std::vector<EpochMetrics> history; // per epoch, as far as it got
 };
 

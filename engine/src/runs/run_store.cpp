@@ -13,8 +13,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
@@ -134,15 +134,15 @@ double numberField(const nlohmann::json &j, const char *key)
 {
     const auto it = j.find(key);
     return it != j.end() && it->is_number() && std::isfinite(it->get<double>()) ? it->get<double>()
-                                                                                 : 0.0;
+                                                                                : 0.0;
 }
 
 RunStatus statusFrom(const std::string &text)
 {
     static const std::pair<const char *, RunStatus> kNames[] = {
-        {"running", RunStatus::Running},   {"finished", RunStatus::Finished},
-        {"stopped", RunStatus::Stopped},   {"diverged", RunStatus::Diverged},
-        {"failed", RunStatus::Failed},     {"crashed", RunStatus::Crashed}};
+        {"running", RunStatus::Running}, {"finished", RunStatus::Finished},
+        {"stopped", RunStatus::Stopped}, {"diverged", RunStatus::Diverged},
+        {"failed", RunStatus::Failed},   {"crashed", RunStatus::Crashed}};
     for (const auto &[name, status] : kNames)
         if (text == name)
             return status;
@@ -219,7 +219,9 @@ std::string runStoreFor(const std::string &projectPath, const std::string &proje
     return runStoreInUserData(projectName);
 }
 
-RunStore::RunStore(std::string folder) : folder_(std::move(folder)) {}
+RunStore::RunStore(std::string folder) : folder_(std::move(folder))
+{
+}
 
 std::vector<RunInfo> RunStore::list() const
 {
@@ -261,7 +263,8 @@ RunInfo RunStore::read(const std::string &id) const
     run.startedAt = textField(record, "started");
     run.endedAt = textField(record, "ended");
     run.seconds = numberField(record, "seconds");
-    run.epochsPlanned = static_cast<int>(std::clamp(numberField(record, "epochs_planned"), 0.0, 1e9));
+    run.epochsPlanned =
+        static_cast<int>(std::clamp(numberField(record, "epochs_planned"), 0.0, 1e9));
     if (run.status == RunStatus::Running && !FolderLock::isHeld(run.folder)) {
         run.status = RunStatus::Crashed;
         run.message = "The process training it ended without a word (killed, or the machine "
@@ -275,8 +278,8 @@ RunInfo RunStore::read(const std::string &id) const
         }
     }
     if (run.status == RunStatus::Running)
-        run.seconds += std::max(0.0, internal::unixSecondsNow() -
-                                         numberField(record, "session_started_unix"));
+        run.seconds +=
+            std::max(0.0, internal::unixSecondsNow() - numberField(record, "session_started_unix"));
 
     try {
         const nlohmann::json labels =
@@ -294,8 +297,8 @@ RunInfo RunStore::read(const std::string &id) const
     }
 
     std::string historyProblem;
-    run.history = internal::readHistorySoFar(
-        run.folder + "/" + internal::kHistoryFileName, historyProblem);
+    run.history =
+        internal::readHistorySoFar(run.folder + "/" + internal::kHistoryFileName, historyProblem);
     if (!historyProblem.empty() && run.problem.empty())
         run.problem = historyProblem;
     run.epochs = static_cast<int>(run.history.size());
@@ -305,8 +308,8 @@ RunInfo RunStore::read(const std::string &id) const
         run.validation = run.validation || m.hasValidation;
     }
     if (run.status == RunStatus::Crashed)
-        run.seconds = std::max(run.seconds + internal::crashedSessionSeconds(run.folder, record),
-                               trained);
+        run.seconds =
+            std::max(run.seconds + internal::crashedSessionSeconds(run.folder, record), trained);
     for (const EpochMetrics &m : run.history) {
         if (run.validation && !m.hasValidation)
             continue;
@@ -338,8 +341,7 @@ RunInfo RunStore::find(const std::string &idOrName) const
         known += (known.empty() ? "" : ", ") + run.id +
                  (run.name != run.id ? " (" + run.name + ")" : std::string());
     throw Error("no run called " + internal::briefQuote(idOrName) + " in " + folder_ +
-                (known.empty() ? std::string(" (it holds no runs yet)")
-                               : "; its runs: " + known));
+                (known.empty() ? std::string(" (it holds no runs yet)") : "; its runs: " + known));
 }
 
 Project RunStore::project(const RunInfo &run) const
@@ -359,7 +361,8 @@ std::string RunStore::baseDir(const RunInfo &run) const
     // Beside its project, the store's folder is the project's: relative paths resolve there
     // even after the whole folder moved.
     const fs::path store(folder_);
-    if (store.extension() == ".runs" && fs::exists(store.parent_path() / (store.stem().string() + ".strata")))
+    if (store.extension() == ".runs" &&
+        fs::exists(store.parent_path() / (store.stem().string() + ".strata")))
         return store.parent_path().string();
     try {
         const nlohmann::json record =
@@ -376,8 +379,8 @@ std::string RunStore::create(const Project &project, const std::string &baseDir)
     std::error_code ec;
     fs::create_directories(folder_, ec);
     if (ec)
-        throw Error(folder_ + ": cannot create the folder for the project's runs (" +
-                    ec.message() + ")");
+        throw Error(folder_ + ": cannot create the folder for the project's runs (" + ec.message() +
+                    ")");
     int next = 1;
     for (const auto &entry : fs::directory_iterator(folder_, ec))
         next = std::max(next, internal::runNumber(entry.path().filename().string()) + 1);
@@ -390,15 +393,17 @@ std::string RunStore::create(const Project &project, const std::string &baseDir)
             continue; // another process took this number
         }
         saveProject(project, (folder / internal::kRunProjectFile).string());
-        nlohmann::json record = {{"id", id},
-                                 {"status", "running"},
-                                 {"started", internal::isoTimeNow()},
-                                 {"session_started_unix", internal::unixSecondsNow()},
-                                 {"seconds", 0.0},
-                                 {"epochs_planned", project.training.epochs},
-                                 {"device", project.training.device},
-                                 {"engine_version", internal::engineVersion()},
-                                 {"base_dir", fs::absolute(baseDir.empty() ? "." : baseDir).lexically_normal().string()}};
+        nlohmann::json record = {
+            {"id", id},
+            {"status", "running"},
+            {"started", internal::isoTimeNow()},
+            {"session_started_unix", internal::unixSecondsNow()},
+            {"seconds", 0.0},
+            {"epochs_planned", project.training.epochs},
+            {"device", project.training.device},
+            {"engine_version", internal::engineVersion()},
+            {"base_dir",
+             fs::absolute(baseDir.empty() ? "." : baseDir).lexically_normal().string()}};
         internal::writeRunJson((folder / internal::kRunRecordFile).string(), record, "strata-run");
         return id;
     }

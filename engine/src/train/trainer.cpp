@@ -193,11 +193,10 @@ void Trainer::execute(Run &r)
         // The statistics of a resumed run's epochs come from beside its checkpoint; lost or
         // damaged ones only leave those epochs without them.
         if (!options_.resumeFrom.empty())
-            internal::readParameterLog(
-                (std::filesystem::path(options_.resumeFrom).parent_path() /
-                 internal::kParameterLogFileName)
-                    .string(),
-                history_);
+            internal::readParameterLog((std::filesystem::path(options_.resumeFrom).parent_path() /
+                                        internal::kParameterLogFileName)
+                                           .string(),
+                                       history_);
         internal::writeParameterLog(parameterLogPath(), history_);
     }
 

@@ -20,8 +20,8 @@ namespace {
 
 // The trainable tensors' statistics: the weights already on the host, the gradients of the
 // last batch read in place on the CPU, copied to the host from a device.
-std::vector<ParameterStats> trainableStats(Network &network,
-                                           const std::vector<std::pair<std::string, Tensor>> &weights)
+std::vector<ParameterStats>
+trainableStats(Network &network, const std::vector<std::pair<std::string, Tensor>> &weights)
 {
     std::vector<std::pair<std::string, Tensor>> trained, gradients;
     for (const Parameter &p : network.parameters()) {

@@ -101,8 +101,9 @@ private slots:
         std::copy(b.begin(), b.end(), bias.data());
         Tensor grad({2, 2});
         std::fill(grad.data(), grad.data() + 4, 0.5f);
-        const auto stats = parameterStats({{"fc.weight", kernel}, {"fc.bias", bias}, {"out.weight", kernel}},
-                                          {{"fc.weight", grad}});
+        const auto stats =
+            parameterStats({{"fc.weight", kernel}, {"fc.bias", bias}, {"out.weight", kernel}},
+                           {{"fc.weight", grad}});
         QCOMPARE(stats.size(), size_t(3));
         QCOMPARE(stats[0].node, std::string("fc"));
         QVERIFY(stats[0].hasGradients);
@@ -138,22 +139,34 @@ private slots:
     {
         QTest::addColumn<QString>("edit"); // a JSON pointer and its new value
         QTest::addColumn<QString>("message");
-        QTest::newRow("not a list") << "|{}" << "not a list";
-        QTest::newRow("no name") << "/0/name|7" << "has no name";
-        QTest::newRow("negative count") << "/0/weights/count|-1" << "not a count";
-        QTest::newRow("fractional count") << "/0/weights/count|2.5" << "not a count";
-        QTest::newRow("counts disagree") << "/0/weights/histogram/counts/0|9" << "more values";
-        QTest::newRow("too few counted") << "/0/weights/histogram/counts/0|0" << "counts 2 values";
-        QTest::newRow("empty range") << "/0/weights/histogram/hi|-5" << "range is empty";
-        QTest::newRow("min above max") << "/0/weights/min|10" << "above the maximum";
-        QTest::newRow("nan text") << "/0/weights/mean|\"NaN\"" << "not a finite number";
+        QTest::newRow("not a list") << "|{}"
+                                    << "not a list";
+        QTest::newRow("no name") << "/0/name|7"
+                                 << "has no name";
+        QTest::newRow("negative count") << "/0/weights/count|-1"
+                                        << "not a count";
+        QTest::newRow("fractional count") << "/0/weights/count|2.5"
+                                          << "not a count";
+        QTest::newRow("counts disagree") << "/0/weights/histogram/counts/0|9"
+                                         << "more values";
+        QTest::newRow("too few counted") << "/0/weights/histogram/counts/0|0"
+                                         << "counts 2 values";
+        QTest::newRow("empty range") << "/0/weights/histogram/hi|-5"
+                                     << "range is empty";
+        QTest::newRow("min above max") << "/0/weights/min|10"
+                                       << "above the maximum";
+        QTest::newRow("nan text") << "/0/weights/mean|\"NaN\""
+                                  << "not a finite number";
         QTest::newRow("eight percentiles") << "/0/weights/percentiles|[1,2,3,4,5,6,7,8]"
                                            << "list of 9";
-        QTest::newRow("no bins") << "/0/weights/histogram/counts|[]" << "no bins";
-        QTest::newRow("shape disagrees") << "/0/shape|[4]" << "shape holds 4";
+        QTest::newRow("no bins") << "/0/weights/histogram/counts|[]"
+                                 << "no bins";
+        QTest::newRow("shape disagrees") << "/0/shape|[4]"
+                                         << "shape holds 4";
         QTest::newRow("huge shape") << "/0/shape|[1099511627776,1099511627776]"
                                     << "impossible shape";
-        QTest::newRow("gradient not object") << "/0/gradients|3" << "not an object";
+        QTest::newRow("gradient not object") << "/0/gradients|3"
+                                             << "not an object";
     }
     void malformed()
     {
@@ -179,8 +192,8 @@ private slots:
         // the epochs before it keep theirs.
         QTemporaryDir dir;
         const std::string path = dir.path().toStdString() + "/parameters.jsonl";
-        const nlohmann::json good{{"epoch", 1},
-                                  {"parameters", internal::toJson(parameterStats({{"fc.weight", w}}))}};
+        const nlohmann::json good{
+            {"epoch", 1}, {"parameters", internal::toJson(parameterStats({{"fc.weight", w}}))}};
         std::ofstream(path) << good.dump() << "\n"
                             << nlohmann::json{{"epoch", 2}, {"parameters", j}}.dump() << "\n";
         std::vector<EpochMetrics> history(2);
@@ -219,8 +232,7 @@ private slots:
             QCOMPARE(m.parameters.size(), last.size());
         // Kept beside the history, which stays small: a line of metrics per epoch.
         std::vector<EpochMetrics> logged(3);
-        QCOMPARE(internal::readParameterLog(o.outDir + "/parameters.jsonl", logged),
-                 std::string());
+        QCOMPARE(internal::readParameterLog(o.outDir + "/parameters.jsonl", logged), std::string());
         for (size_t e = 0; e < 3; ++e) {
             QCOMPARE(logged[e].parameters.size(), last.size());
             QCOMPARE(logged[e].parameters[0].weights.norm,
