@@ -2,6 +2,7 @@
 // message and a non-zero exit code.
 
 #include "cli_process.h"
+#include "example_variant.h"
 
 #include <QtTest>
 
@@ -134,20 +135,10 @@ private slots:
         const QString data = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz";
         if (!QFile::exists(data))
             QSKIP("dataset-fashion-mnist is not installed");
-        QFile example(project("keras_mnist_cnn.strata"));
-        QVERIFY(example.open(QIODevice::ReadOnly));
-        QJsonObject p = QJsonDocument::fromJson(example.readAll()).object();
-        QJsonObject dataset = p["dataset"].toObject();
-        dataset["limit"] = 300;
-        p["dataset"] = dataset;
-        QJsonObject training = p["training"].toObject();
-        training["epochs"] = 1;
-        p["training"] = training;
         const QString small = dir.path() + "/fashion.strata";
-        QFile f(small);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(QJsonDocument(p).toJson());
-        f.close();
+        QVERIFY(strata::test::writeExampleVariant(
+            "keras_mnist_cnn.strata", small,
+            {{"dataset", QJsonObject{{"limit", 300}}}, {"training", QJsonObject{{"epochs", 1}}}}));
         const QString out = dir.path() + "/fashion";
         Result t = run({"train", small, "--out", out, "--quiet"});
         QVERIFY2(t.code == 0, qPrintable(t.out + t.err));

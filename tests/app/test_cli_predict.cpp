@@ -4,6 +4,7 @@
 // inputs, each with a message naming the file and a non-zero exit code.
 
 #include "cli_process.h"
+#include "example_variant.h"
 
 #include "strata/backend.h"
 #include "strata/dataset.h"
@@ -140,16 +141,9 @@ private slots:
         if (!QFile::exists(kFashion + "t10k-images-idx3-ubyte.gz") ||
             !QFile::exists(kFashion + "train-images-idx3-ubyte.gz"))
             QSKIP("dataset-fashion-mnist is not installed");
-        QFile example(strata::test::examplePath("keras_mnist_cnn.strata"));
-        QVERIFY(example.open(QIODevice::ReadOnly));
-        QJsonObject p = QJsonDocument::fromJson(example.readAll()).object();
-        QJsonObject dataset = p["dataset"].toObject();
-        dataset["limit"] = 300;
-        p["dataset"] = dataset;
-        QJsonObject training = p["training"].toObject();
-        training["epochs"] = 1;
-        p["training"] = training;
-        write("fashion.strata", QJsonDocument(p).toJson());
+        QVERIFY(strata::test::writeExampleVariant(
+            "keras_mnist_cnn.strata", file("fashion.strata"),
+            {{"dataset", QJsonObject{{"limit", 300}}}, {"training", QJsonObject{{"epochs", 1}}}}));
         Result t = run({"train", file("fashion.strata"), "--out", file("fashion"), "--quiet"});
         QVERIFY2(t.code == 0, qPrintable(t.out + t.err));
         const QString weights = file("fashion/final.safetensors");
