@@ -103,9 +103,9 @@ DatasetBundle loadDataset(const DatasetSpec &spec, const std::string &baseDir,
 
 // What is known about a dataset without loading it: an empty sample shape or 0 classes where
 // it is not known. Generated sets and CIFAR-10 are known from the spec, IDX files give their
-// image size from the header, image folders their classes from their subfolders (no picture
-// is read), CSV tables are not read. Cheap enough for every edit; never
-// throws (a spec that cannot be read is unknown here, and loading it says why).
+// image size from the header, image folders their shape from the spec and their classes from
+// their subfolders (no picture is read), CSV tables are not read. Cheap enough for every
+// edit; never throws (a spec that cannot be read is unknown here, and loading it says why).
 struct DatasetOutline
 {
     Shape sampleShape;

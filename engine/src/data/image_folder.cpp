@@ -13,9 +13,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <exception>
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <new>
 #include <system_error>
 #include <thread>
 
@@ -135,7 +137,8 @@ Listing listFolder(const std::string &folder, bool skipBadFiles)
 // Decodes files[i] into features[i * per ...] on `threads` threads; returns the message of
 // every file that failed (by index). Without skipping, decoding stops soon after a failure,
 // but every file before the first failure is still decoded, so the first failure reported is
-// the same whatever the threads.
+// the same whatever the threads. Anything else thrown (by the progress callback, or out of
+// memory) stops every thread and is thrown again here.
 std::map<int64_t, std::string> decodeAll(const std::vector<std::string> &files,
                                          const PictureShape &shape, std::vector<float> &features,
                                          const ImageFolderOptions &options)
@@ -145,13 +148,16 @@ std::map<int64_t, std::string> decodeAll(const std::vector<std::string> &files,
     std::atomic<int64_t> next{0}, done{0}, firstFailure{n};
     std::mutex mutex;
     std::map<int64_t, std::string> failures;
-    const auto work = [&](bool reports) {
+    std::exception_ptr stopped;
+    const auto decode = [&](bool reports) {
         for (int64_t i = next++; i < n; i = next++) {
             if (!options.skipBadFiles && i > firstFailure.load())
                 break; // claims only grow: nothing after a failure is needed
             try {
                 const std::vector<float> x = pictureAsInput(readPicture(files[size_t(i)]), shape);
                 std::copy(x.begin(), x.end(), features.begin() + i * per);
+            } catch (const std::bad_alloc &) {
+                throw; // not the file's fault
             } catch (const std::exception &e) {
                 const std::lock_guard lock(mutex);
                 failures.emplace(i, e.what());
@@ -162,6 +168,16 @@ std::map<int64_t, std::string> decodeAll(const std::vector<std::string> &files,
             const int64_t d = ++done;
             if (reports && options.progress && d < n)
                 options.progress(d, n);
+        }
+    };
+    const auto work = [&](bool reports) {
+        try {
+            decode(reports);
+        } catch (...) {
+            next = n; // the other threads stop at their next picture
+            const std::lock_guard lock(mutex);
+            if (!stopped)
+                stopped = std::current_exception();
         }
     };
     // One thread per core, but not for a handful of pictures.
@@ -180,6 +196,8 @@ std::map<int64_t, std::string> decodeAll(const std::vector<std::string> &files,
     work(true); // this thread decodes too, and reports the progress
     for (std::thread &w : workers)
         w.join();
+    if (stopped)
+        std::rethrow_exception(stopped);
     if (options.progress)
         options.progress(n, n);
     return failures;

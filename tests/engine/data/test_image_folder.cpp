@@ -408,6 +408,14 @@ void TestImageFolder::progressAndLimit()
     // "few" (4) and "many" (8) spread through the set: a third of every part is "few", so a
     // limit (or the last part a validation split holds out) has both.
     QCOMPARE(all.labels, std::vector<int32_t>({1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1}));
+    // A callback that throws (a load cancelled) stops every thread, and its exception arrives.
+    for (int threads : {1, 3}) {
+        ImageFolderOptions cancelled = options(3, 3, 1);
+        cancelled.threads = threads;
+        cancelled.progress = [](int64_t, int64_t) { throw std::runtime_error("cancelled"); };
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error,
+                                 loadImageFolder(dir.path().toStdString(), cancelled));
+    }
     o.limit = 3;
     const Dataset some = loadImageFolder(dir.path().toStdString(), o);
     QCOMPARE(some.labels, std::vector<int32_t>({1, 0, 1}));
