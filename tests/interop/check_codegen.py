@@ -5,7 +5,8 @@ For every example project and tests/interop/all_layers.strata:
 - the PyTorch module (torch) and the Keras model (TensorFlow/Keras 3), with the exported
   weights, give the probabilities strata-cli predict gives for the same raw inputs, and the
   same as each other, within 1e-4;
-- for the generated sets and CSV tables, data.py prepares exactly Strata's training set;
+- for the generated sets, CSV tables and image folders, data.py prepares exactly Strata's
+  training set;
 - each training script runs one epoch on a few samples (skipped, with a message, when the
   project's data files are absent).
 
@@ -82,7 +83,8 @@ def data_available(project):
     with open(project) as f:
         dataset = json.load(f)["dataset"]
     base = os.path.dirname(project)
-    paths = [dataset.get(k) for k in ("train_images", "train_labels", "train_csv")]
+    paths = [dataset.get(k) for k in ("train_images", "train_labels", "train_csv",
+                                      "train_folder")]
     paths += dataset.get("train_files", [])
     missing = [p for p in paths if p and not os.path.exists(os.path.join(base, p))]
     return dataset["kind"], missing
@@ -179,7 +181,7 @@ def check_project(args, project):
           if not failures else f"{name}: FAILED " + "; ".join(failures), flush=True)
 
     kind, missing = data_available(project)
-    if kind in ("builtin", "csv"):
+    if kind in ("builtin", "csv", "image_folder"):
         for folder in (torch_folder, keras_folder):
             try:
                 check_dataset(folder, project, work)

@@ -1,13 +1,14 @@
 // A test-only helper for check_codegen.py: writes, for one project, weights that exercise
 // every layer (the project's initialisation, with BatchNorm's statistics and affine
 // parameters drawn at random so that they matter), the generated PyTorch and Keras folders,
-// random raw input rows for strata-cli predict and, for the generated sets and CSV tables, the
-// training set as Strata prepares it.
+// random raw input rows for strata-cli predict and, for the generated sets, CSV tables and
+// image folders, the training set as Strata prepares it.
 //
 //   strata_codegen_tool PROJECT OUTDIR [--rows N]
 //
 // OUTDIR/weights.safetensors, OUTDIR/inputs.csv, OUTDIR/pytorch/, OUTDIR/keras/ and, for a
-// generated set or a CSV table, OUTDIR/dataset.safetensors ("features" N×F, "labels" N).
+// generated set, a CSV table or an image folder, OUTDIR/dataset.safetensors ("features" N×F,
+// "labels" N).
 
 #include "strata/backend.h"
 #include "strata/dataset.h"
@@ -36,7 +37,7 @@ Normalization normalizationFor(const Project &project, const Shape &sample)
     const DatasetSpec &d = project.dataset;
     Normalization n;
     n.mode = d.normalization;
-    const bool pixels = d.kind == "idx" || d.kind == "cifar10";
+    const bool pixels = d.kind == "idx" || d.kind == "cifar10" || d.kind == "image_folder";
     if (n.mode == "scale" && pixels)
         n.scale = 1.0f / 255.0f;
     if (n.mode == "standardize") {
@@ -93,7 +94,8 @@ int main(int argc, char **argv)
         exportKeras(project, weights, out + "/keras");
 
         // Raw rows: pixels in [0, 255], features around 0.
-        const bool pixels = project.dataset.kind == "idx" || project.dataset.kind == "cifar10";
+        const std::string &kind = project.dataset.kind;
+        const bool pixels = kind == "idx" || kind == "cifar10" || kind == "image_folder";
         std::ofstream csv(out + "/inputs.csv");
         for (int r = 0; r < rows; ++r) {
             for (int64_t i = 0; i < numel(sample); ++i)
@@ -104,7 +106,7 @@ int main(int argc, char **argv)
         if (!csv)
             throw Error(out + "/inputs.csv: cannot write");
 
-        if (project.dataset.kind == "builtin" || project.dataset.kind == "csv") {
+        if (kind == "builtin" || kind == "csv" || kind == "image_folder") {
             const DatasetBundle data = loadDataset(project.dataset, projectBaseDir(projectPath));
             Tensor x({data.train.size(), data.train.sampleSize()});
             Tensor y({data.train.size()});

@@ -1,11 +1,17 @@
 // The dataset preview's background loads: a preview destroyed while it loads neither waits
-// for the load nor is reached by it, and the studio's worker pool ends in bounded time.
+// for the load nor is reached by it, and the studio's worker pool ends in bounded time. A
+// folder of pictures shows its thumbnails, its counts per class and the files it skipped.
 
 #include "ui/dataset/dataset_preview.h"
 
+#include "widgets/image_grid.h"
+
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QImage>
 #include <QSignalSpy>
+#include <QTableWidget>
 #include <QThreadPool>
 #include <QtTest>
 
@@ -36,6 +42,7 @@ private slots:
     void destroyedWithALoadWaiting();
     void quitWhileLoadingFashionMnist();
     void loadsStillArrive();
+    void imageFolderClassesAndSkippedFiles();
 };
 
 void TestDatasetPreview::destroyedWhileLoading()
@@ -108,6 +115,54 @@ void TestDatasetPreview::loadsStillArrive()
     QVERIFY2(preview.errorText().isEmpty(), qPrintable(preview.errorText()));
     QTest::qWait(50);
     QCOMPARE(loaded.count(), 1); // the superseded load shows nothing
+}
+
+void TestDatasetPreview::imageFolderClassesAndSkippedFiles()
+{
+    QTemporaryDir dir;
+    const std::pair<const char *, int> classes[] = {{"cat", 5}, {"dog", 2}, {"emu", 3}};
+    for (const auto &[name, count] : classes) {
+        QDir(dir.path()).mkpath(QStringLiteral("train/") + name);
+        for (int i = 0; i < count; ++i) {
+            QImage picture(20 + i, 12, QImage::Format_RGB32);
+            picture.fill(QColor(40 * i, 200, 30 * count));
+            QVERIFY(picture.save(dir.filePath(QStringLiteral("train/%1/%2.png").arg(name).arg(i))));
+        }
+    }
+    QFile stray(dir.filePath("train/dog/notes.txt"));
+    QVERIFY(stray.open(QIODevice::WriteOnly));
+    stray.write("not a picture");
+    stray.close();
+
+    strata::DatasetSpec spec;
+    spec.kind = "image_folder";
+    spec.trainFolder = "train";
+    spec.imageHeight = spec.imageWidth = 16;
+    DatasetPreview preview;
+    QSignalSpy loaded(&preview, &DatasetPreview::loaded);
+    preview.showDataset(spec, dir.path());
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+    // The stray file stops the load, named.
+    QVERIFY2(preview.errorText().startsWith(dir.filePath("train/dog/notes.txt")),
+             qPrintable(preview.errorText()));
+
+    spec.skipBadFiles = true;
+    preview.showDataset(spec, dir.path());
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 2, 30000);
+    QVERIFY2(preview.errorText().isEmpty(), qPrintable(preview.errorText()));
+    QCOMPARE(preview.currentView(), DatasetPreview::View::Images);
+    QCOMPARE(preview.shapeText(), QStringLiteral("3 × 16 × 16 (768 values per sample)"));
+    QCOMPARE(preview.imageGrid()->count(), 4 + 2 + 3); // up to 4 of each class
+    QTableWidget *counts = preview.classCounts();
+    QCOMPARE(counts->rowCount(), 3);
+    for (int c = 0; c < 3; ++c) {
+        QCOMPARE(counts->item(c, 0)->text(), QString::fromLatin1(classes[c].first));
+        QVERIFY(counts->item(c, 1)->text().startsWith(QString::number(classes[c].second) + " ("));
+    }
+    QCOMPARE(preview.warnings().size(), 1);
+    QVERIFY2(preview.warnings().front().contains("skipped 1 file of 11"),
+             qPrintable(preview.warnings().front()));
+    QVERIFY(preview.infoText().contains("skipped 1 file of 11"));
 }
 
 QTEST_MAIN(TestDatasetPreview)

@@ -6,16 +6,20 @@
 #include "ui/inspector/node_form.h"
 #include "ui/inspector/settings_forms.h"
 
+#include "dialog_answer.h"
 #include "qtest_strings.h"
 #include "source_dir.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFileDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSpinBox>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 
 using namespace strata;
 using namespace strata::ui;
@@ -33,6 +37,7 @@ private slots:
     void followsUndoAndRemoval();
     void projectSettingsWhenNothingSelected();
     void unusedSizesSayNotUsed();
+    void imageFolderForm();
 };
 
 void TestInspector::buildsEditorsFromTheSchema()
@@ -233,6 +238,83 @@ void TestInspector::unusedSizesSayNotUsed()
     // features keeps its default of 2, which an image Input ignores.
     QCOMPARE(qobject_cast<QSpinBox *>(cnnInspector.nodeForm()->editor("features"))->text(),
              QStringLiteral("2 (not used)"));
+}
+
+// The dataset form's image folder rows: shown for that kind only, a folder picker, the size
+// (a square until both sides are set), colour and skipping, each an undoable edit.
+void TestInspector::imageFolderForm()
+{
+    Document doc;
+    doc.load(examplePath("xor.strata"));
+    Inspector inspector(&doc);
+    DatasetForm *form = inspector.datasetForm();
+    auto *kind = form->findChild<QComboBox *>("datasetKind");
+    QWidget *trainFolder = form->findChild<QWidget *>("trainFolder");
+    QWidget *trainCsv = form->findChild<QWidget *>("trainCsv");
+    QVERIFY(trainFolder && trainCsv);
+    QVERIFY(trainFolder->isHidden());
+
+    const int index = kind->findData("image_folder");
+    QVERIFY(index >= 0);
+    QCOMPARE(kind->itemText(index), QStringLiteral("Image folders (one per class)"));
+    kind->setCurrentIndex(index);
+    emit kind->activated(index);
+    const DatasetSpec &spec = doc.project().dataset;
+    QCOMPARE(spec.kind, std::string("image_folder"));
+    // A size to start from, so that the folder loads as soon as it is chosen.
+    QCOMPARE(spec.imageHeight, 64);
+    QCOMPARE(spec.imageWidth, 64);
+    QVERIFY(!trainFolder->isHidden());
+    QVERIFY(!form->findChild<QWidget *>("testFolder")->isHidden());
+    QVERIFY(trainCsv->isHidden());
+    QVERIFY(form->findChild<QWidget *>("trainImages")->isHidden());
+
+    // The picker asks for a folder.
+    QTemporaryDir pictures;
+    QString mode;
+    strata::test::answerNextDialog<QFileDialog>([&](QFileDialog *dialog) {
+        mode = dialog->fileMode() == QFileDialog::Directory ? "folder" : "file";
+        auto *name = dialog->findChild<QLineEdit *>("fileNameEdit");
+        QVERIFY(name);
+        name->setText(pictures.path());
+        static_cast<QDialog *>(dialog)->accept();
+    });
+    trainFolder->findChild<QToolButton *>()->click();
+    QTRY_COMPARE(spec.trainFolder, pictures.path().toStdString());
+    QCOMPARE(mode, QStringLiteral("folder"));
+    QCOMPARE(trainFolder->findChild<QLineEdit *>()->text(), pictures.path());
+
+    auto *height = form->findChild<QSpinBox *>("imageHeight");
+    auto *width = form->findChild<QSpinBox *>("imageWidth");
+    QCOMPARE(height->value(), 64);
+    height->setValue(28);
+    width->setValue(32);
+    QCOMPARE(spec.imageHeight, 28);
+    QCOMPARE(spec.imageWidth, 32);
+    auto *color = form->findChild<QComboBox *>("imageColor");
+    const int gray = color->findData("grayscale");
+    color->setCurrentIndex(gray);
+    emit color->activated(gray);
+    QCOMPARE(spec.color, std::string("grayscale"));
+    auto *skip = form->findChild<QCheckBox *>("skipBadFiles");
+    skip->setChecked(true);
+    QVERIFY(spec.skipBadFiles);
+    QVERIFY(form->refusal().isEmpty());
+
+    doc.undoStack()->undo();
+    QVERIFY(!spec.skipBadFiles);
+    QVERIFY(!skip->isChecked());
+    doc.undoStack()->undo();
+    QCOMPARE(color->currentData().toString(), QStringLiteral("rgb"));
+
+    // The other sides of a new size follow the first until both are chosen.
+    DatasetSpec unsized = spec;
+    unsized.imageHeight = unsized.imageWidth = 0;
+    QCOMPARE(doc.setDatasetSpec(unsized), QString());
+    QCOMPARE(height->text(), QStringLiteral("choose"));
+    width->setValue(48);
+    QCOMPARE(spec.imageHeight, 48);
+    QCOMPARE(spec.imageWidth, 48);
 }
 
 QTEST_MAIN(TestInspector)

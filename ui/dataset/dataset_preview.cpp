@@ -1,11 +1,13 @@
 #include "ui/dataset/dataset_preview.h"
 
 #include "ui/background_task.h"
+#include "ui/theme.h"
 #include "widgets/image_grid.h"
 #include "widgets/scatter_plot.h"
 
 #include <nlohmann/json.hpp>
 
+#include <QFileInfo>
 #include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -15,10 +17,12 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTableWidget>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <exception>
 
@@ -41,6 +45,16 @@ std::vector<int64_t> countPerClass(const strata::Dataset &data, int classes)
     return counts;
 }
 
+// What loading let pass, under the info line, in the error colour (HTML).
+QString warningLines(const QStringList &warnings)
+{
+    QString html;
+    for (const QString &w : warnings)
+        html += QStringLiteral("<br><span style=\"color: %1;\">%2</span>")
+                    .arg(errorColor().name(), w.toHtmlEscaped());
+    return html;
+}
+
 QString shapeString(const strata::Shape &shape)
 {
     QStringList parts;
@@ -56,6 +70,7 @@ QString shapeString(const strata::Shape &shape)
 struct DatasetPreview::Summary
 {
     QString error;
+    QStringList warnings;
     QString name;
     strata::Shape shape;
     int64_t trainSize = 0, testSize = 0;
@@ -72,6 +87,11 @@ struct DatasetPreview::Summary
     std::vector<int> rowLabels;
 };
 
+struct DatasetPreview::Meter
+{
+    std::atomic<int64_t> done{0}, total{0};
+};
+
 DatasetPreview::DatasetPreview(QWidget *parent)
     : QWidget(parent), title_(new QLabel(this)), info_(new QLabel(this)),
       stack_(new QStackedWidget(this)), message_(new QLabel(this)),
@@ -80,6 +100,9 @@ DatasetPreview::DatasetPreview(QWidget *parent)
       worker_(new QFutureWatcher<std::shared_ptr<Summary>>(this))
 {
     connect(worker_, &QFutureWatcherBase::finished, this, &DatasetPreview::workerFinished);
+    meterTimer_ = new QTimer(this);
+    meterTimer_->setInterval(100);
+    connect(meterTimer_, &QTimer::timeout, this, &DatasetPreview::showProgress);
     QFont titleFont = title_->font();
     titleFont.setBold(true);
     titleFont.setPointSizeF(titleFont.pointSizeF() + 1);
@@ -164,7 +187,11 @@ bool DatasetPreview::showDataset(const strata::DatasetSpec &spec, const QString 
     loading_ = true;
     error_.clear();
     reload_->setEnabled(true);
-    title_->setText(QString::fromStdString(spec.name.empty() ? spec.kind : spec.name));
+    // Until it loads: the generated set's name, or the first file (or folder) read.
+    const std::vector<std::string> files = strata::datasetFiles(spec, baseDir.toStdString());
+    title_->setText(spec.kind == "builtin" || files.empty()
+                        ? QString::fromStdString(spec.kind == "builtin" ? spec.name : spec.kind)
+                        : QFileInfo(QString::fromStdString(files.front())).fileName());
     info_->setText(tr("Loading…"));
     showMessage(tr("Loading the dataset…"), false);
     // One worker at a time: a large set (Fashion-MNIST) takes seconds and hundreds of MB, so
@@ -186,15 +213,24 @@ void DatasetPreview::startWorker(const Request &request)
 {
     workerBusy_ = true;
     workerGeneration_ = request.generation;
-    // The work owns copies of its inputs and never sees the widget.
-    worker_->setFuture(runInBackground([spec = request.spec, dir = request.baseDir.toStdString()] {
-        return summarize(spec, dir);
-    }));
+    meter_ = std::make_shared<Meter>();
+    meterTimer_->start();
+    // The work owns copies of its inputs and never sees the widget; the meter is shared.
+    worker_->setFuture(runInBackground([spec = request.spec, dir = request.baseDir.toStdString(),
+                                        meter = meter_] { return summarize(spec, dir, meter); }));
+}
+
+void DatasetPreview::showProgress()
+{
+    const int64_t total = meter_ ? meter_->total.load() : 0;
+    if (total > 0 && workerGeneration_ == generation_)
+        message_->setText(tr("Decoding pictures… %1 of %2").arg(meter_->done.load()).arg(total));
 }
 
 void DatasetPreview::workerFinished()
 {
     workerBusy_ = false;
+    meterTimer_->stop();
     std::shared_ptr<Summary> summary;
     try {
         summary = worker_->result();
@@ -212,17 +248,23 @@ void DatasetPreview::workerFinished()
         present(*summary);
 }
 
-std::shared_ptr<DatasetPreview::Summary> DatasetPreview::summarize(const strata::DatasetSpec &spec,
-                                                                   const std::string &baseDir)
+std::shared_ptr<DatasetPreview::Summary>
+DatasetPreview::summarize(const strata::DatasetSpec &spec, const std::string &baseDir,
+                          const std::shared_ptr<Meter> &meter)
 {
     auto s = std::make_shared<Summary>();
     strata::DatasetBundle bundle;
     try {
-        bundle = strata::loadDataset(spec, baseDir);
+        bundle = strata::loadDataset(spec, baseDir, [&meter](int64_t done, int64_t total) {
+            meter->done = done;
+            meter->total = total;
+        });
     } catch (const std::exception &e) {
         s->error = QString::fromUtf8(e.what());
         return s;
     }
+    for (const std::string &w : bundle.warnings)
+        s->warnings << QString::fromStdString(w);
     const strata::Dataset &train = bundle.train;
     s->name = QString::fromStdString(train.name.empty() ? spec.name : train.name);
     s->shape = train.sampleShape;
@@ -305,7 +347,8 @@ void DatasetPreview::updateInfo()
                        .arg(f.hasTest ? tr(", %1 test samples").arg(f.testSize) : QString())
                        .arg(f.classes)
                        .arg(f.normalization)
-                       .arg(shapeText_));
+                       .arg(shapeText_) +
+                   warningLines(warnings_));
     // The per-class counts are of the whole file, validation part included.
     counts_->horizontalHeaderItem(1)->setText(held > 0 ? tr("Train + validation") : tr("Train"));
 }
@@ -313,6 +356,7 @@ void DatasetPreview::updateInfo()
 void DatasetPreview::present(const Summary &s)
 {
     loading_ = false;
+    warnings_ = s.warnings;
     if (!s.error.isEmpty()) {
         error_ = s.error;
         shapeText_.clear();

@@ -2,7 +2,9 @@
 // The dataset preview: what the project's data looks like before training. Image sets show a
 // grid of samples with their class names, 2-feature sets a scatter plot, other vector sets a
 // table of their first rows; every set shows its counts per class and the sample shape the
-// model receives. Loading runs in the background (ui/background_task.h), one load at a time
+// model receives, and what loading let pass (skipped files). Pictures decoded from folders
+// show how far decoding has come. Loading runs in the background (ui/background_task.h), one
+// load at a time
 // (requests made meanwhile are coalesced into the newest); a loader error is shown in the
 // panel. A preview destroyed while it loads is not waited for: the load's result is dropped.
 
@@ -18,6 +20,7 @@
 template <typename T> class QFutureWatcher;
 class QLabel;
 class QStackedWidget;
+class QTimer;
 class QToolButton;
 class QTableWidget;
 
@@ -54,6 +57,8 @@ public:
     QString errorText() const { return error_; }
     // The line above the view: sample counts (and the validation split's), classes, shape.
     QString infoText() const;
+    // What loading let pass (files skipped), one line each; empty when nothing.
+    QStringList warnings() const { return warnings_; }
     // E.g. "1 × 28 × 28 (784 values per sample)".
     QString shapeText() const { return shapeText_; }
     // How many loads showDataset() started or queued so far.
@@ -70,6 +75,7 @@ signals:
 
 private:
     struct Summary;
+    struct Meter; // how far the running load has come, written by the worker
     struct Request
     {
         strata::DatasetSpec spec;
@@ -79,7 +85,9 @@ private:
     void startWorker(const Request &request);
     void workerFinished();
     static std::shared_ptr<Summary> summarize(const strata::DatasetSpec &spec,
-                                              const std::string &baseDir);
+                                              const std::string &baseDir,
+                                              const std::shared_ptr<Meter> &meter);
+    void showProgress();
     void present(const Summary &summary);
     void showMessage(const QString &text, bool error);
     void updateInfo();
@@ -96,6 +104,8 @@ private:
 
     // The running load; its signals come on the GUI thread, and not at all once it is gone.
     QFutureWatcher<std::shared_ptr<Summary>> *worker_ = nullptr;
+    std::shared_ptr<Meter> meter_;
+    QTimer *meterTimer_ = nullptr;
     std::uint64_t generation_ = 0;       // the load whose result is still wanted
     std::uint64_t workerGeneration_ = 0; // the load the worker runs
     bool loading_ = false;
@@ -105,6 +115,7 @@ private:
     QString requestKey_;             // the latest request's spec and folder
     int loadCount_ = 0;
     QString error_;
+    QStringList warnings_;
     QString shapeText_;
     // What the info line says about the loaded set.
     struct Facts

@@ -5,6 +5,7 @@
 
 #include <strata/dataset.h>
 
+#include <QCheckBox>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -49,24 +50,21 @@ DatasetForm::DatasetForm(Document *document, QWidget *parent) : QWidget(parent),
     form_ = new QFormLayout(this);
     form_->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     form_->setContentsMargins(0, 0, 0, 0);
-    auto addRow = [this](const QString &label, QWidget *field, const QStringList &kinds,
-                         const QString &tip) {
-        field->setToolTip(tip);
-        field->setProperty(kKindsProperty, kinds);
-        auto *l = new QLabel(label, this);
-        l->setToolTip(tip);
-        form_->addRow(l, field);
-    };
-
     kind_ = new QComboBox(this);
     kind_->setObjectName(QStringLiteral("datasetKind"));
     kind_->addItem(tr("Built-in set"), QStringLiteral("builtin"));
     kind_->addItem(tr("IDX files (MNIST format)"), QStringLiteral("idx"));
     kind_->addItem(tr("CIFAR-10 binary batches"), QStringLiteral("cifar10"));
     kind_->addItem(tr("CSV table"), QStringLiteral("csv"));
+    kind_->addItem(tr("Image folders (one per class)"), QStringLiteral("image_folder"));
     b.bind(
         kind_, [](const DatasetSpec &s) { return s.kind; },
-        [](DatasetSpec &s, const std::string &v) { s.kind = v; });
+        [](DatasetSpec &s, const std::string &v) {
+            s.kind = v;
+            // Pictures need a size to be resized to before they load: start with one.
+            if (v == "image_folder" && (s.imageHeight <= 0 || s.imageWidth <= 0))
+                s.imageHeight = s.imageWidth = 64;
+        });
     addRow(tr("Source"), kind_, {}, tr("Where the samples come from"));
 
     // Built-in generated sets.
@@ -182,7 +180,7 @@ DatasetForm::DatasetForm(Document *document, QWidget *parent) : QWidget(parent),
          tr("Optional: the test table, same columns")},
     };
     auto *trainFiles =
-        filePicker(QStringLiteral("trainFiles"), true, tr("CIFAR-10 batches (*.bin)"),
+        filePicker(QStringLiteral("trainFiles"), Pick::Files, tr("CIFAR-10 batches (*.bin)"),
                    tr("data_batch_1.bin … data_batch_5.bin, separated by ';'"));
     addRow(tr("Train batches"), trainFiles, {"cifar10"}, trainFiles->toolTip());
     b.bind(
@@ -190,7 +188,7 @@ DatasetForm::DatasetForm(Document *document, QWidget *parent) : QWidget(parent),
         [](const DatasetSpec &s) { return joinPaths(s.trainFiles); },
         [](DatasetSpec &s, const std::string &v) { s.trainFiles = splitPaths(v); });
     for (const FileField &f : fields) {
-        QWidget *picker = filePicker(QString::fromLatin1(f.object), false, f.filter, f.tip);
+        QWidget *picker = filePicker(QString::fromLatin1(f.object), Pick::File, f.filter, f.tip);
         addRow(f.label, picker, f.kinds, f.tip);
         const auto member = f.member;
         b.bind(
@@ -204,6 +202,7 @@ DatasetForm::DatasetForm(Document *document, QWidget *parent) : QWidget(parent),
         labelColumn, [](const DatasetSpec &s) { return s.labelColumn; },
         [](DatasetSpec &s, const std::string &v) { s.labelColumn = v; });
     addRow(tr("Label column"), labelColumn, {"csv"}, tr("Column name or 0-based index"));
+    addImageFolderRows();
 
     // Every kind.
     auto *limit = new QSpinBox(this);
@@ -223,7 +222,7 @@ DatasetForm::DatasetForm(Document *document, QWidget *parent) : QWidget(parent),
     b.bind(
         testLimit, [](const DatasetSpec &s) { return s.testLimit; },
         [](DatasetSpec &s, int64_t v) { s.testLimit = v; });
-    addRow(tr("Test samples"), testLimit, {"idx", "cifar10", "csv"},
+    addRow(tr("Test samples"), testLimit, {"idx", "cifar10", "csv", "image_folder"},
            tr("Test samples to use (0: all)"));
     auto *normalization = new QComboBox(this);
     normalization->setObjectName(QStringLiteral("normalization"));
@@ -248,6 +247,97 @@ DatasetForm::DatasetForm(Document *document, QWidget *parent) : QWidget(parent),
 
 DatasetForm::~DatasetForm() = default;
 
+void DatasetForm::addRow(const QString &label, QWidget *field, const QStringList &kinds,
+                         const QString &tip)
+{
+    field->setToolTip(tip);
+    field->setProperty(kKindsProperty, kinds);
+    auto *l = new QLabel(label, this);
+    l->setToolTip(tip);
+    form_->addRow(l, field);
+}
+
+// Folders of pictures: the two folders, the size and colour every picture is given, and
+// whether files that are not pictures stop the load.
+void DatasetForm::addImageFolderRows()
+{
+    auto &b = *binder_;
+    const QStringList kinds{QStringLiteral("image_folder")};
+    const struct
+    {
+        const char *object;
+        QString label;
+        std::string DatasetSpec::*member;
+        QString tip;
+    } folders[] = {
+        {"trainFolder", tr("Train folder"), &DatasetSpec::trainFolder,
+         tr("A folder with one subfolder of pictures (PNG, JPEG, BMP) per class; the "
+            "subfolders' names are the class names")},
+        {"testFolder", tr("Test folder"), &DatasetSpec::testFolder,
+         tr("Optional: the test pictures, in subfolders named as the training folder's")},
+    };
+    for (const auto &f : folders) {
+        QWidget *picker = filePicker(QString::fromLatin1(f.object), Pick::Folder, {}, f.tip);
+        addRow(f.label, picker, kinds, f.tip);
+        const auto member = f.member;
+        b.bind(
+            picker->findChild<QLineEdit *>(), [member](const DatasetSpec &s) { return s.*member; },
+            [member](DatasetSpec &s, const std::string &v) { s.*member = v; });
+    }
+
+    // Height × width; a side set while the other is unset sets both (a square).
+    auto *size = new QWidget(this);
+    auto *sizeLayout = new QHBoxLayout(size);
+    sizeLayout->setContentsMargins(0, 0, 0, 0);
+    auto *height = new QSpinBox(size);
+    auto *width = new QSpinBox(size);
+    height->setObjectName(QStringLiteral("imageHeight"));
+    width->setObjectName(QStringLiteral("imageWidth"));
+    for (QSpinBox *side : {height, width}) {
+        side->setRange(0, kMaxImageSize);
+        side->setSpecialValueText(tr("choose"));
+    }
+    sizeLayout->addWidget(height, 1);
+    sizeLayout->addWidget(new QLabel(QStringLiteral("×"), size));
+    sizeLayout->addWidget(width, 1);
+    b.bind(
+        height, [](const DatasetSpec &s) { return s.imageHeight; },
+        [](DatasetSpec &s, int64_t v) {
+            s.imageHeight = int(v);
+            if (s.imageWidth <= 0)
+                s.imageWidth = int(v);
+        });
+    b.bind(
+        width, [](const DatasetSpec &s) { return s.imageWidth; },
+        [](DatasetSpec &s, int64_t v) {
+            s.imageWidth = int(v);
+            if (s.imageHeight <= 0)
+                s.imageHeight = int(v);
+        });
+    addRow(tr("Image size"), size, kinds,
+           tr("Height × width in pixels: every picture is resized to it (bilinear), as the "
+              "model's Input expects"));
+
+    auto *color = new QComboBox(this);
+    color->setObjectName(QStringLiteral("imageColor"));
+    color->addItem(tr("RGB (3 channels)"), QStringLiteral("rgb"));
+    color->addItem(tr("Grayscale (1 channel)"), QStringLiteral("grayscale"));
+    b.bind(
+        color, [](const DatasetSpec &s) { return s.color; },
+        [](DatasetSpec &s, const std::string &v) { s.color = v; });
+    addRow(tr("Colour"), color, kinds,
+           tr("Every picture is converted to it (gray by ITU-R BT.601 luma)"));
+
+    auto *skip = new QCheckBox(tr("Skip files that are not pictures"), this);
+    skip->setObjectName(QStringLiteral("skipBadFiles"));
+    b.bind(
+        skip, [](const DatasetSpec &s) { return s.skipBadFiles; },
+        [](DatasetSpec &s, bool v) { s.skipBadFiles = v; });
+    addRow(tr("Bad files"), skip, kinds,
+           tr("Off: a file that is not a readable picture stops the load, naming it. On: such "
+              "files are skipped, and counted in a warning"));
+}
+
 QString DatasetForm::refusal() const
 {
     return refusal_->isHidden() ? QString() : refusal_->text();
@@ -259,7 +349,7 @@ void DatasetForm::showRefusal(const QString &text)
     refusal_->setVisible(!text.isEmpty());
 }
 
-QWidget *DatasetForm::filePicker(const QString &objectName, bool multiple, const QString &filter,
+QWidget *DatasetForm::filePicker(const QString &objectName, Pick pick, const QString &filter,
                                  const QString &tip)
 {
     auto *box = new QWidget(this);
@@ -271,18 +361,21 @@ QWidget *DatasetForm::filePicker(const QString &objectName, bool multiple, const
     edit->setToolTip(tip);
     auto *browse = new QToolButton(box);
     browse->setText(QStringLiteral("…"));
-    browse->setToolTip(tr("Choose a file"));
+    browse->setToolTip(pick == Pick::Folder ? tr("Choose a folder") : tr("Choose a file"));
     layout->addWidget(edit, 1);
     layout->addWidget(browse);
-    connect(browse, &QToolButton::clicked, this, [this, edit, multiple, filter] {
+    connect(browse, &QToolButton::clicked, this, [this, edit, pick, filter] {
         // Start where the project lives, as relative paths are resolved from there.
         const QString start = document_->filePath().isEmpty()
                                   ? QString()
                                   : QFileInfo(document_->filePath()).absolutePath();
         QStringList files;
-        if (multiple)
+        if (pick == Pick::Files)
             files = QFileDialog::getOpenFileNames(this, tr("Choose files"), start, filter);
-        else if (QString f = QFileDialog::getOpenFileName(this, tr("Choose a file"), start, filter);
+        else if (QString f =
+                     pick == Pick::Folder
+                         ? QFileDialog::getExistingDirectory(this, tr("Choose a folder"), start)
+                         : QFileDialog::getOpenFileName(this, tr("Choose a file"), start, filter);
                  !f.isEmpty())
             files << f;
         if (files.isEmpty())

@@ -32,7 +32,10 @@ public:
 
 private:
     void refresh();
-    QWidget *filePicker(const QString &objectName, bool multiple, const QString &filter,
+    void addRow(const QString &label, QWidget *field, const QStringList &kinds, const QString &tip);
+    void addImageFolderRows();
+    enum class Pick { File, Files, Folder };
+    QWidget *filePicker(const QString &objectName, Pick pick, const QString &filter,
                         const QString &tip);
     void showRefusal(const QString &text);
 

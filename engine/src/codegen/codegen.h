@@ -72,6 +72,9 @@ std::string normalizeFunction(const std::string &defaultArg);
 // reproduced draw for draw with Strata's random stream, the files read the same way),
 // normalised the same way. Identical for both frameworks.
 std::string dataModuleSource(const Project &project);
+// The generated read_picture() and read_image_folder() (Pillow and numpy): image folders read
+// as Strata reads them.
+std::string imageFolderReaderSource();
 // The generated read_safetensors() (numpy and json only).
 std::string safetensorsReaderSource();
 // One line per training setting, for docstrings and README.txt.

@@ -308,7 +308,8 @@ std::string dataModuleSource(const Project &project)
 {
     const DatasetSpec &d = project.dataset;
     const bool builtin = d.kind == "builtin";
-    const bool pixels = d.kind == "idx" || d.kind == "cifar10";
+    const bool pixels = d.kind == "idx" || d.kind == "cifar10" || d.kind == "image_folder";
+    const bool folders = d.kind == "image_folder";
     std::string what;
     if (builtin)
         what = "the generated set \"" + d.name +
@@ -318,6 +319,9 @@ std::string dataModuleSource(const Project &project)
         what = "MNIST-format (IDX) files";
     else if (d.kind == "cifar10")
         what = "CIFAR-10 binary batches";
+    else if (folders)
+        what = "pictures in one folder per class, resized to " + std::to_string(d.imageHeight) +
+               "×" + std::to_string(d.imageWidth) + " " + d.color + " (needs Pillow)";
     else
         what = "CSV tables";
 
@@ -331,10 +335,15 @@ std::string dataModuleSource(const Project &project)
     std::string out = "\"\"\"" + wrapText(pyDocText(doc)) + "\"\"\"\n\n";
     if (d.kind == "csv")
         out += "import csv\nimport io\n";
+    if (folders)
+        out += "from fractions import Fraction\n";
     if (!builtin)
         out += "import gzip\n";
     out += builtin ? "import math\n" : "import math\nimport os\n";
-    out += "\nimport numpy as np\n\n\n";
+    out += "\nimport numpy as np\n";
+    if (folders)
+        out += "from PIL import Image\n";
+    out += "\n\n";
     out += kRng;
     if (builtin)
         out += builtinSource(d.name);
@@ -346,6 +355,8 @@ std::string dataModuleSource(const Project &project)
         out += kCifar;
     else if (d.kind == "csv")
         out += kCsv;
+    else if (folders)
+        out += imageFolderReaderSource();
     out += kNormalization;
     out += "\n";
     out += normalizeFunction("");
@@ -399,6 +410,17 @@ def load(data_dir=".", limit=0):
         out += "    x, y = read_cifar10(" + pyStringList(files, "    ") + ")\n";
         if (!d.testFile.empty())
             out += "    test = read_cifar10([" + pathLiteral(d.testFile) + "])\n";
+    } else if (folders) {
+        const std::string args = ", " + std::to_string(d.color == "grayscale" ? 1 : 3) + ", " +
+                                 std::to_string(d.imageHeight) + ", " +
+                                 std::to_string(d.imageWidth) + ", " + pyBool(d.skipBadFiles);
+        out += "    x, y, names = read_image_folder(" + pathLiteral(d.trainFolder) + args + ")\n";
+        if (!d.testFolder.empty())
+            out += "    test_x, test_y, test_names = read_image_folder(\n        " +
+                   pathLiteral(d.testFolder) + args +
+                   ")\n    if test_names != names:\n"
+                   "        raise ValueError(\"the test folder's classes differ from the "
+                   "training folder's\")\n    test = test_x, test_y\n";
     } else {
         std::string names = "None";
         if (!d.classNames.empty()) {

@@ -3,6 +3,7 @@
 #include "data/cifar10.h"
 #include "data/data_file.h"
 #include "data/idx.h"
+#include "data/image_folder.h"
 #include "data/normalization.h"
 
 #include "strata/dataset.h"
@@ -131,6 +132,36 @@ void applyLimit(Dataset &data, int64_t limit)
         data = data.slice(0, limit);
 }
 
+// Both folders' classes are checked before a picture of either is decoded; the limits are
+// applied while decoding.
+void loadImageFolders(const DatasetSpec &spec, const std::string &baseDir,
+                      const LoadProgress &progress, DatasetBundle &bundle)
+{
+    require(spec.trainFolder, spec.kind, "train_folder",
+            "the folder with one subfolder of pictures per class, for example \"train\"");
+    if (spec.imageHeight <= 0 || spec.imageWidth <= 0)
+        missing(spec.kind, "image_size",
+                "[height, width], the size every picture is resized to, for example [64, 64]");
+    const std::string trainPath = resolve(spec.trainFolder, baseDir);
+    const std::vector<std::string> classes = internal::imageFolderClasses(trainPath);
+    if (!spec.testFolder.empty())
+        internal::requireSameClasses(
+            resolve(spec.testFolder, baseDir),
+            internal::imageFolderClasses(resolve(spec.testFolder, baseDir)), trainPath, classes);
+    ImageFolderOptions options;
+    options.height = spec.imageHeight;
+    options.width = spec.imageWidth;
+    options.channels = spec.color == "grayscale" ? 1 : 3;
+    options.skipBadFiles = spec.skipBadFiles;
+    options.progress = progress;
+    options.limit = spec.limit;
+    bundle.train = loadImageFolder(trainPath, options, &bundle.warnings);
+    if (!spec.testFolder.empty()) {
+        options.limit = spec.testLimit;
+        bundle.test = loadImageFolder(resolve(spec.testFolder, baseDir), options, &bundle.warnings);
+    }
+}
+
 } // namespace
 
 std::vector<std::string> datasetFiles(const DatasetSpec &spec, const std::string &baseDir)
@@ -144,6 +175,8 @@ std::vector<std::string> datasetFiles(const DatasetSpec &spec, const std::string
         named.push_back(spec.classNamesFile);
     } else if (spec.kind == "csv")
         named = {spec.trainCsv, spec.testCsv};
+    else if (spec.kind == "image_folder")
+        named = {spec.trainFolder, spec.testFolder};
     std::vector<std::string> files;
     for (const std::string &f : named)
         if (!f.empty())
@@ -153,9 +186,9 @@ std::vector<std::string> datasetFiles(const DatasetSpec &spec, const std::string
 
 DatasetSpec withResolvedPaths(DatasetSpec spec, const std::string &baseDir)
 {
-    for (std::string *f : {&spec.trainImages, &spec.trainLabels, &spec.testImages,
-                           &spec.testLabels, &spec.testFile, &spec.classNamesFile, &spec.trainCsv,
-                           &spec.testCsv})
+    for (std::string *f :
+         {&spec.trainImages, &spec.trainLabels, &spec.testImages, &spec.testLabels, &spec.testFile,
+          &spec.classNamesFile, &spec.trainCsv, &spec.testCsv, &spec.trainFolder, &spec.testFolder})
         if (!f->empty())
             *f = resolve(*f, baseDir);
     for (std::string &f : spec.trainFiles)
@@ -176,6 +209,12 @@ std::vector<std::string> missingDatasetFiles(const DatasetSpec &spec, const std:
 }
 
 DatasetBundle loadDataset(const DatasetSpec &spec, const std::string &baseDir)
+{
+    return loadDataset(spec, baseDir, {});
+}
+
+DatasetBundle loadDataset(const DatasetSpec &spec, const std::string &baseDir,
+                          const LoadProgress &progress)
 {
     if (spec.limit < 0 || spec.testLimit < 0)
         throw DatasetError("limit and test_limit must be 0 (all samples) or positive");
@@ -235,9 +274,12 @@ DatasetBundle loadDataset(const DatasetSpec &spec, const std::string &baseDir)
             requireSameShape(bundle.train, *bundle.test, testPath);
             alignCsvClasses(bundle.train, *bundle.test, trainPath, testPath);
         }
+    } else if (spec.kind == "image_folder") {
+        loadImageFolders(spec, baseDir, progress, bundle);
+        pixels = true;
     } else {
         throw DatasetError("Unknown dataset kind '" + spec.kind +
-                           "': use builtin, idx, cifar10 or csv");
+                           "': use builtin, idx, cifar10, csv or image_folder");
     }
 
     applyLimit(bundle.train, spec.limit);
@@ -294,6 +336,15 @@ DatasetOutline outlineDataset(const DatasetSpec &spec, const std::string &baseDi
             out.sampleShape = {3, 32, 32};
             if (spec.classNamesFile.empty())
                 out.classes = static_cast<int>(internal::cifar10ClassNames().size());
+        } else if (spec.kind == "image_folder" && spec.imageHeight > 0 && spec.imageWidth > 0) {
+            out.sampleShape = {spec.color == "grayscale" ? 1 : 3, spec.imageHeight,
+                               spec.imageWidth};
+            try { // the shape is known even where the folder is not (yet)
+                if (!spec.trainFolder.empty())
+                    out.classes = static_cast<int>(
+                        internal::imageFolderClasses(resolve(spec.trainFolder, baseDir)).size());
+            } catch (const std::exception &) {
+            }
         } else if (spec.kind == "idx" && !spec.trainImages.empty()) {
             out.sampleShape = internal::idxImageShape(resolve(spec.trainImages, baseDir));
             if (internal::looksLikeFashionMnist(spec.trainImages) ||

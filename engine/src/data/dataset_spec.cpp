@@ -18,7 +18,8 @@ namespace {
 
 using json = nlohmann::json;
 
-const std::vector<std::string> kKinds = {"builtin", "idx", "cifar10", "csv"};
+const std::vector<std::string> kKinds = {"builtin", "idx", "cifar10", "csv", "image_folder"};
+const std::vector<std::string> kColors = {"rgb", "grayscale"};
 const std::vector<std::string> kNormalizations = {"none", "scale", "standardize"};
 
 std::vector<std::string> builtinNames()
@@ -63,6 +64,21 @@ DatasetSpec datasetSpecFromJson(const nlohmann::json &j, const std::string &json
     } else {
         r.string("label_column", spec.labelColumn);
     }
+    r.string("train_folder", spec.trainFolder);
+    r.string("test_folder", spec.testFolder);
+    if (const json *v = r.find("image_size")) {
+        int64_t h = 0, w = 0;
+        if (!v->is_array() || v->size() != 2 || !internal::asInteger((*v)[0], h) ||
+            !internal::asInteger((*v)[1], w) || h < 1 || h > kMaxImageSize || w < 1 ||
+            w > kMaxImageSize)
+            r.wrong("image_size",
+                    "[height, width], two whole numbers from 1 to " + std::to_string(kMaxImageSize),
+                    *v);
+        spec.imageHeight = int(h);
+        spec.imageWidth = int(w);
+    }
+    r.choice("color", spec.color, kColors);
+    r.boolean("skip_bad_files", spec.skipBadFiles);
     r.integer("limit", spec.limit, 0);
     r.integer("test_limit", spec.testLimit, 0);
     r.choice("normalization", spec.normalization, kNormalizations);
@@ -103,6 +119,14 @@ nlohmann::json toJson(const DatasetSpec &spec)
         put("train_csv", spec.trainCsv);
         put("test_csv", spec.testCsv);
         put("label_column", spec.labelColumn);
+    } else if (spec.kind == "image_folder") {
+        put("train_folder", spec.trainFolder);
+        put("test_folder", spec.testFolder);
+        if (spec.imageHeight > 0 || spec.imageWidth > 0)
+            j["image_size"] = {spec.imageHeight, spec.imageWidth};
+        j["color"] = spec.color;
+        if (spec.skipBadFiles)
+            j["skip_bad_files"] = true;
     }
     if (spec.limit)
         j["limit"] = spec.limit;

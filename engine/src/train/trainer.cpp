@@ -17,6 +17,7 @@
 #include "train/trainer_run.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 
@@ -220,7 +221,18 @@ void Trainer::prepareData(Run &r)
 {
     const TrainingSpec &spec = project_.training;
     publish(LogEvent{LogEvent::Level::Info, "Loading the dataset…"});
-    r.data = loadDataset(project_.dataset, baseDir_);
+    // Pictures decoded from folders take a while: say how far, about once a second.
+    auto lastReport = std::chrono::steady_clock::now();
+    r.data = loadDataset(project_.dataset, baseDir_, [&](int64_t done, int64_t total) {
+        const auto now = std::chrono::steady_clock::now();
+        if (done < total && now - lastReport < std::chrono::seconds(1))
+            return;
+        lastReport = now;
+        publish(LogEvent{LogEvent::Level::Info, "Decoding pictures: " + std::to_string(done) +
+                                                    " of " + std::to_string(total)});
+    });
+    for (const std::string &warning : r.data.warnings)
+        publish(LogEvent{LogEvent::Level::Warning, warning});
     DataSplit split = splitForTraining(r.data, spec);
     r.train = std::move(split.train);
     r.validation = std::move(split.validation);

@@ -160,6 +160,32 @@ private slots:
         QVERIFY(contains(readFile(out + "/torch/data.py"), signature + "):"));
     }
 
+    // An image folder's data.py reads the folders as Strata does (read_image_folder, with
+    // Pillow; tests/interop/check_codegen.py compares its samples with Strata's).
+    void imageFolderDataModule()
+    {
+        Project project =
+            loadProject(strata::test::examplePath("keras_mnist_cnn.strata").toStdString());
+        project.dataset = {};
+        project.dataset.kind = "image_folder";
+        project.dataset.trainFolder = "pets/train";
+        project.dataset.testFolder = "pets/test";
+        project.dataset.imageHeight = project.dataset.imageWidth = 28;
+        project.dataset.color = "grayscale";
+        project.dataset.normalization = "scale";
+        QTemporaryDir dir;
+        exportPytorch(project, initialWeights(project), dir.path().toStdString());
+        const std::string data = readFile(dir.path().toStdString() + "/data.py");
+        QVERIFY(contains(data, "from PIL import Image\n"));
+        QVERIFY(contains(data, "def read_image_folder(folder, channels, height, width"));
+        QVERIFY(contains(data,
+                         "x, y, names = read_image_folder(_path(data_dir, \"pets/train\"), 1, "
+                         "28, 28, False)"));
+        QVERIFY(contains(data, "_path(data_dir, \"pets/test\"), 1, 28, 28, False)"));
+        QVERIFY(contains(data, "fit_normalization(\"scale\", x, pixels=True)"));
+        QVERIFY(!contains(data, "read_csv"));
+    }
+
     void namesBecomeIdentifiers()
     {
         QCOMPARE(internal::pythonIdentifier("fc-1"), std::string("fc_1"));

@@ -315,7 +315,7 @@ private slots:
             "expected a number in [0, 1) but found number -0.1");
         addRow(
             "dataset.kind parquet", [](json &j) { j["dataset"]["kind"] = "parquet"; },
-            "/dataset/kind", "expected one of builtin, idx, cifar10, csv");
+            "/dataset/kind", "expected one of builtin, idx, cifar10, csv, image_folder");
         addRow(
             "dataset not an object", [](json &j) { j["dataset"] = "xor"; }, "/dataset",
             "expected an object");

@@ -21,6 +21,7 @@ private slots:
     void idxRoundTrip();
     void cifarRoundTrip();
     void csvRoundTrip();
+    void imageFolderRoundTrip();
     void labelColumnAsIndex();
     void unknownKeysRefused();
     void errors_data();
@@ -48,6 +49,12 @@ void compareSpecs(const DatasetSpec &a, const DatasetSpec &b)
     QCOMPARE(a.trainCsv, b.trainCsv);
     QCOMPARE(a.testCsv, b.testCsv);
     QCOMPARE(a.labelColumn, b.labelColumn);
+    QCOMPARE(a.trainFolder, b.trainFolder);
+    QCOMPARE(a.testFolder, b.testFolder);
+    QCOMPARE(a.imageHeight, b.imageHeight);
+    QCOMPARE(a.imageWidth, b.imageWidth);
+    QCOMPARE(a.color, b.color);
+    QCOMPARE(a.skipBadFiles, b.skipBadFiles);
     QCOMPARE(a.limit, b.limit);
     QCOMPARE(a.testLimit, b.testLimit);
     QCOMPARE(a.normalization, b.normalization);
@@ -133,6 +140,38 @@ void TestDatasetSpec::csvRoundTrip()
     compareSpecs(datasetSpecFromJson(j, "/dataset"), spec);
 }
 
+void TestDatasetSpec::imageFolderRoundTrip()
+{
+    DatasetSpec spec;
+    spec.kind = "image_folder";
+    spec.trainFolder = "pets/train";
+    spec.testFolder = "pets/test";
+    spec.imageHeight = 48;
+    spec.imageWidth = 64;
+    spec.color = "grayscale";
+    spec.skipBadFiles = true;
+    spec.normalization = "scale";
+    const json j = toJson(spec);
+    QCOMPARE(j.at("train_folder"), json("pets/train"));
+    QCOMPARE(j.at("image_size"), json::parse("[48, 64]"));
+    QCOMPARE(j.at("color"), json("grayscale"));
+    QCOMPARE(j.at("skip_bad_files"), json(true));
+    QVERIFY(!j.contains("train_csv"));
+    DatasetSpec expected = spec;
+    expected.name = DatasetSpec{}.name;
+    compareSpecs(datasetSpecFromJson(j, "/dataset"), expected);
+
+    // The defaults: colour pictures, bad files refused; no size until one is chosen (loading
+    // asks for it).
+    const DatasetSpec plain =
+        datasetSpecFromJson(json::parse(R"({"kind":"image_folder","train_folder":"t"})"), "/d");
+    QCOMPARE(plain.color, std::string("rgb"));
+    QCOMPARE(plain.skipBadFiles, false);
+    QCOMPARE(plain.imageHeight, 0);
+    QVERIFY(!toJson(plain).contains("image_size"));
+    QVERIFY(!toJson(plain).contains("skip_bad_files"));
+}
+
 void TestDatasetSpec::labelColumnAsIndex()
 {
     const DatasetSpec spec =
@@ -165,10 +204,11 @@ void TestDatasetSpec::errors_data()
     QTest::newRow("not an object") << "[1]"
                                    << "/dataset"
                                    << "expected an object but found array";
-    QTest::newRow("unknown kind") << R"({"kind":"hdf5"})"
-                                  << "/dataset/kind"
-                                  << R"(expected one of builtin, idx, cifar10, csv but found )"
-                                     R"(string "hdf5")";
+    QTest::newRow("unknown kind")
+        << R"({"kind":"hdf5"})"
+        << "/dataset/kind"
+        << R"(expected one of builtin, idx, cifar10, csv, image_folder but found )"
+           R"(string "hdf5")";
     QTest::newRow("kind not a string") << R"({"kind":3})"
                                        << "/dataset/kind"
                                        << "expected a string but found number 3";
@@ -209,6 +249,28 @@ void TestDatasetSpec::errors_data()
     QTest::newRow("class_names null") << R"({"class_names":null})"
                                       << "/dataset/class_names"
                                       << "expected an array of strings but found null";
+    QTest::newRow("image_size one number") << R"({"kind":"image_folder","image_size":64})"
+                                           << "/dataset/image_size"
+                                           << "expected [height, width], two whole numbers "
+                                              "from 1 to 4096 but found number 64";
+    QTest::newRow("image_size three numbers") << R"({"image_size":[1,2,3]})"
+                                              << "/dataset/image_size"
+                                              << "but found array";
+    QTest::newRow("image_size zero") << R"({"image_size":[0,32]})"
+                                     << "/dataset/image_size"
+                                     << "from 1 to 4096";
+    QTest::newRow("image_size too large") << R"({"image_size":[32,4097]})"
+                                          << "/dataset/image_size"
+                                          << "from 1 to 4096";
+    QTest::newRow("image_size fractional") << R"({"image_size":[32.5,32]})"
+                                           << "/dataset/image_size"
+                                           << "two whole numbers";
+    QTest::newRow("unknown color") << R"({"color":"cmyk"})"
+                                   << "/dataset/color"
+                                   << R"(expected one of rgb, grayscale but found string "cmyk")";
+    QTest::newRow("skip_bad_files as text") << R"({"skip_bad_files":"yes"})"
+                                            << "/dataset/skip_bad_files"
+                                            << "expected true or false";
     QTest::newRow("limit as bool") << R"({"limit":true})"
                                    << "/dataset/limit"
                                    << "but found boolean true";
