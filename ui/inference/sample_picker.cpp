@@ -107,8 +107,12 @@ void SamplePicker::forget()
 
 void SamplePicker::load()
 {
-    if (!session_ || loading_)
+    if (!session_)
         return;
+    if (loading_) {
+        again_ = true; // a new run may train on other data: look again after this load
+        return;
+    }
     if (!session_->startedInfo()) {
         forget();
         return;
@@ -155,6 +159,10 @@ void SamplePicker::loadEnded()
     page_ = 0;
     showPage();
     emit loaded();
+    if (again_) {
+        again_ = false;
+        load(); // nothing to do when the run's data is the one just loaded
+    }
 }
 
 bool SamplePicker::setSource(Source source)

@@ -87,6 +87,7 @@ private:
     Source source_ = Source::Validation;
     int page_ = 0;
     bool loading_ = false;
+    bool again_ = false; // load() was asked for during a load
 
     QComboBox *sourceBox_ = nullptr;
     QToolButton *previous_ = nullptr;
