@@ -107,7 +107,7 @@ private:
     void publish(const TrainingEvent &event);
     void execute(Run &run);
     // The named steps of execute, in order (trainer.cpp).
-    void prepareData(Run &run);
+    bool prepareData(Run &run); // false: stopped while loading
     void buildNetwork(Run &run);
     void restoreCheckpoint(Run &run);
     void publishStarted(Run &run);

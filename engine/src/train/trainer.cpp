@@ -176,7 +176,8 @@ void Trainer::execute(Run &r)
     if (auto problem = nothingToTrain(analyze(project_.graph)))
         throw Error(problem->message);
     stage_ = "loading the dataset";
-    prepareData(r);
+    if (!prepareData(r))
+        return;
     stage_ = "building the network";
     buildNetwork(r);
     stage_ = "training";
@@ -216,21 +217,43 @@ void Trainer::execute(Run &r)
     finish(r);
 }
 
-// Loads the dataset and holds back the validation part.
-void Trainer::prepareData(Run &r)
+namespace {
+
+// Thrown by the load's progress callback when a stop comes: the load ends at once.
+struct StoppedWhileLoading
+{
+};
+
+} // namespace
+
+// Loads the dataset and holds back the validation part; false when a stop came during the
+// load (the run has then ended, with nothing trained).
+bool Trainer::prepareData(Run &r)
 {
     const TrainingSpec &spec = project_.training;
     publish(LogEvent{LogEvent::Level::Info, "Loading the dataset…"});
-    // Pictures decoded from folders take a while: say how far, about once a second.
+    // Pictures decoded from folders take a while: say how far, about once a second, and
+    // let a stop end the load.
     auto lastReport = std::chrono::steady_clock::now();
-    r.data = loadDataset(project_.dataset, baseDir_, [&](int64_t done, int64_t total) {
+    const auto progress = [&](int64_t done, int64_t total) {
+        if (stopRequested_)
+            throw StoppedWhileLoading{};
         const auto now = std::chrono::steady_clock::now();
         if (done < total && now - lastReport < std::chrono::seconds(1))
             return;
         lastReport = now;
         publish(LogEvent{LogEvent::Level::Info, "Decoding pictures: " + std::to_string(done) +
                                                     " of " + std::to_string(total)});
-    });
+    };
+    try {
+        r.data = loadDataset(project_.dataset, baseDir_, progress);
+    } catch (const StoppedWhileLoading &) {
+        result_ = FinishedEvent{};
+        result_.reason = FinishedEvent::Reason::Stopped;
+        result_.message = "Stopped while loading the dataset: nothing was trained";
+        publish(LogEvent{LogEvent::Level::Info, result_.message});
+        return false;
+    }
     for (const std::string &warning : r.data.warnings)
         publish(LogEvent{LogEvent::Level::Warning, warning});
     DataSplit split = splitForTraining(r.data, spec);
@@ -240,6 +263,7 @@ void Trainer::prepareData(Run &r)
     if (r.train.size() == 0)
         throw Error("The training set is empty");
     r.truthTable = truthTableRows({&r.data.train, r.data.test ? &*r.data.test : nullptr});
+    return true;
 }
 
 // The backend, the network, the optimizer and schedule, the shuffle stream and the read

@@ -1,7 +1,7 @@
 // The evidence for the image_folder dataset kind: three Fashion-MNIST classes (Debian's
 // dataset-fashion-mnist) written as PNG files into one folder per class train a small CNN as
 // well as the same samples read from IDX files: the two loaders give the same floats, and the
-// test accuracies after 2 epochs are within 1 point.
+// test accuracies after 2 epochs are within 1 point. And a stop ends a load of pictures.
 
 #include "dataset_test_files.h"
 
@@ -105,6 +105,7 @@ class TestImageFolderTraining : public QObject
 
 private slots:
     void foldersTrainAsWellAsIdx();
+    void aStopEndsTheLoad();
 };
 
 void TestImageFolderTraining::foldersTrainAsWellAsIdx()
@@ -153,6 +154,45 @@ void TestImageFolderTraining::foldersTrainAsWellAsIdx()
     QVERIFY2(std::abs(fromFolders - fromIdx) <= 0.01,
              qPrintable(QStringLiteral("%1 vs %2").arg(fromFolders).arg(fromIdx)));
     QVERIFY2(fromFolders > 0.9, qPrintable(QString::number(fromFolders))); // it learnt
+}
+
+// A stop (here asked before the run begins, as the studio's Stop can be pressed while the
+// pictures decode) ends the load at its next picture: the run ends stopped, nothing trained.
+void TestImageFolderTraining::aStopEndsTheLoad()
+{
+    QTemporaryDir dir;
+    std::vector<uint8_t> gray(28 * 28);
+    for (const Picked &c : kClasses)
+        for (int i = 0; i < 20; ++i) {
+            const QString path =
+                dir.filePath(QStringLiteral("train/%1/%2.png").arg(c.folder).arg(i));
+            QVERIFY(QDir().mkpath(QFileInfo(path).absolutePath()));
+            std::fill(gray.begin(), gray.end(), uint8_t(i * 10 + c.label));
+            QVERIFY(stbi_write_png(path.toStdString().c_str(), 28, 28, 1, gray.data(), 28));
+        }
+    Project p = smallCnn();
+    p.dataset.kind = "image_folder";
+    p.dataset.trainFolder = "train";
+    p.dataset.imageHeight = p.dataset.imageWidth = 28;
+    p.dataset.color = "grayscale";
+    p.training.validationSplit = 0.2;
+    std::vector<std::string> messages;
+    TrainerOptions o;
+    o.observer = [&](const TrainingEvent &e) {
+        if (const auto *log = std::get_if<LogEvent>(&e))
+            messages.push_back(log->message);
+    };
+    Trainer stopped(p, dir.path().toStdString(), o);
+    stopped.stop();
+    const FinishedEvent f = stopped.run();
+    QCOMPARE(toString(f.reason), toString(FinishedEvent::Reason::Stopped));
+    QVERIFY2(f.message.find("while loading the dataset") != std::string::npos, f.message.c_str());
+    QCOMPARE(f.epochsRun, 0);
+    QVERIFY(stopped.history().empty());
+    QVERIFY(std::find(messages.begin(), messages.end(), f.message) != messages.end());
+    // Without a stop the same project trains.
+    Trainer whole(p, dir.path().toStdString(), {});
+    QCOMPARE(toString(whole.run().reason), toString(FinishedEvent::Reason::Completed));
 }
 
 QTEST_APPLESS_MAIN(TestImageFolderTraining)
