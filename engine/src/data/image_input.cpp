@@ -32,7 +32,7 @@ std::string shapeText(const Shape &s)
 
 // Only the formats a user means by a picture reach the decoder, told by their first bytes
 // (stb_image also guesses at PSD, HDR, PIC, TGA ...: less code facing a stray file).
-constexpr size_t kLongestMagic = 8;
+constexpr size_t kLongestMagic = 18; // a BMP's file header and the size of its info header
 bool startsWith(const uint8_t *bytes, size_t size, std::initializer_list<uint8_t> magic)
 {
     return size >= magic.size() && std::equal(magic.begin(), magic.end(), bytes);
@@ -41,11 +41,23 @@ bool startsAsPng(const uint8_t *bytes, size_t size)
 {
     return startsWith(bytes, size, {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
 }
+// "BM" alone starts many texts (a table whose first column is BMI): a BMP also gives at byte
+// 14 the size of one of the info headers the format has known.
+bool startsAsBmp(const uint8_t *bytes, size_t size)
+{
+    if (size < kLongestMagic || !startsWith(bytes, size, {'B', 'M'}))
+        return false;
+    const uint32_t info = uint32_t(bytes[14]) | uint32_t(bytes[15]) << 8 |
+                          uint32_t(bytes[16]) << 16 | uint32_t(bytes[17]) << 24;
+    for (uint32_t known : {12u, 40u, 52u, 56u, 64u, 108u, 124u})
+        if (info == known)
+            return true;
+    return false;
+}
 bool startsAsPicture(const uint8_t *bytes, size_t size)
 {
-    return startsAsPng(bytes, size) || startsWith(bytes, size, {0xff, 0xd8, 0xff}) // JPEG
-           || startsWith(bytes, size, {'B', 'M'})                                  // BMP
-           || startsWith(bytes, size, {'G', 'I', 'F', '8'});                       // GIF
+    return startsAsPng(bytes, size) || startsWith(bytes, size, {0xff, 0xd8, 0xff})       // JPEG
+           || startsAsBmp(bytes, size) || startsWith(bytes, size, {'G', 'I', 'F', '8'}); // GIF
 }
 
 void refuseTooLarge(uint64_t width, uint64_t height, const std::string &source)

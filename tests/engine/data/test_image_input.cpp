@@ -245,6 +245,11 @@ private slots:
         QVERIFY(looksLikePicture(png)); // damaged, but a picture to be reported as such
         QVERIFY(looksLikePicture(writeBytes(dir_, "j", "\xff\xd8\xff\xe0")));
         QVERIFY(looksLikePicture(writeBytes(dir_, "g", "GIF89a")));
+        // A BMP's file header and the size of its info header (40: BITMAPINFOHEADER); a table
+        // whose first column is BMI starts with "BM" too and is not one.
+        QVERIFY(looksLikePicture(
+            writeBytes(dir_, "b", std::string("BM\x46\0\0\0\0\0\0\0\x36\0\0\0\x28\0\0\0", 18))));
+        QVERIFY(!looksLikePicture(writeBytes(dir_, "bmi.dat", "BMI,height,weight\n22,1.8,71\n")));
         QVERIFY(!looksLikePicture(writeBytes(dir_, "rows.png", "0,1\n1,0\n")));
         QVERIFY(!looksLikePicture(writeBytes(dir_, "empty", "")));
         QVERIFY(!looksLikePicture(writeBytes(dir_, "short", "\x89P")));
