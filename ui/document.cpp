@@ -24,15 +24,14 @@ std::string toStd(const QString &s)
     return s.toStdString();
 }
 
-namespace {
-
-// Whole numbers are written as integers so positions read from a file come back unchanged.
-nlohmann::json coordinate(double v)
+nlohmann::json jsonCoordinate(double v)
 {
     if (std::isfinite(v) && v == std::floor(v) && std::abs(v) < 1e15)
         return static_cast<int64_t>(v);
     return v;
 }
+
+namespace {
 
 std::string lowerCase(std::string s)
 {
@@ -100,7 +99,7 @@ void Document::reset(Project project, const QString &filePath)
         if (it == positions.end() || !it->is_array() || it->size() != 2 || !(*it)[0].is_number() ||
             !(*it)[1].is_number()) {
             const QPointF p = layout.value(toQString(node.id));
-            positions[node.id] = {coordinate(p.x()), coordinate(p.y())};
+            positions[node.id] = {jsonCoordinate(p.x()), jsonCoordinate(p.y())};
         }
     }
     const bool pathChanged = filePath_ != filePath;
@@ -416,104 +415,6 @@ QPointF Document::position(const QString &nodeId) const
     if (it == positions.end() || !it->is_array() || it->size() != 2)
         return {};
     return QPointF((*it)[0].get<double>(), (*it)[1].get<double>());
-}
-
-// --- Low-level mutators ------------------------------------------------------------------
-
-void Document::insertNode(int index, const Node &node, QPointF position)
-{
-    const std::string id = project_.graph.insertNode(static_cast<size_t>(index), node);
-    project_.ui["positions"][id] = {coordinate(position.x()), coordinate(position.y())};
-    emit nodeAdded(toQString(id));
-    changed();
-}
-
-void Document::eraseNode(const QString &nodeId)
-{
-    const std::string id = toStd(nodeId);
-    // Edges go first, one by one, so observers see every removal.
-    std::vector<Edge> touching;
-    for (const Edge &e : project_.graph.edges())
-        if (e.from.node == id || e.to.node == id)
-            touching.push_back(e);
-    for (const Edge &e : touching) {
-        project_.graph.disconnect(e);
-        emit edgeRemoved(e);
-    }
-    project_.graph.removeNode(id);
-    project_.ui["positions"].erase(id);
-    emit nodeRemoved(nodeId);
-    changed();
-}
-
-void Document::insertEdge(int index, const Edge &edge)
-{
-    project_.graph.insertEdge(static_cast<size_t>(index), edge);
-    emit edgeAdded(edge);
-    changed();
-}
-
-void Document::eraseEdge(const Edge &edge)
-{
-    project_.graph.disconnect(edge);
-    emit edgeRemoved(edge);
-    changed();
-}
-
-void Document::replaceParams(const QString &nodeId, const nlohmann::json &params)
-{
-    Node *node = project_.graph.find(toStd(nodeId));
-    if (!node)
-        return;
-    node->params = params;
-    emit nodeChanged(nodeId);
-    changed();
-}
-
-void Document::replaceName(const QString &nodeId, const QString &name)
-{
-    Node *node = project_.graph.find(toStd(nodeId));
-    if (!node)
-        return;
-    node->name = toStd(name);
-    emit nodeChanged(nodeId);
-    changed(); // messages name the node
-}
-
-void Document::replacePositions(const QHash<QString, QPointF> &positions)
-{
-    QStringList ids;
-    auto &stored = project_.ui["positions"];
-    for (auto it = positions.begin(); it != positions.end(); ++it) {
-        if (!project_.graph.find(toStd(it.key())))
-            continue;
-        stored[toStd(it.key())] = {coordinate(it.value().x()), coordinate(it.value().y())};
-        ids << it.key();
-    }
-    emit positionsChanged(ids);
-}
-
-void Document::replaceDatasetSpec(const DatasetSpec &spec)
-{
-    project_.dataset = spec;
-    recheck();
-    emit settingsChanged();
-    emit problemsChanged();
-}
-
-void Document::replaceTrainingSpec(const TrainingSpec &spec)
-{
-    project_.training = spec;
-    recheck();
-    emit settingsChanged();
-    emit problemsChanged();
-}
-
-void Document::replaceProjectInfo(const QString &name, const QString &description)
-{
-    project_.name = toStd(name);
-    project_.description = toStd(description);
-    emit settingsChanged();
 }
 
 } // namespace strata::ui

@@ -140,6 +140,9 @@ private:
 
 QString toQString(const std::string &s);
 std::string toStd(const QString &s);
+// A canvas coordinate for the project file: whole numbers as integers, so positions read from
+// a file come back unchanged.
+nlohmann::json jsonCoordinate(double v);
 
 } // namespace strata::ui
 

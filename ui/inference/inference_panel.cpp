@@ -267,7 +267,7 @@ void InferencePanel::schedule()
 
 QString InferencePanel::message() const
 {
-    return message_->isVisible() || !message_->text().isEmpty() ? message_->text() : QString();
+    return message_->text();
 }
 
 void InferencePanel::showMessage(const QString &text)
