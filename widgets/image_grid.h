@@ -29,6 +29,7 @@ public:
     void clear();
     // Edge of the square each image is scaled to (nearest neighbour, so pixels stay crisp).
     void setCellSize(int pixels);
+    int cellSize() const { return cellSize_; }
 
     int count() const { return static_cast<int>(images_.size()); }
     const std::vector<QImage> &images() const { return images_; }

@@ -36,6 +36,7 @@ int runDevices(const Args &args);
 int runExport(const Args &args);
 int runImport(const Args &args);
 int runBoundary(const Args &args);
+int runAugment(const Args &args);
 int runRuns(const Args &args);
 int runStats(const Args &args);
 

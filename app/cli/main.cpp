@@ -1,5 +1,5 @@
-// strata-cli: summary, check, train, runs, eval, predict, boundary, devices, export and import
-// from the terminal.
+// strata-cli: summary, check, train, runs, stats, eval, predict, boundary, augment, devices,
+// export and import from the terminal.
 
 #include "cli.h"
 
@@ -118,6 +118,9 @@ const char *kUsage =
     "  boundary PROJECT --weights FILE --out PICTURE.png [--size WxH]\n"
     "                                  the decision boundary of a model on 2 input features\n"
     "                                  as a picture (default 600x600)\n"
+    "  augment PROJECT --out PICTURE.png [--sample N] [--count K]\n"
+    "                                  training sample N (default 0) and K (default 8) draws\n"
+    "                                  of the dataset's augmentation, side by side\n"
     "  export PROJECT --weights FILE --format onnx|safetensors|pytorch|keras --out PATH\n"
     "                                  the trained model as ONNX, safetensors, or PyTorch or\n"
     "                                  Keras code (PATH is a folder for code); without\n"
@@ -153,6 +156,8 @@ int main(int argc, char **argv)
             return runPredict(args);
         if (command == "boundary")
             return runBoundary(args);
+        if (command == "augment")
+            return runAugment(args);
         if (command == "runs")
             return runRuns(args);
         if (command == "stats")

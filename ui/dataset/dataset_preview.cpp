@@ -5,6 +5,8 @@
 #include "widgets/image_grid.h"
 #include "widgets/scatter_plot.h"
 
+#include <strata/augmentation.h>
+
 #include <nlohmann/json.hpp>
 
 #include <QFileInfo>
@@ -35,6 +37,7 @@ constexpr int kMaxImages = 48;
 constexpr int64_t kMaxScatterPoints = 4000;
 constexpr int kTableRows = 100;
 constexpr int kMaxTableColumns = 64;
+constexpr int kAugmentedDraws = 8;
 
 std::vector<int64_t> countPerClass(const strata::Dataset &data, int classes)
 {
@@ -81,6 +84,9 @@ struct DatasetPreview::Summary
     View view = View::Message;
     std::vector<QImage> images;
     QStringList captions;
+    std::vector<float> firstPicture; // the first training sample of a picture set
+    strata::Normalization fitted;    // its normalisation
+    bool pictureValues = false;
     std::vector<QPointF> points;
     std::vector<int> pointClasses;
     std::vector<std::vector<float>> rows;
@@ -95,7 +101,8 @@ struct DatasetPreview::Meter
 DatasetPreview::DatasetPreview(QWidget *parent)
     : QWidget(parent), title_(new QLabel(this)), info_(new QLabel(this)),
       stack_(new QStackedWidget(this)), message_(new QLabel(this)),
-      images_(new widgets::ImageGrid(this)), scatter_(new widgets::ScatterPlot(this)),
+      images_(new widgets::ImageGrid(this)), augmentedTitle_(new QLabel(this)),
+      augmented_(new widgets::ImageGrid(this)), scatter_(new widgets::ScatterPlot(this)),
       table_(new QTableWidget(this)), counts_(new QTableWidget(this)),
       worker_(new QFutureWatcher<std::shared_ptr<Summary>>(this))
 {
@@ -114,8 +121,20 @@ DatasetPreview::DatasetPreview(QWidget *parent)
     message_->setAlignment(Qt::AlignCenter);
     message_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     message_->setMargin(12);
+    // The sample grid, and under it the augmented draws.
+    auto *pictures = new QWidget(this);
+    auto *picturesLayout = new QVBoxLayout(pictures);
+    picturesLayout->setContentsMargins(0, 0, 0, 0);
+    picturesLayout->addWidget(images_);
+    augmentedTitle_->setObjectName(QStringLiteral("augmentedTitle"));
+    augmentedTitle_->setWordWrap(true);
+    picturesLayout->addWidget(augmentedTitle_);
+    picturesLayout->addWidget(augmented_);
+    picturesLayout->addStretch(1);
+    augmentedTitle_->hide();
+    augmented_->hide();
     auto *scroll = new QScrollArea(this);
-    scroll->setWidget(images_);
+    scroll->setWidget(pictures);
     scroll->setWidgetResizable(true);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
@@ -176,8 +195,16 @@ void DatasetPreview::showMessage(const QString &text, bool error)
 bool DatasetPreview::showDataset(const strata::DatasetSpec &spec, const QString &baseDir,
                                  bool force)
 {
+    // Augmentation changes no loaded sample: a change to it alone redraws the draws.
+    strata::DatasetSpec loaded = spec;
+    loaded.augmentation = {};
     const QString key =
-        QString::fromStdString(strata::toJson(spec).dump()) + QLatin1Char('\n') + baseDir;
+        QString::fromStdString(strata::toJson(loaded).dump()) + QLatin1Char('\n') + baseDir;
+    if (!(spec.augmentation == augmentation_)) {
+        augmentation_ = spec.augmentation;
+        if (!loading_)
+            showAugmented();
+    }
     if (!force && key == requestKey_)
         return false;
     requestKey_ = key;
@@ -272,6 +299,7 @@ DatasetPreview::summarize(const strata::DatasetSpec &spec, const std::string &ba
     s->hasTest = bundle.test.has_value();
     s->testSize = s->hasTest ? bundle.test->size() : 0;
     s->normalization = QString::fromStdString(bundle.normalization.mode);
+    s->pictureValues = strata::holdsPictureValues(spec);
     for (const std::string &n : train.classNames)
         s->classNames << QString::fromStdString(n);
     s->trainCounts = countPerClass(train, train.classCount());
@@ -281,6 +309,10 @@ DatasetPreview::summarize(const strata::DatasetSpec &spec, const std::string &ba
     const int64_t n = train.size();
     const strata::Shape &shape = train.sampleShape;
     if (shape.size() == 3) {
+        if (n > 0) {
+            s->firstPicture.assign(train.sample(0), train.sample(0) + train.sampleSize());
+            s->fitted = bundle.normalization;
+        }
         // A few of each class, in the order they appear, so every class shows up.
         s->view = View::Images;
         std::vector<int> taken(static_cast<size_t>(train.classCount()), 0);
@@ -361,6 +393,8 @@ void DatasetPreview::present(const Summary &s)
         error_ = s.error;
         shapeText_.clear();
         facts_.reset();
+        firstPicture_.reset();
+        showAugmented();
         info_->setText(tr("The dataset could not be loaded."));
         counts_->setRowCount(0);
         showMessage(s.error, true);
@@ -442,8 +476,61 @@ void DatasetPreview::present(const Summary &s)
     case View::Message:
         break;
     }
+    firstPicture_.reset();
+    if (!s.firstPicture.empty())
+        firstPicture_ = Picture{s.shape, s.firstPicture, s.fitted, s.pictureValues};
+    showAugmented();
     stack_->setCurrentIndex(static_cast<int>(s.view));
     emit loaded();
+}
+
+void DatasetPreview::showAugmented()
+{
+    augmented_->clear();
+    const bool shown = firstPicture_ && augmentation_.active() &&
+                       (firstPicture_->shape[0] == 1 || firstPicture_->shape[0] == 3);
+    augmentedTitle_->setVisible(shown);
+    augmented_->setVisible(shown);
+    if (!shown)
+        return;
+    const Picture &p = *firstPicture_;
+    const strata::AugmentRange range = strata::augmentRange(p.normalization, p.shape[0]);
+    QString problem;
+    std::vector<std::vector<float>> draws;
+    try {
+        const strata::Augmenter augmenter(augmentation_, p.shape, range, p.pictureValues);
+        draws = strata::augmentationDraws(augmenter, p.values.data(), kAugmentedDraws);
+    } catch (const std::exception &e) {
+        problem = QString::fromUtf8(e.what());
+    }
+    if (!problem.isEmpty()) {
+        augmentedTitle_->setText(problem);
+        augmentedTitle_->setStyleSheet(QStringLiteral("color: %1;").arg(errorColor().name()));
+        augmented_->hide();
+        return;
+    }
+    augmentedTitle_->setStyleSheet(QString());
+    augmentedTitle_->setText(
+        tr("<b>Augmented</b> (%1): the first training picture as %2 epochs could see it")
+            .arg(QString::fromStdString(augmentation_.summary()).toHtmlEscaped())
+            .arg(kAugmentedDraws));
+    // Shown as black..white maps to 0..1, so brightness and contrast changes show as they are.
+    const auto image = [&](const std::vector<float> &values) {
+        std::vector<float> levels(values.size());
+        const int64_t plane = p.shape[1] * p.shape[2];
+        for (size_t i = 0; i < values.size(); ++i)
+            levels[i] = strata::pictureLevel(values[i], range, int64_t(i) / plane) / 255.0f;
+        return widgets::ImageGrid::imageFromChw(levels.data(), int(p.shape[0]), int(p.shape[1]),
+                                                int(p.shape[2]));
+    };
+    std::vector<QImage> images{image(p.values)};
+    QStringList captions{tr("original")};
+    for (size_t k = 0; k < draws.size(); ++k) {
+        images.push_back(image(draws[k]));
+        captions << tr("draw %1").arg(k + 1);
+    }
+    augmented_->setCellSize(images_->cellSize());
+    augmented_->setImages(std::move(images), std::move(captions));
 }
 
 } // namespace strata::ui

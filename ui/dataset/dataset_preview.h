@@ -7,6 +7,9 @@
 // load at a time
 // (requests made meanwhile are coalesced into the newest); a loader error is shown in the
 // panel. A preview destroyed while it loads is not waited for: the load's result is dropped.
+// A picture set with augmentation shows its first training picture augmented several times
+// (as different epochs could draw it) under the grid; a change to the augmentation alone
+// redraws those without loading the data again.
 
 #include "strata/dataset.h"
 
@@ -65,6 +68,8 @@ public:
     int loadCount() const { return loadCount_; }
 
     widgets::ImageGrid *imageGrid() const { return images_; }
+    // The first picture and its augmented draws; hidden without picture augmentation.
+    widgets::ImageGrid *augmentedGrid() const { return augmented_; }
     widgets::ScatterPlot *scatterPlot() const { return scatter_; }
     QTableWidget *table() const { return table_; }
     QTableWidget *classCounts() const { return counts_; }
@@ -91,6 +96,7 @@ private:
     void present(const Summary &summary);
     void showMessage(const QString &text, bool error);
     void updateInfo();
+    void showAugmented();
 
     QLabel *title_ = nullptr;
     QLabel *info_ = nullptr;
@@ -98,6 +104,8 @@ private:
     QStackedWidget *stack_ = nullptr;
     QLabel *message_ = nullptr;
     widgets::ImageGrid *images_ = nullptr;
+    QLabel *augmentedTitle_ = nullptr;
+    widgets::ImageGrid *augmented_ = nullptr;
     widgets::ScatterPlot *scatter_ = nullptr;
     QTableWidget *table_ = nullptr;
     QTableWidget *counts_ = nullptr;
@@ -126,6 +134,17 @@ private:
         QString normalization;
     };
     std::optional<Facts> facts_;
+    // What the augmented draws are made of: the spec's augmentation and the loaded set's first
+    // training picture (normalised as training sees it).
+    strata::AugmentationSpec augmentation_;
+    struct Picture
+    {
+        strata::Shape shape;
+        std::vector<float> values;
+        strata::Normalization normalization;
+        bool pictureValues = false;
+    };
+    std::optional<Picture> firstPicture_;
     double validationSplit_ = 0;
 };
 

@@ -234,6 +234,7 @@ DatasetForm::DatasetForm(Document *document, QWidget *parent) : QWidget(parent),
         [](DatasetSpec &s, const std::string &v) { s.normalization = v; });
     addRow(tr("Normalization"), normalization, {},
            tr("Fitted on the training set and applied to both sets"));
+    addAugmentationRows();
 
     refusal_ = new QLabel(this);
     refusal_->setWordWrap(true);

@@ -34,6 +34,7 @@ private:
     void refresh();
     void addRow(const QString &label, QWidget *field, const QStringList &kinds, const QString &tip);
     void addImageFolderRows();
+    void addAugmentationRows(); // dataset_form_augmentation.cpp
     enum class Pick { File, Files, Folder };
     QWidget *filePicker(const QString &objectName, Pick pick, const QString &filter,
                         const QString &tip);

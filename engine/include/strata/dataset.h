@@ -3,6 +3,7 @@
 // validate everything they read and throw DatasetError naming the file, the offset or line,
 // and what was expected.
 
+#include "strata/augmentation.h"
 #include "strata/tensor.h"
 
 #include <nlohmann/json_fwd.hpp>
@@ -78,6 +79,7 @@ struct DatasetSpec
     int64_t testLimit = 0;              // use at most this many test samples (0: all)
     std::string normalization = "none"; // "none", "scale", "standardize"
     std::vector<std::string> classNames; // overrides names from files when set
+    AugmentationSpec augmentation;       // random changes to training samples (none by default)
 };
 
 struct DatasetBundle
@@ -112,6 +114,9 @@ struct DatasetOutline
     int classes = 0;
 };
 DatasetOutline outlineDataset(const DatasetSpec &spec, const std::string &baseDir);
+// Whether the spec's samples are pictures of 0-255 values before normalisation (idx, cifar10,
+// image_folder): what augmentation's picture transforms need.
+bool holdsPictureValues(const DatasetSpec &spec);
 // The files (and for image_folder, the folders) a spec reads, relative paths resolved against
 // baseDir, in the order the spec names them; none for generated sets.
 std::vector<std::string> datasetFiles(const DatasetSpec &spec, const std::string &baseDir);

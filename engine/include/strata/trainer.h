@@ -60,6 +60,11 @@ struct TrainerOptions
     // (EpochMetrics::parameters, kept in the history log): two passes over the weights and a
     // host copy of the gradients per epoch.
     bool parameterStats = false;
+    // Whether the next batch is gathered and augmented on a thread of its own while a batch
+    // trains. Auto: when the dataset is augmented (gathering alone is a copy, cheaper than
+    // handing it to another thread). The batches are the same either way.
+    enum class Prefetch { Auto, Off, On };
+    Prefetch prefetch = Prefetch::Auto;
     // Called on the training thread with each snapshot; must not block for long (the studio
     // puts it into a SnapshotMailbox).
     std::function<void(SnapshotPtr)> onSnapshot;
@@ -123,16 +128,18 @@ private:
     bool reportStep(Run &run, int epoch, int b);
     void publishSnapshot(Run &run, int epoch, int batches, bool epochEnd,
                          std::vector<std::pair<std::string, Tensor>> weights);
+    void buildPipeline(Run &run);
     bool trainBatch(Run &run, int epoch, int batch);
     bool readTotals(Run &run, int epoch, int batch);
     void publishBatch(Run &run, int epoch, int batch, const LossTotals &totals);
     void stopAt(Run &run, int epoch, int batch);
     void diverged(Run &run, int epoch, int firstBatch, int lastBatch, const std::string &why);
     bool endEpoch(Run &run, int epoch);
-    // hostWeights: the network's weights already copied to the host (nullptr: copy them).
+    // atEpochStart: the shuffle and augmentation streams as they were at the epoch's start
+    // (a stop inside it), else as they are now (an epoch's end). hostWeights: the network's
+    // weights already copied to the host (nullptr: copy them).
     void
-    writeCheckpointAt(Run &run, int epoch, int batch, const LossTotals &partial,
-                      const std::array<uint64_t, 4> &shuffleState,
+    writeCheckpointAt(Run &run, int epoch, int batch, const LossTotals &partial, bool atEpochStart,
                       const std::vector<std::pair<std::string, Tensor>> *hostWeights = nullptr);
     void keepEpochCheckpoint(Run &run, int epochs);
     void finish(Run &run);

@@ -34,6 +34,7 @@ struct EpochMetrics
     double valLoss = 0, valAccuracy = 0;
     double seconds = 0;          // training part of the epoch
     double samplesPerSecond = 0; // training samples / seconds
+    double dataWaitSeconds = 0;  // of seconds, the time steps waited for their batch
     double learningRate = 0;
     bool best = false;                           // the best monitored value so far
     std::vector<std::vector<int64_t>> confusion; // [true class][predicted class], validation

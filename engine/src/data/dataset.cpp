@@ -164,6 +164,11 @@ void loadImageFolders(const DatasetSpec &spec, const std::string &baseDir,
 
 } // namespace
 
+bool holdsPictureValues(const DatasetSpec &spec)
+{
+    return spec.kind == "idx" || spec.kind == "cifar10" || spec.kind == "image_folder";
+}
+
 std::vector<std::string> datasetFiles(const DatasetSpec &spec, const std::string &baseDir)
 {
     std::vector<std::string> named;

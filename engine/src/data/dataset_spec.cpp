@@ -83,6 +83,8 @@ DatasetSpec datasetSpecFromJson(const nlohmann::json &j, const std::string &json
     r.integer("test_limit", spec.testLimit, 0);
     r.choice("normalization", spec.normalization, kNormalizations);
     r.strings("class_names", spec.classNames);
+    if (const json *v = r.find("augmentation"))
+        spec.augmentation = augmentationFromJson(*v, r.pathOf("augmentation"));
     r.finish();
     return spec;
 }
@@ -135,6 +137,8 @@ nlohmann::json toJson(const DatasetSpec &spec)
     if (!spec.classNames.empty())
         j["class_names"] = spec.classNames;
     j["normalization"] = spec.normalization;
+    if (spec.augmentation.active())
+        j["augmentation"] = toJson(spec.augmentation);
     return j;
 }
 

@@ -85,6 +85,7 @@ EpochMetrics epochMetricsFromJsonUnchecked(const nlohmann::json &j)
     m.loss = j.at("loss").get<double>();
     m.accuracy = j.at("accuracy").get<double>();
     m.seconds = j.value("seconds", 0.0);
+    m.dataWaitSeconds = j.value("data_wait_seconds", 0.0);
     m.samplesPerSecond = j.value("samples_per_second", 0.0);
     m.learningRate = j.value("lr", 0.0);
     m.best = j.value("best", false);
@@ -119,6 +120,7 @@ nlohmann::json toJson(const EpochMetrics &m)
                      {"loss", m.loss},
                      {"accuracy", m.accuracy},
                      {"seconds", m.seconds},
+                     {"data_wait_seconds", m.dataWaitSeconds},
                      {"samples_per_second", m.samplesPerSecond},
                      {"lr", m.learningRate},
                      {"best", m.best}};

@@ -82,6 +82,14 @@ std::vector<ProjectProblem> checkProject(const Project &project, const GraphAnal
                                  parseLossKind(project.training.loss),
                                  output ? output->type : std::string()))
         out.push_back(*p);
+    // Where the samples' shape is known, augmentation must fit them.
+    const AugmentationSpec &augmentation = project.dataset.augmentation;
+    if (const Shape sample = outlineDataset(project.dataset, baseDir).sampleShape;
+        augmentation.active() && !sample.empty())
+        if (std::string why =
+                augmentationProblem(augmentation, sample, holdsPictureValues(project.dataset));
+            !why.empty())
+            out.push_back({"", ProblemSeverity::Error, why});
     return out;
 }
 

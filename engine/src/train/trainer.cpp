@@ -137,6 +137,7 @@ FinishedEvent Trainer::run()
         result_.message = e.what();
         result_.epochsRun = static_cast<int>(history_.size());
     }
+    run_->pipeline.reset(); // its thread ends with the run (the network stays for use)
     {
         std::lock_guard lock(commandMutex_);
         stopRequested_ = false;
@@ -306,6 +307,7 @@ void Trainer::buildNetwork(Run &r)
     r.optimizer = makeOptimizer(spec.optimizer, *r.backend, r.network->parameters());
     r.schedule = std::make_unique<LrSchedule>(spec.schedule, spec.optimizer.lr, r.epochs);
     r.shuffleRng.reseed(seed + 1);
+    r.augmentRng.reseed(seed + 2);
     const int64_t n = r.train.size();
     r.batches = static_cast<int>((n + spec.batchSize - 1) / spec.batchSize);
     r.order.resize(static_cast<size_t>(n));
@@ -314,6 +316,29 @@ void Trainer::buildNetwork(Run &r)
                                            : 1;
     r.lateGuard = r.readEvery > 1 || r.backend->readsWait();
     r.watch.emplace(r.loss, r.train.classCount());
+    buildPipeline(r);
+}
+
+// The batches' source: gathered in each epoch's order, augmented where the dataset asks for
+// it (refused with a message when its samples cannot be), prepared ahead on a thread of their
+// own when TrainerOptions::prefetch says so.
+void Trainer::buildPipeline(Run &r)
+{
+    std::optional<Augmenter> augmenter;
+    const AugmentationSpec &augmentation = project_.dataset.augmentation;
+    if (augmentation.active()) {
+        const Shape &shape = r.train.sampleShape;
+        augmenter.emplace(augmentation, shape,
+                          augmentRange(r.data.normalization, shape.empty() ? 1 : shape.front()),
+                          holdsPictureValues(project_.dataset));
+        publish(LogEvent{LogEvent::Level::Info,
+                         "Augmenting the training samples: " + augmentation.summary()});
+    }
+    using Prefetch = TrainerOptions::Prefetch;
+    const bool background = options_.prefetch == Prefetch::On ||
+                            (options_.prefetch == Prefetch::Auto && augmenter.has_value());
+    r.pipeline = std::make_unique<internal::BatchPipeline>(r.train, project_.training.batchSize,
+                                                           std::move(augmenter), background);
 }
 
 void Trainer::restoreCheckpoint(Run &r)
@@ -344,6 +369,10 @@ void Trainer::restoreCheckpoint(Run &r)
     // JSON has no infinity: before the first epoch ends there is no best yet (null).
     r.bestValue = f.isNull("best_value") ? INFINITY : f.number("best_value", -INFINITY, INFINITY);
     r.shuffleRng.setState(f.rngState("shuffle_rng"));
+    // Checkpoints written before augmentation existed have no stream for it: a run that did
+    // not augment drew nothing from it.
+    if (c.state.contains("augment_rng"))
+        r.augmentRng.setState(f.rngState("augment_rng"));
     r.network->dropoutRng().setState(f.rngState("dropout_rng"));
     std::vector<EpochMetrics> history = f.history(r.startEpoch);
     f.check("weights", [&] { r.network->loadWeights(c.weights); });
@@ -373,12 +402,14 @@ void Trainer::publishStarted(Run &r)
     publish(started);
 }
 
-// shuffleState: the shuffle stream as it must be on resume, i.e. before the permutation of
-// `epoch` is drawn.
+// The streams are saved as they must be on resume, i.e. before the permutation and the
+// augmentation key of `epoch` are drawn.
 void Trainer::writeCheckpointAt(Run &r, int epoch, int batch, const LossTotals &partial,
-                                const std::array<uint64_t, 4> &shuffleState,
+                                bool atEpochStart,
                                 const std::vector<std::pair<std::string, Tensor>> *hostWeights)
 {
+    const auto shuffleState = atEpochStart ? r.epochStartRng : r.shuffleRng.state();
+    const auto augmentState = atEpochStart ? r.epochStartAugment : r.augmentRng.state();
     if (options_.outDir.empty())
         return;
     Checkpoint c;
@@ -388,6 +419,7 @@ void Trainer::writeCheckpointAt(Run &r, int epoch, int batch, const LossTotals &
     c.state = {{"epoch", epoch},
                {"batch", batch},
                {"shuffle_rng", rngToJson(shuffleState)},
+               {"augment_rng", rngToJson(augmentState)},
                {"dropout_rng", rngToJson(r.network->dropoutRng().state())},
                {"schedule", r.schedule->state()},
                {"partial_loss", partial.lossSum},

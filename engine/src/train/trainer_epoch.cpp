@@ -83,8 +83,10 @@ bool Trainer::runEpoch(Run &r, int epoch)
         for (int64_t i = static_cast<int64_t>(r.order.size()) - 1; i > 0; --i)
             std::swap(r.order[static_cast<size_t>(i)],
                       r.order[r.shuffleRng.below(static_cast<uint64_t>(i + 1))]);
+    r.epochStartAugment = r.augmentRng.state();
     r.epochTotals = epoch == r.startEpoch ? r.partial : LossTotals{};
     r.firstUnread = epoch == r.startEpoch ? r.startBatch : 0;
+    r.pipeline->startEpoch(r.order, r.augmentRng.next(), r.firstUnread);
     r.epochStart = Clock::now();
     r.seen = 0;
     if (r.lateGuard && epoch == r.startEpoch)
@@ -237,11 +239,8 @@ void Trainer::applyCommands(Run &r)
 // otherwise the check is only noted, to be read by readTotals.
 bool Trainer::trainBatch(Run &r, int epoch, int b)
 {
-    const int batchSize = project_.training.batchSize;
-    const int64_t n = r.train.size();
-    const int64_t first = static_cast<int64_t>(b) * batchSize;
-    const int64_t count = std::min<int64_t>(batchSize, n - first);
-    r.train.gather(r.order, first, count, r.x, r.y);
+    r.pipeline->take(b, r.x, r.y);
+    const int64_t count = r.x.dim(0);
     if (r.step && r.step->kind == StepEvent::Kind::Batch && !r.step->lossBefore)
         r.step->lossBefore = batchLoss(*r.network, r.x, r.y);
     r.network->trainStep(r.x, r.y);
@@ -319,7 +318,7 @@ void Trainer::stopAt(Run &r, int epoch, int b)
 {
     if (r.lateGuard && b > r.firstUnread && !readTotals(r, epoch, b - 1))
         return; // diverged: the last checkpoint is kept
-    writeCheckpointAt(r, epoch, b, r.epochTotals, r.epochStartRng);
+    writeCheckpointAt(r, epoch, b, r.epochTotals, true);
     result_.reason = FinishedEvent::Reason::Stopped;
     // Counted as the progress display counts: completed epochs, then the batches of the
     // unfinished one.
@@ -368,6 +367,7 @@ bool Trainer::endEpoch(Run &r, int epoch)
     m.accuracy = static_cast<double>(r.epochTotals.correct) / count;
     m.seconds = seconds;
     m.samplesPerSecond = seconds > 0 ? static_cast<double>(r.seen) / seconds : 0;
+    m.dataWaitSeconds = r.pipeline->takeWaitSeconds();
     m.learningRate = r.optimizer->learningRate();
     // A diverged epoch never becomes a checkpoint: the last one stays the last good one.
     // One host copy of the weights serves the divergence check, keep-best and the checkpoint.
@@ -413,7 +413,7 @@ bool Trainer::endEpoch(Run &r, int epoch)
     if (std::fabs(next - before) > 1e-15 * std::max(1.0, before) && epoch + 1 < r.epochs)
         publish(LogEvent{LogEvent::Level::Info,
                          "Learning rate " + rateText(before) + " → " + rateText(next)});
-    writeCheckpointAt(r, epoch + 1, 0, {}, r.shuffleRng.state(), &weights);
+    writeCheckpointAt(r, epoch + 1, 0, {}, false, &weights);
     if (spec.earlyStoppingPatience > 0 && r.sinceBest >= spec.earlyStoppingPatience &&
         epoch + 1 < r.epochs) {
         result_.reason = FinishedEvent::Reason::EarlyStopped;

@@ -7,6 +7,7 @@
 #include "strata/network.h"
 #include "strata/rng.h"
 #include "strata/trainer.h"
+#include "train/batch_pipeline.h"
 #include "train/divergence.h"
 
 #include <array>
@@ -48,6 +49,8 @@ struct Trainer::Run
     std::unique_ptr<Optimizer> optimizer;
     std::unique_ptr<LrSchedule> schedule;
     Rng shuffleRng;
+    Rng augmentRng; // one key per epoch for the samples' augmentation streams
+    std::unique_ptr<internal::BatchPipeline> pipeline;
     std::vector<int64_t> order;
     int epochs = 0;
     int startEpoch = 0;
@@ -57,7 +60,8 @@ struct Trainer::Run
     int bestEpoch = -1;
     int sinceBest = 0;
     std::vector<std::pair<std::string, Tensor>> bestWeights;
-    std::array<uint64_t, 4> epochStartRng{};
+    std::array<uint64_t, 4> epochStartRng{};     // the shuffle stream's, at the epoch's start
+    std::array<uint64_t, 4> epochStartAugment{}; // the augmentation stream's
     LossKind loss = LossKind::CrossEntropy;
     int batches = 0;        // per epoch
     int readEvery = 1;      // batches between reads of the totals and the guard

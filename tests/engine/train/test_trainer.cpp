@@ -6,6 +6,7 @@
 #include "strata/network.h"
 #include "strata/safetensors.h"
 #include "strata/trainer.h"
+#include "weights_compare.h"
 
 #include <QtTest>
 
@@ -20,6 +21,7 @@ static QString reasonText(FinishedEvent::Reason r)
 
 namespace {
 
+using strata::test::bitwiseEqual;
 using strata::test::sourceDir;
 
 // Moons with a model that uses every RNG stream and non-trainable state: Dropout (dropout
@@ -56,27 +58,6 @@ Project moonsProject(int epochs)
 std::vector<std::pair<std::string, Tensor>> finalWeights(Trainer &t)
 {
     return t.network()->weightsToHost();
-}
-
-bool bitwiseEqual(const std::vector<std::pair<std::string, Tensor>> &a,
-                  const std::vector<std::pair<std::string, Tensor>> &b, std::string *why)
-{
-    if (a.size() != b.size()) {
-        *why = "different weight counts";
-        return false;
-    }
-    for (size_t i = 0; i < a.size(); ++i) {
-        if (a[i].first != b[i].first || a[i].second.numel() != b[i].second.numel()) {
-            *why = "different weight " + a[i].first;
-            return false;
-        }
-        if (std::memcmp(a[i].second.data(), b[i].second.data(),
-                        sizeof(float) * static_cast<size_t>(a[i].second.numel())) != 0) {
-            *why = a[i].first + " differs";
-            return false;
-        }
-    }
-    return true;
 }
 
 } // namespace
