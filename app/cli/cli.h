@@ -38,5 +38,6 @@ int runImport(const Args &args);
 int runBoundary(const Args &args);
 int runRuns(const Args &args);
 int runStats(const Args &args);
+int runProfile(const Args &args);
 
 } // namespace strata::cli
