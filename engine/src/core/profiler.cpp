@@ -10,14 +10,12 @@ int HostClock::mark()
     return static_cast<int>(marks_.size()) - 1;
 }
 
-std::vector<double> HostClock::read()
+void HostClock::read(std::vector<double> &us)
 {
-    std::vector<double> us;
-    us.reserve(marks_.size());
+    us.clear();
     for (const auto &t : marks_)
         us.push_back(std::chrono::duration<double, std::micro>(t - marks_.front()).count());
     marks_.clear();
-    return us;
 }
 
 Profiler::Profiler(std::unique_ptr<DeviceClock> clock, int nodes, std::vector<int> parameterNodes)
@@ -81,28 +79,29 @@ void Profiler::endStep()
     while (!open_.empty()) // a pass that threw leaves its spans open
         end();
     const int endMark = clock_->mark();
-    const std::vector<double> us = clock_->read();
+    clock_->read(markUs_);
+    const std::vector<double> &us = markUs_;
     const double offset =
         std::chrono::duration<double, std::micro>(stepStart_ - firstStep_).count();
     const double start = us[static_cast<size_t>(stepMark_)];
     const int step = static_cast<int>(steps_.size());
     steps_.push_back({offset, us[static_cast<size_t>(endMark)] - start});
 
-    std::vector<double> inner(spans_.size(), 0.0); // time of the spans nested in each
-    std::vector<double> duration(spans_.size());
+    durationUs_.assign(spans_.size(), 0.0);
+    innerUs_.assign(spans_.size(), 0.0); // time of the spans nested in each
     for (size_t i = 0; i < spans_.size(); ++i) {
         const Span &s = spans_[i];
-        duration[i] = us[static_cast<size_t>(s.endMark)] - us[static_cast<size_t>(s.startMark)];
+        durationUs_[i] = us[static_cast<size_t>(s.endMark)] - us[static_cast<size_t>(s.startMark)];
         if (s.parent >= 0)
-            inner[static_cast<size_t>(s.parent)] += duration[i];
+            innerUs_[static_cast<size_t>(s.parent)] += durationUs_[i];
         events_.push_back({s.node, s.phase, step,
-                           offset + us[static_cast<size_t>(s.startMark)] - start, duration[i]});
+                           offset + us[static_cast<size_t>(s.startMark)] - start, durationUs_[i]});
     }
     for (size_t i = 0; i < spans_.size(); ++i) {
         const Span &s = spans_[i];
         if (s.node >= 0 && static_cast<size_t>(s.node) < own_.size())
             own_[static_cast<size_t>(s.node)][static_cast<size_t>(s.phase)] +=
-                duration[i] - inner[i];
+                durationUs_[i] - innerUs_[i];
     }
     spans_.clear();
     stepMark_ = -1;

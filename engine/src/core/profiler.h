@@ -21,9 +21,9 @@ public:
     virtual ~DeviceClock() = default;
     // Records a point after the work queued so far; returns its number since the last read.
     virtual int mark() = 0;
-    // Microseconds from the first mark to each mark since the last read, in order (waits for
-    // the device); the next mark is number 0 again.
-    virtual std::vector<double> read() = 0;
+    // Microseconds from the first mark to each mark since the last read, in order, into `us`
+    // (waits for the device); the next mark is number 0 again.
+    virtual void read(std::vector<double> &us) = 0;
     // "steady clock", "CUDA events".
     virtual const char *name() const = 0;
 };
@@ -33,7 +33,7 @@ class HostClock final : public DeviceClock
 {
 public:
     int mark() override;
-    std::vector<double> read() override;
+    void read(std::vector<double> &us) override;
     const char *name() const override { return "steady clock"; }
 
 private:
@@ -79,6 +79,7 @@ private:
     std::vector<int> parameterNodes_;
     std::vector<Span> spans_; // this step's
     std::vector<int> open_;   // indices in spans_ of the spans not yet ended
+    std::vector<double> markUs_, durationUs_, innerUs_; // endStep's, kept to reuse
     int stepMark_ = -1;
     int updateNode_ = -1; // the node whose update span is open
     std::chrono::steady_clock::time_point firstStep_;

@@ -36,14 +36,13 @@ public:
         return static_cast<int>(used_++);
     }
 
-    std::vector<double> read() override
+    void read(std::vector<double> &us) override
     {
-        std::vector<double> us;
+        us.clear();
         if (used_ == 0)
-            return us;
+            return;
         cuda_.activate();
         checkCuda(cudaEventSynchronize(events_[used_ - 1]), "Waiting for the profiled step");
-        us.reserve(used_);
         for (size_t i = 0; i < used_; ++i) {
             float ms = 0;
             checkCuda(cudaEventElapsedTime(&ms, events_[0], events_[i]),
@@ -51,7 +50,6 @@ public:
             us.push_back(1000.0 * static_cast<double>(ms));
         }
         used_ = 0;
-        return us;
     }
 
     const char *name() const override { return "CUDA events"; }
