@@ -156,7 +156,7 @@ std::string formatProfileTable(const ProfileReport &report)
         out += line(row);
     out += rule + "\n" + line(total) + "\n";
     out += "Other: the loss (on the output node) and the batch copy (on the Input). Share: of "
-           "the step. GFLOP/s: forward FLOPs (shape inference) / forward time.\n";
+           "the step.\nGFLOP/s: the forward pass's FLOPs (from shape inference) over its time.\n";
     out += phaseTotals(report);
     const double outside = report.outsideNodesMs();
     out += "Outside the nodes: " + milliseconds(outside) + " ms (" + percent(outside, stepMs) +
