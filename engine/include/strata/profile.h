@@ -6,8 +6,8 @@
 // around each kernel; on a CUDA device events on its stream, read once per step), and reports
 // per node the mean time of each phase, the bytes it holds and the kernel that runs it.
 //
-// Profiling is off unless asked for: a network without a profiler pays one null-pointer test
-// per node and pass. The measured steps are the trainer's own (the batch copy, the forward
+// Profiling is off unless asked for: a network without a profiler pays a null-pointer test
+// per node and pass (engine/src/core/profiler.h). The measured steps are the trainer's own (the batch copy, the forward
 // and backward passes, the loss, the NaN/Inf guard, the optimizer update); the weights change
 // as in training, but nothing is written.
 
