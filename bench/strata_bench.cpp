@@ -11,12 +11,14 @@
 //
 // This is a benchmark, not a test: its numbers mean something only on a quiet machine.
 
+#include "data/synthetic_data.h"
 #include "optim/optimizer.h"
 #include "strata/backend.h"
 #include "strata/dataset.h"
 #include "strata/errors.h"
 #include "strata/network.h"
 #include "strata/project.h"
+#include "train/cpu_threads.h"
 
 #include <nlohmann/json.hpp>
 
@@ -189,31 +191,6 @@ fs::path findProjectsDir(const Options &o, const char *argv0)
                         " and ./projects): pass --projects DIR");
 }
 
-// Random inputs in [0, 1) of the model's input shape and random labels: class indices for
-// cross-entropy, 0/1 for binary cross-entropy (one output), uniform targets for mse.
-strata::Dataset syntheticData(const strata::Network &net, int64_t samples, uint64_t seed)
-{
-    strata::Dataset d;
-    d.name = "synthetic";
-    d.sampleShape = net.inputShape();
-    const strata::Shape out = net.outputShape();
-    int classes = static_cast<int>(strata::numel(out));
-    if (net.loss() == strata::LossKind::BinaryCrossEntropy && classes == 1)
-        classes = 2;
-    for (int c = 0; c < classes; ++c)
-        d.classNames.push_back("class " + std::to_string(c));
-    std::mt19937_64 rng(seed);
-    std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
-    std::uniform_int_distribution<int32_t> label(0, classes - 1);
-    d.features.resize(static_cast<size_t>(samples * d.sampleSize()));
-    for (float &v : d.features)
-        v = uniform(rng);
-    d.labels.resize(static_cast<size_t>(samples));
-    for (int32_t &l : d.labels)
-        l = label(rng);
-    return d;
-}
-
 Result benchmark(const ModelEntry &entry, const fs::path &projectsDir, const Options &o)
 {
     const strata::Project project =
@@ -225,17 +202,14 @@ Result benchmark(const ModelEntry &entry, const fs::path &projectsDir, const Opt
     auto backend = strata::createBackend(o.device);
     strata::Network net(project.graph, *backend, strata::parseLossKind(spec.loss),
                         strata::parseInitConvention(spec.init), spec.seed);
-    if (o.threads == 0) {
-        // The trainer's rule for an automatic thread count (see Trainer::execute).
-        const double stepFlops =
-            3.0 * static_cast<double>(net.analysis().totalFlops) * spec.batchSize;
-        strata::setCpuThreads(stepFlops < 2e7 ? 1 : 0);
-    }
+    if (o.threads == 0) // the trainer's rule for an automatic thread count
+        strata::setCpuThreads(
+            strata::internal::automaticCpuThreads(net.analysis(), spec.batchSize));
     auto optimizer = strata::makeOptimizer(spec.optimizer, *backend, net.parameters());
 
     const int batch = spec.batchSize;
     const int64_t samples = static_cast<int64_t>(batch) * kPoolBatches;
-    const strata::Dataset data = syntheticData(net, samples, spec.seed + 7);
+    const strata::Dataset data = strata::internal::syntheticData(net, samples, spec.seed + 7);
     std::vector<int64_t> order(static_cast<size_t>(samples));
     std::iota(order.begin(), order.end(), 0);
     std::mt19937_64 shuffleRng(spec.seed + 1);

@@ -39,5 +39,6 @@ int runBoundary(const Args &args);
 int runAugment(const Args &args);
 int runRuns(const Args &args);
 int runStats(const Args &args);
+int runProfile(const Args &args);
 
 } // namespace strata::cli

@@ -1,5 +1,5 @@
-// strata-cli: summary, check, train, runs, stats, eval, predict, boundary, augment, devices,
-// export and import from the terminal.
+// strata-cli: summary, check, train, runs, stats, profile, eval, predict, boundary, augment,
+// devices, export and import from the terminal.
 
 #include "cli.h"
 
@@ -106,6 +106,14 @@ const char *kUsage =
     "                                  (mean, spread, norm, histogram) and the layers' norms\n"
     "                                  over the epochs, from a stored run (default: newest)\n"
     "  stats PROJECT --weights FILE    the same for the weights of a file\n"
+    "  profile PROJECT [--steps N] [--warmup N] [--device D] [--batch N] [--threads N]\n"
+    "                  [--synthetic] [--trace FILE.json]\n"
+    "                                  where a training step's time and memory go: per node\n"
+    "                                  its forward, backward, reorder and update times, share\n"
+    "                                  of the step, GFLOP/s, memory and kernel, measured over\n"
+    "                                  N steps (default 20) after a warm-up (default 5);\n"
+    "                                  --synthetic: random data instead of the dataset;\n"
+    "                                  --trace: a Chrome trace for Perfetto or chrome://tracing\n"
     "  eval PROJECT --weights FILE     test-set loss, accuracy and confusion matrix\n"
     "  predict PROJECT --weights FILE --input FILE.csv\n"
     "                                  class probabilities, one row per input row\n"
@@ -143,7 +151,7 @@ int main(int argc, char **argv)
     }
     const std::string command = argv[1];
     try {
-        Args args = parseArgs(argc, argv, 2, {"quiet", "json"});
+        Args args = parseArgs(argc, argv, 2, {"quiet", "json", "synthetic"});
         if (command == "summary")
             return runSummary(args);
         if (command == "check")
@@ -162,6 +170,8 @@ int main(int argc, char **argv)
             return runRuns(args);
         if (command == "stats")
             return runStats(args);
+        if (command == "profile")
+            return runProfile(args);
         if (command == "devices")
             return runDevices(args);
         if (command == "export")

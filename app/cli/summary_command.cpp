@@ -28,10 +28,7 @@ int runSummary(const Args &args)
     }
     const TrainingMemory m =
         estimateTrainingMemory(analysis, project.training.batchSize, project.training.optimizer);
-    std::cout << "Training memory at batch size " << project.training.batchSize << ": about "
-              << formatBytes(m.total()) << " (weights " << formatBytes(m.weights) << ", gradients "
-              << formatBytes(m.gradients) << ", optimizer " << formatBytes(m.optimizer)
-              << ", activations " << formatBytes(m.activations) << ")\n";
+    std::cout << describeTrainingMemory(m, project.training.batchSize) << "\n";
     return 0;
 }
 

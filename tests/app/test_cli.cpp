@@ -28,6 +28,10 @@ private slots:
         QCOMPARE(r.code, 0);
         QVERIFY2(r.out.contains("Total params: 9,467,274"), qPrintable(r.out));
         QVERIFY(r.out.contains("(None, 32×26×26)"));
+        // What training needs at the project's batch size (shape inference's estimate).
+        QVERIFY2(r.out.endsWith("\nTraining memory at batch size 32: about 106 MB (weights 36 MB, "
+                                "gradients 36 MB, optimizer 0 bytes, activations 34 MB)\n"),
+                 qPrintable(r.out));
     }
 
     void trainEvalPredict()

@@ -24,6 +24,9 @@ struct LossSetup;
 struct SgdStep;
 struct AdamStep;
 struct RmspropStep;
+namespace internal {
+class DeviceClock; // core/profiler.h
+}
 
 struct DeviceInfo
 {
@@ -81,6 +84,10 @@ public:
     // take noted one, and clears the note; on a device it is the one point that waits.
     virtual void noteNonFinite(const std::vector<const Tensor *> &tensors);
     virtual bool takeNonFinite();
+
+    // The profiler's clock (engine internal): where this backend's work can be timed without
+    // waiting for it (the host's steady clock; events on a device's stream).
+    virtual std::unique_ptr<internal::DeviceClock> createClock();
 
 private:
     bool nonFiniteNoted_ = false;

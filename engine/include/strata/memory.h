@@ -26,6 +26,10 @@ struct TrainingMemory
 TrainingMemory estimateTrainingMemory(const GraphAnalysis &analysis, int64_t batchSize,
                                       const OptimizerSpec &optimizer);
 
+// "Training memory at batch size 32: about 106 MB (weights 36 MB, gradients 36 MB, optimizer
+// 0 bytes, activations 34 MB)": the line the model summaries end with.
+std::string describeTrainingMemory(const TrainingMemory &memory, int64_t batchSize);
+
 // What this process may still allocate: the smallest of the system's available memory
 // (MemAvailable), its control group's limit, and $STRATA_MEMORY_LIMIT (bytes, or with a K, M
 // or G suffix) when set.

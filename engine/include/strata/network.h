@@ -17,6 +17,10 @@
 
 namespace strata {
 
+namespace internal {
+class Profiler; // engine/src/core/profiler.h
+}
+
 // "keras": Glorot-uniform kernels, zero biases; "pytorch": Kaiming-uniform weights and
 // fan-in-uniform biases (each framework's default).
 enum class InitConvention { Keras, PyTorch };
@@ -91,11 +95,30 @@ public:
     // ReLU absorbed by max pooling; see LayerImpl::absorbsRelu). For tests and profiling.
     bool runsInsideConsumer(const std::string &nodeId, int64_t batch);
 
+    // What the plan for a batch size holds per node, in topological order (for profiling).
+    struct NodePlan
+    {
+        std::string id;
+        std::string consumer;       // the node whose kernel runs this one (runsInsideConsumer)
+        std::string kernel;         // the implementation (see NodeProfile::kernel); empty inside
+        int64_t outputBytes = 0;    // its output
+        int64_t gradientBytes = 0;  // its output's gradient and per-port gradient buffers
+        int64_t workspaceBytes = 0; // what its kernel keeps besides (Kernel::workspaceBytes)
+    };
+    std::vector<NodePlan> describePlan(int64_t batch);
+    // The topological index (as in describePlan) of each parameter's node.
+    std::vector<int> parameterNodes() const;
+    // Engine internal (see strata/profile.h): trainStep reports each node's passes to the
+    // profiler; null (the default) turns profiling off. The profiler must outlive its use.
+    void setProfiler(internal::Profiler *profiler) { profiler_ = profiler; }
+
 private:
     struct Plan;
     Plan &planFor(int64_t batch);
     size_t stepIndex(const Plan &plan, const std::string &nodeId) const; // throws Error
-    void runForward(Plan &plan, const Tensor &x, bool training);
+    // The batch (and labels) into the plan's Input and label buffers.
+    void copyIn(Plan &plan, const Tensor &x, const Tensor *labels, internal::Profiler *profiler);
+    void runForward(Plan &plan, bool training, internal::Profiler *profiler);
     std::vector<bool> blockableOutputs(const Plan &plan) const;
     void absorbActivations(Plan &plan) const;
     std::vector<const Tensor *> uncheckedGradients() const;
@@ -115,6 +138,7 @@ private:
     bool fused_ = false;
     bool everyOutput_ = false; // keepEveryOutput
     Rng dropoutRng_;
+    internal::Profiler *profiler_ = nullptr;
 };
 
 } // namespace strata

@@ -3,6 +3,7 @@
 #include "backends/cpu/cpu_backend.h"
 #include "backends/device_ops.h"
 #include "backends/host_backend.h"
+#include "core/profiler.h"
 #ifdef STRATA_WITH_CUDA
 #include "backends/cuda/cuda_backend.h"
 #endif
@@ -54,6 +55,11 @@ void Backend::noteNonFinite(const std::vector<const Tensor *> &tensors)
 bool Backend::takeNonFinite()
 {
     return std::exchange(nonFiniteNoted_, false);
+}
+
+std::unique_ptr<internal::DeviceClock> Backend::createClock()
+{
+    return std::make_unique<internal::HostClock>();
 }
 
 namespace {

@@ -5,14 +5,23 @@
 #include "strata/rng.h"
 #include "strata/tensor.h"
 
+#include <string>
 #include <vector>
 
 namespace strata {
+
+namespace internal {
+class Profiler; // core/profiler.h
+}
 
 struct RunContext
 {
     bool training = false;
     Rng *rng = nullptr; // for Dropout; the network's dropout stream
+    // Set while profiling: a kernel times its layout reorders as spans of node `node` (see
+    // internal::ProfileSpan); null otherwise.
+    internal::Profiler *profiler = nullptr;
+    int node = -1;
 };
 
 class Kernel
@@ -34,6 +43,12 @@ public:
     // weight gradients it wrote are finite, so the NaN/Inf guard need not read them (a large
     // Dense layer's, tens of MB). False when not proved: the guard then checks them.
     virtual bool weightGradientsProvenFinite() const { return false; }
+    // For the profiler: the implementation that runs the passes (oneDNN's implementation
+    // names, the cuDNN algorithms); empty for Strata's own code.
+    virtual std::string implementation() const { return {}; }
+    // For the profiler: bytes the kernel keeps besides the network's tensors (layout copies,
+    // pooling workspaces, scratch).
+    virtual int64_t workspaceBytes() const { return 0; }
 };
 
 } // namespace strata

@@ -93,6 +93,14 @@ TrainingMemory estimateTrainingMemory(const GraphAnalysis &analysis, int64_t bat
     return m;
 }
 
+std::string describeTrainingMemory(const TrainingMemory &m, int64_t batchSize)
+{
+    return "Training memory at batch size " + std::to_string(batchSize) + ": about " +
+           formatBytes(m.total()) + " (weights " + formatBytes(m.weights) + ", gradients " +
+           formatBytes(m.gradients) + ", optimizer " + formatBytes(m.optimizer) + ", activations " +
+           formatBytes(m.activations) + ")";
+}
+
 double availableMemory()
 {
     double available = std::min(meminfoAvailable(), cgroupAvailable());

@@ -1,5 +1,7 @@
 #include "strata/summary.h"
 
+#include "core/text_columns.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -70,23 +72,8 @@ std::vector<SummaryRow> summaryRows(const Graph &graph, const GraphAnalysis &ana
     return rows;
 }
 
-namespace {
-// Display width of UTF-8 text (the × sign is one column, three bytes).
-size_t width(const std::string &s)
-{
-    size_t w = 0;
-    for (unsigned char c : s)
-        w += (c & 0xC0) != 0x80;
-    return w;
-}
-std::string pad(const std::string &s, size_t w, bool right = false)
-{
-    const size_t n = width(s);
-    if (n >= w)
-        return s;
-    return right ? std::string(w - n, ' ') + s : s + std::string(w - n, ' ');
-}
-} // namespace
+using internal::displayWidth;
+using internal::padded;
 
 std::string formatSummary(const std::string &title, const Graph &graph,
                           const GraphAnalysis &analysis)
@@ -94,21 +81,21 @@ std::string formatSummary(const std::string &title, const Graph &graph,
     auto rows = summaryRows(graph, analysis);
     size_t wName = 12, wShape = 12;
     for (const auto &r : rows) {
-        wName = std::max(wName, width(r.name) + width(r.type) + 3);
-        wShape = std::max(wShape, width(r.outputShape));
+        wName = std::max(wName, displayWidth(r.name) + displayWidth(r.type) + 3);
+        wShape = std::max(wShape, displayWidth(r.outputShape));
     }
     const size_t wParams = 12, wFlops = 12;
     const size_t total = wName + wShape + wParams + wFlops + 6;
     std::string out = "Model: \"" + title + "\"\n";
     out += std::string(total, '_') + "\n";
-    out += pad("Layer (type)", wName) + "  " + pad("Output Shape", wShape) + "  " +
-           pad("Param #", wParams, true) + "  " + pad("FLOPs", wFlops, true) + "\n";
+    out += padded("Layer (type)", wName) + "  " + padded("Output Shape", wShape) + "  " +
+           padded("Param #", wParams, true) + "  " + padded("FLOPs", wFlops, true) + "\n";
     out += std::string(total, '=') + "\n";
     for (const auto &r : rows) {
-        out += pad(r.name + " (" + r.type + ")", wName) + "  " + pad(r.outputShape, wShape) +
-               "  " + pad(groupThousands(r.params), wParams, true) + "  " +
-               pad(r.outputShape == "?" ? "" : humanCount(static_cast<double>(r.flops)), wFlops,
-                   true) +
+        out += padded(r.name + " (" + r.type + ")", wName) + "  " + padded(r.outputShape, wShape) +
+               "  " + padded(groupThousands(r.params), wParams, true) + "  " +
+               padded(r.outputShape == "?" ? "" : humanCount(static_cast<double>(r.flops)), wFlops,
+                      true) +
                "\n";
         if (!r.problem.empty())
             out += "    ! " + r.problem + "\n";
@@ -116,8 +103,9 @@ std::string formatSummary(const std::string &title, const Graph &graph,
     out += std::string(total, '=') + "\n";
     out += "Total params: " + groupThousands(analysis.totalParams) + "\n";
     out += "Trainable params: " + groupThousands(analysis.trainableParams) + "\n";
-    out += "Non-trainable params: " +
-           groupThousands(analysis.totalParams - analysis.trainableParams) + "\n";
+    out +=
+        "Non-trainable params: " + groupThousands(analysis.totalParams - analysis.trainableParams) +
+        "\n";
     out += "FLOPs per sample (forward): " + humanCount(static_cast<double>(analysis.totalFlops)) +
            "\n";
     out += std::string(total, '_') + "\n";

@@ -2,6 +2,8 @@
 // hand the arithmetic to the backend so it runs where the weights live.
 
 #include "optim/optimizer.h"
+
+#include "core/profiler.h"
 #include "strata/errors.h"
 
 #include <cmath>
@@ -37,8 +39,12 @@ void Optimizer::step()
         if (!p.grad.defined() || p.grad.shape() != p.value.shape())
             throw Error("Parameter '" + p.name + "' has no gradient of shape " +
                         toString(p.value.shape()) + " to update it with");
+        if (profiler_)
+            profiler_->parameter(i);
         update(p, slots_[i]);
     }
+    if (profiler_)
+        profiler_->parametersDone();
 }
 
 void Optimizer::setLearningRate(double lr)

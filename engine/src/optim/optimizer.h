@@ -17,6 +17,10 @@
 
 namespace strata {
 
+namespace internal {
+class Profiler; // core/profiler.h
+}
+
 // Updates a network's parameters in place on their backend. It keeps a reference to the
 // parameter list, which must outlive it and keep its size; its own state (momentum buffers,
 // Adam moments) lives on the same backend, one tensor per trainable parameter and slot.
@@ -51,6 +55,11 @@ public:
     // adam/adamw {"exp_avg", "exp_avg_sq"}, rmsprop {"square_avg"} plus "momentum" with
     // momentum (PyTorch's state names).
     const std::vector<std::string> &slotNames() const { return slotNames_; }
+    // The state tensors of parameter `index` (in slotNames() order; none for a frozen one).
+    const std::vector<Tensor> &slots(size_t index) const { return slots_.at(index); }
+
+    // step() reports each node's updates to the profiler; null (the default): off.
+    void setProfiler(internal::Profiler *profiler) { profiler_ = profiler; }
 
 protected:
     Optimizer(Backend &backend, std::vector<Parameter> &params, const OptimizerSpec &spec,
@@ -68,6 +77,7 @@ private:
     std::vector<std::vector<Tensor>> slots_; // per parameter; empty for frozen ones
     double lr_;
     int64_t step_ = 0;
+    internal::Profiler *profiler_ = nullptr;
 };
 
 // Validates the spec (ProjectError with an empty JSON path) and builds the optimizer.

@@ -12,6 +12,7 @@
 #include "strata/weights_file.h"
 #include "train/checkpoint.h"
 #include "train/checkpoint_fields.h"
+#include "train/cpu_threads.h"
 #include "train/history_log.h"
 #include "train/parameter_log.h"
 #include "train/trainer_run.h"
@@ -297,13 +298,8 @@ void Trainer::buildNetwork(Run &r)
     if (auto problem = datasetMismatch(compiled, {r.train.sampleShape, r.train.classCount()},
                                        r.loss, output ? output->type : std::string()))
         throw Error(problem->message);
-    if (spec.threads == 0) {
-        // Tiny models lose more to thread synchronisation than they gain from a second core
-        // (and would compete with the GUI thread): below ~20 MFLOP a step, one thread.
-        const double stepFlops =
-            3.0 * static_cast<double>(r.network->analysis().totalFlops) * spec.batchSize;
-        setCpuThreads(stepFlops < 2e7 ? 1 : 0);
-    }
+    if (spec.threads == 0)
+        setCpuThreads(internal::automaticCpuThreads(r.network->analysis(), spec.batchSize));
     r.optimizer = makeOptimizer(spec.optimizer, *r.backend, r.network->parameters());
     r.schedule = std::make_unique<LrSchedule>(spec.schedule, spec.optimizer.lr, r.epochs);
     r.shuffleRng.reseed(seed + 1);

@@ -2,6 +2,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <thread>
 
@@ -77,6 +78,14 @@ dnnl::memory plainMemory(CpuBackend &backend, const Shape &shape, float *data)
 {
     dnnl::memory::desc md(toDims(shape), dnnl::memory::data_type::f32, plainTag(shape.size()));
     return dnnl::memory(md, backend.engine(), data);
+}
+
+int64_t largestScratchpad(const std::vector<const dnnl::primitive_desc_base *> &pds)
+{
+    size_t bytes = 0;
+    for (const dnnl::primitive_desc_base *pd : pds)
+        bytes = std::max(bytes, pd->scratchpad_desc().get_size());
+    return static_cast<int64_t>(bytes);
 }
 
 } // namespace strata::internal

@@ -3,6 +3,7 @@
 // network shares. Kernels build their primitives once, at creation, and reuse them.
 
 #include "backends/host_backend.h"
+#include "core/profiler.h" // implementationNames, for the kernels
 
 #include <oneapi/dnnl/dnnl.hpp>
 
@@ -37,5 +38,9 @@ dnnl::memory::desc channelBlockedDesc(const dnnl::memory::dims &nchw, int64_t bl
 // The channel block (1, 8 or 16) that `md` describes for an NCHW tensor whose channels are a
 // multiple of it, or 0 when it is some other layout.
 int64_t channelBlockOf(const dnnl::memory::desc &md);
+
+// For the profiler (Kernel::workspaceBytes): the largest scratchpad the primitives ask for, in
+// bytes (oneDNN's library scratchpad is allocated at primitive creation).
+int64_t largestScratchpad(const std::vector<const dnnl::primitive_desc_base *> &pds);
 
 } // namespace strata::internal

@@ -44,6 +44,7 @@ public:
     bool readsWait() const override { return true; }
     void noteNonFinite(const std::vector<const Tensor *> &tensors) override;
     bool takeNonFinite() override;
+    std::unique_ptr<DeviceClock> createClock() override; // events on the stream (cuda_clock.cpp)
 
     // For kernels. Every call makes this GPU the calling thread's current device.
     void activate() const;

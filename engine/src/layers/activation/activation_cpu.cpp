@@ -78,6 +78,14 @@ public:
 
     int64_t outputBlock() const override { return block_; }
 
+    std::string implementation() const override
+    {
+        return implementationNames(
+            {{"fwd", fwdPd_.impl_info_str()}, {"bwd", bwdPd_.impl_info_str()}});
+    }
+
+    int64_t workspaceBytes() const override { return largestScratchpad({&fwdPd_, &bwdPd_}); }
+
 private:
     CpuBackend &cpu_;
     int64_t block_;

@@ -104,6 +104,21 @@ public:
                                      {DNNL_ARG_DIFF_SHIFT, dBeta_}});
     }
 
+    std::string implementation() const override
+    {
+        return implementationNames(
+            {{"fwd", trainPd_.impl_info_str()}, {"bwd", trainBwdPd_.impl_info_str()}});
+    }
+
+    int64_t workspaceBytes() const override
+    {
+        const auto bytes = [](const memory &m) {
+            return static_cast<int64_t>(m.get_desc().get_size());
+        };
+        return bytes(batchMean_) + bytes(batchVar_) +
+               largestScratchpad({&trainPd_, &trainBwdPd_, &evalPd_, &evalBwdPd_});
+    }
+
 private:
     // Keras-style exponential average of the batch statistics. oneDNN gives the biased
     // variance (the one that normalises); the running variance tracks the unbiased one, as

@@ -10,6 +10,7 @@
 #include "layers/conv2d/conv2d.h"
 
 #include "backends/cpu/cpu_backend.h"
+#include "core/profiler.h"
 #include "layers/layer_util.h"
 
 namespace strata::internal {
@@ -31,16 +32,25 @@ struct Staged
     reorder convert; // outer → inner for what a primitive reads, inner → outer for writes
 
     // Strata's values into the primitive's layout (no-op when the layouts agree).
-    void toInner(stream &s)
+    void toInner(stream &s, const RunContext &ctx)
     {
-        if (convert)
+        if (convert) {
+            ProfileSpan span(ctx.profiler, ctx.node, ProfilePhase::Reorder);
             convert.execute(s, outer, inner);
+        }
     }
     // The primitive's result into Strata's layout.
-    void toOuter(stream &s)
+    void toOuter(stream &s, const RunContext &ctx)
     {
-        if (convert)
+        if (convert) {
+            ProfileSpan span(ctx.profiler, ctx.node, ProfilePhase::Reorder);
             convert.execute(s, inner, outer);
+        }
+    }
+    // The buffer this stage owns (none when the layouts agree).
+    int64_t ownBytes() const
+    {
+        return convert ? static_cast<int64_t>(inner.get_desc().get_size()) : 0;
     }
 };
 
@@ -140,55 +150,72 @@ public:
         // primitive is created above, not per execution.
     }
 
-    void forward(const std::vector<const Tensor *> &in, Tensor &out, const RunContext &) override
+    void forward(const std::vector<const Tensor *> &in, Tensor &out, const RunContext &ctx) override
     {
         stream &strm = cpu_.stream();
         xFwd_.outer.set_data_handle(const_cast<float *>(in[0]->data()));
         yFwd_.outer.set_data_handle(out.data());
-        xFwd_.toInner(strm);
-        wFwd_.toInner(strm); // every call: the optimizer changes the weights between steps
+        xFwd_.toInner(strm, ctx);
+        wFwd_.toInner(strm, ctx); // every call: the optimizer changes the weights between steps
         std::unordered_map<int, memory> args{{DNNL_ARG_SRC, xFwd_.inner},
                                              {DNNL_ARG_WEIGHTS, wFwd_.inner},
                                              {DNNL_ARG_DST, yFwd_.inner}};
         if (hasBias_)
             args.insert({DNNL_ARG_BIAS, b_});
         fwd_.execute(strm, args);
-        yFwd_.toOuter(strm);
+        yFwd_.toOuter(strm, ctx);
     }
 
     void backward(const std::vector<const Tensor *> &in, const Tensor &, const Tensor &gy,
-                  const std::vector<Tensor *> &gin, const RunContext &) override
+                  const std::vector<Tensor *> &gin, const RunContext &ctx) override
     {
         stream &strm = cpu_.stream();
         // The plain memories are shared handles, so this binds every stage built on them.
         xFwd_.outer.set_data_handle(const_cast<float *>(in[0]->data()));
         dyBwdW_.outer.set_data_handle(const_cast<float *>(gy.data()));
 
-        dyBwdW_.toInner(strm);
+        dyBwdW_.toInner(strm, ctx);
         if (!xShared_)
-            xBwdW_.toInner(strm);
+            xBwdW_.toInner(strm, ctx);
         std::unordered_map<int, memory> wargs{{DNNL_ARG_SRC, xBwdW_.inner},
                                               {DNNL_ARG_DIFF_DST, dyBwdW_.inner},
                                               {DNNL_ARG_DIFF_WEIGHTS, dwBwdW_.inner}};
         if (hasBias_)
             wargs.insert({DNNL_ARG_DIFF_BIAS, db_});
         bwdW_.execute(strm, wargs);
-        dwBwdW_.toOuter(strm);
+        dwBwdW_.toOuter(strm, ctx);
 
         if (!gin[0])
             return; // nothing upstream needs dL/dx (the layer follows the Input)
         dxBwdD_.outer.set_data_handle(gin[0]->data());
         if (!dyShared_)
-            dyBwdD_.toInner(strm);
+            dyBwdD_.toInner(strm, ctx);
         if (!wShared_)
-            wBwdD_.toInner(strm);
+            wBwdD_.toInner(strm, ctx);
         bwdD_.execute(strm, {{DNNL_ARG_DIFF_DST, dyBwdD_.inner},
                              {DNNL_ARG_WEIGHTS, wBwdD_.inner},
                              {DNNL_ARG_DIFF_SRC, dxBwdD_.inner}});
-        dxBwdD_.toOuter(strm);
+        dxBwdD_.toOuter(strm, ctx);
     }
 
     int64_t outputBlock() const override { return outBlock_; }
+
+    std::string implementation() const override
+    {
+        return implementationNames({{"fwd", fwdPd_.impl_info_str()},
+                                    {"bwd-d", bwdDPd_.impl_info_str()},
+                                    {"bwd-w", bwdWPd_.impl_info_str()}});
+    }
+
+    int64_t workspaceBytes() const override
+    {
+        // Stages shared between passes own one buffer.
+        int64_t bytes = xFwd_.ownBytes() + wFwd_.ownBytes() + yFwd_.ownBytes() +
+                        dyBwdW_.ownBytes() + dwBwdW_.ownBytes() + dxBwdD_.ownBytes();
+        bytes += (xShared_ ? 0 : xBwdW_.ownBytes()) + (dyShared_ ? 0 : dyBwdD_.ownBytes()) +
+                 (wShared_ ? 0 : wBwdD_.ownBytes());
+        return bytes + largestScratchpad({&fwdPd_, &bwdDPd_, &bwdWPd_});
+    }
 
 private:
     CpuBackend &cpu_;

@@ -9,10 +9,13 @@
 
 #include "backends/cuda/cuda_backend.h"
 #include "backends/cuda/cuda_check.h"
+#include "core/profiler.h"
 #include "layers/layer_util.h"
 
 #include <algorithm>
 #include <cstdint>
+#include <iterator>
+#include <string>
 
 namespace strata::internal {
 
@@ -111,6 +114,34 @@ public:
             copyPlanes(dxPad_.data(), convH_, convW_, g_.rows.padBefore, g_.cols.padBefore,
                        gin[0]->data(), g_.rows.in, g_.cols.in, 0, 0, g_.rows.in, g_.cols.in,
                        g_.batch * g_.channels, cuda_.stream());
+    }
+
+    std::string implementation() const override
+    {
+        // cuDNN's algorithm enums, in their order (cudnn_ops.h).
+        static const char *const fwd[] = {
+            "implicit_gemm", "implicit_precomp_gemm", "gemm", "direct", "fft", "fft_tiling",
+            "winograd",      "winograd_nonfused"};
+        static const char *const filter[] = {
+            "algo_0", "algo_1", "fft", "algo_3", "winograd", "winograd_nonfused", "fft_tiling"};
+        static const char *const data[] = {"algo_0",     "algo_1",   "fft",
+                                           "fft_tiling", "winograd", "winograd_nonfused"};
+        const auto name = [](const char *const *names, size_t count, int algo) {
+            return "cudnn " + (algo >= 0 && static_cast<size_t>(algo) < count
+                                   ? std::string(names[algo])
+                                   : "algo " + std::to_string(algo));
+        };
+        return implementationNames({{"fwd", name(fwd, std::size(fwd), fwdAlgo_)},
+                                    {"bwd-d", name(data, std::size(data), bwdDataAlgo_)},
+                                    {"bwd-w", name(filter, std::size(filter), bwdFilterAlgo_)}});
+    }
+
+    // The cuDNN workspace it asks for (the backend's, shared by the kernels) and the padded
+    // copies.
+    int64_t workspaceBytes() const override
+    {
+        const int64_t padded = asymmetric_ ? xPad_.numel() + dxPad_.numel() : 0;
+        return static_cast<int64_t>(workspaceBytes_) + padded * static_cast<int64_t>(sizeof(float));
     }
 
 private:

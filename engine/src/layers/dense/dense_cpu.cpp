@@ -116,6 +116,20 @@ public:
 
     bool weightGradientsProvenFinite() const override { return provenFinite_; }
 
+    std::string implementation() const override
+    {
+        return implementationNames(
+            {{"fwd", transposed_ ? "sgemm (transposed)" : fwdPd_.impl_info_str()},
+             {"bwd-d", bwdDataPd_.impl_info_str()},
+             {"bwd-w", bwdWPd_.impl_info_str()}});
+    }
+
+    int64_t workspaceBytes() const override
+    {
+        return static_cast<int64_t>(scratch_.size() * sizeof(float)) +
+               largestScratchpad({&fwdPd_, &bwdDataPd_, &bwdWPd_});
+    }
+
 private:
     // |dW[j][k]| = |Σ_n dy[n][j]·x[n][k]| <= batch·max|dy|·max|x| and |db[j]| <= batch·max|dy|;
     // the GEMM's rounding adds a factor below 1 + batch·2⁻²⁴, far inside the margin to

@@ -64,6 +64,8 @@ public:
                         "Dense input gradient");
     }
 
+    std::string implementation() const override { return "cublas sgemm"; }
+
 private:
     CudaBackend &cuda_;
     Tensor w_, dw_, b_, db_;

@@ -18,6 +18,7 @@ public:
                   const std::vector<Tensor *> &, const RunContext &) override
     {
     }
+    std::string implementation() const override { return "batch copy"; }
 };
 
 } // namespace

@@ -44,11 +44,18 @@ public:
         prim_.execute(cpu_.stream(), args);
     }
 
+    // Backward is Strata's own loop (addBackward, concatBackward).
+    std::string implementation() const override
+    {
+        return implementationNames({{"fwd", forwardName_}, {"bwd", "strata"}});
+    }
+
 protected:
     CpuBackend &cpu_;
     std::vector<memory::desc> srcDescs_;
     memory::desc dstDesc_;
     primitive prim_;
+    std::string forwardName_; // the primitive's impl_info_str()
 
 private:
     std::vector<memory> srcMems_;
@@ -61,7 +68,9 @@ public:
     explicit AddCpu(const KernelSetup &s) : MergeCpu(s)
     {
         const std::vector<float> scales(srcDescs_.size(), 1.f);
-        prim_ = sum(sum::primitive_desc(dstDesc_, scales, srcDescs_, cpu_.engine()));
+        const sum::primitive_desc pd(dstDesc_, scales, srcDescs_, cpu_.engine());
+        forwardName_ = pd.impl_info_str();
+        prim_ = sum(pd);
     }
 
     void backward(const std::vector<const Tensor *> &, const Tensor &, const Tensor &gy,
@@ -76,7 +85,9 @@ class ConcatCpu final : public MergeCpu
 public:
     explicit ConcatCpu(const KernelSetup &s) : MergeCpu(s), layout_(s.inputShapes)
     {
-        prim_ = concat(concat::primitive_desc(dstDesc_, 1, srcDescs_, cpu_.engine()));
+        const concat::primitive_desc pd(dstDesc_, 1, srcDescs_, cpu_.engine());
+        forwardName_ = pd.impl_info_str();
+        prim_ = concat(pd);
     }
 
     void backward(const std::vector<const Tensor *> &, const Tensor &, const Tensor &gy,

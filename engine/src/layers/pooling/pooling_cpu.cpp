@@ -102,6 +102,20 @@ public:
 
     int64_t outputBlock() const override { return block_; }
 
+    std::string implementation() const override
+    {
+        return implementationNames(
+            {{"fwd", fwdPd_.impl_info_str()}, {"bwd", bwdPd_.impl_info_str()}});
+    }
+
+    int64_t workspaceBytes() const override
+    {
+        int64_t own = workspace_ ? static_cast<int64_t>(workspace_.get_desc().get_size()) : 0;
+        if (maskedGrad_.defined())
+            own += maskedGrad_.numel() * static_cast<int64_t>(sizeof(float));
+        return own + largestScratchpad({&fwdPd_, &bwdPd_});
+    }
+
 private:
     CpuBackend &cpu_;
     int64_t block_;
@@ -241,6 +255,9 @@ public:
     }
 
     int64_t outputBlock() const override { return block_; }
+
+    // The winners (a byte per output).
+    int64_t workspaceBytes() const override { return static_cast<int64_t>(winner_.size()); }
 
 private:
     struct Sizes

@@ -55,6 +55,14 @@ public:
                                      {DNNL_ARG_DIFF_SRC, diffSrcMem_}});
     }
 
+    std::string implementation() const override
+    {
+        return implementationNames(
+            {{"fwd", fwdPd_.impl_info_str()}, {"bwd", bwdPd_.impl_info_str()}});
+    }
+
+    int64_t workspaceBytes() const override { return largestScratchpad({&fwdPd_, &bwdPd_}); }
+
 private:
     CpuBackend &cpu_;
     softmax_forward::primitive_desc fwdPd_;
