@@ -3,7 +3,6 @@
 
 #include "data/picture_decoder.h"
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdlib>
 
@@ -60,14 +59,14 @@ bool huffmanTablesFit(const uint8_t *b, size_t n)
         if (marker == kDht) {
             // length counts itself; each table is its class and id, 16 counts, the values.
             size_t table = i + 4;
-            for (ptrdiff_t left = ptrdiff_t(length) - 2; left > 0;) {
+            for (std::ptrdiff_t left = std::ptrdiff_t(length) - 2; left > 0;) {
                 size_t codes = 0;
                 for (size_t k = 1; k <= 16; ++k)
                     codes += at(table + k);
                 if (codes > 256)
                     return false;
                 table += 17 + codes;
-                left -= ptrdiff_t(17 + codes);
+                left -= std::ptrdiff_t(17 + codes);
             }
         }
         inScan = marker == kSos;
