@@ -100,7 +100,7 @@ fs::path scratchRoot()
             continue;
         const std::string pid =
             name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
-        if (pid.find_first_not_of("0123456789") == std::string::npos &&
+        if (pid.size() <= 9 && pid.find_first_not_of("0123456789") == std::string::npos &&
             ::kill(std::stoi(pid), 0) != 0 && errno == ESRCH)
             fs::remove_all(e.path(), ec);
     }
