@@ -141,3 +141,19 @@ write("pytorch_cifar10_lenet.strata", project(
     cifar,
     {"epochs": 2, "batch_size": 4, "loss": "cross_entropy", "optimizer": sgd(0.001, 0.9),
      "init": "pytorch", "seed": 1}))
+
+write("shapes_folder.strata", project(
+    "Shapes from a folder of pictures (classroom)",
+    "Circles, squares and triangles drawn as 32×32 grayscale PNG files, one folder per class "
+    "(data/shapes, made by scripts/make_shapes.py): a small CNN learns to tell them apart in "
+    "seconds. Put your own pictures in class folders the same way to train on them.",
+    chain([("input", "Input", {"channels": 1, "height": 32, "width": 32}),
+           conv("conv1", 16, 3), act("relu1", "ReLU"), pool("pool1"),
+           conv("conv2", 32, 3), act("relu2", "ReLU"), pool("pool2"),
+           ("flatten", "Flatten", {}), dense("fc1", 64), act("relu3", "ReLU"),
+           dense("fc2", 3), act("softmax", "Softmax")]),
+    {"kind": "image_folder", "train_folder": "data/shapes/train",
+     "test_folder": "data/shapes/test", "image_size": [32, 32], "color": "grayscale",
+     "normalization": "scale"},
+    {"epochs": 30, "batch_size": 32, "loss": "cross_entropy", "optimizer": adam(0.002),
+     "validation_split": 0.1, "seed": 1}))

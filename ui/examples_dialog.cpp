@@ -36,6 +36,8 @@ QString dataSource(const DatasetSpec &spec)
                                   "https://www.cs.toronto.edu/~kriz/cifar.html)");
     if (spec.kind == "idx" && spec.trainImages.find("fashion-mnist") != std::string::npos)
         return ExamplesDialog::tr("Fashion-MNIST (the Debian package dataset-fashion-mnist)");
+    if (spec.kind == "image_folder")
+        return ExamplesDialog::tr("the pictures, one subfolder per class,");
     return ExamplesDialog::tr("the data files");
 }
 

@@ -68,7 +68,9 @@ public:
     // Opens a project. On failure the engine's message is shown in a message box, the
     // current project stays open, and false is returned.
     bool openFile(const QString &path);
-    // Saves atomically to path; on failure shows why and returns false.
+    // Saves atomically to path; on failure shows why and returns false. An untitled
+    // project's relative dataset paths (read from the examples' folder) are resolved first
+    // when path is in another folder.
     bool saveTo(const QString &path);
     void newProject();
     // Opens an example as an untitled copy: the file in projects/ is never written, and the

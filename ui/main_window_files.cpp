@@ -8,6 +8,7 @@
 #include "ui/recovery/autosave.h"
 #include "ui/session/training_session.h"
 
+#include <strata/dataset.h>
 #include <strata/recovery_file.h>
 
 #include <QDir>
@@ -96,6 +97,16 @@ bool MainWindow::openExample(const QString &path)
 
 bool MainWindow::saveTo(const QString &path)
 {
+    // An untitled project (an example's copy) reads its relative dataset paths from the
+    // examples' folder: saved in another folder, they are resolved first (one undoable
+    // step), so that the copy still finds the example's data.
+    const QString examples = examplesDir();
+    if (document_->filePath().isEmpty() && QDir(QFileInfo(path).absolutePath()) != QDir(examples)) {
+        const DatasetSpec &spec = document_->project().dataset;
+        const DatasetSpec resolved = withResolvedPaths(spec, toStd(examples));
+        if (toJson(resolved) != toJson(spec))
+            document_->setDatasetSpec(resolved);
+    }
     try {
         document_->save(path);
     } catch (const std::exception &e) {

@@ -75,6 +75,18 @@ const std::map<std::string, Expected> &expectations()
            {"conv2d_2", "64×4×4"},
            {"flatten", "1024"},
            {"dense_1", "10"}}}},
+        {"shapes_folder",
+         {78'787,
+          {{"conv1", conv(1, 16, 3)},
+           {"conv2", conv(16, 32, 3)},
+           {"fc1", dense(32 * 6 * 6, 64)},
+           {"fc2", dense(64, 3)}},
+          {{"conv1", "16×30×30"},
+           {"pool1", "16×15×15"},
+           {"conv2", "32×13×13"},
+           {"pool2", "32×6×6"},
+           {"flatten", "1152"},
+           {"softmax", "3"}}}},
         {"pytorch_cifar10_lenet",
          {62'006,
           {{"conv1", conv(3, 6, 5)},
@@ -100,6 +112,7 @@ static_assert(16 * 2 + 16 + 16 * 16 + 16 + 16 * 2 + 2 == 354);
 static_assert(dense(32, 64) + dense(64, 10) == 2'762);
 static_assert(conv(3, 6, 5) + conv(6, 16, 5) + dense(400, 120) + dense(120, 84) + dense(84, 10) ==
               62'006);
+static_assert(conv(1, 16, 3) + conv(16, 32, 3) + dense(1152, 64) + dense(64, 3) == 78'787);
 static_assert(conv(3, 32, 3) + conv(32, 64, 3) + conv(64, 64, 3) + dense(1024, 64) +
                   dense(64, 10) ==
               122'570);

@@ -44,7 +44,8 @@ void TestExamplesGallery::orderedByLessonThenSize()
         files << QFileInfo(path).fileName();
     }
     // The lessons first, by number; then the examples by level and, within a level, by
-    // parameter count: LeNet (62,006), the CIFAR-10 CNN (122,570), the MNIST CNN (9,467,274).
+    // parameter count: LeNet (62,006), the shapes CNN (78,787), the CIFAR-10 CNN (122,570),
+    // the MNIST CNN (9,467,274).
     const QStringList expected = {"1_or_gate.strata",
                                   "2_xor_needs_a_hidden_layer.strata",
                                   "3_spirals_need_depth.strata",
@@ -55,6 +56,7 @@ void TestExamplesGallery::orderedByLessonThenSize()
                                   "spirals.strata",
                                   "keras_mlp_dummy.strata",
                                   "pytorch_cifar10_lenet.strata",
+                                  "shapes_folder.strata",
                                   "keras_cifar10_cnn.strata",
                                   "keras_mnist_cnn.strata"};
     QCOMPARE(files, expected);
@@ -97,6 +99,21 @@ void TestExamplesGallery::missingDataIsNamedWithItsFolder()
                                              examplePath("xor.strata"));
     QVERIFY(info.missingFiles.isEmpty());
     QCOMPARE(info.lesson, 1);
+
+    // The shapes' pictures come with the examples (data/shapes beside them); a copy of the
+    // project without them names the class folders' folder.
+    const ExampleInfo shapes =
+        describeExample(loadProject(examplePath("shapes_folder.strata").toStdString()),
+                        examplePath("shapes_folder.strata"));
+    QVERIFY2(shapes.missingFiles.isEmpty(), qPrintable(shapes.missingFiles.join(", ")));
+    QCOMPARE(shapes.lesson, 3);
+    QVERIFY(QFile::copy(examplePath("shapes_folder.strata"), dir.filePath("shapes.strata")));
+    const ExampleInfo alone = describeExample(
+        loadProject(dir.filePath("shapes.strata").toStdString()), dir.filePath("shapes.strata"));
+    QVERIFY2(alone.dataHint.contains("pictures, one subfolder per class"),
+             qPrintable(alone.dataHint));
+    QVERIFY2(alone.dataHint.contains(QDir::toNativeSeparators(dir.filePath("data/shapes"))),
+             qPrintable(alone.dataHint));
 }
 
 void TestExamplesGallery::thumbnailsAreLegible()

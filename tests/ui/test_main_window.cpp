@@ -15,6 +15,8 @@
 
 #include "source_dir.h"
 
+#include <strata/dataset.h>
+
 #include <QAbstractButton>
 #include <QDockWidget>
 #include <QFile>
@@ -91,6 +93,7 @@ private slots:
     void opensAnExample();
     void titleShowsModifiedMark();
     void saveOpenRoundTrip();
+    void exampleCopySavedElsewhereKeepsItsData();
     void unreadableFileKeepsCurrentProject();
     void problemsSelectTheNode();
     void summaryFollowsEdits();
@@ -155,6 +158,34 @@ void TestMainWindow::saveOpenRoundTrip()
     QVERIFY(other.openFile(path));
     QCOMPARE(toJson(other.document()->project()).dump(), edited);
     QCOMPARE(other.scene()->nodeItems().size(), 11);
+}
+
+// The shapes example reads its pictures from data/shapes beside the examples: its copy,
+// saved in a folder of the user's, still reads them there, and the example is not written.
+void TestMainWindow::exampleCopySavedElsewhereKeepsItsData()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString example = examplePath("shapes_folder.strata");
+    QFile original(example);
+    QVERIFY(original.open(QIODevice::ReadOnly));
+    const QByteArray before = original.readAll();
+    MainWindow window;
+    QVERIFY(window.openExample(example));
+    QVERIFY(window.document()->filePath().isEmpty());
+    QCOMPARE(window.document()->project().dataset.trainFolder, std::string("data/shapes/train"));
+    const QString path = dir.filePath("my_shapes.strata");
+    QVERIFY(window.saveTo(path));
+    QVERIFY(!window.document()->isModified());
+
+    const Project saved = loadProject(path.toStdString());
+    QVERIFY(missingDatasetFiles(saved.dataset, projectBaseDir(path.toStdString())).empty());
+    QCOMPARE(QFileInfo(QString::fromStdString(saved.dataset.trainFolder)).canonicalFilePath(),
+             QFileInfo(examplePath("data/shapes/train")).canonicalFilePath());
+    QCOMPARE(QFileInfo(QString::fromStdString(saved.dataset.testFolder)).canonicalFilePath(),
+             QFileInfo(examplePath("data/shapes/test")).canonicalFilePath());
+    original.seek(0);
+    QCOMPARE(original.readAll(), before);
 }
 
 void TestMainWindow::unreadableFileKeepsCurrentProject()

@@ -148,7 +148,8 @@ struct ImageFolderOptions
     int height = 0, width = 0; // 1..kMaxImageSize
     int channels = 3;          // 1: grayscale, 3: RGB
     bool skipBadFiles = false; // skip unreadable and stray files, with a warning
-    int64_t limit = 0;         // decode only the first `limit` samples (0: all)
+    int64_t limit = 0;         // decode only the first `limit` samples (0: all); a class
+                               // whose share is under one sample then has none
     int threads = 0;           // decoding threads; 0: one per core (the result is the same)
     LoadProgress progress;
 };

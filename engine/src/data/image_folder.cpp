@@ -315,6 +315,12 @@ Dataset loadImageFolder(const std::string &folder, const ImageFolderOptions &opt
             listing.classNames[size_t(listing.labels[size_t(failures.begin()->first)])] +
             "'): replace or remove it, or " + kSkipAdvice);
 
+    // A class whose pictures all lie past the limit has no samples, as with any loader's limit;
+    // one whose pictures were all skipped is an error.
+    std::vector<int64_t> decoded(data.classNames.size(), 0);
+    for (int32_t label : listing.labels)
+        ++decoded[size_t(label)];
+
     // Skipped pictures leave their places: the others move up, in order.
     int64_t kept = 0;
     for (int64_t i = 0; i < n; ++i) {
@@ -331,7 +337,7 @@ Dataset loadImageFolder(const std::string &folder, const ImageFolderOptions &opt
     for (int32_t label : data.labels)
         ++perClass[size_t(label)];
     for (size_t c = 0; c < perClass.size(); ++c)
-        if (perClass[c] == 0)
+        if (perClass[c] == 0 && decoded[c] > 0)
             internal::throwFileError((fs::path(folder) / data.classNames[c]).string(),
                                      "class '" + data.classNames[c] +
                                          "' has no picture Strata can read: every one was "

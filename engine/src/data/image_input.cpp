@@ -2,7 +2,7 @@
 
 #include "strata/errors.h"
 
-#include <stb_image.h>
+#include "data/picture_decoder.h"
 
 #include <algorithm>
 #include <cctype>
@@ -90,19 +90,18 @@ Picture8 decodePicture(const uint8_t *bytes, size_t size, const std::string &sou
     }
     int width = 0, height = 0, channels = 0;
     const int length = static_cast<int>(size);
-    if (!stbi_info_from_memory(bytes, length, &width, &height, &channels))
-        throw Error(source + ": is not a picture Strata can read (" + stbi_failure_reason() +
+    if (!internal::pictureHeader(bytes, length, &width, &height, &channels))
+        throw Error(source + ": is not a picture Strata can read (" + internal::decoderFailure() +
                     "); use a PNG, JPEG or BMP file");
     if (width <= 0 || height <= 0)
         throw Error(source + ": has no pixels");
     refuseTooLarge(uint64_t(width), uint64_t(height), source);
     // Gray (with or without alpha) stays gray; anything with colour becomes RGB.
     const int wanted = channels <= 2 ? 1 : 3;
-    int w = 0, h = 0, had = 0;
-    std::unique_ptr<stbi_uc, void (*)(void *)> data(
-        stbi_load_from_memory(bytes, length, &w, &h, &had, wanted), &stbi_image_free);
+    int w = 0, h = 0;
+    const internal::Pixels data = internal::decodePixels(bytes, length, wanted, &w, &h);
     if (!data)
-        throw Error(source + ": cannot be decoded (" + stbi_failure_reason() +
+        throw Error(source + ": cannot be decoded (" + internal::decoderFailure() +
                     "); the file may be damaged");
     if (w != width || h != height)
         throw Error(source + ": its header and its pixels disagree on its size");

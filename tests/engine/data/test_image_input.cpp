@@ -1,7 +1,7 @@
 // Pictures as a model's input: decoding PNG, JPEG and BMP written by stb_image_write, channel
 // conversion, bilinear resizing against hand-computed values, the input shapes a picture fits,
-// the top classes, a table of malformed files, and a Fashion-MNIST test image as a PNG giving
-// exactly the IDX loader's floats.
+// the top classes, a table of malformed files, a damaged JPEG decoding the same whatever the
+// heap held, and a Fashion-MNIST test image as a PNG giving exactly the IDX loader's floats.
 
 #include "strata/dataset.h"
 #include "strata/errors.h"
@@ -12,6 +12,8 @@
 #include <QtTest>
 
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -206,6 +208,12 @@ private slots:
         QTest::newRow("png header too large") << huge << "more than Strata decodes";
         QTest::newRow("png header absurd") << absurd << "is 100000×100000 pixels, more than";
         QTest::newRow("jpeg start only") << QByteArray("\xff\xd8\xff\xe0", 4) << "picture";
+        // A Huffman table of 16 x 32 codes, past the 256 a table holds (stb 2.27 wrote past
+        // its tables for it).
+        QTest::newRow("jpeg huffman table of 512 codes")
+            << QByteArray("\xff\xd8\xff\xc4\x00\x13\x00", 7) + QByteArray(16, '\x20') +
+                   QByteArray("\xff\xd9", 2)
+            << "bad DHT header";
         QTest::newRow("bmp magic only") << QByteArray("BM") << "picture";
         QTest::newRow("gif magic only") << QByteArray("GIF89a") << "pixels";
     }
@@ -223,6 +231,47 @@ private slots:
             QVERIFY2(what.find(path) != std::string::npos, e.what());
             QVERIFY2(what.find(message.toStdString()) != std::string::npos, e.what());
         }
+    }
+
+    // A damaged JPEG whose luma refers to a quantization table the file never defines (found
+    // by the image_folder fuzz target): stb_image reads that table from memory it never wrote,
+    // so the picture was made of whatever the heap held before, different from one decoding
+    // to the next (and on one thread or three). It now decodes the same whatever the heap held.
+    void damagedJpegDecodesTheSameWhateverTheHeapHeld()
+    {
+        std::vector<uint8_t> pixels(16 * 16 * 3);
+        for (size_t i = 0; i < pixels.size(); ++i)
+            pixels[i] = uint8_t(i * 53 + 7);
+        std::string jpeg;
+        QVERIFY(stbi_write_jpg_to_func(
+            [](void *context, void *data, int size) {
+                static_cast<std::string *>(context)->append(static_cast<char *>(data),
+                                                            size_t(size));
+            },
+            &jpeg, 16, 16, 3, pixels.data(), 90));
+        // SOF0: FF C0, length (2), precision, height (2), width (2), components, then per
+        // component its id, sampling and quantization table; stb writes tables 0 and 1 only.
+        const size_t sof = jpeg.find("\xff\xc0");
+        QVERIFY(sof != std::string::npos);
+        QCOMPARE(int(jpeg[sof + 9]), 3);
+        jpeg[sof + 10 + 2] = 2; // the luma's table
+        const auto decodeAfter = [&](uint8_t garbage) {
+            // Fill and free blocks of the sizes stb's decoder allocates, so that its next
+            // allocations start with these bytes rather than zeros.
+            std::vector<void *> blocks;
+            for (size_t bytes = 256; bytes <= 64 * 1024; bytes += 256) {
+                blocks.push_back(std::malloc(bytes));
+                std::memset(blocks.back(), garbage, bytes);
+            }
+            for (void *b : blocks)
+                std::free(b);
+            return decodePicture(reinterpret_cast<const uint8_t *>(jpeg.data()), jpeg.size(),
+                                 "damaged.jpg");
+        };
+        const Picture8 first = decodeAfter(0x5a), second = decodeAfter(0xa5);
+        QCOMPARE(first.width, 16);
+        QCOMPARE(first.channels, 3);
+        QVERIFY(first.pixels == second.pixels);
     }
 
     void notFiles()
