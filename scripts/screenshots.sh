@@ -130,5 +130,6 @@ if [ -f "$work/shots/mistakes_gallery.png" ]; then
 fi
 if [ -f "$work/shots/dataset_preview_images.png" ]; then
     cp "$work/shots/dataset_preview_images.png" "$root/docs/dataset-preview.png"
+    cp "$work/shots/dataset_preview_augmented.png" "$root/docs/dataset-augmentation.png"
 fi
 echo "Pictures written to $root/docs"

@@ -43,6 +43,7 @@ private slots:
     void quitWhileLoadingFashionMnist();
     void loadsStillArrive();
     void imageFolderClassesAndSkippedFiles();
+    void augmentedDrawsFollowTheSpecWithoutReloading();
 };
 
 void TestDatasetPreview::destroyedWhileLoading()
@@ -163,6 +164,65 @@ void TestDatasetPreview::imageFolderClassesAndSkippedFiles()
     QVERIFY2(preview.warnings().front().contains("skipped 1 file of 11"),
              qPrintable(preview.warnings().front()));
     QVERIFY(preview.infoText().contains("skipped 1 file of 11"));
+}
+
+// The first training picture and eight draws of it; a change to the augmentation alone
+// redraws them without loading the data again, and turning it off hides them.
+void TestDatasetPreview::augmentedDrawsFollowTheSpecWithoutReloading()
+{
+    QTemporaryDir dir;
+    for (const char *name : {"left", "right"}) {
+        QDir(dir.path()).mkpath(QStringLiteral("train/") + name);
+        for (int i = 0; i < 2; ++i) {
+            // A bright bar at one side: a flip or a turn moves it.
+            QImage picture(12, 12, QImage::Format_Grayscale8);
+            picture.fill(Qt::black);
+            for (int y = 0; y < 12; ++y)
+                for (int x = 0; x < 3; ++x)
+                    picture.setPixel(name[0] == 'l' ? x : 11 - x, y, qRgb(250, 250, 250));
+            QVERIFY(picture.save(dir.filePath(QStringLiteral("train/%1/%2.png").arg(name).arg(i))));
+        }
+    }
+    strata::DatasetSpec spec;
+    spec.kind = "image_folder";
+    spec.trainFolder = "train";
+    spec.imageHeight = spec.imageWidth = 12;
+    spec.color = "grayscale";
+    spec.normalization = "scale";
+    spec.augmentation.horizontalFlip = true;
+    DatasetPreview preview;
+    QSignalSpy loaded(&preview, &DatasetPreview::loaded);
+    preview.showDataset(spec, dir.path());
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+    QVERIFY2(preview.errorText().isEmpty(), qPrintable(preview.errorText()));
+    strata::widgets::ImageGrid *draws = preview.augmentedGrid();
+    QVERIFY(!draws->isHidden());
+    QCOMPARE(draws->count(), 1 + 8);
+    QCOMPARE(draws->captions().front(), QStringLiteral("original"));
+    // The original as the grid shows the set's first picture; flips among the draws.
+    QCOMPARE(draws->images().front(), preview.imageGrid()->images().front());
+    const QImage original = draws->images().front();
+    int flipped = 0;
+    for (int k = 1; k < draws->count(); ++k) {
+        const QImage &d = draws->images()[size_t(k)];
+        QVERIFY(d == original || d == original.mirrored(true, false));
+        flipped += d != original;
+    }
+    QVERIFY2(flipped > 0 && flipped < 8, qPrintable(QString::number(flipped)));
+
+    // Rotation added: redrawn at once, nothing loaded again.
+    const int loads = preview.loadCount();
+    const std::vector<QImage> before = draws->images();
+    spec.augmentation.rotate = 30;
+    QVERIFY(!preview.showDataset(spec, dir.path()));
+    QCOMPARE(preview.loadCount(), loads);
+    QCOMPARE(draws->count(), 9);
+    QVERIFY(draws->images() != before);
+    QVERIFY(!draws->isHidden());
+
+    spec.augmentation = {};
+    QVERIFY(!preview.showDataset(spec, dir.path()));
+    QVERIFY(draws->isHidden());
 }
 
 QTEST_MAIN(TestDatasetPreview)

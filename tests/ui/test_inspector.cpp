@@ -38,6 +38,7 @@ private slots:
     void projectSettingsWhenNothingSelected();
     void unusedSizesSayNotUsed();
     void imageFolderForm();
+    void augmentationForm();
 };
 
 void TestInspector::buildsEditorsFromTheSchema()
@@ -315,6 +316,51 @@ void TestInspector::imageFolderForm()
     width->setValue(48);
     QCOMPARE(spec.imageHeight, 48);
     QCOMPARE(spec.imageWidth, 48);
+}
+
+// The augmentation rows: the picture transforms for picture sets only, noise for any set; each
+// an undoable edit of the dataset's augmentation.
+void TestInspector::augmentationForm()
+{
+    Document doc;
+    doc.load(examplePath("xor.strata"));
+    Inspector inspector(&doc);
+    DatasetForm *form = inspector.datasetForm();
+    auto *flip = form->findChild<QCheckBox *>("augmentFlip");
+    auto *crop = form->findChild<QSpinBox *>("augmentCropPadding");
+    auto *noise = form->findChild<QDoubleSpinBox *>("augmentNoise");
+    QVERIFY(flip && crop && noise);
+    QVERIFY(form->findChild<QWidget *>("augmentationHeading"));
+    // A generated table: noise only.
+    QVERIFY(flip->isHidden());
+    QVERIFY(crop->isHidden());
+    QVERIFY(!noise->isHidden());
+    QCOMPARE(noise->text(), QStringLiteral("off"));
+    noise->setValue(0.05);
+    const DatasetSpec &spec = doc.project().dataset;
+    QCOMPARE(spec.augmentation.noise, 0.05);
+
+    DatasetSpec pictures = spec;
+    pictures.kind = "idx";
+    QCOMPARE(doc.setDatasetSpec(pictures), QString());
+    QVERIFY(!flip->isHidden());
+    QVERIFY(!crop->isHidden());
+    for (const char *name :
+         {"augmentTranslate", "augmentRotate", "augmentBrightness", "augmentContrast"})
+        QVERIFY2(!form->findChild<QWidget *>(name)->isHidden(), name);
+    flip->setChecked(true);
+    crop->setValue(4);
+    auto *rotate = form->findChild<QDoubleSpinBox *>("augmentRotate");
+    rotate->setValue(15);
+    QVERIFY(spec.augmentation.horizontalFlip);
+    QCOMPARE(spec.augmentation.cropPadding, 4);
+    QCOMPARE(spec.augmentation.rotate, 15.0);
+    QCOMPARE(spec.augmentation.noise, 0.05);
+    QVERIFY(form->refusal().isEmpty());
+    doc.undoStack()->undo();
+    QCOMPARE(spec.augmentation.rotate, 0.0);
+    QCOMPARE(rotate->text(), QStringLiteral("off"));
+    QCOMPARE(spec.augmentation.cropPadding, 4);
 }
 
 QTEST_MAIN(TestInspector)

@@ -20,6 +20,8 @@
 
 #include <QElapsedTimer>
 #include <QPlainTextEdit>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QtTest>
@@ -256,6 +258,19 @@ void TestTrainingDashboard::datasetPreviewViews()
         preview.show();
         QVERIFY(QTest::qWaitForWindowExposed(&preview));
         saveScreenshot(&preview, "dataset_preview_images.png");
+        // With augmentation: the first picture and eight draws under the grid, no reload.
+        images.augmentation.horizontalFlip = true;
+        images.augmentation.cropPadding = 2;
+        images.augmentation.rotate = 15;
+        images.augmentation.translate = 0.1;
+        images.augmentation.brightness = 0.15;
+        images.augmentation.contrast = 0.3;
+        QVERIFY(!preview.showDataset(images, fashion));
+        QCOMPARE(preview.augmentedGrid()->count(), 9);
+        QTest::qWait(50); // the layout
+        for (QScrollArea *area : preview.findChildren<QScrollArea *>())
+            area->verticalScrollBar()->setValue(area->verticalScrollBar()->maximum());
+        saveScreenshot(&preview, "dataset_preview_augmented.png");
     }
     preview.show();
     preview.showDataset(spirals, QString());
