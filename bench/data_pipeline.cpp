@@ -2,9 +2,10 @@
 // pipeline hides it. Trains a project three ways per round, in an order that rotates between
 // rounds: its augmentation with the next batch prepared on the pipeline's thread
 // (prefetched), the same augmentation prepared in line before each step, and no augmentation.
-// Prints each way's median samples/s and, for the prefetched one, the share of the epochs'
-// time the steps waited for their batch. Default augmentation when the project has none:
-// flip, crop 2, rotate 10°, shift 0.1, brightness 0.1, contrast 0.2, noise 0.01.
+// Prints each way's median samples/s and the share of the epochs' time the steps waited for
+// their batch (prefetched: for a batch not ready yet; in line: its whole preparation). Default
+// augmentation when the project has none: flip, crop 2, rotate 10°, shift 0.1, brightness 0.1,
+// contrast 0.2, noise 0.01.
 //
 //   strata-data-bench PROJECT [--limit N] [--epochs E] [--rounds R]
 //
@@ -110,7 +111,7 @@ int main(int argc, char **argv)
     const std::string baseDir = projectBaseDir(path);
     std::printf("%s: %d rounds of %d epochs; augmentation: %s\n", path.c_str(), rounds, epochs,
                 augmented.dataset.augmentation.summary().c_str());
-    std::vector<double> ahead, inLine, none, waits;
+    std::vector<double> ahead, inLine, none, waits, inLineWaits;
     for (int r = 0; r < rounds; ++r) {
         for (int k = 0; k < 3; ++k) {
             switch ((k + r) % 3) {
@@ -121,24 +122,28 @@ int main(int argc, char **argv)
                 waits.push_back(p.waitShare);
                 break;
             }
-            case 1:
-                inLine.push_back(
-                    trainOnce(augmented, baseDir, epochs, TrainerOptions::Prefetch::Off)
-                        .samplesPerSecond);
+            case 1: {
+                const Result l =
+                    trainOnce(augmented, baseDir, epochs, TrainerOptions::Prefetch::Off);
+                inLine.push_back(l.samplesPerSecond);
+                inLineWaits.push_back(l.waitShare);
                 break;
+            }
             default:
                 none.push_back(trainOnce(plain, baseDir, epochs, TrainerOptions::Prefetch::Off)
                                    .samplesPerSecond);
             }
         }
         std::printf("round %d: prefetched %.0f samples/s (waited %.2f%% of the time), in line "
-                    "%.0f, no augmentation %.0f\n",
-                    r + 1, ahead.back(), 100 * waits.back(), inLine.back(), none.back());
+                    "%.0f (%.2f%%), no augmentation %.0f\n",
+                    r + 1, ahead.back(), 100 * waits.back(), inLine.back(),
+                    100 * inLineWaits.back(), none.back());
         std::fflush(stdout);
     }
     const double a = median(ahead), l = median(inLine), n = median(none);
-    std::printf("median: augmented and prefetched %.0f samples/s = %.3fx no augmentation (%.0f); "
-                "augmented in line %.0f = %.3fx; steps waited for data %.2f%% of the time\n",
-                a, a / n, n, l, l / n, 100 * median(waits));
+    std::printf("median: augmented and prefetched %.0f samples/s = %.3fx no augmentation (%.0f), "
+                "steps waited for data %.2f%% of the time; augmented in line %.0f = %.3fx, "
+                "steps waited %.2f%%\n",
+                a, a / n, n, 100 * median(waits), l, l / n, 100 * median(inLineWaits));
     return 0;
 }

@@ -62,7 +62,9 @@ struct TrainerOptions
     bool parameterStats = false;
     // Whether the next batch is gathered and augmented on a thread of its own while a batch
     // trains. Auto: when the dataset is augmented (gathering alone is a copy, cheaper than
-    // handing it to another thread). The batches are the same either way.
+    // handing it to another thread) and a core is free for that thread (a device trains, or
+    // the CPU training threads leave one); otherwise the training threads augment each batch
+    // before its step. The batches are the same either way.
     enum class Prefetch { Auto, Off, On };
     Prefetch prefetch = Prefetch::Auto;
     // Called on the training thread with each snapshot; must not block for long (the studio

@@ -7,6 +7,11 @@
 
 namespace strata::internal {
 
+namespace {
+// Below this many values a batch is augmented by one thread: a team costs more to wake.
+constexpr int64_t kTeamValues = 8192;
+} // namespace
+
 BatchPipeline::BatchPipeline(const Dataset &train, int batchSize,
                              std::optional<Augmenter> augmenter, bool background)
     : train_(train), batchSize_(batchSize),
@@ -47,9 +52,13 @@ void BatchPipeline::startEpoch(const std::vector<int64_t> &order, uint64_t epoch
 void BatchPipeline::take(int b, Tensor &x, Tensor &y)
 {
     if (!background_) {
-        prepare(b, slots_[0], scratch_);
+        // The step waits for the whole preparation.
+        const auto start = std::chrono::steady_clock::now();
+        prepare(b, slots_[0], scratch_, true);
         x = slots_[0].x;
         y = slots_[0].y;
+        std::lock_guard lock(mutex_);
+        waited_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         return;
     }
     Slot &slot = slots_[b % 2];
@@ -78,7 +87,7 @@ double BatchPipeline::takeWaitSeconds()
     return std::exchange(waited_, 0.0);
 }
 
-void BatchPipeline::prepare(int b, Slot &slot, std::vector<float> &scratch) const
+void BatchPipeline::prepare(int b, Slot &slot, std::vector<float> &scratch, bool team) const
 {
     const int64_t first = static_cast<int64_t>(b) * batchSize_;
     const int64_t count = std::min<int64_t>(batchSize_, train_.size() - first);
@@ -87,6 +96,22 @@ void BatchPipeline::prepare(int b, Slot &slot, std::vector<float> &scratch) cons
         return;
     const int64_t n = train_.sampleSize();
     float *x = slot.x.data();
+    // Each sample draws from its own stream: any split of the samples gives the same batch.
+    // In line, the training threads (the OpenMP team) share the samples while the step
+    // waits; the pipeline's own thread works alone (a team of its own would compete with the
+    // training threads for the cores).
+    if (team && count * n >= kTeamValues) {
+#pragma omp parallel
+        {
+            std::vector<float> local;
+#pragma omp for schedule(static)
+            for (int64_t k = 0; k < count; ++k) {
+                Rng rng = augmentationRng(epochKey_, first + k);
+                augmenter_->apply(x + k * n, x + k * n, rng, local);
+            }
+        }
+        return;
+    }
     for (int64_t k = 0; k < count; ++k) {
         Rng rng = augmentationRng(epochKey_, first + k);
         augmenter_->apply(x + k * n, x + k * n, rng, scratch);
@@ -110,7 +135,7 @@ void BatchPipeline::work()
         lock.unlock();
         std::exception_ptr failed;
         try {
-            prepare(b, slot, scratch);
+            prepare(b, slot, scratch, false);
         } catch (...) {
             failed = std::current_exception();
         }

@@ -2,7 +2,10 @@
 // The trainer's input pipeline: an epoch's batches gathered from the training set in the
 // epoch's order, augmented (strata/augmentation.h) when the dataset asks for it. With a
 // background thread it prepares the next batch while the current one trains (two batch
-// buffers), so a step does not wait on data; without one it prepares each batch when asked.
+// buffers), so a step does not wait on data; without one it prepares each batch when asked,
+// augmenting with the training threads. A thread of its own pays only where a core is free for
+// it (a device trains, or the training threads leave a core): on a CPU whose cores all train,
+// it takes time from the training threads' synchronisation instead.
 // Both give the same batches bit for bit: every sample's augmentation draws from its own
 // stream (augmentationRng(epoch key, position in the epoch)).
 
@@ -39,7 +42,8 @@ public:
 
     int batches() const { return batches_; }
     bool background() const { return background_; }
-    // Seconds take() waited for a batch not yet ready, since the last call (then reset).
+    // Seconds take() waited for its batch since the last call (then reset): for a batch not
+    // yet ready on the pipeline's thread, or the whole preparation in line.
     double takeWaitSeconds();
 
 private:
@@ -48,7 +52,8 @@ private:
         Tensor x, y;
         int batch = -1; // the batch it holds; -1: free
     };
-    void prepare(int b, Slot &slot, std::vector<float> &scratch) const;
+    // team: augment with the OpenMP team (in line only).
+    void prepare(int b, Slot &slot, std::vector<float> &scratch, bool team) const;
     void work();
 
     const Dataset &train_;

@@ -4,9 +4,11 @@
 // with a message.
 
 #include "../data/dataset_test_files.h"
+#include "strata/backend.h"
 #include "strata/network.h"
 #include "strata/project_check.h"
 #include "strata/trainer.h"
+#include "train/batch_pipeline.h"
 #include "training_projects.h"
 #include "weights_compare.h"
 
@@ -108,6 +110,49 @@ private slots:
         Project plain = p;
         plain.dataset.augmentation = {};
         QVERIFY(!bitwiseEqual(a, trained(plain), &why));
+    }
+
+    // The pipeline itself: batches made on its thread, in line by a team of two threads, and
+    // in line by one are the same bytes, epoch after epoch; asking out of order is refused.
+    void pipelineBatchesDoNotDependOnWhoMakesThem()
+    {
+        QTemporaryDir dir;
+        writeBars(dir);
+        const Project p = barsProject(dir, 1);
+        const DatasetBundle data = loadDataset(p.dataset, ".");
+        const Shape &shape = data.train.sampleShape;
+        const auto augmenter = [&] {
+            return Augmenter(p.dataset.augmentation, shape,
+                             augmentRange(data.normalization, shape[0]));
+        };
+        std::vector<int64_t> order(size_t(data.train.size()));
+        for (size_t i = 0; i < order.size(); ++i)
+            order[i] = int64_t((i * 7) % order.size());
+        const auto batches = [&](bool background, int threads) {
+            setCpuThreads(threads);
+            internal::BatchPipeline pipeline(data.train, 32, augmenter(), background);
+            std::vector<std::vector<float>> out;
+            for (uint64_t epoch = 1; epoch <= 2; ++epoch) {
+                pipeline.startEpoch(order, epoch * 977, 0);
+                for (int b = 0; b < pipeline.batches(); ++b) {
+                    Tensor x, y;
+                    pipeline.take(b, x, y);
+                    out.push_back(x.toVector());
+                    const std::vector<float> labels = y.toVector();
+                    out.back().insert(out.back().end(), labels.begin(), labels.end());
+                }
+            }
+            return out;
+        };
+        const auto ahead = batches(true, 2);
+        QCOMPARE(batches(false, 2), ahead);
+        QCOMPARE(batches(false, 1), ahead);
+        setCpuThreads(0);
+        QCOMPARE(ahead.size(), size_t(2 * 8)); // 240 samples: 8 batches of up to 32
+        internal::BatchPipeline pipeline(data.train, 32, augmenter(), true);
+        pipeline.startEpoch(order, 5, 0);
+        Tensor x, y;
+        QVERIFY_THROWS_EXCEPTION(std::logic_error, pipeline.take(1, x, y));
     }
 
     void resumeIsBitwiseExact_data()
