@@ -414,6 +414,7 @@ def main(argv=None):
         epochs=args.epochs,
         validation_data=(to_channels_last(validation[0]), targets(validation[1]))
         if validation else None,
+        validation_batch_size=BATCH_SIZE,
         shuffle=False,  # the batches come in Strata's order already
         callbacks=callbacks + [StrataEpoch(batches)],
         verbose=2,
