@@ -11,6 +11,8 @@ packages=(
   nlohmann-json3-dev zlib1g-dev libstb-dev libonnx-dev libprotobuf-dev
   protobuf-compiler
   dataset-fashion-mnist
+  # tests/interop/check_augmentation.py runs the exported data.py with numpy.
+  python3-numpy
   xvfb xauth
   # scripts/fuzz.sh: libFuzzer with AddressSanitizer and UndefinedBehaviorSanitizer.
   clang libclang-rt-dev

@@ -2,17 +2,24 @@
 // every layer (the project's initialisation, with BatchNorm's statistics and affine
 // parameters drawn at random so that they matter), the generated PyTorch and Keras folders,
 // random raw input rows for strata-cli predict and, for the generated sets, CSV tables and
-// image folders, the training set as Strata prepares it.
+// image folders, the training set as Strata prepares it; for check_augmentation.py, the
+// training batches of the first epochs as Strata's trainer prepares them, augmented.
 //
-//   strata_codegen_tool PROJECT OUTDIR [--rows N]
+//   strata_codegen_tool PROJECT OUTDIR [--rows N] [--augmented-epochs E]
 //
 // OUTDIR/weights.safetensors, OUTDIR/inputs.csv, OUTDIR/pytorch/, OUTDIR/keras/ and, for a
 // generated set, a CSV table or an image folder, OUTDIR/dataset.safetensors ("features" N×F,
-// "labels" N).
+// "labels" N). With --augmented-epochs, OUTDIR/augmented.safetensors: "features" (the
+// training set after the validation split, normalised, N×F) and "batches" and "labels" (E×N×F
+// and E×N: each epoch's batches one after the other, in the epoch's order, augmented).
 
+#include "train/batch_pipeline.h"
+
+#include "strata/augmentation.h"
 #include "strata/backend.h"
 #include "strata/dataset.h"
 #include "strata/export.h"
+#include "strata/misclassified.h"
 #include "strata/network.h"
 #include "strata/project.h"
 #include "strata/rng.h"
@@ -24,6 +31,8 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <numeric>
+#include <optional>
 #include <string>
 
 using namespace strata;
@@ -50,18 +59,63 @@ Normalization normalizationFor(const Project &project, const Shape &sample)
     return n;
 }
 
+// The training batches of `epochs` epochs as Strata's trainer prepares them: the same split,
+// shuffle stream (seed + 1), augmentation stream (seed + 2, one key per epoch, drawn after the
+// epoch's shuffle) and batch pipeline (Trainer::buildPipeline and runEpoch).
+void writeAugmentedBatches(const Project &project, const std::string &projectPath, int epochs,
+                           const std::string &path)
+{
+    const DatasetBundle data = loadDataset(project.dataset, projectBaseDir(projectPath));
+    const TrainingSpec &spec = project.training;
+    const Dataset train = splitForTraining(data, spec).train;
+    const Shape &shape = train.sampleShape;
+    std::optional<Augmenter> augmenter;
+    if (project.dataset.augmentation.active())
+        augmenter.emplace(project.dataset.augmentation, shape,
+                          augmentRange(data.normalization, shape.front()),
+                          holdsPictureValues(project.dataset));
+    internal::BatchPipeline pipeline(train, spec.batchSize, augmenter, false);
+    Rng shuffleRng(spec.seed + 1), augmentRng(spec.seed + 2);
+    const int64_t n = train.size(), size = train.sampleSize();
+    Tensor features({n, size}), batches({epochs, n, size}), labels({epochs, n});
+    std::copy(train.features.begin(), train.features.end(), features.data());
+    std::vector<int64_t> order(static_cast<size_t>(n));
+    for (int64_t epoch = 0; epoch < epochs; ++epoch) {
+        std::iota(order.begin(), order.end(), 0);
+        if (spec.shuffle)
+            for (int64_t i = n - 1; i > 0; --i)
+                std::swap(order[size_t(i)], order[shuffleRng.below(uint64_t(i + 1))]);
+        pipeline.startEpoch(order, augmentRng.next(), 0);
+        int64_t at = epoch * n;
+        for (int b = 0; b < pipeline.batches(); ++b) {
+            Tensor x, y;
+            pipeline.take(b, x, y);
+            std::copy(x.data(), x.data() + x.numel(), batches.data() + at * size);
+            std::copy(y.data(), y.data() + y.numel(), labels.data() + at);
+            at += y.numel();
+        }
+    }
+    writeSafetensors(path, {{"features", features}, {"batches", batches}, {"labels", labels}},
+                     {{"strata_normalization", toJson(data.normalization).dump()}});
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        std::fprintf(stderr, "Usage: strata_codegen_tool PROJECT OUTDIR [--rows N]\n");
+        std::fprintf(stderr, "Usage: strata_codegen_tool PROJECT OUTDIR [--rows N] "
+                             "[--augmented-epochs E]\n");
         return 2;
     }
     const std::string projectPath = argv[1], out = argv[2];
-    int rows = 8;
-    if (argc >= 5 && !std::strcmp(argv[3], "--rows"))
-        rows = std::stoi(argv[4]);
+    int rows = 8, augmentedEpochs = 0;
+    for (int i = 3; i + 1 < argc; i += 2) {
+        if (!std::strcmp(argv[i], "--rows"))
+            rows = std::stoi(argv[i + 1]);
+        else if (!std::strcmp(argv[i], "--augmented-epochs"))
+            augmentedEpochs = std::stoi(argv[i + 1]);
+    }
     try {
         const Project project = loadProject(projectPath);
         auto backend = createBackend("cpu");
@@ -116,6 +170,9 @@ int main(int argc, char **argv)
             writeSafetensors(out + "/dataset.safetensors", {{"features", x}, {"labels", y}},
                              {{"strata_normalization", toJson(data.normalization).dump()}});
         }
+        if (augmentedEpochs > 0)
+            writeAugmentedBatches(project, projectPath, augmentedEpochs,
+                                  out + "/augmented.safetensors");
         return 0;
     } catch (const std::exception &e) {
         std::fprintf(stderr, "strata_codegen_tool: %s\n", e.what());

@@ -72,6 +72,13 @@ std::string normalizeFunction(const std::string &defaultArg);
 // reproduced draw for draw with Strata's random stream, the files read the same way),
 // normalised the same way. Identical for both frameworks.
 std::string dataModuleSource(const Project &project);
+// The generated data.py's augmentation (constants, augment_range(), augment_batch(): a NumPy
+// copy of Strata's that draws the same numbers), or "" when the spec augments nothing.
+std::string augmentationSource(const AugmentationSpec &spec);
+// train.py's docstring sentence on the augmentation, or "" when the spec augments nothing.
+std::string augmentationDocText(const AugmentationSpec &spec);
+// README.txt's paragraph on the augmentation, or "" when the spec augments nothing.
+std::string augmentationReadme(const AugmentationSpec &spec);
 // The generated read_picture() and read_image_folder() (Pillow and numpy): image folders read
 // as Strata reads them.
 std::string imageFolderReaderSource();

@@ -332,6 +332,9 @@ std::string dataModuleSource(const Project &project)
     doc += d.normalization == "none"
                ? std::string("Normalisation: none.\n")
                : "Normalisation: " + d.normalization + ", fitted on the training set.\n";
+    if (d.augmentation.active())
+        doc += "Augmentation: " + d.augmentation.summary() +
+               ", applied to training batches by augment_batch() exactly as Strata applies it.\n";
     std::string out = "\"\"\"" + wrapText(pyDocText(doc)) + "\"\"\"\n\n";
     if (d.kind == "csv")
         out += "import csv\nimport io\n";
@@ -453,6 +456,7 @@ def load(data_dir=".", limit=0):
         test = normalize(test[0], normalization), test[1]
     return (x, y), test, normalization
 )PY";
+    out += augmentationSource(d.augmentation);
     return out;
 }
 

@@ -187,12 +187,90 @@ std::string optimizerCode(const Project &project)
            pyCall("    ", "return keras.optimizers." + cls, args) + "\n";
 }
 
+// Python: class StrataBatches, the training batches in Strata's order (augmented as Strata
+// augments them when `augmented`), and the callback that tells it the epoch, for fit().
+std::string batchesSource(bool augmented)
+{
+    const std::string normalization = augmented ? ", normalization" : "";
+    std::string s = R"PY(
+
+class StrataBatches(keras.utils.PyDataset):
+    """The training batches as Strata's trainer makes them: each epoch's order drawn from
+    Strata's shuffle stream (StrataRng(SEED + 1)))PY";
+    if (augmented)
+        s += ", and each batch augmented with a key\n"
+             "    drawn per epoch from its augmentation stream (StrataRng(SEED + 2))";
+    s += R"PY(.
+
+    A batch depends only on the epoch and its index, so Keras may ask for one more than once,
+    or ahead of time, within the epoch; StrataEpoch starts each epoch.
+    """
+
+    def __init__(self, x, y)PY" +
+         normalization + R"PY():
+        super().__init__()
+        self.x, self.y = x, y
+        self.shuffle_rng = data.StrataRng(SEED + 1)
+)PY";
+    if (augmented)
+        s += "        self.normalization = normalization  # gives black and white\n"
+             "        self.augment_rng = data.StrataRng(SEED + 2)\n";
+    s += R"PY(        self.epoch = -1
+        self.start_epoch(0)  # Keras looks at the first batches before fit() starts
+
+    def start_epoch(self, epoch):
+)PY";
+    s += augmented ? "        \"\"\"Draws each epoch's sample order and augmentation key up to "
+                     "`epoch`, in turn, as\n        Strata draws them at each epoch's "
+                     "start.\"\"\"\n"
+                   : "        \"\"\"Draws each epoch's sample order up to `epoch`, in turn, as "
+                     "Strata draws it at each\n        epoch's start.\"\"\"\n";
+    s += R"PY(        while self.epoch < epoch:
+            n = len(self.y)
+            self.order = data.shuffled_order(n, self.shuffle_rng) if SHUFFLE else list(range(n))
+)PY";
+    if (augmented)
+        s += "            self.epoch_key = self.augment_rng.next()\n";
+    s += R"PY(            self.epoch += 1
+
+    def __len__(self):
+        return math.ceil(len(self.y) / BATCH_SIZE)
+
+    def __getitem__(self, index):
+        start = index * BATCH_SIZE
+        batch = self.order[start:start + BATCH_SIZE]
+)PY";
+    if (augmented)
+        s +=
+            R"PY(        # The samples at positions start, start + 1, ... of the epoch, augmented as Strata
+        # augments them there.
+        xb = data.augment_batch(self.x[batch], self.epoch_key, start, self.normalization)
+        return to_channels_last(xb), targets(self.y[batch])
+)PY";
+    else
+        s += "        return to_channels_last(self.x[batch]), targets(self.y[batch])\n";
+    s += R"PY(
+
+class StrataEpoch(keras.callbacks.Callback):
+    """Starts each epoch of StrataBatches as fit() starts it."""
+
+    def __init__(self, batches):
+        super().__init__()
+        self.batches = batches
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.batches.start_epoch(epoch)
+)PY";
+    return s;
+}
+
 std::string trainSource(const Project &project, const CodeModel &m)
 {
     const TrainingSpec &t = project.training;
     const ScheduleSpec &sch = t.schedule;
     const std::string &loss = t.loss;
     const std::string k = std::to_string(m.outputs);
+    const bool augmented = project.dataset.augmentation.active();
     std::string s = "\"\"\"Trains " + pyDocText(m.title) +
                     " in Keras with the project's settings.\n\n" +
                     pyDocText(trainingSummary(project)) + R"PY(
@@ -202,9 +280,11 @@ std::string trainSource(const Project &project, const CodeModel &m)
     python train.py --epochs 1 --limit 256 # a quick check on 256 samples
     python train.py --data-dir DIR         # DIR: the folder of the .strata project
 
-The dataset is prepared as Strata prepares it (data.py); Keras shuffles it with its own
-generator. The trained model is saved with model.save (--out, default trained.keras).
-"""
+The dataset is prepared as Strata prepares it (data.py), and the batches come in Strata's
+order (StrataBatches, a keras.utils.PyDataset). The trained model is saved with model.save
+(--out, default trained.keras).
+)PY" + augmentationDocText(project.dataset.augmentation) +
+                    R"PY("""
 
 import argparse
 import math
@@ -249,6 +329,7 @@ from model import build_model, load_weights, to_channels_last  # noqa: E402
                                 : "keras.metrics.CategoricalAccuracy(name=\"accuracy\")";
     }
 
+    s += batchesSource(augmented);
     s += R"PY(
 
 def main(argv=None):
@@ -262,7 +343,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     keras.utils.set_random_seed(SEED)
-    (x, y), test, _ = data.load(args.data_dir, args.limit)
+    (x, y), test, )PY" +
+         std::string(augmented ? "normalization" : "_") +
+         R"PY( = data.load(args.data_dir, args.limit)
     validation = test
     if VALIDATION_SPLIT > 0:
         # fit(validation_split=...) holds out the same last part of the set; splitting here
@@ -324,15 +407,16 @@ def main(argv=None):
              "    callbacks.append(keras.callbacks.EarlyStopping(monitor=monitor, "
              "patience=args.epochs + 1,\n"
              "                                                   restore_best_weights=True))\n";
-    s += R"PY(    trainer.fit(
-        to_channels_last(x),
-        targets(y),
-        batch_size=BATCH_SIZE,
+    s += "    batches = StrataBatches(x, y" + std::string(augmented ? ", normalization" : "") +
+         R"PY()
+    trainer.fit(
+        batches,
         epochs=args.epochs,
         validation_data=(to_channels_last(validation[0]), targets(validation[1]))
         if validation else None,
-        shuffle=SHUFFLE,
-        callbacks=callbacks,
+        validation_batch_size=BATCH_SIZE,
+        shuffle=False,  # the batches come in Strata's order already
+        callbacks=callbacks + [StrataEpoch(batches)],
         verbose=2,
     )
     model.save(args.out)
@@ -354,7 +438,8 @@ std::string readme(const Project &project, const CodeModel &m)
            " API), load_weights() for Strata's weights, predict() for\n"
            "            class probabilities\n"
            "data.py     the project's dataset, prepared as Strata prepares it\n"
-           "train.py    training with the project's settings (model.compile and fit)\n"
+           "train.py    training with the project's settings (model.compile and fit, the\n"
+           "            batches in Strata's order)\n"
            "weights.safetensors  the weights exported from Strata\n\n"
            "Needs Python 3.9+, numpy and TensorFlow 2.16+ with Keras 3 (pip install tensorflow).\n"
            "The model is channels-last (images N×H×W×C); predict() takes Strata's N×C×H×W.\n\n"
@@ -364,7 +449,7 @@ std::string readme(const Project &project, const CodeModel &m)
            "    probabilities = predict(model, samples)\n\n"
            "Train on (python train.py --help for the options):\n\n"
            "    python train.py --data-dir /folder/of/the/project\n\n" +
-           trainingSummary(project) + "\n";
+           augmentationReadme(project.dataset.augmentation) + trainingSummary(project) + "\n";
 }
 
 } // namespace

@@ -235,6 +235,7 @@ std::string trainSource(const Project &project, const CodeModel &m)
 {
     const TrainingSpec &t = project.training;
     const ScheduleSpec &sch = t.schedule;
+    const bool augmented = project.dataset.augmentation.active();
     std::string s = "\"\"\"Trains " + pyDocText(m.title) +
                     " in PyTorch with the project's settings.\n\n" +
                     pyDocText(trainingSummary(project)) + R"PY(
@@ -246,7 +247,8 @@ std::string trainSource(const Project &project, const CodeModel &m)
 
 The dataset is prepared as Strata prepares it (data.py), and the batches come in Strata's
 order. The trained weights are saved with torch.save (--out, default trained.pt).
-"""
+)PY" + augmentationDocText(project.dataset.augmentation) +
+                    R"PY("""
 
 import argparse
 import math
@@ -313,7 +315,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     torch.manual_seed(SEED)
-    (x, y), test, _ = data.load(args.data_dir, args.limit)
+    (x, y), test, )PY" +
+         std::string(augmented ? "normalization" : "_") +
+         R"PY( = data.load(args.data_dir, args.limit)
     validation = test
     if VALIDATION_SPLIT > 0:
         # Keras' validation_split, as in Strata: the last part of the set, before shuffling.
@@ -334,6 +338,9 @@ def main(argv=None):
         s += "    schedule = ReduceOnPlateau(" + pyFloat(t.optimizer.lr) +
              ")\n    lr = schedule.lr\n";
     s += "    rng = data.StrataRng(SEED + 1)  # Strata's shuffle stream\n";
+    if (augmented)
+        s += "    augment_rng = data.StrataRng(SEED + 2)  # Strata's augmentation stream: a key "
+             "per epoch\n";
     if (t.earlyStoppingPatience > 0 || t.keepBest)
         s += "    best, since_best, best_state = math.inf, 0, None\n";
     s += R"PY(    print(f"Training on {len(y)} samples, validating on "
@@ -345,13 +352,26 @@ def main(argv=None):
     s += R"PY(        for group in optimizer.param_groups:
             group["lr"] = lr
         order = data.shuffled_order(len(y), rng) if SHUFFLE else list(range(len(y)))
-        start_time = time.time()
+)PY";
+    if (augmented)
+        s +=
+            "        epoch_key = augment_rng.next()  # drawn before the epoch's batches, as Strata "
+            "does\n";
+    s += R"PY(        start_time = time.time()
         model.train()
         total, correct = 0.0, 0
         for start in range(0, len(y), BATCH_SIZE):
             batch = order[start:start + BATCH_SIZE]
-            xb, yb = torch.from_numpy(x[batch]), torch.from_numpy(y[batch])
-            loss, right = loss_and_correct(model, xb, yb)
+)PY";
+    if (augmented)
+        s += "            # The samples at positions start, start + 1, ... of the epoch, augmented "
+             "as Strata\n"
+             "            # augments them there.\n"
+             "            xb = data.augment_batch(x[batch], epoch_key, start, normalization)\n"
+             "            xb, yb = torch.from_numpy(xb), torch.from_numpy(y[batch])\n";
+    else
+        s += "            xb, yb = torch.from_numpy(x[batch]), torch.from_numpy(y[batch])\n";
+    s += R"PY(            loss, right = loss_and_correct(model, xb, yb)
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
@@ -413,7 +433,7 @@ std::string readme(const Project &project, const CodeModel &m)
            "    probabilities = predict(model, samples)\n\n"
            "Train on (python train.py --help for the options):\n\n"
            "    python train.py --data-dir /folder/of/the/project\n\n" +
-           trainingSummary(project) + "\n";
+           augmentationReadme(project.dataset.augmentation) + trainingSummary(project) + "\n";
 }
 
 } // namespace

@@ -186,6 +186,82 @@ private slots:
         QVERIFY(!contains(data, "read_csv"));
     }
 
+    // data.py carries the augmentation only when the project's is on, with the spec's values;
+    // both train.py scripts then augment each training batch with an epoch key from Strata's
+    // augmentation stream, and their READMEs say so. (tests/interop/check_augmentation.py
+    // compares augment_batch's numbers with Strata's.)
+    void augmentation()
+    {
+        Project project =
+            loadProject(strata::test::examplePath("keras_cifar10_cnn.strata").toStdString());
+        const WeightsFile weights = initialWeights(project);
+        QTemporaryDir dir;
+        const std::string plain = dir.path().toStdString() + "/plain";
+        exportPytorch(project, weights, plain + "/torch");
+        exportKeras(project, weights, plain + "/keras");
+        for (const char *folder : {"/torch", "/keras"}) {
+            QVERIFY(!contains(readFile(plain + folder + "/data.py"), "augment"));
+            QVERIFY(!contains(readFile(plain + folder + "/train.py"), "augment"));
+            QVERIFY(!contains(readFile(plain + folder + "/README.txt"), "ugmentation"));
+        }
+        // Keras takes the batches in Strata's order, augmented or not.
+        QVERIFY(contains(readFile(plain + "/keras/train.py"), "batches = StrataBatches(x, y)\n"));
+        QVERIFY(contains(readFile(plain + "/keras/train.py"), "shuffle=False"));
+
+        AugmentationSpec &spec = project.dataset.augmentation;
+        spec.horizontalFlip = true;
+        spec.cropPadding = 4;
+        spec.translate = 0.125;
+        spec.rotate = 12.5;
+        spec.brightness = 0.25;
+        spec.contrast = 0.375;
+        spec.noise = 0.0625;
+        const std::string on = dir.path().toStdString() + "/on";
+        exportPytorch(project, weights, on + "/torch");
+        exportKeras(project, weights, on + "/keras");
+        const std::string data = readFile(on + "/torch/data.py");
+        QCOMPARE(readFile(on + "/keras/data.py"), data);
+        // The plain data.py is unchanged, the augmentation comes after it.
+        const std::string plainData = readFile(plain + "/torch/data.py");
+        QVERIFY(contains(data, plainData.substr(plainData.find("import gzip"))));
+        for (const std::string line :
+             {"HORIZONTAL_FLIP = True", "CROP_PADDING = 4", "TRANSLATE = 0.125", "ROTATE = 12.5",
+              "BRIGHTNESS = 0.25", "CONTRAST = 0.375", "NOISE = 0.0625",
+              "PICTURE_TRANSFORMS = True", "def augmentation_rng(epoch_key, position):",
+              "    return StrataRng(int(epoch_key) ^ (int(position) * 0xD1B54A32D192ED03))",
+              "def augment_range(normalization, channels):",
+              "def augment_batch(xb, epoch_key, first_position, normalization):"})
+            QVERIFY2(contains(data, "\n" + line), line.c_str());
+        QVERIFY(contains(data, "Augmentation: flip, crop 4, shift 12.5%, rotate 12.5°"));
+
+        const std::string torch = readFile(on + "/torch/train.py");
+        QVERIFY(contains(torch, "(x, y), test, normalization = data.load("));
+        QVERIFY(contains(torch, "augment_rng = data.StrataRng(SEED + 2)"));
+        QVERIFY(contains(torch, "epoch_key = augment_rng.next()"));
+        QVERIFY(contains(torch, "xb = data.augment_batch(x[batch], epoch_key, start, "
+                                "normalization)"));
+        // Only the training batches: evaluate() reads the validation set as it is.
+        QVERIFY(!contains(torch.substr(torch.find("def evaluate")).substr(0, 600), "augment"));
+        const std::string keras = readFile(on + "/keras/train.py");
+        QVERIFY(contains(keras, "self.augment_rng = data.StrataRng(SEED + 2)"));
+        QVERIFY(contains(keras, "xb = data.augment_batch(self.x[batch], self.epoch_key, start, "
+                                "self.normalization)"));
+        QVERIFY(contains(keras, "batches = StrataBatches(x, y, normalization)\n"));
+        for (const char *folder : {"/torch", "/keras"})
+            QVERIFY(contains(readFile(on + folder + "/README.txt"),
+                             "Augmentation: flip, crop 4, shift 12.5%, rotate 12.5°"));
+
+        // Noise alone (what tables take): the picture transforms stay off.
+        spec = {};
+        spec.noise = 0.5;
+        const std::string noise = dir.path().toStdString() + "/noise";
+        exportPytorch(project, weights, noise);
+        const std::string noiseData = readFile(noise + "/data.py");
+        QVERIFY(contains(noiseData, "\nPICTURE_TRANSFORMS = False  #"));
+        QVERIFY(contains(noiseData, "\nNOISE = 0.5  #"));
+        QVERIFY(contains(noiseData, "\nHORIZONTAL_FLIP = False  #"));
+    }
+
     void namesBecomeIdentifiers()
     {
         QCOMPARE(internal::pythonIdentifier("fc-1"), std::string("fc_1"));
