@@ -3,6 +3,7 @@
 #include "ui/document.h"
 #include "ui/theme.h"
 
+#include <strata/memory.h>
 #include <strata/summary.h>
 
 #include <QApplication>
@@ -46,6 +47,7 @@ SummaryDialog::SummaryDialog(Document *document, QWidget *parent)
     layout->addWidget(buttons);
     connect(document, &Document::analysisChanged, this, &SummaryDialog::refresh);
     connect(document, &Document::nodeChanged, this, &SummaryDialog::refresh);
+    connect(document, &Document::settingsChanged, this, &SummaryDialog::refresh); // batch size
     refresh();
 }
 
@@ -80,7 +82,20 @@ void SummaryDialog::refresh()
                          .arg(toQString(groupThousands(a.totalParams)),
                               toQString(groupThousands(a.trainableParams)),
                               toQString(groupThousands(a.totalParams - a.trainableParams)),
-                              toQString(humanCount(double(a.totalFlops)))));
+                              toQString(humanCount(double(a.totalFlops)))) +
+                     trainingMemoryLine());
+}
+
+// As `strata-cli summary` ends: what training takes at the project's batch size.
+QString SummaryDialog::trainingMemoryLine() const
+{
+    const GraphAnalysis &a = document_->analysis();
+    if (!a.ok())
+        return {};
+    const TrainingSpec &training = document_->project().training;
+    const TrainingMemory m = estimateTrainingMemory(a, training.batchSize, training.optimizer);
+    return QStringLiteral("<br>") +
+           toQString(describeTrainingMemory(m, training.batchSize)).toHtmlEscaped();
 }
 
 } // namespace strata::ui

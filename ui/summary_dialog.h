@@ -23,6 +23,7 @@ public:
 
 private:
     void refresh();
+    QString trainingMemoryLine() const;
 
     Document *document_;
     QTableWidget *table_;

@@ -251,6 +251,15 @@ void TestMainWindow::summaryFollowsEdits()
     window.document()->setParam("conv2d", "filters", 8);
     QCOMPARE(dialog->table()->item(1, 3)->text(), QStringLiteral("80"));
     QVERIFY(dialog->totals()->text().contains("Total params"));
+    // The training memory at the project's batch size, as strata-cli summary ends, following
+    // the batch size.
+    QVERIFY2(dialog->totals()->text().contains("Training memory at batch size 32: about"),
+             qPrintable(dialog->totals()->text()));
+    strata::TrainingSpec training = window.document()->project().training;
+    training.batchSize = 64;
+    QCOMPARE(window.document()->setTrainingSpec(training), QString());
+    QVERIFY2(dialog->totals()->text().contains("Training memory at batch size 64: about"),
+             qPrintable(dialog->totals()->text()));
     window.document()->undoStack()->setClean();
 }
 
