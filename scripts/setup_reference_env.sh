@@ -9,5 +9,6 @@ if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
 fi
 [[ -x .venv/bin/python ]] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q numpy torch tensorflow-cpu onnx onnxruntime opencv-python-headless
+# Pillow: the exported data.py reads image folders with it.
+.venv/bin/python -m pip install -q numpy torch tensorflow-cpu onnx onnxruntime opencv-python-headless pillow
 .venv/bin/python -c 'import torch, tensorflow as tf; print("torch", torch.__version__, "| tensorflow", tf.__version__)'
