@@ -5,8 +5,6 @@
 #include "widgets/image_grid.h"
 #include "widgets/scatter_plot.h"
 
-#include <strata/augmentation.h>
-
 #include <nlohmann/json.hpp>
 
 #include <QFileInfo>
@@ -37,7 +35,6 @@ constexpr int kMaxImages = 48;
 constexpr int64_t kMaxScatterPoints = 4000;
 constexpr int kTableRows = 100;
 constexpr int kMaxTableColumns = 64;
-constexpr int kAugmentedDraws = 8;
 
 std::vector<int64_t> countPerClass(const strata::Dataset &data, int classes)
 {
@@ -482,55 +479,6 @@ void DatasetPreview::present(const Summary &s)
     showAugmented();
     stack_->setCurrentIndex(static_cast<int>(s.view));
     emit loaded();
-}
-
-void DatasetPreview::showAugmented()
-{
-    augmented_->clear();
-    const bool shown = firstPicture_ && augmentation_.active() &&
-                       (firstPicture_->shape[0] == 1 || firstPicture_->shape[0] == 3);
-    augmentedTitle_->setVisible(shown);
-    augmented_->setVisible(shown);
-    if (!shown)
-        return;
-    const Picture &p = *firstPicture_;
-    const strata::AugmentRange range = strata::augmentRange(p.normalization, p.shape[0]);
-    QString problem;
-    std::vector<std::vector<float>> draws;
-    try {
-        const strata::Augmenter augmenter(augmentation_, p.shape, range, p.pictureValues);
-        draws = strata::augmentationDraws(augmenter, p.values.data(), kAugmentedDraws);
-    } catch (const std::exception &e) {
-        problem = QString::fromUtf8(e.what());
-    }
-    if (!problem.isEmpty()) {
-        augmentedTitle_->setText(problem);
-        augmentedTitle_->setStyleSheet(QStringLiteral("color: %1;").arg(errorColor().name()));
-        augmented_->hide();
-        return;
-    }
-    augmentedTitle_->setStyleSheet(QString());
-    augmentedTitle_->setText(
-        tr("<b>Augmented</b> (%1): the first training picture as %2 epochs could see it")
-            .arg(QString::fromStdString(augmentation_.summary()).toHtmlEscaped())
-            .arg(kAugmentedDraws));
-    // Shown as black..white maps to 0..1, so brightness and contrast changes show as they are.
-    const auto image = [&](const std::vector<float> &values) {
-        std::vector<float> levels(values.size());
-        const int64_t plane = p.shape[1] * p.shape[2];
-        for (size_t i = 0; i < values.size(); ++i)
-            levels[i] = strata::pictureLevel(values[i], range, int64_t(i) / plane) / 255.0f;
-        return widgets::ImageGrid::imageFromChw(levels.data(), int(p.shape[0]), int(p.shape[1]),
-                                                int(p.shape[2]));
-    };
-    std::vector<QImage> images{image(p.values)};
-    QStringList captions{tr("original")};
-    for (size_t k = 0; k < draws.size(); ++k) {
-        images.push_back(image(draws[k]));
-        captions << tr("draw %1").arg(k + 1);
-    }
-    augmented_->setCellSize(images_->cellSize());
-    augmented_->setImages(std::move(images), std::move(captions));
 }
 
 } // namespace strata::ui
