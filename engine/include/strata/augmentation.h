@@ -118,8 +118,8 @@ void padCrop(const float *in, float *out, int64_t c, int64_t h, int64_t w, int p
 // centre, then shifted right by tx and down by ty pixels; bilinear, fill[channel] outside.
 void rotateTranslate(const float *in, float *out, int64_t c, int64_t h, int64_t w, double degrees,
                      double tx, double ty, const float *fill);
-// x += delta[channel], kept within [black, white] per channel.
-void shift(float *x, int64_t c, int64_t hw, const float *delta, const AugmentRange &range);
+// x += fraction x (white - black) per channel, kept within [black, white].
+void shift(float *x, int64_t c, int64_t hw, double fraction, const AugmentRange &range);
 // x = mean + (x - mean) * factor per channel (the channel's mean over the picture), kept
 // within [black, white].
 void scaleContrast(float *x, int64_t c, int64_t hw, float factor, const AugmentRange &range);

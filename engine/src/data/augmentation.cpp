@@ -180,15 +180,8 @@ void Augmenter::apply(const float *in, float *out, Rng &rng, std::vector<float> 
             std::copy(out, out + n, scratch.begin());
             augment::padCrop(scratch.data(), out, c, h, w, spec_.cropPadding, dy, dx, fill);
         }
-        if (spec_.brightness > 0) {
-            // One shift of the raw values for every channel, in each channel's units.
-            const double raw = (2 * rng.uniform() - 1) * spec_.brightness;
-            std::vector<float> delta(static_cast<size_t>(c));
-            for (int64_t k = 0; k < c; ++k)
-                delta[size_t(k)] =
-                    static_cast<float>(raw * (range_.white[size_t(k)] - range_.black[size_t(k)]));
-            augment::shift(out, c, h * w, delta.data(), range_);
-        }
+        if (spec_.brightness > 0) // one shift of the raw values, in each channel's units
+            augment::shift(out, c, h * w, (2 * rng.uniform() - 1) * spec_.brightness, range_);
         if (spec_.contrast > 0) {
             const auto factor = static_cast<float>(1 + (2 * rng.uniform() - 1) * spec_.contrast);
             augment::scaleContrast(out, c, h * w, factor, range_);
@@ -267,13 +260,14 @@ void rotateTranslate(const float *in, float *out, int64_t c, int64_t h, int64_t 
         }
 }
 
-void shift(float *x, int64_t c, int64_t hw, const float *delta, const AugmentRange &range)
+void shift(float *x, int64_t c, int64_t hw, double fraction, const AugmentRange &range)
 {
     for (int64_t k = 0; k < c; ++k) {
         const float lo = range.black[size_t(k)], hi = range.white[size_t(k)];
+        const auto delta = static_cast<float>(fraction * (hi - lo)); // as the exported code
         float *p = x + k * hw;
         for (int64_t i = 0; i < hw; ++i)
-            p[i] = std::clamp(p[i] + delta[k], std::min(lo, hi), std::max(lo, hi));
+            p[i] = std::clamp(p[i] + delta, std::min(lo, hi), std::max(lo, hi));
     }
 }
 

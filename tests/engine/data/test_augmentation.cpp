@@ -131,8 +131,8 @@ private slots:
         range.black = {-1.0f};
         range.white = {1.0f};
         std::vector<float> x{-1, -0.5f, 0, 0.5f, 1};
-        const float up = 0.75f;
-        augment::shift(x.data(), 1, 5, &up, range);
+        augment::shift(x.data(), 1, 5, 0.375, range); // 0.75 in these units
+
         QCOMPARE(x, (std::vector<float>{-0.25f, 0.25f, 0.75f, 1, 1}));
 
         std::vector<float> y{0, 0.2f, 0.4f}; // mean 0.2
