@@ -102,6 +102,9 @@ struct ProfileReport
     int threads = 0;    // CPU threads (0 on a device)
     int64_t batchSize = 0;
     int warmup = 0;
+    // A live profile of a training run (TrainerOptions::onProfile): the epoch and batch
+    // (0-based) of its last measured step; -1 for profileTraining's.
+    int epoch = -1, batch = -1;
     std::vector<NodeProfile> nodes; // in the model's (topological) order
     std::vector<ProfileStep> steps; // each measured step
     std::vector<ProfileEvent> events;

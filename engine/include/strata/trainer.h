@@ -12,6 +12,7 @@
 // the trainer hands a copy of its weights, a WeightsSnapshot, to TrainerOptions::onSnapshot,
 // and probes evaluate on that (see probe.h).
 
+#include "strata/profile.h"
 #include "strata/project.h"
 #include "strata/training_events.h"
 #include "strata/weights_snapshot.h"
@@ -70,6 +71,16 @@ struct TrainerOptions
     // Called on the training thread with each snapshot; must not block for long (the studio
     // puts it into a SnapshotMailbox).
     std::function<void(SnapshotPtr)> onSnapshot;
+    // The live profile (the studio's Profiler dock): while profiling is on (`profile`, or
+    // setProfiling() during the run), the first profileStepsPerPeriod steps of every
+    // profilePeriodSeconds are timed node by node and phase by phase, and their report is
+    // handed to onProfile on the training thread at the period's end (it must not block for
+    // long). The untimed steps pay nothing; a timed one pays a clock read per kernel. Nothing
+    // of the run changes.
+    bool profile = false;
+    double profilePeriodSeconds = 0.5;
+    int profileStepsPerPeriod = 4;
+    std::function<void(std::shared_ptr<const ProfileReport>)> onProfile;
 };
 
 class Trainer
@@ -103,6 +114,10 @@ public:
     void stepEpoch();
 
     bool isPaused() const { return paused_; }
+    // Turns the live profile on or off (see TrainerOptions::profile); safe from any thread,
+    // applied from the next batch.
+    void setProfiling(bool on) { profiling_ = on; }
+    bool isProfiling() const { return profiling_; }
     const std::vector<EpochMetrics> &history() const { return history_; }
     const FinishedEvent &result() const { return result_; }
     // The trained network after the run (nullptr if it never compiled). Not thread-safe while
@@ -132,6 +147,7 @@ private:
                          std::vector<std::pair<std::string, Tensor>> weights);
     void buildPipeline(Run &run);
     bool trainBatch(Run &run, int epoch, int batch);
+    void followProfiling(Run &run);
     bool readTotals(Run &run, int epoch, int batch);
     void publishBatch(Run &run, int epoch, int batch, const LossTotals &totals);
     void stopAt(Run &run, int epoch, int batch);
@@ -155,6 +171,7 @@ private:
     std::atomic<bool> running_{false};
     std::atomic<bool> paused_{false};
     std::atomic<bool> stopRequested_{false};
+    std::atomic<bool> profiling_{false};
     std::mutex commandMutex_;
     std::condition_variable commandCv_;
     std::optional<double> pendingLr_;

@@ -30,6 +30,10 @@ using internal::Checkpoint;
 Trainer::Trainer(Project project, std::string baseDir, TrainerOptions options)
     : project_(std::move(project)), baseDir_(std::move(baseDir)), options_(std::move(options))
 {
+    if (!(options_.profilePeriodSeconds > 0) || options_.profileStepsPerPeriod < 1)
+        throw Error("The live profile needs a period above 0 seconds and at least one step "
+                    "timed in it");
+    profiling_ = options_.profile;
 }
 
 Trainer::~Trainer()
@@ -140,6 +144,7 @@ FinishedEvent Trainer::run()
         result_.epochsRun = static_cast<int>(history_.size());
     }
     run_->pipeline.reset(); // its thread ends with the run (the network stays for use)
+    run_->live.reset();     // no profiler stays attached to the trained network
     {
         std::lock_guard lock(commandMutex_);
         stopRequested_ = false;

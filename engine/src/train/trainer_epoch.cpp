@@ -243,29 +243,49 @@ bool Trainer::trainBatch(Run &r, int epoch, int b)
     const int64_t count = r.x.dim(0);
     if (r.step && r.step->kind == StepEvent::Kind::Batch && !r.step->lossBefore)
         r.step->lossBefore = batchLoss(*r.network, r.x, r.y);
+    followProfiling(r);
+    if (r.live)
+        r.live->beginStep();
     r.network->trainStep(r.x, r.y);
     r.seen += count;
     if (r.lateGuard) {
         r.network->noteNonFiniteGradients();
         r.optimizer->step();
+        if (r.live)
+            r.live->endStep(epoch, b);
         return true;
     }
     const LossTotals t = r.network->takeTotals();
-    if (!std::isfinite(t.lossSum) || !r.network->gradientsFinite()) {
-        r.network->revertStepState();
-        diverged(r, epoch, b, b,
-                 std::string("the ") + (std::isfinite(t.lossSum) ? "gradients" : "loss") +
-                     " became NaN or infinite");
-        return false;
-    }
-    if (auto why = r.watch->onBatchLoss(t.lossSum / static_cast<double>(t.count))) {
+    std::optional<std::string> why;
+    if (!std::isfinite(t.lossSum) || !r.network->gradientsFinite())
+        why = std::string("the ") + (std::isfinite(t.lossSum) ? "gradients" : "loss") +
+              " became NaN or infinite";
+    else
+        why = r.watch->onBatchLoss(t.lossSum / static_cast<double>(t.count));
+    if (why) {
+        r.live.reset(); // its step does not end
         r.network->revertStepState();
         diverged(r, epoch, b, b, *why);
         return false;
     }
     r.optimizer->step();
+    if (r.live)
+        r.live->endStep(epoch, b);
     publishBatch(r, epoch, b, t);
     return true;
+}
+
+// Starts or ends the live profile as setProfiling() last asked.
+void Trainer::followProfiling(Run &r)
+{
+    if (!profiling_) {
+        r.live.reset();
+        return;
+    }
+    if (!r.live)
+        r.live = std::make_unique<internal::LiveProfile>(
+            *r.network, *r.optimizer, *r.backend, project_.training.batchSize, options_.onProfile,
+            options_.profilePeriodSeconds, options_.profileStepsPerPeriod);
 }
 
 // The late guard's read: the totals and the answer for the batches since the last read (one

@@ -9,6 +9,7 @@
 #include "strata/trainer.h"
 #include "train/batch_pipeline.h"
 #include "train/divergence.h"
+#include "train/live_profile.h"
 
 #include <array>
 #include <chrono>
@@ -80,6 +81,10 @@ struct Trainer::Run
     // A step under way (stepBatch, stepEpoch): where it started, for its StepEvent.
     using StepWatch = TrainerStepWatch;
     std::optional<StepWatch> step;
+
+    // The live profile while profiling is on (Trainer::setProfiling); declared after the
+    // network and the optimizer, which it detaches itself from when it goes.
+    std::unique_ptr<internal::LiveProfile> live;
 };
 
 } // namespace strata
