@@ -6,6 +6,8 @@ packages=(
   build-essential cmake ninja-build pkg-config
   qt6-base-dev qt6-base-dev-tools qt6-svg-dev libgl1-mesa-dev libxkbcommon-dev
   libqcustomplot-dev
+  # The Profiler dock: Dear ImGui with its OpenGL 3 backend; Mesa's software OpenGL for Xvfb.
+  libimgui-dev libqt6opengl6-dev libgl1-mesa-dri fonts-dejavu-core
   # Debian's oneDNN is built with its OpenCL GPU runtime: its CMake package needs OpenCL's.
   libdnnl-dev ocl-icd-opencl-dev opencl-headers
   nlohmann-json3-dev zlib1g-dev libstb-dev libonnx-dev libprotobuf-dev

@@ -315,6 +315,7 @@ void MainWindow::createTrainingPanels()
     createBoundaryDock();
     createRunsDock();
     createInferenceDock();
+    createProfilerDock();
 }
 
 bool MainWindow::showDock(const QString &name)

@@ -27,6 +27,7 @@ class Autosave;
 class BoundaryPanel;
 class InferencePanel;
 class WeightsPanel;
+class ProfilerPanel;
 class MistakesGallery;
 class RunsPanel;
 class DatasetPreview;
@@ -123,6 +124,8 @@ public:
     MistakesGallery *mistakesGallery() const { return mistakesGallery_; }
     QDockWidget *weightsDock() const { return weightsDock_; }
     WeightsPanel *weightsPanel() const { return weightsPanel_; }
+    QDockWidget *profilerDock() const { return profilerDock_; }
+    ProfilerPanel *profilerPanel() const { return profilerPanel_; }
     // Shows and raises the dock whose title or object name is `name` (e.g. "Decision
     // boundary", "boundaryDock"); false when there is none.
     bool showDock(const QString &name);
@@ -163,6 +166,7 @@ private:
     void createBoundaryDock();
     void createRunsDock();      // main_window_runs.cpp
     void createInferenceDock(); // main_window_inference.cpp
+    void createProfilerDock();  // main_window_profiler.cpp
     void updateRunStore();      // the session's and the Runs panel's store for the project
     void showExportOf(const strata::Project &project, const QString &weights);
     // The training dock's height at first start (no saved layout).
@@ -223,6 +227,8 @@ private:
     MistakesGallery *mistakesGallery_ = nullptr;
     QDockWidget *weightsDock_ = nullptr;
     WeightsPanel *weightsPanel_ = nullptr;
+    QDockWidget *profilerDock_ = nullptr;
+    ProfilerPanel *profilerPanel_ = nullptr;
     RunsPanel *runsPanel_ = nullptr;
     Autosave *autosave_ = nullptr;
     QPointer<RecoveryDialog> recoveryDialog_;

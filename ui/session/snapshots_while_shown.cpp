@@ -7,8 +7,8 @@
 
 namespace strata::ui {
 
-SnapshotsWhileShown::SnapshotsWhileShown(QWidget *panel, TrainingSession *session)
-    : QObject(panel), session_(session)
+SnapshotsWhileShown::SnapshotsWhileShown(QWidget *panel, TrainingSession *session, Feed feed)
+    : QObject(panel), session_(session), feed_(feed)
 {
     panel->installEventFilter(this);
     listen(panel->isVisible());
@@ -34,10 +34,16 @@ void SnapshotsWhileShown::listen(bool on)
     if (on == listening_ || !session_)
         return;
     listening_ = on;
-    if (on)
+    if (feed_ == Feed::Profiles) {
+        if (on)
+            session_->addProfileListener();
+        else
+            session_->removeProfileListener();
+    } else if (on) {
         session_->addSnapshotListener();
-    else
+    } else {
         session_->removeSnapshotListener();
+    }
 }
 
 } // namespace strata::ui

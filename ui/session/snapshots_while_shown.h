@@ -18,7 +18,8 @@ class SnapshotsWhileShown : public QObject
     Q_OBJECT
 
 public:
-    SnapshotsWhileShown(QWidget *panel, TrainingSession *session);
+    enum class Feed { Snapshots, Profiles };
+    SnapshotsWhileShown(QWidget *panel, TrainingSession *session, Feed feed = Feed::Snapshots);
     ~SnapshotsWhileShown() override;
     bool isListening() const { return listening_; }
 
@@ -29,6 +30,7 @@ private:
     void listen(bool on);
 
     QPointer<TrainingSession> session_;
+    Feed feed_;
     bool listening_ = false;
 };
 

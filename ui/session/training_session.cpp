@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <mutex>
 #include <variant>
 #include <vector>
 
@@ -100,6 +101,41 @@ bool TrainingSession::resumeRun(const QString &runId)
     return false;
 }
 
+// The latest live profile, handed from the training thread to the GUI thread.
+struct TrainingSession::ProfileSlot
+{
+    std::mutex mutex;
+    std::shared_ptr<const strata::ProfileReport> latest;
+};
+
+void TrainingSession::addProfileListener()
+{
+    if (++profileListeners_ == 1 && trainer_ && training_)
+        trainer_->setProfiling(true);
+}
+
+void TrainingSession::removeProfileListener()
+{
+    profileListeners_ = std::max(0, profileListeners_ - 1);
+    if (profileListeners_ == 0 && trainer_ && training_)
+        trainer_->setProfiling(false);
+}
+
+void TrainingSession::takeProfile()
+{
+    if (!profileSlot_)
+        return;
+    std::shared_ptr<const strata::ProfileReport> report;
+    {
+        std::lock_guard lock(profileSlot_->mutex);
+        report = std::move(profileSlot_->latest);
+    }
+    if (report) {
+        latestProfile_ = std::move(report);
+        emit profileAvailable();
+    }
+}
+
 bool TrainingSession::launch(strata::Project project, const QString &base,
                              std::shared_ptr<strata::RunRecorder> recorder)
 {
@@ -115,6 +151,7 @@ bool TrainingSession::launch(strata::Project project, const QString &base,
     projectName_ = QString::fromStdString(project.name);
     latestSnapshot_.reset();
     mailbox_.reset();
+    latestProfile_.reset();
     runProject_ = project;
     recorder_ = recorder;
     runFolder_ = recorder ? QString::fromStdString(recorder->folder()) : QString();
@@ -139,6 +176,13 @@ bool TrainingSession::launch(strata::Project project, const QString &base,
             mailbox->put(std::move(s));
         };
     }
+    // Always set up, so a Profiler dock shown during the run can turn profiling on.
+    profileSlot_ = std::make_shared<ProfileSlot>();
+    options.profile = profilesWanted();
+    options.onProfile = [slot = profileSlot_](std::shared_ptr<const strata::ProfileReport> r) {
+        std::lock_guard lock(slot->mutex);
+        slot->latest = std::move(r);
+    };
     runBaseDir_ = base;
     trainer_ = std::make_unique<strata::Trainer>(std::move(project), base.toStdString(),
                                                  std::move(options));
@@ -253,6 +297,7 @@ bool TrainingSession::clear()
     projectName_.clear();
     latestSnapshot_.reset();
     mailbox_.reset();
+    latestProfile_.reset();
     emit cleared();
     return true;
 }
@@ -266,8 +311,10 @@ void TrainingSession::drainEvents()
             return;
         std::visit([this](const auto &e) { handle(e); }, event);
     }
-    if (queue_ == queue)
+    if (queue_ == queue) {
         takeSnapshot();
+        takeProfile();
+    }
 }
 
 void TrainingSession::takeSnapshot()

@@ -5,6 +5,7 @@
 // (start, pause, resume, stop, learning rate) go through the session. Panels subscribe to
 // its signals and never call each other; the GUI thread never waits on training.
 
+#include "strata/profile.h"
 #include "strata/project.h"
 #include "strata/training_events.h"
 #include "strata/weights_snapshot.h"
@@ -82,6 +83,15 @@ public:
     // a listener), the trained network's final weights once finished() has been emitted (any
     // run whose network was built); nullptr before any. clear() forgets them.
     strata::SnapshotPtr latestSnapshot() const { return latestSnapshot_; }
+    // --- Live profiles, for the Profiler dock. While at least one listener wants them, the
+    // run times the first steps of every half second node by node (TrainerOptions::profile;
+    // turned on and off at once, also during a run), the session keeps the latest report and
+    // emits profileAvailable() at most once per drain tick. With no listener nothing is timed.
+    void addProfileListener();
+    void removeProfileListener();
+    bool profilesWanted() const { return profileListeners_ > 0; }
+    // The latest report of the current or last run; nullptr before any (clear() forgets it).
+    std::shared_ptr<const strata::ProfileReport> latestProfile() const { return latestProfile_; }
     // The engine's StartedEvent of the current or last run (class names, normalisation), once
     // it has come; empty before.
     const std::optional<strata::StartedEvent> &startedInfo() const { return startedInfo_; }
@@ -142,6 +152,8 @@ signals:
     // listener wants snapshots, and once with the final weights after every run, before
     // finished()).
     void snapshotAvailable();
+    // A newer latestProfile() is there (coalesced to one per drain tick).
+    void profileAvailable();
     // clear() forgot the last run: panels show no run.
     void cleared();
     // The run is over and its thread has ended; emitted once per start(). isTraining() is
@@ -158,6 +170,7 @@ private:
     void handle(const strata::FinishedEvent &e);
     void threadFinished();
     void takeSnapshot();
+    void takeProfile();
     // start() and resumeRun(): the run in a new thread, kept by recorder when there is one.
     bool launch(strata::Project project, const QString &baseDir,
                 std::shared_ptr<strata::RunRecorder> recorder);
@@ -190,6 +203,11 @@ private:
     // Filled by the training thread, emptied on each drain tick.
     std::shared_ptr<strata::SnapshotMailbox> mailbox_;
     strata::SnapshotPtr latestSnapshot_;
+    int profileListeners_ = 0;
+    // Filled by the training thread, emptied on each drain tick (training_session.cpp).
+    struct ProfileSlot;
+    std::shared_ptr<ProfileSlot> profileSlot_;
+    std::shared_ptr<const strata::ProfileReport> latestProfile_;
     strata::Project runProject_;
     QString runBaseDir_;
 };
