@@ -1,4 +1,5 @@
 #include "ui/interface_zoom.h"
+#include "ui/studio_settings.h"
 
 #include <QApplication>
 #include <QFont>
@@ -14,11 +15,6 @@ namespace {
 
 constexpr std::array<double, 10> kSteps = {0.8, 0.9, 1.0, 1.1, 1.2, 1.35, 1.5, 1.7, 1.85, 2.0};
 const char *const kKey = "view/textScale";
-
-QSettings settings()
-{
-    return QSettings(QStringLiteral("Strata"), QStringLiteral("Strata"));
-}
 
 int nearestStep(double factor)
 {
@@ -54,7 +50,7 @@ double InterfaceZoom::maximumFactor()
 InterfaceZoom::InterfaceZoom(QObject *parent) : QObject(parent)
 {
     basePointSize();
-    const double remembered = settings().value(QLatin1String(kKey), 1.0).toDouble();
+    const double remembered = studioSettings().value(QLatin1String(kKey), 1.0).toDouble();
     factor_ = kSteps[size_t(nearestStep(remembered))];
     if (factor_ != 1.0 || std::fabs(QApplication::font().pointSizeF() - basePointSize()) > 1e-6) {
         QFont font = QApplication::font();
@@ -82,7 +78,7 @@ void InterfaceZoom::setFactor(double factor)
 {
     const double previous = effectiveFactor();
     factor_ = kSteps[size_t(nearestStep(factor))];
-    settings().setValue(QLatin1String(kKey), factor_);
+    studioSettings().setValue(QLatin1String(kKey), factor_);
     applyFont(previous);
 }
 

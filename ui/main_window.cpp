@@ -10,6 +10,7 @@
 #include "ui/problems_panel.h"
 #include "ui/recovery/autosave.h"
 #include "ui/session/training_session.h"
+#include "ui/studio_settings.h"
 #include "ui/summary_dialog.h"
 #include "ui/training/training_controls.h"
 #include "ui/training/training_dashboard.h"
@@ -59,11 +60,6 @@ QWidget *scrollable(QWidget *panel)
     area->setWidgetResizable(true);
     area->setFrameShape(QFrame::NoFrame);
     return area;
-}
-
-QSettings settings()
-{
-    return QSettings(QStringLiteral("Strata"), QStringLiteral("Strata"));
 }
 
 } // namespace
@@ -160,7 +156,7 @@ MainWindow::MainWindow(QWidget *parent)
             wanted = wanted.boundedTo(available * 0.95);
     }
     resize(wanted);
-    QSettings s = settings();
+    QSettings s = studioSettings();
     restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
     restoredState_ =
         restoreState(s.value(QStringLiteral("window/state")).toByteArray(), kStateVersion);
@@ -420,7 +416,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     forgetRecoveredSource();
     // The layout remembered is the user's, never presenter mode's.
     presenter_->setActive(false);
-    QSettings s = settings();
+    QSettings s = studioSettings();
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());
     s.setValue(QStringLiteral("window/state"), saveState(kStateVersion));
     event->accept();

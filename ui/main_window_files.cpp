@@ -7,6 +7,7 @@
 #include "ui/main_window.h"
 #include "ui/recovery/autosave.h"
 #include "ui/session/training_session.h"
+#include "ui/studio_settings.h"
 
 #include <strata/dataset.h>
 #include <strata/recovery_file.h>
@@ -24,11 +25,6 @@ namespace strata::ui {
 namespace {
 
 constexpr int kMaxRecentFiles = 8;
-
-QSettings settings()
-{
-    return QSettings(QStringLiteral("Strata"), QStringLiteral("Strata"));
-}
 
 } // namespace
 
@@ -208,7 +204,7 @@ bool MainWindow::maybeSave()
 
 QStringList MainWindow::recentFiles() const
 {
-    return settings().value(QStringLiteral("recentFiles")).toStringList();
+    return studioSettings().value(QStringLiteral("recentFiles")).toStringList();
 }
 
 void MainWindow::addRecentFile(const QString &path)
@@ -218,7 +214,7 @@ void MainWindow::addRecentFile(const QString &path)
     files.prepend(path);
     while (files.size() > kMaxRecentFiles)
         files.removeLast();
-    settings().setValue(QStringLiteral("recentFiles"), files);
+    studioSettings().setValue(QStringLiteral("recentFiles"), files);
     rebuildRecentMenu();
 }
 

@@ -3,6 +3,7 @@
 
 #include "cli.h"
 
+#include "strata/machine_peak.h"
 #include "strata/profile.h"
 #include "strata/project.h"
 
@@ -12,7 +13,7 @@ namespace strata::cli {
 
 int runProfile(const Args &args)
 {
-    args.allowOnly({"steps", "warmup", "device", "batch", "threads", "synthetic", "trace"});
+    args.allowOnly({"steps", "warmup", "device", "batch", "threads", "synthetic", "trace", "peak"});
     if (args.positional.size() != 1)
         throw UsageError{"expects one project file: strata-cli profile PROJECT.strata"};
     ProfileOptions options;
@@ -35,6 +36,12 @@ int runProfile(const Args &args)
     const Project project = loadProject(path);
     const ProfileReport report = profileTraining(project, projectBaseDir(path), options);
     std::cout << formatProfileTable(report);
+    if (args.has("peak")) {
+        if (report.threads == 0)
+            throw UsageError{"--peak measures the CPU's fp32 peak: profile on the CPU "
+                             "(--device cpu) to compare the layers with it"};
+        std::cout << describeAgainstPeak(report, measureFp32Peak(report.threads));
+    }
     if (!trace.empty()) {
         writeChromeTrace(report, trace);
         std::cout << "Trace: " << trace

@@ -5,12 +5,15 @@
 #include "ui/theme.h"
 
 #include <strata/layer.h>
+#include <strata/memory.h>
 #include <strata/summary.h>
 
 #include <QFontMetricsF>
 #include <QGraphicsScene>
 #include <QPainter>
 #include <QStyleOptionGraphicsItem>
+
+#include <algorithm>
 
 namespace strata::ui {
 
@@ -133,7 +136,8 @@ void NodeItem::refresh(const Node &node, int inputCount, const NodeAnalysis *ana
         tip += QStringLiteral("<br><span style='color:%1'>%2</span>")
                    .arg(status_ == NodeStatus::Error ? errorColor().name() : "#666666",
                         message_.toHtmlEscaped());
-    setToolTip(tip);
+    baseTip_ = tip;
+    updateToolTip();
     setOpacity(status_ == NodeStatus::Blocked ? 0.55 : 1.0);
     if (inputCount != static_cast<int>(inputs_.size()))
         rebuildPorts(inputCount);
@@ -174,8 +178,7 @@ void NodeItem::setUnitMaps(const std::vector<QImage> &maps)
     if (maps.empty() != unitMaps_.empty())
         prepareGeometryChange();
     unitCount_ = static_cast<int>(maps.size());
-    unitMaps_.assign(maps.begin(),
-                     maps.begin() + std::min<size_t>(maps.size(), kUnitThumbnails));
+    unitMaps_.assign(maps.begin(), maps.begin() + std::min<size_t>(maps.size(), kUnitThumbnails));
     setToolTip(maps.empty() ? QString()
                             : QObject::tr("%n unit(s): each picture is one unit's output over "
                                           "the plane of the two inputs (the Decision boundary "
@@ -188,8 +191,7 @@ void NodeItem::paintUnitMaps(QPainter *painter)
 {
     const double x0 = kNodeWidth + 6, step = kThumbnail + 2;
     for (size_t i = 0; i < unitMaps_.size(); ++i) {
-        const QRectF cell(x0 + double(i % 2) * step, double(i / 2) * step, kThumbnail,
-                          kThumbnail);
+        const QRectF cell(x0 + double(i % 2) * step, double(i / 2) * step, kThumbnail, kThumbnail);
         painter->drawImage(cell, unitMaps_[i]);
         painter->setPen(QPen(QColor(0xc4, 0xc9, 0xd0), 0.8));
         painter->setBrush(Qt::NoBrush);
@@ -203,6 +205,77 @@ void NodeItem::paintUnitMaps(QPainter *painter)
         painter->drawText(QRectF(x0, 4 * step - 1, 2 * step, 10), Qt::AlignLeft | Qt::AlignTop,
                           QStringLiteral("+%1").arg(unitCount_ - int(unitMaps_.size())));
     }
+}
+
+void NodeItem::setCost(const std::optional<NodeCost> &cost, int64_t batchSize)
+{
+    const bool same = cost.has_value() == cost_.has_value() &&
+                      (!cost || (cost->share == cost_->share && cost->bytes == cost_->bytes &&
+                                 cost->measured == cost_->measured &&
+                                 cost->insideConsumer == cost_->insideConsumer));
+    cost_ = cost;
+    costBatch_ = batchSize;
+    if (same)
+        return;
+    updateToolTip();
+    update();
+}
+
+QString NodeItem::costText() const
+{
+    if (!cost_)
+        return {};
+    if (cost_->insideConsumer)
+        return QObject::tr("fused");
+    const double percent = 100.0 * cost_->share;
+    const QString share =
+        percent < 1 ? QStringLiteral("<1%") : QStringLiteral("%1%").arg(percent, 0, 'f', 0);
+    return (cost_->measured ? QString() : QStringLiteral("\u2248")) + share +
+           QStringLiteral(" \u00b7 ") + QString::fromStdString(formatBytes(cost_->bytes));
+}
+
+void NodeItem::updateToolTip()
+{
+    QString tip = baseTip_;
+    if (cost_ && cost_->insideConsumer)
+        tip += QObject::tr("<br>Training cost: none of its own; it runs inside the next "
+                           "layer's kernel");
+    else if (cost_ && cost_->measured)
+        tip += QObject::tr("<br>Training cost (last profile): %1% of a step, %2 ms; holds %3")
+                   .arg(100.0 * cost_->share, 0, 'f', 1)
+                   .arg(cost_->ms, 0, 'f', 2)
+                   .arg(QString::fromStdString(formatBytes(cost_->bytes)));
+    else if (cost_)
+        tip += QObject::tr("<br>Training cost, estimated from FLOPs and bytes before any run: "
+                           "about %1% of a step; holds about %2 at batch size %3")
+                   .arg(100.0 * cost_->share, 0, 'f', 1)
+                   .arg(QString::fromStdString(formatBytes(cost_->bytes)))
+                   .arg(costBatch_);
+    setToolTip(tip);
+}
+
+// The cost: a figure at the right of the name line, a bar along the bottom edge as long as
+// the share of the step. Measured figures in a warm colour when the layer takes a fifth of
+// the step or more; estimates in grey.
+void NodeItem::paintCost(QPainter *painter)
+{
+    const double pad = 8;
+    QFont font = painter->font();
+    font.setPointSizeF(7.5);
+    font.setBold(false);
+    font.setItalic(!cost_->measured);
+    painter->setFont(font);
+    const QColor warm(0xd8, 0x5a, 0x1e), grey(0x80, 0x87, 0x90);
+    const bool heavy = cost_->share >= 0.2;
+    painter->setPen(cost_->measured && heavy ? warm : grey);
+    painter->drawText(QRectF(pad, kHeaderHeight + 3, kNodeWidth - 2 * pad, 18),
+                      Qt::AlignRight | Qt::AlignVCenter, costText());
+    if (cost_->share <= 0)
+        return;
+    QColor bar = heavy ? warm : QColor(0xf0, 0x9a, 0x3c);
+    bar.setAlpha(cost_->measured ? 230 : 120);
+    const double width = std::clamp(cost_->share, 0.0, 1.0) * (kNodeWidth - 2 * kCorner);
+    painter->fillRect(QRectF(kCorner, kHeight - 4, std::max(width, 1.5), 3), bar);
 }
 
 void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *)
@@ -257,9 +330,14 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidge
     painter->setFont(nameFont);
     painter->setPen(QColor(0x20, 0x24, 0x2a));
     const QFontMetricsF nfm(nameFont);
-    painter->drawText(QRectF(pad, kHeaderHeight + 3, kNodeWidth - 2 * pad, 18),
+    // Room for the cost figure right of the name.
+    QFont costFont = font;
+    costFont.setPointSizeF(7.5);
+    const double costWidth =
+        cost_ ? QFontMetricsF(costFont).horizontalAdvance(costText()) + 6 : 0.0;
+    painter->drawText(QRectF(pad, kHeaderHeight + 3, kNodeWidth - 2 * pad - costWidth, 18),
                       Qt::AlignLeft | Qt::AlignVCenter,
-                      nfm.elidedText(name_, Qt::ElideRight, kNodeWidth - 2 * pad));
+                      nfm.elidedText(name_, Qt::ElideRight, kNodeWidth - 2 * pad - costWidth));
     painter->setFont(font);
     painter->setPen(error ? errorColor() : QColor(0x5f, 0x67, 0x73));
     const QString detail = error && keyParams_.isEmpty() ? message_ : keyParams_;
@@ -269,6 +347,10 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidge
 
     if (!unitMaps_.empty())
         paintUnitMaps(painter);
+    if (cost_) {
+        paintCost(painter);
+        painter->setFont(font);
+    }
 
     if (error) {
         // The badge: a red disc with "!" on the top-right corner.

@@ -5,6 +5,7 @@
 // broken input is greyed.
 
 #include <strata/graph.h>
+#include <strata/node_costs.h>
 #include <strata/shape_inference.h>
 
 #include <QGraphicsEllipseItem>
@@ -12,6 +13,7 @@
 #include <QImage>
 #include <QString>
 
+#include <optional>
 #include <vector>
 
 namespace strata::ui {
@@ -74,6 +76,15 @@ public:
     static constexpr int kUnitThumbnails = 8; // in 2 columns of 4
     static constexpr double kThumbnail = 14;
 
+    // Its share of a training step's time and its memory (measured by the last profile, or
+    // estimated before any run): a figure right of its name and a bar along the card's
+    // bottom edge; none clears. batchSize: the one the memory is counted at.
+    void setCost(const std::optional<NodeCost> &cost, int64_t batchSize = 0);
+    const std::optional<NodeCost> &cost() const { return cost_; }
+    // "31% · 18 MB" (measured), "≈31% · 18 MB" (estimated), "fused" (runs inside the next
+    // layer's kernel); empty without a cost.
+    QString costText() const;
+
     QRectF boundingRect() const override;
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
 
@@ -83,6 +94,8 @@ protected:
 private:
     void rebuildPorts(int inputCount);
     void paintUnitMaps(QPainter *painter);
+    void paintCost(QPainter *painter);
+    void updateToolTip();
 
     QString id_;
     QString type_, name_, category_, keyParams_, weightText_, message_;
@@ -91,6 +104,9 @@ private:
     PortItem *output_ = nullptr;
     std::vector<QImage> unitMaps_; // at most kUnitThumbnails
     int unitCount_ = 0;            // all the layer's units
+    QString baseTip_;              // refresh()'s tooltip, before the cost's line
+    std::optional<NodeCost> cost_;
+    int64_t costBatch_ = 0;
 };
 
 } // namespace strata::ui

@@ -34,6 +34,15 @@ QPointF snapped(QPointF p)
 NodeScene::NodeScene(Document *document, QObject *parent)
     : QGraphicsScene(parent), document_(document)
 {
+    // A profile measured another graph once this one changes (connected first: the items
+    // refresh after).
+    connect(document, &Document::projectReset, this, &NodeScene::graphChanged);
+    connect(document, &Document::nodeAdded, this, &NodeScene::graphChanged);
+    connect(document, &Document::nodeRemoved, this, &NodeScene::graphChanged);
+    connect(document, &Document::nodeChanged, this, &NodeScene::graphChanged);
+    connect(document, &Document::edgeAdded, this, &NodeScene::graphChanged);
+    connect(document, &Document::edgeRemoved, this, &NodeScene::graphChanged);
+    connect(document, &Document::settingsChanged, this, &NodeScene::refreshCosts);
     connect(document, &Document::projectReset, this, &NodeScene::rebuild);
     connect(document, &Document::nodeAdded, this, &NodeScene::addNodeItem);
     connect(document, &Document::nodeRemoved, this, &NodeScene::removeNodeItem);
@@ -176,6 +185,48 @@ void NodeScene::refreshNode(NodeItem *item)
                 edge->updatePath();
 }
 
+void NodeScene::graphChanged()
+{
+    measured_.clear();
+}
+
+void NodeScene::setMeasuredCosts(std::vector<NodeCost> costs)
+{
+    measured_ = std::move(costs);
+    refreshCosts();
+}
+
+void NodeScene::setCostsShown(bool shown)
+{
+    costsShown_ = shown;
+    refreshCosts();
+}
+
+void NodeScene::refreshCosts()
+{
+    const TrainingSpec &training = document_->project().training;
+    std::vector<NodeCost> costs;
+    if (costsShown_) {
+        // Estimates only for a graph every node of which shape inference accepts: the
+        // shares of a part would mislead.
+        bool ok = !document_->analysis().nodes.empty();
+        for (const NodeAnalysis &n : document_->analysis().nodes)
+            ok = ok && n.status == NodeStatus::Ok;
+        if (!measured_.empty())
+            costs = measured_;
+        else if (ok)
+            costs =
+                estimateNodeCosts(document_->analysis(), training.batchSize, training.optimizer);
+    }
+    QHash<QString, const NodeCost *> byId;
+    for (const NodeCost &c : costs)
+        byId.insert(QString::fromStdString(c.id), &c);
+    for (NodeItem *item : std::as_const(nodes_)) {
+        const NodeCost *c = byId.value(item->id());
+        item->setCost(c ? std::optional<NodeCost>(*c) : std::nullopt, training.batchSize);
+    }
+}
+
 void NodeScene::refreshAnalysis()
 {
     for (NodeItem *item : std::as_const(nodes_))
@@ -186,6 +237,7 @@ void NodeScene::refreshAnalysis()
                            ? QString::fromStdString(toString(a->output))
                            : QString());
     }
+    refreshCosts();
 }
 
 void NodeScene::nodeItemMoved(NodeItem *item)
@@ -351,7 +403,8 @@ QString NodeScene::link(const PortRef &output, const PortRef &input)
     return why;
 }
 
-void NodeScene::setUnitMaps(const QStringList &nodeIds, const std::vector<std::vector<QImage>> &maps)
+void NodeScene::setUnitMaps(const QStringList &nodeIds,
+                            const std::vector<std::vector<QImage>> &maps)
 {
     for (auto it = nodes_.cbegin(); it != nodes_.cend(); ++it) {
         const qsizetype i = nodeIds.indexOf(it.key());

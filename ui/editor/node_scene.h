@@ -6,6 +6,8 @@
 #include "ui/document.h"
 #include "ui/mime_types.h"
 
+#include <strata/node_costs.h>
+
 #include <QGraphicsScene>
 #include <QHash>
 #include <QImage>
@@ -33,6 +35,12 @@ public:
     // other node's go.
     void setUnitMaps(const QStringList &nodeIds, const std::vector<std::vector<QImage>> &maps);
     QList<EdgeItem *> edgeItems() const { return edges_.values(); }
+    // Each node's share of a training step and its memory on its card: measured by a profile
+    // of this graph (kept until the graph changes), estimated from shape inference otherwise.
+    void setMeasuredCosts(std::vector<NodeCost> costs);
+    bool hasMeasuredCosts() const { return !measured_.empty(); }
+    void setCostsShown(bool shown);
+    bool costsShown() const { return costsShown_; }
 
     QStringList selectedNodeIds() const;
     void selectNodes(const QStringList &ids);
@@ -75,6 +83,8 @@ private:
     void syncPositions(const QStringList &ids);
     void refreshAnalysis();
     void refreshNode(NodeItem *item);
+    void refreshCosts();
+    void graphChanged(); // the measured costs belong to another graph now
     void growSceneRect();
     QString pasteFragment(const nlohmann::json &fragment, QPointF offset);
 
@@ -94,6 +104,8 @@ private:
     PortItem *dragTarget_ = nullptr; // the port under the cursor, highlighted
     EdgeItem *detached_ = nullptr;   // an existing link picked up from its input
     int pasteCount_ = 0;             // successive pastes step further away
+    std::vector<NodeCost> measured_;
+    bool costsShown_ = true;
 };
 
 } // namespace strata::ui

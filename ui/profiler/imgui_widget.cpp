@@ -1,6 +1,6 @@
 #include "ui/profiler/imgui_widget.h"
 
-#include <backends/imgui_impl_opengl3.h>
+#include <imgui_impl_opengl3.h>
 #include <imgui.h>
 
 #include <QFileInfo>
@@ -135,6 +135,8 @@ void ImGuiWidget::initializeGL()
 {
     // The context goes with the widget's window (a dock floated or docked again): ImGui's
     // OpenGL objects go with it and are made anew here.
+    if (!context())
+        return;
     if (context_)
         releaseImGui();
     connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, &ImGuiWidget::shutdown,
@@ -160,6 +162,8 @@ void ImGuiWidget::initializeGL()
 
 void ImGuiWidget::paintGL()
 {
+    if (!context())
+        return; // QOpenGLWidget could not make one (it said why)
     QOpenGLFunctions *gl = context()->functions();
     const qreal ratio = devicePixelRatioF();
     gl->glViewport(0, 0, int(width() * ratio), int(height() * ratio));

@@ -321,6 +321,22 @@ void kernelsTab(const ProfileReport &r, const ProfilerViewState &state)
     for (const NodeProfile &n : r.nodes)
         fastest = std::max(fastest, n.forwardGflops());
     const double full = state.peakGflops > 0 ? state.peakGflops : fastest;
+    if (state.measurePeak) {
+        const bool blocked = state.measuring || !state.peakBlocked.empty();
+        if (blocked)
+            ImGui::BeginDisabled();
+        if (ImGui::Button(state.measuring ? "Measuring..." : "Measure the peak"))
+            state.measurePeak();
+        if (blocked)
+            ImGui::EndDisabled();
+        if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+            ImGui::SetTooltip("%s", state.peakBlocked.empty()
+                                        ? "Half a second of a large oneDNN matrix product on "
+                                          "the run's threads: the fp32 GFLOP/s this machine "
+                                          "reaches at best"
+                                        : state.peakBlocked.c_str());
+        ImGui::SameLine();
+    }
     if (state.peakGflops > 0)
         ImGui::TextDisabled("Bars: each layer's forward GFLOP/s against the machine's peak, "
                             "%.0f GFLOP/s (%s)",

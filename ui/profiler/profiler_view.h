@@ -6,6 +6,7 @@
 
 #include "strata/profile.h"
 
+#include <functional>
 #include <string>
 
 namespace strata::ui {
@@ -16,6 +17,11 @@ struct ProfilerViewState
     // The machine's measured fp32 peak (GFLOP/s at the run's threads); 0: not measured.
     double peakGflops = 0;
     std::string peakNote; // how the peak was measured, or why it was not
+    // The Kernels tab's "Measure the peak" button: asks for a measurement (null: no button);
+    // disabled with `peakBlocked` saying why (training runs), or while `measuring`.
+    std::function<void()> measurePeak;
+    std::string peakBlocked;
+    bool measuring = false;
 };
 
 // report may be null (no run profiled yet): the dock says how to get one.

@@ -2,16 +2,19 @@
 
 #include "ui/session/training_session.h"
 
+#include <QDockWidget>
 #include <QEvent>
 #include <QWidget>
 
 namespace strata::ui {
 
 SnapshotsWhileShown::SnapshotsWhileShown(QWidget *panel, TrainingSession *session, Feed feed)
-    : QObject(panel), session_(session), feed_(feed)
+    : QObject(panel), panel_(panel), session_(session), feed_(feed)
 {
     panel->installEventFilter(this);
-    listen(panel->isVisible());
+    if (panel->isVisible())
+        followDock();
+    update();
 }
 
 SnapshotsWhileShown::~SnapshotsWhileShown()
@@ -22,11 +25,35 @@ SnapshotsWhileShown::~SnapshotsWhileShown()
 bool SnapshotsWhileShown::eventFilter(QObject *watched, QEvent *event)
 {
     // Before the panel's own showEvent: a refresh it starts there already counts.
-    if (event->type() == QEvent::Show)
-        listen(true);
-    else if (event->type() == QEvent::Hide)
+    if (event->type() == QEvent::Show) {
+        followDock();
+        update();
+    } else if (event->type() == QEvent::Hide) {
         listen(false);
+    }
     return QObject::eventFilter(watched, event);
+}
+
+// The panel's dock, found when it is first shown (it is put into one after it is made).
+void SnapshotsWhileShown::followDock()
+{
+    if (dock_)
+        return;
+    for (QWidget *w = panel_->parentWidget(); w; w = w->parentWidget())
+        if (auto *dock = qobject_cast<QDockWidget *>(w)) {
+            dock_ = dock;
+            dockShown_ = true; // shown now; a tab change says otherwise
+            connect(dock, &QDockWidget::visibilityChanged, this, [this](bool shown) {
+                dockShown_ = shown;
+                update();
+            });
+            return;
+        }
+}
+
+void SnapshotsWhileShown::update()
+{
+    listen(panel_->isVisible() && (!dock_ || dockShown_));
 }
 
 void SnapshotsWhileShown::listen(bool on)

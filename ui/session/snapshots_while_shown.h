@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QPointer>
 
+class QDockWidget;
 class QWidget;
 
 namespace strata::ui {
@@ -28,9 +29,14 @@ protected:
 
 private:
     void listen(bool on);
+    void followDock();
+    void update();
 
+    QWidget *panel_;
     QPointer<TrainingSession> session_;
     Feed feed_;
+    QPointer<QDockWidget> dock_; // the dock the panel is in, once it has been shown in one
+    bool dockShown_ = true;      // its last visibilityChanged
     bool listening_ = false;
 };
 

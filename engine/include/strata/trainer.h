@@ -74,8 +74,8 @@ struct TrainerOptions
     // The live profile (the studio's Profiler dock): while profiling is on (`profile`, or
     // setProfiling() during the run), the first profileStepsPerPeriod steps of every
     // profilePeriodSeconds are timed node by node and phase by phase, and their report is
-    // handed to onProfile on the training thread at the period's end (it must not block for
-    // long). The untimed steps pay nothing; a timed one pays a clock read per kernel. Nothing
+    // handed to onProfile on the training thread at the period's end and when the run ends
+    // (it must not block for long). The untimed steps pay nothing; a timed one pays a clock read per kernel. Nothing
     // of the run changes.
     bool profile = false;
     double profilePeriodSeconds = 0.5;

@@ -12,7 +12,7 @@ namespace strata::internal {
 
 LiveProfile::LiveProfile(Network &net, Optimizer &optimizer, Backend &backend, int64_t batch,
                          ProfileSink sink, double periodSeconds, int stepsPerPeriod)
-    : net_(net), optimizer_(optimizer), backend_(backend), batch_(batch), sink_(std::move(sink)),
+    : net_(net), optimizer_(optimizer), backend_(backend), batchSize_(batch), sink_(std::move(sink)),
       period_(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
           std::chrono::duration<double>(periodSeconds))),
       stepsPerPeriod_(std::max(1, stepsPerPeriod)), periodStart_(std::chrono::steady_clock::now())
@@ -49,16 +49,28 @@ void LiveProfile::endStep(int epoch, int batch)
         profiler_->endStep();
         attach(nullptr);
         timing_ = false;
+        epoch_ = epoch;
+        batch_ = batch;
     }
-    const auto now = std::chrono::steady_clock::now();
-    if (now - periodStart_ < period_ || !profiler_ || profiler_->steps() == 0)
+    if (std::chrono::steady_clock::now() - periodStart_ >= period_)
+        report();
+}
+
+void LiveProfile::flush()
+{
+    report();
+}
+
+void LiveProfile::report()
+{
+    if (!profiler_ || profiler_->steps() == 0)
         return;
     auto report = std::make_shared<ProfileReport>(
-        buildProfileReport(net_, optimizer_, backend_, *profiler_, batch_));
-    report->epoch = epoch;
-    report->batch = batch;
+        buildProfileReport(net_, optimizer_, backend_, *profiler_, batchSize_));
+    report->epoch = epoch_;
+    report->batch = batch_;
     profiler_.reset();
-    periodStart_ = now;
+    periodStart_ = std::chrono::steady_clock::now();
     ++reports_;
     if (sink_)
         sink_(std::move(report));

@@ -41,16 +41,20 @@ public:
     // epoch, batch: the step's place in the run (0-based), carried in the report.
     void endStep(int epoch, int batch);
 
+    // Hands out the report of the period under way, if it timed a step (the run ends).
+    void flush();
+
     // Reports handed out so far.
     int reports() const { return reports_; }
 
 private:
     void attach(Profiler *profiler);
+    void report();
 
     Network &net_;
     Optimizer &optimizer_;
     Backend &backend_;
-    int64_t batch_;
+    int64_t batchSize_;
     ProfileSink sink_;
     std::chrono::steady_clock::duration period_;
     int stepsPerPeriod_;
@@ -58,6 +62,7 @@ private:
     bool timing_ = false;                // the step under way is timed
     std::chrono::steady_clock::time_point periodStart_;
     int reports_ = 0;
+    int epoch_ = -1, batch_ = -1; // the last timed step's place
 };
 
 } // namespace strata::internal

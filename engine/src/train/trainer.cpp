@@ -144,7 +144,9 @@ FinishedEvent Trainer::run()
         result_.epochsRun = static_cast<int>(history_.size());
     }
     run_->pipeline.reset(); // its thread ends with the run (the network stays for use)
-    run_->live.reset();     // no profiler stays attached to the trained network
+    if (run_->live && result_.reason != FinishedEvent::Reason::Failed)
+        run_->live->flush(); // a run shorter than a period is profiled too
+    run_->live.reset();      // no profiler stays attached to the trained network
     {
         std::lock_guard lock(commandMutex_);
         stopRequested_ = false;
