@@ -20,6 +20,10 @@ shot() { # screen size, then strata's arguments
 shot 1920x1200 "$root/projects/keras_mnist_cnn.strata" --size 1600x1000 \
     --screenshot "$root/docs/studio-mnist-cnn.png"
 
+# The Profiler dock mid-run on the MNIST CNN, the cards' measured costs beside it.
+shot 1920x1200 "$root/projects/keras_mnist_cnn.strata" --size 1600x1000 --train-epochs 1 \
+    --show-dock profilerDock --screenshot "$root/docs/profiler-dock.png"
+
 # A shape error: the MNIST CNN without its Flatten layer.
 python3 - "$root/projects/keras_mnist_cnn.strata" "$work/shape_error.strata" <<'PY'
 import json, sys

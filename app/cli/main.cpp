@@ -153,7 +153,7 @@ int main(int argc, char **argv)
     }
     const std::string command = argv[1];
     try {
-        Args args = parseArgs(argc, argv, 2, {"quiet", "json", "synthetic"});
+        Args args = parseArgs(argc, argv, 2, {"quiet", "json", "synthetic", "peak"});
         if (command == "summary")
             return runSummary(args);
         if (command == "check")

@@ -50,6 +50,10 @@ void followPalette(const QPalette &palette)
     const QColor text = palette.color(QPalette::WindowText);
     style.Colors[ImGuiCol_WindowBg] = ImVec4(window.redF(), window.greenF(), window.blueF(), 1);
     style.Colors[ImGuiCol_Text] = ImVec4(text.redF(), text.greenF(), text.blueF(), 1);
+    // Frames (check boxes, buttons) a shade off the window, with an edge, as Qt draws them.
+    const QColor frame = window.lightness() < 128 ? window.lighter(150) : window.darker(108);
+    style.Colors[ImGuiCol_FrameBg] = ImVec4(frame.redF(), frame.greenF(), frame.blueF(), 1);
+    style.FrameBorderSize = 1;
     style.WindowRounding = 0;
     style.WindowBorderSize = 0;
     style.FrameRounding = 3;

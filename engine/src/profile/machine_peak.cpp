@@ -62,7 +62,7 @@ std::string describeAgainstPeak(const ProfileReport &report, const MachinePeak &
     std::stable_sort(nodes.begin(), nodes.end(),
                      [](const auto *a, const auto *b) { return a->flops > b->flops; });
     for (const NodeProfile *n : nodes) {
-        std::snprintf(line, sizeof line, "  %-24s forward %8.1f GFLOP/s  %5.1f%% of the peak\n",
+        std::snprintf(line, sizeof line, "  %-30s forward %8.1f GFLOP/s  %5.1f%% of the peak\n",
                       (n->name + " (" + n->type + ")").c_str(), n->forwardGflops(),
                       peak.gflops > 0 ? 100.0 * n->forwardGflops() / peak.gflops : 0.0);
         text += line;
