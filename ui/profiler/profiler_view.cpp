@@ -415,22 +415,28 @@ void drawProfilerView(const ProfileReport *report, ProfilerViewState &state)
     header(*report);
     if (!ImGui::BeginTabBar("views"))
         return;
-    if (ImGui::BeginTabItem("Layers")) {
+    const auto tab = [&state](const char *label, int index) {
+        const ImGuiTabItemFlags flags =
+            state.selectTab == index ? ImGuiTabItemFlags_SetSelected : ImGuiTabItemFlags_None;
+        return ImGui::BeginTabItem(label, nullptr, flags);
+    };
+    if (tab("Layers", kLayersTab)) {
         layersTab(*report, state);
         ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("Timeline")) {
+    if (tab("Timeline", kTimelineTab)) {
         timelineTab(*report);
         ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("Memory")) {
+    if (tab("Memory", kMemoryTab)) {
         memoryTab(*report);
         ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("Kernels")) {
+    if (tab("Kernels", kKernelsTab)) {
         kernelsTab(*report, state);
         ImGui::EndTabItem();
     }
+    state.selectTab = -1;
     ImGui::EndTabBar();
 }
 

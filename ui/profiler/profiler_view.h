@@ -22,7 +22,12 @@ struct ProfilerViewState
     std::function<void()> measurePeak;
     std::string peakBlocked;
     bool measuring = false;
+    // A tab to bring to the front at the next frame (-1: none): 0 Layers, 1 Timeline,
+    // 2 Memory, 3 Kernels.
+    int selectTab = -1;
 };
+
+enum ProfilerTab { kLayersTab, kTimelineTab, kMemoryTab, kKernelsTab };
 
 // report may be null (no run profiled yet): the dock says how to get one.
 void drawProfilerView(const ProfileReport *report, ProfilerViewState &state);
