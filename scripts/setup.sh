@@ -16,6 +16,8 @@ packages=(
   # tests/interop/check_augmentation.py runs the exported data.py with numpy.
   python3-numpy
   xvfb xauth
+  # scripts/package_test.sh: the desktop entry's and the AppStream metainfo's validators.
+  desktop-file-utils appstream
   # scripts/fuzz.sh: libFuzzer with AddressSanitizer and UndefinedBehaviorSanitizer.
   clang libclang-rt-dev
 )

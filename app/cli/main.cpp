@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include "strata/errors.h"
+#include "strata/version.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -139,7 +140,8 @@ const char *kUsage =
     "                                  an ONNX model as a new project, with its weights in\n"
     "                                  PROJECT.safetensors\n"
     "  devices                         the devices Strata can train on\n"
-    "  help                            this text\n";
+    "  help                            this text\n"
+    "  version                         Strata's version (also --version)\n";
 
 } // namespace
 
@@ -150,6 +152,10 @@ int main(int argc, char **argv)
         !std::strcmp(argv[1], "-h")) {
         std::fputs(kUsage, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
+    }
+    if (!std::strcmp(argv[1], "--version") || !std::strcmp(argv[1], "version")) {
+        std::printf("strata-cli %s\n", strata::version());
+        return 0;
     }
     const std::string command = argv[1];
     try {

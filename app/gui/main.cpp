@@ -19,6 +19,7 @@
 #include "ui/runs/runs_panel.h"
 #include "ui/session/training_session.h"
 #include "ui/training/training_dashboard.h"
+#include "strata/version.h"
 
 #include <qcustomplot.h>
 
@@ -38,7 +39,7 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Strata"));
     QApplication::setApplicationName(QStringLiteral("Strata"));
-    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    QApplication::setApplicationVersion(QString::fromLatin1(strata::version()));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/strata.svg")));
 
     QCommandLineParser parser;
