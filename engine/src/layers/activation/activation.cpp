@@ -65,25 +65,6 @@ std::function<ActivationFunction(const nlohmann::json &)> fixed(ActivationFuncti
 
 } // namespace
 
-bool derivativeFromOutput(ActivationKind kind)
-{
-    switch (kind) {
-    case ActivationKind::ReLU:
-    case ActivationKind::LeakyReLU:
-    case ActivationKind::Sigmoid:
-    case ActivationKind::Tanh:
-    case ActivationKind::Clip:
-    case ActivationKind::ELU:
-    case ActivationKind::Hardsigmoid:
-        return true;
-    case ActivationKind::SiLU:
-    case ActivationKind::Hardswish:
-    case ActivationKind::Softplus:
-        return false;
-    }
-    return false;
-}
-
 void registerActivations(LayerRegistry &registry)
 {
     using K = ActivationKind;

@@ -36,9 +36,6 @@ struct ActivationFunction
 // Softplus is x itself above this input, as PyTorch's (beta 1, threshold 20) is.
 constexpr float kSoftplusThreshold = 20.f;
 
-// True when the derivative follows from the output alone (backward need not read the input).
-bool derivativeFromOutput(ActivationKind kind);
-
 std::unique_ptr<Kernel> makeActivationCpu(const KernelSetup &setup, ActivationFunction f);
 std::unique_ptr<Kernel> makeActivationReference(const KernelSetup &setup, ActivationFunction f);
 std::unique_ptr<Kernel> makeActivationCuda(const KernelSetup &setup,

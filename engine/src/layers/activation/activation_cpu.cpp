@@ -31,7 +31,7 @@ algorithm algorithmOf(ActivationKind kind)
         return algorithm::eltwise_clip_v2_use_dst_for_bwd;
     case ActivationKind::ELU:
         return algorithm::eltwise_elu_use_dst_for_bwd;
-    case ActivationKind::SiLU: // x · sigmoid(alpha·x) with alpha 1
+    case ActivationKind::SiLU: // x · sigmoid(alpha·x)
         return algorithm::eltwise_swish;
     case ActivationKind::Hardswish:
         return algorithm::eltwise_hardswish;
@@ -55,7 +55,10 @@ public:
         const memory::desc data({numel(s.outputShape)}, memory::data_type::f32,
                                 memory::format_tag::a);
         const algorithm alg = algorithmOf(f.kind);
-        const float alpha = f.kind == ActivationKind::SiLU ? 1.f : f.alpha;
+        // SiLU is swish with alpha 1; Softplus passes 1 too, which oneDNN 2.6 ignores and 3.x
+        // reads as its scale (log(1 + e^(alpha·x)) / alpha).
+        const bool scaled = f.kind == ActivationKind::SiLU || f.kind == ActivationKind::Softplus;
+        const float alpha = scaled ? 1.f : f.alpha;
 
         eltwise_forward::desc fwdDesc(prop_kind::forward_training, alg, data, alpha, f.beta);
         fwdPd_ = eltwise_forward::primitive_desc(fwdDesc, eng);
