@@ -69,7 +69,34 @@ def models(torch):
         def forward(self, x):
             return torch.softmax(self.fc2(torch.tanh(self.fc1(x))), dim=1)
 
+    class MobileActivations(nn.Module):
+        """The activations of MobileNetV2/V3 and EfficientNet as the exporter writes them at
+        opset 13: ReLU6 and Hardtanh (Clip), SiLU (Sigmoid → Mul), Hardswish (HardSigmoid →
+        Mul), Hardsigmoid, PReLU per channel and shared, ELU and Softplus. The convolutions'
+        weights are scaled so that the values reach ReLU6's 6 and Hardswish's ±3."""
+
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(3, 6, 3, padding=1)
+            self.conv2 = nn.Conv2d(6, 6, 3, padding=1)
+            with torch.no_grad():
+                self.conv1.weight.mul_(8)
+                self.conv2.weight.mul_(4)
+            self.relu6, self.hardswish, self.silu = nn.ReLU6(), nn.Hardswish(), nn.SiLU()
+            self.prelu = nn.PReLU(6)
+            self.clip = nn.Hardtanh(-0.5, 2.0)
+            self.fc1 = nn.Linear(6, 8)
+            self.elu, self.softplus, self.shared = nn.ELU(0.7), nn.Softplus(), nn.PReLU()
+            self.gate = nn.Hardsigmoid()
+            self.fc2 = nn.Linear(8, 3)
+
+        def forward(self, x):
+            x = self.prelu(self.hardswish(self.conv2(self.relu6(self.conv1(x)))))
+            x = torch.flatten(F.adaptive_avg_pool2d(self.clip(self.silu(x)), 1), 1)
+            return self.fc2(self.gate(self.shared(self.softplus(self.elu(self.fc1(x))))))
+
     return [("small_cnn", SmallCnn(), [1, 12, 12], "softmax"),
+            ("mobile_activations", MobileActivations(), [3, 6, 6], "softmax"),
             ("residual_gap", ResidualGap(), [3, 7, 7], "none"),
             ("mlp", Mlp(), [5], "none")]
 
@@ -127,11 +154,11 @@ def main():
         try:
             worst = check(args.cli, name, model, sample, activation,
                           os.path.join(args.work, name), mods)
-            print("ok   %-14s largest difference from PyTorch %.1e (%.1f s)" %
+            print("ok   %-18s largest difference from PyTorch %.1e (%.1f s)" %
                   (name, worst, time.time() - start))
         except Exception as e:
             failures += 1
-            print("FAIL %-14s %s: %s" % (name, type(e).__name__, e))
+            print("FAIL %-18s %s: %s" % (name, type(e).__name__, e))
     print("%d of %d PyTorch models import and agree" % (len(cases) - failures, len(cases)))
     return 1 if failures else 0
 

@@ -73,6 +73,17 @@ std::vector<OpCase> opCases()
         op("Concat features", {"cat", "Concat", "cat", {{"inputs", 3}}}, {{3, 4}, {3, 2}, {3, 5}}),
         op("Dropout evaluation", {"d", "Dropout", "d", {{"rate", 0.5}}}, {{4, 16}}, false),
         op("Dropout training", {"d", "Dropout", "d", {{"rate", 0.3}}}, {{4, 64}}),
+        // The activations of MobileNet and EfficientNet (issue 21).
+        op("ReLU6", {"a", "ReLU6", "a"}, {{2, 3, 4, 4}}),
+        op("Clip", {"a", "Clip", "a", {{"min", -0.5}, {"max", 0.25}}}, {{4, 10}}),
+        op("ELU", {"a", "ELU", "a", {{"alpha", 0.7}}}, {{2, 3, 4, 4}}),
+        op("SiLU", {"a", "SiLU", "a"}, {{2, 3, 4, 4}}),
+        op("Hardswish", {"a", "Hardswish", "a"}, {{4, 10}}),
+        op("Hardsigmoid", {"a", "Hardsigmoid", "a"}, {{2, 3, 4, 4}}),
+        op("Softplus", {"a", "Softplus", "a"}, {{4, 10}}),
+        op("PReLU image", {"p", "PReLU", "p"}, {{2, 3, 4, 4}}),
+        op("PReLU features", {"p", "PReLU", "p"}, {{4, 10}}),
+        op("PReLU after Input", {"p", "PReLU", "p"}, {{2, 3, 4, 4}}, true, false),
     };
 }
 

@@ -55,6 +55,7 @@ enum class Init {
     GlorotUniform,  // Keras default for kernels: U(±sqrt(6 / (fanIn + fanOut)))
     KaimingUniform, // PyTorch default for weights: U(±1 / sqrt(fanIn))
     BiasFanIn,      // PyTorch default for biases: U(±1 / sqrt(fanIn))
+    Quarter,        // 0.25 everywhere: PyTorch's PReLU slopes
 };
 
 struct WeightSpec

@@ -30,6 +30,9 @@ void initialise(Tensor &host, const WeightSpec &w, InitConvention conv, Rng &rng
     case Init::Ones:
         host.fill(1);
         return;
+    case Init::Quarter:
+        host.fill(0.25f);
+        return;
     case Init::GlorotUniform:
         bound = std::sqrt(6.0f / static_cast<float>(w.fanIn + w.fanOut));
         break;

@@ -10,6 +10,7 @@
 #include "layers/input/input.h"
 #include "layers/merge/merge.h"
 #include "layers/pooling/pooling.h"
+#include "layers/prelu/prelu.h"
 #include "layers/softmax/softmax.h"
 
 namespace strata::internal {
@@ -22,6 +23,7 @@ void registerBuiltinLayers(LayerRegistry &registry)
     registerPooling(registry);
     registerFlatten(registry);
     registerActivations(registry);
+    registerPRelu(registry);
     registerGelu(registry);
     registerSoftmax(registry);
     registerDropout(registry);

@@ -65,8 +65,16 @@ std::string OnnxContext::weight(const std::string &name)
     // The exporter checks every weight against the graph before any layer runs.
     if (it == weights_.end())
         throw std::logic_error("ONNX export: " + describe(node_) + " has no weight '" + name + "'");
+    return weight(name, it->second.shape());
+}
+
+std::string OnnxContext::weight(const std::string &name, const Shape &shape)
+{
+    auto it = weights_.find(name);
+    if (it == weights_.end())
+        throw std::logic_error("ONNX export: " + describe(node_) + " has no weight '" + name + "'");
     const std::string full = node_.id + "." + name;
-    model_.initializers.emplace_back(full, it->second);
+    model_.initializers.emplace_back(full, it->second.reshaped(shape));
     return full;
 }
 

@@ -79,6 +79,9 @@ public:
 
     // Adds the node's weight as the initialiser "<id>.<name>" and returns that name.
     std::string weight(const std::string &name);
+    // The same, reshaped to `shape` (as many values), e.g. PReLU's {C} slopes as {C, 1, 1}
+    // so that they broadcast over an image.
+    std::string weight(const std::string &name, const Shape &shape);
     // Adds an ONNX node named after the layer's id (with "/<suffix>" for helper nodes); the
     // reference is valid until the next addNode.
     OnnxNode &addNode(const std::string &opType, std::vector<std::string> inputs,

@@ -115,6 +115,12 @@ private:
     void convertConcat(const onnx::NodeProto &n);
     // import/gelu.cpp: Div, Erf, Add and Mul as GELU's x·(1 + erf(x/√2))·0.5.
     void convertGelu(const onnx::NodeProto &n);
+    // import/activation.cpp: Clip as ReLU6, ReLU or Clip; import/gated.cpp: Mul, as SiLU or
+    // Hardswish (x times its Sigmoid or HardSigmoid), else on to convertGelu;
+    // import/prelu.cpp: PRelu.
+    void convertClip(const onnx::NodeProto &n);
+    void convertMul(const onnx::NodeProto &n);
+    void convertPRelu(const onnx::NodeProto &n);
     // import/shapes.cpp: the ops that move no data in Strata.
     void convertConstant(const onnx::NodeProto &n);
     void convertShapeOps(const onnx::NodeProto &n);    // Shape, Gather, Unsqueeze, Cast

@@ -1,7 +1,8 @@
 // How each ONNX op becomes Strata layers: the one table from op name to handler (the list of
 // supported ops is its keys) and the window padding shared by Conv and the pools. The
 // handlers live in onnx/import/, one file per layer family: conv2d, dense, pooling,
-// activation, batchnorm, merge, gelu (the Erf chain), shapes (ops that move no data).
+// activation, batchnorm, merge, gelu (the Erf chain), gated (SiLU and Hardswish as x times a
+// gate), prelu, shapes (ops that move no data).
 
 #include "onnx/onnx_import.h"
 
@@ -31,7 +32,7 @@ const std::map<std::string, OnnxImporter::Handler> &OnnxImporter::handlers()
         {"LeakyRelu", &OnnxImporter::convertActivation},
         {"MatMul", &OnnxImporter::convertMatMul},
         {"MaxPool", &OnnxImporter::convertPool},
-        {"Mul", &OnnxImporter::convertGelu},
+        {"Mul", &OnnxImporter::convertMul},
         {"Relu", &OnnxImporter::convertActivation},
         {"Reshape", &OnnxImporter::convertReshape},
         {"Shape", &OnnxImporter::convertShapeOps},
@@ -41,6 +42,13 @@ const std::map<std::string, OnnxImporter::Handler> &OnnxImporter::handlers()
         {"Sum", &OnnxImporter::convertAdd},
         {"Tanh", &OnnxImporter::convertActivation},
         {"Unsqueeze", &OnnxImporter::convertShapeOps},
+        // The activations of MobileNet and EfficientNet (issue 21).
+        {"Clip", &OnnxImporter::convertClip},
+        {"Elu", &OnnxImporter::convertActivation},
+        {"HardSigmoid", &OnnxImporter::convertActivation},
+        {"HardSwish", &OnnxImporter::convertActivation},
+        {"PRelu", &OnnxImporter::convertPRelu},
+        {"Softplus", &OnnxImporter::convertActivation},
     };
     return table;
 }

@@ -153,6 +153,23 @@ private slots:
         // it still reaches dense_a (above).
         QVERIFY(contains(torch, "self.gelu = nn.GELU()"));
         QVERIFY(contains(keras, "layers.Activation(\"gelu\", name=\"gelu\")"));
+        // The activations of MobileNet and EfficientNet, with Keras 3's hard_sigmoid and
+        // hard_silu (PyTorch's relu6(x + 3) / 6); PReLU's slopes per channel, shared over an
+        // image's height and width in Keras.
+        for (const char *module :
+             {"nn.ReLU6()", "nn.Hardtanh(min_val=-0.5, max_val=2.0)", "nn.ELU(alpha=0.5)",
+              "nn.SiLU()", "nn.Hardswish()", "nn.Hardsigmoid()", "nn.Softplus()",
+              "self.prelu_img = nn.PReLU(num_parameters=", "self.prelu_flat = nn.PReLU("})
+            QVERIFY2(contains(torch, module), module);
+        for (const char *layer :
+             {"layers.ReLU(max_value=6.0, name=\"relu6\")", "keras.ops.clip(t, -0.5, 2.0)",
+              "layers.ELU(alpha=0.5, name=\"elu\")", "layers.Activation(\"silu\"",
+              "layers.Activation(\"hard_silu\"", "layers.Activation(\"hard_sigmoid\"",
+              "layers.Activation(\"softplus\"",
+              "layers.PReLU(shared_axes=[1, 2], name=\"prelu_img\")",
+              "tensors[\"prelu_img.slope\"].reshape(1, 1, -1)",
+              "layers.PReLU(name=\"prelu_flat\")"})
+            QVERIFY2(contains(keras, layer), layer);
         // One normalize() for model.py and data.py, the model's with its recorded default.
         const std::string signature = "def normalize(samples, normalization";
         QVERIFY(contains(torch, signature + "=NORMALIZATION):"));

@@ -120,12 +120,16 @@ private slots:
         QCOMPARE(g.output(0).name(), a.outputNode);
         QCOMPARE(dimsOf(g.output(0)), withBatch(-1, a.find(a.outputNode)->output));
 
-        // Every weight is an initializer with the graph's shape.
+        // Every weight is an initializer with the graph's shape, or that shape followed by
+        // axes of size 1 (PReLU's {C} slopes are written {C, 1, 1} to broadcast over an image).
         QCOMPARE(g.initializer_size(), int(weights.weights.size()));
         for (const auto &[name, t] : weights.weights) {
             const onnx::TensorProto *init = initializer(m, name);
             QVERIFY2(init, name.c_str());
-            QCOMPARE(std::vector<int64_t>(init->dims().begin(), init->dims().end()), t.shape());
+            std::vector<int64_t> dims(init->dims().begin(), init->dims().end());
+            while (dims.size() > t.shape().size() && dims.back() == 1)
+                dims.pop_back();
+            QCOMPARE(dims, t.shape());
         }
 
         std::map<std::string, int> ops;
@@ -150,13 +154,18 @@ private slots:
         }
         QCOMPARE(ops.count("Dropout"), size_t(0));
         // Opset 13 has no Gelu: each GELU is x·(1 + erf(x/√2))·0.5, its constants as nodes.
-        int gelus = 0;
-        for (const Node &n : project.graph.nodes())
+        // SiLU and Hardswish are x times their Sigmoid or HardSigmoid; Clip's and ReLU6's
+        // bounds are Constant nodes too.
+        int gelus = 0, gated = 0, clips = 0;
+        for (const Node &n : project.graph.nodes()) {
             gelus += n.type == "GELU";
+            gated += n.type == "SiLU" || n.type == "Hardswish";
+            clips += n.type == "Clip" || n.type == "ReLU6";
+        }
         QCOMPARE(ops["Erf"], gelus);
         QCOMPARE(ops["Div"], gelus);
-        QCOMPARE(ops["Mul"], 2 * gelus);
-        QCOMPARE(ops["Constant"], 3 * gelus);
+        QCOMPARE(ops["Mul"], 2 * gelus + gated);
+        QCOMPARE(ops["Constant"], 3 * gelus + 2 * clips);
 
         QCOMPARE(nlohmann::json::parse(metadata(m, "class_names")),
                  nlohmann::json(weights.classNames));

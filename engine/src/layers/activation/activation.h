@@ -1,6 +1,7 @@
 #pragma once
-// The element-wise activations: ReLU, LeakyReLU, Sigmoid and Tanh. One kernel class per
-// backend serves the whole family; the kind picks the function.
+// The element-wise activations: ReLU, LeakyReLU, Sigmoid, Tanh, ReLU6, Clip, ELU, SiLU,
+// Hardswish, Hardsigmoid and Softplus. One kernel class per backend serves the whole family;
+// the function (kind and its constants) picks what it computes.
 
 #include "core/layer_impl.h"
 #include "strata/layer.h"
@@ -9,20 +10,41 @@
 
 namespace strata::internal {
 
-enum class ActivationKind { ReLU, LeakyReLU, Sigmoid, Tanh };
+// The CUDA kernels (activation_cuda.cu) switch on these values: append, never reorder.
+enum class ActivationKind {
+    ReLU,
+    LeakyReLU,
+    Sigmoid,
+    Tanh,
+    Clip, // ReLU6 is Clip from 0 to 6
+    ELU,
+    SiLU,
+    Hardswish,
+    Hardsigmoid,
+    Softplus,
+};
 
-// alpha is LeakyReLU's slope for negative inputs (0 for the others).
-std::unique_ptr<Kernel> makeActivationCpu(const KernelSetup &setup, ActivationKind kind,
-                                          float alpha);
-std::unique_ptr<Kernel> makeActivationReference(const KernelSetup &setup, ActivationKind kind,
-                                                float alpha);
-std::unique_ptr<Kernel> makeActivationCuda(const KernelSetup &setup, ActivationKind kind,
-                                           float alpha); // builds with CUDA only
+// A kind with its constants: LeakyReLU's negative slope in alpha, Clip's bounds in alpha
+// (lower) and beta (upper), ELU's alpha; the others use neither.
+struct ActivationFunction
+{
+    ActivationKind kind = ActivationKind::ReLU;
+    float alpha = 0;
+    float beta = 0;
+};
+
+// Softplus is x itself above this input, as PyTorch's (beta 1, threshold 20) is.
+constexpr float kSoftplusThreshold = 20.f;
+
+std::unique_ptr<Kernel> makeActivationCpu(const KernelSetup &setup, ActivationFunction f);
+std::unique_ptr<Kernel> makeActivationReference(const KernelSetup &setup, ActivationFunction f);
+std::unique_ptr<Kernel> makeActivationCuda(const KernelSetup &setup,
+                                           ActivationFunction f); // builds with CUDA only
 
 // The family's registration (called from layers/builtin_layers.cpp) and the hooks it sets:
 // code export in activation_code.cpp, ONNX export in activation_onnx.cpp.
-void registerActivations(LayerRegistry &registry); // ReLU, LeakyReLU, Sigmoid, Tanh
+void registerActivations(LayerRegistry &registry);
 LayerCode activationCode(const CodeContext &context);
-void activationToOnnx(OnnxContext &ctx); // ReLU, LeakyReLU, Sigmoid, Tanh
+void activationToOnnx(OnnxContext &ctx);
 
 } // namespace strata::internal
