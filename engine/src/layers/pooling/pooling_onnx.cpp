@@ -1,5 +1,6 @@
-// Pooling as ONNX: MaxPool and AveragePool with explicit pads (AveragePool leaves padding
-// out of the average, count_include_pad = 0, as the engine does), and GlobalAvgPool2D as
+// Pooling as ONNX: MaxPool and AveragePool with explicit pads and ceil_mode (AveragePool
+// counts padding in the average as the node's count_include_pad says; ONNX, like PyTorch,
+// never counts a ceil-mode window's overhang past the pads), and GlobalAvgPool2D as
 // GlobalAveragePool followed by Flatten, since ONNX keeps the 1×1 image the engine drops.
 
 #include "layers/pooling/pooling.h"
@@ -9,15 +10,16 @@ namespace strata::internal {
 
 void poolToOnnx(OnnxContext &ctx)
 {
-    const Window2D w = poolWindow(withBatch(1, ctx.inputShapes()[0]), ctx.params());
+    const WindowSpec spec = poolSpec(ctx.params());
+    const Window2D w = window2D(withBatch(1, ctx.inputShapes()[0]), spec);
     const bool max = ctx.node().type == "MaxPool2D";
     OnnxNode &n = ctx.addNode(max ? "MaxPool" : "AveragePool", {ctx.inputs()[0]}, ctx.output());
     n.attrInts("kernel_shape", {w.rows.kernel, w.cols.kernel})
         .attrInts("strides", {w.rows.stride, w.cols.stride})
         .attrInts("pads", {w.rows.padBefore, w.cols.padBefore, w.rows.padAfter, w.cols.padAfter})
-        .attrInt("ceil_mode", 0);
+        .attrInt("ceil_mode", spec.ceilMode ? 1 : 0);
     if (!max)
-        n.attrInt("count_include_pad", 0);
+        n.attrInt("count_include_pad", spec.countIncludePad ? 1 : 0);
 }
 
 void globalPoolToOnnx(OnnxContext &ctx)
