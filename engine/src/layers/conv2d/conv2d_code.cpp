@@ -100,8 +100,8 @@ KerasCode kerasConv(const CodeContext &c, const WindowSpec &spec, const Window2D
         code.layers.push_back("layers.Lambda(lambda t: t[:, ::" + s + ", ::" + s +
                               ", :], name=" + pyString(c.attr + "_stride") + ")");
         code.comment = "Keras refuses strides with dilation: the padding is written out, the "
-                       "dilated\nconvolution runs at stride 1 and every " +
-                       s + "th position is kept";
+                       "dilated\nconvolution runs at stride 1 and the positions " +
+                       s + " apart are kept";
     }
     return code;
 }
