@@ -37,9 +37,9 @@ LayerDefinition windowedPool(const std::string &name, const std::string &help, b
         const bool same = p.contains("padding") && p.at("padding") == "same";
         if (same)
             unused.push_back("ceil_mode");
-        // Without padding (explicit or same) there is nothing the average could count.
-        if (average && p.contains("padding") && p.at("padding") == "valid" &&
-            !(p.contains("ceil_mode") && p.at("ceil_mode") == true))
+        // Without padding there is nothing the average could count (the overhang of a
+        // ceil-mode window is never counted).
+        if (average && p.contains("padding") && p.at("padding") == "valid")
             unused.push_back("count_include_pad");
         return unused;
     };
