@@ -9,6 +9,7 @@ if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
 fi
 [[ -x .venv/bin/python ]] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-# Pillow: the exported data.py reads image folders with it.
-.venv/bin/python -m pip install -q numpy torch tensorflow-cpu onnx onnxruntime opencv-python-headless pillow
-.venv/bin/python -c 'import torch, tensorflow as tf; print("torch", torch.__version__, "| tensorflow", tf.__version__)'
+# Pillow: the exported data.py reads image folders with it. torchvision: its ResNet-18 is one
+# of check_onnx_import.py's models; installed with torch so pip picks the matching pair.
+.venv/bin/python -m pip install -q numpy torch torchvision tensorflow-cpu onnx onnxruntime opencv-python-headless pillow
+.venv/bin/python -c 'import torch, torchvision, tensorflow as tf; print("torch", torch.__version__, "| torchvision", torchvision.__version__, "| tensorflow", tf.__version__)'

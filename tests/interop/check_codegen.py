@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks the generated PyTorch and Keras code in the real frameworks.
 
-For every example project and tests/interop/all_layers.strata:
+For every example project, tests/interop/all_layers.strata and window_settings.strata:
 - the PyTorch module (torch) and the Keras model (TensorFlow/Keras 3), with the exported
   weights, give the probabilities strata-cli predict gives for the same raw inputs, and the
   same as each other, within 1e-4;
@@ -227,7 +227,8 @@ def main():
     projects = sorted(os.path.join(args.source, "projects", f)
                       for f in os.listdir(os.path.join(args.source, "projects"))
                       if f.endswith(".strata"))
-    projects.append(os.path.join(args.source, "tests", "interop", "all_layers.strata"))
+    projects += [os.path.join(args.source, "tests", "interop", name)
+                 for name in ("all_layers.strata", "window_settings.strata")]
     if args.projects:
         projects = [os.path.abspath(p) for p in args.projects]
     if args.only:

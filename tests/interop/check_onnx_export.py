@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Every example project, the all-layers graph and the ONNX details graph, exported to ONNX by strata-cli, pass
-onnx.checker (full check), run in ONNX Runtime and in OpenCV's DNN module, and give the class
-probabilities strata-cli predict prints for the same inputs, to within 1e-4."""
+"""Every example project, the all-layers, ONNX details and window settings graphs, exported
+to ONNX by strata-cli, pass onnx.checker (full check), run in ONNX Runtime and in OpenCV's DNN
+module, and give the class probabilities strata-cli predict prints for the same inputs, to
+within 1e-4."""
 
 import glob
 import json
@@ -85,7 +86,8 @@ def main():
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     projects = sorted(glob.glob(os.path.join(root, "projects", "*.strata")))
     projects += [os.path.join(root, "tests", "interop", name)
-                 for name in ("all_layers.strata", "onnx_details.strata")]
+                 for name in ("all_layers.strata", "onnx_details.strata",
+                              "window_settings.strata")]
     failures = 0
     for project in projects:
         name = os.path.splitext(os.path.basename(project))[0]

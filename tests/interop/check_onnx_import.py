@@ -60,6 +60,27 @@ def models(torch):
             x = torch.flatten(F.adaptive_avg_pool2d(x, 1), 1)
             return torch.sigmoid(self.head(self.norm(x)))
 
+    class WindowSettings(nn.Module):
+        """Per-axis conv padding, a ceil-mode max pool, a dilated grouped conv, a depthwise
+        conv, an average counting its padding with ceil mode (PyTorch's default
+        count_include_pad) and one leaving it out."""
+
+        def __init__(self):
+            super().__init__()
+            self.stem = nn.Conv2d(3, 8, 5, stride=2, padding=(2, 1))
+            self.pool = nn.MaxPool2d(3, stride=2, padding=1, ceil_mode=True)
+            self.grouped = nn.Conv2d(8, 8, 3, padding=2, dilation=2, groups=2)
+            self.depthwise = nn.Conv2d(8, 8, 3, padding=1, groups=8, bias=False)
+            self.counted = nn.AvgPool2d(3, stride=2, padding=1, ceil_mode=True)
+            self.uncounted = nn.AvgPool2d(2, stride=1, padding=1, count_include_pad=False)
+            self.fc = nn.Linear(8 * 4 * 4, 4)
+
+        def forward(self, x):
+            x = self.pool(F.relu(self.stem(x)))
+            x = self.depthwise(F.relu(self.grouped(x)))
+            x = self.uncounted(self.counted(x))
+            return self.fc(torch.flatten(x, 1))
+
     class Mlp(nn.Module):
         def __init__(self):
             super().__init__()
@@ -95,9 +116,16 @@ def models(torch):
             x = torch.flatten(F.adaptive_avg_pool2d(self.clip(self.silu(x)), 1), 1)
             return self.fc2(self.gate(self.shared(self.softplus(self.elu(self.fc1(x))))))
 
+    import torchvision
+
     return [("small_cnn", SmallCnn(), [1, 12, 12], "softmax"),
             ("mobile_activations", MobileActivations(), [3, 6, 6], "softmax"),
             ("residual_gap", ResidualGap(), [3, 7, 7], "none"),
+            ("window_settings", WindowSettings(), [3, 15, 13], "softmax"),
+            # torchvision's ResNet-18 as published (random weights): the 7×7 stride-2 stem
+            # with padding 3, the 3×3 stride-2 max pool with padding 1, residual blocks.
+            ("resnet18", torchvision.models.resnet18(num_classes=10), [3, 32, 32],
+             "softmax"),
             ("mlp", Mlp(), [5], "none")]
 
 
@@ -144,7 +172,7 @@ def check(cli, name, model, sample, activation, work, mods):
 
 def main():
     args = ic.parse_args(__doc__)
-    mods = ic.enter_venv(args.venv, ["numpy", "torch", "onnx", "onnxruntime"])
+    mods = ic.enter_venv(args.venv, ["numpy", "torch", "torchvision", "onnx", "onnxruntime"])
     mods["torch"].set_num_threads(1)
     mods["torch"].manual_seed(0)
     failures = 0

@@ -37,6 +37,7 @@ private slots:
     void followsUndoAndRemoval();
     void projectSettingsWhenNothingSelected();
     void unusedSizesSayNotUsed();
+    void explicitPaddingFields();
     void imageFolderForm();
     void augmentationForm();
 };
@@ -239,6 +240,33 @@ void TestInspector::unusedSizesSayNotUsed()
     // features keeps its default of 2, which an image Input ignores.
     QCOMPARE(qobject_cast<QSpinBox *>(cnnInspector.nodeForm()->editor("features"))->text(),
              QStringLiteral("2 (not used)"));
+}
+
+// Conv2D's pads are used with padding "explicit" only; a side of -1 reads "same as pad".
+void TestInspector::explicitPaddingFields()
+{
+    Document doc;
+    doc.load(examplePath("keras_mnist_cnn.strata"));
+    Inspector inspector(&doc);
+    inspector.showNodes({"conv2d"});
+    NodeForm *form = inspector.nodeForm();
+    auto text = [&](const char *name) {
+        auto *box = qobject_cast<QSpinBox *>(form->editor(name));
+        return box ? box->text() : QStringLiteral("no editor");
+    };
+    QCOMPARE(text("pad"), QStringLiteral("0 (not used)"));
+    QCOMPARE(text("pad_top"), QStringLiteral("same as pad (not used)"));
+    QCOMPARE(text("dilation"), QStringLiteral("1"));
+    QCOMPARE(text("groups"), QStringLiteral("1"));
+
+    doc.setParam("conv2d", "padding", "explicit");
+    QCOMPARE(text("pad"), QStringLiteral("0"));
+    QCOMPARE(text("pad_top"), QStringLiteral("same as pad"));
+    doc.setParam("conv2d", "pad", 1);
+    doc.setParam("conv2d", "pad_left", 0);
+    QCOMPARE(text("pad_left"), QStringLiteral("0"));
+    QVERIFY2(form->statusLabel()->text().contains("32×28×27"),
+             qPrintable(form->statusLabel()->text()));
 }
 
 // The dataset form's image folder rows: shown for that kind only, a folder picker, the size

@@ -162,8 +162,10 @@ void NodeForm::rebuild()
             box->setRange(clampToInt(spec.min), clampToInt(spec.max));
             box->setKeyboardTracking(false); // one edit per value, not per keystroke
             box->setGroupSeparatorShown(true);
-            // "not used (features)" for an Input's height of 0, not a 0 beside features 2.
-            if (!spec.unsetText.empty() && spec.min > -1 && clampToInt(spec.min) == box->minimum())
+            // "not used (features)" for an Input's height of 0, not a 0 beside features 2;
+            // "same as pad" for a Conv2D side's -1.
+            if (!spec.unsetText.empty() && std::isfinite(spec.min) &&
+                clampToInt(spec.min) == box->minimum())
                 box->setSpecialValueText(QString::fromStdString(spec.unsetText));
             connect(box, &QSpinBox::valueChanged, this,
                     [this, name](int v) { applyParam(name, v); });
@@ -240,11 +242,17 @@ void NodeForm::refreshValues()
         const bool isUnused = std::find(unused.begin(), unused.end(), spec.name) != unused.end();
         if (auto *box = qobject_cast<QSpinBox *>(editor); box && v.is_number()) {
             box->setValue(clampToInt(v.get<double>()));
-            // A value these settings ignore says so (an image Input's features of 2), unless
-            // the field already shows its "not used" text for the minimum.
+            // A value these settings ignore says so (an image Input's features of 2), and so
+            // does the text shown for the minimum unless it says so already.
             const bool showsUnsetText =
                 !box->specialValueText().isEmpty() && box->value() == box->minimum();
             box->setSuffix(isUnused && !showsUnsetText ? tr(" (not used)") : QString());
+            if (!box->specialValueText().isEmpty()) {
+                const QString unset = toQString(spec.unsetText);
+                box->setSpecialValueText(isUnused && !unset.contains(QStringLiteral("not used"))
+                                             ? unset + tr(" (not used)")
+                                             : unset);
+            }
         } else if (auto *dbox = qobject_cast<QDoubleSpinBox *>(editor); dbox && v.is_number())
             dbox->setValue(v.get<double>());
         else if (auto *check = qobject_cast<QCheckBox *>(editor); check && v.is_boolean())

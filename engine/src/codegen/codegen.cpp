@@ -21,7 +21,7 @@ const std::set<std::string> &reservedNames()
 {
     static const std::set<std::string> names = {
         "self", "torch", "nn", "F", "np", "math", "keras", "layers", "tf", "json", "struct",
-        "avg_pool_same", "model", "return_logits", "super",
+        "avg_pool_padded", "model", "return_logits", "super",
         // nn.Module attributes and methods
         "training", "forward", "train", "eval", "parameters", "buffers", "modules", "children",
         "state_dict", "load_state_dict", "to", "cpu", "cuda", "type", "float", "double", "half",

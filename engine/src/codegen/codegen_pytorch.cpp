@@ -101,15 +101,17 @@ std::string modelSource(const Project &project, const WeightsFile &weights, cons
     }
     s += "        return " + m.output->attr + "\n";
 
-    if (needs(m, "avg_pool_same"))
+    if (needs(m, "avg_pool_padded"))
         s += R"PY(
 
-def avg_pool_same(x, kernel, stride, pads):
-    """Average pooling with TensorFlow's "same" padding, pads = (left, right, top, bottom),
-    leaving the padding out of each average (as Strata and Keras do)."""
+def avg_pool_padded(x, kernel, stride, pads, counted=(0, 0, 0, 0)):
+    """Average pooling over x zero-padded by pads = (left, right, top, bottom), as Strata
+    does: each average divides by the pixels of its window inside the image and inside the
+    `counted` part of the padding (none: padding left out, as Keras does)."""
     sums = F.avg_pool2d(F.pad(x, pads), kernel, stride, divisor_override=1)
-    counts = F.avg_pool2d(F.pad(torch.ones_like(x[:1, :1]), pads), kernel, stride,
-                          divisor_override=1)
+    ones = F.pad(torch.ones_like(x[:1, :1]), counted, value=1.0)
+    rest = tuple(p - c for p, c in zip(pads, counted))
+    counts = F.avg_pool2d(F.pad(ones, rest), kernel, stride, divisor_override=1)
     return sums / counts
 )PY";
 

@@ -55,7 +55,7 @@ struct TorchCode
     std::string forward;
     std::vector<CodeWeight> weights; // module attributes (target is the attribute name)
     // Helpers forward() needs beyond torch and nn: "F" (torch.nn.functional), "math",
-    // "avg_pool_same" (a function defined in the generated model.py).
+    // "avg_pool_padded" (a function defined in the generated model.py).
     std::vector<std::string> needs;
     std::string comment; // one line above the module, when the mapping needs explaining
 };

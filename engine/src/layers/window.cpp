@@ -7,54 +7,165 @@
 
 namespace strata::internal {
 
-WindowAxis windowAxis(int64_t in, int64_t kernel, int64_t stride, bool samePadding)
+namespace {
+
+const char *const kSides[] = {"pad_top", "pad_bottom", "pad_left", "pad_right"};
+
+// A side's pad: its own value, or `pad` when it is -1 ("same as pad").
+int64_t sidePad(const nlohmann::json &p, const char *side)
+{
+    const int64_t own = intOf(p, side);
+    return own >= 0 ? own : intOf(p, "pad");
+}
+
+// "the 3×3 kernel" or "the 3×3 kernel dilated by 2 (5×5 pixels)".
+std::string windowText(const WindowSpec &spec, const std::string &window)
+{
+    std::string text = "the " + toString({spec.kernel, spec.kernel}) + " " + window;
+    if (spec.dilation > 1) {
+        const int64_t span = (spec.kernel - 1) * spec.dilation + 1;
+        text += " dilated by " + std::to_string(spec.dilation) + " (" + toString({span, span}) +
+                " pixels)";
+    }
+    return text;
+}
+
+} // namespace
+
+WindowSpec windowSpec(const nlohmann::json &p, int64_t kernel, int64_t stride)
+{
+    WindowSpec s;
+    s.kernel = kernel;
+    s.stride = stride;
+    s.padding = choiceOf(p, "padding");
+    if (s.padding == "explicit") {
+        s.top = sidePad(p, "pad_top");
+        s.bottom = sidePad(p, "pad_bottom");
+        s.left = sidePad(p, "pad_left");
+        s.right = sidePad(p, "pad_right");
+    }
+    if (p.contains("dilation"))
+        s.dilation = intOf(p, "dilation");
+    if (p.contains("ceil_mode"))
+        s.ceilMode = boolOf(p, "ceil_mode") && s.padding != "same";
+    if (p.contains("count_include_pad"))
+        s.countIncludePad = boolOf(p, "count_include_pad");
+    return s;
+}
+
+WindowAxis windowAxis(int64_t in, int64_t kernel, int64_t stride, int64_t dilation,
+                      const std::string &padding, int64_t padBefore, int64_t padAfter,
+                      bool ceilMode)
 {
     WindowAxis a;
     a.in = in;
     a.kernel = kernel;
     a.stride = stride;
-    if (samePadding) {
+    a.dilation = dilation;
+    const int64_t span = a.span();
+    if (padding == "same") {
         a.out = (in + stride - 1) / stride;
-        const int64_t total = std::max<int64_t>((a.out - 1) * stride + kernel - in, 0);
+        const int64_t total = std::max<int64_t>((a.out - 1) * stride + span - in, 0);
         a.padBefore = total / 2;
         a.padAfter = total - a.padBefore;
-    } else {
-        a.out = in >= kernel ? (in - kernel) / stride + 1 : 0;
+        return a;
+    }
+    if (padding == "explicit") {
+        a.padBefore = padBefore;
+        a.padAfter = padAfter;
+    }
+    const int64_t padded = in + a.padBefore + a.padAfter;
+    if (padded < span)
+        return a; // out = 0: the window does not fit
+    a.out = (padded - span) / stride + 1;
+    if (ceilMode) {
+        a.out = (padded - span + stride - 1) / stride + 1;
+        if ((a.out - 1) * stride >= in + a.padBefore) // it would start after the image
+            --a.out;
+        a.overhang = std::max<int64_t>((a.out - 1) * stride + span - padded, 0);
     }
     return a;
 }
 
-std::vector<WindowAxis> windowAxes(const Shape &spatial, int64_t kernel, int64_t stride,
-                                   bool samePadding)
+Window2D window2D(const Shape &input, const WindowSpec &s)
 {
-    std::vector<WindowAxis> axes;
-    for (const int64_t in : spatial)
-        axes.push_back(windowAxis(in, kernel, stride, samePadding));
-    return axes;
+    return Window2D{input.at(0), input.at(1),
+                    windowAxis(input.at(2), s.kernel, s.stride, s.dilation, s.padding, s.top,
+                               s.bottom, s.ceilMode),
+                    windowAxis(input.at(3), s.kernel, s.stride, s.dilation, s.padding, s.left,
+                               s.right, s.ceilMode)};
 }
 
-Window2D window2D(const Shape &input, int64_t kernel, int64_t stride, const std::string &padding)
-{
-    const std::vector<WindowAxis> axes =
-        windowAxes({input.at(2), input.at(3)}, kernel, stride, padding == "same");
-    return Window2D{input.at(0), input.at(1), axes[0], axes[1]};
-}
-
-Shape windowOutputShape(const Node &node, const Shape &input, int64_t outChannels, int64_t kernel,
-                        int64_t stride, const std::string &padding, const std::string &window)
+Shape windowOutputShape(const Node &node, const Shape &input, int64_t outChannels,
+                        const WindowSpec &spec, const std::string &window)
 {
     requireRank(node, input, 3, "an image input (channels×height×width)",
                 "give the Input node channels, height and width instead of features, and "
                 "place this layer before any Flatten or Dense (there is no Reshape layer to "
                 "turn a flat vector back into an image)");
-    const Window2D w = window2D({1, input[0], input[1], input[2]}, kernel, stride, padding);
-    if (w.rows.out < 1 || w.cols.out < 1)
+    const int64_t span = (spec.kernel - 1) * spec.dilation + 1;
+    if (spec.padding == "explicit") {
+        const int64_t pads[] = {spec.top, spec.bottom, spec.left, spec.right};
+        for (int i = 0; i < 4; ++i)
+            if (pads[i] >= span)
+                throw ShapeError(node.id, describe(node) + ": padding " + std::to_string(pads[i]) +
+                                              " pixels on the " + (kSides[i] + 4) +
+                                              " is not smaller than " + windowText(spec, window) +
+                                              ", so some windows would read only padding: "
+                                              "pad at most " +
+                                              std::to_string(span - 1) + " on each side");
+    }
+    const Window2D w = window2D({1, input[0], input[1], input[2]}, spec);
+    if (w.rows.out < 1 || w.cols.out < 1) {
+        const bool padded = spec.padding == "explicit";
+        std::string fix;
+        if (spec.dilation > 1)
+            fix = "lower the dilation, use a smaller " + window + " or pad more";
+        else if (padded)
+            fix = "pad more or use a " + window + " of at most " +
+                  std::to_string(std::min(input[1] + spec.top + spec.bottom,
+                                          input[2] + spec.left + spec.right));
+        else
+            fix = "set padding to \"same\" or use a " + window + " of at most " +
+                  std::to_string(std::min(input[1], input[2]));
         throw ShapeError(node.id,
                          describe(node) + ": the input " + toString({input[1], input[2]}) +
-                             " (height×width) is smaller than the " + toString({kernel, kernel}) +
-                             " " + window + ": set padding to \"same\" or use a " + window +
-                             " of at most " + std::to_string(std::min(input[1], input[2])));
+                             " (height×width)" +
+                             (padded ? " padded to " + toString({input[1] + spec.top + spec.bottom,
+                                                                 input[2] + spec.left + spec.right})
+                                     : std::string()) +
+                             " is smaller than " + windowText(spec, window) + ": " + fix);
+    }
     return {outChannels, w.rows.out, w.cols.out};
+}
+
+std::vector<ParamSpec> paddingParams()
+{
+    std::vector<ParamSpec> params{
+        choiceParam("padding", "valid", {"valid", "same", "explicit"},
+                    "valid: no padding, the image shrinks; same: pad so that "
+                    "output = ceil(input / stride); explicit: pad by the pad values"),
+        intParam("pad", 0, 0, 255, "Explicit padding: zero pixels added on every side"),
+    };
+    for (const char *side : kSides)
+        params.push_back(intParam(side, -1, -1, 255,
+                                  std::string("Explicit padding on the ") + (side + 4) +
+                                      " side; -1 means the pad value",
+                                  "same as pad"));
+    return params;
+}
+
+std::vector<std::string> unusedPaddingParams(const nlohmann::json &p)
+{
+    if (p.contains("padding") && p.at("padding") == "explicit")
+        return {};
+    return {"pad", kSides[0], kSides[1], kSides[2], kSides[3]};
+}
+
+bool unpadded(const Window2D &w)
+{
+    return w.rows.padBefore == 0 && w.rows.padAfterRead() == 0 && w.cols.padBefore == 0 &&
+           w.cols.padAfterRead() == 0;
 }
 
 std::string torchPadding(const WindowAxis &rows, const WindowAxis &cols, bool &symmetric)
@@ -63,8 +174,15 @@ std::string torchPadding(const WindowAxis &rows, const WindowAxis &cols, bool &s
     if (symmetric)
         return rows.padBefore == cols.padBefore ? pyInt(rows.padBefore)
                                                 : pyTuple({rows.padBefore, cols.padBefore});
+    return torchPadTuple(rows, cols, false);
+}
+
+std::string torchPadTuple(const WindowAxis &rows, const WindowAxis &cols, bool withOverhang)
+{
     // F.pad takes the last axis first: (left, right, top, bottom).
-    return pyTuple({cols.padBefore, cols.padAfter, rows.padBefore, rows.padAfter});
+    const int64_t rowsAfter = withOverhang ? rows.padAfterRead() : rows.padAfter;
+    const int64_t colsAfter = withOverhang ? cols.padAfterRead() : cols.padAfter;
+    return pyTuple({cols.padBefore, colsAfter, rows.padBefore, rowsAfter});
 }
 
 } // namespace strata::internal

@@ -1,10 +1,14 @@
 #pragma once
 // The geometry of a window sliding over an image, shared by the convolution and pooling
-// families: the output size and the padding of "valid" and "same" windows, per axis (any
-// number of spatial axes) and for 2-D images; and that padding as PyTorch code.
+// families: how it is padded ("valid", "same" or explicit pads per side), dilated and how its
+// output size is rounded (ceil mode), the output size per axis and for 2-D images, the
+// padding parameters of both families' schemas, and that padding as PyTorch code.
 
 #include "strata/graph.h"
+#include "strata/layer.h"
 #include "strata/tensor.h"
+
+#include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <string>
@@ -12,23 +16,50 @@
 
 namespace strata::internal {
 
+// A node's window settings, from its resolved params.
+struct WindowSpec
+{
+    int64_t kernel = 1;
+    int64_t stride = 1;
+    int64_t dilation = 1;          // Conv2D only: taps `dilation` pixels apart
+    std::string padding = "valid"; // "valid", "same" or "explicit"
+    int64_t top = 0, bottom = 0;   // explicit padding only
+    int64_t left = 0, right = 0;   //
+    bool ceilMode = false;         // pooling only, not with "same"
+    bool countIncludePad = false;  // AvgPool2D only
+};
+
+// Reads padding, pad, pad_top/bottom/left/right, and dilation, ceil_mode and
+// count_include_pad where the node's schema has them.
+WindowSpec windowSpec(const nlohmann::json &params, int64_t kernel, int64_t stride);
+
 // One spatial axis of a sliding window. "same" padding follows Keras/TensorFlow:
 // out = ceil(in / stride), padded as little as needed with the odd pixel at the end, which
-// is what makes trained models and their exports agree with Keras.
+// is what makes trained models and their exports agree with Keras. Explicit padding and
+// ceil mode follow PyTorch (and ONNX): a ceil-mode window that would start in the padding
+// after the image is dropped.
 struct WindowAxis
 {
     int64_t in = 0;
     int64_t kernel = 1;
     int64_t stride = 1;
+    int64_t dilation = 1;
     int64_t padBefore = 0;
-    int64_t padAfter = 0;
-    int64_t out = 0; // 0 when a "valid" window does not fit in the input
+    int64_t padAfter = 0; // as declared ("same": as computed)
+    // Ceil mode: how far the last window reaches past padAfter (padding no average counts).
+    int64_t overhang = 0;
+    int64_t out = 0; // 0 when the window does not fit in the padded input
+
+    // The pixels one window spans: (kernel - 1) · dilation + 1.
+    int64_t span() const { return (kernel - 1) * dilation + 1; }
+    // The padding after the image that the windows read, the overhang included.
+    int64_t padAfterRead() const { return padAfter + overhang; }
 };
 
-WindowAxis windowAxis(int64_t in, int64_t kernel, int64_t stride, bool samePadding);
-// One axis per spatial extent (any number of dimensions), the same kernel and stride on each.
-std::vector<WindowAxis> windowAxes(const Shape &spatial, int64_t kernel, int64_t stride,
-                                   bool samePadding);
+// padding: "valid", "same" or "explicit" (then padBefore and padAfter apply).
+WindowAxis windowAxis(int64_t in, int64_t kernel, int64_t stride, int64_t dilation,
+                      const std::string &padding, int64_t padBefore, int64_t padAfter,
+                      bool ceilMode);
 
 // The geometry of a window sliding over a batch of {N, C, H, W} images.
 struct Window2D
@@ -39,18 +70,31 @@ struct Window2D
     WindowAxis cols;
 };
 
-// input: {N, C, H, W}; padding: "valid" or "same".
-Window2D window2D(const Shape &input, int64_t kernel, int64_t stride, const std::string &padding);
+// input: {N, C, H, W}.
+Window2D window2D(const Shape &input, const WindowSpec &spec);
 
 // The output {C', OH, OW} of a window over a {C, H, W} sample, or a ShapeError naming the
-// node when the input is not an image or a "valid" window does not fit. `window` names the
-// window in messages ("kernel", "pool window").
-Shape windowOutputShape(const Node &node, const Shape &input, int64_t outChannels, int64_t kernel,
-                        int64_t stride, const std::string &padding, const std::string &window);
+// node when the input is not an image, an explicit pad is not smaller than the window, or
+// the window does not fit. `window` names the window in messages ("kernel", "pool window").
+Shape windowOutputShape(const Node &node, const Shape &input, int64_t outChannels,
+                        const WindowSpec &spec, const std::string &window);
 
-// The padding of a 2-D window as PyTorch code. When it is symmetric on both axes (symmetric is
-// set), the `padding` argument of nn.Conv2d / nn.MaxPool2d: "1" or "(1, 2)". Otherwise the
-// pad tuple F.pad takes, last axis first: "(left, right, top, bottom)".
+// The schema's padding parameters, shared by Conv2D and the pooling layers: padding
+// ("valid", "same", "explicit"), pad (every side) and pad_top/bottom/left/right (one side,
+// -1: same as pad).
+std::vector<ParamSpec> paddingParams();
+// The padding parameters these values leave unused (the pads unless padding is "explicit").
+std::vector<std::string> unusedPaddingParams(const nlohmann::json &params);
+
+// True when every side of the 2-D window pads (declared and overhang) nothing.
+bool unpadded(const Window2D &w);
+
+// The declared padding of a 2-D window as PyTorch code. When it is symmetric
+// on both axes (symmetric is set), the `padding` argument of nn.Conv2d / nn.MaxPool2d: "1"
+// or "(1, 2)". Otherwise the pad tuple F.pad takes, last axis first: "(left, right, top,
+// bottom)".
 std::string torchPadding(const WindowAxis &rows, const WindowAxis &cols, bool &symmetric);
+// The F.pad tuple "(left, right, top, bottom)", the overhang included when asked.
+std::string torchPadTuple(const WindowAxis &rows, const WindowAxis &cols, bool withOverhang);
 
 } // namespace strata::internal

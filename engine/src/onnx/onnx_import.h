@@ -125,9 +125,12 @@ private:
     void convertConstant(const onnx::NodeProto &n);
     void convertShapeOps(const onnx::NodeProto &n);    // Shape, Gather, Unsqueeze, Cast
     void convertPassThrough(const onnx::NodeProto &n); // Identity, Dropout
-    // "valid" or "same" for a square window over `image` (C×H×W), from auto_pad and pads.
-    std::string windowPadding(const onnx::NodeProto &n, const Shape &image, int64_t kernel,
-                              int64_t stride) const;
+    // The padding params of a square window over `image` (C×H×W) from auto_pad and pads:
+    // {"padding": "valid"}, {"padding": "same"} (pads equal to Strata's "same", unless the
+    // output rounds up), or "explicit" with pad or pad_top/left/bottom/right. Refuses
+    // negative pads.
+    nlohmann::json windowPadding(const onnx::NodeProto &n, const Shape &image, int64_t kernel,
+                                 int64_t stride, int64_t dilation, bool ceilMode) const;
     // The flat Strata view of a layer value (alias when it is already flat in Strata).
     void flattenValue(const onnx::NodeProto &n, const ImportValue &v);
 

@@ -62,38 +62,43 @@ void OnnxImporter::convert(const onnx::NodeProto &n)
     (this->*it->second)(n);
 }
 
-std::string OnnxImporter::windowPadding(const onnx::NodeProto &n, const Shape &image,
-                                        int64_t kernel, int64_t stride) const
+nlohmann::json OnnxImporter::windowPadding(const onnx::NodeProto &n, const Shape &image,
+                                           int64_t kernel, int64_t stride, int64_t dilation,
+                                           bool ceilMode) const
 {
     const std::string autoPad = attrString(n, "auto_pad", "NOTSET");
-    const WindowAxis rows = windowAxis(image[1], kernel, stride, true);
-    const WindowAxis cols = windowAxis(image[2], kernel, stride, true);
-    const std::vector<int64_t> same{rows.padBefore, cols.padBefore, rows.padAfter, cols.padAfter};
+    const WindowAxis rows = windowAxis(image[1], kernel, stride, dilation, "same", 0, 0, false);
+    const WindowAxis cols = windowAxis(image[2], kernel, stride, dilation, "same", 0, 0, false);
+    const bool sameIsEven = rows.padBefore == rows.padAfter && cols.padBefore == cols.padAfter;
+    std::vector<int64_t> pads; // top, left, bottom, right, as ONNX orders them
     if (autoPad == "VALID")
-        return "valid";
-    if (autoPad == "SAME_UPPER")
-        return "same";
-    if (autoPad == "SAME_LOWER") {
-        // Lower puts the odd pixel first; the engine puts it last, as Keras does.
-        if (rows.padBefore == rows.padAfter && cols.padBefore == cols.padAfter)
-            return "same";
-        fail(n, "pads SAME_LOWER, with the odd pixel before the image; Strata's 'same' padding "
-                "puts it after (SAME_UPPER)");
-    }
-    if (autoPad != "NOTSET")
+        return {{"padding", "valid"}};
+    if (autoPad == "SAME_UPPER" || (autoPad == "SAME_LOWER" && sameIsEven))
+        return {{"padding", "same"}};
+    if (autoPad == "SAME_LOWER") // the odd pixel before the image, where "same" puts it after
+        pads = {rows.padAfter, cols.padAfter, rows.padBefore, cols.padBefore};
+    else if (autoPad != "NOTSET")
         fail(n, "has auto_pad '" + autoPad + "', which is not an ONNX padding mode");
-    const std::vector<int64_t> pads = attrInts(n, "pads", {0, 0, 0, 0});
+    else
+        pads = attrInts(n, "pads", {0, 0, 0, 0});
     if (pads.size() != 4)
         fail(n, "has " + std::to_string(pads.size()) + " pads; a 2-D window has 4");
+    if (std::any_of(pads.begin(), pads.end(), [](int64_t p) { return p < 0; }))
+        fail(n, "has negative pads " + intsText(pads) +
+                    " (top, left, bottom, right), which crop the image; Strata pads with zeros "
+                    "only: re-export the model without negative pads");
     if (std::all_of(pads.begin(), pads.end(), [](int64_t p) { return p == 0; }))
-        return "valid";
-    if (pads == same)
-        return "same";
-    fail(n, "pads the " + toString({image[1], image[2]}) + " image by " + intsText(pads) +
-                " (top, left, bottom, right) for a " + std::to_string(kernel) + "×" +
-                std::to_string(kernel) + " window with stride " + std::to_string(stride) +
-                "; Strata pads either nothing ('valid') or " + intsText(same) +
-                " ('same', output = ceil(input / stride))");
+        return {{"padding", "valid"}};
+    const std::vector<int64_t> same{rows.padBefore, cols.padBefore, rows.padAfter, cols.padAfter};
+    if (pads == same && !ceilMode)
+        return {{"padding", "same"}};
+    if (std::all_of(pads.begin(), pads.end(), [&](int64_t p) { return p == pads[0]; }))
+        return {{"padding", "explicit"}, {"pad", pads[0]}};
+    return {{"padding", "explicit"},
+            {"pad_top", pads[0]},
+            {"pad_left", pads[1]},
+            {"pad_bottom", pads[2]},
+            {"pad_right", pads[3]}};
 }
 
 } // namespace strata::internal

@@ -135,7 +135,7 @@ private slots:
         QVERIFY(contains(torch, "self.conv_s2(F.pad(x, (0, 1, 0, 1)))"));
         QVERIFY(contains(torch, "self.conv_same = nn.Conv2d(8, 8, kernel_size=3, padding=1)"));
         QVERIFY(contains(torch, "F.pad(skip, (0, 1, 0, 1), value=-math.inf)"));
-        QVERIFY(contains(torch, "avg_pool_same(conv_even, 2, 2, (0, 1, 0, 1))"));
+        QVERIFY(contains(torch, "avg_pool_padded(conv_even, 2, 2, (0, 1, 0, 1))"));
         // BatchNorm momentum the PyTorch way; the fused Softmax leaves its scores to the loss.
         QVERIFY(contains(torch, "nn.BatchNorm2d(8, eps=0.001, momentum=0.01)"));
         QVERIFY(contains(torch, "if return_logits:"));

@@ -32,6 +32,7 @@ inline std::vector<std::string> modelPaths()
 {
     std::vector<std::string> paths = strata::test::exampleProjectFiles();
     paths.push_back(sourceDir() + "/tests/interop/onnx_details.strata");
+    paths.push_back(sourceDir() + "/tests/interop/window_settings.strata");
     return paths;
 }
 

@@ -209,6 +209,31 @@ private slots:
                                     .arg(want[i])));
     }
 
+    void windowSettings()
+    {
+        const Project project = loadProject(sourceDir() + "/tests/interop/window_settings.strata");
+        const std::string out = path("window_settings.onnx");
+        exportOnnx(project, weightsFor(project), out);
+        std::map<std::string, const onnx::NodeProto *> byName;
+        const onnx::ModelProto m = readModel(out);
+        for (const auto &n : m.graph().node())
+            byName[n.name()] = &n;
+        // Pads are [top, left, bottom, right].
+        QCOMPARE(intsOf(*byName.at("stem"), "pads"), (std::vector<int64_t>{3, 3, 3, 3}));
+        QCOMPARE(intsOf(*byName.at("grouped"), "pads"), (std::vector<int64_t>{2, 1, 1, 2}));
+        QCOMPARE(intsOf(*byName.at("grouped"), "dilations"), (std::vector<int64_t>{2, 2}));
+        QCOMPARE(attribute(*byName.at("grouped"), "group")->i(), int64_t(2));
+        QCOMPARE(attribute(*byName.at("depthwise"), "group")->i(), int64_t(8));
+        QCOMPARE(attribute(*byName.at("max_ceil"), "ceil_mode")->i(), int64_t(1));
+        QCOMPARE(attribute(*byName.at("avg_counted"), "count_include_pad")->i(), int64_t(1));
+        QCOMPARE(attribute(*byName.at("avg_right"), "count_include_pad")->i(), int64_t(0));
+        // Rounding up along the width while a window starting in the padding was dropped
+        // along the height: the height is padded only to the last window's end, so that
+        // rounding up (which ONNX's shape inference does without dropping) finds 5 rows too.
+        QCOMPARE(intsOf(*byName.at("avg_drop"), "pads"), (std::vector<int64_t>{2, 1, 1, 1}));
+        QCOMPARE(attribute(*byName.at("avg_drop"), "ceil_mode")->i(), int64_t(1));
+    }
+
     void mappingDetails()
     {
         // SAME padding with stride 2, an Add of three inputs, BatchNorm on images and features.

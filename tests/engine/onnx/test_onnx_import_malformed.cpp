@@ -275,15 +275,43 @@ private:
                                   [](M &m) { nodeNamed(m, "fc1")->set_input(0, "later"); });
              },
              {"reads 'later'"}},
-            {"grouped convolution",
+            {"groups not dividing the channels",
              [](TestOnnxImportMalformed &t) {
                  return t.damaged("pytorch_cifar10_lenet", "group.onnx", [](M &m) {
+                     for (auto &a : *nodeNamed(m, "conv1")->mutable_attribute())
+                         if (a.name() == "group")
+                             a.set_i(4);
+                 });
+             },
+             {"Conv 'conv1'", "groups 4 does not divide its 3 input channels"}},
+            {"groups with the weight of one group",
+             [](TestOnnxImportMalformed &t) {
+                 return t.damaged("pytorch_cifar10_lenet", "group3.onnx", [](M &m) {
                      for (auto &a : *nodeNamed(m, "conv1")->mutable_attribute())
                          if (a.name() == "group")
                              a.set_i(3);
                  });
              },
-             {"Conv 'conv1'", "grouped"}},
+             {"Conv 'conv1'", "has a weight of shape 6×3×5×5", "needs 6×1×5×5"}},
+            {"dilation past the input",
+             [](TestOnnxImportMalformed &t) {
+                 return t.damaged("pytorch_cifar10_lenet", "dilations.onnx", [](M &m) {
+                     for (auto &a : *nodeNamed(m, "conv2")->mutable_attribute())
+                         if (a.name() == "dilations")
+                             for (int i = 0; i < 2; ++i)
+                                 a.set_ints(i, 4);
+                 });
+             },
+             {"Conv 'conv2'", "dilated by 4 (17×17 pixels)"}},
+            {"pads as wide as the kernel",
+             [](TestOnnxImportMalformed &t) {
+                 return t.damaged("pytorch_cifar10_lenet", "widepads.onnx", [](M &m) {
+                     for (auto &a : *nodeNamed(m, "conv2")->mutable_attribute())
+                         if (a.name() == "pads")
+                             a.set_ints(2, 5);
+                 });
+             },
+             {"Conv 'conv2'", "padding 5 pixels on the bottom", "5×5 kernel"}},
             {"convolution bias of another shape", // found by the fuzzer
              [](TestOnnxImportMalformed &t) {
                  return t.damaged("pytorch_cifar10_lenet", "bias.onnx", [](M &m) {
@@ -292,15 +320,24 @@ private:
                  });
              },
              {"Conv 'conv1'", "has a bias of shape 16 for 6 filters"}},
-            {"padding neither valid nor same",
+            {"negative pads",
              [](TestOnnxImportMalformed &t) {
                  return t.damaged("pytorch_cifar10_lenet", "pads.onnx", [](M &m) {
                      for (auto &a : *nodeNamed(m, "conv2")->mutable_attribute())
                          if (a.name() == "pads")
-                             a.set_ints(0, 1);
+                             a.set_ints(0, -1);
                  });
              },
-             {"Conv 'conv2'", "[1, 0, 0, 0]", "'valid'", "'same'"}},
+             {"Conv 'conv2'", "negative pads [-1, 0, 0, 0]", "without negative pads"}},
+            {"negative pool pads",
+             [](TestOnnxImportMalformed &t) {
+                 return t.damaged("pytorch_cifar10_lenet", "poolpads.onnx", [](M &m) {
+                     for (auto &a : *nodeNamed(m, "pool1")->mutable_attribute())
+                         if (a.name() == "pads")
+                             a.set_ints(2, -1);
+                 });
+             },
+             {"MaxPool 'pool1'", "negative pads [0, 0, -1, 0]"}},
             {"reshape to an image",
              [](TestOnnxImportMalformed &t) {
                  return t.damaged("pytorch_cifar10_lenet", "reshape.onnx", [](M &m) {

@@ -4,6 +4,31 @@
 
 namespace strata::internal {
 
+namespace {
+
+// Input channels and filters split into `groups` independent convolutions.
+void checkGroups(const Node &node, int64_t channels, int64_t filters, int64_t groups)
+{
+    if (channels % groups != 0)
+        throw ShapeError(node.id, describe(node) + ": groups " + std::to_string(groups) +
+                                      " does not divide its " + std::to_string(channels) +
+                                      " input channels: set groups to a divisor of " +
+                                      std::to_string(channels) + " (" + std::to_string(channels) +
+                                      " for a depthwise convolution)");
+    if (filters % groups != 0)
+        throw ShapeError(node.id, describe(node) + ": groups " + std::to_string(groups) +
+                                      " does not divide its " + std::to_string(filters) +
+                                      " filters: set filters to a multiple of " +
+                                      std::to_string(groups));
+}
+
+} // namespace
+
+WindowSpec convWindow(const nlohmann::json &params)
+{
+    return windowSpec(params, intOf(params, "kernel"), intOf(params, "stride"));
+}
+
 void registerConv2D(LayerRegistry &registry)
 {
     LayerDefinition t;
@@ -14,24 +39,32 @@ void registerConv2D(LayerRegistry &registry)
         intParam("filters", 32, 1, 65536, "Number of output channels (learned filters)"),
         intParam("kernel", 3, 1, 64, "Filter height and width in pixels"),
         intParam("stride", 1, 1, 64, "Step between filter positions"),
-        choiceParam("padding", "valid", {"valid", "same"},
-                    "valid: no padding, the image shrinks; same: pad so that "
-                    "output = ceil(input / stride)"),
-        boolParam("bias", true, "Add a learned bias to each output channel"),
     };
+    for (ParamSpec &p : paddingParams())
+        t.params.push_back(std::move(p));
+    t.params.push_back(
+        intParam("dilation", 1, 1, 64, "Spacing between the filter's taps (1: adjacent pixels)"));
+    t.params.push_back(intParam("groups", 1, 1, 65536,
+                                "Split channels and filters into this many independent "
+                                "convolutions (the channel count: depthwise)"));
+    t.params.push_back(boolParam("bias", true, "Add a learned bias to each output channel"));
+    t.unusedParams = unusedPaddingParams;
     t.inferShape = [](const Node &node, const nlohmann::json &p, const std::vector<Shape> &in) {
         const int64_t filters = intOf(p, "filters"), k = intOf(p, "kernel");
-        const Shape out = windowOutputShape(node, in[0], filters, k, intOf(p, "stride"),
-                                            choiceOf(p, "padding"), "kernel");
+        const Shape out = windowOutputShape(node, in[0], filters, convWindow(p), "kernel");
+        const int64_t groups = intOf(p, "groups");
+        checkGroups(node, in[0][0], filters, groups);
         const int64_t positions = out[1] * out[2];
-        const int64_t macs = in[0][0] * k * k * filters * positions;
+        const int64_t macs = in[0][0] / groups * k * k * filters * positions;
         return ShapeInfo{out, 2 * macs + (boolOf(p, "bias") ? filters * positions : 0)};
     };
     t.weights = [](const Node &, const nlohmann::json &p, const std::vector<Shape> &in) {
-        const int64_t filters = intOf(p, "filters"), k = intOf(p, "kernel"), c = in[0][0];
-        const int64_t fanIn = c * k * k, fanOut = filters * k * k;
+        const int64_t filters = intOf(p, "filters"), k = intOf(p, "kernel");
+        const int64_t perGroup = in[0][0] / intOf(p, "groups"); // input channels per filter
+        // As PyTorch and Keras count them: a filter reads perGroup channels.
+        const int64_t fanIn = perGroup * k * k, fanOut = filters * k * k;
         std::vector<WeightSpec> w{{"weight",
-                                   {filters, c, k, k},
+                                   {filters, perGroup, k, k},
                                    Init::GlorotUniform,
                                    Init::KaimingUniform,
                                    fanIn,

@@ -1,7 +1,8 @@
 #pragma once
-// Conv2D: a square-kernel 2-D convolution over NCHW images with weights stored
-// {filters, channels, k, k} (PyTorch's OIHW and ONNX Conv's layout) and an optional bias.
-// Its sliding-window geometry (layers/window.h) is shared with the pooling layers.
+// Conv2D: a square-kernel 2-D convolution over NCHW images, padded "valid", "same" or
+// explicitly per side, dilated, and grouped (groups = channels: depthwise), with weights
+// stored {filters, channels / groups, k, k} (PyTorch's OIHW and ONNX Conv's layout) and an
+// optional bias. Its sliding-window geometry (layers/window.h) is shared with pooling.
 
 #include "core/layer_impl.h"
 #include "layers/window.h"
@@ -12,6 +13,9 @@
 
 namespace strata::internal {
 
+// The window of a Conv2D node, from resolved params.
+WindowSpec convWindow(const nlohmann::json &params);
+
 std::unique_ptr<Kernel> makeConv2DCpu(const KernelSetup &setup);
 std::unique_ptr<Kernel> makeConv2DReference(const KernelSetup &setup);
 std::unique_ptr<Kernel> makeConv2DCuda(const KernelSetup &setup); // builds with CUDA only
@@ -20,6 +24,6 @@ std::unique_ptr<Kernel> makeConv2DCuda(const KernelSetup &setup); // builds with
 // code export in conv2d_code.cpp, ONNX export in conv2d_onnx.cpp.
 void registerConv2D(LayerRegistry &registry);
 LayerCode conv2DCode(const CodeContext &context);
-void conv2DToOnnx(OnnxContext &ctx); // Conv with kernel_shape and explicit pads
+void conv2DToOnnx(OnnxContext &ctx); // Conv with kernel_shape, explicit pads, dilations, group
 
 } // namespace strata::internal

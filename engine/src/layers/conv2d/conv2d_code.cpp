@@ -1,6 +1,8 @@
 // Conv2D as code. Strata's "same" padding is TensorFlow's: the odd pixel goes at the end.
-// Keras writes it as padding="same"; PyTorch's symmetric `padding` can only say it when the
-// padding is even, otherwise the generated forward pads explicitly with F.pad first.
+// Keras writes it as padding="same" and explicit pads as a ZeroPadding2D before a "valid"
+// convolution; PyTorch's symmetric `padding` can only say it when the padding is even,
+// otherwise the generated forward pads explicitly with F.pad first. A depthwise convolution
+// (one input channel per group) is Keras' DepthwiseConv2D.
 
 #include "codegen/python_text.h"
 #include "layers/conv2d/conv2d.h"
@@ -8,54 +10,110 @@
 
 namespace strata::internal {
 
-LayerCode conv2DCode(const CodeContext &c)
-{
-    const int64_t filters = intOf(c.params, "filters"), k = intOf(c.params, "kernel");
-    const int64_t stride = intOf(c.params, "stride");
-    const std::string padding = choiceOf(c.params, "padding");
-    const bool bias = boolOf(c.params, "bias");
-    const Shape &in = c.inputs[0];
-    const Window2D w = window2D({1, in[0], in[1], in[2]}, k, stride, padding);
-    const bool padded = w.rows.padBefore + w.rows.padAfter + w.cols.padBefore + w.cols.padAfter > 0;
+namespace {
 
-    LayerCode code;
-    std::string args = pyInt(in[0]) + ", " + pyInt(filters) + ", kernel_size=" + pyInt(k);
-    if (stride != 1)
-        args += ", stride=" + pyInt(stride);
+TorchCode torchConv(const CodeContext &c, const WindowSpec &spec, const Window2D &w)
+{
+    const int64_t filters = intOf(c.params, "filters"), groups = intOf(c.params, "groups");
+    const bool bias = boolOf(c.params, "bias");
+    TorchCode code;
+    std::string args =
+        pyInt(c.inputs[0][0]) + ", " + pyInt(filters) + ", kernel_size=" + pyInt(spec.kernel);
+    if (spec.stride != 1)
+        args += ", stride=" + pyInt(spec.stride);
     std::string x = c.inputVars[0];
-    if (padded) {
+    if (!unpadded(w)) {
         bool symmetric = false;
         const std::string p = torchPadding(w.rows, w.cols, symmetric);
         if (symmetric) {
             args += ", padding=" + p;
         } else {
             x = "F.pad(" + x + ", " + p + ")";
-            code.torch.needs.push_back("F");
-            code.torch.comment = "\"same\" padding as in TensorFlow: the odd pixel is padded at "
-                                 "the end\n(right, bottom), so forward pads before the conv";
+            code.needs.push_back("F");
+            code.comment = spec.padding == "same"
+                               ? "\"same\" padding as in TensorFlow: the odd pixel is padded at "
+                                 "the end\n(right, bottom), so forward pads before the conv"
+                               : "padding differs between sides, so forward pads before the conv";
         }
     }
+    if (spec.dilation != 1)
+        args += ", dilation=" + pyInt(spec.dilation);
+    if (groups != 1)
+        args += ", groups=" + pyInt(groups);
     if (!bias)
         args += ", bias=False";
-    code.torch.module = "nn.Conv2d(" + args + ")";
-    code.torch.forward = "self." + c.attr + "(" + x + ")";
-    code.torch.weights.push_back({"weight", "weight", "w", ""});
+    code.module = "nn.Conv2d(" + args + ")";
+    code.forward = "self." + c.attr + "(" + x + ")";
+    code.weights.push_back({"weight", "weight", "w", ""});
     if (bias)
-        code.torch.weights.push_back({"bias", "bias", "w", ""});
-
-    std::string kargs = pyInt(filters) + ", " + pyInt(k);
-    if (stride != 1)
-        kargs += ", strides=" + pyInt(stride);
-    if (padding == "same")
-        kargs += ", padding=\"same\"";
-    if (!bias)
-        kargs += ", use_bias=False";
-    code.keras.layers.push_back("layers.Conv2D(" + kargs + ", name=" + pyString(c.attr) + ")");
-    code.keras.weights.push_back(
-        {"weight", "kernel", "w.transpose(2, 3, 1, 0)", "[out, in, kh, kw] → [kh, kw, in, out]"});
-    if (bias)
-        code.keras.weights.push_back({"bias", "bias", "w", ""});
+        code.weights.push_back({"bias", "bias", "w", ""});
     return code;
+}
+
+KerasCode kerasConv(const CodeContext &c, const WindowSpec &spec, const Window2D &w)
+{
+    const int64_t filters = intOf(c.params, "filters"), groups = intOf(c.params, "groups");
+    const int64_t channels = c.inputs[0][0];
+    const bool bias = boolOf(c.params, "bias");
+    // Keras refuses strides with dilation: convolve every position, then keep every
+    // stride-th, which is the same only for padding written out before the convolution.
+    const bool strideAfter = spec.stride != 1 && spec.dilation != 1;
+    KerasCode code;
+    std::string args;
+    if (spec.stride != 1 && !strideAfter)
+        args += ", strides=" + pyInt(spec.stride);
+    if (spec.padding == "same" && !strideAfter) {
+        args += ", padding=\"same\"";
+    } else if (!unpadded(w)) {
+        code.layers.push_back("layers.ZeroPadding2D(((" + pyInt(w.rows.padBefore) + ", " +
+                              pyInt(w.rows.padAfter) + "), (" + pyInt(w.cols.padBefore) + ", " +
+                              pyInt(w.cols.padAfter) + ")), name=" + pyString(c.attr + "_pad") +
+                              ")");
+        code.comment = "Keras pads with ZeroPadding2D before a \"valid\" convolution";
+    }
+    if (spec.dilation != 1)
+        args += ", dilation_rate=" + pyInt(spec.dilation);
+    if (!bias)
+        args += ", use_bias=False";
+    args += ", name=" + pyString(c.attr);
+    if (groups == channels && groups > 1) {
+        // Output channel f reads input channel f / multiplier in both frameworks.
+        const int64_t multiplier = filters / channels;
+        code.layers.push_back("layers.DepthwiseConv2D(" + pyInt(spec.kernel) +
+                              (multiplier != 1 ? ", depth_multiplier=" + pyInt(multiplier) : "") +
+                              args + ")");
+        code.weights.push_back({"weight", "depthwise_kernel",
+                                "w.reshape(" + pyInt(channels) + ", " + pyInt(multiplier) + ", " +
+                                    pyInt(spec.kernel) + ", " + pyInt(spec.kernel) +
+                                    ").transpose(2, 3, 0, 1)",
+                                "[in·mult, 1, kh, kw] → [kh, kw, in, mult]"});
+    } else {
+        code.layers.push_back("layers.Conv2D(" + pyInt(filters) + ", " + pyInt(spec.kernel) +
+                              (groups != 1 ? ", groups=" + pyInt(groups) : "") + args + ")");
+        code.weights.push_back({"weight", "kernel", "w.transpose(2, 3, 1, 0)",
+                                "[out, in, kh, kw] → [kh, kw, in, out]"});
+    }
+    if (bias)
+        code.weights.push_back({"bias", "bias", "w", ""});
+    if (strideAfter) {
+        const std::string s = pyInt(spec.stride);
+        code.layers.push_back("layers.Lambda(lambda t: t[:, ::" + s + ", ::" + s +
+                              ", :], name=" + pyString(c.attr + "_stride") + ")");
+        code.comment = "Keras refuses strides with dilation: the padding is written out, the "
+                       "dilated\nconvolution runs at stride 1 and the positions " +
+                       s + " apart are kept";
+    }
+    return code;
+}
+
+} // namespace
+
+LayerCode conv2DCode(const CodeContext &c)
+{
+    const WindowSpec spec = convWindow(c.params);
+    const Shape &in = c.inputs[0];
+    const Window2D w = window2D({1, in[0], in[1], in[2]}, spec);
+    return LayerCode{torchConv(c, spec, w), kerasConv(c, spec, w)};
 }
 
 } // namespace strata::internal

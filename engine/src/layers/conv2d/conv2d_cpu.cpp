@@ -69,15 +69,21 @@ class Conv2DCpu final : public Kernel
 public:
     explicit Conv2DCpu(const KernelSetup &s) : cpu_(cpuBackendOf(s)), hasBias_(s.weights.size() > 1)
     {
-        const int64_t filters = intOf(s.params, "filters");
-        const Window2D g = window2D(s.inputShapes[0], intOf(s.params, "kernel"),
-                                    intOf(s.params, "stride"), choiceOf(s.params, "padding"));
+        const int64_t filters = intOf(s.params, "filters"), groups = intOf(s.params, "groups");
+        const Window2D g = window2D(s.inputShapes[0], convWindow(s.params));
         const memory::dims srcDims{g.batch, g.channels, g.rows.in, g.cols.in};
-        const memory::dims wDims{filters, g.channels, g.rows.kernel, g.cols.kernel};
+        // Grouped weights are {groups, filters / groups, channels / groups, k, k} (goihw),
+        // the same bytes as Strata's {filters, channels / groups, k, k}.
+        const memory::dims wDims =
+            groups == 1 ? memory::dims{filters, g.channels, g.rows.kernel, g.cols.kernel}
+                        : memory::dims{groups, filters / groups, g.channels / groups, g.rows.kernel,
+                                       g.cols.kernel};
         const memory::dims dstDims{g.batch, filters, g.rows.out, g.cols.out};
         const memory::dims strides{g.rows.stride, g.cols.stride};
+        // oneDNN counts the pixels skipped between taps: 0 is an ordinary convolution.
+        const memory::dims dilates{g.rows.dilation - 1, g.cols.dilation - 1};
         const memory::dims padL{g.rows.padBefore, g.cols.padBefore};
-        const memory::dims padR{g.rows.padAfter, g.cols.padAfter};
+        const memory::dims padR{g.rows.padAfterRead(), g.cols.padAfterRead()};
         auto &eng = cpu_.engine();
 
         // "any": let each primitive choose; the reorders below adapt Strata's tensors.
@@ -89,23 +95,24 @@ public:
         const auto fwdDesc =
             hasBias_ ? convolution_forward::desc(prop_kind::forward_training,
                                                  algorithm::convolution_direct, srcAny, wAny,
-                                                 biasMd, dstAny, strides, padL, padR)
+                                                 biasMd, dstAny, strides, dilates, padL, padR)
                      : convolution_forward::desc(prop_kind::forward_training,
                                                  algorithm::convolution_direct, srcAny, wAny,
-                                                 dstAny, strides, padL, padR);
+                                                 dstAny, strides, dilates, padL, padR);
         fwdPd_ = convolution_forward::primitive_desc(fwdDesc, eng);
         fwd_ = convolution_forward(fwdPd_);
 
         const auto bwdWDesc =
-            hasBias_ ? convolution_backward_weights::desc(algorithm::convolution_direct, srcAny,
-                                                          wAny, biasMd, dstAny, strides, padL, padR)
-                     : convolution_backward_weights::desc(algorithm::convolution_direct, srcAny,
-                                                          wAny, dstAny, strides, padL, padR);
+            hasBias_
+                ? convolution_backward_weights::desc(algorithm::convolution_direct, srcAny, wAny,
+                                                     biasMd, dstAny, strides, dilates, padL, padR)
+                : convolution_backward_weights::desc(algorithm::convolution_direct, srcAny, wAny,
+                                                     dstAny, strides, dilates, padL, padR);
         bwdWPd_ = convolution_backward_weights::primitive_desc(bwdWDesc, eng, fwdPd_);
         bwdW_ = convolution_backward_weights(bwdWPd_);
 
         const convolution_backward_data::desc bwdDDesc(algorithm::convolution_direct, srcAny, wAny,
-                                                       dstAny, strides, padL, padR);
+                                                       dstAny, strides, dilates, padL, padR);
         bwdDPd_ = convolution_backward_data::primitive_desc(bwdDDesc, eng, fwdPd_);
         bwdD_ = convolution_backward_data(bwdDPd_);
 
@@ -122,7 +129,7 @@ public:
         const memory dyMem(yOuter, eng, nullptr);
         const memory dxMem(xOuter, eng, nullptr);
         auto view = [&](const memory::desc &md, Tensor t) { return memory(md, eng, t.data()); };
-        const memory::desc wOuterMd(wDims, dt::f32, tag::oihw);
+        const memory::desc wOuterMd(wDims, dt::f32, groups == 1 ? tag::oihw : tag::goihw);
         const memory wOuter = view(wOuterMd, s.weights[0]);
         const memory dwOuter = view(wOuterMd, s.weightGrads[0]);
         if (hasBias_) {

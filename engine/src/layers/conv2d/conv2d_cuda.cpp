@@ -1,7 +1,7 @@
 // Conv2D on cuDNN. Descriptors are built and the fastest algorithm for each pass is measured
 // (cudnnFind*) once, when the network's plan creates the kernel; every batch only runs them.
-// cuDNN pads symmetrically, and Keras' "same" padding can put one more pixel after than
-// before: then the input is copied once per batch into a zero-bordered buffer (a strided
+// cuDNN pads symmetrically, and Keras' "same" padding (or explicit pads) can put more pixels
+// after than before: then the input is copied once per batch into a zero-bordered buffer (a strided
 // device copy) and convolved without padding, and dL/dx is cropped back out of that buffer.
 // Float maths is full FP32 unless STRATA_CUDA_TF32=1 (see CudaBackend::allowTf32).
 
@@ -42,10 +42,8 @@ class Conv2DCuda final : public Kernel
 public:
     explicit Conv2DCuda(const KernelSetup &s)
         : cuda_(cudaBackendOf(s)), node_(s.node), hasBias_(s.weights.size() > 1), w_(s.weights[0]),
-          dw_(s.weightGrads[0]),
-          g_(window2D(s.inputShapes[0], intOf(s.params, "kernel"), intOf(s.params, "stride"),
-                      choiceOf(s.params, "padding"))),
-          filters_(intOf(s.params, "filters"))
+          dw_(s.weightGrads[0]), g_(window2D(s.inputShapes[0], convWindow(s.params))),
+          filters_(intOf(s.params, "filters")), groups_(intOf(s.params, "groups"))
     {
         if (hasBias_) {
             b_ = s.weights[1];
@@ -174,16 +172,19 @@ private:
         checkCudnn(cudnnSetTensor4dDescriptor(biasDesc_, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, 1,
                                               i(filters_), 1, 1),
                    "Conv2D bias descriptor");
+        // A grouped filter reads channels / groups channels.
         checkCudnn(cudnnSetFilter4dDescriptor(wDesc_, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW,
-                                              i(filters_), i(g_.channels), i(g_.rows.kernel),
-                                              i(g_.cols.kernel)),
+                                              i(filters_), i(g_.channels / groups_),
+                                              i(g_.rows.kernel), i(g_.cols.kernel)),
                    "Conv2D weight descriptor");
         const int padH = asymmetric_ ? 0 : i(g_.rows.padBefore);
         const int padW = asymmetric_ ? 0 : i(g_.cols.padBefore);
         checkCudnn(cudnnSetConvolution2dDescriptor(convDesc_, padH, padW, i(g_.rows.stride),
-                                                   i(g_.cols.stride), 1, 1, CUDNN_CROSS_CORRELATION,
+                                                   i(g_.cols.stride), i(g_.rows.dilation),
+                                                   i(g_.cols.dilation), CUDNN_CROSS_CORRELATION,
                                                    CUDNN_DATA_FLOAT),
                    "Conv2D convolution descriptor");
+        checkCudnn(cudnnSetConvolutionGroupCount(convDesc_, i(groups_)), "Conv2D group count");
         checkCudnn(cudnnSetConvolutionMathType(convDesc_, cuda_.allowTf32() ? CUDNN_DEFAULT_MATH
                                                                             : CUDNN_FMA_MATH),
                    "Conv2D math type");
@@ -262,7 +263,7 @@ private:
     bool hasBias_;
     Tensor w_, dw_, b_, db_;
     Window2D g_;
-    int64_t filters_;
+    int64_t filters_, groups_;
     bool asymmetric_ = false;
     int64_t convH_ = 0, convW_ = 0; // the input size the convolution sees
     Tensor xPad_, dxPad_;

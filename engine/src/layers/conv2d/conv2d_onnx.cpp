@@ -11,18 +11,17 @@ namespace strata::internal {
 void conv2DToOnnx(OnnxContext &ctx)
 {
     const nlohmann::json &p = ctx.params();
-    const int64_t k = intOf(p, "kernel"), stride = intOf(p, "stride");
-    const Window2D w =
-        window2D(withBatch(1, ctx.inputShapes()[0]), k, stride, choiceOf(p, "padding"));
+    const WindowSpec spec = convWindow(p);
+    const Window2D w = window2D(withBatch(1, ctx.inputShapes()[0]), spec);
     std::vector<std::string> in{ctx.inputs()[0], ctx.weight("weight")};
     if (boolOf(p, "bias"))
         in.push_back(ctx.weight("bias"));
     ctx.addNode("Conv", in, ctx.output())
-        .attrInts("kernel_shape", {k, k})
-        .attrInts("strides", {stride, stride})
+        .attrInts("kernel_shape", {spec.kernel, spec.kernel})
+        .attrInts("strides", {spec.stride, spec.stride})
         .attrInts("pads", {w.rows.padBefore, w.cols.padBefore, w.rows.padAfter, w.cols.padAfter})
-        .attrInts("dilations", {1, 1})
-        .attrInt("group", 1);
+        .attrInts("dilations", {spec.dilation, spec.dilation})
+        .attrInt("group", intOf(p, "groups"));
 }
 
 } // namespace strata::internal

@@ -15,9 +15,9 @@ class Conv2DReference final : public Kernel
 {
 public:
     explicit Conv2DReference(const KernelSetup &s)
-        : g_(window2D(s.inputShapes[0], intOf(s.params, "kernel"), intOf(s.params, "stride"),
-                      choiceOf(s.params, "padding"))),
-          filters_(intOf(s.params, "filters")), w_(s.weights[0]), dw_(s.weightGrads[0]),
+        : g_(window2D(s.inputShapes[0], convWindow(s.params))),
+          filters_(intOf(s.params, "filters")), groups_(intOf(s.params, "groups")),
+          perGroup_(g_.channels / groups_), w_(s.weights[0]), dw_(s.weightGrads[0]),
           hasBias_(s.weights.size() > 1)
     {
         if (hasBias_) {
@@ -35,7 +35,7 @@ public:
                 for (int64_t oy = 0; oy < g_.rows.out; ++oy)
                     for (int64_t ox = 0; ox < g_.cols.out; ++ox) {
                         double acc = hasBias_ ? b_.data()[f] : 0.0;
-                        forEachTap(oy, ox,
+                        forEachTap(f, oy, ox,
                                    [&](int64_t c, int64_t ky, int64_t kx, int64_t iy, int64_t ix) {
                                        acc += static_cast<double>(x[inIndex(n, c, iy, ix)]) *
                                               w_.data()[wIndex(f, c, ky, kx)];
@@ -58,13 +58,14 @@ public:
                     for (int64_t ox = 0; ox < g_.cols.out; ++ox) {
                         const double d = dy[outIndex(n, f, oy, ox)];
                         db[static_cast<size_t>(f)] += d;
-                        forEachTap(
-                            oy, ox, [&](int64_t c, int64_t ky, int64_t kx, int64_t iy, int64_t ix) {
-                                const int64_t xi = inIndex(n, c, iy, ix), wi = wIndex(f, c, ky, kx);
-                                dw[static_cast<size_t>(wi)] += d * x[xi];
-                                if (gin[0])
-                                    dx[static_cast<size_t>(xi)] += d * w_.data()[wi];
-                            });
+                        forEachTap(f, oy, ox,
+                                   [&](int64_t c, int64_t ky, int64_t kx, int64_t iy, int64_t ix) {
+                                       const int64_t xi = inIndex(n, c, iy, ix),
+                                                     wi = wIndex(f, c, ky, kx);
+                                       dw[static_cast<size_t>(wi)] += d * x[xi];
+                                       if (gin[0])
+                                           dx[static_cast<size_t>(xi)] += d * w_.data()[wi];
+                                   });
                     }
         store(dw, dw_.data());
         if (hasBias_)
@@ -74,18 +75,21 @@ public:
     }
 
 private:
-    // Calls f(c, ky, kx, iy, ix) for every kernel tap of output (oy, ox) that lands inside
-    // the image: taps over the padding contribute zero.
-    template <typename F> void forEachTap(int64_t oy, int64_t ox, F f) const
+    // Calls f(c, ky, kx, iy, ix) for every tap of filter `filter` at output (oy, ox) that
+    // lands inside the image, over the input channels c of the filter's group: taps over the
+    // padding contribute zero.
+    template <typename F> void forEachTap(int64_t filter, int64_t oy, int64_t ox, F f) const
     {
         const int64_t k = g_.rows.kernel;
-        for (int64_t c = 0; c < g_.channels; ++c)
+        const int64_t first = filter / (filters_ / groups_) * perGroup_;
+        for (int64_t c = first; c < first + perGroup_; ++c)
             for (int64_t ky = 0; ky < k; ++ky) {
-                const int64_t iy = oy * g_.rows.stride - g_.rows.padBefore + ky;
+                const int64_t iy = oy * g_.rows.stride - g_.rows.padBefore + ky * g_.rows.dilation;
                 if (iy < 0 || iy >= g_.rows.in)
                     continue;
                 for (int64_t kx = 0; kx < k; ++kx) {
-                    const int64_t ix = ox * g_.cols.stride - g_.cols.padBefore + kx;
+                    const int64_t ix =
+                        ox * g_.cols.stride - g_.cols.padBefore + kx * g_.cols.dilation;
                     if (ix >= 0 && ix < g_.cols.in)
                         f(c, ky, kx, iy, ix);
                 }
@@ -100,9 +104,10 @@ private:
     {
         return ((n * filters_ + f) * g_.rows.out + y) * g_.cols.out + x;
     }
+    // c: the input channel; the weight holds the perGroup_ channels of the filter's group.
     int64_t wIndex(int64_t f, int64_t c, int64_t y, int64_t x) const
     {
-        return ((f * g_.channels + c) * g_.rows.kernel + y) * g_.cols.kernel + x;
+        return ((f * perGroup_ + c % perGroup_) * g_.rows.kernel + y) * g_.cols.kernel + x;
     }
 
     static void store(const std::vector<double> &from, float *to)
@@ -112,7 +117,7 @@ private:
     }
 
     Window2D g_;
-    int64_t filters_;
+    int64_t filters_, groups_, perGroup_;
     Tensor w_, dw_, b_, db_;
     bool hasBias_;
 };

@@ -12,7 +12,7 @@ int64_t strideOf(const nlohmann::json &p)
     return stride == 0 ? intOf(p, "pool") : stride;
 }
 
-LayerDefinition windowedPool(const std::string &name, const std::string &help)
+LayerDefinition windowedPool(const std::string &name, const std::string &help, bool average)
 {
     LayerDefinition t;
     t.name = name;
@@ -22,14 +22,31 @@ LayerDefinition windowedPool(const std::string &name, const std::string &help)
         intParam("pool", 2, 1, 64, "Pool window height and width in pixels"),
         intParam("stride", 0, 0, 64, "Step between windows; 0 means the pool size",
                  "same as pool size"),
-        choiceParam("padding", "valid", {"valid", "same"},
-                    "valid: no padding, the image shrinks; same: pad so that "
-                    "output = ceil(input / stride)"),
+    };
+    for (ParamSpec &p : paddingParams())
+        t.params.push_back(std::move(p));
+    t.params.push_back(boolParam("ceil_mode", false,
+                                 "Round the output size up: a last, partial window covers the "
+                                 "remaining pixels (not with padding \"same\")"));
+    if (average)
+        t.params.push_back(boolParam("count_include_pad", false,
+                                     "Divide by the whole window, padding included (PyTorch's "
+                                     "default), instead of by the image pixels it covers"));
+    t.unusedParams = [average](const nlohmann::json &p) {
+        std::vector<std::string> unused = unusedPaddingParams(p);
+        const bool same = p.contains("padding") && p.at("padding") == "same";
+        if (same)
+            unused.push_back("ceil_mode");
+        // Without padding there is nothing the average could count (the overhang of a
+        // ceil-mode window is never counted).
+        if (average && p.contains("padding") && p.at("padding") == "valid")
+            unused.push_back("count_include_pad");
+        return unused;
     };
     t.inferShape = [](const Node &node, const nlohmann::json &p, const std::vector<Shape> &in) {
         const int64_t pool = intOf(p, "pool");
-        const Shape out = windowOutputShape(node, in[0], in[0].empty() ? 0 : in[0][0], pool,
-                                            strideOf(p), choiceOf(p, "padding"), "pool window");
+        const Shape out = windowOutputShape(node, in[0], in[0].empty() ? 0 : in[0][0], poolSpec(p),
+                                            "pool window");
         // Each output reads its pool×pool window once.
         return ShapeInfo{out, numel(out) * pool * pool};
     };
@@ -46,19 +63,28 @@ LayerDefinition windowedPool(const std::string &name, const std::string &help)
 
 } // namespace
 
+WindowSpec poolSpec(const nlohmann::json &params)
+{
+    return windowSpec(params, intOf(params, "pool"), strideOf(params));
+}
+
 Window2D poolWindow(const Shape &input, const nlohmann::json &params)
 {
-    return window2D(input, intOf(params, "pool"), strideOf(params), choiceOf(params, "padding"));
+    return window2D(input, poolSpec(params));
 }
 
 void registerPooling(LayerRegistry &registry)
 {
-    LayerDefinition maxPool = windowedPool("MaxPool2D", "Keeps the largest value of each window: "
-                                                        "shrinks the image, keeps strong features");
+    LayerDefinition maxPool = windowedPool("MaxPool2D",
+                                           "Keeps the largest value of each window: "
+                                           "shrinks the image, keeps strong features",
+                                           false);
     maxPool.absorbsRelu = {"cpu"}; // a ReLU before it runs inside its kernel
     registry.add(std::move(maxPool));
-    registry.add(windowedPool("AvgPool2D", "Averages each window (padding left out): "
-                                           "shrinks the image smoothly"));
+    registry.add(windowedPool("AvgPool2D",
+                              "Averages each window (padding left out unless counted): "
+                              "shrinks the image smoothly",
+                              true));
 
     LayerDefinition g;
     g.name = "GlobalAvgPool2D";

@@ -1,8 +1,11 @@
 #pragma once
 // Pooling over NCHW images. MaxPool2D and AvgPool2D slide a square pool window (stride 0
-// means the pool size, as in Keras and PyTorch); AvgPool2D leaves padding out of the
-// average, as Keras does. GlobalAvgPool2D averages each channel over the whole image and
-// gives a flat {C} output, so a Dense can follow directly.
+// means the pool size, as in Keras and PyTorch), padded "valid", "same" or explicitly per
+// side, with the output size rounded down or (ceil_mode) up as PyTorch does; AvgPool2D leaves
+// padding out of the average, as Keras does, unless count_include_pad counts it (PyTorch's
+// default; padding a ceil-mode window adds past the declared pads is never counted).
+// GlobalAvgPool2D averages each channel over the whole image and gives a flat {C} output, so a
+// Dense can follow directly.
 
 #include "core/layer_impl.h"
 #include "layers/window.h" // the sliding-window geometry shared with Conv2D
@@ -11,7 +14,9 @@
 
 namespace strata::internal {
 
-// The window of a MaxPool2D or AvgPool2D node over input {N, C, H, W}, from resolved params.
+// The window of a MaxPool2D or AvgPool2D node, from resolved params, and its geometry over
+// input {N, C, H, W}.
+WindowSpec poolSpec(const nlohmann::json &params);
 Window2D poolWindow(const Shape &input, const nlohmann::json &params);
 
 // Kernels for MaxPool2D and AvgPool2D (the node's type selects max or average).

@@ -31,14 +31,17 @@ using tag = memory::format_tag;
 
 // A pooling forward/backward pair over NCHW memories with channels in blocks of `block`
 // (1: plain); the dst dims may describe a flat {N, C} tensor as {N, C, 1, 1}, which has the
-// same plain layout.
+// same plain layout. positionScale (empty: none) multiplies each output position (oy·OW + ox)
+// after the primitive, and its gradient before: oneDNN's average counting padding divides
+// by the whole window, where PyTorch leaves a ceil-mode window's overhang out.
 class PoolingCpu final : public Kernel
 {
 public:
     PoolingCpu(CpuBackend &cpu, algorithm algo, const memory::dims &srcDims,
                const memory::dims &dstDims, const memory::dims &kernel, const memory::dims &strides,
-               const memory::dims &padL, const memory::dims &padR, int64_t block, bool relu)
-        : cpu_(cpu), block_(block), relu_(relu)
+               const memory::dims &padL, const memory::dims &padR, int64_t block, bool relu,
+               std::vector<float> positionScale = {})
+        : cpu_(cpu), block_(block), relu_(relu), scale_(std::move(positionScale))
     {
         auto &eng = cpu_.engine();
         const memory::desc src = channelBlockedDesc(srcDims, block);
@@ -59,7 +62,7 @@ public:
         dstMem_ = memory(dst, eng, nullptr);
         diffSrcMem_ = memory(src, eng, nullptr);
         diffDstMem_ = memory(dst, eng, nullptr);
-        if (relu_)
+        if (relu_ || !scale_.empty())
             maskedGrad_ = Tensor(Shape(dstDims));
     }
 
@@ -71,6 +74,8 @@ public:
         if (workspace_)
             args.insert({DNNL_ARG_WORKSPACE, workspace_});
         fwd_.execute(cpu_.stream(), args);
+        if (!scale_.empty())
+            scale(out.data(), out.data(), out.numel());
         if (relu_) {
             float *y = out.data();
             for (int64_t i = 0, n = out.numel(); i < n; ++i)
@@ -90,6 +95,10 @@ public:
             for (int64_t i = 0, n = gy.numel(); i < n; ++i)
                 masked[i] = y[i] > 0.0f ? dy[i] : 0.0f;
             dy = masked;
+        }
+        if (!scale_.empty()) {
+            scale(dy, maskedGrad_.data(), gy.numel());
+            dy = maskedGrad_.data();
         }
         diffDstMem_.set_data_handle(const_cast<float *>(dy));
         diffSrcMem_.set_data_handle(gin[0]->data());
@@ -117,10 +126,21 @@ public:
     }
 
 private:
+    // to[i] = from[i] · the scale of its position; a position's B channels of a block are
+    // contiguous, and the planes (or channel blocks) repeat the positions.
+    void scale(const float *from, float *to, int64_t n) const
+    {
+        const int64_t positions = static_cast<int64_t>(scale_.size());
+        for (int64_t i = 0; i < n; ++i)
+            to[i] = from[i] * scale_[static_cast<size_t>(i / block_ % positions)];
+    }
+
     CpuBackend &cpu_;
     int64_t block_;
     bool relu_;
-    Tensor maskedGrad_; // dL/d(pooled values before the ReLU); with relu_ only
+    std::vector<float> scale_; // per output position; empty: none
+    // dL/d(pooled values before the ReLU) with relu_, or the scaled gradient with scale_.
+    Tensor maskedGrad_;
     pooling_forward::primitive_desc fwdPd_;
     pooling_forward fwd_;
     pooling_backward::primitive_desc bwdPd_;
@@ -292,27 +312,48 @@ private:
     std::vector<uint8_t> winner_;
 };
 
+// For an average counting padding: per output position, the whole window (oneDNN's divisor)
+// over the window within the declared pads (PyTorch's); empty when no window overhangs.
+std::vector<float> overhangScale(const Window2D &g)
+{
+    if (g.rows.overhang == 0 && g.cols.overhang == 0)
+        return {};
+    const auto counted = [](const WindowAxis &a, int64_t o) {
+        const int64_t start = o * a.stride - a.padBefore;
+        return std::min(start + a.kernel, a.in + a.padAfter) - start;
+    };
+    std::vector<float> scale;
+    for (int64_t oy = 0; oy < g.rows.out; ++oy)
+        for (int64_t ox = 0; ox < g.cols.out; ++ox)
+            scale.push_back(static_cast<float>(double(g.rows.kernel * g.cols.kernel) /
+                                               double(counted(g.rows, oy) * counted(g.cols, ox))));
+    return scale;
+}
+
 } // namespace
 
 std::unique_ptr<Kernel> makePool2DCpu(const KernelSetup &setup)
 {
     const Window2D g = poolWindow(setup.inputShapes[0], setup.params);
-    if (setup.inputRelu && setup.node.type != "MaxPool2D")
+    const bool max = setup.node.type == "MaxPool2D";
+    if (setup.inputRelu && !max)
         throw std::logic_error(setup.node.type + " cannot apply a ReLU to its input");
-    if (setup.node.type == "MaxPool2D" && g.rows.kernel == 2 && g.cols.kernel == 2 &&
-        g.rows.stride == 2 && g.cols.stride == 2 && g.rows.padBefore == 0 &&
-        g.cols.padBefore == 0 && g.rows.padAfter == 0 && g.cols.padAfter == 0)
+    if (max && g.rows.kernel == 2 && g.cols.kernel == 2 && g.rows.stride == 2 &&
+        g.cols.stride == 2 && unpadded(g))
         return std::make_unique<MaxPool2x2Cpu>(g, setup.inputBlock(0), setup.inputRelu);
-    // Average pooling leaves padding out of the divisor, as Keras does for padding "same"
-    // (with "valid" there is no padding and both definitions agree).
-    const algorithm algo = setup.node.type == "MaxPool2D" ? algorithm::pooling_max
-                                                          : algorithm::pooling_avg_exclude_padding;
+    // Average pooling leaves padding out of the divisor, as Keras does for padding "same",
+    // unless count_include_pad counts it.
+    const bool countPad = poolSpec(setup.params).countIncludePad;
+    const algorithm algo = max        ? algorithm::pooling_max
+                           : countPad ? algorithm::pooling_avg_include_padding
+                                      : algorithm::pooling_avg_exclude_padding;
     return std::make_unique<PoolingCpu>(
         cpuBackendOf(setup), algo, memory::dims{g.batch, g.channels, g.rows.in, g.cols.in},
         memory::dims{g.batch, g.channels, g.rows.out, g.cols.out},
         memory::dims{g.rows.kernel, g.cols.kernel}, memory::dims{g.rows.stride, g.cols.stride},
         memory::dims{g.rows.padBefore, g.cols.padBefore},
-        memory::dims{g.rows.padAfter, g.cols.padAfter}, setup.inputBlock(0), setup.inputRelu);
+        memory::dims{g.rows.padAfterRead(), g.cols.padAfterRead()}, setup.inputBlock(0),
+        setup.inputRelu, countPad ? overhangScale(g) : std::vector<float>{});
 }
 
 std::unique_ptr<Kernel> makeGlobalAvgPoolCpu(const KernelSetup &setup)

@@ -12,15 +12,16 @@ namespace {
 
 cuda::PoolAxis axisOf(const WindowAxis &a)
 {
-    return {static_cast<int>(a.in), static_cast<int>(a.kernel), static_cast<int>(a.stride),
-            static_cast<int>(a.padBefore), static_cast<int>(a.out)};
+    return {static_cast<int>(a.in),        static_cast<int>(a.kernel),   static_cast<int>(a.stride),
+            static_cast<int>(a.padBefore), static_cast<int>(a.padAfter), static_cast<int>(a.out)};
 }
 
 class Pool2DCuda final : public Kernel
 {
 public:
     explicit Pool2DCuda(const KernelSetup &s)
-        : cuda_(cudaBackendOf(s)), max_(s.node.type == "MaxPool2D")
+        : cuda_(cudaBackendOf(s)), max_(s.node.type == "MaxPool2D"),
+          countPad_(poolSpec(s.params).countIncludePad)
     {
         const Window2D g = poolWindow(s.inputShapes[0], s.params);
         planes_ = g.batch * g.channels;
@@ -37,7 +38,8 @@ public:
             cuda::maxPoolForward(in[0]->data(), out.data(), argmax(), planes_, rows_, cols_,
                                  cuda_.stream());
         else
-            cuda::avgPoolForward(in[0]->data(), out.data(), planes_, rows_, cols_, cuda_.stream());
+            cuda::avgPoolForward(in[0]->data(), out.data(), planes_, rows_, cols_, countPad_,
+                                 cuda_.stream());
         checkLaunch("Pooling forward");
     }
 
@@ -52,7 +54,8 @@ public:
             cuda::maxPoolBackward(gy.data(), argmax(), gin[0]->data(), planes_, rows_, cols_,
                                   cuda_.stream());
         else
-            cuda::avgPoolBackward(gy.data(), gin[0]->data(), planes_, rows_, cols_, cuda_.stream());
+            cuda::avgPoolBackward(gy.data(), gin[0]->data(), planes_, rows_, cols_, countPad_,
+                                  cuda_.stream());
         checkLaunch("Pooling backward");
     }
 
@@ -61,6 +64,7 @@ private:
 
     CudaBackend &cuda_;
     bool max_;
+    bool countPad_; // AvgPool2D's count_include_pad
     int64_t planes_ = 0;
     cuda::PoolAxis rows_{}, cols_{};
     Tensor argmax_;

@@ -1,7 +1,8 @@
 // Max and average pooling as CUDA kernels. cuDNN's pooling pads symmetrically, so it cannot
 // express Keras' "same" padding (one more pixel after than before); these kernels follow the
 // reference exactly instead: windows clipped to the image, the first maximum on ties, padding
-// left out of averages. Backward gathers: each input pixel sums what the windows covering it
+// left out of averages or, counting padding, the declared pads counted (not the overhang of
+// a ceil-mode window). Backward gathers: each input pixel sums what the windows covering it
 // send back, in output order, so results are deterministic without atomics.
 
 #include "layers/pooling/pooling_cuda.h"
@@ -28,6 +29,18 @@ __device__ Span clip(const PoolAxis &a, int o)
 {
     const int start = o * a.stride - a.padBefore;
     return {start > 0 ? start : 0, start + a.kernel < a.in ? start + a.kernel : a.in};
+}
+
+// What an average over window o divides by along one axis.
+__device__ int divisor(const PoolAxis &a, int o, bool countPad)
+{
+    const int start = o * a.stride - a.padBefore;
+    if (countPad) {
+        const int end = start + a.kernel < a.in + a.padAfter ? start + a.kernel : a.in + a.padAfter;
+        return end - start;
+    }
+    const Span s = clip(a, o);
+    return s.end - s.begin;
 }
 
 // The windows that cover pixel i: first and last output index (last < first when none).
@@ -89,25 +102,28 @@ __global__ void maxBackwardKernel(const float *dy, const int *argmax, float *dx,
 }
 
 __global__ void avgForwardKernel(const float *x, float *y, int64_t planes, PoolAxis rows,
-                                 PoolAxis cols)
+                                 PoolAxis cols, bool countPad)
 {
     const int64_t perPlane = static_cast<int64_t>(rows.out) * cols.out;
     STRATA_GRID_LOOP(o, planes * perPlane)
     {
         const int64_t plane = o / perPlane;
-        const Span r = clip(rows, static_cast<int>(o % perPlane / cols.out));
-        const Span c = clip(cols, static_cast<int>(o % cols.out));
+        const int oy = static_cast<int>(o % perPlane / cols.out),
+                  ox = static_cast<int>(o % cols.out);
+        const Span r = clip(rows, oy), c = clip(cols, ox);
         const float *p = x + plane * rows.in * cols.in;
         double sum = 0;
         for (int iy = r.begin; iy < r.end; ++iy)
             for (int ix = c.begin; ix < c.end; ++ix)
                 sum += p[iy * cols.in + ix];
-        y[o] = static_cast<float>(sum / ((r.end - r.begin) * (c.end - c.begin)));
+        const double count =
+            static_cast<double>(divisor(rows, oy, countPad)) * divisor(cols, ox, countPad);
+        y[o] = static_cast<float>(sum / count);
     }
 }
 
 __global__ void avgBackwardKernel(const float *dy, float *dx, int64_t planes, PoolAxis rows,
-                                  PoolAxis cols)
+                                  PoolAxis cols, bool countPad)
 {
     const int64_t perPlane = static_cast<int64_t>(rows.in) * cols.in;
     const int64_t outPerPlane = static_cast<int64_t>(rows.out) * cols.out;
@@ -118,10 +134,9 @@ __global__ void avgBackwardKernel(const float *dy, float *dx, int64_t planes, Po
         const Span r = covering(rows, pixel / cols.in), c = covering(cols, pixel % cols.in);
         float sum = 0;
         for (int oy = r.begin; oy <= r.end; ++oy) {
-            const Span wr = clip(rows, oy);
+            const int wr = divisor(rows, oy, countPad);
             for (int ox = c.begin; ox <= c.end; ++ox) {
-                const Span wc = clip(cols, ox);
-                const double count = (wr.end - wr.begin) * (wc.end - wc.begin);
+                const double count = static_cast<double>(wr) * divisor(cols, ox, countPad);
                 sum += static_cast<float>(dy[plane * outPerPlane + oy * cols.out + ox] / count);
             }
         }
@@ -172,19 +187,20 @@ void maxPoolBackward(const float *dy, const int *argmax, float *dx, int64_t plan
 }
 
 void avgPoolForward(const float *x, float *y, int64_t planes, PoolAxis rows, PoolAxis cols,
-                    cudaStream_t stream)
+                    bool countPad, cudaStream_t stream)
 {
     const int64_t n = planes * rows.out * cols.out;
     if (n > 0)
-        avgForwardKernel<<<blocksFor(n), kThreads, 0, stream>>>(x, y, planes, rows, cols);
+        avgForwardKernel<<<blocksFor(n), kThreads, 0, stream>>>(x, y, planes, rows, cols, countPad);
 }
 
 void avgPoolBackward(const float *dy, float *dx, int64_t planes, PoolAxis rows, PoolAxis cols,
-                     cudaStream_t stream)
+                     bool countPad, cudaStream_t stream)
 {
     const int64_t n = planes * rows.in * cols.in;
     if (n > 0)
-        avgBackwardKernel<<<blocksFor(n), kThreads, 0, stream>>>(dy, dx, planes, rows, cols);
+        avgBackwardKernel<<<blocksFor(n), kThreads, 0, stream>>>(dy, dx, planes, rows, cols,
+                                                                 countPad);
 }
 
 void globalAvgPoolForward(const float *x, float *y, int64_t planes, int64_t pixels,

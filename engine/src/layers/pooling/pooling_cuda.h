@@ -1,6 +1,7 @@
 #pragma once
-// Pooling on the GPU (pooling_cuda.cu). Windows follow conv2d.h's WindowAxis geometry,
-// including Keras' "same" padding with the odd pixel after; padding is left out of windows.
+// Pooling on the GPU (pooling_cuda.cu). Windows follow window.h's WindowAxis geometry,
+// including Keras' "same" padding with the odd pixel after, explicit pads and ceil mode;
+// averages leave padding out, or with countPad count the declared pads (not the overhang).
 
 #include <cuda_runtime.h>
 
@@ -11,7 +12,7 @@ namespace strata::internal::cuda {
 // The geometry of one axis, as plain numbers for the device.
 struct PoolAxis
 {
-    int in, kernel, stride, padBefore, out;
+    int in, kernel, stride, padBefore, padAfter, out; // padAfter: declared, overhang excluded
 };
 
 // planes = N·C. Max pooling also writes each output's argmax (index within its plane), which
@@ -21,9 +22,9 @@ void maxPoolForward(const float *x, float *y, int *argmax, int64_t planes, PoolA
 void maxPoolBackward(const float *dy, const int *argmax, float *dx, int64_t planes, PoolAxis rows,
                      PoolAxis cols, cudaStream_t stream);
 void avgPoolForward(const float *x, float *y, int64_t planes, PoolAxis rows, PoolAxis cols,
-                    cudaStream_t stream);
+                    bool countPad, cudaStream_t stream);
 void avgPoolBackward(const float *dy, float *dx, int64_t planes, PoolAxis rows, PoolAxis cols,
-                     cudaStream_t stream);
+                     bool countPad, cudaStream_t stream);
 // Averages each plane of `pixels` values.
 void globalAvgPoolForward(const float *x, float *y, int64_t planes, int64_t pixels,
                           cudaStream_t stream);

@@ -14,7 +14,8 @@ class Pool2DReference final : public Kernel
 {
 public:
     explicit Pool2DReference(const KernelSetup &s)
-        : g_(poolWindow(s.inputShapes[0], s.params)), max_(s.node.type == "MaxPool2D")
+        : g_(poolWindow(s.inputShapes[0], s.params)), max_(s.node.type == "MaxPool2D"),
+          countPad_(poolSpec(s.params).countIncludePad)
     {
     }
 
@@ -31,7 +32,7 @@ public:
             for (int64_t y = rows.begin; y < rows.end; ++y)
                 for (int64_t xx = cols.begin; xx < cols.end; ++xx)
                     sum += p[y * g_.cols.in + xx];
-            out.data()[o] = static_cast<float>(sum / count(rows, cols));
+            out.data()[o] = static_cast<float>(sum / (rows.count * cols.count));
         });
     }
 
@@ -49,7 +50,7 @@ public:
                 dx[offset + argmax(x + offset, rows, cols)] += gy.data()[o];
                 return;
             }
-            const float share = static_cast<float>(gy.data()[o] / count(rows, cols));
+            const float share = static_cast<float>(gy.data()[o] / (rows.count * cols.count));
             for (int64_t y = rows.begin; y < rows.end; ++y)
                 for (int64_t xx = cols.begin; xx < cols.end; ++xx)
                     dx[offset + y * g_.cols.in + xx] += share;
@@ -60,17 +61,18 @@ private:
     struct Span
     {
         int64_t begin, end; // the window's pixels inside the image: padding is left out
+        double count;       // what an average divides by along this axis
     };
 
-    static Span clip(const WindowAxis &a, int64_t o)
+    // Window o along one axis. Counting padding counts the declared pads, never the
+    // overhang of a ceil-mode window past them (as PyTorch and ONNX do).
+    Span clip(const WindowAxis &a, int64_t o) const
     {
         const int64_t start = o * a.stride - a.padBefore;
-        return {std::max<int64_t>(start, 0), std::min(start + a.kernel, a.in)};
-    }
-
-    static double count(const Span &rows, const Span &cols)
-    {
-        return static_cast<double>((rows.end - rows.begin) * (cols.end - cols.begin));
+        const int64_t begin = std::max<int64_t>(start, 0), end = std::min(start + a.kernel, a.in);
+        const int64_t counted =
+            countPad_ ? std::min(start + a.kernel, a.in + a.padAfter) - start : end - begin;
+        return {begin, end, static_cast<double>(counted)};
     }
 
     // f(plane, outputIndex, rows, cols) for every window of every (sample, channel) plane.
@@ -96,6 +98,7 @@ private:
 
     Window2D g_;
     bool max_;
+    bool countPad_; // AvgPool2D's count_include_pad
 };
 
 class GlobalAvgPoolReference final : public Kernel

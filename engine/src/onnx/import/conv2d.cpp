@@ -1,4 +1,5 @@
-// Conv as Conv2D: square kernels, no groups or dilation, pads as "valid" or "same".
+// Conv as Conv2D: square kernels, the same stride and dilation both ways, any group count
+// that divides the channels, pads as "valid", "same" or explicit.
 
 #include "onnx/onnx_import.h"
 
@@ -17,12 +18,13 @@ void OnnxImporter::convertConv(const onnx::NodeProto &n)
                     " input; Strata's Conv2D takes images (channels×height×width)");
     if (w.rank() != 4)
         fail(n, "has a weight of rank " + std::to_string(w.rank()) + "; Conv2D needs 4 (OIHW)");
-    if (attrInt(n, "group", 1) != 1)
-        fail(n, "is a grouped convolution (group " + std::to_string(attrInt(n, "group", 1)) +
-                    "); Strata's Conv2D has one group");
+    const int64_t groups = attrInt(n, "group", 1);
+    if (groups < 1)
+        fail(n, "has group " + std::to_string(groups) + "; ONNX groups are 1 or more");
     const auto dilations = attrInts(n, "dilations", {1, 1});
-    if (std::any_of(dilations.begin(), dilations.end(), [](int64_t d) { return d != 1; }))
-        fail(n, "is dilated " + intsText(dilations) + "; Strata's Conv2D is not dilated");
+    if (dilations.size() != 2 || dilations[0] != dilations[1] || dilations[0] < 1)
+        fail(n, "is dilated " + intsText(dilations) +
+                    "; Strata's Conv2D dilates by the same positive step both ways");
     const int64_t k = w.dim(2);
     if (w.dim(3) != k)
         fail(n, "has a " + std::to_string(w.dim(2)) + "×" + std::to_string(w.dim(3)) +
@@ -35,7 +37,7 @@ void OnnxImporter::convertConv(const onnx::NodeProto &n)
     if (strides.size() != 2 || strides[0] != strides[1])
         fail(n, "has strides " + intsText(strides) +
                     "; Strata's Conv2D moves by the same step both ways");
-    const std::string padding = windowPadding(n, x.strataShape, k, strides[0]);
+    nlohmann::json params = windowPadding(n, x.strataShape, k, strides[0], dilations[0], false);
     std::vector<std::pair<std::string, Tensor>> weights{{"weight", w}};
     const bool bias = hasInput(n, 2);
     if (bias) {
@@ -45,13 +47,15 @@ void OnnxImporter::convertConv(const onnx::NodeProto &n)
                         std::to_string(w.dim(0)) + " filters; Conv2D adds one value per filter");
         weights.emplace_back("bias", b.reshaped({w.dim(0)}));
     }
-    const std::string id = addLayer(n, "Conv2D",
-                                    {{"filters", w.dim(0)},
-                                     {"kernel", k},
-                                     {"stride", strides[0]},
-                                     {"padding", padding},
-                                     {"bias", bias}},
-                                    {x.node}, std::move(weights));
+    params["filters"] = w.dim(0);
+    params["kernel"] = k;
+    params["stride"] = strides[0];
+    if (dilations[0] != 1)
+        params["dilation"] = dilations[0];
+    if (groups != 1)
+        params["groups"] = groups;
+    params["bias"] = bias;
+    const std::string id = addLayer(n, "Conv2D", std::move(params), {x.node}, std::move(weights));
     setLayerOutput(n, id);
 }
 

@@ -1,9 +1,8 @@
-// MaxPool and AveragePool as MaxPool2D and AvgPool2D (square windows), GlobalAveragePool
-// as GlobalAvgPool2D.
+// MaxPool and AveragePool as MaxPool2D and AvgPool2D (square windows, any pads, ceil_mode
+// and count_include_pad), GlobalAveragePool as GlobalAvgPool2D.
 
 #include "onnx/onnx_import.h"
 
-#include "layers/window.h"
 #include "strata/errors.h"
 #include "strata/layer.h"
 
@@ -26,24 +25,17 @@ void OnnxImporter::convertPool(const onnx::NodeProto &n)
     if (std::any_of(dilations.begin(), dilations.end(), [](int64_t d) { return d != 1; }))
         fail(n, "is dilated " + intsText(dilations) + "; Strata's pooling is not dilated");
     const int64_t k = kernel[0], s = strides[0];
-    const std::string padding = windowPadding(n, x.strataShape, k, s);
-    if (attrInt(n, "ceil_mode", 0) != 0) {
-        // Rounding up changes nothing when the windows tile the padded image exactly.
-        const bool same = padding == "same";
-        for (int64_t size : {x.strataShape[1], x.strataShape[2]}) {
-            const WindowAxis a = windowAxis(size, k, s, same);
-            const int64_t span = size + a.padBefore + a.padAfter - k;
-            if (span >= 0 && span % s != 0)
-                fail(n, "rounds its output size up (ceil_mode = 1) where Strata rounds down; "
-                        "export it with ceil_mode=False");
-        }
-    }
+    const bool ceil = attrInt(n, "ceil_mode", 0) != 0;
+    nlohmann::json params = windowPadding(n, x.strataShape, k, s, 1, ceil);
+    params["pool"] = k;
+    params["stride"] = s;
+    if (ceil)
+        params["ceil_mode"] = true;
     const bool average = n.op_type() == "AveragePool";
-    if (average && padding == "same" && attrInt(n, "count_include_pad", 0) != 0)
-        fail(n, "counts the padding in its averages (count_include_pad = 1); Strata's "
-                "AvgPool2D leaves padding out");
-    setLayerOutput(n, addLayer(n, average ? "AvgPool2D" : "MaxPool2D",
-                               {{"pool", k}, {"stride", s}, {"padding", padding}}, {x.node}, {}));
+    if (average && attrInt(n, "count_include_pad", 0) != 0)
+        params["count_include_pad"] = true;
+    setLayerOutput(
+        n, addLayer(n, average ? "AvgPool2D" : "MaxPool2D", std::move(params), {x.node}, {}));
 }
 
 void OnnxImporter::convertGlobalPool(const onnx::NodeProto &n)
