@@ -53,7 +53,11 @@ void SnapshotsWhileShown::followDock()
 
 void SnapshotsWhileShown::update()
 {
-    listen(panel_->isVisible() && (!dock_ || dockShown_));
+    // A run asks for snapshots once, when it starts; profiles follow the listeners during the
+    // run. So only profiles stop behind another tab: a panel brought to the front mid-run
+    // would otherwise see no snapshot until the next run.
+    const bool covered = feed_ == Feed::Profiles && dock_ && !dockShown_;
+    listen(panel_->isVisible() && !covered);
 }
 
 void SnapshotsWhileShown::listen(bool on)
