@@ -192,6 +192,9 @@ private slots:
         QTRY_VERIFY(session->profilesWanted());
         window.profilerDock()->close();
         QTRY_VERIFY(!session->profilesWanted());
+        // Snapshots are asked for when a run starts: the panels that draw them keep asking
+        // behind another tab, so one brought to the front mid-run still gets them.
+        QVERIFY(session->snapshotsWanted());
     }
 
     void showsTextWithoutOpenGL()
