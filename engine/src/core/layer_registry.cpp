@@ -196,7 +196,7 @@ ParamSpec intParam(std::string name, int64_t def, double min, double max, std::s
 
 ParamSpec floatParam(std::string name, double def, double min, double max, std::string help)
 {
-    return ParamSpec{std::move(name), ParamType::Float, def, min, max, {}, std::move(help)};
+    return ParamSpec{std::move(name), ParamType::Float, def, min, max, {}, std::move(help), {}};
 }
 
 ParamSpec boolParam(std::string name, bool def, std::string help)
