@@ -8,8 +8,10 @@
 // At start it offers the unsaved work a studio that crashed or was killed left behind
 // (--recovery); unsaved changes are autosaved every 30 s (--autosave-interval).
 
+#include "bench_mode.h"
 #include "crash_drill.h"
 
+#include "strata/version.h"
 #include "ui/editor/node_scene.h"
 #include "ui/editor/node_view.h"
 #include "ui/examples_dialog.h"
@@ -19,7 +21,6 @@
 #include "ui/runs/runs_panel.h"
 #include "ui/session/training_session.h"
 #include "ui/training/training_dashboard.h"
-#include "strata/version.h"
 
 #include <qcustomplot.h>
 
@@ -71,6 +72,12 @@ int main(int argc, char *argv[])
                                                   "the image once <n> epochs are plotted."),
                                    QStringLiteral("n"));
     parser.addOption(trainEpochs);
+    QCommandLineOption benchEpochs(QStringLiteral("bench-epochs"),
+                                   QStringLiteral("Train the project for <n> epochs with the "
+                                                  "dashboard in front, print samples/s per "
+                                                  "epoch, then quit (the studio's speed)."),
+                                   QStringLiteral("n"));
+    parser.addOption(benchEpochs);
     QCommandLineOption examples(QStringLiteral("examples"),
                                 QStringLiteral("Open the examples gallery over the window (with "
                                                "--screenshot: the picture is of the screen)."));
@@ -190,6 +197,20 @@ int main(int argc, char *argv[])
         QTimer::singleShot(100, gallery, [gallery] { gallery->show(); });
     }
 
+    if (parser.isSet(benchEpochs)) {
+        bool ok = false;
+        const int n = parser.value(benchEpochs).toInt(&ok);
+        if (!ok || n < 1) {
+            std::fprintf(stderr, "strata: --bench-epochs expects a number of epochs (1 or "
+                                 "more)\n");
+            return 2;
+        }
+        if (!opened) {
+            std::fprintf(stderr, "strata: the project did not open: nothing to benchmark\n");
+            return 1;
+        }
+        startStudioBenchmark(window, app, n);
+    }
     if (parser.isSet(screenshot)) {
         const QString target = parser.value(screenshot);
         const int epochs = parser.isSet(trainEpochs) ? parser.value(trainEpochs).toInt() : 0;
