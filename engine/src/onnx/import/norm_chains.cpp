@@ -12,9 +12,10 @@
 //     [→ Mul(·, γ) [→ Add(·, β)]]
 //   becomes GroupNormalization(x, γ, β, grouped shape, scale, bias, shape) with
 //   strata_chain.
-// This pass matches structure only: the wiring, the op types and that no value inside the
-// chain is read from outside it. The constants (the exponent 2, ε, the instance norm's scale
-// 1 and bias 0, the shapes) are checked by the handlers (import/norm.cpp), which can read
+// This pass matches structure only: the wiring, the op types, that no value inside the chain
+// is read from outside it, and that the exponent, ε, γ and β are constants (a Mul by a
+// computed value stays outside the chain). The constants (the exponent 2, ε, the instance norm's
+// scale 1 and bias 0, the shapes) are checked by the handlers (import/norm.cpp), which can read
 // them and say what is wrong.
 
 #include "onnx/onnx_import.h"
@@ -38,6 +39,33 @@ public:
                     readers_[in].push_back(i);
         for (const auto &out : g.output())
             graphOutputs_.insert(out.name());
+        for (int i = 0; i < g.node_size(); ++i)
+            for (const auto &out : g.node(i).output())
+                producers_[out] = i;
+        for (const auto &t : g.initializer())
+            initializers_.insert(t.name());
+    }
+
+    // True for an initializer, a Constant's output, and what the ops that only reshape or
+    // convert make of those (γ[:, None, None] is Unsqueeze of an initializer): a γ or β the
+    // handlers can read as weights, never something computed from the graph's input.
+    bool isConstant(const std::string &value, int depth = 0) const
+    {
+        if (initializers_.count(value))
+            return true;
+        const auto it = producers_.find(value);
+        if (it == producers_.end() || depth > 8)
+            return false;
+        const onnx::NodeProto &n = g_.node(it->second);
+        static const std::set<std::string> reshaping{"Unsqueeze", "Squeeze", "Reshape", "Identity",
+                                                     "Cast"};
+        if (n.op_type() == "Constant")
+            return true;
+        if (!reshaping.count(n.op_type()) || n.input_size() == 0)
+            return false;
+        return std::all_of(n.input().begin(), n.input().end(), [&](const std::string &in) {
+            return in.empty() || isConstant(in, depth + 1);
+        });
     }
 
     // The one node reading `value` and nothing else (not a graph output), or -1.
@@ -60,25 +88,25 @@ public:
     const onnx::NodeProto &node(int i) const { return g_.node(i); }
     bool isGraphOutput(const std::string &v) const { return graphOutputs_.count(v) > 0; }
 
-    // Mul or Add of `value` (either side) and another value, read only by it: the other
-    // input's name, or empty when the node is not there.
+    // Mul or Add of `value` (either side) and a constant (isConstant), the node the only
+    // reader of `value`: the constant's name, or empty (index -1) when there is no such node.
     std::string affineStep(const std::string &value, const char *op, int &index) const
     {
         index = soleReader(value, op);
         if (index < 0 || node(index).input_size() != 2)
             return index = -1, std::string();
         const auto &n = node(index);
-        if (n.input(0) == value && n.input(1) != value)
-            return n.input(1);
-        if (n.input(1) == value && n.input(0) != value)
-            return n.input(0);
-        return index = -1, std::string();
+        const std::string &other = n.input(0) == value ? n.input(1) : n.input(0);
+        if ((n.input(0) == value) == (n.input(1) == value) || !isConstant(other))
+            return index = -1, std::string();
+        return other;
     }
 
 private:
     const onnx::GraphProto &g_;
     std::map<std::string, std::vector<int>> readers_;
-    std::set<std::string> graphOutputs_;
+    std::map<std::string, int> producers_;
+    std::set<std::string> graphOutputs_, initializers_;
 };
 
 struct Chain
@@ -144,7 +172,7 @@ bool layerNormChain(const ChainFinder &f, int first, Chain &c)
         if (f.node(r).op_type() == "Div" && f.node(r).input(0) == centered)
             div = r;
     }
-    if (pow < 0 || div < 0 || f.node(pow).input_size() != 2)
+    if (pow < 0 || div < 0 || f.node(pow).input_size() != 2 || !f.isConstant(f.node(pow).input(1)))
         return false;
     const int variance = f.soleReader(f.node(pow).output(0), "ReduceMean");
     if (variance < 0 || attributeInts(f.node(variance), "axes") != attributeInts(mean, "axes") ||
