@@ -256,6 +256,12 @@ private slots:
             << R"({"features": 10})"
             << R"({"groups": 3})"
             << QStringList{"GroupNorm 'n1'", "10 channels into 3 groups", "1, 2, 5, 10"};
+        QTest::newRow("groups not dividing many channels, the choices cut short")
+            << "GroupNorm"
+            << R"({"features": 720})"
+            << R"({"groups": 7})"
+            << QStringList{"720 channels into 7 groups",
+                           "1, 2, 3, 4, 5, 6, 8, 9, 10, 12, 15, 16 … 720"};
         QTest::newRow("more groups than channels")
             << "GroupNorm" << image << R"({"groups": 12})"
             << QStringList{"6 channels into 12 groups", "one of 1, 2, 3, 6"};

@@ -22,13 +22,14 @@ void requireImageOrFlat(const Node &node, const Shape &in)
                                       "before it");
 }
 
-// "1, 2, 4, 8" for 8: the group counts that would work.
+// "1, 2, 4, 8" for 8: the group counts that would work (the first 12 and the largest).
 std::string divisorsText(int64_t n)
 {
     std::string text;
+    int listed = 0;
     for (int64_t d = 1; d <= n; ++d)
-        if (n % d == 0)
-            text += (text.empty() ? "" : ", ") + std::to_string(d);
+        if (n % d == 0 && (++listed <= 12 || d == n))
+            text += (text.empty() ? "" : listed > 13 && d == n ? " … " : ", ") + std::to_string(d);
     return text;
 }
 
