@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Models built in PyTorch and exported by torch.onnx.export (opset 13, the TorchScript
-exporter) import with strata-cli import and predict what PyTorch predicts, to within 1e-4;
+exporter; LayerNorm and GroupNorm as its decompositions) import with strata-cli import and predict what PyTorch predicts, to within 1e-4;
 the imported project exports to ONNX again and ONNX Runtime agrees too."""
 
 import os
@@ -116,10 +116,46 @@ def models(torch):
             x = torch.flatten(F.adaptive_avg_pool2d(self.clip(self.silu(x)), 1), 1)
             return self.fc2(self.gate(self.shared(self.softplus(self.elu(self.fc1(x))))))
 
+    class Norms(nn.Module):
+        """LayerNorm and GroupNorm as the exporter writes them at opset 13: GroupNorm on an
+        image and on features, LayerNorm over a whole image sample, ConvNeXt's channels-first
+        LayerNorm (means over the channels, its weight as w[:, None, None]), LayerNorm on
+        features and one without weights (elementwise_affine=False)."""
+
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(3, 8, 3, padding=1)
+            self.gn = nn.GroupNorm(4, 8)
+            self.ln_img = nn.LayerNorm([8, 6, 6])
+            self.conv2 = nn.Conv2d(8, 6, 1)
+            self.cf_weight = nn.Parameter(torch.rand(6) + 0.5)
+            self.cf_bias = nn.Parameter(torch.rand(6) - 0.5)
+            self.fc1 = nn.Linear(6, 12)
+            self.ln = nn.LayerNorm(12)
+            self.gn_flat = nn.GroupNorm(3, 12, eps=1e-3)
+            self.plain = nn.LayerNorm(12, elementwise_affine=False)
+            self.fc2 = nn.Linear(12, 3)
+            with torch.no_grad():
+                for m in (self.gn, self.ln_img, self.ln, self.gn_flat):
+                    m.weight.uniform_(0.5, 1.5)
+                    m.bias.uniform_(-0.5, 0.5)
+
+        def forward(self, x):
+            x = self.ln_img(F.relu(self.gn(self.conv1(x))))
+            x = self.conv2(x)
+            u = x.mean(1, keepdim=True)
+            s = (x - u).pow(2).mean(1, keepdim=True)
+            x = (x - u) / torch.sqrt(s + 1e-6)
+            x = self.cf_weight[:, None, None] * x + self.cf_bias[:, None, None]
+            x = torch.flatten(F.adaptive_avg_pool2d(x, 1), 1)
+            x = self.gn_flat(torch.tanh(self.ln(self.fc1(x))))
+            return self.fc2(self.plain(x))
+
     import torchvision
 
     return [("small_cnn", SmallCnn(), [1, 12, 12], "softmax"),
             ("mobile_activations", MobileActivations(), [3, 6, 6], "softmax"),
+            ("norms", Norms(), [3, 6, 6], "softmax"),
             ("residual_gap", ResidualGap(), [3, 7, 7], "none"),
             ("window_settings", WindowSettings(), [3, 15, 13], "softmax"),
             # torchvision's ResNet-18 as published (random weights): the 7×7 stride-2 stem

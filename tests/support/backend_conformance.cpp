@@ -144,6 +144,17 @@ std::vector<OpCase> opCases()
         op("PReLU image", {"p", "PReLU", "p"}, {{2, 3, 4, 4}}),
         op("PReLU features", {"p", "PReLU", "p"}, {{4, 10}}),
         op("PReLU after Input", {"p", "PReLU", "p"}, {{2, 3, 4, 4}}, true, false),
+        // The norms within a sample (issue 21).
+        op("LayerNorm image", {"ln", "LayerNorm", "ln"}, {{3, 4, 5, 5}}),
+        op("LayerNorm channels", {"ln", "LayerNorm", "ln", {{"over", "channels"}}}, {{2, 6, 4, 3}}),
+        op("LayerNorm features", {"ln", "LayerNorm", "ln", {{"epsilon", 1e-3}}}, {{4, 10}}),
+        op("LayerNorm evaluation", {"ln", "LayerNorm", "ln"}, {{2, 3, 4, 4}}, false),
+        op("LayerNorm after Input", {"ln", "LayerNorm", "ln"}, {{4, 12}}, true, false),
+        op("GroupNorm image", {"gn", "GroupNorm", "gn", {{"groups", 3}}}, {{2, 6, 4, 4}}),
+        op("GroupNorm features", {"gn", "GroupNorm", "gn", {{"groups", 2}}}, {{4, 8}}),
+        op("GroupNorm instance", {"gn", "GroupNorm", "gn", {{"groups", 4}}}, {{3, 4, 3, 5}}),
+        op("GroupNorm after Input", {"gn", "GroupNorm", "gn", {{"groups", 2}}}, {{2, 4, 3, 3}},
+           true, false),
     };
 }
 

@@ -9,6 +9,7 @@
 #include "layers/gelu/gelu.h"
 #include "layers/input/input.h"
 #include "layers/merge/merge.h"
+#include "layers/norm/norm.h"
 #include "layers/pooling/pooling.h"
 #include "layers/prelu/prelu.h"
 #include "layers/softmax/softmax.h"
@@ -28,6 +29,7 @@ void registerBuiltinLayers(LayerRegistry &registry)
     registerSoftmax(registry);
     registerDropout(registry);
     registerBatchNorm(registry);
+    registerNorms(registry); // LayerNorm, GroupNorm
     registerMerge(registry);
 }
 

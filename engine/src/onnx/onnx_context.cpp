@@ -34,6 +34,16 @@ OnnxNode &OnnxNode::attrTensor(const std::string &name, Tensor value)
     return *this;
 }
 
+OnnxNode &OnnxNode::attrIntTensor(const std::string &name, std::vector<int64_t> values)
+{
+    OnnxAttribute a;
+    a.name = name;
+    a.kind = OnnxAttribute::Kind::IntTensor;
+    a.ints = std::move(values);
+    attributes.push_back(std::move(a));
+    return *this;
+}
+
 OnnxNode &OnnxNode::attrInts(const std::string &name, std::vector<int64_t> values)
 {
     OnnxAttribute a;

@@ -19,13 +19,14 @@ inline constexpr const char *kOnnxBatchDim = "batch";
 
 struct OnnxAttribute
 {
-    enum class Kind { Int, Float, Ints, Tensor };
+    enum class Kind { Int, Float, Ints, Tensor, IntTensor };
     std::string name;
     Kind kind = Kind::Int;
     int64_t i = 0;
     float f = 0;
     std::vector<int64_t> ints;
     Tensor tensor; // a float tensor (Constant's `value`)
+    // IntTensor: `ints` as a 1-D int64 tensor (a Reshape's shape as Constant's `value`)
 };
 
 struct OnnxNode
@@ -40,6 +41,7 @@ struct OnnxNode
     OnnxNode &attrFloat(const std::string &name, float value);
     OnnxNode &attrInts(const std::string &name, std::vector<int64_t> values);
     OnnxNode &attrTensor(const std::string &name, Tensor value);
+    OnnxNode &attrIntTensor(const std::string &name, std::vector<int64_t> values);
 };
 
 // A named value with its shape, batch excluded (the batch dimension is dynamic).

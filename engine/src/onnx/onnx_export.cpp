@@ -120,6 +120,15 @@ void setAttribute(onnx::NodeProto &n, const OnnxAttribute &a)
         attr->set_type(onnx::AttributeProto::TENSOR);
         setInitializer(*attr->mutable_t(), "", a.tensor);
         break;
+    case OnnxAttribute::Kind::IntTensor: {
+        attr->set_type(onnx::AttributeProto::TENSOR);
+        onnx::TensorProto &t = *attr->mutable_t();
+        t.set_data_type(onnx::TensorProto::INT64);
+        t.add_dims(static_cast<int64_t>(a.ints.size()));
+        for (int64_t v : a.ints)
+            t.add_int64_data(v);
+        break;
+    }
     }
 }
 

@@ -433,6 +433,7 @@ ImportResult importOnnx(const std::string &path)
     if (model.ir_version() <= 0 || !model.has_graph())
         throw ImportError(path + ": not an ONNX model (it has no " +
                           (model.ir_version() <= 0 ? "IR version" : "graph") + ")");
+    internal::fuseNormChains(*model.mutable_graph());
     return internal::OnnxImporter(path, model).run();
 }
 

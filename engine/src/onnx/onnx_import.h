@@ -46,6 +46,11 @@ struct ImportValue
     int geluStep = 0;
 };
 
+// import/norm_chains.cpp: replaces the decompositions of LayerNorm and GroupNorm that
+// exporters write before opsets 17 and 18 by one LayerNormalization or GroupNormalization
+// node each (marked strata_chain), before the reader sees the graph.
+void fuseNormChains(onnx::GraphProto &graph);
+
 class OnnxImporter
 {
 public:
@@ -121,6 +126,10 @@ private:
     void convertClip(const onnx::NodeProto &n);
     void convertMul(const onnx::NodeProto &n);
     void convertPRelu(const onnx::NodeProto &n);
+    // import/norm.cpp: LayerNormalization and GroupNormalization, also as the nodes
+    // fuseNormChains writes for their decompositions.
+    void convertLayerNorm(const onnx::NodeProto &n);
+    void convertGroupNorm(const onnx::NodeProto &n);
     // import/shapes.cpp: the ops that move no data in Strata.
     void convertConstant(const onnx::NodeProto &n);
     void convertShapeOps(const onnx::NodeProto &n);    // Shape, Gather, Unsqueeze, Cast

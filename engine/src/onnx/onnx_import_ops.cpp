@@ -2,7 +2,8 @@
 // supported ops is its keys) and the window padding shared by Conv and the pools. The
 // handlers live in onnx/import/, one file per layer family: conv2d, dense, pooling,
 // activation, batchnorm, merge, gelu (the Erf chain), gated (SiLU and Hardswish as x times a
-// gate), prelu, shapes (ops that move no data).
+// gate), prelu, norm (LayerNorm and GroupNorm, and their chains: norm_chains), shapes (ops
+// that move no data).
 
 #include "onnx/onnx_import.h"
 
@@ -49,6 +50,10 @@ const std::map<std::string, OnnxImporter::Handler> &OnnxImporter::handlers()
         {"HardSwish", &OnnxImporter::convertActivation},
         {"PRelu", &OnnxImporter::convertPRelu},
         {"Softplus", &OnnxImporter::convertActivation},
+        // The norms within a sample (issue 21); their opset-13 chains arrive as these ops
+        // (import/norm_chains.cpp).
+        {"GroupNormalization", &OnnxImporter::convertGroupNorm},
+        {"LayerNormalization", &OnnxImporter::convertLayerNorm},
     };
     return table;
 }

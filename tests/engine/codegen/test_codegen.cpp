@@ -135,7 +135,7 @@ private slots:
         QVERIFY(contains(torch, "self.conv_s2(F.pad(x, (0, 1, 0, 1)))"));
         QVERIFY(contains(torch, "self.conv_same = nn.Conv2d(8, 8, kernel_size=3, padding=1)"));
         QVERIFY(contains(torch, "F.pad(skip, (0, 1, 0, 1), value=-math.inf)"));
-        QVERIFY(contains(torch, "avg_pool_padded(conv_even, 2, 2, (0, 1, 0, 1))"));
+        QVERIFY(contains(torch, "avg_pool_padded(ln_pos, 2, 2, (0, 1, 0, 1))"));
         // BatchNorm momentum the PyTorch way; the fused Softmax leaves its scores to the loss.
         QVERIFY(contains(torch, "nn.BatchNorm2d(8, eps=0.001, momentum=0.01)"));
         QVERIFY(contains(torch, "if return_logits:"));
@@ -169,6 +169,19 @@ private slots:
               "layers.PReLU(shared_axes=[1, 2], name=\"prelu_img\")",
               "tensors[\"prelu_img.slope\"].reshape(1, 1, -1)",
               "layers.PReLU(name=\"prelu_flat\")"})
+            QVERIFY2(contains(keras, layer), layer);
+        // The norms: LayerNorm over the channels channels-last in PyTorch; over the whole
+        // sample in Keras with γ and β moved to H×W×C; GroupNorm's groups alike in both.
+        for (const char *module : {"self.gn_img = nn.GroupNorm(2, 4, eps=1e-05)",
+                                   "self.ln_img = nn.LayerNorm([4, 7, 7], eps=1e-05)",
+                                   "self.ln_pos(ln_img.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)",
+                                   "self.ln_flat = nn.LayerNorm(80, eps=0.001)"})
+            QVERIFY2(contains(torch, module), module);
+        for (const char *layer :
+             {"layers.GroupNormalization(groups=2, axis=-1, epsilon=1e-05, name=\"gn_img\")",
+              "layers.LayerNormalization(axis=[1, 2, 3], epsilon=1e-05, name=\"ln_img\")",
+              "tensors[\"ln_img.gamma\"].transpose(1, 2, 0)",
+              "layers.LayerNormalization(axis=-1, epsilon=1e-06, name=\"ln_pos\")"})
             QVERIFY2(contains(keras, layer), layer);
         // One normalize() for model.py and data.py, the model's with its recorded default.
         const std::string signature = "def normalize(samples, normalization";
