@@ -144,6 +144,13 @@ std::vector<OpCase> opCases()
         op("PReLU image", {"p", "PReLU", "p"}, {{2, 3, 4, 4}}),
         op("PReLU features", {"p", "PReLU", "p"}, {{4, 10}}),
         op("PReLU after Input", {"p", "PReLU", "p"}, {{2, 3, 4, 4}}, true, false),
+        // Squeeze-and-excitation (issue 21): gates, differences and channel means.
+        op("Multiply", {"m", "Multiply", "m"}, {{2, 3, 4, 4}, {2, 3, 4, 4}}),
+        op("Multiply per-channel gate", {"m", "Multiply", "m"}, {{2, 5, 1, 1}, {2, 5, 3, 4}}),
+        op("Subtract", {"s", "Subtract", "s"}, {{4, 10}, {4, 10}}),
+        op("Subtract per-channel flat", {"s", "Subtract", "s"}, {{2, 3, 4, 5}, {2, 3}}),
+        op("GlobalAvgPool2D keep_dims", {"gap", "GlobalAvgPool2D", "gap", {{"keep_dims", true}}},
+           {{3, 4, 5, 5}}),
     };
 }
 

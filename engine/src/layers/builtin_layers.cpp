@@ -1,6 +1,7 @@
 #include "layers/builtin_layers.h"
 
 #include "layers/activation/activation.h"
+#include "layers/arithmetic/arithmetic.h"
 #include "layers/batchnorm/batchnorm.h"
 #include "layers/conv2d/conv2d.h"
 #include "layers/dense/dense.h"
@@ -29,6 +30,7 @@ void registerBuiltinLayers(LayerRegistry &registry)
     registerDropout(registry);
     registerBatchNorm(registry);
     registerMerge(registry);
+    registerArithmetic(registry); // Multiply, Subtract (issue 21)
 }
 
 } // namespace strata::internal

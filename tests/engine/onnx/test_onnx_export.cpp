@@ -156,16 +156,21 @@ private slots:
         // Opset 13 has no Gelu: each GELU is x·(1 + erf(x/√2))·0.5, its constants as nodes.
         // SiLU and Hardswish are x times their Sigmoid or HardSigmoid; Clip's and ReLU6's
         // bounds are Constant nodes too.
-        int gelus = 0, gated = 0, clips = 0;
+        // Multiply and Subtract are Mul and Sub, a per-channel input held flat unsqueezed
+        // to C×1×1 first (its axes a Constant).
+        int gelus = 0, gated = 0, clips = 0, multiplies = 0, subtracts = 0;
         for (const Node &n : project.graph.nodes()) {
             gelus += n.type == "GELU";
             gated += n.type == "SiLU" || n.type == "Hardswish";
             clips += n.type == "Clip" || n.type == "ReLU6";
+            multiplies += n.type == "Multiply";
+            subtracts += n.type == "Subtract";
         }
         QCOMPARE(ops["Erf"], gelus);
         QCOMPARE(ops["Div"], gelus);
-        QCOMPARE(ops["Mul"], 2 * gelus + gated);
-        QCOMPARE(ops["Constant"], 3 * gelus + 2 * clips);
+        QCOMPARE(ops["Mul"], 2 * gelus + gated + multiplies);
+        QCOMPARE(ops["Sub"], subtracts);
+        QCOMPARE(ops["Constant"], 3 * gelus + 2 * clips + ops["Unsqueeze"]);
 
         QCOMPARE(nlohmann::json::parse(metadata(m, "class_names")),
                  nlohmann::json(weights.classNames));
