@@ -153,6 +153,9 @@ def torchvision_models():
         # Inception blocks: four-way Concat, a ceil-mode max pool padded 1.
         ("googlenet", tv.googlenet(num_classes=10, aux_logits=False, init_weights=True), small,
          "softmax"),
+        # Dense blocks: torch.cat of one input (the identity) and of up to 24 (a chain of
+        # Concats, 8 inputs at most each).
+        ("densenet121", tv.densenet121(num_classes=10), small, "softmax"),
         ("alexnet", tv.alexnet(num_classes=10), [3, 224, 224], "softmax"),
         ("vgg11", tv.vgg11(num_classes=10), [3, 224, 224], "softmax"),
     ]
