@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Models built in PyTorch and exported by torch.onnx.export (opset 13, the TorchScript
 exporter; LayerNorm and GroupNorm as its decompositions) import with strata-cli import and predict what PyTorch predicts, to within 1e-4;
-the imported project exports to ONNX again and ONNX Runtime agrees too."""
+the imported project trains (two real steps on the CPU, strata-cli profile --synthetic) and
+exports to ONNX again, and ONNX Runtime agrees too. Besides small models of our own, these
+are torchvision's standard architectures as published, with random weights and 10 classes,
+at the smallest input each exports at."""
 
 import os
 import sys
@@ -151,18 +154,47 @@ def models(torch):
             x = self.gn_flat(torch.tanh(self.ln(self.fc1(x))))
             return self.fc2(self.plain(x))
 
-    import torchvision
-
     return [("small_cnn", SmallCnn(), [1, 12, 12], "softmax"),
             ("mobile_activations", MobileActivations(), [3, 6, 6], "softmax"),
             ("norms", Norms(), [3, 6, 6], "softmax"),
             ("residual_gap", ResidualGap(), [3, 7, 7], "none"),
             ("window_settings", WindowSettings(), [3, 15, 13], "softmax"),
-            # torchvision's ResNet-18 as published (random weights): the 7×7 stride-2 stem
-            # with padding 3, the 3×3 stride-2 max pool with padding 1, residual blocks.
-            ("resnet18", torchvision.models.resnet18(num_classes=10), [3, 32, 32],
-             "softmax"),
-            ("mlp", Mlp(), [5], "none")]
+            ("mlp", Mlp(), [5], "none")] + torchvision_models()
+
+
+def torchvision_models():
+    """torchvision's architectures as published (random weights, 10 classes), at the
+    smallest input each exports at: VGG and AlexNet end in an adaptive average pool to 7×7
+    and 6×6, which the exporter writes only when the image it pools divides evenly, so they
+    take 224×224; the others take 32×32."""
+    import torchvision.models as tv
+
+    small = [3, 32, 32]
+    return [
+        # The 7×7 stride-2 stem with padding 3, the 3×3 stride-2 max pool with padding 1,
+        # residual blocks.
+        ("resnet18", tv.resnet18(num_classes=10), small, "softmax"),
+        # Inverted residuals: depthwise convolutions, ReLU6 (Clip).
+        ("mobilenet_v2", tv.mobilenet_v2(num_classes=10), small, "softmax"),
+        # SiLU (Sigmoid → Mul) and squeeze-and-excitation: a GlobalAveragePool kept C×1×1,
+        # 1×1 convolutions, a Sigmoid gate multiplied per channel.
+        ("efficientnet_b0", tv.efficientnet_b0(num_classes=10), small, "softmax"),
+        # Hardswish and a Hardsigmoid-gated squeeze-and-excitation.
+        ("mobilenet_v3_small", tv.mobilenet_v3_small(num_classes=10), small, "softmax"),
+        # Grouped convolutions and squeeze-and-excitation in every block.
+        ("regnet_y_400mf", tv.regnet_y_400mf(num_classes=10), small, "softmax"),
+        ("mnasnet0_5", tv.mnasnet0_5(num_classes=10), small, "softmax"),
+        # Fire modules (Concat) and a ceil-mode max pool.
+        ("squeezenet1_1", tv.squeezenet1_1(num_classes=10), small, "softmax"),
+        # Inception blocks: four-way Concat, a ceil-mode max pool padded 1.
+        ("googlenet", tv.googlenet(num_classes=10, aux_logits=False, init_weights=True), small,
+         "softmax"),
+        # Dense blocks: torch.cat of one input (the identity) and of up to 24 (a chain of
+        # Concats, 8 inputs at most each).
+        ("densenet121", tv.densenet121(num_classes=10), small, "softmax"),
+        ("alexnet", tv.alexnet(num_classes=10), [3, 224, 224], "softmax"),
+        ("vgg11", tv.vgg11(num_classes=10), [3, 224, 224], "softmax"),
+    ]
 
 
 def check(cli, name, model, sample, activation, work, mods):
@@ -195,6 +227,10 @@ def check(cli, name, model, sample, activation, work, mods):
     got = ic.predict(cli, project, weights, x, os.path.join(work, name + ".csv"))
     worst = ic.compare("strata-cli predict after import", got, want, TOLERANCE)
 
+    # It trains: two real steps (forward, backward, update) on random data of its shape.
+    ic.run_cli(cli, "profile", project, "--synthetic", "--steps", "2", "--warmup", "0",
+               "--batch", "2", "--device", "cpu")
+
     # And out again: the imported project exports to ONNX that ONNX Runtime runs the same.
     again = os.path.join(work, name + "_again.onnx")
     ic.run_cli(cli, "export", project, "--weights", weights, "--format", "onnx", "--out", again)
@@ -218,11 +254,11 @@ def main():
         try:
             worst = check(args.cli, name, model, sample, activation,
                           os.path.join(args.work, name), mods)
-            print("ok   %-18s largest difference from PyTorch %.1e (%.1f s)" %
+            print("ok   %-20s largest difference from PyTorch %.1e (%.1f s)" %
                   (name, worst, time.time() - start))
         except Exception as e:
             failures += 1
-            print("FAIL %-18s %s: %s" % (name, type(e).__name__, e))
+            print("FAIL %-20s %s: %s" % (name, type(e).__name__, e))
     print("%d of %d PyTorch models import and agree" % (len(cases) - failures, len(cases)))
     return 1 if failures else 0
 

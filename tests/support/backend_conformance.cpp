@@ -155,6 +155,13 @@ std::vector<OpCase> opCases()
         op("GroupNorm instance", {"gn", "GroupNorm", "gn", {{"groups", 4}}}, {{3, 4, 3, 5}}),
         op("GroupNorm after Input", {"gn", "GroupNorm", "gn", {{"groups", 2}}}, {{2, 4, 3, 3}},
            true, false),
+        // Squeeze-and-excitation (issue 21): gates, differences and channel means.
+        op("Multiply", {"m", "Multiply", "m"}, {{2, 3, 4, 4}, {2, 3, 4, 4}}),
+        op("Multiply per-channel gate", {"m", "Multiply", "m"}, {{2, 5, 1, 1}, {2, 5, 3, 4}}),
+        op("Subtract", {"s", "Subtract", "s"}, {{4, 10}, {4, 10}}),
+        op("Subtract per-channel flat", {"s", "Subtract", "s"}, {{2, 3, 4, 5}, {2, 3}}),
+        op("GlobalAvgPool2D keep_dims", {"gap", "GlobalAvgPool2D", "gap", {{"keep_dims", true}}},
+           {{3, 4, 5, 5}}),
     };
 }
 

@@ -1,6 +1,7 @@
 #include "layers/builtin_layers.h"
 
 #include "layers/activation/activation.h"
+#include "layers/arithmetic/arithmetic.h"
 #include "layers/batchnorm/batchnorm.h"
 #include "layers/conv2d/conv2d.h"
 #include "layers/dense/dense.h"
@@ -31,6 +32,7 @@ void registerBuiltinLayers(LayerRegistry &registry)
     registerBatchNorm(registry);
     registerNorms(registry); // LayerNorm, GroupNorm
     registerMerge(registry);
+    registerArithmetic(registry); // Multiply, Subtract (issue 21)
 }
 
 } // namespace strata::internal

@@ -322,6 +322,22 @@ void OnnxImporter::setLayerOutput(const onnx::NodeProto &n, const std::string &i
     setOutput(n, std::move(v));
 }
 
+std::vector<const onnx::NodeProto *> OnnxImporter::consumers(const std::string &value) const
+{
+    std::vector<const onnx::NodeProto *> found;
+    for (const auto &n : model_.graph().node())
+        if (std::find(n.input().begin(), n.input().end(), value) != n.input().end())
+            found.push_back(&n);
+    return found;
+}
+
+bool OnnxImporter::isGraphOutput(const std::string &value) const
+{
+    const auto &outs = model_.graph().output();
+    return std::any_of(outs.begin(), outs.end(),
+                       [&](const onnx::ValueInfoProto &o) { return o.name() == value; });
+}
+
 ImportResult OnnxImporter::run()
 {
     checkOpset();

@@ -130,6 +130,14 @@ private:
     // fuseNormChains writes for their decompositions.
     void convertLayerNorm(const onnx::NodeProto &n);
     void convertGroupNorm(const onnx::NodeProto &n);
+    // import/arithmetic.cpp: Mul (what convertMul hands on) and Sub of two layer outputs as
+    // Multiply and Subtract, one shape or an image and one value per channel;
+    // import/pooling.cpp: ReduceMean over height and width as GlobalAvgPool2D.
+    void convertArithmetic(const onnx::NodeProto &n);
+    void convertReduceMean(const onnx::NodeProto &n);
+    // The nodes reading `value`, and whether it is a graph output (onnx_import.cpp).
+    std::vector<const onnx::NodeProto *> consumers(const std::string &value) const;
+    bool isGraphOutput(const std::string &value) const;
     // import/shapes.cpp: the ops that move no data in Strata.
     void convertConstant(const onnx::NodeProto &n);
     void convertShapeOps(const onnx::NodeProto &n);    // Shape, Gather, Unsqueeze, Cast

@@ -2,8 +2,8 @@
 // supported ops is its keys) and the window padding shared by Conv and the pools. The
 // handlers live in onnx/import/, one file per layer family: conv2d, dense, pooling,
 // activation, batchnorm, merge, gelu (the Erf chain), gated (SiLU and Hardswish as x times a
-// gate), prelu, norm (LayerNorm and GroupNorm, and their chains: norm_chains), shapes (ops
-// that move no data).
+// gate), arithmetic (Mul and Sub of two layers), prelu, norm (LayerNorm and GroupNorm, and
+// their chains: norm_chains), shapes (ops that move no data).
 
 #include "onnx/onnx_import.h"
 
@@ -54,6 +54,9 @@ const std::map<std::string, OnnxImporter::Handler> &OnnxImporter::handlers()
         // (import/norm_chains.cpp).
         {"GroupNormalization", &OnnxImporter::convertGroupNorm},
         {"LayerNormalization", &OnnxImporter::convertLayerNorm},
+        // Squeeze-and-excitation (issue 21): channel means and gates.
+        {"ReduceMean", &OnnxImporter::convertReduceMean},
+        {"Sub", &OnnxImporter::convertArithmetic},
     };
     return table;
 }

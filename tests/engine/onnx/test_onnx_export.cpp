@@ -156,21 +156,28 @@ private slots:
         // Opset 13 has no Gelu: each GELU is x·(1 + erf(x/√2))·0.5, its constants as nodes.
         // SiLU and Hardswish are x times their Sigmoid or HardSigmoid; Clip's and ReLU6's
         // bounds are Constant nodes too.
-        // LayerNorm is its opset-13 chain (one Div, one Mul for γ, the exponent and ε as
-        // Constants); GroupNorm is Reshape → InstanceNormalization → Reshape → Mul → Add (two
-        // shapes and the instance norm's scale and bias as Constants).
-        int gelus = 0, gated = 0, clips = 0, layerNorms = 0, groupNorms = 0;
+        // LayerNorm is its opset-13 chain (one Sub, one Div, one Mul for γ, the exponent and ε
+        // as Constants); GroupNorm is Reshape → InstanceNormalization → Reshape → Mul → Add
+        // (two shapes and the instance norm's scale and bias as Constants). Multiply and
+        // Subtract are Mul and Sub, a per-channel input held flat unsqueezed to C×1×1 first
+        // (its axes a Constant).
+        int gelus = 0, gated = 0, clips = 0, layerNorms = 0, groupNorms = 0, multiplies = 0,
+            subtracts = 0;
         for (const Node &n : project.graph.nodes()) {
             gelus += n.type == "GELU";
             gated += n.type == "SiLU" || n.type == "Hardswish";
             clips += n.type == "Clip" || n.type == "ReLU6";
             layerNorms += n.type == "LayerNorm";
             groupNorms += n.type == "GroupNorm";
+            multiplies += n.type == "Multiply";
+            subtracts += n.type == "Subtract";
         }
         QCOMPARE(ops["Erf"], gelus);
         QCOMPARE(ops["Div"], gelus + layerNorms);
-        QCOMPARE(ops["Mul"], 2 * gelus + gated + layerNorms + groupNorms);
-        QCOMPARE(ops["Constant"], 3 * gelus + 2 * clips + 2 * layerNorms + 4 * groupNorms);
+        QCOMPARE(ops["Mul"], 2 * gelus + gated + layerNorms + groupNorms + multiplies);
+        QCOMPARE(ops["Sub"], subtracts + layerNorms);
+        QCOMPARE(ops["Constant"],
+                 3 * gelus + 2 * clips + 2 * layerNorms + 4 * groupNorms + ops["Unsqueeze"]);
         QCOMPARE(ops["ReduceMean"], 2 * layerNorms);
         QCOMPARE(ops["InstanceNormalization"], groupNorms);
 

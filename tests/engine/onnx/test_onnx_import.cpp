@@ -8,6 +8,7 @@
 
 #include "strata/errors.h"
 #include "strata/export.h"
+#include "strata/shape_inference.h"
 
 #include <cmath>
 #include <functional>
@@ -297,6 +298,38 @@ private slots:
         QCOMPARE(r.project.graph.find("a")->params.at("bias"), nlohmann::json(false));
         QVERIFY(contains(r.notes, "outputs are taken as class scores"));
         QCOMPARE(r.project.training.loss, std::string("cross_entropy"));
+    }
+
+    // DenseNet's joins: torch.cat of one input (the identity) and of more than 8, which
+    // becomes a chain of Concats, each reading the one before first so the order is kept.
+    void concatOfOneAndOfMany()
+    {
+        ModelBuilder b;
+        b.input("x", {-1, 3});
+        b.floats("wa", {4, 3}, ramp(12, 0.5f));
+        b.floats("wo", {2, 44}, ramp(88, 0.25f));
+        setInt(b.node("Gemm", {"x", "wa"}, "a", "a"), "transB", 1);
+        setInt(b.node("Concat", {"a"}, "one", "one"), "axis", 1);
+        b.node("Relu", {"one"}, "ra", "ra");
+        std::vector<std::string> many;
+        for (int i = 0; i < 11; ++i)
+            many.push_back(i % 2 ? "ra" : "one");
+        setInt(b.node("Concat", many, "cat", "cat"), "axis", 1);
+        setInt(b.node("Gemm", {"cat", "wo"}, "out", "out"), "transB", 1);
+        b.output("out", {-1, 2});
+
+        const ImportResult r = importOnnx(save(b, "concats.onnx"));
+        QCOMPARE(layers(r.project),
+                 (std::vector<std::string>{"x:Input", "a:Dense", "ra:ReLU", "cat:Concat",
+                                           "cat_1:Concat", "out:Dense"}));
+        QCOMPARE(r.project.graph.find("cat")->params.at("inputs"), nlohmann::json(8));
+        QCOMPARE(r.project.graph.find("cat_1")->params.at("inputs"), nlohmann::json(4));
+        QCOMPARE(r.project.graph.edgeInto({"cat_1", 0})->from.node, std::string("cat"));
+        QCOMPARE(r.project.graph.edgeInto({"cat_1", 1})->from.node, std::string("a"));
+        QCOMPARE(r.project.graph.edgeInto({"cat_1", 2})->from.node, std::string("ra"));
+        QVERIFY(contains(r.notes, "joins one input"));
+        QVERIFY(contains(r.notes, "2 Concat layers in a chain"));
+        QVERIFY(analyze(r.project.graph).ok());
     }
 };
 

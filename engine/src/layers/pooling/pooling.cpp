@@ -89,12 +89,19 @@ void registerPooling(LayerRegistry &registry)
     LayerDefinition g;
     g.name = "GlobalAvgPool2D";
     g.category = "Pooling";
-    g.help = "Averages each channel over the whole image: channels×height×width → channels";
-    g.inferShape = [](const Node &node, const nlohmann::json &, const std::vector<Shape> &in) {
+    g.help = "Averages each channel over the whole image: channels×height×width → channels "
+             "(or channels×1×1, keeping dims)";
+    // keep_dims gives the C×1×1 image a 1×1 convolution reads (squeeze-and-excitation);
+    // without it the flat C a Dense reads. The kernels are the same: N·C averages.
+    g.params = {boolParam("keep_dims", false,
+                          "Keep the 1×1 image (channels×1×1) instead of flat channels")};
+    g.inferShape = [](const Node &node, const nlohmann::json &params,
+                      const std::vector<Shape> &in) {
         requireRank(node, in[0], 3, "an image input (channels×height×width)",
                     "give the Input node channels, height and width instead of features, and "
                     "place this layer before any Flatten or Dense");
-        return ShapeInfo{{in[0][0]}, numel(in[0])};
+        const Shape out = boolOf(params, "keep_dims") ? Shape{in[0][0], 1, 1} : Shape{in[0][0]};
+        return ShapeInfo{out, numel(in[0])};
     };
     g.kernels["cpu"] = makeGlobalAvgPoolCpu;
     g.kernels["reference"] = makeGlobalAvgPoolReference;

@@ -5,7 +5,8 @@
 // padding out of the average, as Keras does, unless count_include_pad counts it (PyTorch's
 // default; padding a ceil-mode window adds past the declared pads is never counted).
 // GlobalAvgPool2D averages each channel over the whole image and gives a flat {C} output, so a
-// Dense can follow directly.
+// Dense can follow directly, or with keep_dims a {C, 1, 1} image for a 1×1 Conv2D or a
+// per-channel Multiply (squeeze-and-excitation).
 
 #include "core/layer_impl.h"
 #include "layers/window.h" // the sliding-window geometry shared with Conv2D

@@ -19,8 +19,12 @@ namespace {
 LayerCode globalAvgPoolCode(const CodeContext &c)
 {
     LayerCode code;
-    code.torch.forward = "torch.mean(" + c.inputVars[0] + ", dim=(2, 3))";
-    code.keras.layers.push_back("layers.GlobalAveragePooling2D(name=" + pyString(c.attr) + ")");
+    const bool keep = c.output.size() == 3; // keep_dims: N×C×1×1, channels-last N×1×1×C
+    code.torch.forward =
+        "torch.mean(" + c.inputVars[0] + ", dim=(2, 3)" + (keep ? ", keepdim=True)" : ")");
+    code.keras.layers.push_back("layers.GlobalAveragePooling2D(" +
+                                std::string(keep ? "keepdims=True, " : "") +
+                                "name=" + pyString(c.attr) + ")");
     return code;
 }
 

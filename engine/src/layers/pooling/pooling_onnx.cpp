@@ -1,7 +1,8 @@
 // Pooling as ONNX: MaxPool and AveragePool with explicit pads and ceil_mode (AveragePool
 // counts padding in the average as the node's count_include_pad says; ONNX, like PyTorch,
 // never counts a ceil-mode window's overhang past the pads), and GlobalAvgPool2D as
-// GlobalAveragePool followed by Flatten, since ONNX keeps the 1×1 image the engine drops.
+// GlobalAveragePool followed by Flatten, since ONNX keeps the 1×1 image the engine drops
+// (alone with keep_dims).
 //
 // ONNX Runtime drops a ceil-mode window that would start in the padding after the image, as
 // PyTorch and the engine do, but ONNX's shape inference (onnx.checker) does not. So
@@ -77,6 +78,10 @@ void poolToOnnx(OnnxContext &ctx)
 
 void globalPoolToOnnx(OnnxContext &ctx)
 {
+    if (ctx.outputShape().size() == 3) { // keep_dims: ONNX's own N×C×1×1
+        ctx.addNode("GlobalAveragePool", {ctx.inputs()[0]}, ctx.output());
+        return;
+    }
     const std::string pooled = ctx.intermediate("pooled");
     ctx.addNode("GlobalAveragePool", {ctx.inputs()[0]}, pooled);
     ctx.addNode("Flatten", {pooled}, ctx.output(), "flatten").attrInt("axis", 1);

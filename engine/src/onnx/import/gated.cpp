@@ -3,7 +3,8 @@
 //   Mul(x, HardSigmoid(x))  → Hardswish  (PyTorch's nn.Hardswish before opset 14)
 // The gate was imported first, as a Sigmoid or Hardsigmoid layer; when nothing else reads it
 // and it reads the Mul's other operand, the pair becomes one layer. A Mul with a constant or
-// a step of GELU's erf chain goes on to import/gelu.cpp.
+// a step of GELU's erf chain goes on to import/gelu.cpp, any other product of two layers
+// (a squeeze-and-excitation gate) to import/arithmetic.cpp as Multiply.
 
 #include "onnx/onnx_import.h"
 
@@ -42,9 +43,7 @@ void OnnxImporter::convertMul(const onnx::NodeProto &n)
         setOutput(n, v);
         return;
     }
-    fail(n, "multiplies two layer outputs ('" + n.input(0) + "' and '" + n.input(1) +
-                "'); Strata reads that only as SiLU, x·Sigmoid(x), or Hardswish, "
-                "x·HardSigmoid(x), where nothing else reads the Sigmoid or HardSigmoid");
+    convertArithmetic(n); // any other product of two layers: Multiply
 }
 
 } // namespace strata::internal

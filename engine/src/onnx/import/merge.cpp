@@ -1,5 +1,5 @@
 // Add and Sum as Add (a constant added after Dense or Conv2D becomes its bias), Concat as
-// Concat along channels or features.
+// Concat along channels or features (of one input: the identity; of more than 8: a chain).
 
 #include "onnx/onnx_import.h"
 
@@ -88,9 +88,29 @@ void OnnxImporter::convertConcat(const onnx::NodeProto &n)
     if (normalizedAxis(attrInt(n, "axis", 1), rank) != 1)
         fail(n, "joins along axis " + std::to_string(attrInt(n, "axis", 1)) +
                     "; Strata's Concat joins channels or features (axis 1)");
-    if (in.size() < 2 || in.size() > 8)
-        fail(n, "joins " + std::to_string(in.size()) + " inputs; Strata's Concat takes 2 to 8");
-    setLayerOutput(n, addLayer(n, "Concat", {{"inputs", in.size()}}, nodes, {}));
+    if (nodes.size() == 1) { // torch.cat([x]), as DenseNet's first layers write it
+        notes_.push_back(label(n) + " joins one input: left out (the identity)");
+        setOutput(n, *in[0]);
+        return;
+    }
+    // Joining is associative: more than 8 inputs become a chain of Concats, each taking the
+    // one before as its first input, which keeps the order of the channels.
+    std::string id;
+    size_t next = 0, layers = 0;
+    while (next < nodes.size()) {
+        std::vector<std::string> group;
+        if (!id.empty())
+            group.push_back(id);
+        while (group.size() < 8 && next < nodes.size())
+            group.push_back(nodes[next++]);
+        id = addLayer(n, "Concat", {{"inputs", group.size()}}, group, {});
+        ++layers;
+    }
+    if (layers > 1)
+        notes_.push_back(label(n) + " joins " + std::to_string(nodes.size()) +
+                         " inputs: it became " + std::to_string(layers) +
+                         " Concat layers in a chain (a Concat takes 2 to 8)");
+    setLayerOutput(n, id);
 }
 
 } // namespace strata::internal

@@ -1,10 +1,13 @@
 // MaxPool and AveragePool as MaxPool2D and AvgPool2D (square windows, any pads, ceil_mode
-// and count_include_pad), GlobalAveragePool as GlobalAvgPool2D.
+// and count_include_pad), GlobalAveragePool and ReduceMean over height and width as
+// GlobalAvgPool2D (keeping the 1×1 image unless only a Flatten reads it, or keepdims says).
 
 #include "onnx/onnx_import.h"
 
 #include "strata/errors.h"
 #include "strata/layer.h"
+
+#include <algorithm>
 
 namespace strata::internal {
 
@@ -43,11 +46,39 @@ void OnnxImporter::convertGlobalPool(const onnx::NodeProto &n)
     const ImportValue &x = layerInput(n, 0);
     if (x.onnxShape.size() != 3 || x.strataShape.size() != 3)
         fail(n, "pools a " + toString(x.onnxShape) + " input; Strata pools images");
+    // Flat channels when only flattening ops read it (a classifier head: the Flatten then
+    // costs nothing); else the C×1×1 image ONNX keeps (a squeeze-and-excitation block's 1×1
+    // convolution or gate reads it).
+    const auto readers = consumers(n.output(0));
+    const bool flattened =
+        !readers.empty() && !isGraphOutput(n.output(0)) &&
+        std::all_of(readers.begin(), readers.end(), [](const onnx::NodeProto *r) {
+            return r->op_type() == "Flatten" || r->op_type() == "Reshape" ||
+                   r->op_type() == "Squeeze";
+        });
     ImportValue v;
-    v.node = addLayer(n, "GlobalAvgPool2D", nlohmann::json::object(), {x.node}, {});
+    v.node = addLayer(n, "GlobalAvgPool2D", {{"keep_dims", !flattened}}, {x.node}, {});
     v.strataShape = layerShapes_.at(v.node);
     v.onnxShape = {v.strataShape[0], 1, 1}; // ONNX keeps the 1×1 image
     setOutput(n, v);
+}
+
+void OnnxImporter::convertReduceMean(const onnx::NodeProto &n)
+{
+    const ImportValue &x = layerInput(n, 0);
+    std::vector<int64_t> axes = attrInts(n, "axes", {});
+    if (hasInput(n, 1)) // opset 18 moved axes to an input
+        axes = intsInput(n, 1).ints;
+    const auto rank = static_cast<int64_t>(x.onnxShape.size()) + 1;
+    for (int64_t &a : axes)
+        a = normalizedAxis(a, rank);
+    std::sort(axes.begin(), axes.end());
+    if (x.onnxShape.size() != 3 || x.strataShape.size() != 3 || axes != std::vector<int64_t>{2, 3})
+        fail(n, "averages a " + shapeText(x.onnxShape) + " input over axes " + intsText(axes) +
+                    "; Strata averages images over height and width only (axes 2 and 3, "
+                    "GlobalAvgPool2D): re-export with the mean over those axes");
+    const bool keep = attrInt(n, "keepdims", 1) != 0;
+    setLayerOutput(n, addLayer(n, "GlobalAvgPool2D", {{"keep_dims", keep}}, {x.node}, {}));
 }
 
 } // namespace strata::internal

@@ -1,7 +1,7 @@
 // The ONNX ops that move no data in Strata: Flatten and the reshapes PyTorch writes for
 // x.view(N, -1) become Flatten; Identity and Dropout pass their input through; Shape, Gather,
 // Unsqueeze, Squeeze, Cast and Constant are evaluated here, as the constants they are for a
-// model whose sample shape is fixed.
+// model whose sample shape is fixed (and Unsqueeze of flat channels to C×1×1 is a view).
 
 #include "onnx/onnx_import.h"
 
@@ -152,12 +152,27 @@ void OnnxImporter::convertShapeOps(const onnx::NodeProto &n)
         }
         v.dims = idx.dims;
     } else if (op == "Unsqueeze") {
-        if (x.kind != ImportValue::Kind::Ints)
-            fail(n, "adds an axis to a layer's output; Strata imports Unsqueeze only in shape "
-                    "arithmetic");
         std::vector<int64_t> axes = attrInts(n, "axes", {});
         if (hasInput(n, 1))
             axes = intsInput(n, 1).ints;
+        if (x.kind == ImportValue::Kind::Layer && x.onnxShape.size() == 1 &&
+            x.strataShape.size() == 1) {
+            // Flat channels made N×C×1×1 to broadcast over an image (how Strata exports a
+            // per-channel Multiply or Subtract input): a view, Strata's shape stays C.
+            for (int64_t &a : axes)
+                a = normalizedAxis(a, 2 + static_cast<int64_t>(axes.size()));
+            std::sort(axes.begin(), axes.end());
+            if (axes == std::vector<int64_t>{2, 3}) {
+                ImportValue view = x;
+                view.onnxShape = {x.onnxShape[0], 1, 1};
+                setOutput(n, view);
+                return;
+            }
+        }
+        if (x.kind != ImportValue::Kind::Ints)
+            fail(n, "adds axes " + intsText(axes) + " to a " + shapeText(x.onnxShape) +
+                        " layer output; Strata imports Unsqueeze only in shape arithmetic or "
+                        "to make flat channels C×1×1 (axes 2 and 3)");
         v.ints = x.ints;
         v.dims = x.dims;
         for (size_t i = 0; i < axes.size(); ++i)
