@@ -107,6 +107,10 @@ ImGuiWidget::ImGuiWidget(std::function<void()> draw, QWidget *parent)
 ImGuiWidget::~ImGuiWidget()
 {
     shutdown();
+    // QOpenGLWidget's destructor destroys the context after this object has become a
+    // QOpenGLWidget again: its aboutToBeDestroyed must not call back into this class.
+    if (QOpenGLContext *gl = context())
+        disconnect(gl, nullptr, this, nullptr);
 }
 
 void ImGuiWidget::shutdown()
