@@ -90,6 +90,30 @@ private slots:
         QVERIFY(!r.out.contains("Trace:"));
     }
 
+    void againstThePeak()
+    {
+        // --peak: the CPU's measured fp32 peak, then each layer with FLOPs against it, the
+        // most FLOPs first (the MNIST CNN's second convolution before its first).
+        const CliResult r =
+            runCli({"profile", examplePath("keras_mnist_cnn.strata"), "--synthetic", "--batch", "4",
+                    "--steps", "1", "--warmup", "0", "--threads", "1", "--peak"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("fp32 peak on 1 thread: "), qPrintable(r.out));
+        QVERIFY(r.out.contains("% of the peak"));
+        QVERIFY(r.out.indexOf("conv2d_1 (Conv2D)", r.out.indexOf("fp32 peak")) <
+                r.out.indexOf("conv2d (Conv2D)", r.out.indexOf("fp32 peak")));
+    }
+
+    void version()
+    {
+        for (const char *flag : {"--version", "version"}) {
+            const CliResult r = runCli({flag});
+            QCOMPARE(r.code, 0);
+            QVERIFY2(r.out.startsWith("strata-cli ") && r.out.trimmed().count('.') == 2,
+                     qPrintable(r.out));
+        }
+    }
+
     void helpListsIt()
     {
         const CliResult r = runCli({"help"});
