@@ -1,8 +1,12 @@
 #pragma once
 // ONNX models built by hand, as another tool would write them, for the import tests
-// (test_onnx_import.cpp, test_onnx_import_activations.cpp).
+// (test_onnx_import.cpp and the per-family import tests), and the folder they are saved to.
 
 #include "onnx_test_support.h"
+#include "strata/errors.h"
+#include "strata/export.h"
+
+#include <QTemporaryDir>
 
 #include <cmath>
 #include <string>
@@ -121,5 +125,33 @@ inline std::vector<std::string> layers(const strata::Project &p)
         out.push_back(n.id + ":" + n.type);
     return out;
 }
+
+// Where an import test writes its hand-built models (a temporary folder), and the check that
+// an import is refused with a message naming what it should.
+class ModelFolder
+{
+public:
+    bool isValid() const { return dir_.isValid(); }
+    std::string save(const ModelBuilder &b, const std::string &name) const
+    {
+        const std::string p = dir_.filePath(QString::fromStdString(name)).toStdString();
+        writeModel(b.m, p);
+        return p;
+    }
+    // Imports the model and expects an ImportError whose message holds every needle.
+    void expectRefused(const ModelBuilder &b, const std::vector<std::string> &needles) const
+    {
+        try {
+            strata::importOnnx(save(b, "refused.onnx"));
+            QFAIL("imported; expected a refusal");
+        } catch (const strata::ImportError &e) {
+            for (const std::string &needle : needles)
+                QVERIFY2(std::string(e.what()).find(needle) != std::string::npos, e.what());
+        }
+    }
+
+private:
+    QTemporaryDir dir_;
+};
 
 } // namespace onnx_test

@@ -87,28 +87,19 @@ class TestOnnxImportActivations : public QObject
     Q_OBJECT
 
 private:
-    QTemporaryDir dir_;
+    ModelFolder models_;
     std::string save(const ModelBuilder &b, const std::string &name)
     {
-        const std::string p = dir_.filePath(QString::fromStdString(name)).toStdString();
-        writeModel(b.m, p);
-        return p;
+        return models_.save(b, name);
     }
     // Imports and expects a refusal that names the node and says `why`.
     void expectRefused(const ModelBuilder &b, const std::string &node, const std::string &why)
     {
-        try {
-            importOnnx(save(b, "refused.onnx"));
-            QFAIL(("imported; expected a refusal of " + node).c_str());
-        } catch (const ImportError &e) {
-            const std::string m = e.what();
-            QVERIFY2(m.find(node) != std::string::npos, e.what());
-            QVERIFY2(m.find(why) != std::string::npos, e.what());
-        }
+        models_.expectRefused(b, {node, why});
     }
 
 private slots:
-    void initTestCase() { QVERIFY(dir_.isValid()); }
+    void initTestCase() { QVERIFY(models_.isValid()); }
 
     // PyTorch's ReLU6 and Hardtanh: Clip(x, min, max) with the bounds as Constant nodes (opset
     // 11 and later) or initializers; before opset 11 as attributes. clamp(min=0) is a ReLU.
