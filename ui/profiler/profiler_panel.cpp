@@ -9,6 +9,7 @@
 
 #include <QFontDatabase>
 #include <QFutureWatcher>
+#include <QLabel>
 #include <QOpenGLContext>
 #include <QPlainTextEdit>
 #include <QVBoxLayout>
@@ -35,6 +36,15 @@ ProfilerPanel::ProfilerPanel(TrainingSession *session, QWidget *parent, Renderer
         view_->setMinimumSize(320, 200);
         layout->addWidget(view_);
     } else {
+        // Why there is no graphical view, wrapped; the table below keeps its columns.
+        whyText_ = new QLabel(
+            tr("This platform gives no OpenGL context, so the profiler shows its figures as "
+               "text (the graphical view needs OpenGL; Mesa's software renderer, Debian's "
+               "libgl1-mesa-dri, is enough)."),
+            this);
+        whyText_->setWordWrap(true);
+        whyText_->setContentsMargins(6, 4, 6, 4);
+        layout->addWidget(whyText_);
         textView_ = new QPlainTextEdit(this);
         textView_->setObjectName(QStringLiteral("profilerText"));
         textView_->setReadOnly(true);
@@ -64,15 +74,9 @@ void ProfilerPanel::display(std::shared_ptr<const ProfileReport> report)
         view_->requestFrame();
         return;
     }
-    const QString why =
-        tr("This platform gives no OpenGL context, so the profiler shows its figures as text "
-           "(the graphical view needs OpenGL; Mesa's software renderer, Debian's "
-           "libgl1-mesa-dri, is enough).");
-    textView_->setPlainText(
-        report_ ? why + "\n\n" + QString::fromStdString(formatProfileTable(*report_))
-                : why + "\n\n" +
-                      tr("Train the model with this panel open: every half second a few steps "
-                         "are timed and shown here."));
+    textView_->setPlainText(report_ ? QString::fromStdString(formatProfileTable(*report_))
+                                    : tr("Train the model with this panel open: every half "
+                                         "second a few steps are timed and shown here."));
 }
 
 void ProfilerPanel::updatePeakState()
@@ -130,7 +134,7 @@ double ProfilerPanel::peakGflops() const
 
 QString ProfilerPanel::text() const
 {
-    return textView_ ? textView_->toPlainText() : QString();
+    return textView_ ? whyText_->text() + "\n\n" + textView_->toPlainText() : QString();
 }
 
 } // namespace strata::ui

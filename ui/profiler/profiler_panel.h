@@ -11,6 +11,7 @@
 
 #include <memory>
 
+class QLabel;
 class QPlainTextEdit;
 
 namespace strata::ui {
@@ -55,6 +56,7 @@ private:
 
     TrainingSession *session_;
     ImGuiWidget *view_ = nullptr;
+    QLabel *whyText_ = nullptr;
     QPlainTextEdit *textView_ = nullptr;
     std::shared_ptr<const ProfileReport> report_;
     std::unique_ptr<ProfilerViewState> state_;
