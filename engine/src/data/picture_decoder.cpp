@@ -1,8 +1,10 @@
 // stb_image compiled for Strata (see picture_decoder.h): zeroed allocations, the four formats,
-// and a check of JPEG Huffman tables before stb builds them.
+// a check of JPEG Huffman tables before stb builds them, and of PNG chunk lengths before stb
+// allocates for them.
 
 #include "data/picture_decoder.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdlib>
 
@@ -75,11 +77,36 @@ bool huffmanTablesFit(const uint8_t *b, size_t n)
     return true;
 }
 
-bool refused(const uint8_t *bytes, int size)
+// Whether every chunk of a PNG claims no more data than the file holds after its header.
+// stb_image grows its buffer to a chunk's claimed length before reading it, so a 100-byte file
+// whose IDAT claims 2 GB would have it ask for 2 GB (found by fuzz_image).
+bool pngChunksFit(const uint8_t *b, size_t n)
 {
+    size_t i = 8; // past the signature
+    while (i + 8 <= n) {
+        const size_t length =
+            size_t(b[i]) << 24 | size_t(b[i + 1]) << 16 | size_t(b[i + 2]) << 8 | size_t(b[i + 3]);
+        if (length > n - i - 8)
+            return false;
+        if (b[i + 4] == 'I' && b[i + 5] == 'E' && b[i + 6] == 'N' && b[i + 7] == 'D')
+            return true;
+        i += 12 + length; // length, type, data, CRC
+    }
+    return true;
+}
+
+// The checks before stb reads a picture's header (JPEG's tables) and, with `decoding`, before it
+// decodes one (PNG's chunks too: reading the header allocates nothing for them, and a damaged
+// file keeps its header).
+bool refused(const uint8_t *bytes, int size, bool decoding)
+{
+    static constexpr uint8_t kPng[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     refusal = nullptr;
-    if (size >= 2 && bytes[0] == 0xff && bytes[1] == 0xd8 && !huffmanTablesFit(bytes, size_t(size)))
+    const size_t n = size_t(size);
+    if (n >= 2 && bytes[0] == 0xff && bytes[1] == 0xd8 && !huffmanTablesFit(bytes, n))
         refusal = "bad DHT header";
+    else if (decoding && n >= 8 && std::equal(kPng, kPng + 8, bytes) && !pngChunksFit(bytes, n))
+        refusal = "a PNG chunk longer than the file";
     return refusal != nullptr;
 }
 
@@ -87,12 +114,13 @@ bool refused(const uint8_t *bytes, int size)
 
 bool pictureHeader(const uint8_t *bytes, int size, int *width, int *height, int *channels)
 {
-    return !refused(bytes, size) && stbi_info_from_memory(bytes, size, width, height, channels);
+    return !refused(bytes, size, false) &&
+           stbi_info_from_memory(bytes, size, width, height, channels);
 }
 
 Pixels decodePixels(const uint8_t *bytes, int size, int wanted, int *width, int *height)
 {
-    if (refused(bytes, size))
+    if (refused(bytes, size, true))
         return Pixels(nullptr, &stbi_image_free);
     int had = 0;
     return Pixels(stbi_load_from_memory(bytes, size, width, height, &had, wanted),
