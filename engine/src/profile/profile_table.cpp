@@ -143,10 +143,13 @@ std::string formatProfileTable(const ProfileReport &report)
         ruleWidth += c.width + 2;
     const std::string rule(ruleWidth - 2, '-');
 
-    std::string out = "Profile of \"" + report.project +
-                      "\": " + std::to_string(report.steps.size()) +
-                      " training steps at batch size " + std::to_string(report.batchSize) +
-                      ", after " + std::to_string(report.warmup) + " warm-up steps\n";
+    std::string out =
+        "Profile of \"" + report.project + "\": " + std::to_string(report.steps.size()) +
+        " training steps at batch size " + std::to_string(report.batchSize) +
+        (report.epoch >= 0
+             ? ", timed during training, up to epoch " + std::to_string(report.epoch + 1) +
+                   " batch " + std::to_string(report.batch + 1) + "\n"
+             : ", after " + std::to_string(report.warmup) + " warm-up steps\n");
     out += "Device: " + report.device + "; timed with the " + report.clock + "\n\n";
     std::vector<std::string> titles;
     for (const Column &c : columns)

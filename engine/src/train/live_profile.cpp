@@ -11,11 +11,14 @@
 namespace strata::internal {
 
 LiveProfile::LiveProfile(Network &net, Optimizer &optimizer, Backend &backend, int64_t batch,
-                         ProfileSink sink, double periodSeconds, int stepsPerPeriod)
-    : net_(net), optimizer_(optimizer), backend_(backend), batchSize_(batch), sink_(std::move(sink)),
+                         ProfileSink sink, double periodSeconds, int stepsPerPeriod,
+                         std::string project)
+    : net_(net), optimizer_(optimizer), backend_(backend), batchSize_(batch),
+      sink_(std::move(sink)),
       period_(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
           std::chrono::duration<double>(periodSeconds))),
-      stepsPerPeriod_(std::max(1, stepsPerPeriod)), periodStart_(std::chrono::steady_clock::now())
+      stepsPerPeriod_(std::max(1, stepsPerPeriod)), project_(std::move(project)),
+      periodStart_(std::chrono::steady_clock::now())
 {
 }
 
@@ -67,6 +70,7 @@ void LiveProfile::report()
         return;
     auto report = std::make_shared<ProfileReport>(
         buildProfileReport(net_, optimizer_, backend_, *profiler_, batchSize_));
+    report->project = project_;
     report->epoch = epoch_;
     report->batch = batch_;
     profiler_.reset();

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <string>
 
 namespace strata {
 class Backend;
@@ -28,7 +29,8 @@ class LiveProfile
 public:
     // periodSeconds > 0; stepsPerPeriod >= 1: the steps timed at the start of each period.
     LiveProfile(Network &net, Optimizer &optimizer, Backend &backend, int64_t batch,
-                ProfileSink sink, double periodSeconds, int stepsPerPeriod);
+                ProfileSink sink, double periodSeconds, int stepsPerPeriod,
+                std::string project = {});
     // Detaches the profiler from the network and the optimizer.
     ~LiveProfile();
     LiveProfile(const LiveProfile &) = delete;
@@ -58,6 +60,7 @@ private:
     ProfileSink sink_;
     std::chrono::steady_clock::duration period_;
     int stepsPerPeriod_;
+    std::string project_;                // the reports' ProfileReport::project
     std::unique_ptr<Profiler> profiler_; // this period's
     bool timing_ = false;                // the step under way is timed
     std::chrono::steady_clock::time_point periodStart_;

@@ -285,7 +285,7 @@ void Trainer::followProfiling(Run &r)
     if (!r.live)
         r.live = std::make_unique<internal::LiveProfile>(
             *r.network, *r.optimizer, *r.backend, project_.training.batchSize, options_.onProfile,
-            options_.profilePeriodSeconds, options_.profileStepsPerPeriod);
+            options_.profilePeriodSeconds, options_.profileStepsPerPeriod, project_.name);
 }
 
 // The late guard's read: the totals and the answer for the batches since the last read (one
