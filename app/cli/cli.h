@@ -40,5 +40,6 @@ int runAugment(const Args &args);
 int runRuns(const Args &args);
 int runStats(const Args &args);
 int runProfile(const Args &args);
+int runServe(const Args &args);
 
 } // namespace strata::cli

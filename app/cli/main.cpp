@@ -1,5 +1,5 @@
 // strata-cli: summary, check, train, runs, stats, profile, eval, predict, boundary, augment,
-// devices, export and import from the terminal.
+// serve, devices, export and import from the terminal.
 
 #include "cli.h"
 
@@ -132,6 +132,14 @@ const char *kUsage =
     "  augment PROJECT --out PICTURE.png [--sample N] [--count K]\n"
     "                                  training sample N (default 0) and K (default 8) draws\n"
     "                                  of the dataset's augmentation, side by side\n"
+    "  serve PROJECT --weights FILE [--port 8501] [--host 127.0.0.1] [--name NAME]\n"
+    "        [--threads N] [--contexts N] [--watch SECONDS] [--max-body-mb N]\n"
+    "                                  the trained model over HTTP in TensorFlow Serving's\n"
+    "                                  REST shape: POST /v1/models/NAME:predict with\n"
+    "                                  {\"instances\": [...]}, GET /v1/models/NAME, GET\n"
+    "                                  /metrics; a new weights file (or POST\n"
+    "                                  /v1/models/NAME:reload) is checked and swapped in\n"
+    "                                  while requests go on; this machine only unless --host\n"
     "  export PROJECT --weights FILE --format onnx|safetensors|pytorch|keras --out PATH\n"
     "                                  the trained model as ONNX, safetensors, or PyTorch or\n"
     "                                  Keras code (PATH is a folder for code); without\n"
@@ -180,6 +188,8 @@ int main(int argc, char **argv)
             return runStats(args);
         if (command == "profile")
             return runProfile(args);
+        if (command == "serve")
+            return runServe(args);
         if (command == "devices")
             return runDevices(args);
         if (command == "export")
