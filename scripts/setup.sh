@@ -18,6 +18,8 @@ packages=(
   xvfb xauth
   # scripts/package_test.sh: the desktop entry's and the AppStream metainfo's validators.
   desktop-file-utils appstream
+  # strata-cli serve: the HTTP server.
+  libcpp-httplib-dev
   # scripts/fuzz.sh: libFuzzer with AddressSanitizer and UndefinedBehaviorSanitizer.
   clang libclang-rt-dev
 )

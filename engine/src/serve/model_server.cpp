@@ -6,6 +6,7 @@
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
@@ -197,6 +198,12 @@ ModelServer::ModelServer(ModelService &service, HttpOptions options)
     // A kept-alive connection holds a thread while it idles: let it idle briefly.
     m.http.set_keep_alive_timeout(2);
     m.http.set_keep_alive_max_count(1000);
+    // httplib's default sets SO_REUSEPORT, which lets a second server bind a port in use and
+    // share its requests: only SO_REUSEADDR here (a restart may reuse a port in TIME_WAIT).
+    m.http.set_socket_options([](int sock) {
+        int yes = 1;
+        ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     m.routes();
 }
 

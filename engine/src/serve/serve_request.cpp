@@ -16,8 +16,11 @@ using nlohmann::json;
 std::string shapeText(const Shape &s)
 {
     std::string t;
-    for (size_t i = 0; i < s.size(); ++i)
-        t += (i ? "x" : "") + std::to_string(s[i]);
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (i)
+            t += 'x';
+        t += std::to_string(s[i]);
+    }
     return t;
 }
 
