@@ -4,6 +4,7 @@
 // failed request, a slow client that does not hold up the others and is dropped, a port in use,
 // and stopping at once.
 
+#include "raw_http.h"
 #include "serve_fixture.h"
 
 #include "strata/errors.h"
@@ -12,11 +13,6 @@
 #include <httplib.h>
 
 #include <QtTest>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -27,39 +23,6 @@ using namespace strata;
 using namespace strata::test;
 
 namespace {
-
-// A connection made by hand, for what a well-behaved client never does.
-class RawSocket
-{
-public:
-    explicit RawSocket(int port)
-    {
-        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_port = htons(uint16_t(port));
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        connected_ = ::connect(fd_, reinterpret_cast<sockaddr *>(&a), sizeof a) == 0;
-        timeval tv{5, 0};
-        ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    }
-    ~RawSocket() { ::close(fd_); }
-    bool connected() const { return connected_; }
-    void send(const std::string &s) { (void)!::send(fd_, s.data(), s.size(), MSG_NOSIGNAL); }
-    // Everything until the server closes the connection (or 5 s pass).
-    std::string readAll()
-    {
-        std::string out;
-        char buf[4096];
-        for (ssize_t n; (n = ::recv(fd_, buf, sizeof buf, 0)) > 0;)
-            out.append(buf, size_t(n));
-        return out;
-    }
-
-private:
-    int fd_ = -1;
-    bool connected_ = false;
-};
 
 const char *kRequest = R"({"instances": [[0.3, -0.8], [1, 1]]})";
 
