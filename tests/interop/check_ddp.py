@@ -4,7 +4,8 @@
 For tests/interop/ddp_round_trip.strata (a convolution, batch normalisation and two dense
 layers on the shapes image folder):
 - model.py's save_weights() is load_weights()'s inverse: the exported weights come back
-  bit for bit, in PyTorch and (where TensorFlow is installed) in Keras;
+  bit for bit, in PyTorch and (where TensorFlow is installed) in Keras, for this project and
+  for all_layers.strata and window_settings.strata (every layout conversion);
 - train_ddp.py runs one epoch in two processes (torch.distributed.run --nproc_per_node 2,
   gloo on the CPU, MASTER_ADDR 127.0.0.1 and a free port), logging once, from rank 0;
 - train.py runs one epoch in one process (and the Keras train.py, where TensorFlow is);
@@ -79,7 +80,7 @@ def build(model, framework):
     return classes[0]()
 
 
-def check_round_trip(folder, framework):
+def check_round_trip(folder, framework, project):
     """load_weights then save_weights gives back the exported tensors exactly."""
     import numpy as np
     model = fresh_import(folder, "model")
@@ -94,7 +95,8 @@ def check_round_trip(folder, framework):
     for key in ("strata_normalization", "strata_classes"):
         assert key in metadata, f"no {key} in the metadata"
     print(f"{framework}: save_weights(load_weights(exported)) gives the exported "
-          f"{len(want)} tensors bit for bit", flush=True)
+          f"{len(want)} tensors of {project} bit for bit",
+          flush=True)
 
 
 def check_in_strata(args, folder, framework, trained, raw):
@@ -157,10 +159,19 @@ def main():
     except Exception as e:
         print(f"keras: skipped (cannot import tensorflow: {e})")
     for framework in frameworks:
+        for other in ("all_layers", "window_settings"):
+            folder = os.path.join(args.work, other, framework)
+            try:
+                ic.run_cli(args.cli, "export", os.path.join(HERE, other + ".strata"), "--format",
+                           framework, "--out", folder)
+                check_round_trip(folder, framework, other)
+            except Exception as e:
+                failures.append(f"{other} {framework}: {type(e).__name__}: {e}")
+                print(f"{other} {framework}: FAILED: {type(e).__name__}: {e}", flush=True)
         folder = os.path.join(args.work, framework)
         try:
             ic.run_cli(args.cli, "export", PROJECT, "--format", framework, "--out", folder)
-            check_round_trip(folder, framework)
+            check_round_trip(folder, framework, "ddp_round_trip")
             trained = [os.path.join(folder, "trained.safetensors")]
             train_once(folder, framework, trained[0])
             if framework == "pytorch":

@@ -132,7 +132,7 @@ void TestExportDialog::pytorchCodeOffersDistributedTraining()
     QVERIFY(help);
     QVERIFY2(help->text().contains("train_ddp.py"), qPrintable(help->text()));
     QVERIFY(help->text().contains("trained.safetensors"));
-    // For the README (scripts/screenshots.sh).
+    // A picture of the dialog for review, when STRATA_SCREENSHOT_DIR asks for one.
     if (const QString shots = qEnvironmentVariable("STRATA_SCREENSHOT_DIR"); !shots.isEmpty()) {
         dialog.show();
         QVERIFY(QTest::qWaitForWindowExposed(&dialog));

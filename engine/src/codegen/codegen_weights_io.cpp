@@ -170,12 +170,16 @@ def save_weights(model, path="weights.safetensors", normalization=None, class_na
                 load += "            # " + w.target + ": " + w.comment + "\n";
             load += "            tensors[" + pyString(name) + "]" + w.convert.substr(1) + ",\n";
             const std::string value = "values[" + std::to_string(i) + "]";
-            if (w.convert == "w")
+            if (w.convert == "w") {
                 save += "    tensors.append((" + pyString(name) + ", " + value + "))\n";
-            else
-                save += "    tensors.append((" + pyString(name) + ", _to_strata(\n        " +
-                        value + ", lambda w: " + w.convert + ", " +
-                        pyTuple(weightShape(weights, name)) + ")))\n";
+                continue;
+            }
+            // values[i], the conversion and Strata's shape, on two lines when one is too long.
+            std::string args = "        " + value + ", lambda w: " + w.convert + ",";
+            const std::string shape = pyTuple(weightShape(weights, name));
+            args += args.size() + shape.size() + 4 <= 100 ? " " : "\n        ";
+            save += "    tensors.append((" + pyString(name) + ", _to_strata(\n" + args + shape +
+                    ")))\n";
         }
         load += "        ]\n    )\n";
     }
