@@ -47,10 +47,13 @@ const Format kFormats[] = {
      QT_TRANSLATE_NOOP("ExportDialog", "The weights with their class names and normalisation, "
                                        "readable by PyTorch tooling")},
     {"pytorch", QT_TRANSLATE_NOOP("ExportDialog", "PyTorch code (folder)"), "_pytorch", true,
-     QT_TRANSLATE_NOOP("ExportDialog", "A folder with a generated torch.nn.Module and its "
-                                       "weights")},
+     QT_TRANSLATE_NOOP("ExportDialog",
+                       "A folder with a generated torch.nn.Module, its weights, train.py, and "
+                       "train_ddp.py for several GPUs or machines (torchrun). Both save "
+                       "trained.safetensors, which Strata opens again")},
     {"keras", QT_TRANSLATE_NOOP("ExportDialog", "Keras code (folder)"), "_keras", true,
-     QT_TRANSLATE_NOOP("ExportDialog", "A folder with a generated Keras model and its weights")},
+     QT_TRANSLATE_NOOP("ExportDialog", "A folder with a generated Keras model, its weights and "
+                                       "train.py, which saves trained.safetensors for Strata")},
 };
 
 const Format &formatById(const QString &id)
@@ -90,6 +93,7 @@ ExportDialog::ExportDialog(const strata::Project &project, const QString &lastRu
     for (const Format &f : kFormats)
         format_->addItem(tr(f.label), QString::fromLatin1(f.id));
     formatHelp_ = new QLabel(this);
+    formatHelp_->setObjectName(QStringLiteral("exportFormatHelp"));
     formatHelp_->setWordWrap(true);
     formatHelp_->setStyleSheet(QStringLiteral("color: #5f6773;"));
 
@@ -117,7 +121,7 @@ ExportDialog::ExportDialog(const strata::Project &project, const QString &lastRu
     (haveRun ? useLastRun_ : useFile_)->setChecked(true);
     weightsFile_ = new QLineEdit(this);
     weightsFile_->setObjectName(QStringLiteral("weightsFile"));
-    weightsFile_->setPlaceholderText(tr("final.safetensors from strata-cli train --out"));
+    weightsFile_->setPlaceholderText(tr("final.safetensors, or train.py's trained.safetensors"));
     auto *browseWeights = new QToolButton(this);
     browseWeights->setText(QStringLiteral("…"));
     browseWeights->setToolTip(tr("Choose a .safetensors weights file"));

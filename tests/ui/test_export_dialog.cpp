@@ -11,6 +11,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFileInfo>
+#include <QLabel>
 #include <QMenuBar>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -32,6 +33,7 @@ private slots:
     void exportsTheLastRunsWeights();
     void targetFollowsTheFormat();
     void reportsWhatIsWrong();
+    void pytorchCodeOffersDistributedTraining();
     void fileMenuOffersExport();
 
 private:
@@ -118,6 +120,30 @@ void TestExportDialog::reportsWhatIsWrong()
     QVERIFY(!mismatch.succeeded());
     QVERIFY(!mismatch.reportText().isEmpty());
     QVERIFY(!QFileInfo::exists(mismatch.target()));
+}
+
+// The PyTorch folder holds train_ddp.py (torchrun) beside train.py; the dialog says so before
+// the export and lists it after.
+void TestExportDialog::pytorchCodeOffersDistributedTraining()
+{
+    ExportDialog dialog(project_, weights_, dir_.path());
+    dialog.setFormat("pytorch");
+    auto *help = dialog.findChild<QLabel *>("exportFormatHelp");
+    QVERIFY(help);
+    QVERIFY2(help->text().contains("train_ddp.py"), qPrintable(help->text()));
+    QVERIFY(help->text().contains("trained.safetensors"));
+    // A picture of the dialog for review, when STRATA_SCREENSHOT_DIR asks for one.
+    if (const QString shots = qEnvironmentVariable("STRATA_SCREENSHOT_DIR"); !shots.isEmpty()) {
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QDir().mkpath(shots);
+        QVERIFY(dialog.grab().save(shots + QStringLiteral("/export_dialog_pytorch.png")));
+    }
+    QVERIFY(dialog.startExport());
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog.isRunning(), 30000);
+    QVERIFY2(dialog.succeeded(), qPrintable(dialog.reportText()));
+    QVERIFY(QFileInfo::exists(dialog.target() + "/train_ddp.py"));
+    QVERIFY2(dialog.reportText().contains("train_ddp.py"), qPrintable(dialog.reportText()));
 }
 
 void TestExportDialog::fileMenuOffersExport()

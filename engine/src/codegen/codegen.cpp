@@ -20,7 +20,7 @@ namespace {
 const std::set<std::string> &reservedNames()
 {
     static const std::set<std::string> names = {
-        "self", "torch", "nn", "F", "np", "math", "keras", "layers", "tf", "json", "struct",
+        "self", "torch", "nn", "F", "np", "math", "keras", "layers", "tf", "json", "struct", "os",
         "avg_pool_padded", "model", "return_logits", "super",
         // nn.Module attributes and methods
         "training", "forward", "train", "eval", "parameters", "buffers", "modules", "children",
@@ -237,33 +237,6 @@ std::string normalizationLiteral(const Normalization &n)
            ", \"mean\": " + list(n.mean) + ", \"std\": " + list(n.std) + "}";
 }
 
-std::string safetensorsReaderSource()
-{
-    return R"PY(def read_safetensors(path):
-    """The tensors (name → numpy array) and metadata of a safetensors file.
-
-    The format is small enough to read by hand: an 8-byte little-endian header length,
-    a JSON header giving each tensor's dtype, shape and byte range, then the raw data.
-    """
-    dtypes = {"F32": "<f4", "F64": "<f8", "F16": "<f2", "I64": "<i8", "I32": "<i4",
-              "I16": "<i2", "I8": "i1", "U8": "u1", "BOOL": "?"}
-    with open(path, "rb") as f:
-        (length,) = struct.unpack("<Q", f.read(8))
-        header = json.loads(f.read(length))
-        data = f.read()
-    metadata = header.pop("__metadata__", {})
-    tensors = {}
-    for name, info in header.items():
-        begin, end = info["data_offsets"]
-        array = np.frombuffer(data[begin:end], dtype=dtypes[info["dtype"]])
-        # Strata checkpoints keep the weights under "weight/<name>".
-        name = name[len("weight/"):] if name.startswith("weight/") else name
-        if "/" not in name:
-            tensors[name] = array.reshape(info["shape"]).astype(np.float32)
-    return tensors, metadata
-)PY";
-}
-
 std::string trainingSummary(const Project &project)
 {
     const TrainingSpec &t = project.training;
@@ -355,6 +328,8 @@ ExportReport writeCodeFolder(const std::string &outDir, const Project &project,
     writeTextFile(outDir, "model.py", sources.model, report);
     writeTextFile(outDir, "data.py", dataModuleSource(project), report);
     writeTextFile(outDir, "train.py", sources.train, report);
+    if (!sources.trainDdp.empty())
+        writeTextFile(outDir, "train_ddp.py", sources.trainDdp, report);
     writeTextFile(outDir, "README.txt", sources.readme, report);
     const std::string weightsPath =
         (std::filesystem::path(outDir) / "weights.safetensors").string();

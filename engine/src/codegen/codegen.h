@@ -84,10 +84,23 @@ std::string augmentationReadme(const AugmentationSpec &spec);
 std::string imageFolderReaderSource();
 // The generated read_safetensors() (numpy and json only).
 std::string safetensorsReaderSource();
+// The generated write_safetensors() and strata_metadata() (numpy, json, struct and os): files
+// Strata's loadWeights reads, with the class names and normalisation it keeps.
+std::string safetensorsWriterSource();
+// PyTorch model.py's _assign(), load_weights() and save_weights(), the inverse of each other.
+std::string torchWeightsSource(const CodeModel &m);
+// Keras model.py's load_weights() and save_weights(): the layout conversions each weight's
+// code names, and their inverses (the Strata shapes come from `weights`).
+std::string kerasWeightsSource(const CodeModel &m, const WeightsFile &weights);
 // One line per training setting, for docstrings and README.txt.
 std::string trainingSummary(const Project &project);
 // Python: def learning_rate(epoch) for constant/step/cosine schedules, or "" for plateau.
 std::string learningRateFunction(const Project &project);
+
+// The generated PyTorch train_ddp.py (torchrun, DistributedDataParallel; it imports model.py,
+// data.py and train.py) and README.txt's paragraph on launching it.
+std::string trainDdpSource(const Project &project, const CodeModel &m);
+std::string ddpReadme();
 
 // Creates the folder and writes the file, recording it in the report. Throws Error naming
 // the path.
@@ -98,10 +111,12 @@ void writeTextFile(const std::string &folder, const std::string &name, const std
 struct CodeFolder
 {
     std::string model, train, readme;
+    std::string trainDdp; // train_ddp.py (torchrun, DistributedDataParallel); "" for none
 };
 
 // Writes model.py, data.py (the project's data, shared by both frameworks), train.py,
-// README.txt and weights.safetensors into outDir; the report lists them in that order.
+// train_ddp.py when there is one, README.txt and weights.safetensors into outDir; the report
+// lists them in that order.
 ExportReport writeCodeFolder(const std::string &outDir, const Project &project,
                              const WeightsFile &weights, const CodeFolder &sources);
 

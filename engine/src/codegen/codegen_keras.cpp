@@ -85,7 +85,8 @@ std::string modelSource(const Project &project, const WeightsFile &weights, cons
          "    load_weights(model, \"weights.safetensors\")\n"
          "    probabilities = predict(model, samples)  # raw samples, normalised as in training\n"
          "\"\"\"\n\n"
-         "import json\nimport struct\n\nimport keras\nimport numpy as np\nfrom keras import "
+         "import json\nimport os\nimport struct\n\nimport keras\nimport numpy as np\nfrom keras "
+         "import "
          "layers\n\n";
     s += "INPUT_SHAPE = " + pyTuple(kerasShape(sample)) + "  # one sample as Keras takes it\n";
     s += "STRATA_SHAPE = " + pyTuple(sample) + "  # the same sample in Strata's layout\n";
@@ -96,31 +97,8 @@ std::string modelSource(const Project &project, const WeightsFile &weights, cons
          std::to_string(m.nodes.size()) + " nodes).\"\"\"\n";
     s += m.chain ? sequentialBody(m) : functionalBody(m);
 
-    s += "\n\n" + safetensorsReaderSource();
-    s += R"PY(
-
-def load_weights(model, path="weights.safetensors"):
-    """Copies the weights Strata saved (names "<node id>.<weight>") into the model,
-    converting Strata's (PyTorch's) layouts to Keras' where they differ."""
-    tensors, _ = read_safetensors(path)
-)PY";
-    bool any = false;
-    for (const CodeNode &n : m.nodes) {
-        if (n.code.keras.weights.empty())
-            continue;
-        any = true;
-        s += "    model.get_layer(" + pyString(n.attr) + ").set_weights(\n        [\n";
-        for (const CodeWeight &w : n.code.keras.weights) {
-            if (!w.comment.empty())
-                s += "            # " + w.target + ": " + w.comment + "\n";
-            s += "            tensors[" + pyString(n.node->id + "." + w.strata) + "]" +
-                 w.convert.substr(1) + ",\n";
-        }
-        s += "        ]\n    )\n";
-    }
-    if (!any)
-        s += "    del tensors  # the model has no weights\n";
-    s += "    return model\n";
+    s += "\n\n" + safetensorsReaderSource() + "\n\n" + safetensorsWriterSource() + "\n\n" +
+         kerasWeightsSource(m, weights);
 
     s += "\n\n";
     s += normalizeFunction("=NORMALIZATION");
@@ -132,10 +110,11 @@ def to_channels_last(x):
     return x.transpose(0, 2, 3, 1) if x.ndim == 4 else x
 
 
-def predict(model, samples):
+def predict(model, samples, normalization=NORMALIZATION):
     """Probabilities for raw samples (N rows of STRATA_SHAPE, in Strata's layout), as
-    strata-cli predict prints them."""
-    x = normalize(np.reshape(samples, (-1,) + STRATA_SHAPE))
+    strata-cli predict prints them. normalization: the one the model was trained with, when
+    not NORMALIZATION (json.loads of a trained file's metadata["strata_normalization"])."""
+    x = normalize(np.reshape(samples, (-1,) + STRATA_SHAPE), normalization)
     outputs = np.asarray(model(to_channels_last(x), training=False))
     if outputs.ndim == 4:  # an image: back to Strata's C×H×W order
         outputs = outputs.transpose(0, 3, 1, 2)
@@ -281,8 +260,9 @@ std::string trainSource(const Project &project, const CodeModel &m)
     python train.py --data-dir DIR         # DIR: the folder of the .strata project
 
 The dataset is prepared as Strata prepares it (data.py), and the batches come in Strata's
-order (StrataBatches, a keras.utils.PyDataset). The trained model is saved with model.save
-(--out, default trained.keras).
+order (StrataBatches, a keras.utils.PyDataset). The trained weights are saved as Strata
+reads them (--out, default trained.safetensors: strata-cli eval/predict/export and the
+studio take it); an --out ending in .keras saves the whole model with model.save instead.
 )PY" + augmentationDocText(project.dataset.augmentation) +
                     R"PY("""
 
@@ -296,7 +276,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 import data  # noqa: E402
-from model import build_model, load_weights, to_channels_last  # noqa: E402
+from model import build_model, load_weights, save_weights, to_channels_last  # noqa: E402
 
 )PY";
     s += "EPOCHS = " + std::to_string(t.epochs) + "\nBATCH_SIZE = " + std::to_string(t.batchSize) +
@@ -339,13 +319,12 @@ def main(argv=None):
     parser.add_argument("--data-dir", default=".", help="the folder of the .strata project")
     parser.add_argument("--weights", default="weights.safetensors")
     parser.add_argument("--fresh", action="store_true", help="ignore the exported weights")
-    parser.add_argument("--out", default="trained.keras")
+    parser.add_argument("--out", default="trained.safetensors",
+                        help="the trained weights, for Strata (a .keras path: model.save)")
     args = parser.parse_args(argv)
 
     keras.utils.set_random_seed(SEED)
-    (x, y), test, )PY" +
-         std::string(augmented ? "normalization" : "_") +
-         R"PY( = data.load(args.data_dir, args.limit)
+    (x, y), test, normalization = data.load(args.data_dir, args.limit)
     validation = test
     if VALIDATION_SPLIT > 0:
         # fit(validation_split=...) holds out the same last part of the set; splitting here
@@ -419,7 +398,10 @@ def main(argv=None):
         callbacks=callbacks + [StrataEpoch(batches)],
         verbose=2,
     )
-    model.save(args.out)
+    if args.out.endswith(".keras"):
+        model.save(args.out)
+    else:
+        save_weights(model, args.out, normalization)
     print(f"Saved the trained model to {args.out}")
 
 
@@ -448,7 +430,9 @@ std::string readme(const Project &project, const CodeModel &m)
            "    model = load_weights(build_model())\n"
            "    probabilities = predict(model, samples)\n\n"
            "Train on (python train.py --help for the options):\n\n"
-           "    python train.py --data-dir /folder/of/the/project\n\n" +
+           "    python train.py --data-dir /folder/of/the/project\n\n"
+           "It saves the trained weights as trained.safetensors (--out), which strata-cli\n"
+           "eval, predict and export and the studio read.\n\n" +
            augmentationReadme(project.dataset.augmentation) + trainingSummary(project) + "\n";
 }
 
@@ -460,7 +444,7 @@ ExportReport exportKeras(const Project &project, const WeightsFile &weights,
     const CodeModel m = buildCodeModel(project, weights, CodeDialect::Keras);
     ExportReport report = writeCodeFolder(
         outDir, project, weights,
-        {modelSource(project, weights, m), trainSource(project, m), readme(project, m)});
+        {modelSource(project, weights, m), trainSource(project, m), readme(project, m), ""});
     report.notes.push_back(std::string("Keras model built with the ") +
                            (m.chain ? "Sequential" : "Functional") + " API, channels-last");
     for (const CodeNode &n : m.nodes)

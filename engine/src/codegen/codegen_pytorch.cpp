@@ -46,11 +46,12 @@ std::string modelSource(const Project &project, const WeightsFile &weights, cons
          "()\n"
          "    load_weights(model, \"weights.safetensors\")\n"
          "    probabilities = predict(model, samples)  # raw samples, normalised as in training\n"
+         "    save_weights(model, \"trained.safetensors\")  # for Strata, after training\n"
          "\"\"\"\n\n";
     s += "import json\n";
     if (needs(m, "math"))
         s += "import math\n";
-    s += "import struct\n\nimport numpy as np\nimport torch\n";
+    s += "import os\nimport struct\n\nimport numpy as np\nimport torch\n";
     if (needs(m, "F"))
         s += "import torch.nn.functional as F\n";
     s += "from torch import nn\n\n";
@@ -115,42 +116,18 @@ def avg_pool_padded(x, kernel, stride, pads, counted=(0, 0, 0, 0)):
     return sums / counts
 )PY";
 
-    s += "\n\n" + safetensorsReaderSource();
-    s += R"PY(
-
-def _assign(target, tensors, name):
-    if name not in tensors:
-        raise KeyError(f"the weights file has no '{name}': was it exported from this project?")
-    value = torch.from_numpy(tensors[name])
-    if tuple(value.shape) != tuple(target.shape):
-        raise ValueError(f"'{name}' is {tuple(value.shape)} but the model needs "
-                         f"{tuple(target.shape)}")
-    target.copy_(value)
-
-
-def load_weights(model, path="weights.safetensors"):
-    """Copies the weights Strata saved (names "<node id>.<weight>") into the model."""
-    tensors, _ = read_safetensors(path)
-    with torch.no_grad():
-)PY";
-    bool any = false;
-    for (const CodeNode &n : m.nodes)
-        for (const CodeWeight &w : n.code.torch.weights) {
-            s += "        _assign(model." + n.attr + "." + w.target + ", tensors, " +
-                 pyString(n.node->id + "." + w.strata) + ")\n";
-            any = true;
-        }
-    if (!any)
-        s += "        pass  # the model has no weights\n";
-    s += "    return model\n";
+    s += "\n\n" + safetensorsReaderSource() + "\n\n" + safetensorsWriterSource() + "\n\n" +
+         torchWeightsSource(m);
 
     s += "\n\n";
     s += normalizeFunction("=NORMALIZATION");
     s += R"PY(
 
-def predict(model, samples):
-    """Probabilities for raw samples (N rows of INPUT_SHAPE), as strata-cli predict prints."""
-    x = torch.from_numpy(normalize(np.reshape(samples, (-1,) + INPUT_SHAPE)))
+def predict(model, samples, normalization=NORMALIZATION):
+    """Probabilities for raw samples (N rows of INPUT_SHAPE), as strata-cli predict prints.
+    normalization: the one the model was trained with, when not NORMALIZATION (a trained
+    file's, as read_safetensors gives it: json.loads(metadata["strata_normalization"]))."""
+    x = torch.from_numpy(normalize(np.reshape(samples, (-1,) + INPUT_SHAPE), normalization))
     model.eval()
     with torch.no_grad():
         outputs = model(x).flatten(1)
@@ -248,7 +225,10 @@ std::string trainSource(const Project &project, const CodeModel &m)
     python train.py --data-dir DIR         # DIR: the folder of the .strata project
 
 The dataset is prepared as Strata prepares it (data.py), and the batches come in Strata's
-order. The trained weights are saved with torch.save (--out, default trained.pt).
+order. The trained weights are saved as Strata reads them (--out, default
+trained.safetensors: strata-cli eval/predict/export and the studio take it); an --out
+ending in .pt saves torch.save's state_dict instead. train_ddp.py trains the same way on
+several processes, GPUs or machines (torchrun).
 )PY" + augmentationDocText(project.dataset.augmentation) +
                     R"PY("""
 
@@ -262,7 +242,7 @@ from torch import nn
 
 import data
 from model import )PY" +
-                    m.className + ", load_weights\n\n";
+                    m.className + ", load_weights, save_weights\n\n";
     s += "EPOCHS = " + std::to_string(t.epochs) + "\nBATCH_SIZE = " + std::to_string(t.batchSize) +
          "\nVALIDATION_SPLIT = " + pyFloat(t.validationSplit) +
          "  # 0: validate on the test set\n" + "SHUFFLE = " + pyBool(t.shuffle) +
@@ -306,6 +286,27 @@ def evaluate(model, x, y):
     return total / len(y), correct / len(y)
 
 
+def hold_out_validation(x, y, test):
+    """The training set less the validation split, and the set to validate on."""
+    if VALIDATION_SPLIT <= 0:
+        return (x, y), test
+    # Keras' validation_split, as in Strata: the last part of the set, before shuffling.
+    held = math.floor(len(y) * VALIDATION_SPLIT)
+    if held < 1 or held >= len(y):
+        raise SystemExit(f"A validation split of {VALIDATION_SPLIT} leaves no samples on "
+                         f"one side of {len(y)}: use more data")
+    return (x[:len(y) - held], y[:len(y) - held]), (x[len(y) - held:], y[len(y) - held:])
+
+
+def save_trained(model, path, normalization):
+    """Saves as Strata reads it, or with torch.save for a .pt path."""
+    if path.endswith((".pt", ".pth")):
+        torch.save(model.state_dict(), path)
+    else:
+        save_weights(model, path, normalization)
+    print(f"Saved the trained weights to {path}", flush=True)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=EPOCHS)
@@ -313,22 +314,13 @@ def main(argv=None):
     parser.add_argument("--data-dir", default=".", help="the folder of the .strata project")
     parser.add_argument("--weights", default="weights.safetensors")
     parser.add_argument("--fresh", action="store_true", help="ignore the exported weights")
-    parser.add_argument("--out", default="trained.pt")
+    parser.add_argument("--out", default="trained.safetensors",
+                        help="the trained weights, for Strata (a .pt path: torch.save)")
     args = parser.parse_args(argv)
 
     torch.manual_seed(SEED)
-    (x, y), test, )PY" +
-         std::string(augmented ? "normalization" : "_") +
-         R"PY( = data.load(args.data_dir, args.limit)
-    validation = test
-    if VALIDATION_SPLIT > 0:
-        # Keras' validation_split, as in Strata: the last part of the set, before shuffling.
-        held = math.floor(len(y) * VALIDATION_SPLIT)
-        if held < 1 or held >= len(y):
-            raise SystemExit(f"A validation split of {VALIDATION_SPLIT} leaves no samples on "
-                             f"one side of {len(y)}: use more data")
-        validation = x[len(y) - held:], y[len(y) - held:]
-        x, y = x[:len(y) - held], y[:len(y) - held]
+    (x, y), test, normalization = data.load(args.data_dir, args.limit)
+    (x, y), validation = hold_out_validation(x, y, test)
 
     model = )PY" +
          m.className + R"PY(()
@@ -403,8 +395,7 @@ def main(argv=None):
             s += "    if best_state is not None:\n"
                  "        model.load_state_dict(best_state)  # keep the best epoch's weights\n";
     }
-    s += R"PY(    torch.save(model.state_dict(), args.out)
-    print(f"Saved the trained weights to {args.out}")
+    s += R"PY(    save_trained(model, args.out, normalization)
 
 
 if __name__ == "__main__":
@@ -423,6 +414,7 @@ std::string readme(const Project &project, const CodeModel &m)
            "            weights, predict() for class probabilities\n"
            "data.py     the project's dataset, prepared as Strata prepares it\n"
            "train.py    training with the project's settings\n"
+           "train_ddp.py  the same training on several processes, GPUs or machines\n"
            "weights.safetensors  the weights exported from Strata\n\n"
            "Needs Python 3.9+, numpy and torch (pip install numpy torch).\n\n"
            "Use the trained model:\n\n"
@@ -435,7 +427,8 @@ std::string readme(const Project &project, const CodeModel &m)
            "    probabilities = predict(model, samples)\n\n"
            "Train on (python train.py --help for the options):\n\n"
            "    python train.py --data-dir /folder/of/the/project\n\n" +
-           augmentationReadme(project.dataset.augmentation) + trainingSummary(project) + "\n";
+           ddpReadme() + augmentationReadme(project.dataset.augmentation) +
+           trainingSummary(project) + "\n";
 }
 
 } // namespace
@@ -444,9 +437,10 @@ ExportReport exportPytorch(const Project &project, const WeightsFile &weights,
                            const std::string &outDir)
 {
     const CodeModel m = buildCodeModel(project, weights, CodeDialect::Pytorch);
-    ExportReport report = writeCodeFolder(
-        outDir, project, weights,
-        {modelSource(project, weights, m), trainSource(project, m), readme(project, m)});
+    ExportReport report =
+        writeCodeFolder(outDir, project, weights,
+                        {modelSource(project, weights, m), trainSource(project, m),
+                         readme(project, m), trainDdpSource(project, m)});
     for (const CodeNode &n : m.nodes)
         if (n.node->type == "Dropout")
             report.notes.push_back(describe(*n.node) +

@@ -55,8 +55,11 @@ bool contains(const std::string &text, const std::string &part)
     return text.find(part) != std::string::npos;
 }
 
-const std::vector<std::string> kFiles = {"model.py", "data.py", "train.py", "README.txt",
-                                         "weights.safetensors"};
+// What each export writes, in the report's order; PyTorch adds the distributed script.
+const std::vector<std::string> kKerasFiles = {"model.py", "data.py", "train.py", "README.txt",
+                                              "weights.safetensors"};
+const std::vector<std::string> kTorchFiles = {"model.py",     "data.py",    "train.py",
+                                              "train_ddp.py", "README.txt", "weights.safetensors"};
 
 } // namespace
 
@@ -86,6 +89,7 @@ private slots:
             const ExportReport report =
                 torch ? exportPytorch(project, weights, a) : exportKeras(project, weights, a);
             torch ? exportPytorch(project, weights, b) : exportKeras(project, weights, b);
+            const std::vector<std::string> &kFiles = torch ? kTorchFiles : kKerasFiles;
             QCOMPARE(report.files.size(), kFiles.size());
             for (size_t i = 0; i < kFiles.size(); ++i) {
                 QCOMPARE(report.files[i], a + "/" + kFiles[i]);
@@ -188,6 +192,78 @@ private slots:
         QVERIFY(contains(torch, signature + "=NORMALIZATION):"));
         QVERIFY(contains(keras, signature + "=NORMALIZATION):"));
         QVERIFY(contains(readFile(out + "/torch/data.py"), signature + "):"));
+    }
+
+    // save_weights() writes every weight Strata's network has, under Strata's name, from the
+    // tensor load_weights() fills (Keras: through the inverse of the load's conversion); the
+    // training scripts save with it by default. tests/interop/check_ddp.py runs them.
+    void saveWeightsNamesEveryWeight()
+    {
+        const Project project = loadProject(sourceDir() + "/tests/interop/all_layers.strata");
+        const WeightsFile weights = initialWeights(project);
+        QTemporaryDir dir;
+        const std::string out = dir.path().toStdString();
+        exportPytorch(project, weights, out + "/torch");
+        exportKeras(project, weights, out + "/keras");
+        const std::string torch = readFile(out + "/torch/model.py");
+        const std::string keras = readFile(out + "/keras/model.py");
+        QVERIFY(contains(torch, "def save_weights(model, path=\"weights.safetensors\""));
+        QVERIFY(contains(keras, "def save_weights(model, path=\"weights.safetensors\""));
+        for (const auto &[name, tensor] : weights.weights) {
+            const std::string quoted = "\"" + name + "\"";
+            QVERIFY2(contains(torch, "(" + quoted + ", model."), name.c_str());
+            QVERIFY2(contains(torch, "tensors, " + quoted + ")"), name.c_str());
+            QVERIFY2(contains(keras, "tensors.append((" + quoted), name.c_str());
+            QVERIFY2(contains(keras, "tensors[" + quoted + "]"), name.c_str());
+        }
+        QVERIFY(contains(torch, "(\"bn_img.running_var\", model.bn_img.running_var)"));
+        // Keras' HWIO kernel goes back to Strata's OIHW through the load's own conversion.
+        QVERIFY(contains(keras, "tensors.append((\"conv_s2.weight\", _to_strata(\n"));
+        QVERIFY(contains(keras, "lambda w: w.transpose(2, 3, 1, 0), (8, 1, 3, 3))"));
+        // The metadata Strata's loadWeights reads.
+        QVERIFY(contains(torch, "\"strata_normalization\": json.dumps(n)"));
+        QVERIFY(contains(torch, "\"strata_classes\": json.dumps("));
+        for (const std::string folder : {"/torch", "/keras"}) {
+            const std::string train = readFile(out + folder + "/train.py");
+            QVERIFY(
+                contains(train, "parser.add_argument(\"--out\", default=\"trained.safetensors\""));
+            QVERIFY(contains(train, "save_weights(model, "));
+            QVERIFY(contains(train, folder == "/torch" ? "endswith((\".pt\", \".pth\"))"
+                                                       : "endswith(\".keras\")"));
+            QVERIFY(contains(readFile(out + folder + "/README.txt"), "trained.safetensors"));
+        }
+    }
+
+    // train_ddp.py: torchrun, DistributedDataParallel and a DistributedSampler over train.py's
+    // optimizer, loss and schedule (imported, not repeated); metrics reduced over the
+    // processes, logging and saving on rank 0. The README says how to launch it.
+    void distributedTrainingScript()
+    {
+        const Project project = loadProject(sourceDir() + "/tests/interop/all_layers.strata");
+        QTemporaryDir dir;
+        const std::string out = dir.path().toStdString();
+        exportPytorch(project, initialWeights(project), out + "/torch");
+        exportKeras(project, initialWeights(project), out + "/keras");
+        QVERIFY(!std::filesystem::exists(out + "/keras/train_ddp.py"));
+        const std::string ddp = readFile(out + "/torch/train_ddp.py");
+        for (const char *part :
+             {"import train\n", "from model import AllLayerTypes, load_weights\n",
+              "dist.init_process_group(backend, timeout=",
+              "\"nccl\" if torch.cuda.is_available() else \"gloo\"",
+              "parser.add_argument(\"--backend\"", "DistributedDataParallel(model",
+              "DistributedSampler(range(len(y)), num_replicas=world, rank=rank",
+              "sampler.set_epoch(epoch)", "dist.all_reduce(t, op=dist.ReduceOp.SUM)",
+              "train.make_optimizer(model)", "train.loss_and_correct(ddp, xb, yb)",
+              "train.learning_rate(epoch, args.epochs)", "train.hold_out_validation(x, y, test)",
+              "if dist.get_rank() == 0:", "if rank == 0:\n        train.save_trained(",
+              "dist.destroy_process_group()", "torchrun --nproc_per_node"})
+            QVERIFY2(contains(ddp, part), part);
+        QVERIFY(!contains(ddp, "def make_optimizer"));
+        QVERIFY(!contains(ddp, "criterion ="));
+        const std::string readme = readFile(out + "/torch/README.txt");
+        for (const char *flag : {"torchrun --nproc_per_node 4 train_ddp.py", "--nnodes 2",
+                                 "--node_rank 0", "--master_addr HOST", "--master_port 29500"})
+            QVERIFY2(contains(readme, flag), flag);
     }
 
     // An image folder's data.py reads the folders as Strata does (read_image_folder, with
