@@ -11,5 +11,6 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip
 # Pillow: the exported data.py reads image folders with it. torchvision: its ResNet-18 is one
 # of check_onnx_import.py's models; installed with torch so pip picks the matching pair.
-.venv/bin/python -m pip install -q numpy torch torchvision tensorflow-cpu onnx onnxruntime opencv-python-headless pillow
+# Flask: bench/serve_load.py serves the same model with it, as the tutorials do.
+.venv/bin/python -m pip install -q numpy torch torchvision tensorflow-cpu onnx onnxruntime opencv-python-headless pillow flask
 .venv/bin/python -c 'import torch, torchvision, tensorflow as tf; print("torch", torch.__version__, "| torchvision", torchvision.__version__, "| tensorflow", tf.__version__)'
