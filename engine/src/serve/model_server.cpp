@@ -198,6 +198,9 @@ ModelServer::ModelServer(ModelService &service, HttpOptions options)
     // A kept-alive connection holds a thread while it idles: let it idle briefly.
     m.http.set_keep_alive_timeout(2);
     m.http.set_keep_alive_max_count(1000);
+    // A reply goes out as two writes (headers, body): with Nagle's algorithm the second waits
+    // for the client's delayed acknowledgement, 40 ms a request on Linux.
+    m.http.set_tcp_nodelay(true);
     // httplib's default sets SO_REUSEPORT, which lets a second server bind a port in use and
     // share its requests: only SO_REUSEADDR here (a restart may reuse a port in TIME_WAIT).
     m.http.set_socket_options([](int sock) {
