@@ -184,6 +184,10 @@ def torchvision_models():
         # Grouped convolutions and squeeze-and-excitation in every block.
         ("regnet_y_400mf", tv.regnet_y_400mf(num_classes=10), small, "softmax"),
         ("mnasnet0_5", tv.mnasnet0_5(num_classes=10), small, "softmax"),
+        # Channel split (x.chunk(2, dim=1): Slice with its split point computed from the
+        # shape) and channel shuffle (Reshape → Transpose → Reshape, imported as one
+        # ChannelShuffle).
+        ("shufflenet_v2_x0_5", tv.shufflenet_v2_x0_5(num_classes=10), small, "softmax"),
         # Fire modules (Concat) and a ceil-mode max pool.
         ("squeezenet1_1", tv.squeezenet1_1(num_classes=10), small, "softmax"),
         # Inception blocks: four-way Concat, a ceil-mode max pool padded 1.

@@ -162,6 +162,17 @@ std::vector<OpCase> opCases()
         op("Subtract per-channel flat", {"s", "Subtract", "s"}, {{2, 3, 4, 5}, {2, 3}}),
         op("GlobalAvgPool2D keep_dims", {"gap", "GlobalAvgPool2D", "gap", {{"keep_dims", true}}},
            {{3, 4, 5, 5}}),
+        // ShuffleNet (issue 21): moves within a sample.
+        op("Reshape image to matrix", {"r", "Reshape", "r", {{"shape", "6, -1"}}}, {{2, 3, 4, 5}}),
+        op("Reshape flat to image", {"r", "Reshape", "r", {{"shape", "2, 3, 2"}}}, {{3, 12}}),
+        op("Permute image", {"p", "Permute", "p", {{"dims", "3, 1, 2"}}}, {{2, 3, 4, 5}}),
+        op("Permute matrix", {"p", "Permute", "p", {{"dims", "2, 1"}}}, {{3, 4, 5}}),
+        op("ChannelShuffle image", {"s", "ChannelShuffle", "s", {{"groups", 3}}}, {{2, 6, 3, 4}}),
+        op("ChannelShuffle features", {"s", "ChannelShuffle", "s", {{"groups", 4}}}, {{3, 8}}),
+        op("Slice channels", {"s", "Slice", "s", {{"start", 2}, {"end", 5}}}, {{2, 6, 3, 4}}),
+        op("Slice width to the end", {"s", "Slice", "s", {{"axis", 3}, {"start", 1}}},
+           {{2, 3, 4, 5}}),
+        op("Slice features", {"s", "Slice", "s", {{"start", 3}, {"end", 9}}}, {{4, 10}}),
     };
 }
 

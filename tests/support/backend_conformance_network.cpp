@@ -189,6 +189,38 @@ std::string checkAbsorbedReluStep(Backend &b)
     return compareTrainingStep(b, g, {4, 3, 11, 11});
 }
 
+// A ShuffleNetV2 unit: the channels split in two (Slice), one half through convolutions,
+// joined again and shuffled, with convolutions on either side that the CPU backend runs in
+// channel-blocked layouts (the moves read and write plain ones).
+std::string checkShuffleUnitStep(Backend &b)
+{
+    const Graph g = chain({"in", "Input", "in", {{"channels", 3}, {"height", 8}, {"width", 8}}},
+                          {named(conv(16, 3, 1, "same"), "c1"),
+                           {"r1", "ReLU", "r1"},
+                           {"left", "Slice", "left", {{"end", 8}}},
+                           {"right", "Slice", "right", {{"start", 8}}},
+                           named(conv(8, 3, 1, "same"), "c2"),
+                           {"cat", "Concat", "cat"},
+                           {"shuffle", "ChannelShuffle", "shuffle"},
+                           named(conv(16, 1, 1, "valid"), "c3"),
+                           {"hwc", "Permute", "hwc", {{"dims", "2, 3, 1"}}},
+                           {"flat", "Reshape", "flat"},
+                           {"fc", "Dense", "fc", {{"units", 5}}}},
+                          {{"in", "c1", 0},
+                           {"c1", "r1", 0},
+                           {"r1", "left", 0},
+                           {"r1", "right", 0},
+                           {"right", "c2", 0},
+                           {"left", "cat", 0},
+                           {"c2", "cat", 1},
+                           {"cat", "shuffle", 0},
+                           {"shuffle", "c3", 0},
+                           {"c3", "hwc", 0},
+                           {"hwc", "flat", 0},
+                           {"flat", "fc", 0}});
+    return compareTrainingStep(b, g, {4, 3, 8, 8});
+}
+
 // The NaN/Inf guard: a large Dense layer may prove its own gradients finite
 // (Kernel::weightGradientsProvenFinite) and spare the guard a read of them, but a
 // non-finite gradient anywhere else, or a NaN in the batch, must still be caught.
@@ -235,6 +267,7 @@ std::vector<ConformanceCheck> networkChecks()
     return {{"training step", guarded(checkTrainingStep)},
             {"training step, convolution stack", guarded(checkConvStackStep)},
             {"training step, ReLU inside max pooling", guarded(checkAbsorbedReluStep)},
+            {"training step, ShuffleNet unit", guarded(checkShuffleUnitStep)},
             {"NaN/Inf guard", guarded(checkGradientGuard)}};
 }
 

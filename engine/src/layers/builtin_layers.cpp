@@ -13,6 +13,7 @@
 #include "layers/norm/norm.h"
 #include "layers/pooling/pooling.h"
 #include "layers/prelu/prelu.h"
+#include "layers/reshape/reshape.h"
 #include "layers/softmax/softmax.h"
 
 namespace strata::internal {
@@ -24,6 +25,7 @@ void registerBuiltinLayers(LayerRegistry &registry)
     registerConv2D(registry);
     registerPooling(registry);
     registerFlatten(registry);
+    registerReshapes(registry); // Reshape, Permute, ChannelShuffle, Slice (issue 21)
     registerActivations(registry);
     registerPRelu(registry);
     registerGelu(registry);

@@ -450,6 +450,7 @@ ImportResult importOnnx(const std::string &path)
         throw ImportError(path + ": not an ONNX model (it has no " +
                           (model.ir_version() <= 0 ? "IR version" : "graph") + ")");
     internal::fuseNormChains(*model.mutable_graph());
+    internal::fuseChannelShuffles(*model.mutable_graph());
     return internal::OnnxImporter(path, model).run();
 }
 

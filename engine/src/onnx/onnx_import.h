@@ -50,6 +50,9 @@ struct ImportValue
 // exporters write before opsets 17 and 18 by one LayerNormalization or GroupNormalization
 // node each (marked strata_chain), before the reader sees the graph.
 void fuseNormChains(onnx::GraphProto &graph);
+// import/shuffle_chain.cpp: replaces the channel shuffle's Reshape → Transpose → Reshape by
+// one ChannelShuffle node (marked strata_chain), before the reader sees the graph.
+void fuseChannelShuffles(onnx::GraphProto &graph);
 
 class OnnxImporter
 {
@@ -135,6 +138,22 @@ private:
     // import/pooling.cpp: ReduceMean over height and width as GlobalAvgPool2D.
     void convertArithmetic(const onnx::NodeProto &n);
     void convertReduceMean(const onnx::NodeProto &n);
+    // import/reshape.cpp: Transpose as Permute, Slice as Slice (or of integer constants), the
+    // fused channel shuffle as ChannelShuffle, and Reshape's general case (convertReshape) as
+    // Reshape: its target with 0 and a leading -1 resolved (kBatchSize for the batch), the
+    // layer for a sample shape, and a value whose Strata shape is its ONNX shape.
+    void convertTranspose(const onnx::NodeProto &n);
+    void convertSlice(const onnx::NodeProto &n);
+    void convertChannelShuffle(const onnx::NodeProto &n);
+    std::vector<int64_t> reshapeTarget(const onnx::NodeProto &n, const ImportValue &x,
+                                       std::vector<int64_t> target) const;
+    ImportValue reshapeLayer(const onnx::NodeProto &n, const ImportValue &x,
+                             const std::vector<int64_t> &sample);
+    ImportValue asOnnxShaped(const onnx::NodeProto &n, const ImportValue &x);
+    // import/shapes.cpp: Add, Sub, Mul and Div of integer constants (shape arithmetic, as
+    // x.chunk(2, dim=1) computes its split point), which convert() hands over before the table.
+    bool isShapeArithmetic(const onnx::NodeProto &n) const;
+    void convertShapeArithmetic(const onnx::NodeProto &n);
     // The nodes reading `value`, and whether it is a graph output (onnx_import.cpp).
     std::vector<const onnx::NodeProto *> consumers(const std::string &value) const;
     bool isGraphOutput(const std::string &value) const;

@@ -57,12 +57,19 @@ const std::map<std::string, OnnxImporter::Handler> &OnnxImporter::handlers()
         // Squeeze-and-excitation (issue 21): channel means and gates.
         {"ReduceMean", &OnnxImporter::convertReduceMean},
         {"Sub", &OnnxImporter::convertArithmetic},
+        // ShuffleNet (issue 21): the channel shuffle (its chain arrives as ChannelShuffle,
+        // import/shuffle_chain.cpp), the channel split and other moves within a sample.
+        {"ChannelShuffle", &OnnxImporter::convertChannelShuffle},
+        {"Slice", &OnnxImporter::convertSlice},
+        {"Transpose", &OnnxImporter::convertTranspose},
     };
     return table;
 }
 
 void OnnxImporter::convert(const onnx::NodeProto &n)
 {
+    if (isShapeArithmetic(n))
+        return convertShapeArithmetic(n);
     const auto &table = handlers();
     const auto it = table.find(n.op_type());
     if (it == table.end())

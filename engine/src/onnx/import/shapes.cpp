@@ -1,13 +1,15 @@
 // The ONNX ops that move no data in Strata: Flatten and the reshapes PyTorch writes for
-// x.view(N, -1) become Flatten; Identity and Dropout pass their input through; Shape, Gather,
-// Unsqueeze, Squeeze, Cast and Constant are evaluated here, as the constants they are for a
-// model whose sample shape is fixed (and Unsqueeze of flat channels to C×1×1 is a view).
+// x.view(N, -1) become Flatten (other reshapes Reshape, import/reshape.cpp); Add, Sub, Mul
+// and Div of integer constants are shape arithmetic; Identity and Dropout pass their input through;
+// Shape, Gather, Unsqueeze, Squeeze, Cast and Constant are evaluated here, as the constants they
+// are for a model whose sample shape is fixed (and Unsqueeze of flat channels to C×1×1 is a view).
 
 #include "onnx/onnx_import.h"
 
 #include "strata/errors.h"
 
 #include <algorithm>
+#include <set>
 
 namespace strata::internal {
 
@@ -36,19 +38,9 @@ void OnnxImporter::convertFlatten(const onnx::NodeProto &n)
 void OnnxImporter::convertReshape(const onnx::NodeProto &n)
 {
     const ImportValue &x = layerInput(n, 0);
-    std::vector<int64_t> target = intsInput(n, 1).ints;
+    const std::vector<int64_t> target = reshapeTarget(n, x, intsInput(n, 1).ints);
     const int64_t features = numel(x.onnxShape);
-    // 0 copies the input's size at that axis (unless allowzero); the first axis is the batch.
-    if (attrInt(n, "allowzero", 0) == 0)
-        for (size_t i = 0; i < target.size(); ++i)
-            if (target[i] == 0)
-                target[i] = i == 0                       ? kBatchSize
-                            : i - 1 < x.onnxShape.size() ? x.onnxShape[i - 1]
-                                                         : 0;
-    const bool batchFirst =
-        !target.empty() &&
-        (target[0] == kBatchSize || (staticBatch_ > 0 && target[0] == staticBatch_) ||
-         (target[0] == -1 && target.size() == 2 && target[1] == features));
+    const bool batchFirst = !target.empty() && target[0] == kBatchSize;
     if (batchFirst && target.size() == 2 && (target[1] == features || target[1] == -1)) {
         notes_.push_back(label(n) + " (to {batch, " + std::to_string(features) +
                          "}) became a Flatten");
@@ -61,9 +53,52 @@ void OnnxImporter::convertReshape(const onnx::NodeProto &n)
         setOutput(n, x); // reshapes to the shape it has
         return;
     }
-    fail(n, "reshapes " + toString(x.onnxShape) + " per sample to " + intsText(target) +
-                "; Strata imports only reshapes that flatten each sample ({batch, " +
-                std::to_string(features) + "})");
+    if (!batchFirst)
+        fail(n, "reshapes " + toString(x.onnxShape) + " per sample to " + intsText(target) +
+                    ", which moves the batch; Strata imports only reshapes that keep it first "
+                    "({batch, ...})");
+    setOutput(n, reshapeLayer(n, x, {target.begin() + 1, target.end()}));
+}
+
+bool OnnxImporter::isShapeArithmetic(const onnx::NodeProto &n) const
+{
+    static const std::set<std::string> ops{"Add", "Sub", "Mul", "Div"};
+    if (!ops.count(n.op_type()) || n.input_size() != 2)
+        return false;
+    for (const std::string &in : n.input()) {
+        const auto it = values_.find(in);
+        if (it == values_.end() || it->second.kind != ImportValue::Kind::Ints)
+            return false;
+    }
+    return true;
+}
+
+void OnnxImporter::convertShapeArithmetic(const onnx::NodeProto &n)
+{
+    const ImportValue &a = intsInput(n, 0), &b = intsInput(n, 1);
+    const size_t count = std::max(a.ints.size(), b.ints.size());
+    if ((a.ints.size() != count && a.ints.size() != 1) ||
+        (b.ints.size() != count && b.ints.size() != 1))
+        fail(n, "combines " + intsText(a.ints) + " and " + intsText(b.ints) +
+                    ", which do not broadcast");
+    ImportValue v;
+    v.kind = ImportValue::Kind::Ints;
+    v.dims = a.ints.size() == count ? a.dims : b.dims;
+    const std::string &op = n.op_type();
+    for (size_t i = 0; i < count; ++i) {
+        const int64_t x = a.ints[a.ints.size() == 1 ? 0 : i];
+        const int64_t y = b.ints[b.ints.size() == 1 ? 0 : i];
+        if (x == kBatchSize || y == kBatchSize)
+            fail(n, "computes with the batch size; Strata's shape arithmetic keeps it apart "
+                    "(the batch is dynamic)");
+        if (op == "Div" && y == 0)
+            fail(n, "divides " + intsText(a.ints) + " by 0");
+        v.ints.push_back(op == "Add"   ? x + y
+                         : op == "Sub" ? x - y
+                         : op == "Mul" ? x * y
+                                       : x / y); // ONNX's integer Div truncates
+    }
+    setOutput(n, v);
 }
 
 void OnnxImporter::convertSqueeze(const onnx::NodeProto &n)
