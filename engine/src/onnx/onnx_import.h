@@ -169,6 +169,11 @@ private:
                                  int64_t stride, int64_t dilation, bool ceilMode) const;
     // The flat Strata view of a layer value (alias when it is already flat in Strata).
     void flattenValue(const onnx::NodeProto &n, const ImportValue &v);
+    ImportValue flatValue(const onnx::NodeProto &n, const ImportValue &v);
+    // Reshape's meaning for a target with 0 and a leading -1 resolved (reshapeTarget): a
+    // Flatten, the value itself, or a Reshape layer; refuses a target that moves the batch.
+    ImportValue reshaped(const onnx::NodeProto &n, const ImportValue &x,
+                         const std::vector<int64_t> &target);
 
     std::string path_;
     const onnx::ModelProto &model_;

@@ -179,13 +179,29 @@ private slots:
         for (const char *module : {"self.gn_img = nn.GroupNorm(2, 4, eps=1e-05)",
                                    "self.ln_img = nn.LayerNorm([4, 7, 7], eps=1e-05)",
                                    "self.ln_pos(ln_img.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)",
-                                   "self.ln_flat = nn.LayerNorm(80, eps=0.001)"})
+                                   "self.ln_flat = nn.LayerNorm(220, eps=0.001)"})
             QVERIFY2(contains(torch, module), module);
         for (const char *layer :
              {"layers.GroupNormalization(groups=2, axis=-1, epsilon=1e-05, name=\"gn_img\")",
               "layers.LayerNormalization(axis=[1, 2, 3], epsilon=1e-05, name=\"ln_img\")",
               "tensors[\"ln_img.gamma\"].transpose(1, 2, 0)",
               "layers.LayerNormalization(axis=-1, epsilon=1e-06, name=\"ln_pos\")"})
+            QVERIFY2(contains(keras, layer), layer);
+        // The moves within a sample: direct in PyTorch; in Keras an image Permute mapped onto
+        // channels-last axes, ChannelShuffle as Reshape → Permute → Reshape, Reshapes from and
+        // to an image done in C×H×W order.
+        for (const char *code :
+             {"self.shuffle = nn.ChannelShuffle(2)", "permute = shuffle.permute(0, 2, 3, 1)",
+              "slice = permute[:, 1:6]", "reshape_rows = slice.reshape(slice.size(0), 20, 7)"})
+            QVERIFY2(contains(torch, code), code);
+        for (const char *layer : {"layers.Reshape((7, 7, 2, 2), name=\"shuffle_grouped\")",
+                                  "layers.Permute((1, 2, 4, 3), name=\"shuffle_transposed\")",
+                                  "layers.Permute((2, 3, 1), name=\"permute\")",
+                                  "layers.Lambda(lambda t: t[:, :, :, 1:6], name=\"slice\")",
+                                  "layers.Permute((3, 1, 2), name=\"reshape_rows_to_chw\")",
+                                  "layers.Reshape((20, 7), name=\"reshape_rows\")",
+                                  "layers.Reshape((4, 5, 7), name=\"reshape_img_chw\")",
+                                  "layers.Permute((2, 3, 1), name=\"reshape_img\")"})
             QVERIFY2(contains(keras, layer), layer);
         // One normalize() for model.py and data.py, the model's with its recorded default.
         const std::string signature = "def normalize(samples, normalization";

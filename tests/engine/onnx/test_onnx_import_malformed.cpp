@@ -338,14 +338,14 @@ private:
                  });
              },
              {"MaxPool 'pool1'", "negative pads [0, 0, -1, 0]"}},
-            {"reshape to an image",
+            {"reshape that moves the batch",
              [](TestOnnxImportMalformed &t) {
                  return t.damaged("pytorch_cifar10_lenet", "reshape.onnx", [](M &m) {
                      auto *shape = m.mutable_graph()->add_initializer();
                      shape->set_name("to_image");
                      shape->set_data_type(onnx::TensorProto::INT64);
                      shape->add_dims(3);
-                     for (int64_t v : {-1, 16, 25})
+                     for (int64_t v : {16, -1, 25})
                          shape->add_int64_data(v);
                      auto *n = nodeNamed(m, "flatten");
                      n->set_op_type("Reshape");
@@ -353,7 +353,8 @@ private:
                      n->add_input("to_image");
                  });
              },
-             {"Reshape 'flatten'", "reshapes 16×5×5 per sample to [-1, 16, 25]"}},
+             {"Reshape 'flatten'", "reshapes 16×5×5 per sample to [16, -1, 25]",
+              "moves the batch"}},
             {"batchnorm in training mode",
              [](TestOnnxImportMalformed &t) {
                  return t.damaged("pytorch_cifar10_lenet", "training.onnx", [](M &m) {

@@ -188,17 +188,18 @@ void OnnxImporter::convertChannelShuffle(const onnx::NodeProto &n)
         return;
     }
     // Another Reshape → Transpose of axes 1 and 2 → Reshape: the three layers.
-    if (grouped.empty() || grouped[0] != kBatchSize || back.empty() || back[0] != kBatchSize)
-        fail(n, "reshapes " + toString(s) + " per sample to " + intsText(grouped) + " and " +
-                    intsText(back) + "; Strata imports only reshapes that keep the batch first");
-    ImportValue v = reshapeLayer(n, x, {grouped.begin() + 1, grouped.end()});
+    ImportValue v = reshaped(n, x, grouped);
+    if (v.onnxShape.size() < 2)
+        fail(n, "reshapes " + toString(s) + " per sample to " + intsText(grouped) +
+                    " and transposes axes 1 and 2, which it does not have");
+    v = asOnnxShaped(n, v);
     std::vector<int64_t> dims{2, 1};
     for (size_t i = 3; i <= v.strataShape.size(); ++i)
         dims.push_back(static_cast<int64_t>(i));
     const std::string permuted = addLayer(n, "Permute", {{"dims", sizesParam(dims)}}, {v.node}, {});
     v.node = permuted;
     v.strataShape = v.onnxShape = layerShapes_.at(permuted);
-    setOutput(n, reshapeLayer(n, v, {back.begin() + 1, back.end()}));
+    setOutput(n, reshaped(n, v, back));
 }
 
 } // namespace strata::internal

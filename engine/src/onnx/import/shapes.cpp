@@ -13,15 +13,23 @@
 
 namespace strata::internal {
 
-void OnnxImporter::flattenValue(const onnx::NodeProto &n, const ImportValue &x)
+ImportValue OnnxImporter::flatValue(const onnx::NodeProto &n, const ImportValue &x)
 {
     if (x.strataShape.size() == 1) {
         ImportValue v = x;
         v.onnxShape = x.strataShape;
-        setOutput(n, v);
-        return;
+        return v;
     }
-    setLayerOutput(n, addLayer(n, "Flatten", nlohmann::json::object(), {x.node}, {}));
+    const std::string id = addLayer(n, "Flatten", nlohmann::json::object(), {x.node}, {});
+    ImportValue v;
+    v.node = id;
+    v.onnxShape = v.strataShape = layerShapes_.at(id);
+    return v;
+}
+
+void OnnxImporter::flattenValue(const onnx::NodeProto &n, const ImportValue &x)
+{
+    setOutput(n, flatValue(n, x));
 }
 
 void OnnxImporter::convertFlatten(const onnx::NodeProto &n)
@@ -38,26 +46,28 @@ void OnnxImporter::convertFlatten(const onnx::NodeProto &n)
 void OnnxImporter::convertReshape(const onnx::NodeProto &n)
 {
     const ImportValue &x = layerInput(n, 0);
-    const std::vector<int64_t> target = reshapeTarget(n, x, intsInput(n, 1).ints);
+    setOutput(n, reshaped(n, x, reshapeTarget(n, x, intsInput(n, 1).ints)));
+}
+
+ImportValue OnnxImporter::reshaped(const onnx::NodeProto &n, const ImportValue &x,
+                                   const std::vector<int64_t> &target)
+{
     const int64_t features = numel(x.onnxShape);
     const bool batchFirst = !target.empty() && target[0] == kBatchSize;
     if (batchFirst && target.size() == 2 && (target[1] == features || target[1] == -1)) {
         notes_.push_back(label(n) + " (to {batch, " + std::to_string(features) +
                          "}) became a Flatten");
-        flattenValue(n, x);
-        return;
+        return flatValue(n, x);
     }
     Shape same = withBatch(kBatchSize, x.onnxShape);
     if (batchFirst && target.size() == same.size() &&
-        std::equal(target.begin() + 1, target.end(), same.begin() + 1)) {
-        setOutput(n, x); // reshapes to the shape it has
-        return;
-    }
+        std::equal(target.begin() + 1, target.end(), same.begin() + 1))
+        return x; // reshapes to the shape it has
     if (!batchFirst)
         fail(n, "reshapes " + toString(x.onnxShape) + " per sample to " + intsText(target) +
                     ", which moves the batch; Strata imports only reshapes that keep it first "
                     "({batch, ...})");
-    setOutput(n, reshapeLayer(n, x, {target.begin() + 1, target.end()}));
+    return reshapeLayer(n, x, {target.begin() + 1, target.end()});
 }
 
 bool OnnxImporter::isShapeArithmetic(const onnx::NodeProto &n) const
