@@ -1,8 +1,9 @@
 // The ONNX ops that move no data in Strata: Flatten and the reshapes PyTorch writes for
 // x.view(N, -1) become Flatten (other reshapes Reshape, import/reshape.cpp); Add, Sub, Mul
-// and Div of integer constants are shape arithmetic; Identity and Dropout pass their input through;
-// Shape, Gather, Unsqueeze, Squeeze, Cast and Constant are evaluated here, as the constants they
-// are for a model whose sample shape is fixed (and Unsqueeze of flat channels to C×1×1 is a view).
+// and Div of integer constants are shape arithmetic; Identity and Dropout pass their input
+// through; Shape, Gather, Unsqueeze, Squeeze, Cast and Constant are evaluated here, as the
+// constants they are for a model whose sample shape is fixed (and Unsqueeze of flat channels to
+// C×1×1 is a view).
 
 #include "onnx/onnx_import.h"
 

@@ -1,6 +1,7 @@
 // The channel shuffle as exporters write it (PyTorch's for torchvision's ShuffleNetV2 and
 // nn.ChannelShuffle, and Strata's own):
-//   Reshape(x, {N, groups, C/groups, ...}) → Transpose(perm 0, 2, 1, 3, ...) → Reshape(·, shape)
+//   Reshape(x, {N, groups, C/groups, ...}) → Transpose(perm 0, 2, 1, 3, ...)
+//   → Reshape(·, shape)
 // found before conversion and replaced by one node ChannelShuffle(x, grouped shape, shape)
 // with strata_chain. The pass matches structure only (the wiring, the op types, the perm, and
 // that no value inside the chain is read from outside it); the shapes are often computed in
