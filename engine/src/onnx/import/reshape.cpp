@@ -40,7 +40,8 @@ std::vector<int64_t> OnnxImporter::reshapeTarget(const onnx::NodeProto &n, const
         std::count(target.begin(), target.end(), int64_t(-1)) == 1) {
         int64_t rest = 1;
         for (size_t i = 1; i < target.size(); ++i)
-            rest *= target[i];
+            if (target[i] <= 0 || __builtin_mul_overflow(rest, target[i], &rest))
+                rest = -1; // not one sample's sizes
         if (rest == features)
             target[0] = kBatchSize;
     }
@@ -79,7 +80,10 @@ void OnnxImporter::convertTranspose(const onnx::NodeProto &n)
                     "; Strata imports only transposes that keep the batch "
                     "first (perm starting with 0)");
     const std::vector<int64_t> dims(perm.begin() + 1, perm.end());
-    if (std::is_sorted(dims.begin(), dims.end())) {
+    bool identity = true;
+    for (size_t i = 0; i < dims.size(); ++i)
+        identity = identity && dims[i] == static_cast<int64_t>(i + 1);
+    if (identity) {
         setOutput(n, x); // the identity
         return;
     }
@@ -141,7 +145,7 @@ void OnnxImporter::convertSlice(const onnx::NodeProto &n)
             cuts.push_back({axis, start, std::max(start, end)});
     }
     if (x.kind == ImportValue::Kind::Ints) { // shape arithmetic: a part of a list
-        if (all.size() != 1)
+        if (all.size() != 1 || all[0] != static_cast<int64_t>(x.ints.size()))
             fail(n, "slices integer constants of shape " + shapeText(all) +
                         "; Strata slices 1-D lists of them only");
         ImportValue v = x;
@@ -159,12 +163,11 @@ void OnnxImporter::convertSlice(const onnx::NodeProto &n)
     }
     if (cuts.size() > 1)
         fail(n, "slices " + std::to_string(cuts.size()) + " axes of " + shapeText(layer.onnxShape) +
-                    " at once; Strata's Slice cuts one axis (split "
-                    "it into one Slice per axis)");
+                    " at once; Strata's Slice cuts one axis (write one Slice per axis)");
     const Cut &c = cuts[0];
     if (c.end == c.start)
-        fail(n, "keeps nothing of axis " + std::to_string(c.axis) + " (" +
-                    std::to_string(starts[0]) + " to " + std::to_string(ends[0]) + ")");
+        fail(n, "keeps nothing of axis " + std::to_string(c.axis) + " (from " +
+                    std::to_string(c.start) + " to " + std::to_string(c.end) + ")");
     const ImportValue in = asOnnxShaped(n, layer);
     setLayerOutput(n, addLayer(n, "Slice", {{"axis", c.axis}, {"start", c.start}, {"end", c.end}},
                                {in.node}, {}));

@@ -10,6 +10,7 @@
 #include "strata/errors.h"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 namespace strata::internal {
@@ -104,10 +105,15 @@ void OnnxImporter::convertShapeArithmetic(const onnx::NodeProto &n)
                     "(the batch is dynamic)");
         if (op == "Div" && y == 0)
             fail(n, "divides " + intsText(a.ints) + " by 0");
-        v.ints.push_back(op == "Add"   ? x + y
-                         : op == "Sub" ? x - y
-                         : op == "Mul" ? x * y
-                                       : x / y); // ONNX's integer Div truncates
+        int64_t r = 0;
+        const bool overflow = op == "Add"   ? __builtin_add_overflow(x, y, &r)
+                              : op == "Sub" ? __builtin_sub_overflow(x, y, &r)
+                              : op == "Mul" ? __builtin_mul_overflow(x, y, &r)
+                                            : (x == std::numeric_limits<int64_t>::min() && y == -1);
+        if (overflow)
+            fail(n, "computes " + intsText(a.ints) + " " + op + " " + intsText(b.ints) +
+                        ", which overflows 64-bit integers");
+        v.ints.push_back(op == "Div" ? x / y : r); // ONNX's integer Div truncates
     }
     setOutput(n, v);
 }
