@@ -38,6 +38,7 @@ private slots:
     void projectSettingsWhenNothingSelected();
     void unusedSizesSayNotUsed();
     void explicitPaddingFields();
+    void textParameterEditsShape();
     void imageFolderForm();
     void augmentationForm();
 };
@@ -97,6 +98,37 @@ void TestInspector::spinBoxPushesUndoableSetParam()
     QCOMPARE(filters->value(), 32); // the editor follows the undo
     QCOMPARE(toJson(doc.project()).dump(), original);
     QVERIFY(inspector.nodeForm()->statusLabel()->text().contains("32×26×26"));
+}
+
+// A text parameter (Reshape's shape) is a line edit; what it says reaches the shape rule, and
+// edits of it are undoable (consecutive ones merge into one step, as a spin box's do).
+void TestInspector::textParameterEditsShape()
+{
+    Document doc;
+    doc.load(examplePath("keras_mnist_cnn.strata"));
+    QString id;
+    QVERIFY(doc.addNode("Reshape", QPointF(0, 0), &id).isEmpty());
+    QVERIFY(doc.connectPorts({{"max_pooling2d", 0}, {id.toStdString(), 0}}).isEmpty());
+    const Shape pooled = doc.analysis().find("max_pooling2d")->output;
+    Inspector inspector(&doc);
+    inspector.showNodes({id});
+    auto *shape = qobject_cast<QLineEdit *>(inspector.nodeForm()->editor("shape"));
+    QVERIFY(shape);
+    QCOMPARE(shape->text(), QStringLiteral("-1"));
+    QCOMPARE(doc.analysis().find(id.toStdString())->output, (Shape{numel(pooled)}));
+    const int steps = doc.undoStack()->count();
+    shape->setText(QString::number(pooled[0]) + ", -1");
+    emit shape->editingFinished();
+    QCOMPARE(doc.analysis().find(id.toStdString())->output,
+             (Shape{pooled[0], pooled[1] * pooled[2]}));
+    shape->setText("10, 10");
+    emit shape->editingFinished();
+    const std::string why = doc.analysis().find(id.toStdString())->message;
+    QVERIFY2(why.find("cannot lay " + toString(pooled)) != std::string::npos, why.c_str());
+    QCOMPARE(doc.undoStack()->count(), steps + 1);
+    doc.undoStack()->undo();
+    QCOMPARE(shape->text(), QStringLiteral("-1"));
+    QCOMPARE(doc.analysis().find(id.toStdString())->output, (Shape{numel(pooled)}));
 }
 
 void TestInspector::outOfRangeValueIsRefused()

@@ -229,7 +229,10 @@ private slots:
         row("reshape empty", "Reshape", R"({"shape": " "})", "16", {"has no shape"});
         row("reshape long text", "Reshape",
             R"({"shape": "1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, oops"})", "16",
-            {"'1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 1…'"});
+            {"'1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 1…'", "more than 6 numbers"});
+        row("reshape long text cut at a character", "Reshape",
+            R"({"shape": "  1 × 2 × 3 × 4 × 5 × 6 × 7 × 8 × 9 × 10 × 11"})", "16",
+            {"'  1 × 2 × 3 × 4 × 5 × 6 × 7 × 8 …'"});
         row("permute not a permutation", "Permute", R"({"dims": "2, 2, 1"})", "3 4 5",
             {"Permute 'move'", "dims 2, 2, 1", "3×4×5", "each of its 3 axes once"});
         row("permute rank", "Permute", R"({"dims": "2, 3, 1"})", "12",

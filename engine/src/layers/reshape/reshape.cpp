@@ -19,7 +19,12 @@ constexpr size_t kMaxSampleRank = 6; // with the batch, within every backend's c
 std::string quoted(const std::string &text)
 {
     constexpr size_t kShown = 40;
-    return "'" + (text.size() > kShown ? text.substr(0, kShown) + "…" : text) + "'";
+    if (text.size() <= kShown)
+        return "'" + text + "'";
+    size_t cut = kShown;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+        --cut; // not inside a UTF-8 character (×)
+    return "'" + text.substr(0, cut) + "…'";
 }
 
 // "16, 4, 4" (commas, spaces or ×/x between the numbers) as numbers; throws ShapeError
@@ -51,6 +56,11 @@ std::vector<int64_t> parseSizes(const Node &node, const nlohmann::json &params, 
                                           example);
         sizes.push_back(std::stoll(text.substr(i, end - i)));
         i = end;
+        if (sizes.size() > kMaxSampleRank)
+            throw ShapeError(node.id, describe(node) + "'s " + name + " " + quoted(text) +
+                                          " has more than " + std::to_string(kMaxSampleRank) +
+                                          " numbers; Strata's samples have at most " +
+                                          std::to_string(kMaxSampleRank) + " axes");
     }
     if (sizes.empty())
         throw ShapeError(node.id, describe(node) + " has no " + name + ": write the numbers " +
