@@ -150,8 +150,7 @@ private slots:
             std::lock_guard lock(logMutex);
             log.push_back(line);
         };
-        const int port = server.bind();
-        server.start();
+        const int port = serve(server);
         std::atomic<bool> done{false};
         std::atomic<int> failures{0}, answered{0}, backwards{0};
         std::vector<std::thread> clients;
