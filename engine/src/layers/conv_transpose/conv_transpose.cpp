@@ -40,7 +40,9 @@ void checkSettings(const Node &node, const Shape &in, const nlohmann::json &p,
         throw ShapeError(node.id, name + ": output_padding " +
                                       std::to_string(intOf(p, "output_padding")) +
                                       " is not smaller than the stride " + std::to_string(s) +
-                                      ", so it would add pixels no input reaches: set it below " +
+                                      " (it picks one of the sizes a stride-" + std::to_string(s) +
+                                      " convolution maps back from, as in PyTorch and Keras): "
+                                      "set it below " +
                                       std::to_string(s) + " or raise the stride");
     if (spec.padding == "explicit") {
         const std::pair<const char *, int64_t> pads[] = {

@@ -76,7 +76,10 @@ public:
             db_ = view(biasMd, s.weightGrads[1]);
         }
         wFwd_ = inner(w_, fwdPd_.weights_desc(), fwdToInner_, true);
-        wBwdD_ = inner(w_, bwdDPd_.weights_desc(), bwdDToInner_, true);
+        // Backward follows forward on the same weights: it reuses forward's copy when the
+        // layouts agree.
+        const bool shared = bwdDPd_.weights_desc() == fwdPd_.weights_desc();
+        wBwdD_ = shared ? wFwd_ : inner(w_, bwdDPd_.weights_desc(), bwdDToInner_, true);
         dwBwdW_ = inner(dw_, bwdWPd_.diff_weights_desc(), bwdWToOuter_, false);
     }
 
@@ -123,11 +126,7 @@ public:
 
     int64_t workspaceBytes() const override
     {
-        int64_t bytes = 0;
-        for (const auto *r : {&fwdToInner_, &bwdDToInner_, &bwdWToOuter_})
-            if (*r)
-                bytes += static_cast<int64_t>(fwdPd_.weights_desc().get_size());
-        return bytes + largestScratchpad({&fwdPd_, &bwdDPd_, &bwdWPd_});
+        return ownBytes_ + largestScratchpad({&fwdPd_, &bwdDPd_, &bwdWPd_});
     }
 
 private:
@@ -138,6 +137,7 @@ private:
         if (wanted == plain.get_desc())
             return plain;
         memory m(wanted, cpu_.engine());
+        ownBytes_ += static_cast<int64_t>(wanted.get_size());
         r = toInner ? reorder(plain, m) : reorder(m, plain);
         return m;
     }
@@ -161,6 +161,7 @@ private:
     memory x_, y_, dy_, dx_, w_, dw_, b_, db_;
     memory wFwd_, wBwdD_, dwBwdW_;
     reorder fwdToInner_, bwdDToInner_, bwdWToOuter_;
+    int64_t ownBytes_ = 0; // the weight copies in the primitives' layouts
 };
 
 } // namespace
