@@ -132,6 +132,27 @@ private slots:
         QCOMPARE(only(r.project, "Upsample").params.at("scale_width").get<int>(), 2);
     }
 
+    // Opset 9's Upsample (scales as input 2, asymmetric coordinates): nearest maps, linear
+    // (asymmetric, not PyTorch's half-pixel) does not.
+    void opset9Upsample()
+    {
+        for (const char *mode : {"nearest", "linear"}) {
+            const ModelBuilder b = imageThen(
+                [&](ModelBuilder &m) {
+                    m.floats("scales", {4}, {1, 1, 2, 2});
+                    setString(m.node("Upsample", {"x", "scales"}, "y", "/Upsample"), "mode", mode);
+                },
+                {kChannels, 6, 8}, 9);
+            if (std::string(mode) == "linear") {
+                models_.expectRefused(b, {"Upsample '/Upsample'", "'asymmetric'", "half_pixel"});
+                continue;
+            }
+            const ImportResult r = importOnnx(models_.save(b, "upsample9.onnx"));
+            QCOMPARE(only(r.project, "Upsample").params.at("mode").get<std::string>(),
+                     std::string("nearest"));
+        }
+    }
+
     void resizeRefused_data()
     {
         QTest::addColumn<QString>("mode");
@@ -186,6 +207,20 @@ private slots:
         const GraphAnalysis a = analyze(r.project.graph);
         QVERIFY(a.ok());
         QCOMPARE(a.find(ct.id)->output, (Shape{3, h, w}));
+    }
+
+    // auto_pad SAME_UPPER: output = input·stride, the odd pixel cropped at the end.
+    void convTransposeSameUpper()
+    {
+        ModelBuilder b = convTranspose(3, 2, {0, 0, 0, 0}, 0, {3, 6, 8});
+        onnx::NodeProto &n = *b.m.mutable_graph()->mutable_node(0);
+        n.clear_attribute();
+        setInts(n, "kernel_shape", {3, 3});
+        setInts(n, "strides", {2, 2});
+        setString(n, "auto_pad", "SAME_UPPER");
+        const ImportResult r = importOnnx(models_.save(b, "same_upper.onnx"));
+        QCOMPARE(only(r.project, "ConvTranspose2D").params.at("padding").get<std::string>(),
+                 std::string("same"));
     }
 
     void convTransposeRefused()
