@@ -162,6 +162,24 @@ std::vector<OpCase> opCases()
         op("Subtract per-channel flat", {"s", "Subtract", "s"}, {{2, 3, 4, 5}, {2, 3}}),
         op("GlobalAvgPool2D keep_dims", {"gap", "GlobalAvgPool2D", "gap", {{"keep_dims", true}}},
            {{3, 4, 5, 5}}),
+        // Decoders (issue 21): transposed convolutions and enlargements.
+        op("ConvTranspose2D k3 s2 same",
+           {"ct", "ConvTranspose2D", "ct", {{"filters", 3}, {"padding", "same"}}}, {{2, 4, 3, 4}}),
+        op("ConvTranspose2D pads output_padding after Input",
+           {"ct",
+            "ConvTranspose2D",
+            "ct",
+            {{"filters", 2},
+             {"kernel", 4},
+             {"stride", 3},
+             {"padding", "explicit"},
+             {"pad_top", 1},
+             {"pad_right", 2},
+             {"output_padding", 2},
+             {"bias", false}}},
+           {{2, 3, 3, 2}}, true, false),
+        op("Upsample nearest 2x3", {"up", "Upsample", "up", {{"scale_width", 3}}}, {{2, 3, 3, 4}}),
+        op("Upsample bilinear 2", {"up", "Upsample", "up", {{"mode", "bilinear"}}}, {{2, 3, 4, 3}}),
     };
 }
 

@@ -171,6 +171,8 @@ private slots:
         QTest::newRow("hardtanh") << "Hardtanh" << QStringList{"Clip"} << QStringList{"Tanh"};
         QTest::newRow("learned slope")
             << "learned" << QStringList{"PReLU"} << QStringList{"LeakyReLU"};
+        QTest::newRow("enlarge") << "enlarge" << QStringList{"ConvTranspose2D", "Upsample"}
+                                 << QStringList{"Conv2D", "MaxPool2D"};
         QTest::newRow("category") << "activation" << QStringList{"ReLU", "Softplus", "PReLU"}
                                   << QStringList{"Dense"};
     }

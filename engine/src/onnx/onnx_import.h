@@ -135,6 +135,10 @@ private:
     // import/pooling.cpp: ReduceMean over height and width as GlobalAvgPool2D.
     void convertArithmetic(const onnx::NodeProto &n);
     void convertReduceMean(const onnx::NodeProto &n);
+    // import/conv_transpose.cpp: ConvTranspose as ConvTranspose2D; import/upsample.cpp:
+    // Resize and Upsample with whole factors as Upsample.
+    void convertConvTranspose(const onnx::NodeProto &n);
+    void convertResize(const onnx::NodeProto &n);
     // The nodes reading `value`, and whether it is a graph output (onnx_import.cpp).
     std::vector<const onnx::NodeProto *> consumers(const std::string &value) const;
     bool isGraphOutput(const std::string &value) const;
