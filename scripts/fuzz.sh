@@ -25,7 +25,7 @@ if [[ -z "${STRATA_FUZZ_BUILD:-}" ]]; then
 fi
 targets=("$@")
 if ((${#targets[@]} == 0)); then
-  targets=(project idx cifar10 csv weights checkpoint history image image_folder)
+  targets=(project idx cifar10 csv weights checkpoint history image image_folder serve_request)
   # ONNX import is fuzzed when the build has it (libonnx-dev).
   # (grep reads all of ninja's list: with -q it could stop early and fail the pipe.)
   if ninja -C "$build" -t targets all | grep '^fuzz_onnx:' >/dev/null; then targets+=(onnx); fi

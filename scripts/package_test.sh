@@ -56,6 +56,25 @@ grep -q "application/x-strata-project" /usr/share/mime/globs2 ||
 grep -q "$app_id.desktop" /usr/share/applications/mimeinfo.cache ||
   { echo "the desktop database does not open .strata files with Strata"; exit 1; }
 man -w strata-cli >/dev/null
+# The installed server answers a prediction (bash's /dev/tcp: no HTTP client needed).
+/usr/bin/strata-cli export /usr/share/strata/projects/xor.strata --format safetensors \
+  --out xor.safetensors >/dev/null
+/usr/bin/strata-cli serve /usr/share/strata/projects/xor.strata --weights xor.safetensors \
+  --port 0 --watch 0 >serve.out &
+serve_pid=$!
+for _ in $(seq 100); do grep -q "http://" serve.out && break; sleep 0.2; done
+port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\)\/.*/\1/p' serve.out)
+[[ -n $port ]] || { echo "strata-cli serve did not start: $(cat serve.out)"; exit 1; }
+body='{"instances": [[0, 1]]}'
+exec 3<>"/dev/tcp/127.0.0.1/$port"
+printf 'POST /v1/models/xor:predict HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s' \
+  "${#body}" "$body" >&3
+answer=$(cat <&3)
+exec 3>&-
+kill "$serve_pid"
+wait "$serve_pid"
+grep -q '"predictions"' <<<"$answer" || { echo "strata-cli serve did not answer: $answer"; exit 1; }
+echo "strata-cli serve answered: $(tail -c 160 <<<"$answer")"
 echo "== Remove"
 "${sudo[@]}" apt-get remove -y -qq strata >/dev/null
 [[ ! -e /usr/bin/strata ]] || { echo "/usr/bin/strata is still there after removal"; exit 1; }

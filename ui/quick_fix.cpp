@@ -52,12 +52,16 @@ QString insertFlatten(Document *document, const QString &nodeId)
             moved.insert(id, document->position(id) + step);
         why = document->moveNodes(moved);
     }
+    // Named edges, not temporaries built in the calls: gcc 12 warned that a temporary
+    // PortRef's string "may be used uninitialized" (a false positive).
+    const PortRef flattenPort{toStd(flatten), 0};
+    const Edge toFlatten{old.from, flattenPort}, fromFlatten{flattenPort, old.to};
     if (why.isEmpty())
         why = document->disconnectPorts(old);
     if (why.isEmpty())
-        why = document->connectPorts({old.from, {toStd(flatten), 0}});
+        why = document->connectPorts(toFlatten);
     if (why.isEmpty())
-        why = document->connectPorts({{toStd(flatten), 0}, old.to});
+        why = document->connectPorts(fromFlatten);
     stack->endMacro();
     if (!why.isEmpty())
         stack->undo(); // nothing half done stays

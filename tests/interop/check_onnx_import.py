@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Models built in PyTorch and exported by torch.onnx.export (opset 13, the TorchScript
-exporter; LayerNorm and GroupNorm as its decompositions) import with strata-cli import and predict what PyTorch predicts, to within 1e-4;
+exporter; LayerNorm and GroupNorm as its decompositions, nn.Upsample as Resize) import with
+strata-cli import and predict what PyTorch predicts, to within 1e-4;
 the imported project trains (two real steps on the CPU, strata-cli profile --synthetic) and
 exports to ONNX again, and ONNX Runtime agrees too. Besides small models of our own, these
 are torchvision's standard architectures as published, with random weights and 10 classes,
@@ -84,6 +85,26 @@ def models(torch):
             x = self.uncounted(self.counted(x))
             return self.fc(torch.flatten(x, 1))
 
+    class EncoderDecoder(nn.Module):
+        """A small encoder-decoder: a stride-2 Conv2d down, a stride-2 ConvTranspose2d back
+        up (padding 1, output_padding 1), then nn.Upsample(scale_factor=2, mode="bilinear")
+        and a Conv2d, exported as ConvTranspose and Resize with constant scales."""
+
+        def __init__(self):
+            super().__init__()
+            self.down = nn.Conv2d(2, 4, 3, stride=2, padding=1)
+            self.up = nn.ConvTranspose2d(4, 3, 3, stride=2, padding=1, output_padding=1)
+            self.resize = nn.Upsample(scale_factor=2, mode="bilinear")
+            self.near = nn.Upsample(scale_factor=2)
+            self.conv = nn.Conv2d(3, 2, 3, padding=1)
+            self.fc = nn.Linear(2 * 4 * 4, 3)
+
+        def forward(self, x):
+            x = self.up(F.relu(self.down(x)))
+            x = self.conv(self.resize(F.relu(x)))
+            x = F.max_pool2d(self.near(x), 4)
+            return self.fc(torch.flatten(x, 1))
+
     class Mlp(nn.Module):
         def __init__(self):
             super().__init__()
@@ -159,6 +180,7 @@ def models(torch):
             ("norms", Norms(), [3, 6, 6], "softmax"),
             ("residual_gap", ResidualGap(), [3, 7, 7], "none"),
             ("window_settings", WindowSettings(), [3, 15, 13], "softmax"),
+            ("encoder_decoder", EncoderDecoder(), [2, 4, 4], "softmax"),
             ("mlp", Mlp(), [5], "none")] + torchvision_models()
 
 

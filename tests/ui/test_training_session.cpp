@@ -78,6 +78,7 @@ private slots:
     void destroyedWhilePaused();
     void destroyedRightAfterStart();
     void snapshotsOnlyWhilePanelsAreShown();
+    void snapshotsFollowListenersDuringARun();
 };
 
 void TestTrainingSession::everyEpochOnceInOrder()
@@ -333,6 +334,33 @@ void TestTrainingSession::snapshotsOnlyWhilePanelsAreShown()
     shown.show();
     new strata::ui::SnapshotsWhileShown(&shown, &session);
     QVERIFY(session.snapshotsWanted());
+}
+
+// A listener added during a run gets snapshots from the next batch; once the last one goes
+// (a panel covered by another tab), the run stops taking them.
+void TestTrainingSession::snapshotsFollowListenersDuringARun()
+{
+    TrainingSession session;
+    int announced = 0;
+    connect(&session, &TrainingSession::snapshotAvailable, this, [&] { ++announced; });
+    QVERIFY(session.start(strata::test::spirals(5000)));
+    QTRY_VERIFY(session.position() > 0.5);
+    QVERIFY(!session.trainer()->isSnapshotting());
+    QCOMPARE(announced, 0);
+    session.addSnapshotListener();
+    QVERIFY(session.trainer()->isSnapshotting());
+    QTRY_VERIFY(announced >= 2);
+    QVERIFY(session.isTraining());
+    session.removeSnapshotListener();
+    QVERIFY(!session.trainer()->isSnapshotting());
+    QTest::qWait(200); // one already taken may still come
+    const int afterwards = announced;
+    QTest::qWait(300);
+    QCOMPARE(announced, afterwards);
+    QVERIFY(session.isTraining());
+    QSignalSpy finished(&session, &TrainingSession::finished);
+    QVERIFY(session.stop());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
 }
 
 QTEST_MAIN(TestTrainingSession)

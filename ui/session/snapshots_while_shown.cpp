@@ -53,10 +53,9 @@ void SnapshotsWhileShown::followDock()
 
 void SnapshotsWhileShown::update()
 {
-    // A run asks for snapshots once, when it starts; profiles follow the listeners during the
-    // run. So only profiles stop behind another tab: a panel brought to the front mid-run
-    // would otherwise see no snapshot until the next run.
-    const bool covered = feed_ == Feed::Profiles && dock_ && !dockShown_;
+    // Snapshots and profiles both follow the listeners during a run, so a panel behind
+    // another tab stops them and gets them again when brought to the front.
+    const bool covered = dock_ && !dockShown_;
     listen(panel_->isVisible() && !covered);
 }
 

@@ -121,6 +121,19 @@ void TrainingSession::removeProfileListener()
         trainer_->setProfiling(false);
 }
 
+void TrainingSession::addSnapshotListener()
+{
+    if (++snapshotListeners_ == 1 && trainer_ && training_)
+        trainer_->setSnapshotting(true);
+}
+
+void TrainingSession::removeSnapshotListener()
+{
+    snapshotListeners_ = std::max(0, snapshotListeners_ - 1);
+    if (snapshotListeners_ == 0 && trainer_ && training_)
+        trainer_->setSnapshotting(false);
+}
+
 void TrainingSession::takeProfile()
 {
     if (!profileSlot_)
@@ -167,15 +180,14 @@ bool TrainingSession::launch(strata::Project project, const QString &base,
             recorder->observe(e);
         queue->push(e);
     };
-    if (snapshotsWanted()) {
-        // Every batch: a copy of a small model's weights costs less than its batch; panels
-        // see at most the latest one per drain tick.
-        mailbox_ = std::make_shared<strata::SnapshotMailbox>();
-        options.snapshotEvery = 1;
-        options.onSnapshot = [mailbox = mailbox_](strata::SnapshotPtr s) {
-            mailbox->put(std::move(s));
-        };
-    }
+    // Every batch while a panel listens (a copy of a small model's weights costs less than
+    // its batch; panels see at most the latest one per drain tick). Always set up, so a panel
+    // shown during the run can turn snapshots on, and one covered can turn them off.
+    mailbox_ = std::make_shared<strata::SnapshotMailbox>();
+    options.snapshotEvery = 1;
+    options.onSnapshot = [mailbox = mailbox_](strata::SnapshotPtr s) {
+        mailbox->put(std::move(s));
+    };
     // Always set up, so a Profiler dock shown during the run can turn profiling on.
     profileSlot_ = std::make_shared<ProfileSlot>();
     options.profile = profilesWanted();
@@ -186,6 +198,7 @@ bool TrainingSession::launch(strata::Project project, const QString &base,
     runBaseDir_ = base;
     trainer_ = std::make_unique<strata::Trainer>(std::move(project), base.toStdString(),
                                                  std::move(options));
+    trainer_->setSnapshotting(snapshotsWanted());
     // Trainer::run() reports how the run ended as its last event; the thread's finished
     // signal (queued to this thread) then says the run is over and its thread can be joined
     // without waiting.

@@ -75,9 +75,10 @@ public:
     // While at least one listener wants them, a run hands a copy of its weights after every
     // batch (and at each epoch end) to the session, which keeps the latest and emits
     // snapshotAvailable() at most once per drain tick (30 Hz). With no listener, runs take no
-    // snapshots and pay nothing. Applies from the next start().
-    void addSnapshotListener() { ++snapshotListeners_; }
-    void removeSnapshotListener() { snapshotListeners_ = std::max(0, snapshotListeners_ - 1); }
+    // snapshots and pay nothing. Turned on and off at once, also during a run
+    // (Trainer::setSnapshotting).
+    void addSnapshotListener();
+    void removeSnapshotListener();
     bool snapshotsWanted() const { return snapshotListeners_ > 0; }
     // The latest weights of the current or last run: the newest snapshot while training (with
     // a listener), the trained network's final weights once finished() has been emitted (any

@@ -75,8 +75,8 @@ struct TrainerOptions
     // setProfiling() during the run), the first profileStepsPerPeriod steps of every
     // profilePeriodSeconds are timed node by node and phase by phase, and their report is
     // handed to onProfile on the training thread at the period's end and when the run ends
-    // (it must not block for long). The untimed steps pay nothing; a timed one pays a clock read per kernel. Nothing
-    // of the run changes.
+    // (it must not block for long). The untimed steps pay nothing; a timed one pays a clock read
+    // per kernel. Nothing of the run changes.
     bool profile = false;
     double profilePeriodSeconds = 0.5;
     int profileStepsPerPeriod = 4;
@@ -118,6 +118,11 @@ public:
     // applied from the next batch.
     void setProfiling(bool on) { profiling_ = on; }
     bool isProfiling() const { return profiling_; }
+    // Turns weight snapshots on or off during the run (TrainerOptions::snapshotEvery and
+    // onSnapshot must be set: this only pauses them); safe from any thread, applied from the
+    // next batch. On at the start.
+    void setSnapshotting(bool on) { snapshotting_ = on; }
+    bool isSnapshotting() const { return snapshotting_; }
     const std::vector<EpochMetrics> &history() const { return history_; }
     const FinishedEvent &result() const { return result_; }
     // The trained network after the run (nullptr if it never compiled). Not thread-safe while
@@ -172,6 +177,7 @@ private:
     std::atomic<bool> paused_{false};
     std::atomic<bool> stopRequested_{false};
     std::atomic<bool> profiling_{false};
+    std::atomic<bool> snapshotting_{true};
     std::mutex commandMutex_;
     std::condition_variable commandCv_;
     std::optional<double> pendingLr_;

@@ -4,6 +4,7 @@
 #include "layers/arithmetic/arithmetic.h"
 #include "layers/batchnorm/batchnorm.h"
 #include "layers/conv2d/conv2d.h"
+#include "layers/conv_transpose/conv_transpose.h"
 #include "layers/dense/dense.h"
 #include "layers/dropout/dropout.h"
 #include "layers/flatten/flatten.h"
@@ -15,6 +16,7 @@
 #include "layers/prelu/prelu.h"
 #include "layers/reshape/reshape.h"
 #include "layers/softmax/softmax.h"
+#include "layers/upsample/upsample.h"
 
 namespace strata::internal {
 
@@ -23,7 +25,9 @@ void registerBuiltinLayers(LayerRegistry &registry)
     registerInput(registry);
     registerDense(registry);
     registerConv2D(registry);
+    registerConvTranspose(registry); // decoders (issue 21)
     registerPooling(registry);
+    registerUpsample(registry); // decoders (issue 21)
     registerFlatten(registry);
     registerReshapes(registry); // Reshape, Permute, ChannelShuffle, Slice (issue 21)
     registerActivations(registry);

@@ -54,6 +54,16 @@ OnnxNode &OnnxNode::attrInts(const std::string &name, std::vector<int64_t> value
     return *this;
 }
 
+OnnxNode &OnnxNode::attrString(const std::string &name, std::string value)
+{
+    OnnxAttribute a;
+    a.name = name;
+    a.kind = OnnxAttribute::Kind::String;
+    a.s = std::move(value);
+    attributes.push_back(std::move(a));
+    return *this;
+}
+
 OnnxContext::OnnxContext(const Node &node, const nlohmann::json &params,
                          std::vector<std::string> inputs, std::vector<Shape> inputShapes,
                          Shape outputShape, std::map<std::string, Tensor> weights,

@@ -19,7 +19,7 @@ inline constexpr const char *kOnnxBatchDim = "batch";
 
 struct OnnxAttribute
 {
-    enum class Kind { Int, Float, Ints, Tensor, IntTensor };
+    enum class Kind { Int, Float, Ints, Tensor, IntTensor, String };
     std::string name;
     Kind kind = Kind::Int;
     int64_t i = 0;
@@ -27,6 +27,7 @@ struct OnnxAttribute
     std::vector<int64_t> ints;
     Tensor tensor; // a float tensor (Constant's `value`)
     // IntTensor: `ints` as a 1-D int64 tensor (a Reshape's shape as Constant's `value`)
+    std::string s; // String (Resize's mode)
 };
 
 struct OnnxNode
@@ -42,6 +43,7 @@ struct OnnxNode
     OnnxNode &attrInts(const std::string &name, std::vector<int64_t> values);
     OnnxNode &attrTensor(const std::string &name, Tensor value);
     OnnxNode &attrIntTensor(const std::string &name, std::vector<int64_t> values);
+    OnnxNode &attrString(const std::string &name, std::string value);
 };
 
 // A named value with its shape, batch excluded (the batch dimension is dynamic).

@@ -129,6 +129,10 @@ void setAttribute(onnx::NodeProto &n, const OnnxAttribute &a)
             t.add_int64_data(v);
         break;
     }
+    case OnnxAttribute::Kind::String:
+        attr->set_type(onnx::AttributeProto::STRING);
+        attr->set_s(a.s);
+        break;
     }
 }
 

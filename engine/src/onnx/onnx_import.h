@@ -138,6 +138,10 @@ private:
     // import/pooling.cpp: ReduceMean over height and width as GlobalAvgPool2D.
     void convertArithmetic(const onnx::NodeProto &n);
     void convertReduceMean(const onnx::NodeProto &n);
+    // import/conv_transpose.cpp: ConvTranspose as ConvTranspose2D; import/upsample.cpp:
+    // Resize and Upsample with whole factors as Upsample.
+    void convertConvTranspose(const onnx::NodeProto &n);
+    void convertResize(const onnx::NodeProto &n);
     // import/reshape.cpp: Transpose as Permute, Slice as Slice (or of integer constants), the
     // fused channel shuffle as ChannelShuffle, and Reshape's general case (convertReshape) as
     // Reshape: its target with 0 and a leading -1 resolved (kBatchSize for the batch), the

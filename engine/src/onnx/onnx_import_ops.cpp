@@ -3,7 +3,8 @@
 // handlers live in onnx/import/, one file per layer family: conv2d, dense, pooling,
 // activation, batchnorm, merge, gelu (the Erf chain), gated (SiLU and Hardswish as x times a
 // gate), arithmetic (Mul and Sub of two layers), prelu, norm (LayerNorm and GroupNorm, and
-// their chains: norm_chains), shapes (ops that move no data).
+// their chains: norm_chains), shapes (ops that move no data), conv_transpose and upsample
+// (Resize).
 
 #include "onnx/onnx_import.h"
 
@@ -57,6 +58,10 @@ const std::map<std::string, OnnxImporter::Handler> &OnnxImporter::handlers()
         // Squeeze-and-excitation (issue 21): channel means and gates.
         {"ReduceMean", &OnnxImporter::convertReduceMean},
         {"Sub", &OnnxImporter::convertArithmetic},
+        // Decoders (issue 21): transposed convolutions and enlargements.
+        {"ConvTranspose", &OnnxImporter::convertConvTranspose},
+        {"Resize", &OnnxImporter::convertResize},
+        {"Upsample", &OnnxImporter::convertResize},
         // ShuffleNet (issue 21): the channel shuffle (its chain arrives as ChannelShuffle,
         // import/shuffle_chain.cpp), the channel split and other moves within a sample.
         {"ChannelShuffle", &OnnxImporter::convertChannelShuffle},

@@ -101,7 +101,11 @@ private:
                  ": an object instance holds one key, \"b64\" (a picture file) or the "
                  "input's name \"" +
                  inputName_ + "\"");
-        const auto &[key, value] = *o.items().begin();
+        // Not `*o.items().begin()`: its key() refers into a temporary that is gone by the
+        // next line (found by fuzz_serve_request under AddressSanitizer).
+        const auto it = o.begin();
+        const std::string &key = it.key();
+        const json &value = it.value();
         if (key == "b64") {
             if (!value.is_string())
                 fail(where_ + ": \"b64\" holds " + typeName(value) + ", not a base64 string");

@@ -328,7 +328,7 @@ void Trainer::publishBatch(Run &r, int epoch, int b, const LossTotals &t)
     be.samplesPerSecond = elapsed > 0 ? static_cast<double>(r.seen) / elapsed : 0;
     publish(be);
     // The epoch's last batch is followed by the epoch end's snapshot.
-    if (options_.snapshotEvery > 0 && options_.onSnapshot && b + 1 < r.batches &&
+    if (options_.snapshotEvery > 0 && options_.onSnapshot && snapshotting_ && b + 1 < r.batches &&
         be.step - r.lastSnapshotStep >= options_.snapshotEvery)
         publishSnapshot(r, epoch, b + 1, false, r.network->weightsToHost());
 }
@@ -421,7 +421,7 @@ bool Trainer::endEpoch(Run &r, int epoch)
         r.sinceBest++;
     }
     history_.push_back(m);
-    if (options_.snapshotEvery > 0 && options_.onSnapshot)
+    if (options_.snapshotEvery > 0 && options_.onSnapshot && snapshotting_)
         publishSnapshot(r, epoch, r.batches, true, weights);
     if (!options_.outDir.empty()) {
         internal::appendHistoryLog(historyPath(), m); // before the checkpoint that counts it

@@ -140,6 +140,16 @@ private slots:
         QVERIFY(contains(torch, "self.conv_same = nn.Conv2d(8, 8, kernel_size=3, padding=1)"));
         QVERIFY(contains(torch, "F.pad(skip, (0, 1, 0, 1), value=-math.inf)"));
         QVERIFY(contains(torch, "avg_pool_padded(ln_pos, 2, 2, (0, 1, 0, 1))"));
+        // Keras' transposed "same" crops the odd pixel at the end, which PyTorch slices off;
+        // explicit pads crop with Cropping2D after a "valid" Conv2DTranspose.
+        QVERIFY(contains(torch, "self.deconv(ln_pos)[:, :, 0:14, 0:14]"));
+        QVERIFY(contains(torch, "nn.ConvTranspose2d(4, 2, kernel_size=3, stride=2, padding=1, "
+                                "output_padding=1, bias=False)"));
+        QVERIFY(contains(keras, "layers.Conv2DTranspose(2, 3, strides=2, padding=\"same\""));
+        QVERIFY(contains(keras, "layers.Cropping2D(((1, 1), (1, 1))"));
+        QVERIFY(contains(torch, "nn.Upsample(scale_factor=(1.0, 2.0), mode=\"bilinear\", "
+                                "align_corners=False)"));
+        QVERIFY(contains(keras, "layers.UpSampling2D((1, 2), interpolation=\"bilinear\""));
         // BatchNorm momentum the PyTorch way; the fused Softmax leaves its scores to the loss.
         QVERIFY(contains(torch, "nn.BatchNorm2d(8, eps=0.001, momentum=0.01)"));
         QVERIFY(contains(torch, "if return_logits:"));
@@ -179,7 +189,7 @@ private slots:
         for (const char *module : {"self.gn_img = nn.GroupNorm(2, 4, eps=1e-05)",
                                    "self.ln_img = nn.LayerNorm([4, 7, 7], eps=1e-05)",
                                    "self.ln_pos(ln_img.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)",
-                                   "self.ln_flat = nn.LayerNorm(220, eps=0.001)"})
+                                   "self.ln_flat = nn.LayerNorm(1004, eps=0.001)"})
             QVERIFY2(contains(torch, module), module);
         for (const char *layer :
              {"layers.GroupNormalization(groups=2, axis=-1, epsilon=1e-05, name=\"gn_img\")",

@@ -160,11 +160,11 @@ private slots:
         // as Constants); GroupNorm is Reshape → InstanceNormalization → Reshape → Mul → Add
         // (two shapes and the instance norm's scale and bias as Constants). Multiply and
         // Subtract are Mul and Sub, a per-channel input held flat unsqueezed to C×1×1 first
-        // (its axes a Constant).
+        // (its axes a Constant). Upsample is a Resize with its scales as a Constant.
         // Reshape's shape is a Constant, ChannelShuffle's two, Slice's starts, ends and axes
         // three.
         int gelus = 0, gated = 0, clips = 0, layerNorms = 0, groupNorms = 0, multiplies = 0,
-            subtracts = 0, moveConstants = 0;
+            subtracts = 0, upsamples = 0, moveConstants = 0;
         for (const Node &n : project.graph.nodes()) {
             gelus += n.type == "GELU";
             gated += n.type == "SiLU" || n.type == "Hardswish";
@@ -173,6 +173,7 @@ private slots:
             groupNorms += n.type == "GroupNorm";
             multiplies += n.type == "Multiply";
             subtracts += n.type == "Subtract";
+            upsamples += n.type == "Upsample";
             moveConstants += n.type == "Reshape"          ? 1
                              : n.type == "ChannelShuffle" ? 2
                              : n.type == "Slice"          ? 3
@@ -183,7 +184,8 @@ private slots:
         QCOMPARE(ops["Mul"], 2 * gelus + gated + layerNorms + groupNorms + multiplies);
         QCOMPARE(ops["Sub"], subtracts + layerNorms);
         QCOMPARE(ops["Constant"], 3 * gelus + 2 * clips + 2 * layerNorms + 4 * groupNorms +
-                                      ops["Unsqueeze"] + moveConstants);
+                                      ops["Unsqueeze"] + upsamples + moveConstants);
+        QCOMPARE(ops["Resize"], upsamples);
         QCOMPARE(ops["ReduceMean"], 2 * layerNorms);
         QCOMPARE(ops["InstanceNormalization"], groupNorms);
 

@@ -26,6 +26,23 @@ namespace {
 
 const char *kRequest = R"({"instances": [[0.3, -0.8], [1, 1]]})";
 
+// Any free port, no file watcher.
+HttpOptions onAnyPort()
+{
+    HttpOptions o;
+    o.port = 0;
+    o.watchSeconds = 0;
+    return o;
+}
+
+// Binds and serves on a thread of its own; the port.
+int serve(ModelServer &server)
+{
+    const int port = server.bind();
+    server.start();
+    return port;
+}
+
 } // namespace
 
 class TestModelServer : public QObject
@@ -42,12 +59,8 @@ private slots:
     {
         const ServedFiles f = writeSpirals(path("http"), 3);
         ModelService service(f.project, f.weights);
-        HttpOptions o;
-        o.port = 0;
-        o.watchSeconds = 0;
-        ModelServer server(service, o);
-        const int port = server.bind();
-        server.start();
+        ModelServer server(service, onAnyPort());
+        const int port = serve(server);
         httplib::Client client("127.0.0.1", port);
         auto r = client.Post("/v1/models/spirals:predict", kRequest, "application/json");
         QVERIFY(r);
@@ -100,13 +113,10 @@ private slots:
     {
         const ServedFiles f = writeSpirals(path("limit"), 3);
         ModelService service(f.project, f.weights);
-        HttpOptions o;
-        o.port = 0;
-        o.watchSeconds = 0;
+        HttpOptions o = onAnyPort();
         o.maxBodyBytes = 4096;
         ModelServer server(service, o);
-        const int port = server.bind();
-        server.start();
+        const int port = serve(server);
         httplib::Client client("127.0.0.1", port);
         std::string big = "{\"instances\": [";
         for (int i = 0; i < 1000; ++i)
@@ -131,8 +141,7 @@ private slots:
         so.threads = 2;
         so.contexts = 2;
         ModelService service(f.project, f.weights, so);
-        HttpOptions o;
-        o.port = 0;
+        HttpOptions o = onAnyPort();
         o.watchSeconds = 0.05;
         ModelServer server(service, o);
         std::vector<std::string> log;
@@ -141,8 +150,7 @@ private slots:
             std::lock_guard lock(logMutex);
             log.push_back(line);
         };
-        const int port = server.bind();
-        server.start();
+        const int port = serve(server);
         std::atomic<bool> done{false};
         std::atomic<int> failures{0}, answered{0}, backwards{0};
         std::vector<std::thread> clients;
@@ -202,13 +210,10 @@ private slots:
     {
         const ServedFiles f = writeSpirals(path("slow"), 3);
         ModelService service(f.project, f.weights);
-        HttpOptions o;
-        o.port = 0;
-        o.watchSeconds = 0;
+        HttpOptions o = onAnyPort();
         o.readTimeoutSeconds = 1;
         ModelServer server(service, o);
-        const int port = server.bind();
-        server.start();
+        const int port = serve(server);
         RawSocket slow(port);
         QVERIFY(slow.connected());
         slow.send("POST /v1/models/spirals:predict HTTP/1.1\r\nHost: x\r\nContent-Length: "

@@ -217,6 +217,36 @@ private slots:
         trainedWeights(off);
     }
 
+    // Paused and resumed during the run (a panel covered and shown again): no snapshot
+    // while off, the cadence again once on, and the weights the same as without snapshots.
+    void snapshotsPauseDuringARun()
+    {
+        TrainerOptions o;
+        o.snapshotEvery = 1;
+        std::vector<int64_t> steps;
+        o.onSnapshot = [&](SnapshotPtr s) { steps.push_back(s->step); };
+        Trainer *trainer = nullptr;
+        o.observer = [&](const TrainingEvent &e) {
+            if (const auto *b = std::get_if<BatchEvent>(&e)) {
+                if (b->step == 5)
+                    trainer->setSnapshotting(false);
+                if (b->step == 20)
+                    trainer->setSnapshotting(true);
+            }
+        };
+        Trainer t(moons(3), ".", o);
+        trainer = &t;
+        QVERIFY(t.isSnapshotting());
+        QVERIFY(t.run().reason == FinishedEvent::Reason::Completed);
+        // Steps 1-4, none from 5 (its snapshot comes after its event) to 19, then every step
+        // to the end (an epoch's last step's snapshot is the epoch end's).
+        std::vector<int64_t> want{1, 2, 3, 4};
+        for (int64_t s = 20; s <= 45; ++s)
+            want.push_back(s);
+        QCOMPARE(steps, want);
+        QCOMPARE(firstDifference(t.network()->weightsToHost(), trainedWeights({})), QString());
+    }
+
     void stepBatchTrainsOneBatchThenPauses()
     {
         Recorder rec;
