@@ -94,7 +94,7 @@ const char *kUsage =
     "                                  exit code 1 when there is an error\n"
     "  train PROJECT [--epochs N] [--device cpu|cuda[:N]] [--out DIR]\n"
     "                [--resume RUN|CHECKPOINT] [--seed N] [--threads N] [--quiet]\n"
-    "                [--keep-checkpoints K]\n"
+    "                [--keep-checkpoints K] [--precision fp32|bf16]\n"
     "                                  train; a new run in PROJECT's runs folder (NAME.runs\n"
     "                                  beside it), or into DIR with --out; --resume RUN\n"
     "                                  continues a stored run where it stopped\n"

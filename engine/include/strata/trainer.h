@@ -44,6 +44,8 @@ struct TrainerOptions
     std::optional<int> epochs;
     std::optional<uint64_t> seed;
     std::optional<std::string> device;
+    // Overrides the project's training precision ("fp32", "bf16"; see strata/precision.h).
+    std::optional<std::string> precision;
     // Batches between two reads of the loss totals and the NaN/Inf guard's answer (one
     // BatchEvent per read). 0: every batch where reads are free (the CPU), kDeviceReadEvery on
     // a device whose reads wait for it. Above 1, the guard answers late on any backend and
@@ -75,8 +77,8 @@ struct TrainerOptions
     // setProfiling() during the run), the first profileStepsPerPeriod steps of every
     // profilePeriodSeconds are timed node by node and phase by phase, and their report is
     // handed to onProfile on the training thread at the period's end and when the run ends
-    // (it must not block for long). The untimed steps pay nothing; a timed one pays a clock read per kernel. Nothing
-    // of the run changes.
+    // (it must not block for long). The untimed steps pay nothing; a timed one pays a clock read
+    // per kernel. Nothing of the run changes.
     bool profile = false;
     double profilePeriodSeconds = 0.5;
     int profileStepsPerPeriod = 4;
