@@ -72,6 +72,7 @@ private slots:
             {"train", xor_, "--out", out, "--epochs", "30", "--precision", "bf16", "--quiet"});
         QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
         QVERIFY2(r.out.contains("Epoch 30/30"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("bf16 mixed precision"), qPrintable(r.out)); // "Training on"
         const QString header = headerOf(out + "/final.safetensors");
         QVERIFY2(header.contains("\"F32\"") && !header.contains("BF16"), qPrintable(header));
         QVERIFY(headerOf(out + "/checkpoint.safetensors").contains("\"F32\""));

@@ -345,6 +345,8 @@ void Trainer::publishStarted(Run &r)
 {
     StartedEvent started;
     started.device = r.backend->description();
+    if (r.network->precision() != Precision::Fp32) // said where the device is shown
+        started.device += ", " + toString(r.network->precision()) + " mixed precision";
     started.trainSamples = r.train.size();
     started.validationSamples = r.validation ? r.validation->size() : 0;
     started.batchesPerEpoch = r.batches;
