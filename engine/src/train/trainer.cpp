@@ -289,7 +289,7 @@ void Trainer::buildNetwork(Run &r)
     r.backend = createBackend(options_.device.value_or(spec.device));
     r.network = std::make_unique<Network>(project_.graph, *r.backend, r.loss,
                                           parseInitConvention(spec.init), seed);
-    // Refused here, before any data moves, when the device cannot compute in it natively.
+    // Refused before the first step where the device cannot compute in it natively.
     r.network->setPrecision(parsePrecision(options_.precision.value_or(spec.precision)));
     // The dataset against the model's Input and output: the rule the studio checks before Train.
     const GraphAnalysis &compiled = r.network->analysis();
