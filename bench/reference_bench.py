@@ -11,7 +11,7 @@ their OpenMP runtimes never meet.
     .venv/bin/python bench/reference_bench.py [--seconds 10] [--threads 2]
         [--models mlp,mnist_cnn,...] [--frameworks strata,torch,keras]
         [--strata-bench build/bench/strata-bench] [--rounds N] [--markdown FILE]
-        [--device cpu|cuda]
+        [--device cpu|cuda] [--precision fp32|bf16]
 
 --rounds N runs the frameworks in turn N times and reports each figure's median, and the
 median of each round's ratio: on a shared machine the speed drifts by a third between
@@ -20,6 +20,10 @@ minutes, and a ratio taken within one round is the fair one.
 With --device cuda, Strata and PyTorch train on the GPU (Keras is tensorflow-cpu here, so it is
 left out unless named in --frameworks); each batch is copied from pinned host memory to the GPU
 every step, as Strata does.
+
+With --precision bf16, PyTorch runs forward and loss under torch.autocast("cpu",
+dtype=torch.bfloat16), Keras under the mixed_bfloat16 policy and Strata with its bf16 mixed
+precision; Strata also runs in fp32 in every round, and the table adds Strata bf16 / fp32.
 
 Batch sizes and optimizers are read from the example projects (projects/*.strata), the same
 files strata-bench trains, so the three always agree; the layer stacks are written out below
@@ -30,10 +34,11 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import subprocess
 import sys
 import time
+
+from machine_info import cpu_name, gpu_name, versions
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -62,7 +67,8 @@ POOL_BATCHES = 16  # distinct synthetic batches per model, as in strata-bench
 WARMUP_SECONDS = 1.0
 WARMUP_STEPS = 5
 
-FRAMEWORK_TITLES = {"strata": "Strata", "torch": "PyTorch", "keras": "Keras"}
+FRAMEWORK_TITLES = {"strata": "Strata", "torch": "PyTorch", "keras": "Keras",
+                    "strata_fp32": "Strata fp32"}
 
 
 def training_spec(model):
@@ -121,7 +127,9 @@ class StepTimer:
 # PyTorch
 
 
-def torch_worker(models, seconds, threads, device="cpu"):
+def torch_worker(models, seconds, threads, device="cpu", precision="fp32"):
+    import contextlib
+
     import torch
     import torch.nn as nn
 
@@ -180,13 +188,18 @@ def torch_worker(models, seconds, threads, device="cpu"):
         timer = StepTimer(seconds)
         i = 0
         running = 0.0
+        # bf16: autocast runs convolutions and linear layers in bf16; weights stay fp32.
+        autocast = (lambda: torch.autocast(dev.type, dtype=torch.bfloat16)) \
+            if precision == "bf16" else contextlib.nullcontext
         while True:
             xb, yb = xs[i % POOL_BATCHES], ys[i % POOL_BATCHES]
             if on_gpu:
                 xb, yb = xb.to(dev, non_blocking=True), yb.to(dev, non_blocking=True)
             i += 1
             opt.zero_grad(set_to_none=True)
-            loss = loss_fn(net(xb), yb)
+            with autocast():
+                out = net(xb)
+            loss = loss_fn(out.float(), yb)
             loss.backward()
             opt.step()
             running += loss.item()  # the tutorials' running loss; it waits for the step
@@ -199,7 +212,7 @@ def torch_worker(models, seconds, threads, device="cpu"):
 # Keras 3 on TensorFlow
 
 
-def keras_worker(models, seconds, threads):
+def keras_worker(models, seconds, threads, precision="fp32"):
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     import numpy as np
     import tensorflow as tf
@@ -210,6 +223,8 @@ def keras_worker(models, seconds, threads):
     from keras import layers
 
     keras.utils.set_random_seed(1)
+    if precision == "bf16":  # bf16 compute, fp32 variables
+        keras.mixed_precision.set_global_policy("mixed_bfloat16")
 
     def build(model):
         # channels_last, as Keras prefers: the inputs are (H, W, C).
@@ -299,19 +314,22 @@ def run_worker(framework, args):
     threads = str(args.threads)
     env.update(OMP_NUM_THREADS=threads, MKL_NUM_THREADS=threads, TF_CPP_MIN_LOG_LEVEL="2",
                KERAS_BACKEND="tensorflow")
-    if framework == "strata":
+    precision = "fp32" if framework == "strata_fp32" else args.precision
+    if framework.startswith("strata"):
         command = [args.strata_bench, "--json", "--seconds", str(args.seconds),
                    "--threads", threads, "--models", ",".join(args.models),
-                   "--projects", os.path.join(REPO, "projects"), "--device", args.device]
+                   "--projects", os.path.join(REPO, "projects"), "--device", args.device,
+                   "--precision", precision]
     else:
         command = [sys.executable, os.path.abspath(__file__), "--worker", framework,
                    "--seconds", str(args.seconds), "--threads", threads,
-                   "--models", ",".join(args.models), "--device", args.device]
+                   "--models", ",".join(args.models), "--device", args.device,
+                   "--precision", precision]
     print(f"[{FRAMEWORK_TITLES[framework]}] {' '.join(command)}", file=sys.stderr, flush=True)
     proc = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True)
     results = {}
     for line in proc.stdout.splitlines():
-        if line.startswith("{"):
+        if line.startswith("{") and "model" in json.loads(line):
             r = json.loads(line)
             results[r["model"]] = r
             print(f"[{FRAMEWORK_TITLES[framework]}] {r['model']}: "
@@ -321,42 +339,6 @@ def run_worker(framework, args):
         print(f"[{FRAMEWORK_TITLES[framework]}] exited with status {proc.returncode}",
               file=sys.stderr)
     return results
-
-
-def versions(frameworks, strata_bench):
-    """One line per framework saying what was measured."""
-    lines = []
-    if "strata" in frameworks:
-        lines.append(f"Strata: {os.path.relpath(strata_bench, REPO)}")
-    code = {
-        "torch": "import torch; print('PyTorch', torch.__version__)",
-        "keras": "import os; os.environ['TF_CPP_MIN_LOG_LEVEL']='2'; import tensorflow as tf, "
-                 "keras; print('TensorFlow', tf.__version__, '/ Keras', keras.__version__)",
-    }
-    for f in ("torch", "keras"):
-        if f in frameworks:
-            out = subprocess.run([sys.executable, "-c", code[f]], stdout=subprocess.PIPE,
-                                 stderr=subprocess.DEVNULL, text=True).stdout.strip()
-            lines.append(out or f"{f}: not importable")
-    return lines
-
-
-def cpu_name():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
-
-
-def gpu_name():
-    code = "import torch; print(torch.cuda.get_device_name(0))"
-    out = subprocess.run([sys.executable, "-c", code], stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL, text=True).stdout.strip()
-    return out or "unknown GPU"
 
 
 def fmt(value):
@@ -378,6 +360,12 @@ def ratio_of(round_results, model):
     return get("strata") / max(refs) if get("strata") and refs else None
 
 
+def bf16_gain(round_results, model):
+    """Strata bf16's samples/s over Strata fp32's, within one round."""
+    get = lambda f: round_results.get(f, {}).get(model, {}).get("samples_per_second")  # noqa
+    return get("strata") / get("strata_fp32") if get("strata") and get("strata_fp32") else None
+
+
 def make_table(args, rounds):
     """The results as a markdown table plus a header saying how they were measured. rounds:
     one {framework: {model: result}} per round; figures are medians over the rounds, and the
@@ -387,7 +375,8 @@ def make_table(args, rounds):
         where = f"{gpu_name()} ({args.device}), host {where}"
     head = [
         f"Training throughput (samples/s), synthetic data, {args.threads} threads per "
-        f"framework, {args.seconds:g} s per model after a warm-up"
+        f"framework, {args.seconds:g} s per model after a warm-up, {args.precision}"
+        f"{' (PyTorch autocast, Keras mixed_bfloat16)' if args.precision == 'bf16' else ''}"
         f"{f', median of {len(rounds)} rounds (each framework in turn)' if len(rounds) > 1 else ''}; "
         f"{datetime.date.today().isoformat()}, {where}.",
         "",
@@ -395,10 +384,12 @@ def make_table(args, rounds):
     head += ["- " + v for v in versions(args.frameworks, args.strata_bench)]
     head.append("")
     several = len(rounds) > 1
+    gain = any("strata_fp32" in r for r in rounds)  # --precision bf16: Strata bf16 / fp32
     rows = ["| model | batch | Strata | PyTorch | Keras | Strata / best of two | " +
-            ("per round | " if several else "") + "target |",
+            ("per round | " if several else "") + ("Strata bf16 / fp32 | " if gain else "") +
+            "target |",
             "| --- | ---: | ---: | ---: | ---: | ---: | " + ("---: | " if several else "") +
-            "--- |"]
+            ("---: | " if gain else "") + "--- |"]
     for model in args.models:
         get = lambda f: median(r.get(f, {}).get(model, {}).get("samples_per_second")  # noqa
                                for r in rounds)
@@ -409,9 +400,11 @@ def make_table(args, rounds):
         target = TARGETS.get(model, 1.0) if args.device == "cpu" else GPU_TARGET
         verdict = "—" if ratio is None else ("met" if ratio >= target else "not met")
         spread = " | " + ", ".join("—" if v is None else f"{v:.2f}" for v in per_round)
+        g = median(bf16_gain(r, model) for r in rounds)
+        g = (" | —" if g is None else f" | {g:.2f}×") if gain else ""
         rows.append(f"| {MODELS[model][1]} | {batch} | {fmt(strata)} | {fmt(torch_)} | "
                     f"{fmt(keras_)} | {'—' if ratio is None else f'{ratio:.2f}×'}"
-                    f"{spread if several else ''} | ≥ {target:g}×: {verdict} |")
+                    f"{spread if several else ''}{g} | ≥ {target:g}×: {verdict} |")
     return "\n".join(head + rows) + "\n"
 
 
@@ -434,6 +427,8 @@ def main():
     parser.add_argument("--markdown", help="also write the table to this markdown file")
     parser.add_argument("--device", default="cpu",
                         help="cpu (default), or cuda / cuda:N for Strata and PyTorch on a GPU")
+    parser.add_argument("--precision", default="fp32", choices=["fp32", "bf16"],
+                        help="fp32 (default) or bf16 mixed precision for every framework")
     parser.add_argument("--worker", choices=["torch", "keras"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.models = [m for m in args.models.split(",") if m]
@@ -445,9 +440,9 @@ def main():
     os.environ["OMP_NUM_THREADS"] = str(args.threads)
     os.environ["MKL_NUM_THREADS"] = str(args.threads)
     if args.worker == "torch":
-        return torch_worker(args.models, args.seconds, args.threads, args.device)
+        return torch_worker(args.models, args.seconds, args.threads, args.device, args.precision)
     if args.worker == "keras":
-        return keras_worker(args.models, args.seconds, args.threads)
+        return keras_worker(args.models, args.seconds, args.threads, args.precision)
 
     if args.frameworks is None:
         args.frameworks = "strata,torch,keras" if args.device == "cpu" else "strata,torch"
@@ -465,11 +460,13 @@ def main():
 
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
+    runs = args.frameworks + (["strata_fp32"] if args.precision == "bf16" and
+                              "strata" in args.frameworks else [])
     rounds = []
     for i in range(args.rounds):
         if args.rounds > 1:
             print(f"Round {i + 1} of {args.rounds}", file=sys.stderr, flush=True)
-        rounds.append({f: run_worker(f, args) for f in args.frameworks})
+        rounds.append({f: run_worker(f, args) for f in runs})
     table = make_table(args, rounds)
     print()
     print(table)
@@ -477,7 +474,7 @@ def main():
         with open(args.markdown, "w") as f:
             f.write(table)
         print(f"Wrote {args.markdown}")
-    missing = [(f, m) for r in rounds for f in args.frameworks for m in args.models
+    missing = [(f, m) for r in rounds for f in runs for m in args.models
                if m not in r[f]]
     return 1 if missing else 0
 

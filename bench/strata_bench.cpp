@@ -4,10 +4,13 @@
 // compiled for the CPU backend and trained on random inputs of its input shape with random
 // labels, for a fixed time after a short warm-up. The step is the trainer's own: gather a
 // shuffled batch, Network::trainStep, takeTotals, the NaN/Inf guard (gradientsFinite) and
-// Optimizer::step. It prints samples/s per model, as a table or one JSON object per line.
+// Optimizer::step. It prints samples/s per model and the training GFLOP/s they mean (FLOPs
+// from shape inference, strata/node_costs.h), as a table or one JSON object per line. With
+// --peak it first measures the machine's fp32 and bf16 GEMM peaks at the thread count
+// (strata/machine_peak.h) and shows each model's GFLOP/s as a share of its precision's peak.
 //
 //   strata-bench [--seconds S] [--threads N] [--models a,b,...] [--projects DIR] [--json]
-//                [--device cpu|cuda[:N]]
+//                [--device cpu|cuda[:N]] [--precision fp32|bf16] [--peak]
 //
 // This is a benchmark, not a test: its numbers mean something only on a quiet machine.
 
@@ -16,7 +19,9 @@
 #include "strata/backend.h"
 #include "strata/dataset.h"
 #include "strata/errors.h"
+#include "strata/machine_peak.h"
 #include "strata/network.h"
+#include "strata/node_costs.h"
 #include "strata/project.h"
 #include "train/cpu_threads.h"
 
@@ -70,6 +75,8 @@ struct Options
     std::string projectsDir;
     bool json = false;
     std::string device = "cpu"; // "cpu", "cuda" or "cuda:N"
+    strata::Precision precision = strata::Precision::Fp32;
+    bool peak = false;
 };
 
 struct Result
@@ -81,6 +88,7 @@ struct Result
     double samplesPerSecond = 0;
     int threads = 0;
     double finalLoss = 0; // the last measured step's mean loss, a sanity check
+    double gflops = 0;    // training FLOPs per second
 };
 
 [[noreturn]] void usage(const std::string &error)
@@ -98,7 +106,10 @@ struct Result
                  "  --projects DIR  where the example .strata files are (default:\n"
                  "                  <exe dir>/../../projects, then ./projects)\n"
                  "  --json          one JSON object per model and line\n"
-                 "  --device D      cpu (default), cuda or cuda:N\n");
+                 "  --device D      cpu (default), cuda or cuda:N\n"
+                 "  --precision P   fp32 (default) or bf16 (mixed precision)\n"
+                 "  --peak          first measure the fp32 and bf16 GEMM peaks at the thread\n"
+                 "                  count; then each model's GFLOP/s as a share of its peak\n");
     std::exit(error.empty() ? 0 : 2);
 }
 
@@ -154,6 +165,14 @@ Options parseOptions(int argc, char **argv)
             o.json = true;
         } else if (arg == "--device") {
             o.device = value();
+        } else if (arg == "--precision") {
+            try {
+                o.precision = strata::parsePrecision(value());
+            } catch (const strata::Error &e) {
+                usage(e.what());
+            }
+        } else if (arg == "--peak") {
+            o.peak = true;
         } else {
             usage("unknown argument '" + arg + "'");
         }
@@ -205,6 +224,7 @@ Result benchmark(const ModelEntry &entry, const fs::path &projectsDir, const Opt
     if (o.threads == 0) // the trainer's rule for an automatic thread count
         strata::setCpuThreads(
             strata::internal::automaticCpuThreads(net.analysis(), spec.batchSize));
+    net.setPrecision(o.precision); // refused where the backend would only emulate it
     auto optimizer = strata::makeOptimizer(spec.optimizer, *backend, net.parameters());
 
     const int batch = spec.batchSize;
@@ -257,7 +277,36 @@ Result benchmark(const ModelEntry &entry, const fs::path &projectsDir, const Opt
     r.seconds = elapsed;
     r.samplesPerSecond = static_cast<double>(r.steps) * batch / elapsed;
     r.finalLoss = lastLoss;
+    r.gflops = strata::trainingFlops(net.analysis(), batch) * double(r.steps) / elapsed / 1e9;
     return r;
+}
+
+// --peak: the fp32 and bf16 peaks at the thread count (a precision the CPU cannot compute in
+// natively is reported and left out). The figure for `o.precision`, or 0 when not measured.
+double measurePeaks(const Options &o)
+{
+    double mine = 0;
+    for (strata::Precision p : {strata::Precision::Fp32, strata::Precision::Bf16}) {
+        try {
+            const strata::MachinePeak peak = strata::measurePeak(p, o.threads, 1.0);
+            if (o.json) {
+                const nlohmann::json line = {{"peak", strata::toString(p)},
+                                             {"gflops", peak.gflops},
+                                             {"threads", peak.threads}};
+                std::printf("%s\n", line.dump().c_str());
+            } else {
+                std::printf("%s peak on %d thread%s: %.1f GFLOP/s (oneDNN matmul 2048^3)\n",
+                            strata::toString(p).c_str(), peak.threads, peak.threads == 1 ? "" : "s",
+                            peak.gflops);
+            }
+            if (p == o.precision)
+                mine = peak.gflops;
+        } catch (const strata::BackendError &e) {
+            std::printf("%s peak: not measured (%s)\n", strata::toString(p).c_str(), e.what());
+        }
+        std::fflush(stdout);
+    }
+    return mine;
 }
 
 } // namespace
@@ -270,27 +319,37 @@ int main(int argc, char **argv)
         for (const auto &name : o.models)
             models.push_back(&findModel(name));
         const fs::path projectsDir = findProjectsDir(o, argv[0]);
+        const double peak = o.peak ? measurePeaks(o) : 0.0;
+        const std::string precision = strata::toString(o.precision);
         if (!o.json) {
             auto backend = strata::createBackend(o.device);
-            std::printf("strata-bench: %s, %.3g s per model after a warm-up, projects in %s\n",
-                        backend->description().c_str(), o.seconds, projectsDir.c_str());
-            std::printf("%-12s %6s %8s %8s %8s %14s\n", "model", "batch", "threads", "steps",
-                        "seconds", "samples/s");
+            std::printf("strata-bench: %s, %s, %.3g s per model after a warm-up, projects in %s\n",
+                        backend->description().c_str(), precision.c_str(), o.seconds,
+                        projectsDir.c_str());
+            std::printf("%-12s %6s %8s %8s %8s %14s %10s%s\n", "model", "batch", "threads", "steps",
+                        "seconds", "samples/s", "GFLOP/s", peak > 0 ? "  of peak" : "");
             std::fflush(stdout);
         }
         for (const ModelEntry *entry : models) {
             const Result r = benchmark(*entry, projectsDir, o);
+            const double share = peak > 0 ? r.gflops / peak : 0.0;
             if (o.json) {
-                const nlohmann::json line = {
-                    {"model", r.model},     {"samples_per_second", r.samplesPerSecond},
-                    {"steps", r.steps},     {"batch", r.batch},
-                    {"seconds", r.seconds}, {"threads", r.threads},
-                    {"device", o.device},   {"loss", r.finalLoss}};
+                nlohmann::json line = {
+                    {"model", r.model},       {"samples_per_second", r.samplesPerSecond},
+                    {"steps", r.steps},       {"batch", r.batch},
+                    {"seconds", r.seconds},   {"threads", r.threads},
+                    {"device", o.device},     {"loss", r.finalLoss},
+                    {"precision", precision}, {"gflops", r.gflops}};
+                if (peak > 0)
+                    line["peak_share"] = share;
                 std::printf("%s\n", line.dump().c_str());
             } else {
-                std::printf("%-12s %6d %8d %8lld %8.2f %14.1f\n", r.model.c_str(), r.batch,
+                std::printf("%-12s %6d %8d %8lld %8.2f %14.1f %10.1f", r.model.c_str(), r.batch,
                             r.threads, static_cast<long long>(r.steps), r.seconds,
-                            r.samplesPerSecond);
+                            r.samplesPerSecond, r.gflops);
+                if (peak > 0)
+                    std::printf("  %6.1f%%", 100 * share);
+                std::printf("\n");
             }
             std::fflush(stdout);
         }

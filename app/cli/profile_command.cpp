@@ -38,9 +38,11 @@ int runProfile(const Args &args)
     std::cout << formatProfileTable(report);
     if (args.has("peak")) {
         if (report.threads == 0)
-            throw UsageError{"--peak measures the CPU's fp32 peak: profile on the CPU "
+            throw UsageError{"--peak measures the CPU's peak: profile on the CPU "
                              "(--device cpu) to compare the layers with it"};
-        std::cout << describeAgainstPeak(report, measureFp32Peak(report.threads));
+        // The peak of the precision the project trains in.
+        const Precision precision = parsePrecision(project.training.precision);
+        std::cout << describeAgainstPeak(report, measurePeak(precision, report.threads));
     }
     if (!trace.empty()) {
         writeChromeTrace(report, trace);

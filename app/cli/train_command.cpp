@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include "strata/folder_lock.h"
+#include "strata/precision.h"
 #include "strata/run_store.h"
 #include "strata/trainer.h"
 
@@ -136,6 +137,17 @@ void printProgress(const BatchEvent &b, int epochs)
     std::fflush(stdout);
 }
 
+// --precision fp32|bf16, as the project's training precision (stored with the run).
+std::string precisionArgument(const Args &args)
+{
+    const std::string text = args.get("precision");
+    try {
+        return toString(parsePrecision(text));
+    } catch (const Error &e) {
+        throw UsageError{std::string("--precision: ") + e.what()};
+    }
+}
+
 } // namespace
 
 // Where the run goes: a new run in the project's store, a stored run continued, or (--out)
@@ -155,8 +167,8 @@ bool isRegularFile(const std::string &path)
 
 int runTrain(const Args &args)
 {
-    args.allowOnly(
-        {"epochs", "device", "out", "resume", "seed", "threads", "quiet", "keep-checkpoints"});
+    args.allowOnly({"epochs", "device", "out", "resume", "seed", "threads", "quiet",
+                    "keep-checkpoints", "precision"});
     if (args.positional.size() != 1)
         throw UsageError{"expects one project file: strata-cli train PROJECT.strata [options]"};
     const std::string path = args.positional[0];
@@ -176,6 +188,8 @@ int runTrain(const Args &args)
         options.device = args.get("device");
     if (args.has("threads"))
         project.training.threads = args.getInt("threads", 0);
+    if (args.has("precision"))
+        project.training.precision = precisionArgument(args);
     const int keep = args.getInt("keep-checkpoints", kDefaultKeepCheckpoints);
     const std::string resume = args.get("resume");
     const bool quiet = args.has("quiet");
@@ -197,6 +211,8 @@ int runTrain(const Args &args)
             baseDir = store.baseDir(run);
             if (args.has("threads"))
                 project.training.threads = args.getInt("threads", 0);
+            if (args.has("precision")) // a checkpoint resumes in either precision
+                project.training.precision = precisionArgument(args);
             place.recorder = std::make_unique<RunRecorder>(run.folder, true, keep);
             std::printf("Resuming %s (%s, %d epochs so far) in %s\n", run.id.c_str(),
                         toString(run.status).c_str(), run.epochs, store.folder().c_str());

@@ -89,8 +89,9 @@ LayerHarness::LayerHarness(const LayerCase &c, const std::string &backendKind)
     }
     output = Tensor(outputShape);
     const std::vector<int64_t> blocks(c.inputShapes.size(), c.inputBlock);
-    KernelSetup setup{c.node,    params_, c.inputShapes,          outputShape, weights, weightGrads,
-                      *backend_, blocks,  c.blockedOutputAllowed, c.inputRelu};
+    KernelSetup setup{
+        c.node,    params_, c.inputShapes,          outputShape, weights,    weightGrads,
+        *backend_, blocks,  c.blockedOutputAllowed, c.inputRelu, c.precision};
     kernel_ = backend_->createKernel(setup);
     kernelOutput_ = Tensor(outputShape);
 }

@@ -29,6 +29,9 @@ struct LayerCase
     // The kernel applies a ReLU to its input first (KernelSetup::inputRelu; only for types
     // whose LayerImpl::absorbsRelu lists the backend).
     bool inputRelu = false;
+    // The precision the kernel computes in (KernelSetup::precision); inputs, outputs, weights
+    // and gradients stay fp32 either way.
+    Precision precision = Precision::Fp32;
 };
 
 // Plain NCHW to channels in blocks of `block` ([N][C/B][H][W][B]) and back, written

@@ -6,6 +6,8 @@
 #include "ui/inspector/node_form.h"
 #include "ui/inspector/settings_forms.h"
 
+#include <strata/backend.h>
+
 #include "dialog_answer.h"
 #include "qtest_strings.h"
 #include "source_dir.h"
@@ -17,6 +19,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QSpinBox>
+#include <QStandardItemModel>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -36,6 +39,7 @@ private slots:
     void renameAndChoice();
     void followsUndoAndRemoval();
     void projectSettingsWhenNothingSelected();
+    void precisionChoice();
     void unusedSizesSayNotUsed();
     void explicitPaddingFields();
     void textParameterEditsShape();
@@ -239,6 +243,36 @@ void TestInspector::projectSettingsWhenNothingSelected()
     QCOMPARE(doc.project().dataset.name, std::string("moons"));
     doc.undoStack()->undo();
     QCOMPARE(name->currentData().toString(), QStringLiteral("spirals"));
+}
+
+// The training precision: fp32 or bf16 mixed precision, undoable; bf16 is offered only where
+// the CPU computes it natively, and otherwise says why.
+void TestInspector::precisionChoice()
+{
+    Document doc;
+    doc.load(examplePath("spirals.strata"));
+    Inspector inspector(&doc);
+    inspector.showNodes({});
+    auto *precision = inspector.trainingForm()->findChild<QComboBox *>("precision");
+    QVERIFY(precision);
+    QCOMPARE(precision->currentData().toString(), QStringLiteral("fp32"));
+    const int bf16 = precision->findData("bf16");
+    QVERIFY(bf16 >= 0);
+    const QString missing =
+        QString::fromStdString(createBackend("cpu")->precisionRefusal(Precision::Bf16));
+    auto *items = qobject_cast<QStandardItemModel *>(precision->model());
+    QCOMPARE(items->item(bf16)->isEnabled(), missing.isEmpty());
+    if (!missing.isEmpty()) {
+        QCOMPARE(items->item(bf16)->toolTip(), missing);
+        return;
+    }
+    precision->setCurrentIndex(bf16);
+    emit precision->activated(bf16);
+    QCOMPARE(doc.project().training.precision, std::string("bf16"));
+    QCOMPARE(doc.undoStack()->undoText(), QStringLiteral("Set precision to bf16"));
+    doc.undoStack()->undo();
+    QCOMPARE(doc.project().training.precision, std::string("fp32"));
+    QCOMPARE(precision->currentData().toString(), QStringLiteral("fp32"));
 }
 
 // An Input of 2 features showed channels, height and width as 0 beside features 2, and a

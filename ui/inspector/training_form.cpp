@@ -25,6 +25,13 @@ const std::vector<DeviceInfo> &devices()
     return list;
 }
 
+// Empty when this CPU computes bf16 natively, else why not; asked once per run of the studio.
+const std::string &bf16Refusal()
+{
+    static const std::string refusal = createBackend("cpu")->precisionRefusal(Precision::Bf16);
+    return refusal;
+}
+
 } // namespace
 
 TrainingForm::TrainingForm(Document *document, QWidget *parent)
@@ -233,6 +240,21 @@ TrainingForm::TrainingForm(Document *document, QWidget *parent)
     b.bind(
         threads, [](const S &s) { return s.threads; }, [](S &s, int64_t v) { s.threads = int(v); });
     addRow(tr("CPU threads"), threads, tr("Threads the CPU backend uses"));
+    auto *precision = new QComboBox(this);
+    precision->setObjectName(QStringLiteral("precision"));
+    precision->addItem(tr("fp32"), QStringLiteral("fp32"));
+    precision->addItem(tr("bf16 mixed precision"), QStringLiteral("bf16"));
+    if (!bf16Refusal().empty()) { // offered only where it runs natively; Train says why too
+        auto *items = qobject_cast<QStandardItemModel *>(precision->model());
+        items->item(1)->setEnabled(false);
+        items->item(1)->setToolTip(QString::fromStdString(bf16Refusal()));
+    }
+    b.bind(
+        precision, [](const S &s) { return s.precision; },
+        [](S &s, const std::string &v) { s.precision = v; });
+    addRow(tr("Precision"), precision,
+           tr("bf16: Conv2D and Dense multiply in bf16 with fp32 accumulation (CPU with "
+              "AVX512-BF16 or AMX); weights, optimizer state and checkpoints stay fp32"));
 
     refusal_ = new QLabel(this);
     refusal_->setWordWrap(true);

@@ -8,6 +8,7 @@
 // operations below take engine-internal types (kernels, losses, update steps; see
 // engine/src/backends/device_ops.h), so only the engine implements and calls them.
 
+#include "strata/precision.h"
 #include "strata/tensor.h"
 
 #include <memory>
@@ -47,6 +48,10 @@ public:
     virtual std::string description() const = 0;
 
     bool supports(const std::string &layerType) const;
+    // Empty when the backend computes natively in `precision`; otherwise why not, in words a
+    // user can act on (a backend that would only emulate bf16, slowly, refuses it). Every
+    // backend computes in fp32.
+    virtual std::string precisionRefusal(Precision precision) const;
     std::unique_ptr<Kernel> createKernel(const KernelSetup &setup);
 
     virtual Tensor allocate(const Shape &shape) = 0; // zero-filled

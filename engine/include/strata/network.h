@@ -43,8 +43,18 @@ public:
     Shape inputShape() const;  // per sample
     Shape outputShape() const; // per sample
     LossKind loss() const { return loss_; }
+    // The precision the layers compute in (fp32 unless set). Throws BackendError with the
+    // backend's reason when it cannot compute in `precision` natively (see
+    // Backend::precisionRefusal). Plans built before are dropped and rebuilt on next use.
+    void setPrecision(Precision precision);
+    Precision precision() const { return precision_; }
 
-    std::vector<Parameter> &parameters() { return params_; }
+    // Whoever asks for the parameters to change them makes any bf16 copies of them stale.
+    std::vector<Parameter> &parameters()
+    {
+        weightsChanged_ = true;
+        return params_;
+    }
     const std::vector<Parameter> &parameters() const { return params_; }
 
     // One training step's compute: forward in training mode, the loss, and every gradient.
@@ -122,6 +132,9 @@ private:
     std::vector<bool> blockableOutputs(const Plan &plan) const;
     void absorbActivations(Plan &plan) const;
     std::vector<const Tensor *> uncheckedGradients() const;
+    // The RunContext::weightsVersion for a forward pass (see there): 0 in fp32; in bf16 a new
+    // value for each training step and after the weights may have changed.
+    uint64_t weightsVersionFor(bool training);
 
     Graph graph_;
     Backend &backend_;
@@ -139,6 +152,9 @@ private:
     bool everyOutput_ = false; // keepEveryOutput
     Rng dropoutRng_;
     internal::Profiler *profiler_ = nullptr;
+    Precision precision_ = Precision::Fp32;
+    uint64_t weightsVersion_ = 0;
+    bool weightsChanged_ = true; // since weightsVersion_ was last given out
 };
 
 } // namespace strata

@@ -29,6 +29,13 @@ struct NodeCost
 // (about 400 GFLOP/s of fp32 against 40 GB/s on the 2-core machines Strata is measured on).
 inline constexpr double kEstimateFlopsPerByte = 10;
 
+// A node's FLOPs in one training step at a batch size: its forward FLOPs (from shape
+// inference) plus the backward pass at twice those for a layer with weights, once for one
+// without; none for the graph's Input. The one home of this rule: the estimate below and
+// strata-bench's achieved GFLOP/s use it. The second form adds up every node inference accepted.
+double trainingFlops(const NodeAnalysis &node, bool isInput, int64_t batchSize);
+double trainingFlops(const GraphAnalysis &analysis, int64_t batchSize);
+
 // Before any run, for every node shape inference accepted (others are left out): time as
 // training FLOPs (the forward pass, and the backward pass at twice the forward's for a layer
 // with weights, once for one without) plus the bytes the step moves (inputs and outputs forward

@@ -32,6 +32,8 @@ struct TrainingSpec
     std::string device = "cpu";
     std::string init = "keras"; // "keras" or "pytorch" default initialisation
     int threads = 0;            // CPU threads; 0: all cores
+    // "fp32" or "bf16" (mixed precision; see strata/precision.h). Written only when not fp32.
+    std::string precision = "fp32";
 };
 
 struct Project

@@ -44,6 +44,8 @@ struct TrainerOptions
     std::optional<int> epochs;
     std::optional<uint64_t> seed;
     std::optional<std::string> device;
+    // Overrides the project's training precision ("fp32", "bf16"; see strata/precision.h).
+    std::optional<std::string> precision;
     // Batches between two reads of the loss totals and the NaN/Inf guard's answer (one
     // BatchEvent per read). 0: every batch where reads are free (the CPU), kDeviceReadEvery on
     // a device whose reads wait for it. Above 1, the guard answers late on any backend and

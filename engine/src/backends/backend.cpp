@@ -27,6 +27,14 @@ bool Backend::supports(const std::string &layerType) const
     return t && registry.impl(*t).kernels.count(kind()) > 0;
 }
 
+std::string Backend::precisionRefusal(Precision precision) const
+{
+    if (precision == Precision::Fp32)
+        return {};
+    return description() + " computes in fp32 only: bf16 mixed precision runs on the CPU " +
+           "backend (oneDNN) on a CPU with AVX512-BF16 or AMX; choose fp32 or the CPU";
+}
+
 std::unique_ptr<Kernel> Backend::createKernel(const KernelSetup &setup)
 {
     const LayerRegistry &registry = LayerRegistry::instance();

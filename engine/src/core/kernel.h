@@ -22,6 +22,10 @@ struct RunContext
     // internal::ProfileSpan); null otherwise.
     internal::Profiler *profiler = nullptr;
     int node = -1;
+    // Which values the weights hold: the network changes it whenever they may have changed
+    // (each training step, loading, restoring), so a kernel that keeps a converted copy of
+    // its weights (bf16) converts once per value, not per pass. 0: unknown, convert per call.
+    uint64_t weightsVersion = 0;
 };
 
 class Kernel

@@ -7,6 +7,7 @@
 #include "codegen/layer_code.h"
 #include "core/kernel.h"
 #include "strata/layer.h"
+#include "strata/precision.h"
 
 #include <functional>
 #include <map>
@@ -53,6 +54,9 @@ struct KernelSetup
     // True when the input is a ReLU's input and the kernel applies the ReLU itself (only for
     // layer types that list the backend in LayerImpl::absorbsRelu).
     bool inputRelu = false;
+    // bf16: Conv2D and Dense multiply in bf16 with fp32 accumulation (see strata/precision.h);
+    // other kernels compute in fp32 either way. Only set where the backend accepts it.
+    Precision precision = Precision::Fp32;
 
     int64_t inputBlock(size_t port) const
     {

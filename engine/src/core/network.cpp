@@ -118,9 +118,34 @@ void Network::copyIn(Plan &plan, const Tensor &x, const Tensor *labels,
     }
 }
 
+void Network::setPrecision(Precision precision)
+{
+    if (const std::string refusal = backend_.precisionRefusal(precision); !refusal.empty())
+        throw BackendError(refusal);
+    if (precision == precision_)
+        return;
+    precision_ = precision;
+    plans_.clear(); // their kernels were built for the other precision
+    last_ = lastTrained_ = nullptr;
+    weightsChanged_ = true;
+}
+
+uint64_t Network::weightsVersionFor(bool training)
+{
+    if (precision_ == Precision::Fp32)
+        return 0;
+    // A training step follows an optimizer update (or the first step); an evaluation after
+    // training, loading or restoring sees new weights. Consecutive evaluations share them.
+    if (training || weightsChanged_)
+        ++weightsVersion_;
+    weightsChanged_ = training; // the update that follows a training step changes them
+    return weightsVersion_;
+}
+
 void Network::runForward(Plan &plan, bool training, internal::Profiler *profiler)
 {
     RunContext ctx{training, &dropoutRng_, profiler};
+    ctx.weightsVersion = weightsVersionFor(training);
     for (size_t i = 0; i < plan.steps.size(); ++i) {
         auto &step = plan.steps[i];
         if (step.absorbed || step.inputs.empty())
@@ -163,6 +188,7 @@ void Network::trainStep(const Tensor &x, const Tensor &labels)
     };
 
     RunContext ctx{true, &dropoutRng_, profiler_};
+    ctx.weightsVersion = weightsVersion_; // the forward pass's
     const int last = static_cast<int>(plan.steps.size()) - 1;
     for (int i = last; i >= 0; --i) {
         auto &step = plan.steps[static_cast<size_t>(i)];

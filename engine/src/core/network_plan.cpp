@@ -79,7 +79,8 @@ Network::Plan &Network::planFor(int64_t batch)
             g.push_back(params_[i].grad);
         }
         KernelSetup setup{*step.node, a.resolvedParams, inShapes, step.out.shape(), w,
-                          g,          backend_,         inBlocks, blockable[i],     step.inputRelu};
+                          g,          backend_,         inBlocks, blockable[i],     step.inputRelu,
+                          precision_};
         step.kernel = backend_.createKernel(setup);
         step.block = step.kernel->outputBlock();
         if (step.block != 1 && !blockable[i])

@@ -22,6 +22,7 @@ void Network::restoreKeptWeights()
         throw std::logic_error("Network::restoreKeptWeights before keepWeights");
     for (size_t i = 0; i < params_.size(); ++i)
         backend_.copy(kept_[i], params_[i].value);
+    weightsChanged_ = true;
 }
 
 std::vector<std::pair<std::string, Tensor>> Network::weightsToHost() const
@@ -53,6 +54,7 @@ void Network::loadWeights(const std::vector<std::pair<std::string, Tensor>> &wei
     }
     for (size_t i = 0; i < params_.size(); ++i)
         backend_.copyFromHost(*found[i], params_[i].value);
+    weightsChanged_ = true;
 }
 
 } // namespace strata

@@ -4,6 +4,7 @@
 #include "io/json_reader.h"
 #include "io/json_text.h"
 #include "strata/backend.h"
+#include "strata/precision.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -108,6 +109,7 @@ TrainingSpec trainingSpecFromJson(const json &j, const std::string &path)
     r.string("device", s.device);
     r.choice("init", s.init, {"keras", "pytorch"});
     r.integer("threads", s.threads, 0, 1024);
+    r.choice("precision", s.precision, precisionNames());
     r.finish();
     try {
         parseLossKind(s.loss);
@@ -119,19 +121,22 @@ TrainingSpec trainingSpecFromJson(const json &j, const std::string &path)
 
 json toJson(const TrainingSpec &s)
 {
-    return {{"epochs", s.epochs},
-            {"batch_size", s.batchSize},
-            {"optimizer", toJson(s.optimizer)},
-            {"schedule", toJson(s.schedule)},
-            {"loss", s.loss},
-            {"validation_split", s.validationSplit},
-            {"shuffle", s.shuffle},
-            {"early_stopping_patience", s.earlyStoppingPatience},
-            {"keep_best", s.keepBest},
-            {"seed", s.seed},
-            {"device", s.device},
-            {"init", s.init},
-            {"threads", s.threads}};
+    json j = {{"epochs", s.epochs},
+              {"batch_size", s.batchSize},
+              {"optimizer", toJson(s.optimizer)},
+              {"schedule", toJson(s.schedule)},
+              {"loss", s.loss},
+              {"validation_split", s.validationSplit},
+              {"shuffle", s.shuffle},
+              {"early_stopping_patience", s.earlyStoppingPatience},
+              {"keep_best", s.keepBest},
+              {"seed", s.seed},
+              {"device", s.device},
+              {"init", s.init},
+              {"threads", s.threads}};
+    if (s.precision != toString(Precision::Fp32)) // so fp32 projects stay as they were
+        j["precision"] = s.precision;
+    return j;
 }
 
 Project projectFromJson(const json &j, const std::string &file)

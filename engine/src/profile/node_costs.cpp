@@ -17,6 +17,20 @@ double elements(const Shape &shape)
 
 } // namespace
 
+double trainingFlops(const NodeAnalysis &node, bool isInput, int64_t batchSize)
+{
+    return isInput ? 0.0 : double(node.flops) * double(batchSize) * (node.params > 0 ? 3 : 2);
+}
+
+double trainingFlops(const GraphAnalysis &analysis, int64_t batchSize)
+{
+    double total = 0;
+    for (const NodeAnalysis &node : analysis.nodes)
+        if (node.status == NodeStatus::Ok)
+            total += trainingFlops(node, node.id == analysis.inputNode, batchSize);
+    return total;
+}
+
 std::vector<NodeCost> estimateNodeCosts(const GraphAnalysis &analysis, int64_t batchSize,
                                         const OptimizerSpec &optimizer)
 {
@@ -39,7 +53,7 @@ std::vector<NodeCost> estimateNodeCosts(const GraphAnalysis &analysis, int64_t b
         // As estimateTrainingMemory: the output and its gradient (the input batch has none),
         // the weights, their gradients and the optimizer's slots.
         c.bytes = kFloat * (out * (input ? 1 : 2) + params + trainable * (1 + slots));
-        const double flops = double(node.flops) * batch * (input ? 0 : params > 0 ? 3 : 2);
+        const double flops = trainingFlops(node, input, batchSize);
         const double moved =
             input ? kFloat * out
                   : kFloat * (2 * (in + out) + 2 * params + trainable * (3 + 2 * slots));

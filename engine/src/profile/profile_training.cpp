@@ -125,6 +125,7 @@ ProfileReport profileTraining(const Project &project, const std::string &baseDir
         createBackend(options.device.empty() ? spec.device : options.device);
     Network net(project.graph, *backend, parseLossKind(spec.loss), parseInitConvention(spec.init),
                 spec.seed);
+    net.setPrecision(parsePrecision(spec.precision)); // the project's, as training computes
     if (options.threads < 0 && spec.threads == 0)
         setCpuThreads(internal::automaticCpuThreads(net.analysis(), batch));
     const Dataset data = options.syntheticData

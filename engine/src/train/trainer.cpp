@@ -289,6 +289,8 @@ void Trainer::buildNetwork(Run &r)
     r.backend = createBackend(options_.device.value_or(spec.device));
     r.network = std::make_unique<Network>(project_.graph, *r.backend, r.loss,
                                           parseInitConvention(spec.init), seed);
+    // Refused before the first step where the device cannot compute in it natively.
+    r.network->setPrecision(parsePrecision(options_.precision.value_or(spec.precision)));
     // The dataset against the model's Input and output: the rule the studio checks before Train.
     const GraphAnalysis &compiled = r.network->analysis();
     const Node *output = project_.graph.find(compiled.outputNode);
@@ -343,6 +345,8 @@ void Trainer::publishStarted(Run &r)
 {
     StartedEvent started;
     started.device = r.backend->description();
+    if (r.network->precision() != Precision::Fp32) // said where the device is shown
+        started.device += ", " + toString(r.network->precision()) + " mixed precision";
     started.trainSamples = r.train.size();
     started.validationSamples = r.validation ? r.validation->size() : 0;
     started.batchesPerEpoch = r.batches;

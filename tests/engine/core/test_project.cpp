@@ -295,6 +295,15 @@ private slots:
             "training.init xavier", [](json &j) { j["training"]["init"] = "xavier"; },
             "/training/init", "expected one of keras, pytorch but found string \"xavier\"");
         addRow(
+            "training.precision fp16", [](json &j) { j["training"]["precision"] = "fp16"; },
+            "/training/precision", "expected one of fp32, bf16 but found string \"fp16\"");
+        addRow(
+            "training.precision BF16", [](json &j) { j["training"]["precision"] = "BF16"; },
+            "/training/precision", "expected one of fp32, bf16 but found string \"BF16\"");
+        addRow(
+            "training.precision 16", [](json &j) { j["training"]["precision"] = 16; },
+            "/training/precision", "expected a string but found number 16");
+        addRow(
             "training.optimizer.type adagrad",
             [](json &j) { j["training"]["optimizer"]["type"] = "adagrad"; },
             "/training/optimizer/type", "expected one of sgd, adam");

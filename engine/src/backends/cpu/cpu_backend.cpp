@@ -21,6 +21,45 @@ std::string CpuBackend::description() const
            ", oneDNN " + std::to_string(v->major) + "." + std::to_string(v->minor) + ")";
 }
 
+namespace {
+
+std::string isaName(dnnl::cpu_isa isa)
+{
+    using I = dnnl::cpu_isa;
+    const std::pair<I, const char *> names[] = {{I::avx512_core_amx, "AMX"},
+                                                {I::avx512_core_bf16, "AVX512-BF16"},
+                                                {I::avx512_core_vnni, "AVX512-VNNI"},
+                                                {I::avx512_core, "AVX-512"},
+                                                {I::avx2_vnni, "AVX2-VNNI"},
+                                                {I::avx2, "AVX2"},
+                                                {I::avx, "AVX"},
+                                                {I::sse41, "SSE4.1"}};
+    for (const auto &[candidate, name] : names)
+        if (isa == candidate)
+            return name;
+    return "an older one";
+}
+
+} // namespace
+
+std::string bf16Refusal(dnnl::cpu_isa isa)
+{
+    // oneDNN's ISA values are bit sets: each one holds the bits of what it extends.
+    const auto bits = static_cast<unsigned>(isa);
+    const auto bf16 = static_cast<unsigned>(dnnl::cpu_isa::avx512_core_bf16);
+    if ((bits & bf16) == bf16)
+        return {};
+    return "bf16 mixed precision needs a CPU with AVX512-BF16 or AMX (oneDNN would only emulate "
+           "bf16 here, slower than fp32); this CPU's best instruction set is " +
+           isaName(isa) + ": choose fp32";
+}
+
+std::string CpuBackend::precisionRefusal(Precision precision) const
+{
+    return precision == Precision::Fp32 ? std::string()
+                                        : bf16Refusal(dnnl::get_effective_cpu_isa());
+}
+
 CpuBackend &cpuBackendOf(const KernelSetup &setup)
 {
     auto *cpu = dynamic_cast<CpuBackend *>(&setup.backend);

@@ -16,6 +16,9 @@ public:
     std::string kind() const override { return "cpu"; }
     std::string description() const override;
 
+    // bf16 when oneDNN finds AVX512-BF16 or AMX on this CPU (without them it would emulate).
+    std::string precisionRefusal(Precision precision) const override;
+
     dnnl::engine &engine() { return engine_; }
     dnnl::stream &stream() { return stream_; }
 
@@ -23,6 +26,11 @@ private:
     dnnl::engine engine_;
     dnnl::stream stream_;
 };
+
+// Why a CPU whose best instruction set oneDNN reports as `isa` cannot run bf16 natively
+// (names the missing AVX512-BF16 / AMX), or empty when it can. For the backend and the
+// machine-peak measurement; a parameter so tests can ask about other CPUs.
+std::string bf16Refusal(dnnl::cpu_isa isa);
 
 // The CPU backend behind a kernel setup (kernels registered under "cpu" get one).
 CpuBackend &cpuBackendOf(const KernelSetup &setup);

@@ -6,6 +6,12 @@
 // convolutions the activations then never leave the blocked layout. Reorders created once
 // here translate only where a layout still differs. Every batch only binds the tensors and
 // executes.
+//
+// In bf16 (KernelSetup::precision) the primitives read bf16 activations, weights and output
+// gradients and write fp32 outputs, input gradients and weight gradients (fp32
+// accumulation); the same reorders convert. Strata's tensors stay fp32. The weights are
+// converted once per value they take (RunContext::weightsVersion), and backward reuses
+// forward's copy.
 
 #include "layers/conv2d/conv2d.h"
 
@@ -86,32 +92,37 @@ public:
         const memory::dims padR{g.rows.padAfterRead(), g.cols.padAfterRead()};
         auto &eng = cpu_.engine();
 
-        // "any": let each primitive choose; the reorders below adapt Strata's tensors.
-        const memory::desc srcAny(srcDims, dt::f32, tag::any);
-        const memory::desc wAny(wDims, dt::f32, tag::any);
-        const memory::desc dstAny(dstDims, dt::f32, tag::any);
+        // "any": let each primitive choose; the reorders below adapt Strata's tensors. What
+        // the products read is in the computing type; what they write stays fp32.
+        const dt low = s.precision == Precision::Bf16 ? dt::bf16 : dt::f32;
+        const memory::desc srcAny(srcDims, low, tag::any);
+        const memory::desc wAny(wDims, low, tag::any);
+        const memory::desc dstAny(dstDims, low, tag::any);
+        const memory::desc srcF32(srcDims, dt::f32, tag::any);
+        const memory::desc wF32(wDims, dt::f32, tag::any);
+        const memory::desc dstF32(dstDims, dt::f32, tag::any);
         const memory::desc biasMd({filters}, dt::f32, tag::x);
 
         const auto fwdDesc =
             hasBias_ ? convolution_forward::desc(prop_kind::forward_training,
                                                  algorithm::convolution_direct, srcAny, wAny,
-                                                 biasMd, dstAny, strides, dilates, padL, padR)
+                                                 biasMd, dstF32, strides, dilates, padL, padR)
                      : convolution_forward::desc(prop_kind::forward_training,
                                                  algorithm::convolution_direct, srcAny, wAny,
-                                                 dstAny, strides, dilates, padL, padR);
+                                                 dstF32, strides, dilates, padL, padR);
         fwdPd_ = convolution_forward::primitive_desc(fwdDesc, eng);
         fwd_ = convolution_forward(fwdPd_);
 
         const auto bwdWDesc =
             hasBias_
-                ? convolution_backward_weights::desc(algorithm::convolution_direct, srcAny, wAny,
+                ? convolution_backward_weights::desc(algorithm::convolution_direct, srcAny, wF32,
                                                      biasMd, dstAny, strides, dilates, padL, padR)
-                : convolution_backward_weights::desc(algorithm::convolution_direct, srcAny, wAny,
+                : convolution_backward_weights::desc(algorithm::convolution_direct, srcAny, wF32,
                                                      dstAny, strides, dilates, padL, padR);
         bwdWPd_ = convolution_backward_weights::primitive_desc(bwdWDesc, eng, fwdPd_);
         bwdW_ = convolution_backward_weights(bwdWPd_);
 
-        const convolution_backward_data::desc bwdDDesc(algorithm::convolution_direct, srcAny, wAny,
+        const convolution_backward_data::desc bwdDDesc(algorithm::convolution_direct, srcF32, wAny,
                                                        dstAny, strides, dilates, padL, padR);
         bwdDPd_ = convolution_backward_data::primitive_desc(bwdDDesc, eng, fwdPd_);
         bwdD_ = convolution_backward_data(bwdDPd_);
@@ -163,7 +174,11 @@ public:
         xFwd_.outer.set_data_handle(const_cast<float *>(in[0]->data()));
         yFwd_.outer.set_data_handle(out.data());
         xFwd_.toInner(strm, ctx);
-        wFwd_.toInner(strm, ctx); // every call: the optimizer changes the weights between steps
+        // Once per value of the weights: the optimizer changes them between steps.
+        if (ctx.weightsVersion == 0 || ctx.weightsVersion != wVersion_) {
+            wFwd_.toInner(strm, ctx);
+            wVersion_ = ctx.weightsVersion;
+        }
         std::unordered_map<int, memory> args{{DNNL_ARG_SRC, xFwd_.inner},
                                              {DNNL_ARG_WEIGHTS, wFwd_.inner},
                                              {DNNL_ARG_DST, yFwd_.inner}};
@@ -239,6 +254,7 @@ private:
     Staged dyBwdD_, wBwdD_, dxBwdD_;
     bool xShared_ = false, dyShared_ = false, wShared_ = false;
     int64_t outBlock_ = 1;
+    uint64_t wVersion_ = 0; // the weights' value wFwd_.inner holds (RunContext::weightsVersion)
 };
 
 } // namespace

@@ -9,7 +9,8 @@
 
 namespace strata::internal {
 
-std::unique_ptr<Kernel> makeDenseCpu(const KernelSetup &setup);
+std::unique_ptr<Kernel> makeDenseCpu(const KernelSetup &setup); // bf16 too (dense_cpu_bf16.cpp)
+std::unique_ptr<Kernel> makeDenseCpuBf16(const KernelSetup &setup);
 std::unique_ptr<Kernel> makeDenseReference(const KernelSetup &setup);
 std::unique_ptr<Kernel> makeDenseCuda(const KernelSetup &setup); // builds with CUDA only
 

@@ -186,6 +186,8 @@ private:
 
 std::unique_ptr<Kernel> makeDenseCpu(const KernelSetup &setup)
 {
+    if (setup.precision == Precision::Bf16)
+        return makeDenseCpuBf16(setup);
     return std::make_unique<DenseCpu>(setup);
 }
 
