@@ -6,7 +6,8 @@
 # from its seed corpus (tests/fuzz/corpus/<target>) and what earlier runs found (<build>/corpus).
 # A crashing input is left in <build>/artifacts/<target>/: copy it into
 # tests/fuzz/regressions/<target>/ once fixed, and CTest replays it in every build from then on.
-# Prints one line per target (executions, executions/s, crashes) and exits 1 if any crashed.
+# Runs $STRATA_FUZZ_JOBS targets at a time (default: one per core). Prints one line per target
+# (executions, executions/s, crashes) and exits 1 if any crashed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -37,12 +38,10 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 root=$PWD
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-status=0
-summary=()
-for t in "${targets[@]}"; do
-  corpus=$build/corpus/$t
-  artifacts=$build/artifacts/$t
-  log=$build/fuzz-$t.log
+# One target per core at a time: each libFuzzer process is single-threaded.
+jobs=${STRATA_FUZZ_JOBS:-$(nproc)}
+fuzz_one() { # target: runs it, leaves "<status>\t<summary line>" in $scratch/<target>.result
+  local t=$1 corpus=$build/corpus/$1 artifacts=$build/artifacts/$1 log=$build/fuzz-$1.log rc runs crashes
   rm -rf "$artifacts" # what an earlier run found is not this run's finding
   mkdir -p "$corpus" "$artifacts"
   # -rss_limit_mb: a loader that allocates what the input only claims is a finding too.
@@ -54,13 +53,36 @@ for t in "${targets[@]}"; do
   set -e
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
   crashes=$(find "$artifacts" -type f | wc -l)
+  local failed=0
   if ((rc != 0 || crashes > 0)); then
-    status=1
-    echo "fuzz.sh: fuzz_$t found a crash (exit $rc); see $log and $artifacts/" >&2
-    grep -m 20 -E "ERROR|SUMMARY|invariant|terminate|what\(\)" "$log" >&2 || tail -20 "$log" >&2
+    failed=1
+    {
+      echo "fuzz.sh: fuzz_$t found a crash (exit $rc); see $log and $artifacts/"
+      grep -m 20 -E "ERROR|SUMMARY|invariant|terminate|what\(\)" "$log" || tail -20 "$log"
+    } >&2
   fi
-  summary+=("$(printf '%-11s %4ss %10s runs %8s/s  crashes: %s' "$t" "$seconds" "$runs" \
-    "$((runs / (seconds > 0 ? seconds : 1)))" "$crashes")")
+  printf '%s\t%-11s %4ss %10s runs %8s/s  crashes: %s\n' "$failed" "$t" "$seconds" "$runs" \
+    "$((runs / (seconds > 0 ? seconds : 1)))" "$crashes" >"$scratch/$t.result"
+}
+running=0
+for t in "${targets[@]}"; do
+  if ((running >= jobs)); then
+    wait -n || true
+    running=$((running - 1))
+  fi
+  fuzz_one "$t" &
+  running=$((running + 1))
 done
-printf 'fuzz: %s\n' "${summary[@]}"
+wait || true
+status=0
+for t in "${targets[@]}"; do
+  if [[ ! -f "$scratch/$t.result" ]]; then
+    echo "fuzz: $t did not report" >&2
+    status=1
+    continue
+  fi
+  IFS=$'\t' read -r failed line <"$scratch/$t.result"
+  ((failed == 0)) || status=1
+  echo "fuzz: $line"
+done
 exit $status

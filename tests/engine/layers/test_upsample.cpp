@@ -142,7 +142,8 @@ private slots:
 
         Graph zero = g;
         zero.find("up")->params["scale_width"] = 0;
-        const NodeAnalysis *z = analyze(zero).find("up");
+        const GraphAnalysis zeroAnalysis = analyze(zero);
+        const NodeAnalysis *z = zeroAnalysis.find("up");
         QCOMPARE(z->status, NodeStatus::Error);
         QVERIFY2(z->message.find("scale_width") != std::string::npos, z->message.c_str());
     }
