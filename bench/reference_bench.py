@@ -314,6 +314,11 @@ def run_worker(framework, args):
     threads = str(args.threads)
     env.update(OMP_NUM_THREADS=threads, MKL_NUM_THREADS=threads, TF_CPP_MIN_LOG_LEVEL="2",
                KERAS_BACKEND="tensorflow")
+    # Strata's programs shorten libgomp's spin before sleeping (engine/startup/openmp_wait.cpp);
+    # PyTorch's OpenMP (libgomp too) gets the same, so neither gains from it when other work
+    # shares the cores. TensorFlow's own thread pool does not read it.
+    if "OMP_WAIT_POLICY" not in env:
+        env.setdefault("GOMP_SPINCOUNT", "10000")
     precision = "fp32" if framework == "strata_fp32" else args.precision
     if framework.startswith("strata"):
         command = [args.strata_bench, "--json", "--seconds", str(args.seconds),

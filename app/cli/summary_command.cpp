@@ -65,6 +65,8 @@ int runDevices(const Args &args)
         if (!d.available)
             std::cout << "\t(unavailable: " << d.whyUnavailable << ")";
         std::cout << "\n";
+        if (d.id == "cpu")
+            std::cout << "\tidle threads: " << openmpWaitPolicy() << "\n";
     }
     return 0;
 }

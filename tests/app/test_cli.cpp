@@ -81,6 +81,28 @@ private slots:
         QVERIFY(r.out.contains("cuda"));
     }
 
+    // The program sets a short OpenMP spin before libgomp reads its environment
+    // (engine/startup/openmp_wait.cpp); what a user set is left alone.
+    void openmpWaitPolicy()
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove("OMP_WAIT_POLICY");
+        env.remove("GOMP_SPINCOUNT");
+        Result r = strata::test::runCli({"devices"}, 60000, env);
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains("idle threads: spin 10000, then sleep (GOMP_SPINCOUNT)"),
+                 qPrintable(r.out));
+
+        env.insert("OMP_WAIT_POLICY", "passive");
+        r = strata::test::runCli({"devices"}, 60000, env);
+        QVERIFY2(r.out.contains("idle threads: passive (OMP_WAIT_POLICY)"), qPrintable(r.out));
+
+        env.remove("OMP_WAIT_POLICY");
+        env.insert("GOMP_SPINCOUNT", "250");
+        r = strata::test::runCli({"devices"}, 60000, env);
+        QVERIFY2(r.out.contains("idle threads: spin 250, then sleep"), qPrintable(r.out));
+    }
+
     void badInput_data()
     {
         QTest::addColumn<QStringList>("args");
@@ -128,8 +150,8 @@ private slots:
             << QStringList{"predict", xor_, "--weights", weights, "--image", png, "--input", png}
             << 2 << "not both";
         QTest::newRow("picture top 0")
-            << QStringList{"predict", xor_, "--weights", weights, "--image", png, "--top", "0"}
-            << 2 << "at least 1";
+            << QStringList{"predict", xor_, "--weights", weights, "--image", png, "--top", "0"} << 2
+            << "at least 1";
     }
 
     // An image model's top classes for a picture: a Fashion-MNIST CNN trained briefly, asked
@@ -157,8 +179,8 @@ private slots:
         const QStringList lines = r.out.trimmed().split('\n');
         QCOMPARE(lines.size(), 4);
         QVERIFY2(lines[0].contains("(600x600, colour) as 28x28 gray"), qPrintable(lines[0]));
-        const QStringList names{"T-shirt/top", "Trouser", "Pullover", "Dress",  "Coat",
-                                "Sandal",      "Shirt",   "Sneaker",  "Bag", "Ankle boot"};
+        const QStringList names{"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                                "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
         double last = 101;
         for (int i = 1; i <= 3; ++i) {
             const QRegularExpressionMatch m =

@@ -6,6 +6,7 @@
 #include "source_dir.h"
 
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
 
@@ -22,9 +23,13 @@ inline QString cliPath()
     return qEnvironmentVariable("STRATA_BINARY_DIR") + "/app/strata-cli";
 }
 
-inline CliResult runCli(const QStringList &args, int timeoutMs = 300000)
+// environment: the child's, when given (else this process's).
+inline CliResult runCli(const QStringList &args, int timeoutMs = 300000,
+                        const QProcessEnvironment &environment = {})
 {
     QProcess p;
+    if (!environment.isEmpty())
+        p.setProcessEnvironment(environment);
     p.start(cliPath(), args);
     if (!p.waitForFinished(timeoutMs)) {
         p.kill();

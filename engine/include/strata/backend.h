@@ -106,5 +106,10 @@ std::unique_ptr<Backend> createBackend(const std::string &device);
 // Threads the CPU backend uses (0: all cores). Applies to oneDNN and Strata's own loops.
 void setCpuThreads(int threads);
 int cpuThreads();
+// How the CPU backend's idle OpenMP threads wait, as the runtime was told at start:
+// "spin 10000, then sleep (GOMP_SPINCOUNT)", "sleep at once (OMP_WAIT_POLICY=passive)",
+// or libgomp's default. Strata's programs set a short spin unless the user set one
+// (engine/startup/openmp_wait.cpp).
+std::string openmpWaitPolicy();
 
 } // namespace strata

@@ -15,6 +15,7 @@
 #endif
 
 #include <atomic>
+#include <cstdlib>
 #include <thread>
 #include <utility>
 
@@ -107,6 +108,17 @@ void internal::applyCpuThreads()
     flushDenormals();
 #pragma omp parallel num_threads(threads)
     flushDenormals();
+}
+
+std::string openmpWaitPolicy()
+{
+    const char *policy = std::getenv("OMP_WAIT_POLICY");
+    const char *spin = std::getenv("GOMP_SPINCOUNT");
+    if (spin && *spin)
+        return std::string("spin ") + spin + ", then sleep (GOMP_SPINCOUNT)";
+    if (policy && *policy)
+        return std::string(policy) + " (OMP_WAIT_POLICY)";
+    return "libgomp's default (spin about 300000, then sleep)";
 }
 
 std::vector<DeviceInfo> listDevices()
