@@ -112,6 +112,38 @@ private slots:
                      fast.weightSpecs[i].name.c_str());
     }
 
+    // Between convolutions BatchNorm normalises channel-blocked images in their layout, in
+    // training and in evaluation, and leaves the same running statistics.
+    void blockedLayouts_data()
+    {
+        QTest::addColumn<int>("block");
+        QTest::addColumn<bool>("training");
+        for (int block : {8, 16})
+            for (bool training : {true, false})
+                QTest::addRow("block %d, %s", block, training ? "training" : "evaluation")
+                    << block << training;
+    }
+    void blockedLayouts()
+    {
+        QFETCH(int, block);
+        QFETCH(bool, training);
+        LayerCase c = bnCase({3, 32, 3, 5}, training, 0.9, 1e-5);
+        c.inputBlock = block;
+        c.blockedOutputAllowed = true;
+        LayerHarness fast(c, "cpu");
+        QCOMPARE(fast.outputBlock(), int64_t(block));
+        std::string report;
+        QVERIFY2(referenceComparisonError(c, "cpu", &report) < 1e-4, report.c_str());
+        c.inputBlock = 1;
+        c.blockedOutputAllowed = false;
+        LayerHarness ref(c, "reference");
+        fast.forward();
+        ref.forward();
+        for (size_t i = 2; i < 4; ++i)
+            QVERIFY2(maxRelativeError(fast.weights[i], ref.weights[i]) < 1e-5,
+                     fast.weightSpecs[i].name.c_str());
+    }
+
     void normalisesInTraining_data()
     {
         QTest::addColumn<QString>("backend");
