@@ -61,6 +61,7 @@ public:
     Shape outputShape;
     int64_t outputBlock() const { return kernel_->outputBlock(); }
     bool weightGradientsProvenFinite() const { return kernel_->weightGradientsProvenFinite(); }
+    std::string implementation() const { return kernel_->implementation(); }
 
 private:
     LayerCase case_;

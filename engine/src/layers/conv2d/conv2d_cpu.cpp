@@ -12,11 +12,17 @@
 // accumulation); the same reorders convert. Strata's tensors stay fp32. The weights are
 // converted once per value they take (RunContext::weightsVersion), and backward reuses
 // forward's copy.
+//
+// A depthwise convolution whose weight gradient oneDNN would compute with its GEMM fallback
+// (a window larger than the image: MobileNet's last blocks on small inputs) gets it from
+// Strata's own loop instead (depthwise_cpu.h), on forward's input as it is and the output
+// gradient in the same channel block, written straight into Strata's weight layout.
 
 #include "layers/conv2d/conv2d.h"
 
 #include "backends/cpu/cpu_backend.h"
 #include "core/profiler.h"
+#include "layers/conv2d/depthwise_cpu.h"
 #include "layers/layer_util.h"
 
 namespace strata::internal {
@@ -120,12 +126,15 @@ public:
                 : convolution_backward_weights::desc(algorithm::convolution_direct, srcAny, wF32,
                                                      dstAny, strides, dilates, padL, padR);
         bwdWPd_ = convolution_backward_weights::primitive_desc(bwdWDesc, eng, fwdPd_);
-        bwdW_ = convolution_backward_weights(bwdWPd_);
 
         const convolution_backward_data::desc bwdDDesc(algorithm::convolution_direct, srcF32, wAny,
                                                        dstAny, strides, dilates, padL, padR);
         bwdDPd_ = convolution_backward_data::primitive_desc(bwdDDesc, eng, fwdPd_);
         bwdD_ = convolution_backward_data(bwdDPd_);
+
+        ownDepthwise_ = depthwiseGradientFor(s, g, filters, groups);
+        if (!ownDepthwise_)
+            bwdW_ = convolution_backward_weights(bwdWPd_);
 
         // Views of Strata's tensors in the layouts they have outside this kernel: the input
         // (and its gradient) in the producer's channel block, the output (and its gradient)
@@ -154,12 +163,18 @@ public:
 
         // Backward reuses what forward already put in a layout when the layouts agree:
         // the network calls backward after forward on the same batch and the same weights.
-        xShared_ = bwdWPd_.src_desc() == fwdPd_.src_desc();
+        // (The own depthwise gradient reads forward's input, and the output gradient in its
+        // channel block.)
+        xShared_ = ownDepthwise_ || bwdWPd_.src_desc() == fwdPd_.src_desc();
         xBwdW_ = xShared_ ? xFwd_ : stage(xMem, bwdWPd_.src_desc(), eng, true);
-        dyBwdW_ = stage(dyMem, bwdWPd_.diff_dst_desc(), eng, true);
-        dwBwdW_ = stage(dwOuter, bwdWPd_.diff_weights_desc(), eng, false);
+        dyBwdW_ = stage(dyMem,
+                        ownDepthwise_ ? channelBlockedDesc(dstDims, depthwise_.block)
+                                      : bwdWPd_.diff_dst_desc(),
+                        eng, true);
+        if (!ownDepthwise_)
+            dwBwdW_ = stage(dwOuter, bwdWPd_.diff_weights_desc(), eng, false);
 
-        dyShared_ = bwdDPd_.diff_dst_desc() == bwdWPd_.diff_dst_desc();
+        dyShared_ = bwdDPd_.diff_dst_desc() == dyBwdW_.inner.get_desc();
         dyBwdD_ = dyShared_ ? dyBwdW_ : stage(dyMem, bwdDPd_.diff_dst_desc(), eng, true);
         wShared_ = bwdDPd_.weights_desc() == fwdPd_.weights_desc();
         wBwdD_ = wShared_ ? wFwd_ : stage(wOuter, bwdDPd_.weights_desc(), eng, true);
@@ -199,13 +214,19 @@ public:
         dyBwdW_.toInner(strm, ctx);
         if (!xShared_)
             xBwdW_.toInner(strm, ctx);
-        std::unordered_map<int, memory> wargs{{DNNL_ARG_SRC, xBwdW_.inner},
-                                              {DNNL_ARG_DIFF_DST, dyBwdW_.inner},
-                                              {DNNL_ARG_DIFF_WEIGHTS, dwBwdW_.inner}};
-        if (hasBias_)
-            wargs.insert({DNNL_ARG_DIFF_BIAS, db_});
-        bwdW_.execute(strm, wargs);
-        dwBwdW_.toOuter(strm, ctx);
+        if (ownDepthwise_) {
+            depthwiseWeightGradient(depthwise_, inner(xBwdW_), inner(dyBwdW_), dw_.data(),
+                                    hasBias_ ? static_cast<float *>(db_.get_data_handle())
+                                             : nullptr);
+        } else {
+            std::unordered_map<int, memory> wargs{{DNNL_ARG_SRC, xBwdW_.inner},
+                                                  {DNNL_ARG_DIFF_DST, dyBwdW_.inner},
+                                                  {DNNL_ARG_DIFF_WEIGHTS, dwBwdW_.inner}};
+            if (hasBias_)
+                wargs.insert({DNNL_ARG_DIFF_BIAS, db_});
+            bwdW_.execute(strm, wargs);
+            dwBwdW_.toOuter(strm, ctx);
+        }
 
         if (!gin[0])
             return; // nothing upstream needs dL/dx (the layer follows the Input)
@@ -224,9 +245,10 @@ public:
 
     std::string implementation() const override
     {
-        return implementationNames({{"fwd", fwdPd_.impl_info_str()},
-                                    {"bwd-d", bwdDPd_.impl_info_str()},
-                                    {"bwd-w", bwdWPd_.impl_info_str()}});
+        return implementationNames(
+            {{"fwd", fwdPd_.impl_info_str()},
+             {"bwd-d", bwdDPd_.impl_info_str()},
+             {"bwd-w", ownDepthwise_ ? "strata depthwise" : bwdWPd_.impl_info_str()}});
     }
 
     int64_t workspaceBytes() const override
@@ -240,6 +262,29 @@ public:
     }
 
 private:
+    // Whether the own depthwise weight gradient replaces oneDNN's (see the top of the file),
+    // and its geometry. Only for fp32, one filter per channel, oneDNN's GEMM fallback, and
+    // forward's input in a channel block that divides C (the output gradient is read in it).
+    bool depthwiseGradientFor(const KernelSetup &s, const Window2D &g, int64_t filters,
+                              int64_t groups)
+    {
+        const int64_t block = channelBlockOf(fwdPd_.src_desc());
+        if (s.precision != Precision::Fp32 || groups != g.channels || filters != g.channels ||
+            std::string(bwdWPd_.impl_info_str()).rfind("jit", 0) == 0 || block < 1)
+            return false;
+        auto axis = [](const WindowAxis &a) {
+            return DepthwiseAxis{a.in, a.out, a.kernel, a.stride, a.dilation, a.padBefore};
+        };
+        depthwise_ = {g.batch, g.channels, block, axis(g.rows), axis(g.cols)};
+        dw_ = s.weightGrads[0];
+        return true;
+    }
+
+    static const float *inner(const Staged &st)
+    {
+        return static_cast<const float *>(st.inner.get_data_handle());
+    }
+
     CpuBackend &cpu_;
     bool hasBias_;
     convolution_forward::primitive_desc fwdPd_;
@@ -253,6 +298,9 @@ private:
     Staged xBwdW_, dyBwdW_, dwBwdW_;
     Staged dyBwdD_, wBwdD_, dxBwdD_;
     bool xShared_ = false, dyShared_ = false, wShared_ = false;
+    bool ownDepthwise_ = false;
+    DepthwiseGeometry depthwise_;
+    Tensor dw_; // the weight gradient the own depthwise loop writes
     int64_t outBlock_ = 1;
     uint64_t wVersion_ = 0; // the weights' value wFwd_.inner holds (RunContext::weightsVersion)
 };
