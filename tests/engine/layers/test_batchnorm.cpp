@@ -33,9 +33,16 @@ struct BnConfig
 const std::vector<BnConfig> &configs()
 {
     static const std::vector<BnConfig> all{
-        {"image training", {4, 3, 3, 3}, true},    {"image 5x4 training", {2, 4, 5, 4}, true},
-        {"flat training", {6, 5}, true},           {"flat batch 3 training", {3, 4}, true},
-        {"image evaluation", {3, 3, 2, 4}, false}, {"flat evaluation", {5, 4}, false},
+        {"image training", {4, 3, 3, 3}, true},
+        {"image 5x4 training", {2, 4, 5, 4}, true},
+        {"flat training", {6, 5}, true},
+        {"flat batch 3 training", {3, 4}, true},
+        {"image evaluation", {3, 3, 2, 4}, false},
+        {"flat evaluation", {5, 4}, false},
+        // One value per channel in multiples of 16: the CPU kernel views them as nChw16c.
+        {"flat 32 features training", {6, 32}, true},
+        {"1x1 image 32 channels training", {4, 32, 1, 1}, true},
+        {"flat 16 features evaluation", {3, 16}, false},
     };
     return all;
 }

@@ -23,9 +23,12 @@ public:
         : cpu_(cpuBackendOf(s)), l_(batchNormLayout(s)), block_(s.inputBlock(0))
     {
         auto &eng = cpu_.engine();
-        // {N, C, H·W, 1} in a channel block is {N, C, H, W} in it: [N][C/B][H·W][B].
+        // {N, C, H·W, 1} in a channel block is {N, C, H, W} in it: [N][C/B][H·W][B]. One
+        // value per channel (flat features, 1×1 images) is the same bytes in every block, and
+        // oneDNN's jitted kernel takes nChw16c where its plain-layout one is much slower.
+        const bool onePixel = l_.spatial == 1 && l_.channels % 16 == 0;
         const memory::desc data =
-            channelBlockedDesc({l_.batch, l_.channels, l_.spatial, 1}, block_);
+            channelBlockedDesc({l_.batch, l_.channels, l_.spatial, 1}, onePixel ? 16 : block_);
         const memory::desc perChannel({l_.channels}, dt::f32, memory::format_tag::x);
         const auto scaleShift = normalization_flags::use_scale | normalization_flags::use_shift;
         const auto global = scaleShift | normalization_flags::use_global_stats;
