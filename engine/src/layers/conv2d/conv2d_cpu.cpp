@@ -16,13 +16,15 @@
 // A depthwise convolution whose weight gradient oneDNN would compute with its GEMM fallback
 // (a window larger than the image: MobileNet's last blocks on small inputs) gets it from
 // Strata's own loop instead (depthwise_cpu.h), on forward's input as it is and the output
-// gradient in the same channel block, written straight into Strata's weight layout.
+// gradient in the same channel block, written straight into Strata's weight layout. A
+// convolution over a 1×1 image runs as a Dense layer on its one tap (one_pixel_cpu.h).
 
 #include "layers/conv2d/conv2d.h"
 
 #include "backends/cpu/cpu_backend.h"
 #include "core/profiler.h"
 #include "layers/conv2d/depthwise_cpu.h"
+#include "layers/conv2d/one_pixel_cpu.h"
 #include "layers/layer_util.h"
 
 namespace strata::internal {
@@ -309,6 +311,8 @@ private:
 
 std::unique_ptr<Kernel> makeConv2DCpu(const KernelSetup &setup)
 {
+    if (auto onePixel = makeConv2DOnePixelCpu(setup))
+        return onePixel;
     return std::make_unique<Conv2DCpu>(setup);
 }
 
