@@ -20,8 +20,10 @@ class BatchNormCpu final : public Kernel
 {
 public:
     explicit BatchNormCpu(const KernelSetup &s)
-        : cpu_(cpuBackendOf(s)), l_(batchNormLayout(s)), block_(s.inputBlock(0))
+        : cpu_(cpuBackendOf(s)), l_(batchNormLayout(s)), block_(s.inputBlock(0)),
+          serial_(fitsOneThread(numel(s.outputShape) * int64_t(sizeof(float))))
     {
+        OneThread one(serial_);
         auto &eng = cpu_.engine();
         // {N, C, H·W, 1} in a channel block is {N, C, H, W} in it: [N][C/B][H·W][B]. One
         // value per channel (flat features, 1×1 images) is the same bytes in every block, and
@@ -65,6 +67,7 @@ public:
 
     void forward(const std::vector<const Tensor *> &in, Tensor &out, const RunContext &ctx) override
     {
+        OneThread one(serial_);
         src_.set_data_handle(const_cast<float *>(in[0]->data()));
         dst_.set_data_handle(out.data());
         std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src_},
@@ -86,6 +89,7 @@ public:
     void backward(const std::vector<const Tensor *> &in, const Tensor &, const Tensor &gy,
                   const std::vector<Tensor *> &gin, const RunContext &ctx) override
     {
+        OneThread one(serial_);
         src_.set_data_handle(const_cast<float *>(in[0]->data()));
         diffDst_.set_data_handle(const_cast<float *>(gy.data()));
         if (gin[0]) {
@@ -149,6 +153,7 @@ private:
     CpuBackend &cpu_;
     BatchNormLayout l_;
     int64_t block_; // the channel block of the input, the output and their gradients
+    bool serial_;   // small enough for one thread (fitsOneThread)
     batch_normalization_forward::primitive_desc trainPd_, evalPd_;
     batch_normalization_forward train_, eval_;
     batch_normalization_backward::primitive_desc trainBwdPd_, evalBwdPd_;

@@ -27,6 +27,8 @@
 #include "layers/conv2d/one_pixel_cpu.h"
 #include "layers/layer_util.h"
 
+#include <algorithm>
+
 namespace strata::internal {
 
 namespace {
@@ -43,13 +45,15 @@ struct Staged
 {
     memory outer;
     memory inner;
-    reorder convert; // outer → inner for what a primitive reads, inner → outer for writes
+    reorder convert;     // outer → inner for what a primitive reads, inner → outer for writes
+    bool serial = false; // a small tensor (fitsOneThread): reordered on one thread
 
     // Strata's values into the primitive's layout (no-op when the layouts agree).
     void toInner(stream &s, const RunContext &ctx)
     {
         if (convert) {
             ProfileSpan span(ctx.profiler, ctx.node, ProfilePhase::Reorder);
+            OneThread one(serial);
             convert.execute(s, outer, inner);
         }
     }
@@ -58,6 +62,7 @@ struct Staged
     {
         if (convert) {
             ProfileSpan span(ctx.profiler, ctx.node, ProfilePhase::Reorder);
+            OneThread one(serial);
             convert.execute(s, inner, outer);
         }
     }
@@ -73,6 +78,8 @@ Staged stage(const memory &outer, const memory::desc &wanted, const engine &eng,
     Staged st{outer, outer, {}};
     if (wanted != outer.get_desc()) {
         st.inner = memory(wanted, eng); // owns its (aligned) buffer, allocated once here
+        st.serial = fitsOneThread(static_cast<int64_t>(wanted.get_size()));
+        OneThread one(st.serial);
         st.convert = isInput ? reorder(outer, st.inner) : reorder(st.inner, st.outer);
     }
     return st;
@@ -81,8 +88,10 @@ Staged stage(const memory &outer, const memory::desc &wanted, const engine &eng,
 class Conv2DCpu final : public Kernel
 {
 public:
-    explicit Conv2DCpu(const KernelSetup &s) : cpu_(cpuBackendOf(s)), hasBias_(s.weights.size() > 1)
+    explicit Conv2DCpu(const KernelSetup &s)
+        : cpu_(cpuBackendOf(s)), hasBias_(s.weights.size() > 1), serial_(smallForThreads(s))
     {
+        OneThread one(serial_); // the primitives take the thread count they are created with
         const int64_t filters = intOf(s.params, "filters"), groups = intOf(s.params, "groups");
         const Window2D g = window2D(s.inputShapes[0], convWindow(s.params));
         const memory::dims srcDims{g.batch, g.channels, g.rows.in, g.cols.in};
@@ -187,6 +196,7 @@ public:
 
     void forward(const std::vector<const Tensor *> &in, Tensor &out, const RunContext &ctx) override
     {
+        OneThread one(serial_);
         stream &strm = cpu_.stream();
         xFwd_.outer.set_data_handle(const_cast<float *>(in[0]->data()));
         yFwd_.outer.set_data_handle(out.data());
@@ -208,6 +218,7 @@ public:
     void backward(const std::vector<const Tensor *> &in, const Tensor &, const Tensor &gy,
                   const std::vector<Tensor *> &gin, const RunContext &ctx) override
     {
+        OneThread one(serial_);
         stream &strm = cpu_.stream();
         // The plain memories are shared handles, so this binds every stage built on them.
         xFwd_.outer.set_data_handle(const_cast<float *>(in[0]->data()));
@@ -264,6 +275,16 @@ public:
     }
 
 private:
+    // A layer too small to share between threads (fitsOneThread): its largest tensor and its
+    // forward FLOPs (2 · outputs · inputs per filter · taps).
+    static bool smallForThreads(const KernelSetup &s)
+    {
+        const Shape &w = s.weights[0].shape();
+        const int64_t largest = std::max({numel(s.inputShapes[0]), numel(s.outputShape), numel(w)});
+        const double flops = 2.0 * double(numel(s.outputShape)) * double(w[1] * w[2] * w[3]);
+        return fitsOneThread(largest * int64_t(sizeof(float)), flops);
+    }
+
     // Whether the own depthwise weight gradient replaces oneDNN's (see the top of the file),
     // and its geometry. Only for fp32, one filter per channel, oneDNN's GEMM fallback, and
     // forward's input in a channel block that divides C (the output gradient is read in it).
@@ -289,6 +310,7 @@ private:
 
     CpuBackend &cpu_;
     bool hasBias_;
+    bool serial_; // small enough for one thread (fitsOneThread)
     convolution_forward::primitive_desc fwdPd_;
     convolution_forward fwd_;
     convolution_backward_weights::primitive_desc bwdWPd_;

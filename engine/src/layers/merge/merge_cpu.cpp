@@ -38,7 +38,8 @@ class MergeCpu : public Kernel
 {
 public:
     MergeCpu(const KernelSetup &s, std::vector<memory::desc> srcDescs, memory::desc dstDesc)
-        : cpu_(cpuBackendOf(s)), srcDescs_(std::move(srcDescs)), dstDesc_(std::move(dstDesc))
+        : cpu_(cpuBackendOf(s)), srcDescs_(std::move(srcDescs)), dstDesc_(std::move(dstDesc)),
+          serial_(fitsOneThread(numel(s.outputShape) * int64_t(sizeof(float))))
     {
         for (const memory::desc &d : srcDescs_)
             srcMems_.emplace_back(d, cpu_.engine(), nullptr);
@@ -53,6 +54,7 @@ public:
             args.insert({DNNL_ARG_MULTIPLE_SRC + static_cast<int>(i), srcMems_[i]});
         }
         dstMem_.set_data_handle(out.data());
+        OneThread one(serial_);
         prim_.execute(cpu_.stream(), args);
     }
 
@@ -68,6 +70,7 @@ protected:
     memory::desc dstDesc_;
     primitive prim_;
     std::string forwardName_; // the primitive's impl_info_str()
+    bool serial_;             // small enough for one thread (fitsOneThread)
 
 private:
     std::vector<memory> srcMems_;
@@ -81,6 +84,7 @@ public:
     explicit AddCpu(const KernelSetup &s)
         : MergeCpu(s, arrivingDescs(s), arrivingDescs(s)[0]), block_(s.inputBlock(0))
     {
+        OneThread one(serial_);
         const std::vector<float> scales(srcDescs_.size(), 1.f);
         const sum::primitive_desc pd(dstDesc_, scales, srcDescs_, cpu_.engine());
         forwardName_ = pd.impl_info_str();
@@ -92,6 +96,7 @@ public:
             GradCopy c;
             if (d != dstDesc_) {
                 c.gradIn = memory(d, eng, nullptr);
+                OneThread one(serial_);
                 c.convert = reorder(gradOut_, c.gradIn);
             }
             gradCopies_.push_back(std::move(c));
@@ -112,6 +117,7 @@ public:
             }
             gradOut_.set_data_handle(const_cast<float *>(gy.data()));
             c.gradIn.set_data_handle(gin[i]->data());
+            OneThread one(serial_);
             c.convert.execute(cpu_.stream(), gradOut_, c.gradIn);
         }
         addBackward(gy, same);
