@@ -349,7 +349,13 @@ def emit(result):
 
 def onnx_worker(models, out_dir):
     """Exports each torchvision model to OUT_DIR/MODEL.onnx at 3×32×32, opset 13."""
+    import warnings
+
     import torch
+
+    # The TorchScript exporter (dynamo=False), which Strata's importer is checked against,
+    # warns that it is deprecated.
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
 
     torch.manual_seed(1)
     for model in models:
