@@ -164,6 +164,14 @@ private slots:
         QCOMPARE(LayerHarness(global, "cpu").outputBlock(), int64_t(1));
         std::string report;
         QVERIFY2(referenceComparisonError(global, "cpu", &report) < 1e-5, report.c_str());
+        // A 1×1 image, plain or blocked (the kernel reads it as nChw16c: the same bytes).
+        LayerCase pixel = poolCase("GlobalAvgPool2D", {4, 32, 1, 1, 0, 0, ""});
+        pixel.inputBlock = block;
+        pixel.blockedOutputAllowed = true;
+        QCOMPARE(LayerHarness(pixel, "cpu").outputBlock(), int64_t(1));
+        QVERIFY2(referenceComparisonError(pixel, "cpu", &report) < 1e-6, report.c_str());
+        pixel.inputBlock = 1;
+        QVERIFY2(referenceComparisonError(pixel, "cpu", &report) < 1e-6, report.c_str());
     }
 
     // A ReLU before max pooling runs inside the pooling kernel (LayerImpl::absorbsRelu):

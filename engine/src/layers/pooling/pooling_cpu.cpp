@@ -363,11 +363,13 @@ std::unique_ptr<Kernel> makeGlobalAvgPoolCpu(const KernelSetup &setup)
 {
     const Shape &in = setup.inputShapes[0];
     // One window covering the whole image gives a 1×1 output per channel, in the input's
-    // channel block, which for one pixel is the plain layout.
+    // channel block, which for one pixel is the plain layout. A 1×1 image is the same bytes
+    // in every block too: nChw16c, where oneDNN's jitted pooling runs (its plain one is slow).
+    const bool onePixel = in[2] * in[3] == 1 && in[1] % 16 == 0;
     return std::make_unique<PoolingCpu>(
         cpuBackendOf(setup), algorithm::pooling_avg_exclude_padding, toDims(in),
         memory::dims{in[0], in[1], 1, 1}, memory::dims{in[2], in[3]}, memory::dims{1, 1},
-        memory::dims{0, 0}, memory::dims{0, 0}, setup.inputBlock(0), false);
+        memory::dims{0, 0}, memory::dims{0, 0}, onePixel ? 16 : setup.inputBlock(0), false);
 }
 
 } // namespace strata::internal
