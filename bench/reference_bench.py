@@ -28,6 +28,14 @@ precision; Strata also runs in fp32 in every round, and the table adds Strata bf
 Batch sizes and optimizers are read from the example projects (projects/*.strata), the same
 files strata-bench trains, so the three always agree; the layer stacks are written out below
 for each framework, exactly as the tutorials define them.
+
+Two more models are torchvision's own, at 3×32×32 with 10 classes: resnet18 and mobilenet_v2.
+PyTorch trains torchvision's module; Strata trains the same architecture, exported to ONNX
+(opset 13, in inference mode without constant folding, so BatchNorm stays a layer of its own)
+and brought in with `strata-cli import` (--strata-cli, default build/app/strata-cli) into a
+temporary project with the settings of IMPORTED_TRAINING, which strata-bench runs with
+--project; Keras trains keras.applications.MobileNetV2 (weights=None). Keras has no ResNet-18,
+so that row compares Strata with PyTorch alone.
 """
 
 import argparse
@@ -36,6 +44,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
 from machine_info import cpu_name, gpu_name, versions
@@ -49,7 +58,19 @@ MODELS = {
     "cifar10_cnn": ("keras_cifar10_cnn", "Keras CIFAR-10 CNN"),
     "lenet": ("pytorch_cifar10_lenet", "PyTorch CIFAR-10 LeNet"),
     "or_gate": ("or_gate", "OR gate 2→2→1"),
+    "resnet18": (None, "torchvision ResNet-18, 32×32"),
+    "mobilenet_v2": (None, "torchvision MobileNetV2, 32×32"),
 }
+
+# The torchvision models (no example project): Strata imports them from ONNX into a project
+# with these training settings, the CIFAR-10 tutorials' SGD with momentum at batch 64.
+IMPORTED = ("resnet18", "mobilenet_v2")
+IMPORTED_TRAINING = {"batch_size": 64, "loss": "cross_entropy",
+                     "optimizer": {"type": "sgd", "lr": 0.01, "momentum": 0.9},
+                     "init": "pytorch", "seed": 1}
+# Models a framework does not have, and why (their cell reads "none").
+NOT_IN = {("keras", "resnet18"): "keras.applications has no ResNet-18 (its ResNets start at "
+                                 "50 layers), so the ResNet-18 row compares with PyTorch alone"}
 
 # Input shape per sample, channels first (Strata's and PyTorch's layout; Keras gets the
 # channels-last transpose), and the issue's speed target: Strata / faster of the two.
@@ -59,6 +80,8 @@ INPUT_SHAPES = {
     "cifar10_cnn": (3, 32, 32),
     "lenet": (3, 32, 32),
     "or_gate": (2,),
+    "resnet18": (3, 32, 32),
+    "mobilenet_v2": (3, 32, 32),
 }
 TARGETS = {"mnist_cnn": 1.5, "cifar10_cnn": 1.5}  # the others: 1.0 (no slower)
 GPU_TARGET = 1.5  # on the GPU: every model at least 1.5× PyTorch
@@ -73,6 +96,9 @@ FRAMEWORK_TITLES = {"strata": "Strata", "torch": "PyTorch", "keras": "Keras",
 
 def training_spec(model):
     """Batch size, optimizer dict and loss of a model, from its example project."""
+    if model in IMPORTED:
+        t = IMPORTED_TRAINING
+        return t["batch_size"], t["optimizer"], t["loss"]
     path = os.path.join(REPO, "projects", MODELS[model][0] + ".strata")
     with open(path) as f:
         training = json.load(f)["training"]
@@ -127,6 +153,12 @@ class StepTimer:
 # PyTorch
 
 
+def torchvision_model(model):
+    import torchvision.models as tv
+
+    return {"resnet18": tv.resnet18, "mobilenet_v2": tv.mobilenet_v2}[model](num_classes=10)
+
+
 def torch_worker(models, seconds, threads, device="cpu", precision="fp32"):
     import contextlib
 
@@ -159,6 +191,8 @@ def torch_worker(models, seconds, threads, device="cpu", precision="fp32"):
                 nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
         if model == "or_gate":
             return nn.Sequential(nn.Linear(2, 2), nn.Sigmoid(), nn.Linear(2, 1), nn.Sigmoid())
+        if model in IMPORTED:
+            return torchvision_model(model)
         raise ValueError(model)
 
     def optimizer(spec, params):
@@ -254,6 +288,9 @@ def keras_worker(models, seconds, threads, precision="fp32"):
             return keras.Sequential([
                 keras.Input((2,)), layers.Dense(2, activation="sigmoid"),
                 layers.Dense(1, activation="sigmoid")])
+        if model == "mobilenet_v2":  # ends in a softmax
+            return keras.applications.MobileNetV2(input_shape=(32, 32, 3), weights=None,
+                                                  classes=10)
         raise ValueError(model)
 
     def optimizer(spec):
@@ -276,6 +313,8 @@ def keras_worker(models, seconds, threads, precision="fp32"):
                 self.model.stop_training = True
 
     for model in models:
+        if ("keras", model) in NOT_IN:
+            continue
         batch, opt_spec, loss_kind = training_spec(model)
         net = build(model)
         if loss_kind == "binary_cross_entropy":
@@ -305,6 +344,53 @@ def emit(result):
 
 
 # ---------------------------------------------------------------------------------------------
+# Strata's copies of the torchvision models
+
+
+def onnx_worker(models, out_dir):
+    """Exports each torchvision model to OUT_DIR/MODEL.onnx at 3×32×32, opset 13."""
+    import warnings
+
+    import torch
+
+    # The TorchScript exporter (dynamo=False), which Strata's importer is checked against,
+    # warns that it is deprecated.
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+
+    torch.manual_seed(1)
+    for model in models:
+        net = torchvision_model(model).eval()
+        # In inference mode the exporter folds each BatchNorm into the convolution before it
+        # when it folds constants: the model would train without BatchNorm.
+        torch.onnx.export(net, (torch.randn((2,) + INPUT_SHAPES[model]),),
+                          os.path.join(out_dir, model + ".onnx"), opset_version=13,
+                          dynamo=False, do_constant_folding=False, input_names=["input"],
+                          output_names=["output"],
+                          dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+
+
+def import_for_strata(models, args, work):
+    """The torchvision models as Strata projects in `work`, trained as IMPORTED_TRAINING says:
+    exported to ONNX (in a child process, as the frameworks run), then strata-cli import.
+    Returns the project files, named MODEL.strata (strata-bench names a project by its file)."""
+    command = [sys.executable, os.path.abspath(__file__), "--worker", "onnx",
+               "--models", ",".join(models), "--onnx-dir", work]
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    projects = []
+    for model in models:
+        project = os.path.join(work, model + ".strata")
+        subprocess.run([args.strata_cli, "import", os.path.join(work, model + ".onnx"),
+                        "--out", project], check=True, stdout=subprocess.DEVNULL)
+        with open(project) as f:
+            doc = json.load(f)
+        doc["training"].update(IMPORTED_TRAINING)
+        with open(project, "w") as f:
+            json.dump(doc, f, indent=1)
+        projects.append(project)
+    return projects
+
+
+# ---------------------------------------------------------------------------------------------
 # The driver
 
 
@@ -321,10 +407,13 @@ def run_worker(framework, args):
         env.setdefault("GOMP_SPINCOUNT", "10000")
     precision = "fp32" if framework == "strata_fp32" else args.precision
     if framework.startswith("strata"):
+        examples = [m for m in args.models if m not in IMPORTED]
         command = [args.strata_bench, "--json", "--seconds", str(args.seconds),
-                   "--threads", threads, "--models", ",".join(args.models),
-                   "--projects", os.path.join(REPO, "projects"), "--device", args.device,
-                   "--precision", precision]
+                   "--threads", threads, "--projects", os.path.join(REPO, "projects"),
+                   "--device", args.device, "--precision", precision]
+        command += ["--models", ",".join(examples)] if examples else []
+        for project in args.imported_projects:
+            command += ["--project", project]
     else:
         command = [sys.executable, os.path.abspath(__file__), "--worker", framework,
                    "--seconds", str(args.seconds), "--threads", threads,
@@ -346,7 +435,9 @@ def run_worker(framework, args):
     return results
 
 
-def fmt(value):
+def fmt(value, framework=None, model=None):
+    if value is None and (framework, model) in NOT_IN:
+        return "none"
     return f"{value:,.0f}" if value is not None else "—"
 
 
@@ -408,9 +499,11 @@ def make_table(args, rounds):
         g = median(bf16_gain(r, model) for r in rounds)
         g = (" | —" if g is None else f" | {g:.2f}×") if gain else ""
         rows.append(f"| {MODELS[model][1]} | {batch} | {fmt(strata)} | {fmt(torch_)} | "
-                    f"{fmt(keras_)} | {'—' if ratio is None else f'{ratio:.2f}×'}"
+                    f"{fmt(keras_, 'keras', model)} | {'—' if ratio is None else f'{ratio:.2f}×'}"
                     f"{spread if several else ''}{g} | ≥ {target:g}×: {verdict} |")
-    return "\n".join(head + rows) + "\n"
+    notes = [f"{MODELS[m][1]}: {why}." for (f, m), why in NOT_IN.items()
+             if m in args.models and f in args.frameworks]
+    return "\n".join(head + rows + ([""] + notes if notes else [])) + "\n"
 
 
 def main():
@@ -434,7 +527,11 @@ def main():
                         help="cpu (default), or cuda / cuda:N for Strata and PyTorch on a GPU")
     parser.add_argument("--precision", default="fp32", choices=["fp32", "bf16"],
                         help="fp32 (default) or bf16 mixed precision for every framework")
-    parser.add_argument("--worker", choices=["torch", "keras"], help=argparse.SUPPRESS)
+    parser.add_argument("--strata-cli", default=os.path.join("build", "app", "strata-cli"),
+                        help="strata-cli, which imports the torchvision models (default "
+                             "build/app/strata-cli)")
+    parser.add_argument("--worker", choices=["torch", "keras", "onnx"], help=argparse.SUPPRESS)
+    parser.add_argument("--onnx-dir", help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.models = [m for m in args.models.split(",") if m]
     for m in args.models:
@@ -448,6 +545,8 @@ def main():
         return torch_worker(args.models, args.seconds, args.threads, args.device, args.precision)
     if args.worker == "keras":
         return keras_worker(args.models, args.seconds, args.threads, args.precision)
+    if args.worker == "onnx":
+        return onnx_worker(args.models, args.onnx_dir)
 
     if args.frameworks is None:
         args.frameworks = "strata,torch,keras" if args.device == "cpu" else "strata,torch"
@@ -455,23 +554,31 @@ def main():
     for f in args.frameworks:
         if f not in FRAMEWORK_TITLES:
             parser.error(f"unknown framework '{f}' (choose from strata, torch, keras)")
-    # A relative --strata-bench is looked for from here, then from the repository root.
-    if not os.path.isabs(args.strata_bench) and not os.path.exists(args.strata_bench):
-        args.strata_bench = os.path.join(REPO, args.strata_bench)
-    args.strata_bench = os.path.abspath(args.strata_bench)
-    if "strata" in args.frameworks and not os.access(args.strata_bench, os.X_OK):
-        parser.error(f"{args.strata_bench} is not an executable: build it first "
-                     "(cmake --build build --target strata-bench) or pass --strata-bench")
+    # A relative --strata-bench or --strata-cli is looked for from here, then from the
+    # repository root.
+    imported = [m for m in args.models if m in IMPORTED]
+    for option, target in (("strata_bench", "strata-bench"), ("strata_cli", "strata-cli")):
+        path = getattr(args, option)
+        if not os.path.isabs(path) and not os.path.exists(path):
+            path = os.path.join(REPO, path)
+        setattr(args, option, os.path.abspath(path))
+        needed = "strata" in args.frameworks and (target == "strata-bench" or imported)
+        if needed and not os.access(path, os.X_OK):
+            parser.error(f"{path} is not an executable: build it first (cmake --build build "
+                         f"--target {target}) or pass --{target}")
 
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
     runs = args.frameworks + (["strata_fp32"] if args.precision == "bf16" and
                               "strata" in args.frameworks else [])
-    rounds = []
-    for i in range(args.rounds):
-        if args.rounds > 1:
-            print(f"Round {i + 1} of {args.rounds}", file=sys.stderr, flush=True)
-        rounds.append({f: run_worker(f, args) for f in runs})
+    with tempfile.TemporaryDirectory(prefix="strata-reference-bench-") as work:
+        args.imported_projects = (import_for_strata(imported, args, work)
+                                  if imported and "strata" in args.frameworks else [])
+        rounds = []
+        for i in range(args.rounds):
+            if args.rounds > 1:
+                print(f"Round {i + 1} of {args.rounds}", file=sys.stderr, flush=True)
+            rounds.append({f: run_worker(f, args) for f in runs})
     table = make_table(args, rounds)
     print()
     print(table)
@@ -480,7 +587,7 @@ def main():
             f.write(table)
         print(f"Wrote {args.markdown}")
     missing = [(f, m) for r in rounds for f in runs for m in args.models
-               if m not in r[f]]
+               if m not in r[f] and (f, m) not in NOT_IN]
     return 1 if missing else 0
 
 

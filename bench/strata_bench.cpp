@@ -8,9 +8,11 @@
 // from shape inference, strata/node_costs.h), as a table or one JSON object per line. With
 // --peak it first measures the machine's fp32 and bf16 GEMM peaks at the thread count
 // (strata/machine_peak.h) and shows each model's GFLOP/s as a share of its precision's peak.
+// --project FILE benchmarks any project the same way (an imported torchvision model, say),
+// named by its file name without the extension.
 //
 //   strata-bench [--seconds S] [--threads N] [--models a,b,...] [--projects DIR] [--json]
-//                [--device cpu|cuda[:N]] [--precision fp32|bf16] [--peak]
+//                [--project FILE]... [--device cpu|cuda[:N]] [--precision fp32|bf16] [--peak]
 //
 // This is a benchmark, not a test: its numbers mean something only on a quiet machine.
 
@@ -52,7 +54,7 @@ struct ModelEntry
     const char *project;
 };
 
-constexpr ModelEntry kModels[] = {
+constexpr ModelEntry kExamples[] = {
     {"mlp", "keras_mlp_dummy"},
     {"mnist_cnn", "keras_mnist_cnn"},
     {"cifar10_cnn", "keras_cifar10_cnn"},
@@ -67,11 +69,19 @@ constexpr int kPoolBatches = 16;
 constexpr double kWarmupSeconds = 1.0;
 constexpr int kWarmupSteps = 5;
 
+// One model to benchmark: its name in the output and its project file.
+struct Model
+{
+    std::string name;
+    fs::path project;
+};
+
 struct Options
 {
     double seconds = 10;
     int threads = 2; // 0: the trainer's automatic choice
     std::vector<std::string> models;
+    std::vector<std::string> projects; // --project: any project file
     std::string projectsDir;
     bool json = false;
     std::string device = "cpu"; // "cpu", "cuda" or "cuda:N"
@@ -97,7 +107,7 @@ struct Result
         std::fprintf(stderr, "strata-bench: %s\n\n", error.c_str());
     std::fprintf(error.empty() ? stdout : stderr,
                  "Usage: strata-bench [--seconds S] [--threads N] [--models a,b,...] "
-                 "[--projects DIR] [--json]\n"
+                 "[--projects DIR] [--project FILE]... [--json]\n"
                  "  --seconds S     measured time per model after a warm-up (default 10)\n"
                  "  --threads N     CPU threads (default 2; 0: the trainer's automatic choice)\n"
                  "  --models LIST   comma-separated, from: mlp, mnist_cnn, cifar10_cnn, lenet,"
@@ -105,6 +115,8 @@ struct Result
                  "                  (default: all; project file names are accepted too)\n"
                  "  --projects DIR  where the example .strata files are (default:\n"
                  "                  <exe dir>/../../projects, then ./projects)\n"
+                 "  --project FILE  also benchmark this project (repeatable), named by its file\n"
+                 "                  name without .strata; alone, only the projects given\n"
                  "  --json          one JSON object per model and line\n"
                  "  --device D      cpu (default), cuda or cuda:N\n"
                  "  --precision P   fp32 (default) or bf16 (mixed precision)\n"
@@ -161,6 +173,8 @@ Options parseOptions(int argc, char **argv)
             o.models = splitList(value());
         } else if (arg == "--projects") {
             o.projectsDir = value();
+        } else if (arg == "--project") {
+            o.projects.push_back(value());
         } else if (arg == "--json") {
             o.json = true;
         } else if (arg == "--device") {
@@ -177,15 +191,15 @@ Options parseOptions(int argc, char **argv)
             usage("unknown argument '" + arg + "'");
         }
     }
-    if (o.models.empty())
-        for (const auto &m : kModels)
+    if (o.models.empty() && o.projects.empty())
+        for (const auto &m : kExamples)
             o.models.push_back(m.name);
     return o;
 }
 
-const ModelEntry &findModel(const std::string &name)
+const ModelEntry &findExample(const std::string &name)
 {
-    for (const auto &m : kModels)
+    for (const auto &m : kExamples)
         if (name == m.name || name == m.project)
             return m;
     usage("unknown model '" + name + "'");
@@ -210,10 +224,25 @@ fs::path findProjectsDir(const Options &o, const char *argv0)
                         " and ./projects): pass --projects DIR");
 }
 
-Result benchmark(const ModelEntry &entry, const fs::path &projectsDir, const Options &o)
+// The examples named by --models, then the --project files.
+std::vector<Model> modelsToRun(const Options &o, const char *argv0)
 {
-    const strata::Project project =
-        strata::loadProject((projectsDir / (std::string(entry.project) + ".strata")).string());
+    std::vector<Model> models;
+    if (!o.models.empty()) {
+        const fs::path dir = findProjectsDir(o, argv0);
+        for (const auto &name : o.models) {
+            const ModelEntry &entry = findExample(name);
+            models.push_back({entry.name, dir / (std::string(entry.project) + ".strata")});
+        }
+    }
+    for (const auto &file : o.projects)
+        models.push_back({fs::path(file).stem().string(), file});
+    return models;
+}
+
+Result benchmark(const Model &model, const Options &o)
+{
+    const strata::Project project = strata::loadProject(model.project.string());
     const strata::TrainingSpec &spec = project.training;
 
     // As the trainer does: threads first, then the backend and the network.
@@ -248,8 +277,8 @@ Result benchmark(const ModelEntry &entry, const fs::path &projectsDir, const Opt
         const strata::LossTotals t = net.takeTotals();
         if (!std::isfinite(t.lossSum) || !net.gradientsFinite()) {
             net.revertStepState();
-            throw strata::Error(std::string(entry.name) + ": the loss or gradients became "
-                                                          "NaN or infinite on synthetic data");
+            throw strata::Error(model.name + ": the loss or gradients became NaN or infinite "
+                                             "on synthetic data");
         }
         optimizer->step();
         lastLoss = t.lossSum / static_cast<double>(std::max<int64_t>(t.count, 1));
@@ -264,7 +293,7 @@ Result benchmark(const ModelEntry &entry, const fs::path &projectsDir, const Opt
         step();
 
     Result r;
-    r.model = entry.name;
+    r.model = model.name;
     r.batch = batch;
     r.threads = strata::cpuThreads();
     const auto start = Clock::now();
@@ -315,23 +344,21 @@ int main(int argc, char **argv)
 {
     const Options o = parseOptions(argc, argv);
     try {
-        std::vector<const ModelEntry *> models;
-        for (const auto &name : o.models)
-            models.push_back(&findModel(name));
-        const fs::path projectsDir = findProjectsDir(o, argv[0]);
+        const std::vector<Model> models = modelsToRun(o, argv[0]);
         const double peak = o.peak ? measurePeaks(o) : 0.0;
         const std::string precision = strata::toString(o.precision);
         if (!o.json) {
             auto backend = strata::createBackend(o.device);
-            std::printf("strata-bench: %s, %s, %.3g s per model after a warm-up, projects in %s\n",
+            std::printf("strata-bench: %s, %s, %.3g s per model after a warm-up%s%s\n",
                         backend->description().c_str(), precision.c_str(), o.seconds,
-                        projectsDir.c_str());
+                        o.models.empty() ? "" : ", projects in ",
+                        o.models.empty() ? "" : findProjectsDir(o, argv[0]).c_str());
             std::printf("%-12s %6s %8s %8s %8s %14s %10s%s\n", "model", "batch", "threads", "steps",
                         "seconds", "samples/s", "GFLOP/s", peak > 0 ? "  of peak" : "");
             std::fflush(stdout);
         }
-        for (const ModelEntry *entry : models) {
-            const Result r = benchmark(*entry, projectsDir, o);
+        for (const Model &model : models) {
+            const Result r = benchmark(model, o);
             const double share = peak > 0 ? r.gflops / peak : 0.0;
             if (o.json) {
                 nlohmann::json line = {

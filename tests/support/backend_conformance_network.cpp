@@ -99,8 +99,8 @@ std::string checkTrainingStep(Backend &b)
 
 // Convolutions, activations and pooling in a stack, where the CPU backend keeps channel-
 // blocked layouts between them (see LayoutUse): one blocked output feeding two
-// convolutions (its gradient summed in that layout), blocked pooling, and the switch back
-// to plain before Add and Flatten.
+// convolutions (its gradient summed in that layout), a blocked Add, blocked pooling, and the
+// switch back to plain before Flatten.
 std::string checkConvStackStep(Backend &b)
 {
     const Graph g = chain({"in", "Input", "in", {{"channels", 3}, {"height", 12}, {"width", 12}}},
@@ -134,7 +134,7 @@ std::string checkConvStackStep(Backend &b)
     if (b.kind() == "cpu") {
         Network net(g, b, LossKind::CrossEntropy, InitConvention::PyTorch, 9);
         const std::vector<std::pair<const char *, bool>> blocked{
-            {"c1", true}, {"r1", true}, {"c2", false}, {"c3", false}, {"c4", true},
+            {"c1", true}, {"r1", true}, {"c2", true},  {"c3", true},  {"add", true}, {"c4", true},
             {"r4", true}, {"p4", true}, {"c5", false}, {"r5", false}, {"p5", false}};
         for (const auto &[id, wanted] : blocked)
             if ((net.channelBlock(id, 4) > 1) != wanted)
@@ -221,6 +221,71 @@ std::string checkShuffleUnitStep(Backend &b)
     return compareTrainingStep(b, g, {4, 3, 8, 8});
 }
 
+// Residual blocks as in ResNet and MobileNetV2, which the CPU backend runs in channel-blocked
+// layouts from end to end: BatchNorm, ReLU and ReLU6 follow the convolutions' block, an Add
+// sums a blocked input with a plain one (a Slice's), a depthwise convolution, strided
+// shortcuts, and a last block at one pixel per channel (the same bytes in every layout,
+// which the plan records as plain) before global average pooling.
+std::string checkResidualBlocksStep(Backend &b)
+{
+    auto bn = [](const char *id) { return Node{id, "BatchNorm", id, {{"momentum", 0.9}}}; };
+    auto convNamed = [](const char *id, int filters, int kernel, int stride, int groups) {
+        return Node{id,
+                    "Conv2D",
+                    id,
+                    {{"filters", filters},
+                     {"kernel", kernel},
+                     {"stride", stride},
+                     {"padding", "same"},
+                     {"groups", groups},
+                     {"bias", false}}};
+    };
+    const Graph g = chain({"in", "Input", "in", {{"channels", 3}, {"height", 8}, {"width", 8}}},
+                          {convNamed("c0", 32, 3, 1, 1),
+                           {"s0", "Slice", "s0", {{"end", 16}}},
+                           convNamed("c1", 16, 3, 1, 1),
+                           bn("b1"),
+                           {"r1", "ReLU", "r1"},
+                           convNamed("c2", 16, 3, 1, 1),
+                           bn("b2"),
+                           {"a1", "Add", "a1"},
+                           {"r2", "ReLU", "r2"},
+                           convNamed("c3", 32, 1, 2, 1),
+                           bn("b3"),
+                           {"r3", "ReLU6", "r3"},
+                           convNamed("c4", 32, 3, 2, 32),
+                           bn("b4"),
+                           convNamed("sc", 32, 1, 4, 1),
+                           bn("bs"),
+                           {"a2", "Add", "a2"},
+                           {"r4", "ReLU", "r4"},
+                           convNamed("c5", 32, 3, 2, 1),
+                           bn("b5"),
+                           convNamed("sc5", 32, 1, 2, 1),
+                           {"a3", "Add", "a3"},
+                           {"r5", "ReLU", "r5"},
+                           {"gap", "GlobalAvgPool2D", "gap"},
+                           {"fc", "Dense", "fc", {{"units", 5}}}},
+                          {{"in", "c0", 0},  {"c0", "s0", 0}, {"s0", "c1", 0},  {"c1", "b1", 0},
+                           {"b1", "r1", 0},  {"r1", "c2", 0}, {"c2", "b2", 0},  {"b2", "a1", 0},
+                           {"s0", "a1", 1},  {"a1", "r2", 0}, {"r2", "c3", 0},  {"c3", "b3", 0},
+                           {"b3", "r3", 0},  {"r3", "c4", 0}, {"c4", "b4", 0},  {"r2", "sc", 0},
+                           {"sc", "bs", 0},  {"b4", "a2", 0}, {"bs", "a2", 1},  {"a2", "r4", 0},
+                           {"r4", "c5", 0},  {"c5", "b5", 0}, {"r4", "sc5", 0}, {"b5", "a3", 0},
+                           {"sc5", "a3", 1}, {"a3", "r5", 0}, {"r5", "gap", 0}, {"gap", "fc", 0}});
+    if (b.kind() == "cpu") {
+        Network net(g, b, LossKind::CrossEntropy, InitConvention::PyTorch, 9);
+        for (const char *id : {"c1", "b1", "r1", "c2", "b2", "a1", "r2", "c3", "b3", "r3", "c4",
+                               "b4", "sc", "bs", "a2", "r4"})
+            if (net.channelBlock(id, 4) == 1)
+                return std::string(id) + " should keep a blocked layout";
+        for (const char *id : {"s0", "b5", "a3", "r5"})
+            if (net.channelBlock(id, 4) != 1)
+                return std::string(id) + " should be plain (a Slice's output, or one pixel)";
+    }
+    return compareTrainingStep(b, g, {4, 3, 8, 8});
+}
+
 // The NaN/Inf guard: a large Dense layer may prove its own gradients finite
 // (Kernel::weightGradientsProvenFinite) and spare the guard a read of them, but a
 // non-finite gradient anywhere else, or a NaN in the batch, must still be caught.
@@ -268,6 +333,7 @@ std::vector<ConformanceCheck> networkChecks()
             {"training step, convolution stack", guarded(checkConvStackStep)},
             {"training step, ReLU inside max pooling", guarded(checkAbsorbedReluStep)},
             {"training step, ShuffleNet unit", guarded(checkShuffleUnitStep)},
+            {"training step, residual blocks", guarded(checkResidualBlocksStep)},
             {"NaN/Inf guard", guarded(checkGradientGuard)}};
 }
 

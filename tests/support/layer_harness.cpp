@@ -55,7 +55,11 @@ LayerHarness::LayerHarness(const LayerCase &c, const std::string &backendKind)
     const internal::LayerImpl &impl = LayerRegistry::instance().impl(type);
     params_ = LayerRegistry::instance().resolveParams(c.node);
     const auto use = impl.layouts.find(backendKind);
-    if ((c.inputBlock != 1 || c.blockedOutputAllowed) &&
+    if (c.inputBlocks.empty())
+        case_.inputBlocks.assign(c.inputShapes.size(), c.inputBlock);
+    const bool blocked = std::any_of(case_.inputBlocks.begin(), case_.inputBlocks.end(),
+                                     [](int64_t b) { return b != 1; });
+    if ((blocked || c.blockedOutputAllowed) &&
         (use == impl.layouts.end() || use->second == LayoutUse::PlainOnly))
         throw std::logic_error(c.node.type + " on " + backendKind + " takes plain layouts only");
     if (c.inputRelu && !impl.absorbsRelu.contains(backendKind))
@@ -88,10 +92,9 @@ LayerHarness::LayerHarness(const LayerCase &c, const std::string &backendKind)
         weightGrads.emplace_back(w.shape);
     }
     output = Tensor(outputShape);
-    const std::vector<int64_t> blocks(c.inputShapes.size(), c.inputBlock);
     KernelSetup setup{
-        c.node,    params_, c.inputShapes,          outputShape, weights,    weightGrads,
-        *backend_, blocks,  c.blockedOutputAllowed, c.inputRelu, c.precision};
+        c.node,    params_,           c.inputShapes,          outputShape, weights,    weightGrads,
+        *backend_, case_.inputBlocks, c.blockedOutputAllowed, c.inputRelu, c.precision};
     kernel_ = backend_->createKernel(setup);
     kernelOutput_ = Tensor(outputShape);
 }
@@ -99,8 +102,8 @@ LayerHarness::LayerHarness(const LayerCase &c, const std::string &backendKind)
 void LayerHarness::forward()
 {
     kernelInputs_.clear();
-    for (const Tensor &t : inputs)
-        kernelInputs_.push_back(toChannelBlocks(t, case_.inputBlock));
+    for (size_t i = 0; i < inputs.size(); ++i)
+        kernelInputs_.push_back(toChannelBlocks(inputs[i], case_.inputBlocks[i]));
     std::vector<const Tensor *> in;
     for (const Tensor &t : kernelInputs_)
         in.push_back(&t);
@@ -125,7 +128,7 @@ void LayerHarness::backward(const Tensor &gradOutput)
     RunContext ctx{case_.training, &rng_};
     kernel_->backward(in, kernelOutput_, gy, gin, ctx);
     for (size_t i = 0; i < grads.size(); ++i)
-        inputGrads[i] = fromChannelBlocks(grads[i], case_.inputBlock);
+        inputGrads[i] = fromChannelBlocks(grads[i], case_.inputBlocks[i]);
 }
 
 double maxRelativeError(const Tensor &a, const Tensor &b)
@@ -206,6 +209,7 @@ double referenceComparisonError(const LayerCase &c, const std::string &backendKi
     LayerHarness fast(c, backendKind);
     LayerCase plain = c; // the reference kernels read and write plain layouts only
     plain.inputBlock = 1;
+    plain.inputBlocks.clear();
     plain.blockedOutputAllowed = false;
     LayerHarness ref(plain, "reference");
     fast.forward();

@@ -25,6 +25,8 @@ struct LayerCase
     // output (see LayoutUse). The harness converts on both sides, so inputs, outputs and
     // gradients below are always plain.
     int64_t inputBlock = 1;
+    // Per input, where they differ (empty: every input in inputBlock).
+    std::vector<int64_t> inputBlocks = {};
     bool blockedOutputAllowed = false;
     // The kernel applies a ReLU to its input first (KernelSetup::inputRelu; only for types
     // whose LayerImpl::absorbsRelu lists the backend).
@@ -59,6 +61,7 @@ public:
     Shape outputShape;
     int64_t outputBlock() const { return kernel_->outputBlock(); }
     bool weightGradientsProvenFinite() const { return kernel_->weightGradientsProvenFinite(); }
+    std::string implementation() const { return kernel_->implementation(); }
 
 private:
     LayerCase case_;

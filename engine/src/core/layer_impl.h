@@ -31,9 +31,11 @@ class OnnxContext; // onnx/onnx_context.h
 // gradient always has the tensor's own layout. Only layouts with C a multiple of B are used,
 // so a blocked tensor holds exactly as many floats as the plain one.
 enum class LayoutUse {
-    PlainOnly,    // reads and writes plain tensors (the default)
-    FollowsInput, // one input in any channel block; output and input gradient in the same
-    Chooses,      // one input in any channel block; picks its output's block when allowed
+    PlainOnly, // reads and writes plain tensors (the default)
+    // Inputs in any channel block (each input's gradient in its own); the output in the
+    // first input's. A kernel with several inputs converts those in another block.
+    FollowsInput,
+    Chooses, // one input in any channel block; picks its output's block when allowed
 };
 
 // Everything a kernel needs to set itself up, for one node on one backend at one batch size.

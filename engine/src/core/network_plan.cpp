@@ -9,6 +9,17 @@
 
 namespace strata {
 
+namespace {
+
+// True when a sample of this shape has the same bytes in every channel block:
+// [N][C/B][1][1][B] is [N][C][1][1], and a flat {N, F} tensor is never blocked.
+bool sameInEveryBlock(const Shape &sample)
+{
+    return sample.size() == 1 || (sample.size() == 3 && sample[1] * sample[2] == 1);
+}
+
+} // namespace
+
 Network::Plan &Network::planFor(int64_t batch)
 {
     auto it = plans_.find(batch);
@@ -82,7 +93,7 @@ Network::Plan &Network::planFor(int64_t batch)
                           g,          backend_,         inBlocks, blockable[i],     step.inputRelu,
                           precision_};
         step.kernel = backend_.createKernel(setup);
-        step.block = step.kernel->outputBlock();
+        step.block = sameInEveryBlock(a.output) ? 1 : step.kernel->outputBlock();
         if (step.block != 1 && !blockable[i])
             throw std::logic_error(
                 describe(*step.node) +
@@ -124,7 +135,11 @@ std::vector<bool> Network::blockableOutputs(const Plan &plan) const
     // A step's output may take a blocked layout when every consumer reads one: a `Chooses`
     // kernel converts whatever it gets, a `FollowsInput` kernel passes the layout on, so its
     // own output must be blockable too. Consumers come later in topological order, so one
-    // pass from the end settles every step. The network's output stays plain.
+    // pass from the end settles every step. The network's output stays plain. An output
+    // of one pixel per channel is the same bytes in every block: whoever reads it, a kernel
+    // may write it blocked, and the plan records it as plain (see planFor), so that a
+    // residual network's last blocks, at 1×1, do not force plain layouts on the blocks
+    // before them through the Adds and activations between.
     const LayerRegistry &registry = LayerRegistry::instance();
     const std::string kind = backend_.kind();
     auto useOf = [&](const Node &n) {
@@ -145,10 +160,10 @@ std::vector<bool> Network::blockableOutputs(const Plan &plan) const
         bool ok = true;
         for (size_t c : consumers[i]) {
             const LayoutUse use = useOf(*plan.steps[c].node);
-            ok = ok && plan.steps[c].inputs.size() == 1 &&
-                 (use == LayoutUse::Chooses || (use == LayoutUse::FollowsInput && blockable[c]));
+            ok = ok && (use == LayoutUse::Chooses ? plan.steps[c].inputs.size() == 1
+                                                  : use == LayoutUse::FollowsInput && blockable[c]);
         }
-        blockable[i] = ok;
+        blockable[i] = ok || sameInEveryBlock(analysis_.find(plan.steps[i].node->id)->output);
     }
     return blockable;
 }

@@ -33,9 +33,16 @@ struct BnConfig
 const std::vector<BnConfig> &configs()
 {
     static const std::vector<BnConfig> all{
-        {"image training", {4, 3, 3, 3}, true},    {"image 5x4 training", {2, 4, 5, 4}, true},
-        {"flat training", {6, 5}, true},           {"flat batch 3 training", {3, 4}, true},
-        {"image evaluation", {3, 3, 2, 4}, false}, {"flat evaluation", {5, 4}, false},
+        {"image training", {4, 3, 3, 3}, true},
+        {"image 5x4 training", {2, 4, 5, 4}, true},
+        {"flat training", {6, 5}, true},
+        {"flat batch 3 training", {3, 4}, true},
+        {"image evaluation", {3, 3, 2, 4}, false},
+        {"flat evaluation", {5, 4}, false},
+        // One value per channel in multiples of 16: the CPU kernel views them as nChw16c.
+        {"flat 32 features training", {6, 32}, true},
+        {"1x1 image 32 channels training", {4, 32, 1, 1}, true},
+        {"flat 16 features evaluation", {3, 16}, false},
     };
     return all;
 }
@@ -105,6 +112,38 @@ private slots:
 
         // The running statistics each backend leaves behind agree too.
         LayerHarness fast(c, "cpu"), ref(c, "reference");
+        fast.forward();
+        ref.forward();
+        for (size_t i = 2; i < 4; ++i)
+            QVERIFY2(maxRelativeError(fast.weights[i], ref.weights[i]) < 1e-5,
+                     fast.weightSpecs[i].name.c_str());
+    }
+
+    // Between convolutions BatchNorm normalises channel-blocked images in their layout, in
+    // training and in evaluation, and leaves the same running statistics.
+    void blockedLayouts_data()
+    {
+        QTest::addColumn<int>("block");
+        QTest::addColumn<bool>("training");
+        for (int block : {8, 16})
+            for (bool training : {true, false})
+                QTest::addRow("block %d, %s", block, training ? "training" : "evaluation")
+                    << block << training;
+    }
+    void blockedLayouts()
+    {
+        QFETCH(int, block);
+        QFETCH(bool, training);
+        LayerCase c = bnCase({3, 32, 3, 5}, training, 0.9, 1e-5);
+        c.inputBlock = block;
+        c.blockedOutputAllowed = true;
+        LayerHarness fast(c, "cpu");
+        QCOMPARE(fast.outputBlock(), int64_t(block));
+        std::string report;
+        QVERIFY2(referenceComparisonError(c, "cpu", &report) < 1e-4, report.c_str());
+        c.inputBlock = 1;
+        c.blockedOutputAllowed = false;
+        LayerHarness ref(c, "reference");
         fast.forward();
         ref.forward();
         for (size_t i = 2; i < 4; ++i)

@@ -116,6 +116,29 @@ private slots:
         QVERIFY2(err < 1e-5, report.c_str());
     }
 
+    // Between convolutions Add sums channel-blocked inputs in their layout; an input in
+    // another block than the first is converted on the way in and its gradient on the way
+    // out. The output takes the first input's block.
+    void addBlockedLayouts_data()
+    {
+        QTest::addColumn<std::vector<int64_t>>("blocks");
+        QTest::newRow("all 16") << std::vector<int64_t>{16, 16};
+        QTest::newRow("all 8, three inputs") << std::vector<int64_t>{8, 8, 8};
+        QTest::newRow("16 and plain") << std::vector<int64_t>{16, 1};
+        QTest::newRow("plain and 16") << std::vector<int64_t>{1, 16};
+        QTest::newRow("8, 16 and plain") << std::vector<int64_t>{8, 16, 1};
+    }
+    void addBlockedLayouts()
+    {
+        QFETCH(std::vector<int64_t>, blocks);
+        LayerCase c = mergeCase("Add", std::vector<Shape>(blocks.size(), Shape{2, 16, 3, 5}));
+        c.inputBlocks = blocks;
+        c.blockedOutputAllowed = true;
+        QCOMPARE(LayerHarness(c, "cpu").outputBlock(), blocks[0]);
+        std::string report;
+        QVERIFY2(referenceComparisonError(c, "cpu", &report) < 1e-6, report.c_str());
+    }
+
     void addKnownValues_data() { addBackendRows(); }
     void addKnownValues()
     {

@@ -126,7 +126,8 @@ private slots:
     }
 
     // Between convolutions pooling reads and writes channel-blocked layouts (see LayoutUse):
-    // the own 2×2 loop (even and odd sizes) and oneDNN's pooling, forward and backward.
+    // the own 2×2 loop (even and odd sizes), oneDNN's pooling and global average pooling,
+    // forward and backward.
     void blockedLayouts_data()
     {
         QTest::addColumn<int>("block");
@@ -155,6 +156,22 @@ private slots:
             QVERIFY2(gradientCheckError(c, "cpu", &report, step) < 5e-3,
                      (std::string(type) + ": " + report).c_str());
         }
+        // Global average pooling reads the block; its output, one pixel per channel, is
+        // the same bytes in every block, so it reports the plain layout.
+        LayerCase global = poolCase("GlobalAvgPool2D", {3, 32, 5, 6, 0, 0, ""});
+        global.inputBlock = block;
+        global.blockedOutputAllowed = true;
+        QCOMPARE(LayerHarness(global, "cpu").outputBlock(), int64_t(1));
+        std::string report;
+        QVERIFY2(referenceComparisonError(global, "cpu", &report) < 1e-5, report.c_str());
+        // A 1×1 image, plain or blocked (the kernel reads it as nChw16c: the same bytes).
+        LayerCase pixel = poolCase("GlobalAvgPool2D", {4, 32, 1, 1, 0, 0, ""});
+        pixel.inputBlock = block;
+        pixel.blockedOutputAllowed = true;
+        QCOMPARE(LayerHarness(pixel, "cpu").outputBlock(), int64_t(1));
+        QVERIFY2(referenceComparisonError(pixel, "cpu", &report) < 1e-6, report.c_str());
+        pixel.inputBlock = 1;
+        QVERIFY2(referenceComparisonError(pixel, "cpu", &report) < 1e-6, report.c_str());
     }
 
     // A ReLU before max pooling runs inside the pooling kernel (LayerImpl::absorbsRelu):

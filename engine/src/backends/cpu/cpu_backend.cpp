@@ -119,6 +119,25 @@ dnnl::memory plainMemory(CpuBackend &backend, const Shape &shape, float *data)
     return dnnl::memory(md, backend.engine(), data);
 }
 
+OneThread::OneThread(bool active)
+{
+    if (active) {
+        saved_ = omp_get_max_threads();
+        omp_set_num_threads(1);
+    }
+}
+
+OneThread::~OneThread()
+{
+    if (saved_ > 0)
+        omp_set_num_threads(saved_);
+}
+
+bool fitsOneThread(int64_t largestTensorBytes, double flops)
+{
+    return largestTensorBytes <= (int64_t(1) << 20) && flops <= 4e6;
+}
+
 int64_t largestScratchpad(const std::vector<const dnnl::primitive_desc_base *> &pds)
 {
     size_t bytes = 0;

@@ -47,6 +47,26 @@ dnnl::memory::desc channelBlockedDesc(const dnnl::memory::dims &nchw, int64_t bl
 // multiple of it, or 0 when it is some other layout.
 int64_t channelBlockOf(const dnnl::memory::desc &md);
 
+// While alive, what oneDNN creates or runs on this thread uses one thread: no OpenMP region,
+// whose fork and join cost more than a small copy, and much more when other programs hold
+// the cores (a region then waits for every thread of its team to be scheduled).
+class OneThread
+{
+public:
+    explicit OneThread(bool active = true);
+    ~OneThread();
+    OneThread(const OneThread &) = delete;
+    OneThread &operator=(const OneThread &) = delete;
+
+private:
+    int saved_ = 0; // the thread count to restore; 0 when inactive
+};
+
+// Whether a kernel whose largest tensor has this many bytes, doing this many FLOPs per pass,
+// is too small to share between threads (up to 1 MB and 4 MFLOP: tens of microseconds on one
+// core). Such kernels create and run their primitives inside a OneThread.
+bool fitsOneThread(int64_t largestTensorBytes, double flops = 0);
+
 // For the profiler (Kernel::workspaceBytes): the largest scratchpad the primitives ask for, in
 // bytes (oneDNN's library scratchpad is allocated at primitive creation).
 int64_t largestScratchpad(const std::vector<const dnnl::primitive_desc_base *> &pds);

@@ -47,8 +47,10 @@ class ActivationCpu final : public Kernel
 {
 public:
     ActivationCpu(const KernelSetup &s, ActivationFunction f)
-        : cpu_(cpuBackendOf(s)), block_(s.inputBlock(0))
+        : cpu_(cpuBackendOf(s)), block_(s.inputBlock(0)),
+          serial_(fitsOneThread(numel(s.outputShape) * int64_t(sizeof(float))))
     {
+        OneThread one(serial_);
         auto &eng = cpu_.engine();
         // Element-wise functions do not care about the logical shape; a flat view works for
         // every rank and for a channel-blocked input, whose layout the output keeps.
@@ -78,6 +80,7 @@ public:
     {
         srcMem_.set_data_handle(const_cast<float *>(in[0]->data()));
         dstMem_.set_data_handle(out.data());
+        OneThread one(serial_);
         fwd_.execute(cpu_.stream(), {{DNNL_ARG_SRC, srcMem_}, {DNNL_ARG_DST, dstMem_}});
     }
 
@@ -91,6 +94,7 @@ public:
         dstMem_.set_data_handle(const_cast<float *>(out.data()));
         diffDstMem_.set_data_handle(const_cast<float *>(gy.data()));
         diffSrcMem_.set_data_handle(gin[0]->data());
+        OneThread one(serial_);
         bwd_.execute(cpu_.stream(), {{DNNL_ARG_SRC, srcMem_},
                                      {DNNL_ARG_DST, dstMem_},
                                      {DNNL_ARG_DIFF_DST, diffDstMem_},
@@ -110,6 +114,7 @@ public:
 private:
     CpuBackend &cpu_;
     int64_t block_;
+    bool serial_; // small enough for one thread (fitsOneThread)
     eltwise_forward::primitive_desc fwdPd_;
     eltwise_forward fwd_;
     eltwise_backward::primitive_desc bwdPd_;

@@ -51,6 +51,7 @@ void registerBatchNorm(LayerRegistry &registry)
         };
     };
     t.kernels["cpu"] = makeBatchNormCpu;
+    t.layouts["cpu"] = LayoutUse::FollowsInput; // per channel: any channel block
     t.kernels["reference"] = makeBatchNormReference;
 #ifdef STRATA_WITH_CUDA
     t.kernels["cuda"] = makeBatchNormCuda;

@@ -1,7 +1,9 @@
 // BatchNorm on oneDNN's batch normalization, primitives created once per network: one
 // forward/backward pair for training (batch statistics) and one for evaluation (running
 // statistics as constants, flag use_global_stats). A flat {N, F} input is seen as
-// {N, F, 1, 1}, which has the same layout.
+// {N, F, 1, 1}, which has the same layout. Images are normalised in the channel block they
+// arrive in (see LayoutUse): between convolutions that is nChw16c, where oneDNN's jitted
+// batch normalization runs, and no reorder is needed on either side.
 
 #include "layers/batchnorm/batchnorm.h"
 
@@ -13,16 +15,23 @@ namespace {
 
 using namespace dnnl;
 using dt = memory::data_type;
-using tag = memory::format_tag;
 
 class BatchNormCpu final : public Kernel
 {
 public:
-    explicit BatchNormCpu(const KernelSetup &s) : cpu_(cpuBackendOf(s)), l_(batchNormLayout(s))
+    explicit BatchNormCpu(const KernelSetup &s)
+        : cpu_(cpuBackendOf(s)), l_(batchNormLayout(s)), block_(s.inputBlock(0)),
+          serial_(fitsOneThread(numel(s.outputShape) * int64_t(sizeof(float))))
     {
+        OneThread one(serial_);
         auto &eng = cpu_.engine();
-        const memory::desc data({l_.batch, l_.channels, l_.spatial, 1}, dt::f32, tag::nchw);
-        const memory::desc perChannel({l_.channels}, dt::f32, tag::x);
+        // {N, C, H·W, 1} in a channel block is {N, C, H, W} in it: [N][C/B][H·W][B]. One
+        // value per channel (flat features, 1×1 images) is the same bytes in every block, and
+        // oneDNN's jitted kernel takes nChw16c where its plain-layout one is much slower.
+        const bool onePixel = l_.spatial == 1 && l_.channels % 16 == 0;
+        const memory::desc data =
+            channelBlockedDesc({l_.batch, l_.channels, l_.spatial, 1}, onePixel ? 16 : block_);
+        const memory::desc perChannel({l_.channels}, dt::f32, memory::format_tag::x);
         const auto scaleShift = normalization_flags::use_scale | normalization_flags::use_shift;
         const auto global = scaleShift | normalization_flags::use_global_stats;
 
@@ -58,6 +67,7 @@ public:
 
     void forward(const std::vector<const Tensor *> &in, Tensor &out, const RunContext &ctx) override
     {
+        OneThread one(serial_);
         src_.set_data_handle(const_cast<float *>(in[0]->data()));
         dst_.set_data_handle(out.data());
         std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src_},
@@ -79,6 +89,7 @@ public:
     void backward(const std::vector<const Tensor *> &in, const Tensor &, const Tensor &gy,
                   const std::vector<Tensor *> &gin, const RunContext &ctx) override
     {
+        OneThread one(serial_);
         src_.set_data_handle(const_cast<float *>(in[0]->data()));
         diffDst_.set_data_handle(const_cast<float *>(gy.data()));
         if (gin[0]) {
@@ -103,6 +114,8 @@ public:
                                      {DNNL_ARG_DIFF_SCALE, dGamma_},
                                      {DNNL_ARG_DIFF_SHIFT, dBeta_}});
     }
+
+    int64_t outputBlock() const override { return block_; }
 
     std::string implementation() const override
     {
@@ -139,6 +152,8 @@ private:
 
     CpuBackend &cpu_;
     BatchNormLayout l_;
+    int64_t block_; // the channel block of the input, the output and their gradients
+    bool serial_;   // small enough for one thread (fitsOneThread)
     batch_normalization_forward::primitive_desc trainPd_, evalPd_;
     batch_normalization_forward train_, eval_;
     batch_normalization_backward::primitive_desc trainBwdPd_, evalBwdPd_;

@@ -12,12 +12,22 @@
 // accumulation); the same reorders convert. Strata's tensors stay fp32. The weights are
 // converted once per value they take (RunContext::weightsVersion), and backward reuses
 // forward's copy.
+//
+// A depthwise convolution whose weight gradient oneDNN would compute with its GEMM fallback
+// (a window larger than the image: MobileNet's last blocks on small inputs) gets it from
+// Strata's own loop instead (depthwise_cpu.h), on forward's input as it is and the output
+// gradient in the same channel block, written straight into Strata's weight layout. A
+// convolution over a 1×1 image runs as a Dense layer on its one tap (one_pixel_cpu.h).
 
 #include "layers/conv2d/conv2d.h"
 
 #include "backends/cpu/cpu_backend.h"
 #include "core/profiler.h"
+#include "layers/conv2d/depthwise_cpu.h"
+#include "layers/conv2d/one_pixel_cpu.h"
 #include "layers/layer_util.h"
+
+#include <algorithm>
 
 namespace strata::internal {
 
@@ -35,13 +45,15 @@ struct Staged
 {
     memory outer;
     memory inner;
-    reorder convert; // outer → inner for what a primitive reads, inner → outer for writes
+    reorder convert;     // outer → inner for what a primitive reads, inner → outer for writes
+    bool serial = false; // a small tensor (fitsOneThread): reordered on one thread
 
     // Strata's values into the primitive's layout (no-op when the layouts agree).
     void toInner(stream &s, const RunContext &ctx)
     {
         if (convert) {
             ProfileSpan span(ctx.profiler, ctx.node, ProfilePhase::Reorder);
+            OneThread one(serial);
             convert.execute(s, outer, inner);
         }
     }
@@ -50,6 +62,7 @@ struct Staged
     {
         if (convert) {
             ProfileSpan span(ctx.profiler, ctx.node, ProfilePhase::Reorder);
+            OneThread one(serial);
             convert.execute(s, inner, outer);
         }
     }
@@ -65,6 +78,8 @@ Staged stage(const memory &outer, const memory::desc &wanted, const engine &eng,
     Staged st{outer, outer, {}};
     if (wanted != outer.get_desc()) {
         st.inner = memory(wanted, eng); // owns its (aligned) buffer, allocated once here
+        st.serial = fitsOneThread(static_cast<int64_t>(wanted.get_size()));
+        OneThread one(st.serial);
         st.convert = isInput ? reorder(outer, st.inner) : reorder(st.inner, st.outer);
     }
     return st;
@@ -73,8 +88,10 @@ Staged stage(const memory &outer, const memory::desc &wanted, const engine &eng,
 class Conv2DCpu final : public Kernel
 {
 public:
-    explicit Conv2DCpu(const KernelSetup &s) : cpu_(cpuBackendOf(s)), hasBias_(s.weights.size() > 1)
+    explicit Conv2DCpu(const KernelSetup &s)
+        : cpu_(cpuBackendOf(s)), hasBias_(s.weights.size() > 1), serial_(smallForThreads(s))
     {
+        OneThread one(serial_); // the primitives take the thread count they are created with
         const int64_t filters = intOf(s.params, "filters"), groups = intOf(s.params, "groups");
         const Window2D g = window2D(s.inputShapes[0], convWindow(s.params));
         const memory::dims srcDims{g.batch, g.channels, g.rows.in, g.cols.in};
@@ -120,12 +137,15 @@ public:
                 : convolution_backward_weights::desc(algorithm::convolution_direct, srcAny, wF32,
                                                      dstAny, strides, dilates, padL, padR);
         bwdWPd_ = convolution_backward_weights::primitive_desc(bwdWDesc, eng, fwdPd_);
-        bwdW_ = convolution_backward_weights(bwdWPd_);
 
         const convolution_backward_data::desc bwdDDesc(algorithm::convolution_direct, srcF32, wAny,
                                                        dstAny, strides, dilates, padL, padR);
         bwdDPd_ = convolution_backward_data::primitive_desc(bwdDDesc, eng, fwdPd_);
         bwdD_ = convolution_backward_data(bwdDPd_);
+
+        ownDepthwise_ = depthwiseGradientFor(s, g, filters, groups);
+        if (!ownDepthwise_)
+            bwdW_ = convolution_backward_weights(bwdWPd_);
 
         // Views of Strata's tensors in the layouts they have outside this kernel: the input
         // (and its gradient) in the producer's channel block, the output (and its gradient)
@@ -154,12 +174,18 @@ public:
 
         // Backward reuses what forward already put in a layout when the layouts agree:
         // the network calls backward after forward on the same batch and the same weights.
-        xShared_ = bwdWPd_.src_desc() == fwdPd_.src_desc();
+        // (The own depthwise gradient reads forward's input, and the output gradient in its
+        // channel block.)
+        xShared_ = ownDepthwise_ || bwdWPd_.src_desc() == fwdPd_.src_desc();
         xBwdW_ = xShared_ ? xFwd_ : stage(xMem, bwdWPd_.src_desc(), eng, true);
-        dyBwdW_ = stage(dyMem, bwdWPd_.diff_dst_desc(), eng, true);
-        dwBwdW_ = stage(dwOuter, bwdWPd_.diff_weights_desc(), eng, false);
+        dyBwdW_ = stage(dyMem,
+                        ownDepthwise_ ? channelBlockedDesc(dstDims, depthwise_.block)
+                                      : bwdWPd_.diff_dst_desc(),
+                        eng, true);
+        if (!ownDepthwise_)
+            dwBwdW_ = stage(dwOuter, bwdWPd_.diff_weights_desc(), eng, false);
 
-        dyShared_ = bwdDPd_.diff_dst_desc() == bwdWPd_.diff_dst_desc();
+        dyShared_ = bwdDPd_.diff_dst_desc() == dyBwdW_.inner.get_desc();
         dyBwdD_ = dyShared_ ? dyBwdW_ : stage(dyMem, bwdDPd_.diff_dst_desc(), eng, true);
         wShared_ = bwdDPd_.weights_desc() == fwdPd_.weights_desc();
         wBwdD_ = wShared_ ? wFwd_ : stage(wOuter, bwdDPd_.weights_desc(), eng, true);
@@ -170,6 +196,7 @@ public:
 
     void forward(const std::vector<const Tensor *> &in, Tensor &out, const RunContext &ctx) override
     {
+        OneThread one(serial_);
         stream &strm = cpu_.stream();
         xFwd_.outer.set_data_handle(const_cast<float *>(in[0]->data()));
         yFwd_.outer.set_data_handle(out.data());
@@ -191,6 +218,7 @@ public:
     void backward(const std::vector<const Tensor *> &in, const Tensor &, const Tensor &gy,
                   const std::vector<Tensor *> &gin, const RunContext &ctx) override
     {
+        OneThread one(serial_);
         stream &strm = cpu_.stream();
         // The plain memories are shared handles, so this binds every stage built on them.
         xFwd_.outer.set_data_handle(const_cast<float *>(in[0]->data()));
@@ -199,13 +227,19 @@ public:
         dyBwdW_.toInner(strm, ctx);
         if (!xShared_)
             xBwdW_.toInner(strm, ctx);
-        std::unordered_map<int, memory> wargs{{DNNL_ARG_SRC, xBwdW_.inner},
-                                              {DNNL_ARG_DIFF_DST, dyBwdW_.inner},
-                                              {DNNL_ARG_DIFF_WEIGHTS, dwBwdW_.inner}};
-        if (hasBias_)
-            wargs.insert({DNNL_ARG_DIFF_BIAS, db_});
-        bwdW_.execute(strm, wargs);
-        dwBwdW_.toOuter(strm, ctx);
+        if (ownDepthwise_) {
+            depthwiseWeightGradient(depthwise_, inner(xBwdW_), inner(dyBwdW_), dw_.data(),
+                                    hasBias_ ? static_cast<float *>(db_.get_data_handle())
+                                             : nullptr);
+        } else {
+            std::unordered_map<int, memory> wargs{{DNNL_ARG_SRC, xBwdW_.inner},
+                                                  {DNNL_ARG_DIFF_DST, dyBwdW_.inner},
+                                                  {DNNL_ARG_DIFF_WEIGHTS, dwBwdW_.inner}};
+            if (hasBias_)
+                wargs.insert({DNNL_ARG_DIFF_BIAS, db_});
+            bwdW_.execute(strm, wargs);
+            dwBwdW_.toOuter(strm, ctx);
+        }
 
         if (!gin[0])
             return; // nothing upstream needs dL/dx (the layer follows the Input)
@@ -224,9 +258,10 @@ public:
 
     std::string implementation() const override
     {
-        return implementationNames({{"fwd", fwdPd_.impl_info_str()},
-                                    {"bwd-d", bwdDPd_.impl_info_str()},
-                                    {"bwd-w", bwdWPd_.impl_info_str()}});
+        return implementationNames(
+            {{"fwd", fwdPd_.impl_info_str()},
+             {"bwd-d", bwdDPd_.impl_info_str()},
+             {"bwd-w", ownDepthwise_ ? "strata depthwise" : bwdWPd_.impl_info_str()}});
     }
 
     int64_t workspaceBytes() const override
@@ -240,8 +275,42 @@ public:
     }
 
 private:
+    // A layer too small to share between threads (fitsOneThread): its largest tensor and its
+    // forward FLOPs (2 · outputs · inputs per filter · taps).
+    static bool smallForThreads(const KernelSetup &s)
+    {
+        const Shape &w = s.weights[0].shape();
+        const int64_t largest = std::max({numel(s.inputShapes[0]), numel(s.outputShape), numel(w)});
+        const double flops = 2.0 * double(numel(s.outputShape)) * double(w[1] * w[2] * w[3]);
+        return fitsOneThread(largest * int64_t(sizeof(float)), flops);
+    }
+
+    // Whether the own depthwise weight gradient replaces oneDNN's (see the top of the file),
+    // and its geometry. Only for fp32, one filter per channel, oneDNN's GEMM fallback, and
+    // forward's input in a channel block that divides C (the output gradient is read in it).
+    bool depthwiseGradientFor(const KernelSetup &s, const Window2D &g, int64_t filters,
+                              int64_t groups)
+    {
+        const int64_t block = channelBlockOf(fwdPd_.src_desc());
+        if (s.precision != Precision::Fp32 || groups != g.channels || filters != g.channels ||
+            std::string(bwdWPd_.impl_info_str()).rfind("jit", 0) == 0 || block < 1)
+            return false;
+        auto axis = [](const WindowAxis &a) {
+            return DepthwiseAxis{a.in, a.out, a.kernel, a.stride, a.dilation, a.padBefore};
+        };
+        depthwise_ = {g.batch, g.channels, block, axis(g.rows), axis(g.cols)};
+        dw_ = s.weightGrads[0];
+        return true;
+    }
+
+    static const float *inner(const Staged &st)
+    {
+        return static_cast<const float *>(st.inner.get_data_handle());
+    }
+
     CpuBackend &cpu_;
     bool hasBias_;
+    bool serial_; // small enough for one thread (fitsOneThread)
     convolution_forward::primitive_desc fwdPd_;
     convolution_forward fwd_;
     convolution_backward_weights::primitive_desc bwdWPd_;
@@ -253,6 +322,9 @@ private:
     Staged xBwdW_, dyBwdW_, dwBwdW_;
     Staged dyBwdD_, wBwdD_, dxBwdD_;
     bool xShared_ = false, dyShared_ = false, wShared_ = false;
+    bool ownDepthwise_ = false;
+    DepthwiseGeometry depthwise_;
+    Tensor dw_; // the weight gradient the own depthwise loop writes
     int64_t outBlock_ = 1;
     uint64_t wVersion_ = 0; // the weights' value wFwd_.inner holds (RunContext::weightsVersion)
 };
@@ -261,6 +333,8 @@ private:
 
 std::unique_ptr<Kernel> makeConv2DCpu(const KernelSetup &setup)
 {
+    if (auto onePixel = makeConv2DOnePixelCpu(setup))
+        return onePixel;
     return std::make_unique<Conv2DCpu>(setup);
 }
 

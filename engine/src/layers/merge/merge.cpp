@@ -103,6 +103,7 @@ void registerMerge(LayerRegistry &registry)
     LayerDefinition add = mergeType("Add", "Sums inputs of the same shape (residual connections)");
     add.inferShape = addShape;
     add.kernels["cpu"] = makeAddCpu;
+    add.layouts["cpu"] = LayoutUse::FollowsInput; // element-wise: blocks convert as needed
     add.kernels["reference"] = makeAddReference;
 #ifdef STRATA_WITH_CUDA
     add.kernels["cuda"] = makeAddCuda;

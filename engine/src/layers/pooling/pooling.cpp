@@ -104,6 +104,7 @@ void registerPooling(LayerRegistry &registry)
         return ShapeInfo{out, numel(in[0])};
     };
     g.kernels["cpu"] = makeGlobalAvgPoolCpu;
+    g.layouts["cpu"] = LayoutUse::FollowsInput; // the 1×1 output is plain in any block
     g.kernels["reference"] = makeGlobalAvgPoolReference;
 #ifdef STRATA_WITH_CUDA
     g.kernels["cuda"] = makeGlobalAvgPoolCuda;

@@ -41,7 +41,9 @@ public:
                const memory::dims &dstDims, const memory::dims &kernel, const memory::dims &strides,
                const memory::dims &padL, const memory::dims &padR, int64_t block, bool relu,
                std::vector<float> positionScale = {})
-        : cpu_(cpu), block_(block), relu_(relu), scale_(std::move(positionScale))
+        : cpu_(cpu), block_(block), relu_(relu), scale_(std::move(positionScale)),
+          // One pixel per channel is the same bytes in every block: plain for the consumers.
+          outBlock_(dstDims[2] * dstDims[3] == 1 ? 1 : block)
     {
         auto &eng = cpu_.engine();
         const memory::desc src = channelBlockedDesc(srcDims, block);
@@ -109,7 +111,7 @@ public:
         bwd_.execute(cpu_.stream(), args);
     }
 
-    int64_t outputBlock() const override { return block_; }
+    int64_t outputBlock() const override { return outBlock_; }
 
     std::string implementation() const override
     {
@@ -139,6 +141,7 @@ private:
     int64_t block_;
     bool relu_;
     std::vector<float> scale_; // per output position; empty: none
+    int64_t outBlock_;
     // dL/d(pooled values before the ReLU) with relu_, or the scaled gradient with scale_.
     Tensor maskedGrad_;
     pooling_forward::primitive_desc fwdPd_;
@@ -359,11 +362,14 @@ std::unique_ptr<Kernel> makePool2DCpu(const KernelSetup &setup)
 std::unique_ptr<Kernel> makeGlobalAvgPoolCpu(const KernelSetup &setup)
 {
     const Shape &in = setup.inputShapes[0];
-    // One window covering the whole image gives a 1×1 output per channel.
-    return std::make_unique<PoolingCpu>(cpuBackendOf(setup), algorithm::pooling_avg_exclude_padding,
-                                        toDims(in), memory::dims{in[0], in[1], 1, 1},
-                                        memory::dims{in[2], in[3]}, memory::dims{1, 1},
-                                        memory::dims{0, 0}, memory::dims{0, 0}, 1, false);
+    // One window covering the whole image gives a 1×1 output per channel, in the input's
+    // channel block, which for one pixel is the plain layout. A 1×1 image is the same bytes
+    // in every block too: nChw16c, where oneDNN's jitted pooling runs (its plain one is slow).
+    const bool onePixel = in[2] * in[3] == 1 && in[1] % 16 == 0;
+    return std::make_unique<PoolingCpu>(
+        cpuBackendOf(setup), algorithm::pooling_avg_exclude_padding, toDims(in),
+        memory::dims{in[0], in[1], 1, 1}, memory::dims{in[2], in[3]}, memory::dims{1, 1},
+        memory::dims{0, 0}, memory::dims{0, 0}, onePixel ? 16 : setup.inputBlock(0), false);
 }
 
 } // namespace strata::internal
