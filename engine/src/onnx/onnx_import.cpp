@@ -451,6 +451,7 @@ ImportResult importOnnx(const std::string &path)
                           (model.ir_version() <= 0 ? "IR version" : "graph") + ")");
     internal::fuseNormChains(*model.mutable_graph());
     internal::fuseChannelShuffles(*model.mutable_graph());
+    internal::fuseAdaptivePools(*model.mutable_graph());
     return internal::OnnxImporter(path, model).run();
 }
 
