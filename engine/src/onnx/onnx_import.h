@@ -9,6 +9,7 @@
 
 #include <limits>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -110,6 +111,9 @@ private:
     // onnx/import/<family>.cpp.
     using Handler = void (OnnxImporter::*)(const onnx::NodeProto &);
     static const std::map<std::string, Handler> &handlers();
+    // The ops of the table that only the passes fusing an exporter's chain write, never an
+    // exporter: left out of supportedOps, so a model naming one is refused as unsupported.
+    static const std::set<std::string> &fusedOnlyOps();
     void convert(const onnx::NodeProto &n);
     void convertConv(const onnx::NodeProto &n);
     void convertGemm(const onnx::NodeProto &n);

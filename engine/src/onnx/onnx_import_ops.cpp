@@ -74,6 +74,12 @@ const std::map<std::string, OnnxImporter::Handler> &OnnxImporter::handlers()
     return table;
 }
 
+const std::set<std::string> &OnnxImporter::fusedOnlyOps()
+{
+    static const std::set<std::string> ops{"AdaptiveAveragePool"};
+    return ops;
+}
+
 void OnnxImporter::convert(const onnx::NodeProto &n)
 {
     if (isShapeArithmetic(n))
