@@ -105,6 +105,27 @@ def models(torch):
             x = F.max_pool2d(self.near(x), 4)
             return self.fc(torch.flatten(x, 1))
 
+    class SplitAndFactorized(nn.Module):
+        """torch.split with sizes (Split, its sizes an input) and torch.chunk (Slices with
+        computed ends), a 1×3 and a 3×1 convolution padded (0, 1) and (1, 0), and
+        nn.AdaptiveAvgPool2d to 2×3 (an AveragePool with a 3×2 window)."""
+
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(3, 6, 3, padding=1)
+            self.wide = nn.Conv2d(2, 2, (1, 3), padding=(0, 1))
+            self.tall = nn.Conv2d(4, 4, (3, 1), padding=(1, 0))
+            self.pool = nn.AdaptiveAvgPool2d((2, 3))
+            self.fc = nn.Linear(6 * 2 * 3, 3)
+
+        def forward(self, x):
+            x = F.relu(self.conv(x))
+            a, b = torch.split(x, [2, 4], dim=1)
+            x = torch.cat([self.wide(a), self.tall(b)], dim=1)
+            c, d, e = torch.chunk(x, 3, dim=1)
+            x = torch.cat([e, torch.sigmoid(c), d], 1)
+            return self.fc(torch.flatten(self.pool(x), 1))
+
     class Mlp(nn.Module):
         def __init__(self):
             super().__init__()
@@ -181,6 +202,7 @@ def models(torch):
             ("residual_gap", ResidualGap(), [3, 7, 7], "none"),
             ("window_settings", WindowSettings(), [3, 15, 13], "softmax"),
             ("encoder_decoder", EncoderDecoder(), [2, 4, 4], "softmax"),
+            ("split_factorized", SplitAndFactorized(), [3, 6, 6], "softmax"),
             ("mlp", Mlp(), [5], "none")] + torchvision_models(torch)
 
 

@@ -28,9 +28,6 @@ struct WindowSpec
     int64_t left = 0, right = 0;      //
     bool ceilMode = false;            // pooling only, not with "same"
     bool countIncludePad = false;     // AvgPool2D only
-
-    // True when height and width agree (kernel and stride): the single-value form.
-    bool square() const { return kernelH == kernelW && strideH == strideW; }
 };
 
 // Reads padding, pad, pad_top/bottom/left/right, and dilation, ceil_mode and

@@ -377,6 +377,22 @@ private slots:
         QCOMPARE(got.size(), want.size());
         for (size_t i = 0; i < want.size(); ++i)
             QVERIFY(std::abs(got[i] - want[i]) <= 1e-5f);
+
+        // A chain whose windows are not an adaptive pool's is refused, naming them.
+        onnx::ModelProto damaged = m;
+        for (auto &n : *damaged.mutable_graph()->mutable_node())
+            if (n.name() == "uneven/cols_1_start")
+                n.mutable_attribute(0)->mutable_t()->set_int64_data(0, 0);
+        writeModel(damaged, path("adaptive_damaged.onnx"));
+        try {
+            importOnnx(path("adaptive_damaged.onnx"));
+            QFAIL("imported without complaint");
+        } catch (const ImportError &e) {
+            const std::string what = e.what();
+            for (const char *needle : {"AdaptiveAveragePool 'uneven'", "averages [0] to [3]",
+                                       "mean 1 of 5 along axis 3", "averages 1 to 3"})
+                QVERIFY2(what.find(needle) != std::string::npos, what.c_str());
+        }
     }
 
     // A model whose last layer is left out still has an output named after that layer.
