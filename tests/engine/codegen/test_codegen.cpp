@@ -216,10 +216,9 @@ private slots:
         // AdaptiveAvgPool2D: PyTorch's own; in Keras, uneven windows (7 → 2 columns, then
         // 7 → 3 rows) as the means of each window per axis, the last named after the node.
         QVERIFY(contains(torch, "self.adaptive = nn.AdaptiveAvgPool2d((3, 2))"));
-        QVERIFY(
-            contains(keras, "for b, e in ((0, 4), (3, 7), )], axis=2), name=\"adaptive_cols\")"));
+        QVERIFY(contains(keras, "for b, e in [(0, 4), (3, 7)]], axis=2), name=\"adaptive_cols\")"));
         QVERIFY(contains(keras, "keras.ops.mean(t[:, b:e], axis=1, keepdims=True) for b, e in "
-                                "((0, 3), (2, 5), (4, 7), )], axis=1), name=\"adaptive\")"));
+                                "[(0, 3), (2, 5), (4, 7)]], axis=1), name=\"adaptive\")"));
         // One normalize() for model.py and data.py, the model's with its recorded default.
         const std::string signature = "def normalize(samples, normalization";
         QVERIFY(contains(torch, signature + "=NORMALIZATION):"));

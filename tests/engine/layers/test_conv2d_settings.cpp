@@ -152,22 +152,28 @@ private slots:
                  report.c_str());
     }
 
-    // Grouped and depthwise convolutions between convolutions, in oneDNN's blocked layouts.
+    // Grouped and depthwise convolutions between convolutions, and Inception's 1×7 kernel
+    // (padded (0, 3), here with stride (1, 2)), in oneDNN's blocked layouts.
     void blockedLayouts_data()
     {
-        QTest::addColumn<int>("groups");
-        QTest::newRow("groups 2") << 2;
-        QTest::newRow("depthwise 16") << 16;
+        using J = nlohmann::json;
+        QTest::addColumn<QString>("params");
+        const J dilated{{"dilation", 2}, {"padding", "explicit"}, {"pad", 2}, {"pad_bottom", 1}};
+        J grouped = dilated, depthwise = dilated;
+        grouped["groups"] = 2;
+        depthwise["groups"] = 16;
+        const J wide{{"kernel_h", 1},         {"kernel_w", 7}, {"stride_w", 2}, {"pad", 0},
+                     {"padding", "explicit"}, {"pad_left", 3}, {"pad_right", 3}};
+        QTest::newRow("groups 2") << QString::fromStdString(grouped.dump());
+        QTest::newRow("depthwise 16") << QString::fromStdString(depthwise.dump());
+        QTest::newRow("1x7 stride (1, 2)") << QString::fromStdString(wide.dump());
     }
     void blockedLayouts()
     {
-        QFETCH(int, groups);
-        LayerCase c = convCase({2, 16, 7, 7}, {{"filters", 32},
-                                               {"groups", groups},
-                                               {"dilation", 2},
-                                               {"padding", "explicit"},
-                                               {"pad", 2},
-                                               {"pad_bottom", 1}});
+        QFETCH(QString, params);
+        nlohmann::json p = nlohmann::json::parse(params.toStdString());
+        p["filters"] = 32;
+        LayerCase c = convCase({2, 16, 7, 7}, p);
         c.inputBlock = 16;
         c.blockedOutputAllowed = true;
         std::string report;

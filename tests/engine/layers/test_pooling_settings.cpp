@@ -192,7 +192,7 @@ private slots:
     void blockedLayouts()
     {
         for (const char *t : {"MaxPool2D", "AvgPool2D"})
-            for (int s : {1, 6}) {
+            for (int s : {1, 6, 9}) { // 9: a 3×1 window, stride (2, 1)
                 const Setting &k = settings()[size_t(s)];
                 LayerCase c = poolCase(t, {2, 16, 9, 9}, k.params);
                 c.inputBlock = 16;
@@ -270,6 +270,17 @@ private slots:
             analyzeChain("MaxPool2D", {2, 9, 6}, J{{"pool_h", 3}, {"pool_w", 1}, {"stride_h", 2}});
         QCOMPARE(tall.find("p1")->output, (Shape{2, 4, 6}));
         QCOMPARE(tall.find("p1")->flops, int64_t(2 * 4 * 6 * 3));
+    }
+
+    // A project written before windows per axis resolves to what it always computed.
+    void oldParamsResolveUnchanged()
+    {
+        const nlohmann::json p = LayerRegistry::instance().resolveParams(
+            Node{"p", "MaxPool2D", "p", {{"pool", 3}, {"stride", 2}}});
+        QCOMPARE(p.at("pool_h").get<int>(), 0);
+        QCOMPARE(p.at("stride_w").get<int>(), 0);
+        GraphAnalysis a = analyzeChain("MaxPool2D", {1, 9, 9}, {{"pool", 3}, {"stride", 2}});
+        QCOMPARE(a.find("p1")->output, (Shape{1, 4, 4}));
     }
 
     void unusedParams()

@@ -17,11 +17,11 @@ std::string kerasAxisMeans(const AdaptiveAxis &a, int axis, const std::string &n
 {
     std::string windows;
     for (int64_t i = 0; i < a.out; ++i)
-        windows += pyTuple({a.begin(i), a.end(i)}) + ", ";
+        windows += (i ? ", " : "") + pyTuple({a.begin(i), a.end(i)});
     const std::string index = axis == 1 ? "t[:, b:e]" : "t[:, :, b:e]";
     const std::string ax = std::to_string(axis);
     return "layers.Lambda(lambda t: keras.ops.concatenate([keras.ops.mean(" + index +
-           ", axis=" + ax + ", keepdims=True) for b, e in (" + windows + ")], axis=" + ax +
+           ", axis=" + ax + ", keepdims=True) for b, e in [" + windows + "]], axis=" + ax +
            "), name=" + pyString(name) + ")";
 }
 
