@@ -374,6 +374,22 @@ private:
                  });
              },
              {"AdaptiveAveragePool 'relu1'", "does not support"}},
+            {"Strata's fused adaptive pool faked with its flag",
+             [](TestOnnxImportMalformed &t) {
+                 return t.damaged("pytorch_cifar10_lenet", "adaptiveflag.onnx", [](M &m) {
+                     onnx::NodeProto *n = nodeNamed(m, "relu1");
+                     n->set_op_type("AdaptiveAveragePool");
+                     auto *flag = n->add_attribute();
+                     flag->set_name("strata_chain");
+                     flag->set_type(onnx::AttributeProto::INT);
+                     flag->set_i(1);
+                     auto *axes = n->add_attribute();
+                     axes->set_name("strata_axes");
+                     axes->set_type(onnx::AttributeProto::INTS);
+                     axes->add_ints(7);
+                 });
+             },
+             {"AdaptiveAveragePool 'relu1'", "strata_axes [7]", "never writes"}},
             {"negative pool pads",
              [](TestOnnxImportMalformed &t) {
                  return t.damaged("pytorch_cifar10_lenet", "poolpads.onnx", [](M &m) {

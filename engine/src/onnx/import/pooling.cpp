@@ -1,8 +1,8 @@
 // MaxPool and AveragePool as MaxPool2D and AvgPool2D (any window and stride per axis, any
 // pads, ceil_mode and count_include_pad), Strata's own chain for an uneven adaptive pool
-// (fused by import/adaptive_chain.cpp) as AdaptiveAvgPool2D, GlobalAveragePool and ReduceMean over
-// height and width as GlobalAvgPool2D (keeping the 1×1 image unless only a Flatten reads it, or
-// keepdims says).
+// (fused by import/adaptive_chain.cpp) as AdaptiveAvgPool2D, GlobalAveragePool and
+// ReduceMean over height and width as GlobalAvgPool2D (keeping the 1×1 image unless only a
+// Flatten reads it, or keepdims says).
 
 #include "layers/pooling/pooling.h"
 #include "layers/window.h"
@@ -95,6 +95,18 @@ void OnnxImporter::convertAdaptivePool(const onnx::NodeProto &n)
         fail(n, "pools a " + toString(x.onnxShape) + " input; Strata pools images");
     const std::vector<int64_t> axes = attrInts(n, "strata_axes", {});
     const std::vector<int64_t> parts = attrInts(n, "strata_parts", {});
+    // What the fusing pass writes; anything else was written by hand.
+    int64_t windows = 0;
+    bool wellFormed = !axes.empty() && axes.size() == parts.size() && axes.size() <= 2;
+    for (size_t s = 0; wellFormed && s < axes.size(); ++s) {
+        wellFormed = (axes[s] == 2 || axes[s] == 3) && parts[s] >= 1 && parts[s] <= 4096 &&
+                     (s == 0 || axes[s] != axes[0]);
+        windows += parts[s];
+    }
+    if (!wellFormed || n.input_size() != 1 + 3 * windows)
+        fail(n, "has strata_axes " + intsText(axes) + ", strata_parts " + intsText(parts) +
+                    " and " + std::to_string(n.input_size()) +
+                    " inputs, which Strata's import never writes");
     nlohmann::json params{{"height", x.onnxShape[1]}, {"width", x.onnxShape[2]}};
     int arg = 1; // each window's start, end and axes follow the input
     for (size_t s = 0; s < axes.size() && s < parts.size(); ++s) {
