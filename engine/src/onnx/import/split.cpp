@@ -36,7 +36,8 @@ void OnnxImporter::convertSplit(const onnx::NodeProto &n)
     if (static_cast<int64_t>(sizes.size()) != parts)
         fail(n, "has " + std::to_string(sizes.size()) + " split sizes " + intsText(sizes) +
                     " for " + std::to_string(parts) + " outputs; Split needs one size per output");
-    if (std::any_of(sizes.begin(), sizes.end(), [](int64_t s) { return s < 0; }) ||
+    // Each size within the axis first, so that the sum cannot overflow.
+    if (std::any_of(sizes.begin(), sizes.end(), [&](int64_t s) { return s < 0 || s > size; }) ||
         std::accumulate(sizes.begin(), sizes.end(), int64_t{0}) != size)
         fail(n, "splits axis " + std::to_string(axis) + " of " + shapeText(x.onnxShape) +
                     " into sizes " + intsText(sizes) + ", which do not add up to its " +
