@@ -105,6 +105,27 @@ def models(torch):
             x = F.max_pool2d(self.near(x), 4)
             return self.fc(torch.flatten(x, 1))
 
+    class SplitAndFactorized(nn.Module):
+        """torch.split with sizes (Split, its sizes an input) and torch.chunk (Slices with
+        computed ends), a 1×3 and a 3×1 convolution padded (0, 1) and (1, 0), and
+        nn.AdaptiveAvgPool2d to 2×3 (an AveragePool with a 3×2 window)."""
+
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(3, 6, 3, padding=1)
+            self.wide = nn.Conv2d(2, 2, (1, 3), padding=(0, 1))
+            self.tall = nn.Conv2d(4, 4, (3, 1), padding=(1, 0))
+            self.pool = nn.AdaptiveAvgPool2d((2, 3))
+            self.fc = nn.Linear(6 * 2 * 3, 3)
+
+        def forward(self, x):
+            x = F.relu(self.conv(x))
+            a, b = torch.split(x, [2, 4], dim=1)
+            x = torch.cat([self.wide(a), self.tall(b)], dim=1)
+            c, d, e = torch.chunk(x, 3, dim=1)
+            x = torch.cat([e, torch.sigmoid(c), d], 1)
+            return self.fc(torch.flatten(self.pool(x), 1))
+
     class Mlp(nn.Module):
         def __init__(self):
             super().__init__()
@@ -181,14 +202,32 @@ def models(torch):
             ("residual_gap", ResidualGap(), [3, 7, 7], "none"),
             ("window_settings", WindowSettings(), [3, 15, 13], "softmax"),
             ("encoder_decoder", EncoderDecoder(), [2, 4, 4], "softmax"),
-            ("mlp", Mlp(), [5], "none")] + torchvision_models()
+            ("split_factorized", SplitAndFactorized(), [3, 6, 6], "softmax"),
+            ("mlp", Mlp(), [5], "none")] + torchvision_models(torch)
 
 
-def torchvision_models():
+def inception_v3(tv, torch):
+    """Inception v3 as published (no auxiliary head). init_weights=True draws every
+    convolution from N(0, 0.1²), which through 94 convolutions and the check's random
+    BatchNorm statistics grows the logits to about 1e8, where softmax is one-hot and an
+    agreement proves nothing; each convolution is rescaled to He's std sqrt(2 / fan_in),
+    which keeps the logits near 1 and dependent on the input."""
+    import math
+
+    model = tv.inception_v3(num_classes=10, aux_logits=False, init_weights=True)
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, torch.nn.Conv2d):
+                m.weight.mul_(math.sqrt(2.0 / m.weight[0].numel()) / m.weight.std())
+    return model
+
+
+def torchvision_models(torch):
     """torchvision's architectures as published (random weights, 10 classes), at the
     smallest input each exports at: VGG and AlexNet end in an adaptive average pool to 7×7
     and 6×6, which the exporter writes only when the image it pools divides evenly, so they
-    take 224×224; the others take 32×32."""
+    take 224×224; Inception v3 takes 75×75 (its stem and grid reductions need that much);
+    the others take 32×32."""
     import torchvision.models as tv
 
     small = [3, 32, 32]
@@ -218,6 +257,9 @@ def torchvision_models():
         # Dense blocks: torch.cat of one input (the identity) and of up to 24 (a chain of
         # Concats, 8 inputs at most each).
         ("densenet121", tv.densenet121(num_classes=10), small, "softmax"),
+        # Factorized convolutions: 1×7 and 7×1 kernels padded (0, 3) and (3, 0), 1×3 and 3×1
+        # branches joined by Concat, average pools counting their padding.
+        ("inception_v3", inception_v3(tv, torch), [3, 75, 75], "softmax"),
         ("alexnet", tv.alexnet(num_classes=10), [3, 224, 224], "softmax"),
         ("vgg11", tv.vgg11(num_classes=10), [3, 224, 224], "softmax"),
     ]

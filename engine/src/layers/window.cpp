@@ -18,13 +18,14 @@ int64_t sidePad(const nlohmann::json &p, const char *side)
     return own >= 0 ? own : intOf(p, "pad");
 }
 
-// "the 3×3 kernel" or "the 3×3 kernel dilated by 2 (5×5 pixels)".
+// "the 3×3 kernel", "the 1×7 kernel" or "the 3×3 kernel dilated by 2 (5×5 pixels)".
 std::string windowText(const WindowSpec &spec, const std::string &window)
 {
-    std::string text = "the " + toString({spec.kernel, spec.kernel}) + " " + window;
+    std::string text = "the " + toString({spec.kernelH, spec.kernelW}) + " " + window;
     if (spec.dilation > 1) {
-        const int64_t span = (spec.kernel - 1) * spec.dilation + 1;
-        text += " dilated by " + std::to_string(spec.dilation) + " (" + toString({span, span}) +
+        const int64_t spanH = (spec.kernelH - 1) * spec.dilation + 1;
+        const int64_t spanW = (spec.kernelW - 1) * spec.dilation + 1;
+        text += " dilated by " + std::to_string(spec.dilation) + " (" + toString({spanH, spanW}) +
                 " pixels)";
     }
     return text;
@@ -32,11 +33,57 @@ std::string windowText(const WindowSpec &spec, const std::string &window)
 
 } // namespace
 
+int64_t axisParam(const nlohmann::json &p, const std::string &name, char axis)
+{
+    const std::string own = name + "_" + axis;
+    const int64_t v = p.contains(own) ? intOf(p, own.c_str()) : 0;
+    return v > 0 ? v : intOf(p, name.c_str());
+}
+
+std::vector<ParamSpec> axisParams(const std::string &name, int64_t max,
+                                  const std::string &heightHelp, const std::string &widthHelp)
+{
+    const std::string unset = "; 0 means the " + name + " value";
+    return {intParam(name + "_h", 0, 0, double(max), heightHelp + unset, "same as " + name),
+            intParam(name + "_w", 0, 0, double(max), widthHelp + unset, "same as " + name)};
+}
+
+void setAxisParams(nlohmann::json &params, const std::string &name, int64_t height, int64_t width)
+{
+    if (height == width) {
+        params[name] = height;
+        return;
+    }
+    params[name + "_h"] = height;
+    params[name + "_w"] = width;
+}
+
+std::vector<std::string> unusedAxisParams(const nlohmann::json &p,
+                                          const std::vector<std::string> &names)
+{
+    std::vector<std::string> unused;
+    const auto set = [&](const std::string &key) {
+        return p.contains(key) && p.at(key).is_number_integer() && p.at(key).get<int64_t>() > 0;
+    };
+    for (const std::string &name : names)
+        if (set(name + "_h") && set(name + "_w"))
+            unused.push_back(name);
+    return unused;
+}
+
 WindowSpec windowSpec(const nlohmann::json &p, int64_t kernel, int64_t stride)
 {
+    return windowSpec(p, kernel, kernel, stride, stride);
+}
+
+WindowSpec windowSpec(const nlohmann::json &p, int64_t kernelH, int64_t kernelW, int64_t strideH,
+                      int64_t strideW)
+{
     WindowSpec s;
-    s.kernel = kernel;
-    s.stride = stride;
+    s.kernelH = kernelH;
+    s.kernelW = kernelW;
+    s.strideH = strideH;
+    s.strideW = strideW;
     s.padding = choiceOf(p, "padding");
     if (s.padding == "explicit") {
         s.top = sidePad(p, "pad_top");
@@ -90,9 +137,9 @@ WindowAxis windowAxis(int64_t in, int64_t kernel, int64_t stride, int64_t dilati
 Window2D window2D(const Shape &input, const WindowSpec &s)
 {
     return Window2D{input.at(0), input.at(1),
-                    windowAxis(input.at(2), s.kernel, s.stride, s.dilation, s.padding, s.top,
+                    windowAxis(input.at(2), s.kernelH, s.strideH, s.dilation, s.padding, s.top,
                                s.bottom, s.ceilMode),
-                    windowAxis(input.at(3), s.kernel, s.stride, s.dilation, s.padding, s.left,
+                    windowAxis(input.at(3), s.kernelW, s.strideW, s.dilation, s.padding, s.left,
                                s.right, s.ceilMode)};
 }
 
@@ -103,17 +150,21 @@ Shape windowOutputShape(const Node &node, const Shape &input, int64_t outChannel
                 "give the Input node channels, height and width instead of features, and "
                 "place this layer before any Flatten or Dense (there is no Reshape layer to "
                 "turn a flat vector back into an image)");
-    const int64_t span = (spec.kernel - 1) * spec.dilation + 1;
+    const int64_t spanH = (spec.kernelH - 1) * spec.dilation + 1;
+    const int64_t spanW = (spec.kernelW - 1) * spec.dilation + 1;
     if (spec.padding == "explicit") {
         const int64_t pads[] = {spec.top, spec.bottom, spec.left, spec.right};
-        for (int i = 0; i < 4; ++i)
+        for (int i = 0; i < 4; ++i) {
+            const int64_t span = i < 2 ? spanH : spanW; // the window along the padded axis
             if (pads[i] >= span)
                 throw ShapeError(node.id, describe(node) + ": padding " + std::to_string(pads[i]) +
                                               " pixels on the " + (kSides[i] + 4) +
                                               " is not smaller than " + windowText(spec, window) +
                                               ", so some windows would read only padding: "
                                               "pad at most " +
-                                              std::to_string(span - 1) + " on each side");
+                                              std::to_string(span - 1) + " on the " +
+                                              (i < 2 ? "top and bottom" : "left and right"));
+        }
     }
     const Window2D w = window2D({1, input[0], input[1], input[2]}, spec);
     if (w.rows.out < 1 || w.cols.out < 1) {
@@ -123,11 +174,10 @@ Shape windowOutputShape(const Node &node, const Shape &input, int64_t outChannel
             fix = "lower the dilation, use a smaller " + window + " or pad more";
         else if (padded)
             fix = "pad more or use a " + window + " of at most " +
-                  std::to_string(std::min(input[1] + spec.top + spec.bottom,
-                                          input[2] + spec.left + spec.right));
+                  toString({input[1] + spec.top + spec.bottom, input[2] + spec.left + spec.right});
         else
             fix = "set padding to \"same\" or use a " + window + " of at most " +
-                  std::to_string(std::min(input[1], input[2]));
+                  toString({input[1], input[2]});
         throw ShapeError(node.id,
                          describe(node) + ": the input " + toString({input[1], input[2]}) +
                              " (height×width)" +
@@ -166,6 +216,11 @@ bool unpadded(const Window2D &w)
 {
     return w.rows.padBefore == 0 && w.rows.padAfterRead() == 0 && w.cols.padBefore == 0 &&
            w.cols.padAfterRead() == 0;
+}
+
+std::string pyPair(int64_t height, int64_t width)
+{
+    return height == width ? pyInt(height) : pyTuple({height, width});
 }
 
 std::string torchPadding(const WindowAxis &rows, const WindowAxis &cols, bool &symmetric)

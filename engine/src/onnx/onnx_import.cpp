@@ -51,7 +51,8 @@ const std::vector<std::string> &OnnxImporter::supportedOps()
     static const std::vector<std::string> ops = [] {
         std::vector<std::string> names;
         for (const auto &[name, handler] : handlers())
-            names.push_back(name);
+            if (!fusedOnlyOps().count(name))
+                names.push_back(name);
         return names;
     }();
     return ops;
@@ -100,6 +101,8 @@ void OnnxImporter::checkOps() const
     for (const auto &n : model_.graph().node()) {
         const bool standard = n.domain().empty() || n.domain() == "ai.onnx";
         const auto &ops = supportedOps();
+        if (fusedOnlyOps().count(n.op_type()) && attrInt(n, "strata_chain", 0) != 0)
+            continue; // a fusing pass wrote it
         if (!standard || std::find(ops.begin(), ops.end(), n.op_type()) == ops.end()) {
             missing.push_back((standard ? "" : n.domain() + ".") + label(n));
             types.insert((standard ? "" : n.domain() + ".") + n.op_type());
@@ -451,6 +454,7 @@ ImportResult importOnnx(const std::string &path)
                           (model.ir_version() <= 0 ? "IR version" : "graph") + ")");
     internal::fuseNormChains(*model.mutable_graph());
     internal::fuseChannelShuffles(*model.mutable_graph());
+    internal::fuseAdaptivePools(*model.mutable_graph());
     return internal::OnnxImporter(path, model).run();
 }
 

@@ -9,6 +9,7 @@
 
 #include <limits>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,9 @@ void fuseNormChains(onnx::GraphProto &graph);
 // import/shuffle_chain.cpp: replaces the channel shuffle's Reshape → Transpose → Reshape by
 // one ChannelShuffle node (marked strata_chain), before the reader sees the graph.
 void fuseChannelShuffles(onnx::GraphProto &graph);
+// Replaces Strata's export of an uneven AdaptiveAvgPool2D (Slice → ReduceMean per window,
+// Concat, per axis) by one AdaptiveAveragePool node (import/adaptive_chain.cpp).
+void fuseAdaptivePools(onnx::GraphProto &graph);
 
 class OnnxImporter
 {
@@ -107,6 +111,9 @@ private:
     // onnx/import/<family>.cpp.
     using Handler = void (OnnxImporter::*)(const onnx::NodeProto &);
     static const std::map<std::string, Handler> &handlers();
+    // The ops of the table that only the passes fusing an exporter's chain write, never an
+    // exporter: left out of supportedOps, so a model naming one is refused as unsupported.
+    static const std::set<std::string> &fusedOnlyOps();
     void convert(const onnx::NodeProto &n);
     void convertConv(const onnx::NodeProto &n);
     void convertGemm(const onnx::NodeProto &n);
@@ -138,6 +145,8 @@ private:
     // import/pooling.cpp: ReduceMean over height and width as GlobalAvgPool2D.
     void convertArithmetic(const onnx::NodeProto &n);
     void convertReduceMean(const onnx::NodeProto &n);
+    // import/pooling.cpp: the fused AdaptiveAveragePool as AdaptiveAvgPool2D.
+    void convertAdaptivePool(const onnx::NodeProto &n);
     // import/conv_transpose.cpp: ConvTranspose as ConvTranspose2D; import/upsample.cpp:
     // Resize and Upsample with whole factors as Upsample.
     void convertConvTranspose(const onnx::NodeProto &n);
@@ -149,6 +158,8 @@ private:
     void convertTranspose(const onnx::NodeProto &n);
     void convertSlice(const onnx::NodeProto &n);
     void convertChannelShuffle(const onnx::NodeProto &n);
+    // import/split.cpp: Split as one Slice per output that something reads.
+    void convertSplit(const onnx::NodeProto &n);
     std::vector<int64_t> reshapeTarget(const onnx::NodeProto &n, const ImportValue &x,
                                        std::vector<int64_t> target) const;
     ImportValue reshapeLayer(const onnx::NodeProto &n, const ImportValue &x,
@@ -169,8 +180,11 @@ private:
     // {"padding": "valid"}, {"padding": "same"} (pads equal to Strata's "same", unless the
     // output rounds up), or "explicit" with pad or pad_top/left/bottom/right. Refuses
     // negative pads.
-    nlohmann::json windowPadding(const onnx::NodeProto &n, const Shape &image, int64_t kernel,
-                                 int64_t stride, int64_t dilation, bool ceilMode) const;
+    // kernel and stride: {height, width}.
+    nlohmann::json windowPadding(const onnx::NodeProto &n, const Shape &image,
+                                 const std::vector<int64_t> &kernel,
+                                 const std::vector<int64_t> &stride, int64_t dilation,
+                                 bool ceilMode) const;
     // The flat Strata view of a layer value (alias when it is already flat in Strata).
     void flattenValue(const onnx::NodeProto &n, const ImportValue &v);
     ImportValue flatValue(const onnx::NodeProto &n, const ImportValue &v);

@@ -3,8 +3,8 @@
 // handlers live in onnx/import/, one file per layer family: conv2d, dense, pooling,
 // activation, batchnorm, merge, gelu (the Erf chain), gated (SiLU and Hardswish as x times a
 // gate), arithmetic (Mul and Sub of two layers), prelu, norm (LayerNorm and GroupNorm, and
-// their chains: norm_chains), shapes (ops that move no data), conv_transpose and upsample
-// (Resize).
+// their chains: norm_chains), shapes (ops that move no data), conv_transpose, upsample
+// (Resize) and split.
 
 #include "onnx/onnx_import.h"
 
@@ -66,9 +66,18 @@ const std::map<std::string, OnnxImporter::Handler> &OnnxImporter::handlers()
         // import/shuffle_chain.cpp), the channel split and other moves within a sample.
         {"ChannelShuffle", &OnnxImporter::convertChannelShuffle},
         {"Slice", &OnnxImporter::convertSlice},
+        {"Split", &OnnxImporter::convertSplit}, // torch.split and torch.chunk
+        // Strata's own AdaptiveAvgPool2D with uneven windows (import/adaptive_chain.cpp).
+        {"AdaptiveAveragePool", &OnnxImporter::convertAdaptivePool},
         {"Transpose", &OnnxImporter::convertTranspose},
     };
     return table;
+}
+
+const std::set<std::string> &OnnxImporter::fusedOnlyOps()
+{
+    static const std::set<std::string> ops{"AdaptiveAveragePool"};
+    return ops;
 }
 
 void OnnxImporter::convert(const onnx::NodeProto &n)
@@ -83,12 +92,15 @@ void OnnxImporter::convert(const onnx::NodeProto &n)
 }
 
 nlohmann::json OnnxImporter::windowPadding(const onnx::NodeProto &n, const Shape &image,
-                                           int64_t kernel, int64_t stride, int64_t dilation,
+                                           const std::vector<int64_t> &kernel,
+                                           const std::vector<int64_t> &stride, int64_t dilation,
                                            bool ceilMode) const
 {
     const std::string autoPad = attrString(n, "auto_pad", "NOTSET");
-    const WindowAxis rows = windowAxis(image[1], kernel, stride, dilation, "same", 0, 0, false);
-    const WindowAxis cols = windowAxis(image[2], kernel, stride, dilation, "same", 0, 0, false);
+    const WindowAxis rows =
+        windowAxis(image[1], kernel.at(0), stride.at(0), dilation, "same", 0, 0, false);
+    const WindowAxis cols =
+        windowAxis(image[2], kernel.at(1), stride.at(1), dilation, "same", 0, 0, false);
     const bool sameIsEven = rows.padBefore == rows.padAfter && cols.padBefore == cols.padAfter;
     std::vector<int64_t> pads; // top, left, bottom, right, as ONNX orders them
     if (autoPad == "VALID")

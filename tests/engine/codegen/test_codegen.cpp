@@ -189,7 +189,7 @@ private slots:
         for (const char *module : {"self.gn_img = nn.GroupNorm(2, 4, eps=1e-05)",
                                    "self.ln_img = nn.LayerNorm([4, 7, 7], eps=1e-05)",
                                    "self.ln_pos(ln_img.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)",
-                                   "self.ln_flat = nn.LayerNorm(1004, eps=0.001)"})
+                                   "self.ln_flat = nn.LayerNorm(1028, eps=0.001)"})
             QVERIFY2(contains(torch, module), module);
         for (const char *layer :
              {"layers.GroupNormalization(groups=2, axis=-1, epsilon=1e-05, name=\"gn_img\")",
@@ -213,11 +213,41 @@ private slots:
                                   "layers.Reshape((4, 5, 7), name=\"reshape_img_chw\")",
                                   "layers.Permute((2, 3, 1), name=\"reshape_img\")"})
             QVERIFY2(contains(keras, layer), layer);
+        // AdaptiveAvgPool2D: PyTorch's own; in Keras, uneven windows (7 → 2 columns, then
+        // 7 → 3 rows) as the means of each window per axis, the last named after the node.
+        QVERIFY(contains(torch, "self.adaptive = nn.AdaptiveAvgPool2d((3, 2))"));
+        QVERIFY(contains(keras, "for b, e in [(0, 4), (3, 7)]], axis=2), name=\"adaptive_cols\")"));
+        QVERIFY(contains(keras, "keras.ops.mean(t[:, b:e], axis=1, keepdims=True) for b, e in "
+                                "[(0, 3), (2, 5), (4, 7)]], axis=1), name=\"adaptive\")"));
         // One normalize() for model.py and data.py, the model's with its recorded default.
         const std::string signature = "def normalize(samples, normalization";
         QVERIFY(contains(torch, signature + "=NORMALIZATION):"));
         QVERIFY(contains(keras, signature + "=NORMALIZATION):"));
         QVERIFY(contains(readFile(out + "/torch/data.py"), signature + "):"));
+    }
+
+    // Kernels, windows and strides per axis: tuples, height first, in both frameworks.
+    void perAxisWindows()
+    {
+        const Project project = loadProject(sourceDir() + "/tests/interop/window_settings.strata");
+        const WeightsFile weights = initialWeights(project);
+        QTemporaryDir dir;
+        const std::string out = dir.path().toStdString();
+        exportPytorch(project, weights, out + "/torch");
+        exportKeras(project, weights, out + "/keras");
+        const std::string torch = readFile(out + "/torch/model.py");
+        const std::string keras = readFile(out + "/keras/model.py");
+        for (const char *code : {"nn.Conv2d(8, 4, kernel_size=(1, 7), padding=(0, 3))",
+                                 "nn.Conv2d(4, 4, kernel_size=(7, 1), stride=(2, 1))",
+                                 "nn.AvgPool2d((3, 1), stride=(2, 1), padding=(1, 0))",
+                                 "nn.MaxPool2d((1, 3), stride=(1, 2))"})
+            QVERIFY2(contains(torch, code), code);
+        for (const char *layer :
+             {"layers.Conv2D(4, (1, 7), name=\"conv_1x7\")",
+              "layers.Conv2D(4, (7, 1), strides=(2, 1), padding=\"same\", name=\"conv_7x1_s2\")",
+              "layers.AveragePooling2D((3, 1), strides=(2, 1), name=\"avg_3x1\")",
+              "layers.MaxPooling2D((1, 3), strides=(1, 2), padding=\"same\", name=\"max_1x3\")"})
+            QVERIFY2(contains(keras, layer), layer);
     }
 
     // save_weights() writes every weight Strata's network has, under Strata's name, from the

@@ -1,4 +1,5 @@
-// Conv2D's explicit padding, dilation and groups: gradient checks on every backend, oneDNN
+// Conv2D's explicit padding, dilation, groups and kernels and strides per axis (Inception's
+// 1×7 and 7×1): gradient checks on every backend, oneDNN
 // against the reference (plain and channel-blocked), hand-computed values, parameter counts
 // and FLOPs, the inspector's unused parameters and the malformed-settings table.
 
@@ -67,6 +68,34 @@ const std::vector<Setting> &settings()
            {"padding", "explicit"},
            {"pad", 1},
            {"pad_right", 2}}},
+        {"inception 1x7 pad (0, 3)",
+         {2, 2, 5, 9},
+         J{{"filters", 3},
+           {"kernel_h", 1},
+           {"kernel_w", 7},
+           {"padding", "explicit"},
+           {"pad_left", 3},
+           {"pad_right", 3},
+           {"pad", 0}}},
+        {"7x1 same",
+         {2, 2, 9, 4},
+         J{{"filters", 2}, {"kernel_h", 7}, {"kernel_w", 1}, {"padding", "same"}}},
+        {"3x2 stride (2, 1) pad 1",
+         {2, 2, 7, 6},
+         J{{"filters", 2},
+           {"kernel_h", 3},
+           {"kernel_w", 2},
+           {"stride_h", 2},
+           {"padding", "explicit"},
+           {"pad", 1}}},
+        {"1x3 stride (1, 2) dilation 2 groups 2",
+         {2, 4, 4, 9},
+         J{{"filters", 4},
+           {"groups", 2},
+           {"kernel_h", 1},
+           {"kernel", 3},
+           {"stride_w", 2},
+           {"dilation", 2}}},
     };
     return all;
 }
@@ -123,22 +152,28 @@ private slots:
                  report.c_str());
     }
 
-    // Grouped and depthwise convolutions between convolutions, in oneDNN's blocked layouts.
+    // Grouped and depthwise convolutions between convolutions, and Inception's 1×7 kernel
+    // (padded (0, 3), here with stride (1, 2)), in oneDNN's blocked layouts.
     void blockedLayouts_data()
     {
-        QTest::addColumn<int>("groups");
-        QTest::newRow("groups 2") << 2;
-        QTest::newRow("depthwise 16") << 16;
+        using J = nlohmann::json;
+        QTest::addColumn<QString>("params");
+        const J dilated{{"dilation", 2}, {"padding", "explicit"}, {"pad", 2}, {"pad_bottom", 1}};
+        J grouped = dilated, depthwise = dilated;
+        grouped["groups"] = 2;
+        depthwise["groups"] = 16;
+        const J wide{{"kernel_h", 1},         {"kernel_w", 7}, {"stride_w", 2}, {"pad", 0},
+                     {"padding", "explicit"}, {"pad_left", 3}, {"pad_right", 3}};
+        QTest::newRow("groups 2") << QString::fromStdString(grouped.dump());
+        QTest::newRow("depthwise 16") << QString::fromStdString(depthwise.dump());
+        QTest::newRow("1x7 stride (1, 2)") << QString::fromStdString(wide.dump());
     }
     void blockedLayouts()
     {
-        QFETCH(int, groups);
-        LayerCase c = convCase({2, 16, 7, 7}, {{"filters", 32},
-                                               {"groups", groups},
-                                               {"dilation", 2},
-                                               {"padding", "explicit"},
-                                               {"pad", 2},
-                                               {"pad_bottom", 1}});
+        QFETCH(QString, params);
+        nlohmann::json p = nlohmann::json::parse(params.toStdString());
+        p["filters"] = 32;
+        LayerCase c = convCase({2, 16, 7, 7}, p);
         c.inputBlock = 16;
         c.blockedOutputAllowed = true;
         std::string report;
@@ -194,6 +229,22 @@ private slots:
         grouped.weights[0].data()[1] = -1;
         grouped.forward();
         QCOMPARE(grouped.output.toVector(), (std::vector<float>{10, 20, -3, -4}));
+
+        // 3×3 input 1..9, a 1×3 kernel of ones padded (0, 1): each output sums its row
+        // neighbours.
+        LayerHarness wide(convCase({1, 1, 3, 3}, {{"filters", 1},
+                                                  {"kernel_h", 1},
+                                                  {"kernel_w", 3},
+                                                  {"padding", "explicit"},
+                                                  {"pad_left", 1},
+                                                  {"pad_right", 1},
+                                                  {"bias", false}}),
+                          b);
+        for (int i = 0; i < 9; ++i)
+            wide.inputs[0].data()[i] = float(i + 1);
+        wide.weights[0].fill(1.0f);
+        wide.forward();
+        QCOMPARE(wide.output.toVector(), (std::vector<float>{3, 6, 5, 9, 15, 11, 15, 24, 17}));
     }
 
     void countsAndFlops()
@@ -217,6 +268,22 @@ private slots:
         QCOMPARE(stem.find("c1")->output, (Shape{64, 16, 16}));
         QCOMPARE(stem.find("c1")->params, int64_t(64 * 3 * 49));
 
+        // Inception v3's 1×7 convolution padded (0, 3) keeps 17×17; its weight is {O, I, 1, 7}.
+        GraphAnalysis inception = analyzeChain({8, 17, 17}, {{"filters", 16},
+                                                             {"kernel_h", 1},
+                                                             {"kernel_w", 7},
+                                                             {"padding", "explicit"},
+                                                             {"pad_left", 3},
+                                                             {"pad_right", 3}});
+        QVERIFY2(inception.ok(), inception.find("c1")->message.c_str());
+        QCOMPARE(inception.find("c1")->output, (Shape{16, 17, 17}));
+        QCOMPARE(inception.find("c1")->params, int64_t(16 * 8 * 7 + 16));
+        QCOMPARE(inception.find("c1")->flops, int64_t(2 * 8 * 7 * 16 * 289 + 16 * 289));
+        // Strides per axis: (2, 1) halves the rows only.
+        GraphAnalysis strided =
+            analyzeChain({1, 8, 8}, {{"filters", 1}, {"stride_h", 2}, {"padding", "same"}});
+        QCOMPARE(strided.find("c1")->output, (Shape{1, 4, 8}));
+
         // Dilation 3 with a 3×3 kernel spans 7 pixels.
         GraphAnalysis dilated = analyzeChain({1, 9, 9}, {{"filters", 1}, {"dilation", 3}});
         QCOMPARE(dilated.find("c1")->output, (Shape{1, 3, 3}));
@@ -229,6 +296,11 @@ private slots:
         QVERIFY(std::find(unused.begin(), unused.end(), "pad") != unused.end());
         QVERIFY(std::find(unused.begin(), unused.end(), "pad_right") != unused.end());
         QVERIFY(t.unusedParams({{"padding", "explicit"}}).empty());
+        // Both axes set: the single value is not used.
+        const auto axes =
+            t.unusedParams({{"padding", "explicit"}, {"kernel_h", 1}, {"kernel_w", 7}});
+        QVERIFY(std::find(axes.begin(), axes.end(), "kernel") != axes.end());
+        QVERIFY(t.unusedParams({{"padding", "explicit"}, {"kernel_w", 7}}).empty());
     }
 
     // A project written before these settings existed resolves to what it always computed.
@@ -239,6 +311,9 @@ private slots:
         QCOMPARE(p.at("dilation").get<int>(), 1);
         QCOMPARE(p.at("groups").get<int>(), 1);
         QCOMPARE(p.at("pad").get<int>(), 0);
+        // ... and the per-axis values default to "the single value".
+        QCOMPARE(p.at("kernel_h").get<int>(), 0);
+        QCOMPARE(p.at("stride_w").get<int>(), 0);
     }
 
     void malformed_data()
@@ -260,6 +335,17 @@ private slots:
             << R"({"kernel": 3, "dilation": 5, "padding": "explicit", "pad": 1})"
             << QStringList{"Conv2D 'c1'", "8×8 (height×width) padded to 10×10",
                            "dilated by 5 (11×11 pixels)", "lower the dilation"};
+        QTest::newRow("padding not below a 1×3 kernel's height")
+            << R"({"kernel_h": 1, "padding": "explicit", "pad": 1})"
+            << QStringList{"Conv2D 'c1'", "padding 1 pixels on the top",
+                           "not smaller than the 1×3 kernel",
+                           "pad at most 0 on the top and bottom"};
+        QTest::newRow("tall kernel past the input")
+            << R"({"kernel_h": 9, "kernel_w": 1})"
+            << QStringList{"Conv2D 'c1'", "8×8 (height×width)", "the 9×1 kernel", "at most 8×8"};
+        QTest::newRow("negative kernel width")
+            << R"({"kernel_w": -1})"
+            << QStringList{"Conv2D 'c1'", "'kernel_w'", "between 0 and 64"};
         QTest::newRow("negative pad") << R"({"padding": "explicit", "pad": -1})"
                                       << QStringList{"Conv2D 'c1'", "'pad'", "between 0 and 255"};
         QTest::newRow("unknown padding")

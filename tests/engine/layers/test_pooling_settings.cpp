@@ -1,4 +1,5 @@
-// MaxPool2D and AvgPool2D with explicit padding, ceil mode and count_include_pad: gradient
+// MaxPool2D and AvgPool2D with explicit padding, ceil mode, count_include_pad and windows and
+// strides per axis: gradient
 // checks on every backend, oneDNN against the reference (plain and channel-blocked),
 // hand-computed values (PyTorch's numbers), output sizes and the malformed-settings table.
 
@@ -80,6 +81,23 @@ const std::vector<Setting> &settings()
         {"same counting padding",
          {2, 2, 5, 6},
          J{{"pool", 3}, {"stride", 2}, {"padding", "same"}, {"count_include_pad", true}}},
+        {"3x1 stride (2, 1) pad (1, 0) counting",
+         {2, 2, 7, 5},
+         J{{"pool_h", 3},
+           {"pool_w", 1},
+           {"stride_h", 2},
+           {"stride_w", 1},
+           {"padding", "explicit"},
+           {"pad_top", 1},
+           {"pad_bottom", 1},
+           {"pad", 0},
+           {"count_include_pad", true}}},
+        {"1x3 same ceil stride 0",
+         {2, 2, 5, 7},
+         J{{"pool_h", 1}, {"pool_w", 3}, {"padding", "same"}}},
+        {"2x3 ceil",
+         {2, 2, 5, 7},
+         J{{"pool_h", 2}, {"pool_w", 3}, {"stride_w", 2}, {"ceil_mode", true}}},
     };
     return all;
 }
@@ -174,7 +192,7 @@ private slots:
     void blockedLayouts()
     {
         for (const char *t : {"MaxPool2D", "AvgPool2D"})
-            for (int s : {1, 6}) {
+            for (int s : {1, 6, 9}) { // 9: a 3×1 window, stride (2, 1)
                 const Setting &k = settings()[size_t(s)];
                 LayerCase c = poolCase(t, {2, 16, 9, 9}, k.params);
                 c.inputBlock = 16;
@@ -218,6 +236,13 @@ private slots:
         const J wide{{"pool", 3}, {"stride", 2},       {"padding", "explicit"},
                      {"pad", 1},  {"ceil_mode", true}, {"count_include_pad", true}};
         QVERIFY(near(pooled(b, "AvgPool2D", {1, 1, 1, 4}, wide), {3.0f / 9, 9.0f / 9, 4.0f / 6}));
+
+        // 3×4 input 1..12, a 1×2 window with stride 0 (the window: 1 down, 2 along).
+        const J flat{{"pool_h", 1}, {"pool_w", 2}};
+        QVERIFY(near(pooled(b, "AvgPool2D", {1, 1, 3, 4}, flat),
+                     {1.5f, 3.5f, 5.5f, 7.5f, 9.5f, 11.5f}));
+        QCOMPARE(pooled(b, "MaxPool2D", {1, 1, 3, 4}, flat),
+                 (std::vector<float>{2, 4, 6, 8, 10, 12}));
     }
 
     void outputSizes()
@@ -240,6 +265,22 @@ private slots:
                                                {"pad", 1},
                                                {"ceil_mode", true}});
         QCOMPARE(dropped.find("p1")->output, (Shape{1, 2, 2}));
+        // A 3×1 window, stride (2, 1): the rows halve, the columns stay.
+        GraphAnalysis tall =
+            analyzeChain("MaxPool2D", {2, 9, 6}, J{{"pool_h", 3}, {"pool_w", 1}, {"stride_h", 2}});
+        QCOMPARE(tall.find("p1")->output, (Shape{2, 4, 6}));
+        QCOMPARE(tall.find("p1")->flops, int64_t(2 * 4 * 6 * 3));
+    }
+
+    // A project written before windows per axis resolves to what it always computed.
+    void oldParamsResolveUnchanged()
+    {
+        const nlohmann::json p = LayerRegistry::instance().resolveParams(
+            Node{"p", "MaxPool2D", "p", {{"pool", 3}, {"stride", 2}}});
+        QCOMPARE(p.at("pool_h").get<int>(), 0);
+        QCOMPARE(p.at("stride_w").get<int>(), 0);
+        GraphAnalysis a = analyzeChain("MaxPool2D", {1, 9, 9}, {{"pool", 3}, {"stride", 2}});
+        QCOMPARE(a.find("p1")->output, (Shape{1, 4, 4}));
     }
 
     void unusedParams()
@@ -277,6 +318,12 @@ private slots:
             << "MaxPool2D"
             << R"({"count_include_pad": true})"
             << QStringList{"MaxPool2D 'p1'", "no parameter 'count_include_pad'"};
+        QTest::newRow("padding as wide as a 1×3 window's height")
+            << "AvgPool2D"
+            << R"({"pool_h": 1, "pool_w": 3, "padding": "explicit", "pad": 1})"
+            << QStringList{"AvgPool2D 'p1'", "padding 1 pixels on the top",
+                           "not smaller than the 1×3 pool window",
+                           "pad at most 0 on the top and bottom"};
         QTest::newRow("negative side pad") << "MaxPool2D"
                                            << R"({"padding": "explicit", "pad_top": -2})"
                                            << QStringList{"'pad_top'", "between -1 and 255"};

@@ -163,8 +163,10 @@ private slots:
         // (its axes a Constant). Upsample is a Resize with its scales as a Constant.
         // Reshape's shape is a Constant, ChannelShuffle's two, Slice's starts, ends and axes
         // three.
+        // AdaptiveAvgPool2D with uneven windows is, per axis it changes, a Slice (its start
+        // and end Constants) and a ReduceMean per window, one Concat, and the axis a Constant.
         int gelus = 0, gated = 0, clips = 0, layerNorms = 0, groupNorms = 0, multiplies = 0,
-            subtracts = 0, upsamples = 0, moveConstants = 0;
+            subtracts = 0, upsamples = 0, moveConstants = 0, windowMeans = 0, adaptiveAxes = 0;
         for (const Node &n : project.graph.nodes()) {
             gelus += n.type == "GELU";
             gated += n.type == "SiLU" || n.type == "Hardswish";
@@ -174,6 +176,16 @@ private slots:
             multiplies += n.type == "Multiply";
             subtracts += n.type == "Subtract";
             upsamples += n.type == "Upsample";
+            if (n.type == "AdaptiveAvgPool2D") {
+                const Shape &in = a.find(n.id)->inputs.at(0);
+                const Shape &out = a.find(n.id)->output;
+                for (size_t axis : {1, 2})
+                    if (in[axis] != out[axis]) {
+                        QVERIFY(in[axis] % out[axis] != 0); // uneven: no AveragePool here
+                        windowMeans += int(out[axis]);
+                        ++adaptiveAxes;
+                    }
+            }
             moveConstants += n.type == "Reshape"          ? 1
                              : n.type == "ChannelShuffle" ? 2
                              : n.type == "Slice"          ? 3
@@ -184,9 +196,10 @@ private slots:
         QCOMPARE(ops["Mul"], 2 * gelus + gated + layerNorms + groupNorms + multiplies);
         QCOMPARE(ops["Sub"], subtracts + layerNorms);
         QCOMPARE(ops["Constant"], 3 * gelus + 2 * clips + 2 * layerNorms + 4 * groupNorms +
-                                      ops["Unsqueeze"] + upsamples + moveConstants);
+                                      ops["Unsqueeze"] + upsamples + moveConstants +
+                                      2 * windowMeans + adaptiveAxes);
         QCOMPARE(ops["Resize"], upsamples);
-        QCOMPARE(ops["ReduceMean"], 2 * layerNorms);
+        QCOMPARE(ops["ReduceMean"], 2 * layerNorms + windowMeans);
         QCOMPARE(ops["InstanceNormalization"], groupNorms);
 
         QCOMPARE(nlohmann::json::parse(metadata(m, "class_names")),
@@ -254,6 +267,14 @@ private slots:
         // rounding up (which ONNX's shape inference does without dropping) finds 5 rows too.
         QCOMPARE(intsOf(*byName.at("avg_drop"), "pads"), (std::vector<int64_t>{2, 1, 1, 1}));
         QCOMPARE(attribute(*byName.at("avg_drop"), "ceil_mode")->i(), int64_t(1));
+        // Kernels, windows and strides per axis, height first.
+        QCOMPARE(intsOf(*byName.at("conv_1x7"), "kernel_shape"), (std::vector<int64_t>{1, 7}));
+        QCOMPARE(intsOf(*byName.at("conv_1x7"), "pads"), (std::vector<int64_t>{0, 3, 0, 3}));
+        QCOMPARE(intsOf(*byName.at("conv_7x1_s2"), "kernel_shape"), (std::vector<int64_t>{7, 1}));
+        QCOMPARE(intsOf(*byName.at("conv_7x1_s2"), "strides"), (std::vector<int64_t>{2, 1}));
+        QCOMPARE(intsOf(*byName.at("avg_3x1"), "kernel_shape"), (std::vector<int64_t>{3, 1}));
+        QCOMPARE(intsOf(*byName.at("avg_3x1"), "strides"), (std::vector<int64_t>{2, 1}));
+        QCOMPARE(intsOf(*byName.at("max_1x3"), "strides"), (std::vector<int64_t>{1, 2}));
     }
 
     void mappingDetails()
@@ -302,6 +323,76 @@ private slots:
         QCOMPARE(got.size(), want.size());
         for (size_t i = 0; i < want.size(); ++i)
             QVERIFY(std::abs(got[i] - want[i]) <= 1e-5f);
+    }
+
+    // AdaptiveAvgPool2D as ONNX has no adaptive pool: GlobalAveragePool for 1×1, AveragePool
+    // for even windows, and per axis Slice → ReduceMean → Concat for uneven ones, which reads
+    // back as one AdaptiveAvgPool2D; all predict the same after import.
+    void adaptivePoolForms()
+    {
+        Project p;
+        p.training.loss = "cross_entropy";
+        p.graph.addNode({"x", "Input", "x", {{"channels", 2}, {"height", 6}, {"width", 6}}});
+        p.graph.addNode({"features", "Concat", "features", {{"inputs", 3}}});
+        const std::vector<std::pair<std::string, nlohmann::json>> pools{
+            {"global", {{"height", 1}, {"width", 1}}},
+            {"even", {{"height", 3}, {"width", 2}}},
+            {"uneven", {{"height", 4}, {"width", 5}}}};
+        for (size_t i = 0; i < pools.size(); ++i) {
+            const std::string &id = pools[i].first;
+            p.graph.addNode({id, "AdaptiveAvgPool2D", id, pools[i].second});
+            p.graph.addNode({id + "_flat", "Flatten", id + "_flat", {}});
+            p.graph.connect({{"x", 0}, {id, 0}});
+            p.graph.connect({{id, 0}, {id + "_flat", 0}});
+            p.graph.connect({{id + "_flat", 0}, {"features", static_cast<int>(i)}});
+        }
+        p.graph.addNode({"fc", "Dense", "fc", {{"units", 3}}});
+        p.graph.connect({{"features", 0}, {"fc", 0}});
+        const WeightsFile weights = weightsFor(p);
+        const std::string out = path("adaptive.onnx");
+        exportOnnx(p, weights, out);
+        std::map<std::string, const onnx::NodeProto *> byName;
+        const onnx::ModelProto m = readModel(out);
+        for (const auto &n : m.graph().node())
+            byName[n.name()] = &n;
+        QCOMPARE(byName.at("global")->op_type(), std::string("GlobalAveragePool"));
+        QCOMPARE(byName.at("even")->op_type(), std::string("AveragePool"));
+        QCOMPARE(intsOf(*byName.at("even"), "kernel_shape"), (std::vector<int64_t>{2, 3}));
+        QCOMPARE(intsOf(*byName.at("even"), "strides"), (std::vector<int64_t>{2, 3}));
+        // 6 columns into 5 windows, then 6 rows into 4; the rows' Concat is the layer.
+        QCOMPARE(byName.at("uneven")->op_type(), std::string("Concat"));
+        QCOMPARE(byName.at("uneven")->input_size(), 4);
+        QCOMPARE(byName.at("uneven/cols")->input_size(), 5);
+        QCOMPARE(intsOf(*byName.at("uneven/rows_1_mean"), "axes"), (std::vector<int64_t>{2}));
+
+        const ImportResult back = importOnnx(out);
+        const Node *uneven = back.project.graph.find("uneven");
+        QVERIFY(uneven);
+        QCOMPARE(uneven->type, std::string("AdaptiveAvgPool2D"));
+        QCOMPARE(uneven->params.at("height"), nlohmann::json(4));
+        QCOMPARE(uneven->params.at("width"), nlohmann::json(5));
+        const std::vector<float> x = samplesFor(p, 3);
+        const std::vector<float> want = predictions(p, weights, x, 3);
+        const std::vector<float> got = predictions(back.project, back.weights, x, 3);
+        QCOMPARE(got.size(), want.size());
+        for (size_t i = 0; i < want.size(); ++i)
+            QVERIFY(std::abs(got[i] - want[i]) <= 1e-5f);
+
+        // A chain whose windows are not an adaptive pool's is refused, naming them.
+        onnx::ModelProto damaged = m;
+        for (auto &n : *damaged.mutable_graph()->mutable_node())
+            if (n.name() == "uneven/cols_1_start")
+                n.mutable_attribute(0)->mutable_t()->set_int64_data(0, 0);
+        writeModel(damaged, path("adaptive_damaged.onnx"));
+        try {
+            importOnnx(path("adaptive_damaged.onnx"));
+            QFAIL("imported without complaint");
+        } catch (const ImportError &e) {
+            const std::string what = e.what();
+            for (const char *needle : {"AdaptiveAveragePool 'uneven'", "averages [0] to [3]",
+                                       "mean 1 of 5 along axis 3", "averages 1 to 3"})
+                QVERIFY2(what.find(needle) != std::string::npos, what.c_str());
+        }
     }
 
     // A model whose last layer is left out still has an output named after that layer.

@@ -329,6 +329,67 @@ private:
                  });
              },
              {"Conv 'conv2'", "negative pads [-1, 0, 0, 0]", "without negative pads"}},
+            {"kernel_shape other than the weight's",
+             [](TestOnnxImportMalformed &t) {
+                 return t.damaged("pytorch_cifar10_lenet", "kshape.onnx", [](M &m) {
+                     for (auto &a : *nodeNamed(m, "conv1")->mutable_attribute())
+                         if (a.name() == "kernel_shape")
+                             a.set_ints(1, 3);
+                 });
+             },
+             {"Conv 'conv1'", "has kernel_shape [5, 3] but a weight of 6×3×5×5"}},
+            {"zero stride along one axis",
+             [](TestOnnxImportMalformed &t) {
+                 return t.damaged("pytorch_cifar10_lenet", "stride0.onnx", [](M &m) {
+                     for (auto &a : *nodeNamed(m, "conv2")->mutable_attribute())
+                         if (a.name() == "strides")
+                             a.set_ints(1, 0);
+                 });
+             },
+             {"Conv 'conv2'", "strides [1, 0]", "positive step along height and width"}},
+            {"pool window of one axis",
+             [](TestOnnxImportMalformed &t) {
+                 return t.damaged("pytorch_cifar10_lenet", "pool1d.onnx", [](M &m) {
+                     for (auto &a : *nodeNamed(m, "pool1")->mutable_attribute())
+                         if (a.name() == "kernel_shape")
+                             a.mutable_ints()->RemoveLast();
+                 });
+             },
+             {"MaxPool 'pool1'", "kernel_shape [2]", "2-D windows"}},
+            {"tall pool window past the input",
+             [](TestOnnxImportMalformed &t) {
+                 return t.damaged("pytorch_cifar10_lenet", "tallpool.onnx", [](M &m) {
+                     for (auto &a : *nodeNamed(m, "pool2")->mutable_attribute())
+                         if (a.name() == "kernel_shape") {
+                             a.set_ints(0, 11);
+                             a.set_ints(1, 1);
+                         }
+                 });
+             },
+             {"MaxPool 'pool2'", "becomes MaxPool2D", "the 11×1 pool window"}},
+            {"Strata's fused adaptive pool written by hand",
+             [](TestOnnxImportMalformed &t) {
+                 return t.damaged("pytorch_cifar10_lenet", "adaptiveop.onnx", [](M &m) {
+                     nodeNamed(m, "relu1")->set_op_type("AdaptiveAveragePool");
+                 });
+             },
+             {"AdaptiveAveragePool 'relu1'", "does not support"}},
+            {"Strata's fused adaptive pool faked with its flag",
+             [](TestOnnxImportMalformed &t) {
+                 return t.damaged("pytorch_cifar10_lenet", "adaptiveflag.onnx", [](M &m) {
+                     onnx::NodeProto *n = nodeNamed(m, "relu1");
+                     n->set_op_type("AdaptiveAveragePool");
+                     auto *flag = n->add_attribute();
+                     flag->set_name("strata_chain");
+                     flag->set_type(onnx::AttributeProto::INT);
+                     flag->set_i(1);
+                     auto *axes = n->add_attribute();
+                     axes->set_name("strata_axes");
+                     axes->set_type(onnx::AttributeProto::INTS);
+                     axes->add_ints(7);
+                 });
+             },
+             {"AdaptiveAveragePool 'relu1'", "strata_axes [7]", "never writes"}},
             {"negative pool pads",
              [](TestOnnxImportMalformed &t) {
                  return t.damaged("pytorch_cifar10_lenet", "poolpads.onnx", [](M &m) {

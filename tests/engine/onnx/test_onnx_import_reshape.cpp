@@ -1,7 +1,9 @@
 // ONNX import of the moves within a sample, as torchvision's ShuffleNetV2 writes them at opset
 // 13: the channel shuffle (Reshape → Transpose → Reshape, its shapes computed from Shape,
 // Gather, Div and Concat) as one ChannelShuffle, x.chunk(2, dim=1) (Slice with its split
-// point computed as (C + 1) / 2) as two Slices, other reshapes and transposes that keep the
+// point computed as (C + 1) / 2) as two Slices, torch.split and torch.chunk (Split, its sizes
+// an input, an attribute before opset 13, or equal parts) as a Slice per output read, other
+// reshapes and transposes that keep the
 // batch first as Reshape and Permute; Strata's own export of the four layers read back to the
 // same layers and predictions; and what moves the batch or steps refused, naming the node.
 
@@ -140,6 +142,67 @@ private slots:
         QCOMPARE(left.params.at("axis"), nlohmann::json(1));
     }
 
+    // torch.split(x, [2, 4], dim=1) at opset 13: the sizes are the second input.
+    void splitAsSlices()
+    {
+        const ImportResult r = importOnnx(
+            models_.save(imageThen(
+                             [](ModelBuilder &b) {
+                                 b.constantInts("sizes", {2}, {2, 4});
+                                 auto &split = b.node("Split", {"x", "sizes"}, "left", "/Split");
+                                 split.add_output("right");
+                                 setInt(split, "axis", 1);
+                                 b.node("Relu", {"right"}, "r", "/Relu");
+                                 setInt(b.node("Concat", {"r", "left"}, "y", "/Concat"), "axis", 1);
+                             },
+                             {6, 2, 2}),
+                         "split.onnx"));
+        QCOMPARE(types(r.project),
+                 (std::vector<std::string>{"Input", "Slice", "Slice", "ReLU", "Concat"}));
+        const Node &left = nth(r.project, "Slice"), &right = nth(r.project, "Slice", 1);
+        QCOMPARE(left.params.at("axis"), nlohmann::json(1));
+        QCOMPARE(left.params.at("start"), nlohmann::json(0));
+        QCOMPARE(left.params.at("end"), nlohmann::json(2));
+        QCOMPARE(right.params.at("start"), nlohmann::json(2));
+        QCOMPARE(right.params.at("end"), nlohmann::json(6));
+        QVERIFY(analyze(r.project.graph).ok());
+    }
+
+    // torch.chunk(x, 3, dim=1) with no sizes: equal parts; a part nothing reads becomes no
+    // layer. Before opset 13 the sizes are an attribute.
+    void splitEqualPartsAndAttribute()
+    {
+        const ImportResult chunk = importOnnx(
+            models_.save(imageThen(
+                             [](ModelBuilder &b) {
+                                 auto &split = b.node("Split", {"x"}, "a", "/Split");
+                                 split.add_output("unused");
+                                 split.add_output("c");
+                                 setInt(split, "axis", 1);
+                                 setInt(b.node("Concat", {"a", "c"}, "y", "/Concat"), "axis", 1);
+                             },
+                             {4, 2, 2}),
+                         "chunk3.onnx"));
+        QCOMPARE(types(chunk.project),
+                 (std::vector<std::string>{"Input", "Slice", "Slice", "Concat"}));
+        QCOMPARE(nth(chunk.project, "Slice").params.at("end"), nlohmann::json(2));
+        QCOMPARE(nth(chunk.project, "Slice", 1).params.at("start"), nlohmann::json(4));
+        QCOMPARE(nth(chunk.project, "Slice", 1).params.at("end"), nlohmann::json(6));
+
+        ModelBuilder old(11);
+        old.input("x", {-1, 6, 2, 2});
+        auto &split = old.node("Split", {"x"}, "a", "/Split");
+        split.add_output("b");
+        setInt(split, "axis", -3);
+        setInts(split, "split", {1, 5});
+        setInt(old.node("Concat", {"b", "a"}, "y", "/Concat"), "axis", 1);
+        old.output("y", {-1, 6, 2, 2});
+        const ImportResult r = importOnnx(models_.save(old, "split11.onnx"));
+        QCOMPARE(nth(r.project, "Slice").params.at("end"), nlohmann::json(1));
+        QCOMPARE(nth(r.project, "Slice", 1).params.at("start"), nlohmann::json(1));
+        QVERIFY(analyze(r.project.graph).ok());
+    }
+
     // Reshape → Transpose → Reshape that is no channel shuffle (it groups rows): the three
     // layers; a reshape and a transpose of a flat input.
     void reshapesAndTransposes()
@@ -250,6 +313,20 @@ private slots:
                                   },
                                   {6, 2, 2}),
                               {"Slice '/Slice'", "batch axis"});
+        const auto split = [](std::vector<int64_t> sizes, int64_t axis) {
+            return [sizes, axis](ModelBuilder &b) {
+                b.ints("sizes", {int64_t(sizes.size())}, sizes);
+                auto &n = b.node("Split", {"x", "sizes"}, "y", "/Split");
+                n.add_output("z");
+                setInt(n, "axis", axis);
+            };
+        };
+        models_.expectRefused(imageThen(split({2, 3}, 1), {2, 2, 2}),
+                              {"Split '/Split'", "sizes [2, 3]", "do not add up to its 6"});
+        models_.expectRefused(imageThen(split({1, 1}, 0), {6, 2, 2}),
+                              {"Split '/Split'", "batch axis"});
+        models_.expectRefused(imageThen(split({6}, 1), {6, 2, 2}),
+                              {"Split '/Split'", "1 split sizes", "2 outputs"});
     }
 };
 

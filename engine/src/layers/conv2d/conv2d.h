@@ -1,8 +1,10 @@
 #pragma once
-// Conv2D: a square-kernel 2-D convolution over NCHW images, padded "valid", "same" or
-// explicitly per side, dilated, and grouped (groups = channels: depthwise), with weights
-// stored {filters, channels / groups, k, k} (PyTorch's OIHW and ONNX Conv's layout) and an
-// optional bias. Its sliding-window geometry (layers/window.h) is shared with pooling.
+// Conv2D: a 2-D convolution over NCHW images with a kernel and stride per axis (kernel_h,
+// kernel_w, stride_h, stride_w, each 0 for the single `kernel` or `stride` value), padded
+// "valid", "same" or explicitly per side, dilated, and grouped (groups = channels:
+// depthwise), with weights stored {filters, channels / groups, kh, kw} (PyTorch's OIHW and
+// ONNX Conv's layout) and an optional bias. Its sliding-window geometry (layers/window.h) is shared
+// with pooling.
 
 #include "core/layer_impl.h"
 #include "layers/window.h"

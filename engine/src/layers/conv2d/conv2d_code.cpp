@@ -17,10 +17,10 @@ TorchCode torchConv(const CodeContext &c, const WindowSpec &spec, const Window2D
     const int64_t filters = intOf(c.params, "filters"), groups = intOf(c.params, "groups");
     const bool bias = boolOf(c.params, "bias");
     TorchCode code;
-    std::string args =
-        pyInt(c.inputs[0][0]) + ", " + pyInt(filters) + ", kernel_size=" + pyInt(spec.kernel);
-    if (spec.stride != 1)
-        args += ", stride=" + pyInt(spec.stride);
+    const std::string kernel = pyPair(spec.kernelH, spec.kernelW);
+    std::string args = pyInt(c.inputs[0][0]) + ", " + pyInt(filters) + ", kernel_size=" + kernel;
+    if (spec.strideH != 1 || spec.strideW != 1)
+        args += ", stride=" + pyPair(spec.strideH, spec.strideW);
     std::string x = c.inputVars[0];
     if (!unpadded(w)) {
         bool symmetric = false;
@@ -57,11 +57,13 @@ KerasCode kerasConv(const CodeContext &c, const WindowSpec &spec, const Window2D
     const bool bias = boolOf(c.params, "bias");
     // Keras refuses strides with dilation: convolve every position, then keep every
     // stride-th, which is the same only for padding written out before the convolution.
-    const bool strideAfter = spec.stride != 1 && spec.dilation != 1;
+    const bool strided = spec.strideH != 1 || spec.strideW != 1;
+    const bool strideAfter = strided && spec.dilation != 1;
+    const std::string kernel = pyPair(spec.kernelH, spec.kernelW);
     KerasCode code;
     std::string args;
-    if (spec.stride != 1 && !strideAfter)
-        args += ", strides=" + pyInt(spec.stride);
+    if (strided && !strideAfter)
+        args += ", strides=" + pyPair(spec.strideH, spec.strideW);
     if (spec.padding == "same" && !strideAfter) {
         args += ", padding=\"same\"";
     } else if (!unpadded(w)) {
@@ -79,16 +81,16 @@ KerasCode kerasConv(const CodeContext &c, const WindowSpec &spec, const Window2D
     if (groups == channels && groups > 1) {
         // Output channel f reads input channel f / multiplier in both frameworks.
         const int64_t multiplier = filters / channels;
-        code.layers.push_back("layers.DepthwiseConv2D(" + pyInt(spec.kernel) +
+        code.layers.push_back("layers.DepthwiseConv2D(" + kernel +
                               (multiplier != 1 ? ", depth_multiplier=" + pyInt(multiplier) : "") +
                               args + ")");
         code.weights.push_back({"weight", "depthwise_kernel",
                                 "w.reshape(" + pyInt(channels) + ", " + pyInt(multiplier) + ", " +
-                                    pyInt(spec.kernel) + ", " + pyInt(spec.kernel) +
+                                    pyInt(spec.kernelH) + ", " + pyInt(spec.kernelW) +
                                     ").transpose(2, 3, 0, 1)",
                                 "[in·mult, 1, kh, kw] → [kh, kw, in, mult]"});
     } else {
-        code.layers.push_back("layers.Conv2D(" + pyInt(filters) + ", " + pyInt(spec.kernel) +
+        code.layers.push_back("layers.Conv2D(" + pyInt(filters) + ", " + kernel +
                               (groups != 1 ? ", groups=" + pyInt(groups) : "") + args + ")");
         code.weights.push_back({"weight", "kernel", "w.transpose(2, 3, 1, 0)",
                                 "[out, in, kh, kw] → [kh, kw, in, out]"});
@@ -96,12 +98,12 @@ KerasCode kerasConv(const CodeContext &c, const WindowSpec &spec, const Window2D
     if (bias)
         code.weights.push_back({"bias", "bias", "w", ""});
     if (strideAfter) {
-        const std::string s = pyInt(spec.stride);
-        code.layers.push_back("layers.Lambda(lambda t: t[:, ::" + s + ", ::" + s +
+        const std::string sh = pyInt(spec.strideH), sw = pyInt(spec.strideW);
+        code.layers.push_back("layers.Lambda(lambda t: t[:, ::" + sh + ", ::" + sw +
                               ", :], name=" + pyString(c.attr + "_stride") + ")");
         code.comment = "Keras refuses strides with dilation: the padding is written out, the "
                        "dilated\nconvolution runs at stride 1 and the positions " +
-                       s + " apart are kept";
+                       pyPair(spec.strideH, spec.strideW) + " apart are kept";
     }
     return code;
 }

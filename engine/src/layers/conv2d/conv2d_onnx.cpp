@@ -17,8 +17,8 @@ void conv2DToOnnx(OnnxContext &ctx)
     if (boolOf(p, "bias"))
         in.push_back(ctx.weight("bias"));
     ctx.addNode("Conv", in, ctx.output())
-        .attrInts("kernel_shape", {spec.kernel, spec.kernel})
-        .attrInts("strides", {spec.stride, spec.stride})
+        .attrInts("kernel_shape", {spec.kernelH, spec.kernelW})
+        .attrInts("strides", {spec.strideH, spec.strideW})
         .attrInts("pads", {w.rows.padBefore, w.cols.padBefore, w.rows.padAfter, w.cols.padAfter})
         .attrInts("dilations", {spec.dilation, spec.dilation})
         .attrInt("group", intOf(p, "groups"));

@@ -80,14 +80,14 @@ private:
     // padding contribute zero.
     template <typename F> void forEachTap(int64_t filter, int64_t oy, int64_t ox, F f) const
     {
-        const int64_t k = g_.rows.kernel;
+        const int64_t kh = g_.rows.kernel, kw = g_.cols.kernel;
         const int64_t first = filter / (filters_ / groups_) * perGroup_;
         for (int64_t c = first; c < first + perGroup_; ++c)
-            for (int64_t ky = 0; ky < k; ++ky) {
+            for (int64_t ky = 0; ky < kh; ++ky) {
                 const int64_t iy = oy * g_.rows.stride - g_.rows.padBefore + ky * g_.rows.dilation;
                 if (iy < 0 || iy >= g_.rows.in)
                     continue;
-                for (int64_t kx = 0; kx < k; ++kx) {
+                for (int64_t kx = 0; kx < kw; ++kx) {
                     const int64_t ix =
                         ox * g_.cols.stride - g_.cols.padBefore + kx * g_.cols.dilation;
                     if (ix >= 0 && ix < g_.cols.in)

@@ -34,7 +34,7 @@ void checkSettings(const Node &node, const Shape &in, const nlohmann::json &p,
                    const TransposedWindow &w)
 {
     const WindowSpec spec = windowSpec(p, intOf(p, "kernel"), intOf(p, "stride"));
-    const int64_t k = spec.kernel, s = spec.stride;
+    const int64_t k = spec.kernelH, s = spec.strideH; // square: ConvTranspose2D has one of each
     const std::string name = describe(node);
     if (spec.padding != "same" && intOf(p, "output_padding") >= s)
         throw ShapeError(node.id, name + ": output_padding " +

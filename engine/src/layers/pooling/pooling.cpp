@@ -6,10 +6,12 @@ namespace strata::internal {
 
 namespace {
 
-int64_t strideOf(const nlohmann::json &p)
+// The stride along one axis ('h' or 'w'): stride_h or stride_w, else stride, and 0 there
+// means the pool window's size along that axis.
+int64_t strideOf(const nlohmann::json &p, char axis)
 {
-    const int64_t stride = intOf(p, "stride");
-    return stride == 0 ? intOf(p, "pool") : stride;
+    const int64_t stride = axisParam(p, "stride", axis);
+    return stride == 0 ? axisParam(p, "pool", axis) : stride;
 }
 
 LayerDefinition windowedPool(const std::string &name, const std::string &help, bool average)
@@ -18,11 +20,15 @@ LayerDefinition windowedPool(const std::string &name, const std::string &help, b
     t.name = name;
     t.category = "Pooling";
     t.help = help;
-    t.params = {
-        intParam("pool", 2, 1, 64, "Pool window height and width in pixels"),
-        intParam("stride", 0, 0, 64, "Step between windows; 0 means the pool size",
-                 "same as pool size"),
-    };
+    t.params = {intParam("pool", 2, 1, 64, "Pool window height and width in pixels")};
+    for (ParamSpec &p : axisParams("pool", 64, "Pool window height alone (1 for a 1×3 window)",
+                                   "Pool window width alone (3 for a 1×3 window)"))
+        t.params.push_back(std::move(p));
+    t.params.push_back(intParam("stride", 0, 0, 64, "Step between windows; 0 means the pool size",
+                                "same as pool size"));
+    for (ParamSpec &p :
+         axisParams("stride", 64, "Step down the rows alone", "Step along the columns alone"))
+        t.params.push_back(std::move(p));
     for (ParamSpec &p : paddingParams())
         t.params.push_back(std::move(p));
     t.params.push_back(boolParam("ceil_mode", false,
@@ -34,6 +40,8 @@ LayerDefinition windowedPool(const std::string &name, const std::string &help, b
                                      "default), instead of by the image pixels it covers"));
     t.unusedParams = [average](const nlohmann::json &p) {
         std::vector<std::string> unused = unusedPaddingParams(p);
+        for (std::string &name : unusedAxisParams(p, {"pool", "stride"}))
+            unused.push_back(std::move(name));
         const bool same = p.contains("padding") && p.at("padding") == "same";
         if (same)
             unused.push_back("ceil_mode");
@@ -44,11 +52,11 @@ LayerDefinition windowedPool(const std::string &name, const std::string &help, b
         return unused;
     };
     t.inferShape = [](const Node &node, const nlohmann::json &p, const std::vector<Shape> &in) {
-        const int64_t pool = intOf(p, "pool");
-        const Shape out = windowOutputShape(node, in[0], in[0].empty() ? 0 : in[0][0], poolSpec(p),
-                                            "pool window");
-        // Each output reads its pool×pool window once.
-        return ShapeInfo{out, numel(out) * pool * pool};
+        const WindowSpec spec = poolSpec(p);
+        const Shape out =
+            windowOutputShape(node, in[0], in[0].empty() ? 0 : in[0][0], spec, "pool window");
+        // Each output reads its window once.
+        return ShapeInfo{out, numel(out) * spec.kernelH * spec.kernelW};
     };
     t.kernels["cpu"] = makePool2DCpu;
     t.layouts["cpu"] = LayoutUse::FollowsInput;
@@ -65,7 +73,8 @@ LayerDefinition windowedPool(const std::string &name, const std::string &help, b
 
 WindowSpec poolSpec(const nlohmann::json &params)
 {
-    return windowSpec(params, intOf(params, "pool"), strideOf(params));
+    return windowSpec(params, axisParam(params, "pool", 'h'), axisParam(params, "pool", 'w'),
+                      strideOf(params, 'h'), strideOf(params, 'w'));
 }
 
 Window2D poolWindow(const Shape &input, const nlohmann::json &params)
@@ -112,6 +121,8 @@ void registerPooling(LayerRegistry &registry)
     g.code = poolingCode;
     g.onnx = globalPoolToOnnx;
     registry.add(std::move(g));
+
+    registry.add(adaptiveAvgPoolDefinition());
 }
 
 } // namespace strata::internal

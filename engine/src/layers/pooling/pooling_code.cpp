@@ -41,15 +41,17 @@ TorchCode torchPool(const CodeContext &c, const WindowSpec &spec, const Window2D
 {
     TorchCode code;
     const std::string &x = c.inputVars[0];
-    std::string args = pyInt(spec.kernel);
-    if (spec.stride != spec.kernel)
-        args += ", stride=" + pyInt(spec.stride);
+    const std::string kernel = pyPair(spec.kernelH, spec.kernelW);
+    const std::string stride = pyPair(spec.strideH, spec.strideW);
+    std::string args = kernel;
+    if (spec.strideH != spec.kernelH || spec.strideW != spec.kernelW)
+        args += ", stride=" + stride;
     bool symmetric = true;
     const bool padded = !unpadded(w);
     const std::string p = torchPadding(w.rows, w.cols, symmetric);
     // PyTorch's pools refuse a padding of more than half the window.
     const bool native =
-        symmetric && 2 * w.rows.padBefore <= spec.kernel && 2 * w.cols.padBefore <= spec.kernel;
+        symmetric && 2 * w.rows.padBefore <= spec.kernelH && 2 * w.cols.padBefore <= spec.kernelW;
     if (native) {
         if (w.rows.padBefore + w.cols.padBefore > 0)
             args += ", padding=" + p;
@@ -73,8 +75,7 @@ TorchCode torchPool(const CodeContext &c, const WindowSpec &spec, const Window2D
                              "window):\nforward pads with -inf first";
         return code;
     }
-    code.forward = "avg_pool_padded(" + x + ", " + pyInt(spec.kernel) + ", " + pyInt(spec.stride) +
-                   ", " + pads;
+    code.forward = "avg_pool_padded(" + x + ", " + kernel + ", " + stride + ", " + pads;
     if (spec.countIncludePad)
         code.forward += ", counted=" + torchPadTuple(w.rows, w.cols, false);
     code.forward += ")";
@@ -86,9 +87,9 @@ KerasCode kerasPool(const CodeContext &c, const WindowSpec &spec, const Window2D
 {
     KerasCode code;
     const std::string layer = max ? "layers.MaxPooling2D(" : "layers.AveragePooling2D(";
-    std::string args = pyInt(spec.kernel);
-    if (spec.stride != spec.kernel)
-        args += ", strides=" + pyInt(spec.stride);
+    std::string args = pyPair(spec.kernelH, spec.kernelW);
+    if (spec.strideH != spec.kernelH || spec.strideW != spec.kernelW)
+        args += ", strides=" + pyPair(spec.strideH, spec.strideW);
     const bool overhang = w.rows.overhang + w.cols.overhang > 0;
     const bool simple =
         !overhang && (spec.padding == "valid" || (spec.padding == "same" && !spec.countIncludePad));

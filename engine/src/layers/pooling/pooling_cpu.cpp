@@ -372,4 +372,18 @@ std::unique_ptr<Kernel> makeGlobalAvgPoolCpu(const KernelSetup &setup)
         memory::dims{0, 0}, memory::dims{0, 0}, onePixel ? 16 : setup.inputBlock(0), false);
 }
 
+std::unique_ptr<Kernel> makeAdaptiveAvgPoolCpu(const KernelSetup &setup)
+{
+    const AdaptiveWindow w = adaptiveWindow(setup.inputShapes[0], setup.params);
+    if (!w.rows.even() || !w.cols.even())
+        return makeAdaptiveAvgPoolLoops(setup);
+    // Even windows are an ordinary average pool: in/out pixels, in/out apart, no padding.
+    const int64_t kh = w.rows.in / w.rows.out, kw = w.cols.in / w.cols.out;
+    return std::make_unique<PoolingCpu>(cpuBackendOf(setup), algorithm::pooling_avg_exclude_padding,
+                                        memory::dims{w.batch, w.channels, w.rows.in, w.cols.in},
+                                        memory::dims{w.batch, w.channels, w.rows.out, w.cols.out},
+                                        memory::dims{kh, kw}, memory::dims{kh, kw},
+                                        memory::dims{0, 0}, memory::dims{0, 0}, 1, false);
+}
+
 } // namespace strata::internal

@@ -70,6 +70,13 @@ public:
         return it == readers_.end() ? none : it->second;
     }
 
+    // The index of the node writing `value`, or -1 (a graph input or an initializer).
+    int producer(const std::string &value) const
+    {
+        const auto it = producers_.find(value);
+        return it == producers_.end() ? -1 : it->second;
+    }
+
     const onnx::NodeProto &node(int i) const { return g_.node(i); }
     bool isGraphOutput(const std::string &v) const { return graphOutputs_.count(v) > 0; }
 

@@ -1,6 +1,8 @@
-// Conv as Conv2D: square kernels, the same stride and dilation both ways, any group count
-// that divides the channels, pads as "valid", "same" or explicit.
+// Conv as Conv2D: any kernel and stride per axis (Inception's 1×7 and 7×1), the same
+// dilation both ways, any group count that divides the channels, pads as "valid", "same" or
+// explicit.
 
+#include "layers/window.h"
 #include "onnx/onnx_import.h"
 
 #include "strata/errors.h"
@@ -25,19 +27,16 @@ void OnnxImporter::convertConv(const onnx::NodeProto &n)
     if (dilations.size() != 2 || dilations[0] != dilations[1] || dilations[0] < 1)
         fail(n, "is dilated " + intsText(dilations) +
                     "; Strata's Conv2D dilates by the same positive step both ways");
-    const int64_t k = w.dim(2);
-    if (w.dim(3) != k)
-        fail(n, "has a " + std::to_string(w.dim(2)) + "×" + std::to_string(w.dim(3)) +
-                    " kernel; Strata's Conv2D kernels are square");
-    const auto kernelShape = attrInts(n, "kernel_shape", {k, k});
-    if (kernelShape != std::vector<int64_t>{k, k})
+    const std::vector<int64_t> kernel{w.dim(2), w.dim(3)};
+    const auto kernelShape = attrInts(n, "kernel_shape", kernel);
+    if (kernelShape != kernel)
         fail(n, "has kernel_shape " + intsText(kernelShape) + " but a weight of " +
                     toString(w.shape()));
     const auto strides = attrInts(n, "strides", {1, 1});
-    if (strides.size() != 2 || strides[0] != strides[1])
+    if (strides.size() != 2 || strides[0] < 1 || strides[1] < 1)
         fail(n, "has strides " + intsText(strides) +
-                    "; Strata's Conv2D moves by the same step both ways");
-    nlohmann::json params = windowPadding(n, x.strataShape, k, strides[0], dilations[0], false);
+                    "; Strata's Conv2D moves by a positive step along height and width");
+    nlohmann::json params = windowPadding(n, x.strataShape, kernel, strides, dilations[0], false);
     std::vector<std::pair<std::string, Tensor>> weights{{"weight", w}};
     const bool bias = hasInput(n, 2);
     if (bias) {
@@ -48,8 +47,8 @@ void OnnxImporter::convertConv(const onnx::NodeProto &n)
         weights.emplace_back("bias", b.reshaped({w.dim(0)}));
     }
     params["filters"] = w.dim(0);
-    params["kernel"] = k;
-    params["stride"] = strides[0];
+    setAxisParams(params, "kernel", kernel[0], kernel[1]);
+    setAxisParams(params, "stride", strides[0], strides[1]);
     if (dilations[0] != 1)
         params["dilation"] = dilations[0];
     if (groups != 1)
