@@ -3,6 +3,7 @@
 // sizes and FLOPs, and the malformed-settings table.
 
 #include "layer_harness.h"
+#include "setting_rows.h"
 #include "strata/shape_inference.h"
 
 #include <QtTest>
@@ -77,15 +78,7 @@ class TestAdaptivePool : public QObject
     Q_OBJECT
 
 private slots:
-    void gradients_data()
-    {
-        QTest::addColumn<QString>("backend");
-        QTest::addColumn<int>("setting");
-        for (const char *b : {"reference", "cpu"})
-            for (size_t i = 0; i < settings().size(); ++i)
-                QTest::newRow((std::string(b) + " " + settings()[i].name).c_str())
-                    << QString(b) << static_cast<int>(i);
-    }
+    void gradients_data() { addBackendSettingRows(settings()); }
     void gradients()
     {
         QFETCH(QString, backend);
@@ -110,12 +103,7 @@ private slots:
 
     // What F.adaptive_avg_pool2d gives on 1..n: window i covers floor(i·in/out) up to
     // ceil((i+1)·in/out).
-    void knownValues_data()
-    {
-        QTest::addColumn<QString>("backend");
-        QTest::newRow("reference") << QString("reference");
-        QTest::newRow("cpu") << QString("cpu");
-    }
+    void knownValues_data() { addBackendRows(); }
     void knownValues()
     {
         QFETCH(QString, backend);

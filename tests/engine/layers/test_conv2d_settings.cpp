@@ -4,6 +4,7 @@
 // and FLOPs, the inspector's unused parameters and the malformed-settings table.
 
 #include "layer_harness.h"
+#include "setting_rows.h"
 #include "strata/shape_inference.h"
 
 #include <QtTest>
@@ -117,15 +118,7 @@ class TestConv2DSettings : public QObject
     Q_OBJECT
 
 private slots:
-    void gradients_data()
-    {
-        QTest::addColumn<QString>("backend");
-        QTest::addColumn<int>("setting");
-        for (const char *b : {"reference", "cpu"})
-            for (size_t i = 0; i < settings().size(); ++i)
-                QTest::newRow((std::string(b) + " " + settings()[i].name).c_str())
-                    << QString(b) << static_cast<int>(i);
-    }
+    void gradients_data() { addBackendSettingRows(settings()); }
     void gradients()
     {
         QFETCH(QString, backend);
@@ -181,12 +174,7 @@ private slots:
         QVERIFY2(gradientCheckError(c, "cpu", &report, 1e-2) < 5e-3, report.c_str());
     }
 
-    void knownValues_data()
-    {
-        QTest::addColumn<QString>("backend");
-        QTest::newRow("reference") << QString("reference");
-        QTest::newRow("cpu") << QString("cpu");
-    }
+    void knownValues_data() { addBackendRows(); }
     void knownValues()
     {
         QFETCH(QString, backend);

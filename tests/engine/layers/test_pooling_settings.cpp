@@ -4,6 +4,7 @@
 // hand-computed values (PyTorch's numbers), output sizes and the malformed-settings table.
 
 #include "layer_harness.h"
+#include "setting_rows.h"
 #include "strata/shape_inference.h"
 
 #include <QtTest>
@@ -203,12 +204,7 @@ private slots:
     }
 
     // The numbers PyTorch gives (torch.nn.functional.avg_pool2d / max_pool2d on 1..n).
-    void knownValues_data()
-    {
-        QTest::addColumn<QString>("backend");
-        QTest::newRow("reference") << QString("reference");
-        QTest::newRow("cpu") << QString("cpu");
-    }
+    void knownValues_data() { addBackendRows(); }
     void knownValues()
     {
         QFETCH(QString, backend);
