@@ -23,7 +23,7 @@
 
 namespace {
 
-// Iterations of libgomp's spin loop (a pause instruction each): tens of microseconds.
+// Iterations of libgomp's spin loop (a pause instruction each): well under a millisecond.
 constexpr const char *kSpinSetting = "GOMP_SPINCOUNT=10000";
 
 bool startsWith(const char *text, const char *prefix)
