@@ -44,13 +44,21 @@ QString keyParameters(const Node &node, const LayerType *type, const NodeAnalysi
         return QStringLiteral("sample ") + QString::fromStdString(toString(analysis->output));
     const nlohmann::json &resolved =
         analysis && analysis->resolvedParams.is_object() ? analysis->resolvedParams : node.params;
+    // (Only on resolved parameters: a node's own may lack what unusedParams reads.)
+    const std::vector<std::string> unused = analysis && analysis->resolvedParams.is_object()
+                                                ? type->unusedParams(analysis->resolvedParams)
+                                                : std::vector<std::string>{};
     QStringList parts;
     for (const ParamSpec &p : type->params) {
         if (parts.size() == 3)
             break;
+        if (std::find(unused.begin(), unused.end(), p.name) != unused.end())
+            continue; // "kernel 3" beside kernel_h and kernel_w, which replace it
         const nlohmann::json v = resolved.contains(p.name) ? resolved.at(p.name) : p.defaultValue;
         if (p.type == ParamType::Bool && v.is_boolean() && v == p.defaultValue)
             continue; // "bias yes" says nothing a user needs at a glance
+        if (!p.unsetText.empty() && v.is_number() && v.get<double>() == p.min)
+            continue; // "kernel_h 0" (same as kernel): neither says anything at a glance
         parts << QString::fromStdString(p.name) + QLatin1Char(' ') + formatValue(v);
     }
     if (parts.isEmpty() && analysis && analysis->status == NodeStatus::Ok)
