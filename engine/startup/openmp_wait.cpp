@@ -15,7 +15,10 @@
 // library has initialised, which costs a few milliseconds. What a user set wins: with
 // OMP_WAIT_POLICY or GOMP_SPINCOUNT in the environment nothing is changed (OMP_WAIT_POLICY=active
 // restores libgomp's own behaviour). When the program cannot be started again (no /proc), it
-// runs with libgomp's default. Child processes inherit the setting.
+// runs with libgomp's default. Child processes inherit the setting. The program is started
+// again by its own path, not as /proc/self/exe: the kernel names a process after the file it
+// was started from, and `ps`, `top` and `pkill strata` would otherwise see "exe".
+#include <climits>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -45,7 +48,21 @@ void setOpenMpWait(int, char **argv, char **envp)
     std::memcpy(environment, envp, count * sizeof(char *));
     environment[count] = const_cast<char *>(kSpinSetting);
     environment[count + 1] = nullptr;
-    execve("/proc/self/exe", argv, environment); // returns only when it failed
+    // The program's own path (readlink does not end it with a NUL); /proc/self/exe itself when
+    // it cannot be read or the file was replaced since ("... (deleted)").
+    char path[PATH_MAX];
+    const ssize_t length = readlink("/proc/self/exe", path, sizeof path - 1);
+    const char *program = "/proc/self/exe";
+    if (length > 0) {
+        path[length] = '\0';
+        constexpr const char *kDeleted = " (deleted)";
+        const size_t suffix = std::strlen(kDeleted);
+        if (!(size_t(length) > suffix && std::strcmp(path + length - suffix, kDeleted) == 0))
+            program = path;
+    }
+    execve(program, argv, environment); // returns only when it failed
+    if (program == path)
+        execve("/proc/self/exe", argv, environment);
     std::free(environment);
 }
 

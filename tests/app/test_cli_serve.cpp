@@ -93,6 +93,11 @@ private slots:
         Served s = startServe({project_, "--weights", weights_, "--port", "0", "--watch", "0.1"});
         QVERIFY2(s.port > 0, qPrintable(s.out + s.process->readAllStandardError()));
         QVERIFY(s.out.contains("Only this machine can connect"));
+        // The program starts itself again for OpenMP's wait policy (engine/startup/): by its
+        // own name, so that ps, top and pkill see "strata-cli", not "exe".
+        QFile comm(QStringLiteral("/proc/%1/comm").arg(s.process->processId()));
+        if (comm.open(QIODevice::ReadOnly))
+            QCOMPARE(QString::fromUtf8(comm.readAll()).trimmed(), QStringLiteral("strata-cli"));
         const auto a = httpRequest(s.port, "POST", "/v1/models/spirals:predict",
                                    R"({"instances": [[0.5, -1], [2, 0.25], [-3, 1.5]]})");
         QCOMPARE(a.status, 200);
