@@ -7,8 +7,11 @@
 #include <QFontInfo>
 #include <QKeyEvent>
 #include <QMouseEvent>
+#include <QOffscreenSurface>
 #include <QOpenGLContext>
+#include <QOpenGLFramebufferObject>
 #include <QOpenGLFunctions>
+#include <QPainter>
 #include <QPalette>
 #include <QTimer>
 #include <QWheelEvent>
@@ -95,39 +98,33 @@ int imguiKey(int qtKey)
 } // namespace
 
 ImGuiWidget::ImGuiWidget(std::function<void()> draw, QWidget *parent)
-    : QOpenGLWidget(parent), draw_(std::move(draw))
+    : QWidget(parent), draw_(std::move(draw))
 {
     setMouseTracking(true);
     setFocusPolicy(Qt::StrongFocus);
+    setAttribute(Qt::WA_OpaquePaintEvent); // each paint covers the whole widget
     frameTimer_ = new QTimer(this);
     frameTimer_->setSingleShot(true);
-    connect(frameTimer_, &QTimer::timeout, this, [this] { update(); });
+    connect(frameTimer_, &QTimer::timeout, this, [this] {
+        frameWanted_ = true;
+        update();
+    });
 }
 
 ImGuiWidget::~ImGuiWidget()
 {
-    shutdown();
-    // QOpenGLWidget's destructor destroys the context after this object has become a
-    // QOpenGLWidget again: its aboutToBeDestroyed must not call back into this class.
-    if (QOpenGLContext *gl = context())
-        disconnect(gl, nullptr, this, nullptr);
-}
-
-void ImGuiWidget::shutdown()
-{
-    if (!context_)
+    if (!gl_)
         return;
-    makeCurrent();
-    releaseImGui();
-    doneCurrent();
-}
-
-void ImGuiWidget::releaseImGui()
-{
-    ImGui::SetCurrentContext(context_);
-    ImGui_ImplOpenGL3_Shutdown();
-    ImGui::DestroyContext(context_);
-    context_ = nullptr;
+    if (gl_->makeCurrent(surface_.get())) {
+        if (context_) {
+            ImGui::SetCurrentContext(context_);
+            ImGui_ImplOpenGL3_Shutdown();
+        }
+        framebuffer_.reset(); // its OpenGL objects go with the context current
+        gl_->doneCurrent();
+    }
+    if (context_)
+        ImGui::DestroyContext(context_);
 }
 
 void ImGuiWidget::requestFrame()
@@ -139,18 +136,18 @@ void ImGuiWidget::requestFrame()
     frameTimer_->start(static_cast<int>(std::max<qint64>(0, kMinFrameIntervalMs - since)));
 }
 
-void ImGuiWidget::initializeGL()
+bool ImGuiWidget::startOpenGL()
 {
-    // The context goes with the widget's window (a dock floated or docked again): ImGui's
-    // OpenGL objects go with it and are made anew here.
-    if (!context())
-        return;
-    if (context_)
-        releaseImGui();
-    connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, &ImGuiWidget::shutdown,
-            Qt::UniqueConnection);
-    const QSurfaceFormat format = context()->format();
-    const bool gl3 = format.majorVersion() >= 3 && !context()->isOpenGLES();
+    surface_ = std::make_unique<QOffscreenSurface>();
+    surface_->create();
+    gl_ = std::make_unique<QOpenGLContext>();
+    if (!surface_->isValid() || !gl_->create() || !gl_->makeCurrent(surface_.get())) {
+        gl_.reset();
+        surface_.reset();
+        return false;
+    }
+    const QSurfaceFormat format = gl_->format();
+    const bool gl3 = format.majorVersion() >= 3 && !gl_->isOpenGLES();
     context_ = ImGui::CreateContext();
     ImGui::SetCurrentContext(context_);
     ImGuiIO &io = ImGui::GetIO();
@@ -165,23 +162,27 @@ void ImGuiWidget::initializeGL()
         ImGui::DestroyContext(context_);
         context_ = nullptr;
     }
+    gl_->doneCurrent();
     settleFrames_ = kSettleFrames;
+    return context_ != nullptr;
 }
 
-void ImGuiWidget::paintGL()
+void ImGuiWidget::renderFrame()
 {
-    if (!context())
-        return; // QOpenGLWidget could not make one (it said why)
-    QOpenGLFunctions *gl = context()->functions();
-    const qreal ratio = devicePixelRatioF();
-    gl->glViewport(0, 0, int(width() * ratio), int(height() * ratio));
-    if (!context_) {
-        gl->glClearColor(0.5f, 0.5f, 0.5f, 1);
-        gl->glClear(GL_COLOR_BUFFER_BIT);
-        return;
-    }
     QElapsedTimer clock;
     clock.start();
+    if (!gl_->makeCurrent(surface_.get()))
+        return;
+    const qreal ratio = devicePixelRatioF();
+    const QSize pixels(std::max(1, qRound(width() * ratio)), std::max(1, qRound(height() * ratio)));
+    if (!framebuffer_ || framebuffer_->size() != pixels)
+        framebuffer_ = std::make_unique<QOpenGLFramebufferObject>(pixels);
+    if (!framebuffer_->isValid() || !framebuffer_->bind()) {
+        gl_->doneCurrent();
+        return;
+    }
+    QOpenGLFunctions *gl = gl_->functions();
+    gl->glViewport(0, 0, pixels.width(), pixels.height());
     ImGui::SetCurrentContext(context_);
     ImGuiIO &io = ImGui::GetIO();
     io.DisplaySize = ImVec2(float(width()), float(height()));
@@ -205,6 +206,11 @@ void ImGuiWidget::paintGL()
     gl->glClearColor(bg.x, bg.y, bg.z, 1);
     gl->glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    image_ = framebuffer_->toImage(); // top row first, as QImage has it
+    image_.setDevicePixelRatio(ratio);
+    framebuffer_->release();
+    gl_->doneCurrent();
+    frameWanted_ = false;
     ++frames_;
     lastFrameMs_ = double(clock.nsecsElapsed()) / 1e6;
     longestFrameMs_ = std::max(longestFrameMs_, lastFrameMs_);
@@ -212,9 +218,28 @@ void ImGuiWidget::paintGL()
         frameTimer_->start(kMinFrameIntervalMs);
 }
 
-QImage ImGuiWidget::frameImage()
+void ImGuiWidget::paintEvent(QPaintEvent *)
 {
-    return grabFramebuffer();
+    if (!openGLTried_) {
+        openGLTried_ = true;
+        startOpenGL();
+    }
+    const QSize pixels(qRound(width() * devicePixelRatioF()),
+                       qRound(height() * devicePixelRatioF()));
+    if (context_ && (frameWanted_ || image_.size() != pixels))
+        renderFrame();
+    QPainter painter(this);
+    if (image_.isNull() || !context_)
+        painter.fillRect(rect(), QColor(128, 128, 128)); // no OpenGL: ProfilerPanel says why
+    else
+        painter.drawImage(QPoint(0, 0), image_);
+}
+
+void ImGuiWidget::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    frameWanted_ = true;
+    settleFrames_ = kSettleFrames;
 }
 
 void ImGuiWidget::mouseMoveEvent(QMouseEvent *event)
@@ -265,7 +290,7 @@ void ImGuiWidget::wheelEvent(QWheelEvent *event)
 
 void ImGuiWidget::leaveEvent(QEvent *event)
 {
-    QOpenGLWidget::leaveEvent(event);
+    QWidget::leaveEvent(event);
     if (!context_)
         return;
     ImGui::SetCurrentContext(context_);
