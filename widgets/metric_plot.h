@@ -20,6 +20,8 @@ class QCustomPlot;
 
 namespace strata::widgets {
 
+class Throttle;
+
 // TensorBoard's exponential moving average with debiasing: s_i = w*s_{i-1} + (1-w)*v_i,
 // shown as s_i / (1 - w^i) so the first points are not pulled towards zero. weight in [0, 1);
 // non-finite values are passed through and do not enter the average.
@@ -100,6 +102,10 @@ public:
     QString readoutText() const { return readout_; }
 
     QCustomPlot *customPlot() const { return plot_; }
+    // Drawings so far; batch points redraw at most 10 times a second (new epochs, settings
+    // and the hover read-out at once).
+    int replotCount() const { return replots_; }
+    static constexpr int kBatchReplotIntervalMs = 100;
 
     // Legend entries per row: 0 for all of them in one row when the plot is wide enough, else
     // 2, else 1.
@@ -142,8 +148,8 @@ private:
     std::vector<Marker> markers_;
     std::vector<RunCurve> comparedRuns_;
     std::vector<std::vector<QCPGraph *>> comparedGraphs_; // per compared run: train, validation
-    std::vector<double> comparedX_, comparedY_; // all their points, for the axes' ranges
-    std::vector<QCPAbstractItem *> markerItems_; // lines and labels, removed by clear()
+    std::vector<double> comparedX_, comparedY_;           // all their points, for the axes' ranges
+    std::vector<QCPAbstractItem *> markerItems_;          // lines and labels, removed by clear()
     // Running state of the moving average so each new batch costs O(1).
     double emaLast_ = 0;
     int emaCount_ = 0;
@@ -154,6 +160,8 @@ private:
     std::optional<std::pair<double, double>> bounds_;
     QString readout_;
     int legendColumns_ = 0; // 0: one row
+    Throttle *batchReplot_ = nullptr;
+    int replots_ = 0;
 };
 
 } // namespace strata::widgets

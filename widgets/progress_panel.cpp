@@ -1,5 +1,7 @@
 #include "widgets/progress_panel.h"
 
+#include "widgets/throttle.h"
+
 #include <QFormLayout>
 #include <QLabel>
 #include <QLocale>
@@ -37,7 +39,8 @@ ProgressPanel::ProgressPanel(QWidget *parent)
     : QWidget(parent), epochLabel_(new QLabel(this)), batchLabel_(new QLabel(this)),
       bar_(new QProgressBar(this)), speedLabel_(new QLabel(this)), elapsedLabel_(new QLabel(this)),
       etaLabel_(new QLabel(this)), deviceLabel_(new QLabel(this)), statusLabel_(new QLabel(this)),
-      clock_(new QTimer(this))
+      clock_(new QTimer(this)), figures_(new Throttle(
+                                    kFiguresIntervalMs, [this] { showFigures(); }, this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -69,6 +72,7 @@ ProgressPanel::ProgressPanel(QWidget *parent)
 
 void ProgressPanel::reset()
 {
+    figures_->flush();
     clock_->stop();
     running_ = paused_ = false;
     epochs_ = batches_ = startEpoch_ = 0;
@@ -102,11 +106,17 @@ void ProgressPanel::start(int epochs, int batchesPerEpoch, int startEpoch)
 void ProgressPanel::setProgress(int epoch, int batch, double samplesPerSecond)
 {
     doneBatches_ = static_cast<qint64>(epoch) * batches_ + batch + 1;
-    epochLabel_->setText(tr("%1 / %2").arg(epoch + 1).arg(epochs_));
-    batchLabel_->setText(tr("%1 / %2").arg(batch + 1).arg(batches_));
-    speedLabel_->setText(
-        tr("%1 samples/s")
-            .arg(QLocale().toString(samplesPerSecond, 'f', samplesPerSecond < 100 ? 1 : 0)));
+    shown_ = {epoch, batch, samplesPerSecond};
+    figures_->request();
+}
+
+void ProgressPanel::showFigures()
+{
+    epochLabel_->setText(tr("%1 / %2").arg(shown_.epoch + 1).arg(epochs_));
+    batchLabel_->setText(tr("%1 / %2").arg(shown_.batch + 1).arg(batches_));
+    speedLabel_->setText(tr("%1 samples/s")
+                             .arg(QLocale().toString(shown_.samplesPerSecond, 'f',
+                                                     shown_.samplesPerSecond < 100 ? 1 : 0)));
     bar_->setValue(static_cast<int>(std::lround(kBarRange * fraction())));
     refreshTimes();
 }
@@ -120,6 +130,7 @@ void ProgressPanel::setPaused(bool paused)
 {
     if (!running_ || paused == paused_)
         return;
+    figures_->flush();
     paused_ = paused;
     if (paused) {
         accumulated_ += sinceResume_.elapsed() / 1000.0;
@@ -133,6 +144,7 @@ void ProgressPanel::setPaused(bool paused)
 
 void ProgressPanel::finish(bool completed, const QString &status, int epochsDone)
 {
+    figures_->flush();
     if (epochsDone >= 0 && epochs_ > 0)
         epochLabel_->setText(tr("%1 / %2").arg(std::min(epochsDone, epochs_)).arg(epochs_));
     if (running_ && !paused_)
@@ -162,6 +174,7 @@ void ProgressPanel::refreshTimes()
 
 QString ProgressPanel::etaText() const
 {
+    figures_->flush();
     const qint64 total = static_cast<qint64>(epochs_) * batches_;
     const qint64 done = doneBatches_ - startBatches_;
     if (done <= 0 || total <= 0)
@@ -172,6 +185,7 @@ QString ProgressPanel::etaText() const
 
 int ProgressPanel::value() const
 {
+    figures_->flush(); // what the panel shows next, not what it showed last
     return bar_->value();
 }
 
@@ -193,6 +207,7 @@ QString ProgressPanel::deviceText() const
 
 QString ProgressPanel::epochText() const
 {
+    figures_->flush();
     return epochLabel_->text();
 }
 

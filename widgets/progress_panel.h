@@ -12,6 +12,8 @@ class QTimer;
 
 namespace strata::widgets {
 
+class Throttle;
+
 // "4 s", "2 min 05 s", "1 h 03 min".
 QString formatDuration(double seconds);
 
@@ -25,8 +27,11 @@ public:
     // A run of `epochs` epochs of `batchesPerEpoch` batches begins (at startEpoch when it
     // continues a checkpoint).
     void start(int epochs, int batchesPerEpoch, int startEpoch = 0);
-    // Batch `batch` (0-based) of epoch `epoch` (0-based) is done.
+    // Batch `batch` (0-based) of epoch `epoch` (0-based) is done. The figures change at most
+    // every kFiguresIntervalMs (each change redraws the panel: GUI time a run on every core
+    // pays for); the getters below give the latest.
     void setProgress(int epoch, int batch, double samplesPerSecond);
+    static constexpr int kFiguresIntervalMs = 100;
     void setDevice(const QString &device);
     void setPaused(bool paused);
     // The run ended: stops the clock; a completed run shows a full bar. With epochsDone, the
@@ -47,6 +52,7 @@ public:
 private:
     double activeSeconds() const;
     void refreshTimes();
+    void showFigures();
 
     QLabel *epochLabel_ = nullptr;
     QLabel *batchLabel_ = nullptr;
@@ -57,6 +63,12 @@ private:
     QLabel *deviceLabel_ = nullptr;
     QLabel *statusLabel_ = nullptr;
     QTimer *clock_ = nullptr;
+    Throttle *figures_ = nullptr;
+    struct Shown
+    {
+        int epoch = 0, batch = 0;
+        double samplesPerSecond = 0;
+    } shown_;
 
     int epochs_ = 0, batches_ = 0, startEpoch_ = 0;
     qint64 doneBatches_ = 0, startBatches_ = 0;

@@ -26,6 +26,7 @@ private slots:
     void smoothingMatchesHandValues();
     void smoothingZeroIsIdentityAndNanPassesThrough();
     void metricPlotCountsAndIncrementalSmoothing();
+    void metricPlotBatchReplotsAreThrottled();
     void metricPlotCsv();
     void metricPlotMarkersLogScaleAndExport();
     void metricPlotHoverReadout();
@@ -84,6 +85,44 @@ void TestWidgets::metricPlotCountsAndIncrementalSmoothing()
     QCOMPARE(plot.batchPointCount(), 0);
     QCOMPARE(plot.epochPointCount(), 0);
     QVERIFY(plot.smoothedBatchValues().empty());
+}
+
+void TestWidgets::metricPlotBatchReplotsAreThrottled()
+{
+    // A batch point every 5 ms for a second (a fast run drained at 10 Hz brings several per
+    // tick): the plot redraws at most 10 times a second, and the last point is drawn.
+    MetricPlot plot("loss");
+    plot.resize(500, 300);
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    QCoreApplication::processEvents();
+    const int before = plot.replotCount();
+    QElapsedTimer clock;
+    clock.start();
+    int points = 0;
+    while (clock.elapsed() < 1000) {
+        plot.addBatchPoint(0.001 * ++points, 1.0 / points);
+        QTest::qWait(5);
+    }
+    const int during = plot.replotCount() - before;
+    QVERIFY2(during >= 3 && during <= 12, qPrintable(QString::number(during)));
+    const int settled = plot.replotCount();
+    QTRY_VERIFY(plot.replotCount() > settled); // the points since the last drawing
+    const double lastX = plot.customPlot()->graph(0)->data()->at(points - 1)->key;
+    QVERIFY(plot.customPlot()->xAxis->range().contains(lastX));
+    // Right after a drawing a batch point waits; an epoch point is drawn at once.
+    QTest::qWait(2 * MetricPlot::kBatchReplotIntervalMs);
+    plot.addBatchPoint(0.001 * ++points, 0.01);
+    QCoreApplication::processEvents();
+    const int drawn = plot.replotCount();
+    clock.restart();
+    plot.addBatchPoint(0.001 * ++points, 0.01);
+    QCoreApplication::processEvents();
+    if (clock.elapsed() < MetricPlot::kBatchReplotIntervalMs / 2) // not on a stalled machine
+        QCOMPARE(plot.replotCount(), drawn);
+    plot.addEpochPoint(1, 0.5, 0.6);
+    QCoreApplication::processEvents();
+    QVERIFY(plot.replotCount() > drawn);
 }
 
 void TestWidgets::metricPlotCsv()

@@ -74,7 +74,7 @@ public:
     // --- Weight snapshots, for panels that probe the network (the decision boundary).
     // While at least one listener wants them, a run hands a copy of its weights after every
     // batch (and at each epoch end) to the session, which keeps the latest and emits
-    // snapshotAvailable() at most once per drain tick (30 Hz). With no listener, runs take no
+    // snapshotAvailable() at most once per drain tick (10 Hz). With no listener, runs take no
     // snapshots and pay nothing. Turned on and off at once, also during a run
     // (Trainer::setSnapshotting).
     void addSnapshotListener();
