@@ -9,6 +9,8 @@
 // the work must end on its own in bounded time; a training run, which can last hours, has its
 // own thread in TrainingSession instead.
 
+#include "strata/backend.h"
+
 #include <QFuture>
 #include <QPromise>
 #include <QThreadPool>
@@ -30,7 +32,13 @@ template <typename Work> auto runInBackground(Work work) -> QFuture<std::invoke_
     promise->start();
     QThreadPool::globalInstance()->start([promise, work = std::move(work)]() mutable {
         try {
-            promise->addResult(work());
+            // A pool thread idles for 30 s before it ends: the OpenMP workers its job
+            // started end with the job, before its result is told (strata::releaseThreadTeam).
+            Result result = [&work] {
+                const strata::ThreadTeamRelease release;
+                return work();
+            }();
+            promise->addResult(std::move(result));
         } catch (...) {
             promise->setException(std::current_exception());
         }

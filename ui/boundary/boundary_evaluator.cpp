@@ -1,5 +1,6 @@
 #include "ui/boundary/boundary_evaluator.h"
 
+#include "strata/backend.h"
 #include "strata/boundary_picture.h"
 #include "strata/dataset.h"
 #include "strata/errors.h"
@@ -112,6 +113,8 @@ const strata::DatasetBundle &BoundaryEvaluator::Worker::dataFor(const BoundaryRe
 std::shared_ptr<const BoundaryResult>
 BoundaryEvaluator::Worker::evaluate(const BoundaryRequest &request)
 {
+    // This thread lives as long as the panel: its OpenMP workers go with each evaluation.
+    const strata::ThreadTeamRelease release;
     auto result = std::make_shared<BoundaryResult>();
     result->snapshot = request.snapshot;
     double started = threadCpuSeconds();

@@ -6,6 +6,7 @@
 #include "ui/session/snapshots_while_shown.h"
 #include "ui/session/training_session.h"
 
+#include "strata/backend.h"
 #include "strata/boundary_picture.h"
 #include "strata/probe.h"
 #include "widgets/scatter_plot.h"
@@ -431,6 +432,7 @@ QString BoundaryPanel::outputTextAt(double x, double y)
 {
     if (!hasBoundary())
         return tr("No boundary is shown: train a model on 2 input features first.");
+    const strata::ThreadTeamRelease release; // on the GUI thread: see strata::releaseThreadTeam
     try {
         if (!clickProbe_ || clickProbeKey_ != modelKey(shownProject_)) {
             clickProbe_ = std::make_unique<strata::Probe>(shownProject_);

@@ -1,5 +1,6 @@
 #include "ui/inference/inference_panel.h"
 
+#include "strata/backend.h"
 #include "strata/dataset.h"
 #include "strata/probe.h"
 #include "ui/inference/activation_view.h"
@@ -286,6 +287,9 @@ void InferencePanel::showMessage(const QString &text)
 
 void InferencePanel::evaluate()
 {
+    // On the GUI thread, which lives as long as the studio: no OpenMP workers left idle
+    // beside a training run (see strata::releaseThreadTeam).
+    const strata::ThreadTeamRelease release;
     timer_->stop();
     if (!session_)
         return;

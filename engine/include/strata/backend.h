@@ -111,5 +111,22 @@ int cpuThreads();
 // or libgomp's default. Strata's programs set a short spin unless the user set one
 // (engine/startup/openmp_wait.cpp).
 std::string openmpWaitPolicy();
+// Ends the OpenMP worker threads this thread's parallel work started (they idle in a pool
+// until the thread exits otherwise). For threads that compute now and then beside a training
+// run (a panel's background job, the GUI thread answering a click): libgomp counts every
+// pool's idle workers, and while it manages more threads than there are cores it cuts every
+// thread's spin at a barrier to 100 iterations, so the run's threads sleep and wake at each
+// of its barriers (the studio trained 10-20% slower than strata-cli with one idle pool
+// around). The next parallel work on this thread starts its workers again (tens of
+// microseconds). A no-op inside a parallel region.
+void releaseThreadTeam();
+// Calls releaseThreadTeam() when the scope it is declared in ends.
+struct ThreadTeamRelease
+{
+    ThreadTeamRelease() = default;
+    ThreadTeamRelease(const ThreadTeamRelease &) = delete;
+    ThreadTeamRelease &operator=(const ThreadTeamRelease &) = delete;
+    ~ThreadTeamRelease() { releaseThreadTeam(); }
+};
 
 } // namespace strata

@@ -110,6 +110,13 @@ void internal::applyCpuThreads()
     flushDenormals();
 }
 
+void releaseThreadTeam()
+{
+    if (omp_in_parallel())
+        return;
+    omp_pause_resource_all(omp_pause_soft);
+}
+
 std::string openmpWaitPolicy()
 {
     const char *policy = std::getenv("OMP_WAIT_POLICY");
