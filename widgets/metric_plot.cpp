@@ -404,7 +404,7 @@ void MetricPlot::updateRanges()
     plot_->yAxis->setRange(lo, hi);
 }
 
-// The dashboard drains events at up to 30 Hz; a queued replot coalesces everything added in
+// The dashboard drains events at up to 10 Hz; a queued replot coalesces everything added in
 // one drain into a single repaint.
 void MetricPlot::scheduleReplot()
 {

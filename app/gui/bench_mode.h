@@ -1,8 +1,8 @@
 #pragma once
 // strata PROJECT --bench-epochs N: the studio's own training speed, as a user sees it (the
-// window shown, the dashboard in front drawing every batch), printed as samples per second
-// per epoch and then the studio exits, so it can be set beside `strata-cli train` on the same
-// project (bench/studio_vs_cli.sh).
+// window shown, the dashboard in front drawing the batches as they come), printed as samples
+// per second per epoch and then the studio exits, so it can be set beside `strata-cli train`
+// on the same project (bench/studio_vs_cli.sh).
 
 class QApplication;
 

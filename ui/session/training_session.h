@@ -1,7 +1,7 @@
 #pragma once
 // One training run, apart from any widget. The session owns the engine's Trainer, the thread
 // it runs in, the queue that thread reports into, and a timer that drains the queue on the
-// GUI thread at most 30 times a second; every event comes out as a Qt signal. Commands
+// GUI thread at most 10 times a second; every event comes out as a Qt signal. Commands
 // (start, pause, resume, stop, learning rate) go through the session. Panels subscribe to
 // its signals and never call each other; the GUI thread never waits on training.
 
