@@ -17,6 +17,7 @@
 
 namespace strata {
 
+class Kernel; // engine/src/core/kernel.h
 namespace internal {
 class Profiler; // engine/src/core/profiler.h
 }
@@ -57,9 +58,20 @@ public:
     }
     const std::vector<Parameter> &parameters() const { return params_; }
 
-    // One training step's compute: forward in training mode, the loss, and every gradient.
-    // x: host {N, inputShape...}; labels: host {N}. Does not update weights.
+    // One training step's compute: forward in training mode, the loss, and every gradient
+    // (but those left to fused updates, below). x: host {N, inputShape...}; labels: host {N}.
+    // Does not update weights.
     void trainStep(const Tensor &x, const Tensor &labels);
+    // Plain SGD's update of a large Dense weight done by its kernel in one GEMM from the
+    // step's saved operands, instead of from a gradient (see Kernel::setFusedUpdateAllowed).
+    // Off by default; the trainer turns it on for SGD without momentum, and off for a step
+    // whose gradients someone reads (the parameter statistics' last batch of an epoch). While
+    // on, trainStep leaves such a weight's gradient unwritten where it is proven finite.
+    void setFusedUpdates(bool on) { fusedUpdates_ = on; }
+    bool fusedUpdates() const { return fusedUpdates_; }
+    // Applies parameter `index`'s SGD update when the last trainStep left it to its kernel and
+    // returns true; false otherwise (the optimizer then updates it from its gradient).
+    bool applyFusedUpdate(size_t index, float lr, float weightDecay);
     // Restores what the last trainStep changed besides gradients (BatchNorm's running
     // statistics), for the NaN guard: a step that is not applied leaves no trace.
     void revertStepState();
@@ -149,7 +161,9 @@ private:
     Plan *last_ = nullptr;
     Plan *lastTrained_ = nullptr; // the plan of the last trainStep, for gradientsFinite
     bool fused_ = false;
-    bool everyOutput_ = false; // keepEveryOutput
+    bool fusedUpdates_ = false;               // setFusedUpdates
+    std::map<size_t, Kernel *> pendingFused_; // parameter → kernel, last trainStep
+    bool everyOutput_ = false;                // keepEveryOutput
     Rng dropoutRng_;
     internal::Profiler *profiler_ = nullptr;
     Precision precision_ = Precision::Fp32;

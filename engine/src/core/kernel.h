@@ -47,6 +47,15 @@ public:
     // weight gradients it wrote are finite, so the NaN/Inf guard need not read them (a large
     // Dense layer's, tens of MB). False when not proved: the guard then checks them.
     virtual bool weightGradientsProvenFinite() const { return false; }
+    // Plain SGD fused into the weight gradient's GEMM (Network::setFusedUpdates): while
+    // allowed, a backward whose weight gradient is proven finite may leave it unwritten, keep
+    // its operands, and say so with fusedUpdatePending(); applyFusedSgd then updates the
+    // weight itself: w <- (1 - lr*wd)*w - lr*dL/dw, one GEMM into the weight instead of a
+    // gradient written, read and added (a large Dense layer's 38 MB, three times per step).
+    // Kernels without one ignore it. The bias and other weights keep their gradients.
+    virtual void setFusedUpdateAllowed(bool) {}
+    virtual bool fusedUpdatePending() const { return false; }
+    virtual void applyFusedSgd(float /*lr*/, float /*weightDecay*/) {}
     // For the profiler: the implementation that runs the passes (oneDNN's implementation
     // names, the cuDNN algorithms); empty for Strata's own code.
     virtual std::string implementation() const { return {}; }

@@ -189,6 +189,10 @@ void Network::trainStep(const Tensor &x, const Tensor &labels)
 
     RunContext ctx{true, &dropoutRng_, profiler_};
     ctx.weightsVersion = weightsVersion_; // the forward pass's
+    pendingFused_.clear();
+    for (auto &step : plan.steps)
+        if (step.kernel)
+            step.kernel->setFusedUpdateAllowed(fusedUpdates_);
     const int last = static_cast<int>(plan.steps.size()) - 1;
     for (int i = last; i >= 0; --i) {
         auto &step = plan.steps[static_cast<size_t>(i)];
@@ -220,7 +224,23 @@ void Network::trainStep(const Tensor &x, const Tensor &labels)
         step.kernel->backward(in, step.out, step.grad, step.targets, ctx);
         for (size_t p = 0; p < step.inputs.size(); ++p)
             deliver(step, p);
+        if (step.kernel->fusedUpdatePending())
+            if (auto it = nodeWeights_.find(step.node->id); it != nodeWeights_.end())
+                for (size_t w : it->second)
+                    if (params_[w].name == step.node->id + ".weight")
+                        pendingFused_[w] = step.kernel.get();
     }
+}
+
+bool Network::applyFusedUpdate(size_t index, float lr, float weightDecay)
+{
+    const auto it = pendingFused_.find(index);
+    if (it == pendingFused_.end())
+        return false;
+    it->second->applyFusedSgd(lr, weightDecay);
+    pendingFused_.erase(it);
+    weightsChanged_ = true;
+    return true;
 }
 
 void Network::revertStepState()

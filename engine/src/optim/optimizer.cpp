@@ -41,6 +41,9 @@ void Optimizer::step()
                         toString(p.value.shape()) + " to update it with");
         if (profiler_)
             profiler_->parameter(i);
+        if (fused_ && plainSgd() &&
+            fused_(i, static_cast<float>(lr_), static_cast<float>(spec_.weightDecay)))
+            continue;
         update(p, slots_[i]);
     }
     if (profiler_)

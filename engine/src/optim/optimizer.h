@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -61,6 +62,14 @@ public:
     // step() reports each node's updates to the profiler; null (the default): off.
     void setProfiler(internal::Profiler *profiler) { profiler_ = profiler; }
 
+    // Who can apply plain SGD's update to a parameter without its gradient
+    // (Network::applyFusedUpdate): step() offers it each parameter first while the update is
+    // plain SGD (no momentum), and updates from the gradient those it declines.
+    using FusedUpdate = std::function<bool(size_t index, float lr, float weightDecay)>;
+    void setFusedUpdate(FusedUpdate fused) { fused_ = std::move(fused); }
+    // SGD without momentum: the update a kernel can fuse.
+    bool plainSgd() const { return spec_.type == "sgd" && spec_.momentum == 0; }
+
 protected:
     Optimizer(Backend &backend, std::vector<Parameter> &params, const OptimizerSpec &spec,
               std::vector<std::string> slotNames);
@@ -78,6 +87,7 @@ private:
     double lr_;
     int64_t step_ = 0;
     internal::Profiler *profiler_ = nullptr;
+    FusedUpdate fused_;
 };
 
 // Validates the spec (ProjectError with an empty JSON path) and builds the optimizer.

@@ -246,6 +246,10 @@ bool Trainer::trainBatch(Run &r, int epoch, int b)
     followProfiling(r);
     if (r.live)
         r.live->beginStep();
+    // The epoch's parameter statistics read the last batch's gradients: that step computes
+    // them all.
+    r.network->setFusedUpdates(r.optimizer->plainSgd() &&
+                               !(options_.parameterStats && b + 1 == r.batches));
     r.network->trainStep(r.x, r.y);
     r.seen += count;
     if (r.lateGuard) {
