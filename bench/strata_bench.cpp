@@ -4,8 +4,10 @@
 // compiled for the CPU backend and trained on random inputs of its input shape with random
 // labels, for a fixed time after a short warm-up. The step is the trainer's own: gather a
 // shuffled batch, Network::trainStep, takeTotals, the NaN/Inf guard (gradientsFinite) and
-// Optimizer::step. It prints samples/s per model and the training GFLOP/s they mean (FLOPs
-// from shape inference, strata/node_costs.h), as a table or one JSON object per line. With
+// Optimizer::step, with plain SGD fused into large Dense layers as the trainer fuses it
+// (--unfused: without, to measure what the fusion gains). It prints samples/s per model and the
+// training GFLOP/s they mean (FLOPs from shape inference, strata/node_costs.h), as a table or one
+// JSON object per line. With
 // --peak it first measures the machine's fp32 and bf16 GEMM peaks at the thread count
 // (strata/machine_peak.h) and shows each model's GFLOP/s as a share of its precision's peak.
 // --project FILE benchmarks any project the same way (an imported torchvision model, say),
@@ -13,6 +15,7 @@
 //
 //   strata-bench [--seconds S] [--threads N] [--models a,b,...] [--projects DIR] [--json]
 //                [--project FILE]... [--device cpu|cuda[:N]] [--precision fp32|bf16] [--peak]
+//                [--unfused]
 //
 // This is a benchmark, not a test: its numbers mean something only on a quiet machine.
 
@@ -87,6 +90,7 @@ struct Options
     std::string device = "cpu"; // "cpu", "cuda" or "cuda:N"
     strata::Precision precision = strata::Precision::Fp32;
     bool peak = false;
+    bool fusedUpdates = true; // --unfused: off
 };
 
 struct Result
@@ -121,7 +125,9 @@ struct Result
                  "  --device D      cpu (default), cuda or cuda:N\n"
                  "  --precision P   fp32 (default) or bf16 (mixed precision)\n"
                  "  --peak          first measure the fp32 and bf16 GEMM peaks at the thread\n"
-                 "                  count; then each model's GFLOP/s as a share of its peak\n");
+                 "                  count; then each model's GFLOP/s as a share of its peak\n"
+                 "  --unfused       plain SGD's update of large Dense layers from their\n"
+                 "                  gradients, not fused into their GEMM as the trainer does\n");
     std::exit(error.empty() ? 0 : 2);
 }
 
@@ -187,6 +193,8 @@ Options parseOptions(int argc, char **argv)
             }
         } else if (arg == "--peak") {
             o.peak = true;
+        } else if (arg == "--unfused") {
+            o.fusedUpdates = false;
         } else {
             usage("unknown argument '" + arg + "'");
         }
@@ -255,6 +263,11 @@ Result benchmark(const Model &model, const Options &o)
             strata::internal::automaticCpuThreads(net.analysis(), spec.batchSize));
     net.setPrecision(o.precision); // refused where the backend would only emulate it
     auto optimizer = strata::makeOptimizer(spec.optimizer, *backend, net.parameters());
+    if (o.fusedUpdates && optimizer->plainSgd()) { // as the trainer does
+        optimizer->setFusedUpdate(
+            [&net](size_t i, float lr, float wd) { return net.applyFusedUpdate(i, lr, wd); });
+        net.setFusedUpdates(true);
+    }
 
     const int batch = spec.batchSize;
     const int64_t samples = static_cast<int64_t>(batch) * kPoolBatches;
