@@ -118,7 +118,8 @@ std::string openmpWaitPolicy();
 // thread's spin at a barrier to 100 iterations, so the run's threads sleep and wake at each
 // of its barriers (the studio trained 10-20% slower than strata-cli with one idle pool
 // around). The next parallel work on this thread starts its workers again (tens of
-// microseconds). A no-op inside a parallel region.
+// microseconds). A no-op inside a parallel region, and with LLVM's OpenMP runtime (Clang's
+// sanitizer builds), whose pause is process-wide.
 void releaseThreadTeam();
 // Calls releaseThreadTeam() when the scope it is declared in ends.
 struct ThreadTeamRelease

@@ -112,9 +112,14 @@ void internal::applyCpuThreads()
 
 void releaseThreadTeam()
 {
-    if (omp_in_parallel())
-        return;
-    omp_pause_resource_all(omp_pause_soft);
+#ifdef __GOMP_NOTHROW // GNU libgomp's omp.h
+    // GNU libgomp's soft pause ends the calling thread's pool and nothing else's.
+    if (!omp_in_parallel())
+        omp_pause_resource_all(omp_pause_soft);
+#endif
+    // LLVM's runtime (Clang's sanitizer builds) pauses the whole process's threads, which the
+    // standard leaves unspecified while another thread's team works; and the spin it would
+    // help with is libgomp's. Nothing to do there.
 }
 
 std::string openmpWaitPolicy()
