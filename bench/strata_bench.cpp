@@ -263,11 +263,8 @@ Result benchmark(const Model &model, const Options &o)
             strata::internal::automaticCpuThreads(net.analysis(), spec.batchSize));
     net.setPrecision(o.precision); // refused where the backend would only emulate it
     auto optimizer = strata::makeOptimizer(spec.optimizer, *backend, net.parameters());
-    if (o.fusedUpdates && optimizer->plainSgd()) { // as the trainer does
-        optimizer->setFusedUpdate(
-            [&net](size_t i, float lr, float wd) { return net.applyFusedUpdate(i, lr, wd); });
-        net.setFusedUpdates(true);
-    }
+    if (o.fusedUpdates) // as the trainer does
+        net.setFusedUpdates(strata::connectFusedUpdates(*optimizer, net));
 
     const int batch = spec.batchSize;
     const int64_t samples = static_cast<int64_t>(batch) * kPoolBatches;

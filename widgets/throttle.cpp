@@ -35,11 +35,6 @@ void Throttle::ran()
     sinceRun_.restart();
 }
 
-bool Throttle::pending() const
-{
-    return timer_->isActive();
-}
-
 void Throttle::run()
 {
     timer_->stop();

@@ -26,8 +26,6 @@ public:
     void flush();
     // The action ran by another way (the thing was drawn anyway): the interval starts again.
     void ran();
-    bool pending() const;
-    int intervalMs() const { return intervalMs_; }
 
 private:
     void run();

@@ -68,7 +68,6 @@ public:
     // whose gradients someone reads (the parameter statistics' last batch of an epoch). While
     // on, trainStep leaves such a weight's gradient unwritten where it is proven finite.
     void setFusedUpdates(bool on) { fusedUpdates_ = on; }
-    bool fusedUpdates() const { return fusedUpdates_; }
     // Applies parameter `index`'s SGD update when the last trainStep left it to its kernel and
     // returns true; false otherwise (the optimizer then updates it from its gradient).
     bool applyFusedUpdate(size_t index, float lr, float weightDecay);

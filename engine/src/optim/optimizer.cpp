@@ -5,6 +5,7 @@
 
 #include "core/profiler.h"
 #include "strata/errors.h"
+#include "strata/network.h"
 
 #include <cmath>
 #include <map>
@@ -48,6 +49,16 @@ void Optimizer::step()
     }
     if (profiler_)
         profiler_->parametersDone();
+}
+
+bool connectFusedUpdates(Optimizer &optimizer, Network &network)
+{
+    if (!optimizer.plainSgd())
+        return false;
+    optimizer.setFusedUpdate([&network](size_t i, float lr, float weightDecay) {
+        return network.applyFusedUpdate(i, lr, weightDecay);
+    });
+    return true;
 }
 
 void Optimizer::setLearningRate(double lr)

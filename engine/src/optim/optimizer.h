@@ -18,6 +18,7 @@
 
 namespace strata {
 
+class Network; // strata/network.h
 namespace internal {
 class Profiler; // core/profiler.h
 }
@@ -89,6 +90,11 @@ private:
     internal::Profiler *profiler_ = nullptr;
     FusedUpdate fused_;
 };
+
+// Hands plain SGD's updates to the network's kernels that fuse them
+// (Network::applyFusedUpdate) and returns true; false, and nothing set, for another optimizer.
+// The network then fuses while Network::setFusedUpdates(true) (the trainer decides per step).
+bool connectFusedUpdates(Optimizer &optimizer, Network &network);
 
 // Validates the spec (ProjectError with an empty JSON path) and builds the optimizer.
 // The slots (per-parameter state tensors, PyTorch's names) the optimizer of `spec` keeps: sgd

@@ -300,12 +300,9 @@ void Trainer::buildNetwork(Run &r)
     if (spec.threads == 0)
         setCpuThreads(internal::automaticCpuThreads(r.network->analysis(), spec.batchSize));
     r.optimizer = makeOptimizer(spec.optimizer, *r.backend, r.network->parameters());
-    // Plain SGD fused into large Dense layers' weight GEMMs (Network::setFusedUpdates; each
-    // step turns it on or off: trainBatch).
-    if (r.optimizer->plainSgd())
-        r.optimizer->setFusedUpdate([network = r.network.get()](size_t i, float lr, float wd) {
-            return network->applyFusedUpdate(i, lr, wd);
-        });
+    // Plain SGD fused into large Dense layers' weight GEMMs (each step turns it on or off:
+    // trainBatch).
+    connectFusedUpdates(*r.optimizer, *r.network);
     r.schedule = std::make_unique<LrSchedule>(spec.schedule, spec.optimizer.lr, r.epochs);
     r.shuffleRng.reseed(seed + 1);
     r.augmentRng.reseed(seed + 2);
